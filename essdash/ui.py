@@ -1,0 +1,210 @@
+"""The only shared Streamlit-aware module: page frame, URL-bound filters, cached reads, widgets.
+
+Every page calls :func:`page_frame` first, so that a page works on its own (also when a deep
+link is the first request to a fresh server). The territory and commune filters live in the URL
+(``?territoire=roubaisien&commune=59512``) and follow the user from page to page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from essdash import fmt, queries
+from essdash.config import get_settings
+from essdash.db import open_database
+from essdash.errors import EssdashError
+from essdash.models import InterventionMode, LegalForm, OpinionValue, ProjectStatus, Sector
+from essdash.queries import Filters
+from essdash.reference import ATTRIBUTION
+
+APP_TITLE = "ESS · Lille Métropole"
+PLACE_PARAMS = ("territoire", "commune")
+NONE_LABEL = "Toute la métropole"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    engine: Engine
+    filters: Filters
+    info: dict
+
+
+@st.cache_resource(show_spinner="Préparation de la base de données…")
+def _engine(url: str) -> Engine:
+    return open_database(replace(get_settings(), database_url=url))
+
+
+def engine() -> Engine:
+    """The cached engine; on a database problem, a French error and the page stops."""
+    try:
+        return _engine(get_settings().database_url)
+    except EssdashError as exc:
+        st.error(f"**Impossible d'ouvrir les données.** {exc}")
+        st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, url: str, *args, **kwargs):
+    return getattr(queries, name)(_engine(url), *args, **kwargs)
+
+
+def read(name: str, *args, **kwargs):
+    """Run ``essdash.queries.<name>`` through the data cache (keyed by database and arguments)."""
+    return _cached(name, get_settings().database_url, *args, **kwargs)
+
+
+def _place_state() -> dict[str, str]:
+    """The place filters of this session, reconciled with the URL (the URL wins when it has any)."""
+    state = st.session_state.setdefault("place_filters", {})
+    from_url = {k: st.query_params[k] for k in PLACE_PARAMS if st.query_params.get(k)}
+    if from_url:
+        state.clear()
+        state.update(from_url)
+    else:
+        for key, value in state.items():
+            st.query_params[key] = value
+    return state
+
+
+def _on_place_change(param: str) -> None:
+    state = st.session_state["place_filters"]
+    value = st.session_state[f"flt_{param}"]
+    if value:
+        state[param] = value
+        st.query_params[param] = value
+    else:
+        state.pop(param, None)
+        st.query_params.pop(param, None)
+    if param == "territoire":
+        state.pop("commune", None)
+        st.query_params.pop("commune", None)
+
+
+def place_filters() -> tuple[str | None, str | None]:
+    """Sidebar territory and commune selectors bound to the URL; returns the valid codes."""
+    state = _place_state()
+    territories = read("territory_options")
+    names = dict(zip(territories["code"], territories["name"]))
+    territory = state.get("territoire")
+    if territory and territory not in names:
+        st.warning(f"Territoire « {territory} » inconnu : filtre ignoré.")
+        state.pop("territoire")
+        st.query_params.pop("territoire", None)
+        territory = None
+    communes = read("commune_options", territory)
+    commune_names = dict(zip(communes["insee_code"], communes["name"]))
+    commune = state.get("commune")
+    if commune and commune not in commune_names:
+        st.warning(f"Commune « {commune} » inconnue{' dans ce territoire' if territory else ''} : filtre ignoré.")
+        state.pop("commune")
+        st.query_params.pop("commune", None)
+        commune = None
+    st.session_state["flt_territoire"] = territory
+    st.session_state["flt_commune"] = commune
+    with st.sidebar:
+        st.selectbox("Territoire", [None, *names], key="flt_territoire",
+                     format_func=lambda c: NONE_LABEL if c is None else names[c],
+                     on_change=_on_place_change, args=("territoire",))
+        st.selectbox("Commune", [None, *commune_names], key="flt_commune",
+                     format_func=lambda c: "Toutes les communes" if c is None else commune_names[c],
+                     on_change=_on_place_change, args=("commune",))
+    return territory, commune
+
+
+def page_frame(title: str, icon: str) -> PageContext:
+    """Page config, database check, sidebar filters and the fictional-data notice."""
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
+    eng = engine()
+    info = read("dataset_info")
+    territory, commune = place_filters()
+    with st.sidebar:
+        st.caption(f"Données au {fmt.day(pd.Timestamp(info.get('as_of')).date())}" if info.get("as_of") else "")
+        st.caption(ATTRIBUTION)
+    st.title(f"{icon} {title}")
+    if info.get("dataset") == "demo":
+        st.info("**Données de démonstration fictives.** Porteurs, projets, montants et indicateurs sont "
+                "inventés ; seuls la géographie (95 communes, 8 territoires) et le plan d'actions 2011-2014 "
+                "sont réels.", icon=":material/science:")
+    return PageContext(eng, Filters(territory=territory, commune=commune), info)
+
+
+def place_caption(filters: Filters) -> str:
+    """Plain-French description of the place filters, for headings."""
+    if filters.commune:
+        communes = read("commune_options")
+        return communes.loc[communes["insee_code"] == filters.commune, "name"].iloc[0]
+    if filters.territory:
+        territories = read("territory_options")
+        return territories.loc[territories["code"] == filters.territory, "name"].iloc[0]
+    return "Toute la métropole"
+
+
+REGISTER_COLUMNS = {
+    "id": st.column_config.NumberColumn("N°", format="%d", width="small"),
+    "title": st.column_config.TextColumn("Projet", width="large"),
+    "carrier": st.column_config.TextColumn("Porteur"),
+    "legal_form": st.column_config.TextColumn("Forme juridique"),
+    "commune": st.column_config.TextColumn("Commune"),
+    "territory": st.column_config.TextColumn("Territoire"),
+    "status": st.column_config.TextColumn("Étape"),
+    "sheets": st.column_config.TextColumn("Fiches"),
+    "sector": st.column_config.TextColumn("Filière"),
+    "intervention_mode": st.column_config.TextColumn("Mode d'intervention"),
+    "amount": st.column_config.NumberColumn("Montant engagé (€)", format="localized"),
+    "jobs_created": st.column_config.NumberColumn("Emplois créés", format="localized"),
+    "jobs_maintained": st.column_config.NumberColumn("Emplois maintenus", format="localized"),
+    "beneficiaries": st.column_config.NumberColumn("Bénéficiaires", format="localized"),
+    "priority_district": st.column_config.CheckboxColumn("Quartier prioritaire"),
+    "proposed_on": st.column_config.DateColumn("Proposé le", format="DD/MM/YYYY"),
+}
+
+
+def project_record(project_id) -> None:
+    """The record of one project: identity, place, fiches, money, jobs and its dated steps."""
+    try:
+        detail = read("project_detail", int(project_id))
+    except (TypeError, ValueError):
+        detail = None
+    if detail is None:
+        st.error(f"Projet n° {project_id} introuvable.")
+        return
+    st.divider()
+    st.subheader(f"Projet n° {detail['id']} — {detail['title']}")
+    st.caption(detail["description"])
+    left, middle, right = st.columns(3)
+    places = ", ".join([detail["commune"], *detail["further_communes"]])
+    left.markdown(f"**Porteur** : {detail['carrier']} ({LegalForm(detail['legal_form']).label})  \n"
+                  f"**Commune(s)** : {places}  \n**Territoire** : {detail['territory']}  \n"
+                  f"**Quartier prioritaire** : {'oui' if detail['priority_district'] else 'non'}")
+    middle.markdown(f"**Étape** : {ProjectStatus(detail['status']).label}  \n"
+                    f"**Filière** : {Sector(detail['sector']).label}  \n"
+                    f"**Mode d'intervention** : {InterventionMode(detail['intervention_mode']).label}  \n"
+                    f"**Proposé le** : {fmt.day(detail['proposed_on'])}  \n"
+                    f"**Début** : {fmt.day(detail['start_date'])} · **Fin** : {fmt.day(detail['end_date'])}")
+    right.markdown(f"**Emplois créés** : {fmt.number(detail['jobs_created'])}  \n"
+                   f"**Emplois maintenus** : {fmt.number(detail['jobs_maintained'])}  \n"
+                   f"**Bénéficiaires** : {fmt.number(detail['beneficiaries'])}  \n"
+                   f"**Montant engagé** : {fmt.money(detail['fundings']['amount'].sum())}")
+    st.markdown("**Fiches du plan servies** : " + (
+        " · ".join(f"{s['code']} {s['title']}" for s in detail["sheets"]) or "aucune"))
+    money_col, steps_col = st.columns(2)
+    with money_col:
+        st.markdown("**Financements**")
+        if detail["fundings"].empty:
+            st.caption("Aucun financement engagé.")
+        else:
+            st.dataframe(detail["fundings"], hide_index=True, width="stretch", column_config={
+                "funder": "Financeur", "type": "Type",
+                "amount": st.column_config.NumberColumn("Montant (€)", format="localized"),
+                "year": st.column_config.NumberColumn("Année", format="%d")})
+    with steps_col:
+        st.markdown("**Étapes**")
+        for step in detail["events"].itertuples():
+            opinion = f" — avis {OpinionValue(step.opinion).label.lower()}" if step.opinion else ""
+            where = f" ({step.meeting})" if step.meeting else ""
+            st.markdown(f"- {fmt.day(step.date)} : **{step.to_status}**{opinion}{where}  \n"
+                        f"  {step.comment} _({step.author})_")

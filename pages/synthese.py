@@ -1,0 +1,40 @@
+"""Synthèse: the key figures of the plan for the current territory or commune."""
+
+import streamlit as st
+
+from essdash import charts, fmt, ui
+
+ctx = ui.page_frame("Synthèse", "🤝")
+filters = ctx.filters
+figures = ui.read("key_figures", filters)
+
+st.subheader(ui.place_caption(filters))
+cols = st.columns(5)
+cols[0].metric("Projets", fmt.number(figures["projects"]),
+               help=f"{fmt.plural(figures['carriers'], 'porteur')} · {fmt.plural(figures['communes'], 'commune')} d'implantation")
+cols[1].metric("Montant engagé", fmt.money_short(figures["money"]), help=fmt.money(figures["money"]))
+cols[2].metric("Emplois créés", fmt.number(figures["jobs_created"]))
+cols[3].metric("Emplois maintenus", fmt.number(figures["jobs_maintained"]))
+cols[4].metric("Bénéficiaires", fmt.number(figures["beneficiaries"]),
+               help=f"{fmt.plural(figures['priority_district'], 'projet')} en quartier prioritaire")
+
+if not figures["projects"]:
+    st.warning("Aucun projet pour cette sélection.")
+
+left, right = st.columns(2)
+with left:
+    st.markdown("**Projets par étape**")
+    st.altair_chart(charts.projects_by_status(ui.read("projects_by_status", filters)), width="stretch")
+    st.markdown("**Fiches du plan par statut**")
+    st.caption("Fiches servies par les projets de la sélection." if filters.is_place_filtered
+               else "Toutes les fiches du plan d'actions.")
+    st.altair_chart(charts.sheets_by_status(ui.read("sheets_by_status", filters)), width="stretch")
+with right:
+    st.markdown("**Montant engagé par financeur**")
+    funders = ui.read("money_by_funder", filters)
+    if funders.empty:
+        st.caption("Aucun financement engagé.")
+    else:
+        st.altair_chart(charts.money_by_funder(funders), width="stretch")
+    st.markdown("**Emplois par territoire**")
+    st.altair_chart(charts.jobs_by_territory(ui.read("jobs_by_territory", filters)), width="stretch")
