@@ -1,0 +1,99 @@
+"""Benchmark of the Streamlit pages: ``python -m essdash bench``.
+
+For each scale (1×, 10×, 100× the demo's projects) it builds a temporary database, then opens
+every page through the real entry point with Streamlit's AppTest (a new session per visit) and
+prints the first visit (empty data caches) and the median of warm visits, each with its ratio to
+a visit of an empty page measured the same way on this machine; plus cold start (create and fill
+the database) and the process's peak memory. It prints figures and asserts nothing: speed targets live here, not in the tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import streamlit as st
+from streamlit.logger import set_log_level
+from streamlit.testing.v1 import AppTest
+
+from essdash import db, fmt
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+QUIET_LOGGERS = ("streamlit.runtime.scriptrunner_utils.script_run_context",
+                 "streamlit.runtime.caching.cache_data_api")
+EMPTY_PAGE = "import streamlit as st\nst.write('')\n"
+PAGES = [
+    ("Synthèse", None, {}),
+    ("Synthèse ?territoire=roubaisien", None, {"territoire": "roubaisien"}),
+    ("Projets", "pages/projets.py", {}),
+    ("Projets ?territoire=roubaisien", "pages/projets.py", {"territoire": "roubaisien"}),
+]
+
+
+def _visit(make_app, page: str | None = None, params: dict | None = None) -> float:
+    """One visit: a new session opens the page (AppTest built, run once); seconds taken."""
+    started = time.perf_counter()
+    app = make_app()
+    for key, value in (params or {}).items():
+        app.query_params[key] = value
+    if page:
+        app.switch_page(page)
+    app.run()
+    elapsed = time.perf_counter() - started
+    if app.exception:
+        raise RuntimeError(f"la page a levé une exception : {app.exception[0].message}")
+    return elapsed
+
+
+def _page_times(page: str | None, params: dict, repeat: int) -> tuple[float, float]:
+    """First visit with empty data caches, then the median of ``repeat`` warm visits (seconds)."""
+    st.cache_data.clear()
+    make_app = lambda: AppTest.from_file(APP, default_timeout=120)  # noqa: E731
+    first = _visit(make_app, page, params)
+    warm = statistics.median(_visit(make_app, page, params) for _ in range(repeat))
+    return first, warm
+
+
+def _empty_page(repeat: int) -> float:
+    make_app = lambda: AppTest.from_string(EMPTY_PAGE, default_timeout=30)  # noqa: E731
+    _visit(make_app)
+    return statistics.median(_visit(make_app) for _ in range(repeat))
+
+
+def _ms(seconds: float) -> str:
+    return f"{fmt.number(seconds * 1000)} ms"
+
+
+def run(scales: list[int], repeat: int = 7) -> None:
+    set_log_level("error")
+    for name in QUIET_LOGGERS:  # bare-mode warnings that AppTest runs emit on every visit
+        logging.getLogger(name).disabled = True
+    empty = _empty_page(max(repeat, 9))
+    print(f"Page vide (référence) : {_ms(empty)} (médiane)\n")
+    with tempfile.TemporaryDirectory(prefix="essdash-bench-") as tmp:
+        for scale in scales:
+            url = f"sqlite:///{Path(tmp) / f'bench-{scale}.db'}"
+            started = time.perf_counter()
+            engine = db.init_db(url, dataset="demo", scale=scale)
+            cold = time.perf_counter() - started
+            engine.dispose()
+            os.environ["DATABASE_URL"] = url
+            print(f"Échelle ×{scale} — {fmt.number(180 * scale)} projets — démarrage à froid "
+                  f"(création + remplissage) : {fmt.number(cold, 2)} s")
+            if scale == scales[0]:
+                for _, page, params in PAGES:  # first imports (altair, pandas …) are not page costs
+                    _visit(lambda: AppTest.from_file(APP, default_timeout=120), page, params)
+            print(f"  {'page':<36} {'1re visite':>14} {'ratio':>7} {'à chaud':>14} {'ratio':>7}")
+            for label, page, params in PAGES:
+                first, warm = _page_times(page, params, repeat)
+                print(f"  {label:<36} {_ms(first):>14} {fmt.number(first / empty, 1):>6}× "
+                      f"{_ms(warm):>14} {fmt.number(warm / empty, 1):>6}×")
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"  mémoire maximale du processus : {fmt.number(peak)} Mo\n")
+    print("1re visite : caches de données vides ; à chaud : médiane des visites suivantes (nouvelle "
+          "session, caches remplis). Ratio : rapporté à une visite de la page vide.")
