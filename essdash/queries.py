@@ -214,6 +214,7 @@ def project_detail(engine: Engine, project_id: int) -> dict | None:
         .where(m.ProjectEvent.project_id == project_id).order_by(m.ProjectEvent.date, m.ProjectEvent.id))
     for column in ("from_status", "to_status"):
         detail["events"][column] = _labels(detail["events"][column], ProjectStatus)
+    detail["events"] = detail["events"].fillna({"meeting": "", "opinion": "", "from_status": ""})
     return detail
 
 
