@@ -2,10 +2,13 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="ESS · Lille Métropole", page_icon="🤝", layout="wide")
+from essdash.ui import APP_TITLE, PAGES
 
-navigation = st.navigation([
-    st.Page("pages/synthese.py", title="Synthèse", icon=":material/dashboard:", url_path="synthese", default=True),
-    st.Page("pages/projets.py", title="Projets", icon=":material/folder_open:", url_path="projets"),
-])
+st.set_page_config(page_title=APP_TITLE, page_icon=":material/diversity_3:", layout="wide")
+
+navigation = st.navigation(
+    [st.Page(script, title=title, icon=icon, url_path=path, default=i == 0)
+     for i, (script, title, icon, path) in enumerate(PAGES)],
+    position="hidden",
+)
 navigation.run()

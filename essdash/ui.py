@@ -22,6 +22,11 @@ from essdash.queries import Filters
 from essdash.reference import ATTRIBUTION
 
 APP_TITLE = "ESS · Lille Métropole"
+# (script, title, icon, URL path): app.py's navigation and the sidebar links are built from this.
+PAGES = (
+    ("pages/synthese.py", "Synthèse", ":material/dashboard:", "synthese"),
+    ("pages/projets.py", "Projets", ":material/folder_open:", "projets"),
+)
 PLACE_PARAMS = ("territoire", "commune")
 NONE_LABEL = "Toute la métropole"
 
@@ -106,25 +111,41 @@ def place_filters() -> tuple[str | None, str | None]:
     st.session_state["flt_territoire"] = territory
     st.session_state["flt_commune"] = commune
     with st.sidebar:
-        st.selectbox("Territoire", [None, *names], key="flt_territoire",
+        st.selectbox("Territoire", [None, *names], key="flt_territoire", placeholder=NONE_LABEL,
                      format_func=lambda c: NONE_LABEL if c is None else names[c],
                      on_change=_on_place_change, args=("territoire",))
-        st.selectbox("Commune", [None, *commune_names], key="flt_commune",
+        st.selectbox("Commune", [None, *commune_names], key="flt_commune", placeholder="Toutes les communes",
                      format_func=lambda c: "Toutes les communes" if c is None else commune_names[c],
                      on_change=_on_place_change, args=("commune",))
     return territory, commune
 
 
+def _navigation(container, territory: str | None, commune: str | None) -> None:
+    """Links to every page, carrying the place filters.
+
+    Streamlit's own menu is hidden: on a fresh server a deep link may run in the legacy
+    ``pages/`` mode, whose menu lists file names; these links look and work the same in both modes.
+    """
+    params = {k: v for k, v in (("territoire", territory), ("commune", commune)) if v}
+    with container:
+        st.markdown(f"**{APP_TITLE}**")
+        for script, label, icon, _ in PAGES:
+            st.page_link(script, label=label, icon=icon, query_params=params, width="stretch")
+        st.divider()
+
+
 def page_frame(title: str, icon: str) -> PageContext:
-    """Page config, database check, sidebar filters and the fictional-data notice."""
+    """Page config, database check, navigation, sidebar filters and the fictional-data notice."""
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
+    nav = st.sidebar.container()
     eng = engine()
     info = read("dataset_info")
     territory, commune = place_filters()
+    _navigation(nav, territory, commune)
     with st.sidebar:
         st.caption(f"Données au {fmt.day(pd.Timestamp(info.get('as_of')).date())}" if info.get("as_of") else "")
         st.caption(ATTRIBUTION)
-    st.title(f"{icon} {title}")
+    st.title(title)
     if info.get("dataset") == "demo":
         st.info("**Données de démonstration fictives.** Porteurs, projets, montants et indicateurs sont "
                 "inventés ; seuls la géographie (95 communes, 8 territoires) et le plan d'actions 2011-2014 "

@@ -4,7 +4,7 @@ import streamlit as st
 
 from essdash import charts, fmt, ui
 
-ctx = ui.page_frame("Synthèse", "🤝")
+ctx = ui.page_frame("Synthèse", ":material/dashboard:")
 filters = ctx.filters
 figures = ui.read("key_figures", filters)
 
