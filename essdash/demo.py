@@ -154,8 +154,13 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
         first_day = date(2014, 6, 1) if recent else PLAN_START
         proposed = first_day + timedelta(days=rng.randint(0, (AS_OF - first_day).days - 5))
         size = rng.lognormvariate(0, 0.8)
-        point = (None, None) if rng.random() < 0.05 else (
-            round(commune["lat"] + rng.uniform(-0.008, 0.008), 5), round(commune["lon"] + rng.uniform(-0.012, 0.012), 5))
+        point = (round(commune["lat"] + rng.uniform(-0.008, 0.008), 5),
+                 round(commune["lon"] + rng.uniform(-0.012, 0.012), 5))
+        placing = rng.random()
+        if placing < 0.05:  # no coordinates: the map falls back to the commune's point
+            point = (None, None)
+        elif placing < 0.065:  # latitude and longitude swapped, a classic entry error
+            point = (point[1], point[0])
         status, start, end, history = _lifecycle(rng, proposed, meetings)
         project = {
             "id": pid, "title": f"{rng.choice(SECTOR_TITLES[sector])} — {commune['name']}",

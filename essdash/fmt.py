@@ -7,6 +7,7 @@ comma: ``number(1234.5, 1)`` gives ``"1 234,5"``.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 
 from babel.dates import format_date
@@ -66,3 +67,11 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """``plural(3, "projet")`` → ``"3 projets"``; French singular for 0 and 1."""
     word = singular if abs(count) < 2 else (plural_form or singular + "s")
     return f"{number(count)} {word}"
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md_escape(text) -> str:
+    """User text made inert inside Streamlit markdown (no links, emphasis or HTML)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", " ")

@@ -1,6 +1,7 @@
 """Every read: plain arguments in, DataFrames or plain dicts out, aggregated in SQL.
 
-A :class:`Filters` value describes the current selection. A project belongs to a territory or
+A :class:`Filters` value describes the current selection; its period range selects projects by
+the semester in which they were proposed. A project belongs to a territory or
 commune when its primary commune or one of its further communes is there; aggregates by place
 (maps, equity) use the primary commune only, so that nothing is counted twice.
 """
@@ -8,13 +9,16 @@ commune when its primary commune or one of its further communes is there; aggreg
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.engine import Engine
 
 from essdash import models as m
+from essdash import equity, periods
 from essdash.models import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector, SheetStatus
+from essdash.reference import inside_metropolis
 
 P, C, T = m.Project, m.Commune, m.Territory
 
@@ -28,6 +32,8 @@ class Filters:
     sector: str | None = None
     mode: str | None = None
     search: str = ""
+    period_from: str | None = None
+    period_to: str | None = None
 
     def with_(self, **changes) -> "Filters":
         return replace(self, **changes)
@@ -70,6 +76,10 @@ def project_conditions(filters: Filters) -> list:
             m.ProjectSheet.project_id == P.id, m.ProjectSheet.sheet_id == sheet.id,
             or_(sheet.code == filters.sheet,
                 sheet.parent_id.in_(select(parent.c.id).where(parent.c.code == filters.sheet)))))
+    if filters.period_from:
+        clauses.append(P.proposed_on >= periods.bounds(filters.period_from)[0])
+    if filters.period_to:
+        clauses.append(P.proposed_on <= periods.bounds(filters.period_to)[1])
     text = filters.search.strip()
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -251,3 +261,91 @@ def counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
                 for name, table in tables.items()}
+
+
+def _without_place(filters: Filters) -> Filters:
+    return filters.with_(territory=None, commune=None)
+
+
+def place_figures(engine: Engine, filters: Filters, level: str = "commune") -> pd.DataFrame:
+    """Projects, money and jobs per commune or territory, with per-capita rates.
+
+    Counts follow the projects' primary commune and every filter but the place ones (the map
+    compares all places). A commune that had not joined by the end of the period range is marked
+    ``member = False`` and left out of populations and rates.
+    """
+    money = _money_by_project()
+    stmt = (select(P.commune_code.label("insee_code"), func.count(P.id).label("projects"),
+                   func.coalesce(func.sum(money.c.amount), 0.0).label("money"),
+                   func.coalesce(func.sum(P.jobs_created), 0).label("jobs_created"),
+                   func.coalesce(func.sum(P.jobs_maintained), 0).label("jobs_maintained"))
+            .outerjoin(money, money.c.project_id == P.id)
+            .where(*project_conditions(_without_place(filters))).group_by(P.commune_code))
+    counts_ = _frame(engine, stmt).set_index("insee_code")
+    communes = _frame(engine, select(C.insee_code, C.name, C.territory_code, T.name.label("territory"),
+                                     C.population, C.member_since, T.position)
+                      .join(T, T.code == C.territory_code).order_by(C.insee_code))
+    last_year = periods.parse(filters.period_to)[0] if filters.period_to else date.today().year
+    communes["member"] = communes["member_since"] <= last_year
+    frame = communes.join(counts_, on="insee_code").fillna(
+        {"projects": 0, "money": 0.0, "jobs_created": 0, "jobs_maintained": 0})
+    frame.loc[~frame["member"], "population"] = 0
+    if level == "territory":
+        frame = (frame.groupby(["territory_code", "territory", "position"], as_index=False)
+                 .agg(population=("population", "sum"), projects=("projects", "sum"), money=("money", "sum"),
+                      jobs_created=("jobs_created", "sum"), jobs_maintained=("jobs_maintained", "sum"),
+                      communes=("member", "sum"))
+                 .sort_values("position").rename(columns={"territory_code": "code", "territory": "name"}))
+        frame["member"] = True
+    else:
+        frame = frame.rename(columns={"insee_code": "code"})
+    frame["projects_per_10k"] = equity.rate_per(frame["projects"], frame["population"])
+    frame["money_per_inhabitant"] = equity.rate_per(frame["money"], frame["population"], per=1)
+    frame["jobs_per_10k"] = equity.rate_per(frame["jobs_created"], frame["population"])
+    return frame.reset_index(drop=True)
+
+
+def project_points(engine: Engine, filters: Filters) -> pd.DataFrame:
+    """The selection's projects with a map position and how it was obtained.
+
+    ``placed`` is ``"exact"`` (own coordinates inside the metropolis), ``"commune"`` (no
+    coordinates: the primary commune's representative point) or ``"outside"`` (coordinates
+    outside the metropolis: shown at the commune's point and flagged for correction).
+    """
+    money = _money_by_project()
+    stmt = (select(P.id, P.title, m.Organisation.name.label("carrier"), C.name.label("commune"), P.status,
+                   func.coalesce(money.c.amount, 0.0).label("amount"), P.jobs_created,
+                   P.lat.label("own_lat"), P.lon.label("own_lon"), C.lat.label("commune_lat"),
+                   C.lon.label("commune_lon"))
+            .join(m.Organisation, m.Organisation.id == P.carrier_id).join(C, C.insee_code == P.commune_code)
+            .outerjoin(money, money.c.project_id == P.id).where(*project_conditions(filters)).order_by(P.id))
+    frame = _frame(engine, stmt)
+    has_point = frame["own_lat"].notna() & frame["own_lon"].notna()
+    inside = pd.Series(False, index=frame.index)
+    if has_point.any():
+        inside[has_point] = inside_metropolis(frame.loc[has_point, "own_lat"].to_numpy(),
+                                              frame.loc[has_point, "own_lon"].to_numpy())
+    frame["placed"] = "commune"
+    frame.loc[has_point & inside, "placed"] = "exact"
+    frame.loc[has_point & ~inside, "placed"] = "outside"
+    exact = frame["placed"] == "exact"
+    frame["lat"] = frame["own_lat"].where(exact, frame["commune_lat"])
+    frame["lon"] = frame["own_lon"].where(exact, frame["commune_lon"])
+    frame["status"] = _labels(frame["status"], ProjectStatus)
+    return frame.drop(columns=["commune_lat", "commune_lon"])
+
+
+def place_summary(figures: pd.DataFrame, code: str) -> dict | None:
+    """One place's figures from :func:`place_figures`, beside the metropolitan rates."""
+    rows = figures[figures["code"] == code]
+    if rows.empty:
+        return None
+    row = rows.iloc[0].to_dict()
+    members = figures[figures["member"]]
+    population = members["population"].sum()
+    row["metro"] = {
+        "projects_per_10k": equity.rate_per(members["projects"].sum(), population),
+        "money_per_inhabitant": equity.rate_per(members["money"].sum(), population, per=1),
+        "jobs_per_10k": equity.rate_per(members["jobs_created"].sum(), population),
+    }
+    return row

@@ -13,6 +13,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from essdash.config import DATA_DIR
 from essdash.errors import ReferenceDataError
 
@@ -158,3 +160,41 @@ def boundaries(level: str, data_dir: Path = DATA_DIR) -> dict:
     """The GeoJSON FeatureCollection of ``"commune"`` or ``"territory"`` boundaries."""
     name = {"commune": "communes.geojson", "territory": "territories.geojson"}[level]
     return _read_json(data_dir / name)
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return [ring for polygon in polygons for ring in polygon]
+
+
+def inside_metropolis(lat: np.ndarray, lon: np.ndarray, data_dir: Path = DATA_DIR) -> np.ndarray:
+    """Whether each point lies inside one of the 8 territories (even–odd ray casting, vectorised).
+
+    Each territory is tested on its own (its rings: outer boundary and any holes), so shared
+    borders between territories do not cancel out.
+    """
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    inside_any = np.zeros(lat.shape, dtype=bool)
+    for feature in boundaries("territory", data_dir)["features"]:
+        inside = np.zeros(lat.shape, dtype=bool)
+        for ring in _rings(feature["geometry"]):
+            xs, ys = np.array([p[0] for p in ring]), np.array([p[1] for p in ring])
+            for x1, y1, x2, y2 in zip(xs[:-1], ys[:-1], xs[1:], ys[1:]):
+                if y1 == y2:
+                    continue
+                crosses = (y1 > lat) != (y2 > lat)
+                x_at = x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
+                inside ^= crosses & (lon < x_at)
+        inside_any |= inside
+    return inside_any
+
+
+def bounds(level: str, code: str, data_dir: Path = DATA_DIR) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """((south, west), (north, east)) of a commune (INSEE code) or territory (slug)."""
+    key = "insee_code" if level == "commune" else "code"
+    for feature in boundaries(level, data_dir)["features"]:
+        if feature["properties"][key] == code:
+            points = [p for ring in _rings(feature["geometry"]) for p in ring]
+            lons, lats = [p[0] for p in points], [p[1] for p in points]
+            return (min(lats), min(lons)), (max(lats), max(lons))
+    return None

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from essdash import fmt, queries
+from essdash import fmt, periods, queries
 from essdash.config import get_settings
 from essdash.db import open_database
 from essdash.errors import EssdashError
@@ -26,6 +26,7 @@ APP_TITLE = "ESS · Lille Métropole"
 PAGES = (
     ("pages/synthese.py", "Synthèse", ":material/dashboard:", "synthese"),
     ("pages/projets.py", "Projets", ":material/folder_open:", "projets"),
+    ("pages/carte.py", "Carte", ":material/map:", "carte"),
 )
 PLACE_PARAMS = ("territoire", "commune")
 NONE_LABEL = "Toute la métropole"
@@ -194,11 +195,12 @@ def project_record(project_id) -> None:
         st.error(f"Projet n° {project_id} introuvable.")
         return
     st.divider()
-    st.subheader(f"Projet n° {detail['id']} — {detail['title']}")
-    st.caption(detail["description"])
+    esc = fmt.md_escape
+    st.subheader(f"Projet n° {detail['id']} — {esc(detail['title'])}")
+    st.caption(esc(detail["description"]))
     left, middle, right = st.columns(3)
     places = ", ".join([detail["commune"], *detail["further_communes"]])
-    left.markdown(f"**Porteur** : {detail['carrier']} ({LegalForm(detail['legal_form']).label})  \n"
+    left.markdown(f"**Porteur** : {esc(detail['carrier'])} ({LegalForm(detail['legal_form']).label})  \n"
                   f"**Commune(s)** : {places}  \n**Territoire** : {detail['territory']}  \n"
                   f"**Quartier prioritaire** : {'oui' if detail['priority_district'] else 'non'}")
     middle.markdown(f"**Étape** : {ProjectStatus(detail['status']).label}  \n"
@@ -227,5 +229,55 @@ def project_record(project_id) -> None:
         for step in detail["events"].itertuples():
             opinion = f" — avis {OpinionValue(step.opinion).label.lower()}" if step.opinion else ""
             where = f" ({step.meeting})" if step.meeting else ""
-            st.markdown(f"- {fmt.day(step.date)} : **{step.to_status}**{opinion}{where}  \n"
-                        f"  {step.comment} _({step.author})_")
+            st.markdown(f"- {fmt.day(step.date)} : **{step.to_status}**{opinion}{esc(where)}  \n"
+                        f"  {esc(step.comment)} _({esc(step.author)})_")
+
+
+def project_filters(base: Filters, *, search: bool = True) -> Filters:
+    """Widgets for step, fiche, sector and intervention mode (and free text); returns the filters."""
+    sheets = read("sheet_options")
+    titles = dict(zip(sheets["code"], sheets["title"]))
+    c1, c2, c3, c4 = st.columns(4)
+    statuses = c1.multiselect("Étape", list(ProjectStatus), format_func=lambda s: s.label,
+                              placeholder="Toutes", key="f_status")
+    sheet = c2.selectbox("Fiche du plan", [None, *titles], key="f_sheet", placeholder="Toutes les fiches",
+                         format_func=lambda c: "Toutes les fiches" if c is None else f"{c} — {titles[c]}")
+    sector = c3.selectbox("Filière", [None, *Sector], key="f_sector", placeholder="Toutes les filières",
+                          format_func=lambda s: "Toutes les filières" if s is None else s.label)
+    mode = c4.selectbox("Mode d'intervention", [None, *InterventionMode], key="f_mode", placeholder="Tous les modes",
+                        format_func=lambda s: "Tous les modes" if s is None else s.label)
+    text = st.text_input("Rechercher", placeholder="Titre, description ou porteur…", key="f_search") if search else ""
+    return base.with_(statuses=tuple(s.value for s in statuses), sheet=sheet, sector=sector and sector.value,
+                      mode=mode and mode.value, search=text)
+
+
+def period_range(info: dict, first: str = "2011-S1") -> tuple[str, str]:
+    """A semester range slider from the plan's start to the data's reference date."""
+    last = periods.of_date(pd.Timestamp(info.get("as_of") or pd.Timestamp.today()).date())
+    options = periods.span(first, last)
+    start, end = st.select_slider("Période (semestre de proposition des projets)", options=options,
+                                  value=(options[0], options[-1]), format_func=fmt.period_label, key="f_period")
+    return start, end
+
+
+def place_summary(summary: dict | None) -> None:
+    """The clicked or selected place: its figures against the metropolitan average."""
+    if summary is None:
+        st.caption("Cliquez sur une commune ou un territoire pour afficher son résumé.")
+        return
+    st.subheader(summary["name"])
+    if not summary["member"]:
+        st.info("Cette commune n'était pas encore membre de la métropole sur la période choisie.")
+        return
+    st.caption(f"{fmt.number(summary['population'])} habitants")
+    st.metric("Projets", fmt.number(summary["projects"]))
+    st.metric("Montant engagé", fmt.money(summary["money"]))
+    st.metric("Emplois créés", fmt.number(summary["jobs_created"]))
+    for key, label, decimals, unit in (("projects_per_10k", "Projets pour 10 000 hab.", 1, ""),
+                                      ("money_per_inhabitant", "Montant par habitant", 2, " €"),
+                                      ("jobs_per_10k", "Emplois créés pour 10 000 hab.", 1, "")):
+        value, metro = summary[key], summary["metro"][key]
+        delta = None if pd.isna(value) or pd.isna(metro) else value - metro
+        st.metric(label, f"{fmt.number(value, decimals)}{unit}",
+                  delta=None if delta is None else f"{fmt.number(delta, decimals)}{unit} / métropole",
+                  delta_color="normal", help=f"Moyenne métropolitaine : {fmt.number(metro, decimals)}{unit}")

@@ -24,7 +24,12 @@ from pathlib import Path
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api")
+try:
+    from playwright import sync_api
+except ImportError:  # pragma: no cover - playwright is in requirements-dev.txt
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)", allow_module_level=True)
 expect = sync_api.expect
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -34,11 +39,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 SCREENSHOT = Path("/tmp/essdash-projets.png")
 WAIT_MS = 30_000
 SERVER_START_TIMEOUT = 60.0
-expect.set_options(timeout=WAIT_MS)
 SPACES = ("\u202f", "\u00a0", " ")
 # Text Streamlit shows when a script raises, or when the app reports a French error.
 ERROR_SELECTORS = ('[data-testid="stException"]', '[data-testid="stAlertContentError"]')
-ERROR_TEXTS = ("Traceback (most recent call last)", "StreamlitAPIException", "Impossible d'ouvrir les données")
+ERROR_TEXTS = ("Traceback (most recent call last)", "StreamlitAPIException", "This app has encountered an error",
+               "Impossible d'ouvrir les données")
+# Streamlit's legacy ``pages/`` mode names its menu entries after the files.
+LEGACY_MENU_LABELS = {"app", "synthese", "projets", "carte"}
+
+expect.set_options(timeout=WAIT_MS)
 
 
 # --- fixtures ------------------------------------------------------------------------------------
@@ -164,6 +173,11 @@ def expected_project_count(db_path: Path, territory: str) -> int:
     return count
 
 
+def fr_int(value: int) -> str:
+    """An integer as the app shows it (French grouping with U+202F): ``1234`` → ``"1\u202f234"``."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def to_int(text: str) -> int:
     for space in SPACES:
         text = text.replace(space, "")
@@ -174,6 +188,23 @@ def selectbox(page, label: str):
     """The combobox of the sidebar selectbox labelled ``label`` (its value is the shown option)."""
     return page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').get_by_role(
         "combobox", name=label, exact=True)
+
+
+def sidebar_link(page, label: str):
+    """A link of the sidebar: Streamlit's own menu (stSidebarNav) or the app's st.page_link menu."""
+    return page.locator('[data-testid="stSidebar"] a').filter(has_text=label)
+
+
+def sidebar_link_labels(page) -> list[str]:
+    """Visible labels of the sidebar links (the last line: material icons render as words before)."""
+    links = page.locator('[data-testid="stSidebar"] a')
+    return [text.strip().splitlines()[-1].strip() for text in links.all_inner_texts() if text.strip()]
+
+
+def projects_metric(page):
+    """The value of the Synthèse page's "Projets" key figure."""
+    return page.locator('[data-testid="stMetric"]').filter(
+        has=page.get_by_text("Projets", exact=True)).locator('[data-testid="stMetricValue"]')
 
 
 def wait_idle(page) -> None:
@@ -209,6 +240,10 @@ def test_a_deep_link_is_first_request_on_fresh_server(server, page):
     expect(selectbox(page, "Territoire")).to_have_value(ROUBAISIEN)
     assert "territoire=roubaisien" in page.url
     assert_no_error(page)
+    expect(sidebar_link(page, "Synthèse").first).to_be_visible()
+    legacy = LEGACY_MENU_LABELS & set(sidebar_link_labels(page))
+    assert not legacy, (f"sidebar shows Streamlit's legacy pages/ menu (file names {sorted(legacy)}): "
+                        f"links {sidebar_link_labels(page)}")
 
     assert db_path.exists(), "the first request should have created the database file"
     expected = expected_project_count(db_path, "roubaisien")
@@ -226,7 +261,7 @@ def test_b_navigation_keeps_the_territory_filter(server, page):
     expected = expected_project_count(db_path, "roubaisien")
     if "/projets" not in page.url:
         pytest.skip("needs test A's page")
-    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Synthèse").click()
+    sidebar_link(page, "Synthèse").first.click()
 
     expect(page.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=WAIT_MS)
     expect(page).to_have_url(re.compile(r"territoire=roubaisien"), timeout=WAIT_MS)
@@ -234,15 +269,15 @@ def test_b_navigation_keeps_the_territory_filter(server, page):
     assert "/projets" not in page.url
     expect(page.locator('[data-testid="stHeading"]').filter(has_text=ROUBAISIEN).first).to_be_visible()
     expect(selectbox(page, "Territoire")).to_have_value(ROUBAISIEN)
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Projets")
-    value = metric.locator('[data-testid="stMetricValue"]')
-    expect(value).to_have_count(1)
+    value = projects_metric(page)
+    expect(value).to_have_text(fr_int(expected))
     assert to_int(value.inner_text()) == expected
     assert "territoire=roubaisien" in page.url
     assert_no_error(page)
 
 
 def test_c_sidebar_filter_updates_the_url(server, page):
+    _, db_path = server
     if "territoire=roubaisien" not in page.url:
         pytest.skip("needs test B's page")
     territory = selectbox(page, "Territoire")
@@ -255,4 +290,5 @@ def test_c_sidebar_filter_updates_the_url(server, page):
     wait_idle(page)
     expect(territory).to_have_value("Territoire des Weppes")
     assert "roubaisien" not in page.url
+    expect(projects_metric(page)).to_have_text(fr_int(expected_project_count(db_path, "weppes")))
     assert_no_error(page)

@@ -132,9 +132,9 @@ def test_project_record_from_url(app, demo_engine):
     at = app(PROJETS, projet=str(project_id))
     _no_errors(at)
     detail = queries.project_detail(demo_engine, project_id)
-    assert at.subheader[0].value == f"Projet n° {project_id} — {detail['title']}"
+    assert at.subheader[0].value == f"Projet n° {project_id} — {fmt.md_escape(detail['title'])}"
     page_text = " ".join(md.value for md in at.markdown)
-    assert detail["carrier"] in page_text
+    assert fmt.md_escape(detail["carrier"]) in page_text
     assert "**Réalisé**" in page_text
     assert fmt.money(detail["fundings"]["amount"].sum()) in page_text
 

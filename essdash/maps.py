@@ -1,0 +1,286 @@
+"""Map builders: the interactive folium map (choropleth and project markers) and the static
+altair choropleth used where an interactive map cannot go (exports, presentation).
+
+Everything user-written that reaches the map (titles, carriers) is HTML-escaped here, on the
+server, before it enters the map's HTML or its marker data. Colours are ColorBrewer's YlGnBu,
+readable by colour-blind users; places with nothing get white, and communes that were not yet
+members in the period are hatched grey and left out of the figures.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import altair as alt
+import folium
+import numpy as np
+import pandas as pd
+from folium.plugins import FastMarkerCluster, StripePattern
+from jinja2 import Template
+
+from essdash import fmt
+from essdash.charts import FRENCH_LOCALE
+from essdash.reference import boundaries
+
+
+@dataclass(frozen=True)
+class Measure:
+    label: str
+    unit: str
+    decimals: int
+
+
+MEASURES = {
+    "projects_per_10k": Measure("Projets pour 10 000 habitants", "projets pour 10 000 hab.", 1),
+    "money_per_inhabitant": Measure("Montant engagé par habitant", "€ par habitant", 2),
+    "jobs_per_10k": Measure("Emplois créés pour 10 000 habitants", "emplois pour 10 000 hab.", 1),
+    "projects": Measure("Nombre de projets", "projets", 0),
+    "money": Measure("Montant engagé", "€", 0),
+    "jobs_created": Measure("Emplois créés", "emplois", 0),
+}
+CLASS_COLOURS = ["#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"]
+ZERO_COLOUR = "#ffffff"
+NON_MEMBER_COLOUR = "#9e9e9e"
+NON_MEMBER_LABEL = "Pas encore membre sur la période"
+CENTER = (50.63, 3.06)
+TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+TILES_ATTRIBUTION = '© les contributeurs d\'<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+
+
+def _nice(value: float) -> float:
+    """Round a class break to two significant digits."""
+    if value <= 0:
+        return 0.0
+    digits = 1 - int(math.floor(math.log10(value)))
+    return round(value, digits)
+
+
+def class_breaks(values, k: int = len(CLASS_COLOURS)) -> list[float]:
+    """Upper bounds of up to ``k`` quantile classes of the positive values, ascending.
+
+    Zero is a class of its own (« aucun »), so that the places the plan does not reach stand out.
+    """
+    array = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    positive = array[np.isfinite(array) & (array > 0)]
+    if positive.size == 0:
+        return []
+    quantiles = np.quantile(positive, [i / k for i in range(1, k + 1)])
+    breaks = sorted({_nice(q) for q in quantiles[:-1]} | {float(positive.max())})
+    return [b for b in breaks if b > 0]
+
+
+def classify(value, breaks: list[float]) -> int:
+    """Class index of ``value``: -1 for zero or missing, else the first break it does not exceed."""
+    if value is None or not np.isfinite(value) or value <= 0 or not breaks:
+        return -1
+    return next((i for i, upper in enumerate(breaks) if value <= upper), len(breaks) - 1)
+
+
+def class_colours(breaks: list[float]) -> list[str]:
+    """One colour per class, spread over the palette when there are fewer classes than colours."""
+    n = len(breaks)
+    if n == 0:
+        return []
+    picks = np.linspace(0, len(CLASS_COLOURS) - 1, n).round().astype(int) if n > 1 else [len(CLASS_COLOURS) - 1]
+    return [CLASS_COLOURS[i] for i in picks]
+
+
+def legend_items(breaks: list[float], measure: str, *, with_non_members: bool = False) -> list[tuple[str, str]]:
+    """``(colour, French label)`` for each class, from « aucun » to the highest."""
+    decimals = MEASURES[measure].decimals
+    items = [(ZERO_COLOUR, "0 (aucun)")]
+    lower = 0.0
+    for colour, upper in zip(class_colours(breaks), breaks):
+        items.append((colour, f"{'plus de ' + fmt.number(lower, decimals) if lower else 'plus de 0'} "
+                              f"à {fmt.number(upper, decimals)}"))
+        lower = upper
+    if with_non_members:
+        items.append((NON_MEMBER_COLOUR, NON_MEMBER_LABEL))
+    return items
+
+
+def value_label(value, measure: str) -> str:
+    spec = MEASURES[measure]
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "–"
+    return f"{fmt.number(value, spec.decimals)} {spec.unit}"
+
+
+def fill_colours(figures: pd.DataFrame, measure: str, breaks: list[float]) -> dict[str, str]:
+    """Place code → fill colour; non-members get the grey of the hatching."""
+    colours = class_colours(breaks)
+    out = {}
+    for row in figures.itertuples():
+        if not row.member:
+            out[row.code] = NON_MEMBER_COLOUR
+        else:
+            index = classify(getattr(row, measure), breaks)
+            out[row.code] = ZERO_COLOUR if index < 0 else colours[index]
+    return out
+
+
+def _features(figures: pd.DataFrame, level: str, measure: str) -> list[dict]:
+    """The boundaries with escaped names, the measure's value and its French label."""
+    key = "insee_code" if level == "commune" else "code"
+    by_code = figures.set_index("code")
+    features = []
+    for feature in boundaries(level)["features"]:
+        code = feature["properties"][key]
+        row = by_code.loc[code]
+        value = row[measure] if row["member"] else None
+        features.append({"type": "Feature", "geometry": feature["geometry"], "properties": {
+            "code": code, "level": level, "name": html.escape(str(row["name"])),
+            "value": None if value is None or not np.isfinite(value) else float(value),
+            "label": value_label(value, measure) if row["member"] else NON_MEMBER_LABEL,
+            "member": bool(row["member"])}})
+    return features
+
+
+_LEGEND = Template("""
+{% macro html(this, kwargs) %}
+<div style="position:absolute; bottom:18px; left:10px; z-index:9999; background:rgba(255,255,255,.92);
+            padding:6px 9px; border-radius:4px; font:12px/1.5 sans-serif; box-shadow:0 0 4px rgba(0,0,0,.3)">
+  <div style="font-weight:600; margin-bottom:2px">{{ this.title }}</div>
+  {% for colour, label in this.items %}
+  <div><span style="display:inline-block; width:14px; height:11px; margin-right:5px; vertical-align:middle;
+        border:1px solid #777; background:{{ colour }}"></span>{{ label }}</div>
+  {% endfor %}
+</div>
+{% endmacro %}
+""")
+
+
+class Legend(folium.MacroElement):
+    """The choropleth's legend, drawn over the map (labels escaped by Jinja's autoescape)."""
+
+    _template = _LEGEND
+
+    def __init__(self, title: str, items: list[tuple[str, str]]):
+        super().__init__()
+        self._name = "Legend"
+        self.title = html.escape(title)
+        self.items = [(colour, html.escape(label)) for colour, label in items]
+
+
+_LOOKUP = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = {{ this.lookup|tojson }};
+window.essdashProjects = {{ this.get_name() }};
+{% endmacro %}
+""")
+
+
+class ProjectLookup(folium.MacroElement):
+    """Column-wise project data that the marker popups read (strings already HTML-escaped)."""
+
+    _template = _LOOKUP
+
+    def __init__(self, lookup: dict):
+        super().__init__()
+        self._name = "ProjectLookup"
+        self.lookup = lookup
+
+
+MARKER_CALLBACK = """
+function (row) {
+    var d = window.essdashProjects, i = row[2];
+    var colours = ["#0072B2", "#0072B2", "#D55E00"];
+    var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {
+        radius: 6, weight: 1, color: "#ffffff", fillColor: colours[d.placed[i]], fillOpacity: 0.9});
+    marker.bindPopup(function () {
+        var notes = ["", "<br><em>Sans coordonnées : placé au centre de sa commune.</em>",
+                     "<br><em>Coordonnées hors de la métropole : placé au centre de sa commune, à corriger.</em>"];
+        return "<strong>" + d.titles[d.title[i]] + "</strong><br>" +
+            d.carriers[d.carrier[i]] + "<br>" + d.communes[d.commune[i]] + " · " + d.statuses[d.status[i]] +
+            "<br>" + d.amount[i] + " · " + d.jobs[i] + notes[d.placed[i]] +
+            '<br><a href="/projets?projet=' + d.id[i] + '" target="_top">Ouvrir la fiche du projet n° ' + d.id[i] + "</a>";
+    }, {maxWidth: 320});
+    return marker;
+}
+"""
+PLACED_CODES = {"exact": 0, "commune": 1, "outside": 2}
+
+
+def _codes(series: pd.Series) -> tuple[list[str], list[int]]:
+    """Dictionary-encode a column of strings, escaping each distinct value once."""
+    categories = pd.Categorical(series.astype(str))
+    return [html.escape(v) for v in categories.categories], categories.codes.astype(int).tolist()
+
+
+def project_lookup(points: pd.DataFrame) -> dict:
+    """The compact, escaped, column-wise marker data for :class:`ProjectLookup`."""
+    lookup: dict = {"id": points["id"].astype(int).tolist()}
+    for column, plural in (("title", "titles"), ("carrier", "carriers"), ("commune", "communes"),
+                           ("status", "statuses")):
+        lookup[plural], lookup[column] = _codes(points[column])
+    lookup["amount"] = [fmt.money(v) for v in points["amount"]]
+    lookup["jobs"] = [fmt.plural(int(v), "emploi créé", "emplois créés") for v in points["jobs_created"]]
+    lookup["placed"] = points["placed"].map(PLACED_CODES).astype(int).tolist()
+    return lookup
+
+
+def build_map(figures: pd.DataFrame, level: str, measure: str, points: pd.DataFrame | None = None, *,
+              tiles: bool = True, focus: tuple | None = None, height: int = 620) -> folium.Map:
+    """The interactive map: a choropleth of ``measure`` by ``level`` and, optionally, markers.
+
+    ``focus`` is ``((south, west), (north, east))`` to zoom to (a territory or commune).
+    """
+    fmap = folium.Map(location=CENTER, zoom_start=10, tiles=None, control_scale=True, zoom_snap=0.25,
+                      maxZoom=18, minZoom=8, height=height)
+    if tiles:
+        folium.TileLayer(TILES, name="Fond de carte", attr=TILES_ATTRIBUTION, max_zoom=18).add_to(fmap)
+    breaks = class_breaks(figures.loc[figures["member"], measure])
+    colours = fill_colours(figures, measure, breaks)
+    hatch = StripePattern(angle=-45, color="#616161", space_color="#e0e0e0", opacity=0.8, space_opacity=0.8)
+    hatch.add_to(fmap)
+    features = _features(figures, level, measure)
+
+    def style(feature):
+        props = feature["properties"]
+        if not props["member"]:
+            return {"fillPattern": hatch, "color": "#616161", "weight": 0.6, "fillOpacity": 0.8}
+        return {"fillColor": colours[props["code"]], "color": "#555555", "weight": 0.7 if level == "commune" else 1.5,
+                "fillOpacity": 0.75}
+
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features}, name="Communes" if level == "commune" else "Territoires",
+        style_function=style, highlight_function=lambda _: {"weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["name", "label"], aliases=["", ""], labels=False),
+    ).add_to(fmap)
+    Legend(MEASURES[measure].label, legend_items(breaks, measure, with_non_members=not figures["member"].all())).add_to(fmap)
+    if points is not None and not points.empty:
+        ProjectLookup(project_lookup(points)).add_to(fmap)
+        data = [[round(lat, 5), round(lon, 5), i] for i, (lat, lon) in enumerate(zip(points["lat"], points["lon"]))]
+        FastMarkerCluster(data, callback=MARKER_CALLBACK, name="Projets",
+                          options={"maxClusterRadius": 45, "chunkedLoading": True}).add_to(fmap)
+    if focus:
+        fmap.fit_bounds([list(focus[0]), list(focus[1])])
+    return fmap
+
+
+def map_payload_size(fmap: folium.Map) -> int:
+    """Bytes of the map's rendered HTML: roughly what the component sends to the browser."""
+    return len(fmap.get_root().render().encode("utf-8"))
+
+
+def static_choropleth(figures: pd.DataFrame, level: str, measure: str, *, title: str | None = None,
+                      width: int = 560, height: int = 520) -> alt.Chart:
+    """The same choropleth as an altair geoshape: no tiles, no network, exportable to SVG/PNG."""
+    breaks = class_breaks(figures.loc[figures["member"], measure])
+    items = legend_items(breaks, measure, with_non_members=not figures["member"].all())
+    labels, colours = [label for _, label in items], [colour for colour, _ in items]
+    class_labels = [label for _, label in legend_items(breaks, measure)]
+    features = _features(figures, level, measure)
+    for feature in features:
+        props = feature["properties"]
+        props["name"] = html.unescape(props["name"])
+        props["class"] = NON_MEMBER_LABEL if not props["member"] else class_labels[classify(props["value"], breaks) + 1]
+    chart = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="#555555", strokeWidth=0.5).encode(
+        color=alt.Color("properties.class:N", title=MEASURES[measure].label,
+                        scale=alt.Scale(domain=labels, range=colours), legend=alt.Legend(orient="right")),
+        tooltip=[alt.Tooltip("properties.name:N", title="Lieu"), alt.Tooltip("properties.label:N", title="Valeur")],
+    ).project("mercator").properties(width=width, height=height, title=title or MEASURES[measure].label)
+    return chart.configure(locale=FRENCH_LOCALE).configure_view(stroke=None)
+

@@ -1,0 +1,51 @@
+"""Carte: choropleths of projects, money and jobs per inhabitant, with the projects' markers."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from essdash import fmt, maps, queries, ui
+from essdash.reference import ATTRIBUTION, bounds
+
+ctx = ui.page_frame("Carte", ":material/map:")
+
+c1, c2, c3, c4 = st.columns([1.2, 2, 1, 1])
+level = c1.segmented_control("Niveau", ["commune", "territory"], default="commune", key="m_level",
+                             format_func={"commune": "Communes", "territory": "Territoires"}.get) or "commune"
+measure = c2.selectbox("Mesure", list(maps.MEASURES), key="m_measure", format_func=lambda k: maps.MEASURES[k].label)
+tiles = c3.toggle("Fond de carte", value=True, key="m_tiles", help="Sans fond de carte : contours seuls, sans réseau.")
+markers = c4.toggle("Projets", value=True, key="m_markers")
+period_from, period_to = ui.period_range(ctx.info)
+with st.expander("Filtres des projets"):
+    filters = ui.project_filters(ctx.filters.with_(period_from=period_from, period_to=period_to), search=False)
+
+figures = ui.read("place_figures", filters, level)
+points = ui.read("project_points", filters) if markers else None
+focus = bounds("commune", filters.commune) if filters.commune else (
+    bounds("territory", filters.territory) if filters.territory else None)
+fmap = maps.build_map(figures, level, measure, points, tiles=tiles, focus=focus)
+
+map_col, side_col = st.columns([3, 1])
+with map_col:
+    event = st_folium(fmap, key="carte", height=620, use_container_width=True,
+                      returned_objects=["last_active_drawing"])
+    st.caption(f"Couleurs : toutes les {'communes' if level == 'commune' else 'territoires'} de la métropole, "
+               f"pour comparer ; points : les projets de la sélection ({ui.place_caption(filters)}). "
+               f"{ATTRIBUTION}")
+clicked = ((event or {}).get("last_active_drawing") or {}).get("properties") or {}
+code = clicked.get("code") if clicked.get("level") == level else None
+code = code or (filters.commune if level == "commune" else filters.territory)
+with side_col:
+    ui.place_summary(queries.place_summary(figures, code) if code else None)
+
+if points is not None:
+    outside = points[points["placed"] == "outside"]
+    fallback = int((points["placed"] == "commune").sum())
+    if fallback:
+        st.caption(f"{fmt.plural(fallback, 'projet')} sans coordonnées, placé(s) au centre de leur commune.")
+    if not outside.empty:
+        st.warning(f"{fmt.plural(len(outside), 'projet')} avec des coordonnées hors de la métropole, à corriger "
+                   "(placés au centre de leur commune) : "
+                   + " · ".join(f"[n° {r.id} {fmt.md_escape(r.title)}](/projets?projet={r.id})" for r in outside.itertuples()))
+
+with st.expander("Carte statique (sans réseau, pour les exports)"):
+    st.altair_chart(maps.static_choropleth(figures, level, measure), width="content")
