@@ -341,11 +341,10 @@ def place_summary(figures: pd.DataFrame, code: str) -> dict | None:
     if rows.empty:
         return None
     row = rows.iloc[0].to_dict()
-    members = figures[figures["member"]]
-    population = members["population"].sum()
+    totals = figures.loc[figures["member"], ["population", "projects", "money", "jobs_created"]].sum().to_frame().T
     row["metro"] = {
-        "projects_per_10k": equity.rate_per(members["projects"].sum(), population),
-        "money_per_inhabitant": equity.rate_per(members["money"].sum(), population, per=1),
-        "jobs_per_10k": equity.rate_per(members["jobs_created"].sum(), population),
+        "projects_per_10k": float(equity.rate_per(totals["projects"], totals["population"]).iloc[0]),
+        "money_per_inhabitant": float(equity.rate_per(totals["money"], totals["population"], per=1).iloc[0]),
+        "jobs_per_10k": float(equity.rate_per(totals["jobs_created"], totals["population"]).iloc[0]),
     }
     return row

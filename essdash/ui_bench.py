@@ -15,6 +15,7 @@ import resource
 import statistics
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 import streamlit as st
@@ -32,10 +33,24 @@ PAGES = [
     ("Synthèse ?territoire=roubaisien", None, {"territoire": "roubaisien"}),
     ("Projets", "pages/projets.py", {}),
     ("Projets ?territoire=roubaisien", "pages/projets.py", {"territoire": "roubaisien"}),
+    ("Carte", "pages/carte.py", {}),
+    ("Carte ?territoire=roubaisien", "pages/carte.py", {"territoire": "roubaisien"}),
 ]
 
 
-def _visit(make_app, page: str | None = None, params: dict | None = None) -> float:
+def _sent(app: AppTest) -> tuple[int, int]:
+    """Bytes of the page's elements as sent to the browser, raw and deflated (websocket compression)."""
+    payload = b"".join(node.proto.SerializeToString() for node in _walk(app._tree) if getattr(node, "proto", None))
+    return len(payload), len(zlib.compress(payload, 6))
+
+
+def _walk(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+def _visit(make_app, page: str | None = None, params: dict | None = None, sizes: list | None = None) -> float:
     """One visit: a new session opens the page (AppTest built, run once); seconds taken."""
     started = time.perf_counter()
     app = make_app()
@@ -47,16 +62,19 @@ def _visit(make_app, page: str | None = None, params: dict | None = None) -> flo
     elapsed = time.perf_counter() - started
     if app.exception:
         raise RuntimeError(f"la page a levé une exception : {app.exception[0].message}")
+    if sizes is not None:
+        sizes.append(_sent(app))
     return elapsed
 
 
-def _page_times(page: str | None, params: dict, repeat: int) -> tuple[float, float]:
-    """First visit with empty data caches, then the median of ``repeat`` warm visits (seconds)."""
+def _page_times(page: str | None, params: dict, repeat: int) -> tuple[float, float, tuple[int, int]]:
+    """First visit with empty data caches, the median of ``repeat`` warm visits (seconds), bytes sent."""
     st.cache_data.clear()
     make_app = lambda: AppTest.from_file(APP, default_timeout=120)  # noqa: E731
-    first = _visit(make_app, page, params)
+    sizes: list = []
+    first = _visit(make_app, page, params, sizes)
     warm = statistics.median(_visit(make_app, page, params) for _ in range(repeat))
-    return first, warm
+    return first, warm, sizes[0]
 
 
 def _empty_page(repeat: int) -> float:
@@ -67,6 +85,10 @@ def _empty_page(repeat: int) -> float:
 
 def _ms(seconds: float) -> str:
     return f"{fmt.number(seconds * 1000)} ms"
+
+
+def _kb(size: int) -> str:
+    return f"{fmt.number(size / 1024)} Ko"
 
 
 def run(scales: list[int], repeat: int = 7) -> None:
@@ -88,12 +110,15 @@ def run(scales: list[int], repeat: int = 7) -> None:
             if scale == scales[0]:
                 for _, page, params in PAGES:  # first imports (altair, pandas …) are not page costs
                     _visit(lambda: AppTest.from_file(APP, default_timeout=120), page, params)
-            print(f"  {'page':<36} {'1re visite':>14} {'ratio':>7} {'à chaud':>14} {'ratio':>7}")
+            print(f"  {'page':<32} {'1re visite':>11} {'ratio':>7} {'à chaud':>9} {'ratio':>7} "
+                  f"{'envoyé':>10} {'compressé':>10}")
             for label, page, params in PAGES:
-                first, warm = _page_times(page, params, repeat)
-                print(f"  {label:<36} {_ms(first):>14} {fmt.number(first / empty, 1):>6}× "
-                      f"{_ms(warm):>14} {fmt.number(warm / empty, 1):>6}×")
+                first, warm, (raw, packed) = _page_times(page, params, repeat)
+                print(f"  {label:<32} {_ms(first):>11} {fmt.number(first / empty, 1):>6}× "
+                      f"{_ms(warm):>9} {fmt.number(warm / empty, 1):>6}× {_kb(raw):>10} {_kb(packed):>10}")
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"  mémoire maximale du processus : {fmt.number(peak)} Mo\n")
     print("1re visite : caches de données vides ; à chaud : médiane des visites suivantes (nouvelle "
-          "session, caches remplis). Ratio : rapporté à une visite de la page vide.")
+          "session, caches remplis). Ratio : rapporté à une visite de la page vide. Envoyé : octets des "
+          "éléments de la page (carte comprise) ; compressé : après compression deflate, comme le fait "
+          "la compression websocket activée dans .streamlit/config.toml.")

@@ -9,8 +9,8 @@ from essdash.reference import ATTRIBUTION, bounds
 ctx = ui.page_frame("Carte", ":material/map:")
 
 c1, c2, c3, c4 = st.columns([1.2, 2, 1, 1])
-level = c1.segmented_control("Niveau", ["commune", "territory"], default="commune", key="m_level",
-                             format_func={"commune": "Communes", "territory": "Territoires"}.get) or "commune"
+level = c1.radio("Niveau", ["commune", "territory"], key="m_level", horizontal=True,
+                 format_func={"commune": "Communes", "territory": "Territoires"}.get)
 measure = c2.selectbox("Mesure", list(maps.MEASURES), key="m_measure", format_func=lambda k: maps.MEASURES[k].label)
 tiles = c3.toggle("Fond de carte", value=True, key="m_tiles", help="Sans fond de carte : contours seuls, sans réseau.")
 markers = c4.toggle("Projets", value=True, key="m_markers")
@@ -32,10 +32,10 @@ with map_col:
                f"pour comparer ; points : les projets de la sélection ({ui.place_caption(filters)}). "
                f"{ATTRIBUTION}")
 clicked = ((event or {}).get("last_active_drawing") or {}).get("properties") or {}
-code = clicked.get("code") if clicked.get("level") == level else None
-code = code or (filters.commune if level == "commune" else filters.territory)
+place = ((clicked["level"], clicked["code"]) if clicked.get("code") else
+         ("commune", filters.commune) if filters.commune else ("territory", filters.territory))
 with side_col:
-    ui.place_summary(queries.place_summary(figures, code) if code else None)
+    ui.place_summary(queries.place_summary(ui.read("place_figures", filters, place[0]), place[1]) if place[1] else None)
 
 if points is not None:
     outside = points[points["placed"] == "outside"]

@@ -142,8 +142,11 @@ def page(browser):
 
 
 @pytest.fixture(autouse=True)
-def _screenshot_on_failure(request, page):
-    """On failure, save a screenshot of the page (the call report is logged before teardown)."""
+def _report_failure(request, server, page):
+    """On failure, save a screenshot of the page and print the server log's errors.
+
+    (The call phase's report is logged, and ``testsfailed`` counted, before fixture teardown.)
+    """
     failed_before = request.session.testsfailed
     yield
     if request.session.testsfailed > failed_before:
@@ -153,6 +156,8 @@ def _screenshot_on_failure(request, page):
             print(f"screenshot of the failing page: {path} (url {page.url})")
         except Exception as exc:  # noqa: BLE001 - best effort only
             print(f"no failure screenshot: {exc}")
+        log = server[1].parent / "streamlit.log"
+        print(f"streamlit log {log}:\n{log.read_text(errors='replace')[-8000:]}")
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -163,3 +163,51 @@ def test_database_url_that_cannot_be_opened(url, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "Impossible d'ouvrir les données" in at.error[0].value
+
+
+CARTE = "pages/carte.py"
+
+
+def _map_args(at) -> dict:
+    components = [e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")]
+    assert len(components) == 1
+    return json.loads(components[0].proto.json_args)
+
+
+def test_carte_sends_the_choropleth_and_markers(app, demo_engine):
+    at = app(CARTE)
+    _no_errors(at)
+    args = _map_args(at)
+    assert args["returned_objects"] == ["last_active_drawing"]
+    script = args["script"]
+    assert script.count('"level": "commune"') == 95
+    assert "FastMarkerCluster" not in script and "markerClusterGroup" in script
+    assert "Projets pour 10 000 habitants" in args["html"]
+    points = queries.project_points(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"))
+    assert script.count('"id":[') == 1 and f'"id":[{",".join(map(str, points["id"]))}]' in script
+    outside = points[points["placed"] == "outside"]
+    assert len(outside) > 0
+    warning = " ".join(w.value for w in at.warning)
+    assert fmt.plural(len(outside), "projet") + " avec des coordonnées hors de la métropole" in warning
+    assert "Sources : INSEE" in " ".join(c.value for c in at.caption)
+
+
+def test_carte_switches_level_measure_and_markers(app):
+    at = app(CARTE)
+    at.radio(key="m_level").set_value("territory").run()
+    at.selectbox(key="m_measure").set_value("money_per_inhabitant").run()
+    at.toggle(key="m_markers").set_value(False).run()
+    args = _map_args(at)
+    assert args["script"].count('"level": "territory"') == 8
+    assert "Montant engagé par habitant" in args["html"]
+    assert "markerClusterGroup" not in args["script"]
+
+
+def test_carte_filtered_by_territory_zooms_and_summarises(app, demo_engine):
+    at = app(CARTE, territoire="roubaisien")
+    _no_errors(at)
+    assert "fitBounds" in _map_args(at)["script"]
+    assert any(s.value == "Territoire Roubaisien" for s in at.subheader)
+    expected = queries.place_figures(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"), "territory")
+    row = expected.set_index("code").loc["roubaisien"]
+    assert {m.label: m.value for m in at.metric}["Projets"] == fmt.number(row["projects"])
