@@ -4,8 +4,10 @@ The server is started fresh for this module, on a database file that does not ex
 the first page request builds the demo database *and* is a deep link to ``/projets`` with a
 territory filter: the case where Streamlit may run in its legacy ``pages/`` mode.
 
-The tests run in order and share one browser page (A opens the deep link, B navigates from
-there, C changes the filter). A screenshot of test A's page is saved to
+Tests A to C share one browser page (A opens the deep link, B navigates from there, C changes
+the filter); each opens what it needs when run alone. The map tests serve Leaflet and its
+cluster plugin from npm packages (``npm pack``, cached outside the repository) in place of the
+CDNs, so the map draws without network. A screenshot of test A's page is saved to
 ``/tmp/essdash-projets.png``; on failure, a screenshot of the failing page is saved next to it.
 """
 
@@ -264,8 +266,9 @@ def test_a_deep_link_is_first_request_on_fresh_server(server, page):
 def test_b_navigation_keeps_the_territory_filter(server, page):
     _, db_path = server
     expected = expected_project_count(db_path, "roubaisien")
-    if "/projets" not in page.url:
-        pytest.skip("needs test A's page")
+    if "/projets" not in page.url:  # run on its own: open the deep link first
+        page.goto(f"{server[0]}/projets?territoire=roubaisien", wait_until="domcontentloaded")
+        wait_idle(page)
     sidebar_link(page, "Synthèse").first.click()
 
     expect(page.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=WAIT_MS)
@@ -283,8 +286,9 @@ def test_b_navigation_keeps_the_territory_filter(server, page):
 
 def test_c_sidebar_filter_updates_the_url(server, page):
     _, db_path = server
-    if "territoire=roubaisien" not in page.url:
-        pytest.skip("needs test B's page")
+    if "territoire=roubaisien" not in page.url:  # run on its own: open the filtered Synthèse first
+        page.goto(f"{server[0]}/?territoire=roubaisien", wait_until="domcontentloaded")
+        expect(page.locator('[data-testid="stHeading"]').filter(has_text=ROUBAISIEN).first).to_be_visible()
     territory = selectbox(page, "Territoire")
     territory.click()
     page.get_by_role("option", name="Territoire des Weppes", exact=True).click()
@@ -297,3 +301,167 @@ def test_c_sidebar_filter_updates_the_url(server, page):
     assert "roubaisien" not in page.url
     expect(projects_metric(page)).to_have_text(fr_int(expected_project_count(db_path, "weppes")))
     assert_no_error(page)
+
+
+# --- the map ---------------------------------------------------------------------------------------
+
+ASSET_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "essdash-test-assets"
+NPM_PACKAGES = {"leaflet": "1.9.3", "leaflet.markercluster": "1.1.0"}
+# CDN file name → file inside the npm package.
+ASSET_FILES = {
+    "leaflet.js": "leaflet/package/dist/leaflet.js",
+    "leaflet.css": "leaflet/package/dist/leaflet.css",
+    "leaflet.markercluster.js": "leaflet.markercluster/package/dist/leaflet.markercluster.js",
+    "MarkerCluster.css": "leaflet.markercluster/package/dist/MarkerCluster.css",
+    "MarkerCluster.Default.css": "leaflet.markercluster/package/dist/MarkerCluster.Default.css",
+}
+HOSTILE_TITLE = '<img src=x onerror="window.__essdashXss = 1">Projet piégé'
+
+
+@pytest.fixture(scope="module")
+def leaflet_assets() -> dict[str, Path]:
+    """Leaflet and the cluster plugin from the npm registry, unpacked into a cache folder."""
+    import tarfile
+
+    for name, version in NPM_PACKAGES.items():
+        target = ASSET_CACHE / name
+        if (target / "package" / "package.json").exists():
+            continue
+        target.mkdir(parents=True, exist_ok=True)
+        try:
+            packed = subprocess.run(["npm", "pack", f"{name}@{version}", "--silent"], cwd=target, check=True,
+                                    capture_output=True, text=True, timeout=120).stdout.strip().splitlines()[-1]
+        except (OSError, subprocess.SubprocessError) as exc:
+            message = f"npm pack {name}@{version} failed ({exc}): the map browser tests need the npm registry"
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message + " (browser map test)")
+        with tarfile.open(target / packed) as archive:
+            archive.extractall(target, filter="data")
+    return {cdn_name: ASSET_CACHE / inside for cdn_name, inside in ASSET_FILES.items()}
+
+
+@pytest.fixture
+def map_page(browser, leaflet_assets):
+    """A page whose requests to CDNs and tile servers are answered locally (no network)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    context.set_default_timeout(WAIT_MS)
+
+    def answer(route):
+        url = route.request.url
+        if url.startswith("http://127.0.0.1"):
+            return route.continue_()
+        name = url.split("?")[0].rsplit("/", 1)[-1]
+        if name in leaflet_assets:
+            kind = "text/css" if name.endswith(".css") else "application/javascript"
+            return route.fulfill(status=200, content_type=kind, body=leaflet_assets[name].read_bytes())
+        if name.endswith((".js", ".css")):  # folium's other defaults (jQuery, Bootstrap …): not needed here
+            return route.fulfill(status=200, content_type="text/plain", body="")
+        return route.abort()  # base tiles and anything else from outside
+
+    context.route("**/*", answer)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _ensure_database(page, base_url: str, db_path: Path) -> None:
+    """When run alone, let the app build its database by opening the home page."""
+    if not db_path.exists():
+        page.goto(f"{base_url}/", wait_until="domcontentloaded")
+        expect(page.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=WAIT_MS)
+    assert db_path.exists()
+
+
+def _add_hostile_project(db_path: Path) -> int:
+    with sqlite3.connect(db_path) as conn:
+        (carrier,) = conn.execute("SELECT id FROM organisation ORDER BY id LIMIT 1").fetchone()
+        cursor = conn.execute(
+            "INSERT INTO project (title, description, carrier_id, commune_code, intervention_mode, sector, status,"
+            " proposed_on, jobs_created, jobs_maintained, beneficiaries, priority_district, lat, lon, version,"
+            " updated_at) VALUES (?, '', ?, '59512', 'convention_objectifs', 'insertion', 'en_cours', '2013-05-02',"
+            " 3, 0, 10, 0, 50.6942, 3.1746, 1, '2013-05-02 10:00:00')", (HOSTILE_TITLE, carrier))
+        return cursor.lastrowid
+
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def _map_frame(page):
+    """The map's frame once drawn (a changed map is remounted: the old frame goes at the run's end)."""
+    frame = page.frame_locator(MAP_IFRAME).last
+    expect(frame.locator(".leaflet-container")).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator(MAP_IFRAME)).to_have_count(1, timeout=WAIT_MS)
+    return frame
+
+
+def _in_map(page, script: str, arg=None):
+    """Evaluate ``script`` (a function of the map container and ``arg``) inside the map's frame."""
+    return page.frame_locator(MAP_IFRAME).last.locator(".leaflet-container").evaluate(script, arg)
+
+
+def _drawn_places(page) -> int:
+    """Commune polygons Leaflet has drawn on the map (GeoJSON layers on screen)."""
+    return _in_map(page, """() => { let n = 0;
+        map_div.eachLayer((l) => { if (l.feature && l.feature.properties.level && l._path) n += 1; });
+        return n; }""")
+
+
+def test_d_map_draws_polygons_and_escaped_popups(server, map_page):
+    base_url, db_path = server
+    page = map_page
+    _ensure_database(page, base_url, db_path)
+    project_id = _add_hostile_project(db_path)
+    page.goto(f"{base_url}/carte", wait_until="domcontentloaded")
+    frame = _map_frame(page)
+    expect(frame.locator(".marker-cluster").first).to_be_visible()
+    assert _drawn_places(page) == 95
+    expect(frame.get_by_text("Projets pour 10 000 habitants")).to_be_visible()
+    popup = _in_map(page, """(_, id) => new Promise((resolve, reject) => {
+        setTimeout(() => reject(new Error("popup did not open in 15 s")), 15000);
+        let cluster = null;
+        map_div.eachLayer((layer) => { if (layer instanceof L.MarkerClusterGroup) cluster = layer; });
+        if (!cluster) return reject(new Error("no marker cluster on the map"));
+        const marker = cluster.getLayers().find((m) => String(m.getPopup()._content()).includes("n° " + id + "<"));
+        if (!marker) return reject(new Error("no marker for project " + id));
+        map_div.setView(marker.getLatLng(), 18, {animate: false});
+        setTimeout(() => { marker.openPopup();
+            setTimeout(() => resolve(document.querySelector(".leaflet-popup-content").innerText), 300); }, 800);
+    })""", project_id)
+    assert HOSTILE_TITLE in popup, popup
+    assert "Roubaix" in popup and f"Ouvrir la fiche du projet n° {project_id}" in popup
+    assert "3 emplois créés" in popup
+    assert _in_map(page, "() => window.__essdashXss") is None
+
+
+def test_e_commune_click_and_filter_change_update_the_summary(server, map_page):
+    base_url, db_path = server
+    page = map_page
+    _ensure_database(page, base_url, db_path)
+    page.goto(f"{base_url}/carte", wait_until="domcontentloaded")
+    _map_frame(page)
+    page.locator('[data-testid="stCheckbox"]').filter(has_text="Projets").locator("label").click()
+    expect(page.frame_locator(MAP_IFRAME).last.locator(".marker-cluster")).to_have_count(0, timeout=WAIT_MS)
+    frame = _map_frame(page)
+    assert _drawn_places(page) == 95
+    # Click what is drawn at Roubaix's point. Leaflet, inside the component's iframe, does not
+    # register Playwright's synthetic pointer sequence in headless mode, so the click event is
+    # dispatched on the element found at that point (the commune's SVG path), as a browser would.
+    target = _in_map(page, """(el) => {
+        const p = map_div.latLngToContainerPoint([50.6894, 3.1817]), r = el.getBoundingClientRect();
+        const x = r.left + p.x, y = r.top + p.y, hit = document.elementFromPoint(x, y);
+        hit.dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true, clientX: x, clientY: y}));
+        return hit.tagName.toLowerCase();
+    }""")
+    assert target == "path"
+    summary = page.locator('[data-testid="stHeading"]').filter(has_text=re.compile(r"^\s*Roubaix\s*$"))
+    expect(summary.first).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator('[data-testid="stMetric"]').filter(has_text="Projets pour 10 000 hab.").first).to_be_visible()
+    assert_no_error(page)
+
+    territory = selectbox(page, "Territoire")
+    territory.click()
+    page.get_by_role("option", name="Territoire de la Lys", exact=True).click()
+    expect(page).to_have_url(re.compile(r"territoire=lys"), timeout=WAIT_MS)
+    expect(page.locator('[data-testid="stHeading"]').filter(has_text="Territoire de la Lys").first
+           ).to_be_visible(timeout=WAIT_MS)
