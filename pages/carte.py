@@ -47,5 +47,5 @@ if points is not None:
                    "(placés au centre de leur commune) : "
                    + " · ".join(f"[n° {r.id} {fmt.md_escape(r.title)}](/projets?projet={r.id})" for r in outside.itertuples()))
 
-with st.expander("Carte statique (sans réseau, pour les exports)"):
+if st.toggle("Carte statique (sans réseau, pour les exports)", key="m_static"):
     st.altair_chart(maps.static_choropleth(figures, level, measure), width="content")

@@ -197,6 +197,16 @@ def selectbox(page, label: str):
         "combobox", name=label, exact=True)
 
 
+def choose_territory(page, name: str, code: str):
+    """Pick a territory in the sidebar; wait for the URL and the page's heading to follow."""
+    territory = selectbox(page, "Territoire")
+    territory.click()
+    page.get_by_role("option", name=name, exact=True).click()
+    expect(page).to_have_url(re.compile(rf"territoire={code}"), timeout=WAIT_MS)
+    expect(page.locator('[data-testid="stHeading"]').filter(has_text=name).first).to_be_visible(timeout=WAIT_MS)
+    return territory
+
+
 def sidebar_link(page, label: str):
     """A link of the sidebar: Streamlit's own menu (stSidebarNav) or the app's st.page_link menu."""
     return page.locator('[data-testid="stSidebar"] a').filter(has_text=label)
@@ -289,13 +299,7 @@ def test_c_sidebar_filter_updates_the_url(server, page):
     if "territoire=roubaisien" not in page.url:  # run on its own: open the filtered Synthèse first
         page.goto(f"{server[0]}/?territoire=roubaisien", wait_until="domcontentloaded")
         expect(page.locator('[data-testid="stHeading"]').filter(has_text=ROUBAISIEN).first).to_be_visible()
-    territory = selectbox(page, "Territoire")
-    territory.click()
-    page.get_by_role("option", name="Territoire des Weppes", exact=True).click()
-
-    expect(page).to_have_url(re.compile(r"territoire=weppes"), timeout=WAIT_MS)
-    expect(page.locator('[data-testid="stHeading"]').filter(has_text="Territoire des Weppes").first
-           ).to_be_visible(timeout=WAIT_MS)
+    territory = choose_territory(page, "Territoire des Weppes", "weppes")
     wait_idle(page)
     expect(territory).to_have_value("Territoire des Weppes")
     assert "roubaisien" not in page.url
@@ -459,9 +463,4 @@ def test_e_commune_click_and_filter_change_update_the_summary(server, map_page):
     expect(page.locator('[data-testid="stMetric"]').filter(has_text="Projets pour 10 000 hab.").first).to_be_visible()
     assert_no_error(page)
 
-    territory = selectbox(page, "Territoire")
-    territory.click()
-    page.get_by_role("option", name="Territoire de la Lys", exact=True).click()
-    expect(page).to_have_url(re.compile(r"territoire=lys"), timeout=WAIT_MS)
-    expect(page.locator('[data-testid="stHeading"]').filter(has_text="Territoire de la Lys").first
-           ).to_be_visible(timeout=WAIT_MS)
+    choose_territory(page, "Territoire de la Lys", "lys")

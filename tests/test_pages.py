@@ -211,3 +211,28 @@ def test_carte_filtered_by_territory_zooms_and_summarises(app, demo_engine):
     expected = queries.place_figures(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"), "territory")
     row = expected.set_index("code").loc["roubaisien"]
     assert {m.label: m.value for m in at.metric}["Projets"] == fmt.number(row["projects"])
+
+
+def test_carte_static_choropleth_on_demand(app, demo_engine):
+    at = app(CARTE)
+    assert not at.get("vega_lite_chart")
+    at.toggle(key="m_static").set_value(True).run()
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["mark"]["type"] == "geoshape"
+    assert spec["encoding"]["color"]["title"] == "Projets pour 10 000 habitants"
+
+
+def test_reference_data_failing_its_checks_stops_the_app_in_french(tmp_path, monkeypatch):
+    from essdash import db
+    from essdash.errors import ReferenceDataError
+
+    def broken():
+        raise ReferenceDataError("Données de référence invalides (communes.csv) : 95 communes distinctes attendues, 94 trouvées.")
+
+    monkeypatch.setattr(db, "load_reference", broken)
+    target = tmp_path / "neuve.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{target}")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "communes.csv" in at.error[0].value and "94 trouvées" in at.error[0].value
+    assert list(tmp_path.iterdir()) == []
