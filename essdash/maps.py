@@ -296,11 +296,6 @@ def build_map(figures: pd.DataFrame, level: str, measure: str, points: pd.DataFr
     return fmap
 
 
-def map_payload_size(fmap: folium.Map) -> int:
-    """Bytes of the map's rendered HTML: roughly what the component sends to the browser."""
-    return len(fmap.get_root().render().encode("utf-8"))
-
-
 def static_choropleth(figures: pd.DataFrame, level: str, measure: str, *, title: str | None = None,
                       width: int = 560, height: int = 520) -> alt.Chart:
     """The same choropleth as an altair geoshape: no tiles, no network, exportable to SVG/PNG."""

@@ -7,6 +7,7 @@ link is the first request to a fresh server). The territory and commune filters 
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -54,13 +55,21 @@ def engine() -> Engine:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(name: str, url: str, *args, **kwargs):
-    return getattr(queries, name)(_engine(url), *args, **kwargs)
+def _cached(module: str, name: str, url: str, *args, **kwargs):
+    return getattr(importlib.import_module(module), name)(_engine(url), *args, **kwargs)
 
 
-def read(name: str, *args, **kwargs):
-    """Run ``essdash.queries.<name>`` through the data cache (keyed by database and arguments)."""
-    return _cached(name, get_settings().database_url, *args, **kwargs)
+def read(func, *args, **kwargs):
+    """Run a read function of essdash (engine first) through the data cache.
+
+    The cache is keyed by the function, the database and the arguments; :func:`clear_reads`
+    empties it after a write.
+    """
+    return _cached(func.__module__, func.__name__, get_settings().database_url, *args, **kwargs)
+
+
+def clear_reads() -> None:
+    _cached.clear()
 
 
 def _place_state() -> dict[str, str]:
@@ -93,7 +102,7 @@ def _on_place_change(param: str) -> None:
 def place_filters() -> tuple[str | None, str | None]:
     """Sidebar territory and commune selectors bound to the URL; returns the valid codes."""
     state = _place_state()
-    territories = read("territory_options")
+    territories = read(queries.territory_options)
     names = dict(zip(territories["code"], territories["name"]))
     territory = state.get("territoire")
     if territory and territory not in names:
@@ -101,7 +110,7 @@ def place_filters() -> tuple[str | None, str | None]:
         state.pop("territoire")
         st.query_params.pop("territoire", None)
         territory = None
-    communes = read("commune_options", territory)
+    communes = read(queries.commune_options, territory)
     commune_names = dict(zip(communes["insee_code"], communes["name"]))
     commune = state.get("commune")
     if commune and commune not in commune_names:
@@ -140,7 +149,7 @@ def page_frame(title: str, icon: str) -> PageContext:
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
     nav = st.sidebar.container()
     eng = engine()
-    info = read("dataset_info")
+    info = read(queries.dataset_info)
     territory, commune = place_filters()
     _navigation(nav, territory, commune)
     with st.sidebar:
@@ -157,10 +166,10 @@ def page_frame(title: str, icon: str) -> PageContext:
 def place_caption(filters: Filters) -> str:
     """Plain-French description of the place filters, for headings."""
     if filters.commune:
-        communes = read("commune_options")
+        communes = read(queries.commune_options)
         return communes.loc[communes["insee_code"] == filters.commune, "name"].iloc[0]
     if filters.territory:
-        territories = read("territory_options")
+        territories = read(queries.territory_options)
         return territories.loc[territories["code"] == filters.territory, "name"].iloc[0]
     return "Toute la métropole"
 
@@ -188,7 +197,7 @@ REGISTER_COLUMNS = {
 def project_record(project_id) -> None:
     """The record of one project: identity, place, fiches, money, jobs and its dated steps."""
     try:
-        detail = read("project_detail", int(project_id))
+        detail = read(queries.project_detail, int(project_id))
     except (TypeError, ValueError):
         detail = None
     if detail is None:
@@ -235,7 +244,7 @@ def project_record(project_id) -> None:
 
 def project_filters(base: Filters, *, search: bool = True) -> Filters:
     """Widgets for step, fiche, sector and intervention mode (and free text); returns the filters."""
-    sheets = read("sheet_options")
+    sheets = read(queries.sheet_options)
     titles = dict(zip(sheets["code"], sheets["title"]))
     c1, c2, c3, c4 = st.columns(4)
     statuses = c1.multiselect("Étape", list(ProjectStatus), format_func=lambda s: s.label,

@@ -18,8 +18,8 @@ period_from, period_to = ui.period_range(ctx.info)
 with st.expander("Filtres des projets"):
     filters = ui.project_filters(ctx.filters.with_(period_from=period_from, period_to=period_to), search=False)
 
-figures = ui.read("place_figures", filters, level)
-points = ui.read("project_points", filters) if markers else None
+figures = ui.read(queries.place_figures, filters, level)
+points = ui.read(queries.project_points, filters) if markers else None
 focus = bounds("commune", filters.commune) if filters.commune else (
     bounds("territory", filters.territory) if filters.territory else None)
 fmap = maps.build_map(figures, level, measure, points, tiles=tiles, focus=focus)
@@ -35,7 +35,7 @@ clicked = ((event or {}).get("last_active_drawing") or {}).get("properties") or 
 place = ((clicked["level"], clicked["code"]) if clicked.get("code") else
          ("commune", filters.commune) if filters.commune else ("territory", filters.territory))
 with side_col:
-    ui.place_summary(queries.place_summary(ui.read("place_figures", filters, place[0]), place[1]) if place[1] else None)
+    ui.place_summary(queries.place_summary(ui.read(queries.place_figures, filters, place[0]), place[1]) if place[1] else None)
 
 if points is not None:
     outside = points[points["placed"] == "outside"]

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from essdash import fmt, ui
+from essdash import fmt, queries, ui
 
 ctx = ui.page_frame("Projets", ":material/folder_open:")
 
 filters = ui.project_filters(ctx.filters)
-register = ui.read("project_register", filters)
+register = ui.read(queries.project_register, filters)
 st.caption(f"{fmt.plural(len(register), 'projet')} · {ui.place_caption(filters)} · "
            f"{fmt.money(register['amount'].sum())} engagés · {fmt.number(register['jobs_created'].sum())} emplois créés")
 

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from essdash import charts, fmt, ui
+from essdash import charts, fmt, queries, ui
 
 ctx = ui.page_frame("Synthèse", ":material/dashboard:")
 filters = ctx.filters
-figures = ui.read("key_figures", filters)
+figures = ui.read(queries.key_figures, filters)
 
 st.subheader(ui.place_caption(filters))
 cols = st.columns(5)
@@ -24,17 +24,17 @@ if not figures["projects"]:
 left, right = st.columns(2)
 with left:
     st.markdown("**Projets par étape**")
-    st.altair_chart(charts.projects_by_status(ui.read("projects_by_status", filters)), width="stretch")
+    st.altair_chart(charts.projects_by_status(ui.read(queries.projects_by_status, filters)), width="stretch")
     st.markdown("**Fiches du plan par statut**")
     st.caption("Fiches servies par les projets de la sélection." if filters.is_place_filtered
                else "Toutes les fiches du plan d'actions.")
-    st.altair_chart(charts.sheets_by_status(ui.read("sheets_by_status", filters)), width="stretch")
+    st.altair_chart(charts.sheets_by_status(ui.read(queries.sheets_by_status, filters)), width="stretch")
 with right:
     st.markdown("**Montant engagé par financeur**")
-    funders = ui.read("money_by_funder", filters)
+    funders = ui.read(queries.money_by_funder, filters)
     if funders.empty:
         st.caption("Aucun financement engagé.")
     else:
         st.altair_chart(charts.money_by_funder(funders), width="stretch")
     st.markdown("**Emplois par territoire**")
-    st.altair_chart(charts.jobs_by_territory(ui.read("jobs_by_territory", filters)), width="stretch")
+    st.altair_chart(charts.jobs_by_territory(ui.read(queries.jobs_by_territory, filters)), width="stretch")
