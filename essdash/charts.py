@@ -79,3 +79,82 @@ def jobs_by_territory(frame: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("jobs:Q", title="Emplois", format=",d")],
     )
     return _french(chart)
+
+
+def _period_axis(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["semestre"] = frame["period"].map(lambda p: f"{p[-2:]} {p[:4]}")
+    return frame
+
+
+def indicator_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: dict, *, metro: str = "metropole") -> alt.Chart:
+    """An indicator per semester: one thin line per territory, the metropolis in bold, the
+    targets as red ticks joined by a dashed line."""
+    values = _period_axis(values)
+    order = sorted(values["semestre"].unique(), key=lambda s: (s[-4:], s[:2]))
+    x = alt.X("semestre:O", title="Semestre", sort=order, axis=alt.Axis(labelAngle=0))
+    y_title = f"{indicator['label']} ({indicator['unit']})"
+    tooltip = [alt.Tooltip("place_name:N", title="Lieu"), alt.Tooltip("semestre:O", title="Semestre"),
+               alt.Tooltip("value:Q", title=indicator["unit"], format=",.1f")]
+    places = values[values["place"] != metro]
+    lines = alt.Chart(places).mark_line(point=True, strokeWidth=1.5, opacity=0.75).encode(
+        x=x, y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=",.1~f")),
+        color=alt.Color("place_name:N", title="Territoire", legend=alt.Legend(orient="right")), tooltip=tooltip)
+    metro_line = alt.Chart(values[values["place"] == metro]).mark_line(
+        point=alt.OverlayMarkDef(size=60, color="#000000"), color="#000000", strokeWidth=3.5).encode(
+        x=x, y="value:Q", tooltip=tooltip)
+    layers = [lines, metro_line]
+    if not targets.empty:
+        targets = _period_axis(targets[targets["place"] == metro])
+        layers.append(alt.Chart(targets).mark_line(strokeDash=[6, 4], color="#D55E00", strokeWidth=2).encode(
+            x=x, y="value:Q"))
+        layers.append(alt.Chart(targets).mark_tick(color="#D55E00", thickness=3, size=28).encode(
+            x=x, y="value:Q", tooltip=[alt.Tooltip("semestre:O", title="Semestre"),
+                                       alt.Tooltip("value:Q", title="Cible", format=",.1f")]))
+    return _french(alt.layer(*layers).properties(height=380))
+
+
+def rates_by_place(frame: pd.DataFrame, column: str, title: str, metro_rate: float) -> alt.Chart:
+    """Horizontal bars of a per-capita rate by place, with the metropolitan rate as a rule."""
+    bars = alt.Chart(frame).mark_bar(color=PALETTE[0]).encode(
+        x=alt.X(f"{column}:Q", title=title, axis=alt.Axis(format=",.1~f")),
+        y=alt.Y("name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        tooltip=[alt.Tooltip("name:N", title="Lieu"), alt.Tooltip(f"{column}:Q", title=title, format=",.2f"),
+                 alt.Tooltip("population:Q", title="Habitants", format=",d")])
+    rule = alt.Chart(pd.DataFrame({"metro": [metro_rate]})).mark_rule(color="#D55E00", strokeDash=[5, 3],
+                                                                        strokeWidth=2).encode(x="metro:Q")
+    return _french(alt.layer(bars, rule).properties(height=alt.Step(20)))
+
+
+def lorenz(curve: pd.DataFrame, what: str) -> alt.Chart:
+    """The Lorenz curve against the line of perfect equality."""
+    line = alt.Chart(curve).mark_line(point=True, color=PALETTE[0], interpolate="linear").encode(
+        x=alt.X("population_share:Q", title="Part cumulée de la population", axis=alt.Axis(format="%")),
+        y=alt.Y("count_share:Q", title=f"Part cumulée des {what}", axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("population_share:Q", title="Population", format=".1%"),
+                 alt.Tooltip("count_share:Q", title=what.capitalize(), format=".1%")])
+    equality = alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})).mark_line(
+        color="#888888", strokeDash=[4, 4]).encode(x="x:Q", y="y:Q")
+    return _french(alt.layer(equality, line).properties(height=340))
+
+
+def funnel(points: pd.DataFrame, limits: pd.DataFrame, rate_title: str) -> alt.Chart:
+    """Funnel plot: each commune's rate against its population, with Poisson control limits."""
+    long = limits.melt(id_vars=["population"], value_vars=["lower_95", "upper_95", "lower_998", "upper_998"],
+                       var_name="limit", value_name="rate")
+    long["limite"] = long["limit"].map({"lower_95": "95 %", "upper_95": "95 %", "lower_998": "99,8 %",
+                                        "upper_998": "99,8 %"})
+    long["side"] = long["limit"].str.split("_").str[0]
+    x = alt.X("population:Q", title="Population (échelle logarithmique)", scale=alt.Scale(type="log"),
+              axis=alt.Axis(format=",d"))
+    bands = alt.Chart(long).mark_line(interpolate="step-after", strokeDash=[4, 3]).encode(
+        x=x, y=alt.Y("rate:Q", title=rate_title), detail="limit:N",
+        color=alt.Color("limite:N", title="Limites de contrôle", scale=alt.Scale(range=["#999999", "#444444"])))
+    dots = alt.Chart(points).mark_circle(size=60, opacity=0.85).encode(
+        x=x, y="rate:Q",
+        fill=alt.Fill("flag:N", title="Position", scale=alt.Scale(
+            domain=["au-dessus", "dans la norme", "en dessous"], range=["#0072B2", "#BBBBBB", "#D55E00"])),
+        tooltip=[alt.Tooltip("name:N", title="Commune"), alt.Tooltip("population:Q", title="Habitants", format=",d"),
+                 alt.Tooltip("count:Q", title="Nombre", format=",d"), alt.Tooltip("rate:Q", title=rate_title, format=",.2f"),
+                 alt.Tooltip("flag:N", title="Position")])
+    return _french(alt.layer(bands, dots).resolve_scale(color="independent").properties(height=380))

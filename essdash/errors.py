@@ -11,3 +11,14 @@ class ReferenceDataError(EssdashError):
 
 class DatabaseError(EssdashError):
     """The database cannot be opened, created or is not an essdash database."""
+
+
+class ValidationError(EssdashError):
+    """Submitted values were refused; nothing was written.
+
+    ``issues`` lists ``(place, column, message)`` triples, each message a French sentence.
+    """
+
+    def __init__(self, issues: list[tuple[str, str, str]]):
+        self.issues = issues
+        super().__init__(" ; ".join(f"{place}, {column} : {message}" for place, column, message in issues))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from essdash.db import init_db
+from essdash.db import init_db, make_engine, sqlite_path
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -34,10 +35,8 @@ def empty_engine(tmp_path):
     engine.dispose()
 
 
-@pytest.fixture
-def app(demo_engine, demo_url, monkeypatch):
-    """A factory of AppTest sessions of ``app.py`` on the demo database, with fresh caches."""
-    monkeypatch.setenv("DATABASE_URL", demo_url)
+def _app_factory(url: str, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", url)
     st.cache_data.clear()
 
     def make(page: str | None = None, **params) -> AppTest:
@@ -49,3 +48,22 @@ def app(demo_engine, demo_url, monkeypatch):
         return at.run()
 
     return make
+
+
+@pytest.fixture
+def app(demo_engine, demo_url, monkeypatch):
+    """A factory of AppTest sessions of ``app.py`` on the demo database, with fresh caches."""
+    return _app_factory(demo_url, monkeypatch)
+
+
+@pytest.fixture
+def writable_app(demo_engine, demo_url, tmp_path, monkeypatch):
+    """Like ``app``, on a private copy of the demo database that the test may change.
+
+    Yields ``(make, engine)``; the engine reads the copy."""
+    copy = tmp_path / "copie.db"
+    shutil.copyfile(sqlite_path(demo_url), copy)
+    url = f"sqlite:///{copy}"
+    engine = make_engine(url)
+    yield _app_factory(url, monkeypatch), engine
+    engine.dispose()

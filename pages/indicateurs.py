@@ -1,0 +1,59 @@
+"""Indicateurs: the evaluation catalogue, each indicator per semester against its target, and entry."""
+
+import streamlit as st
+
+from essdash import charts, fmt, indicators, ui
+from essdash.errors import ValidationError
+from essdash.services import Actor, save_measurements
+
+ctx = ui.page_frame("Indicateurs", ":material/monitoring:")
+catalogue = ui.read(indicators.catalogue)
+labels = dict(zip(catalogue["code"], catalogue["category"] + " · " + catalogue["label"]))
+
+tab_series, tab_entry, tab_catalogue = st.tabs(["Évolution", "Saisie", "Catalogue"])
+
+with tab_series:
+    code = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="i_code")
+    first, last = ui.period_range(ctx.info)
+    data = ui.read(indicators.series, code, first, last)
+    indicator, values = data["indicator"], data["values"]
+    if ctx.filters.territory:
+        values = values[values["place"].isin([ctx.filters.territory, indicators.METRO])]
+    st.caption(f"{'Calculé à partir du registre' if indicator['kind'] == 'computed' else 'Saisi par semestre'} · "
+               f"{indicator['unit']} · {'plus' if indicator['direction'] == 'up' else 'moins'} c'est mieux · "
+               + (f"Formule : {indicator['formula']}" if indicator["formula"] else indicator["source"]))
+    if values.empty:
+        st.info("Aucune valeur pour cet indicateur sur la période.")
+    else:
+        st.altair_chart(charts.indicator_chart(values, data["targets"], indicator), width="stretch")
+        ui.indicator_gaps(indicators.gaps(values, data["targets"], indicator["direction"]), indicator)
+        ui.indicator_table(values, indicator)
+
+with tab_entry:
+    entered = [c for c in labels if catalogue.set_index("code").loc[c, "kind"] == "entered"]
+    entry_code = st.selectbox("Indicateur saisi", entered, format_func=labels.get, key="i_entry_code")
+    semesters = ui.read(indicators.reference_periods)
+    period = st.selectbox("Semestre", semesters[::-1], format_func=fmt.period_label, key="i_entry_period")
+    unit = catalogue.set_index("code").loc[entry_code, "unit"]
+    with st.form("entry"):
+        rows = ui.entry_grid(ui.read(indicators.entry_grid, entry_code, period), unit, f"{entry_code}-{period}")
+        author = st.text_input("Saisi par", key="i_author", placeholder="Prénom Nom")
+        submitted = st.form_submit_button("Enregistrer les valeurs", type="primary")
+    if submitted:
+        try:
+            written = save_measurements(ctx.engine, Actor(author), entry_code, period, rows)
+        except ValidationError as exc:
+            st.error("**Rien n'a été enregistré.** Corrigez :\n" + "\n".join(
+                f"- {fmt.md_escape(place)}, colonne {column} : {fmt.md_escape(message)}"
+                for place, column, message in exc.issues))
+        else:
+            ui.clear_reads()
+            st.success(f"{fmt.plural(written, 'valeur enregistrée', 'valeurs enregistrées')} "
+                       f"pour {fmt.period_label(period)}.")
+    with st.expander("Historique des valeurs de ce semestre (valeurs remplacées comprises)"):
+        st.dataframe(ui.read(indicators.history, entry_code, period), hide_index=True, width="stretch",
+                     column_config=ui.HISTORY_COLUMNS)
+
+with tab_catalogue:
+    st.dataframe(catalogue, hide_index=True, width="stretch", column_order=ui.CATALOGUE_COLUMNS.keys(),
+                 column_config=ui.CATALOGUE_COLUMNS)
