@@ -22,8 +22,8 @@ FRENCH_LOCALE = {
                         "sept.", "oct.", "nov.", "déc."],
     },
 }
-# Okabe–Ito: distinguishable by colour-blind readers.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# Okabe–Ito, distinguishable by colour-blind readers (wine in place of black, kept for the metropolis).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#882255"]
 MONEY_FORMAT = ",.0f"
 LABEL_LIMIT = 240
 
@@ -93,7 +93,7 @@ def indicator_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: dict
     values = _period_axis(values)
     order = sorted(values["semestre"].unique(), key=lambda s: (s[-4:], s[:2]))
     x = alt.X("semestre:O", title="Semestre", sort=order, axis=alt.Axis(labelAngle=0))
-    y_title = f"{indicator['label']} ({indicator['unit']})"
+    y_title = indicator["unit"]
     tooltip = [alt.Tooltip("place_name:N", title="Lieu"), alt.Tooltip("semestre:O", title="Semestre"),
                alt.Tooltip("value:Q", title=indicator["unit"], format=",.1f")]
     places = values[values["place"] != metro]

@@ -318,15 +318,15 @@ def _nothing(what: str = "projets") -> str:
     return f"{subject} : l'indice ne peut pas être calculé."
 
 
-def sentence_gini(value: float) -> str:
+def sentence_gini(value: float, what: str = "projets") -> str:
     """The Gini index read aloud, with its band: < 0,2 very equal, < 0,35 moderately unequal,
     < 0,5 unequal, else very unequal."""
     if math.isnan(value):
-        return _nothing()
+        return _nothing(what)
     band = ("très égale" if value < 0.2 else "modérément inégale" if value < 0.35
             else "inégale" if value < 0.5 else "très inégale")
     return (f"Indice de Gini de {fmt.number(float(value), 2)} : rapportée à la population, la répartition "
-            f"des projets est {band} (0 = égalité parfaite, 1 = tout au même endroit).")
+            f"des {what} est {band} (0 = égalité parfaite, 1 = tout au même endroit).")
 
 
 def sentence_hoover(value: float, what: str = "projets") -> str:
@@ -337,13 +337,13 @@ def sentence_hoover(value: float, what: str = "projets") -> str:
             "répartition suive exactement celle de la population.")
 
 
-def sentence_theil(result: dict) -> str:
+def sentence_theil(result: dict, what: str = "projets") -> str:
     """The split of a :func:`theil` result between and within territories."""
     total = result["total"]
     if math.isnan(total):
-        return _nothing()
+        return _nothing(what)
     if total < 1e-12:
-        return "Les projets suivent exactement la population : il n'y a pas d'inégalité à décomposer."
+        return f"Les {what} suivent exactement la population : il n'y a pas d'inégalité à décomposer."
     between = min(max(result["between"] / total, 0.0), 1.0)
     return (f"{fmt.percent(between)} de l'inégalité vient des écarts entre territoires, "
             f"{fmt.percent(1 - between)} des écarts entre communes d'un même territoire.")

@@ -22,3 +22,11 @@ class ValidationError(EssdashError):
     def __init__(self, issues: list[tuple[str, str, str]]):
         self.issues = issues
         super().__init__(" ; ".join(f"{place}, {column} : {message}" for place, column, message in issues))
+
+
+class ImportFileError(EssdashError):
+    """A file to import cannot be read, or its rows do not all pass validation."""
+
+
+class BackupError(EssdashError):
+    """A backup cannot be taken, or a file to restore is not a usable essdash database."""

@@ -14,7 +14,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class LabelledEnum(str, Enum):
@@ -396,3 +396,18 @@ class Measurement(SQLModel, table=True):
     recorded_at: NaiveDatetime
     recorded_by: str
     superseded_at: Optional[NaiveDatetime] = None
+
+
+class ImportBatch(SQLModel, table=True):
+    """One import of a spreadsheet: which file, what kind of rows, its effect, who and when."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str
+    file_name: str
+    sha256: str = Field(index=True)
+    rows_inserted: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    author: str
+    imported_at: NaiveDatetime
+    backup_file: Optional[str] = None

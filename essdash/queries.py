@@ -285,7 +285,7 @@ def place_figures(engine: Engine, filters: Filters, level: str = "commune") -> p
             .where(*project_conditions(_without_place(filters))).group_by(P.commune_code))
     counts_ = read_frame(engine, stmt).set_index("insee_code")
     communes = read_frame(engine, select(C.insee_code, C.name, C.territory_code, T.name.label("territory"),
-                                     C.population, C.member_since, T.position)
+                                         C.population, C.member_since, T.position, C.lat, C.lon)
                       .join(T, T.code == C.territory_code).order_by(C.insee_code))
     last_year = periods.parse(filters.period_to)[0] if filters.period_to else date.today().year
     communes["member"] = communes["member_since"] <= last_year
@@ -350,3 +350,21 @@ def place_summary(figures: pd.DataFrame, code: str) -> dict | None:
         "jobs_per_10k": float(equity.rate_per(totals["jobs_created"], totals["population"]).iloc[0]),
     }
     return row
+
+
+def white_spots(engine: Engine, filters: Filters, last_n: int) -> pd.DataFrame:
+    """Member communes with no project (primary commune) proposed in the last ``last_n`` semesters
+    up to the end of the period range, with the date of their latest project if any."""
+    last = filters.period_to or periods.of_date(date.today())
+    first = last
+    for _ in range(last_n - 1):
+        first = periods.previous(first)
+    latest = (select(P.commune_code, func.max(P.proposed_on).label("latest"))
+              .where(*project_conditions(_without_place(filters).with_(period_from=None)))
+              .group_by(P.commune_code).subquery())
+    stmt = (select(C.insee_code, C.name, T.name.label("territory"), C.population, latest.c.latest)
+            .join(T, T.code == C.territory_code).outerjoin(latest, latest.c.commune_code == C.insee_code)
+            .where(C.member_since <= periods.parse(last)[0],
+                   (latest.c.latest.is_(None)) | (latest.c.latest < periods.bounds(first)[0]))
+            .order_by(C.population.desc()))
+    return read_frame(engine, stmt)

@@ -29,6 +29,7 @@ PAGES = (
     ("pages/projets.py", "Projets", ":material/folder_open:", "projets"),
     ("pages/carte.py", "Carte", ":material/map:", "carte"),
     ("pages/indicateurs.py", "Indicateurs", ":material/monitoring:", "indicateurs"),
+    ("pages/equite.py", "Équité", ":material/balance:", "equite"),
 )
 PLACE_PARAMS = ("territoire", "commune")
 NONE_LABEL = "Toute la métropole"
@@ -261,11 +262,12 @@ def project_filters(base: Filters, *, search: bool = True) -> Filters:
                       mode=mode and mode.value, search=text)
 
 
-def period_range(info: dict, first: str = "2011-S1") -> tuple[str, str]:
+def period_range(info: dict, first: str = "2011-S1",
+                 label: str = "Période (semestre de proposition des projets)") -> tuple[str, str]:
     """A semester range slider from the plan's start to the data's reference date."""
     last = periods.of_date(pd.Timestamp(info.get("as_of") or pd.Timestamp.today()).date())
     options = periods.span(first, last)
-    start, end = st.select_slider("Période (semestre de proposition des projets)", options=options,
+    start, end = st.select_slider(label, options=options,
                                   value=(options[0], options[-1]), format_func=fmt.period_label, key="f_period")
     return start, end
 
@@ -355,3 +357,34 @@ def indicator_table(values: pd.DataFrame, indicator: dict) -> None:
     table.columns = [fmt.period_label(p) for p in table.columns]
     st.dataframe(table, width="stretch", column_config={
         c: st.column_config.NumberColumn(c, format="localized") for c in table.columns})
+
+
+def equity_columns(spec) -> dict:
+    """Column labels of the equity tables for one measure."""
+    return {
+        "name": st.column_config.TextColumn("Lieu"), "territory": st.column_config.TextColumn("Territoire"),
+        "communes": st.column_config.NumberColumn("Communes", format="%d"),
+        "population": st.column_config.NumberColumn("Habitants", format="localized"),
+        "size_class": st.column_config.TextColumn("Taille"),
+        "distance_km": st.column_config.NumberColumn("Distance à Lille (km)", format="%.1f"),
+        spec.count: st.column_config.NumberColumn(spec.label, format="localized"),
+        spec.rate: st.column_config.NumberColumn(spec.rate_title, format="%.2f"),
+        "lq": st.column_config.NumberColumn("Quotient de localisation", format="%.2f",
+                                            help="1 = part des projets égale à la part de la population"),
+        "flag": st.column_config.TextColumn("Entonnoir (99,8 %)"),
+    }
+
+
+COVERAGE_COLUMNS = {
+    "classe": "Classe", "communes": st.column_config.NumberColumn("Communes", format="%d"),
+    "communes_touchees": st.column_config.NumberColumn("Communes touchées", format="%d"),
+    "part_communes": st.column_config.NumberColumn("Part des communes", format="percent"),
+    "population": st.column_config.NumberColumn("Habitants", format="localized"),
+    "part_population": st.column_config.NumberColumn("Part des habitants touchés", format="percent"),
+    "total": st.column_config.NumberColumn("Total", format="localized"),
+}
+WHITE_SPOT_COLUMNS = {
+    "insee_code": "Code INSEE", "name": "Commune", "territory": "Territoire",
+    "population": st.column_config.NumberColumn("Habitants", format="localized"),
+    "latest": st.column_config.DateColumn("Dernier projet proposé", format="DD/MM/YYYY"),
+}

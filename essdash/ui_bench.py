@@ -35,6 +35,9 @@ PAGES = [
     ("Projets ?territoire=roubaisien", "pages/projets.py", {"territoire": "roubaisien"}),
     ("Carte", "pages/carte.py", {}),
     ("Carte ?territoire=roubaisien", "pages/carte.py", {"territoire": "roubaisien"}),
+    ("Indicateurs", "pages/indicateurs.py", {}),
+    ("Équité", "pages/equite.py", {}),
+    ("Équité ?territoire=roubaisien", "pages/equite.py", {"territoire": "roubaisien"}),
 ]
 
 

@@ -14,7 +14,7 @@ tab_series, tab_entry, tab_catalogue = st.tabs(["Évolution", "Saisie", "Catalog
 
 with tab_series:
     code = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="i_code")
-    first, last = ui.period_range(ctx.info)
+    first, last = ui.period_range(ctx.info, label="Période")
     data = ui.read(indicators.series, code, first, last)
     indicator, values = data["indicator"], data["values"]
     if ctx.filters.territory:
@@ -26,6 +26,7 @@ with tab_series:
         st.info("Aucune valeur pour cet indicateur sur la période.")
     else:
         st.altair_chart(charts.indicator_chart(values, data["targets"], indicator), width="stretch")
+        st.caption("Trait noir épais : la métropole · traits fins : les territoires · tirets rouges : la cible.")
         ui.indicator_gaps(indicators.gaps(values, data["targets"], indicator["direction"]), indicator)
         ui.indicator_table(values, indicator)
 
