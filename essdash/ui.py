@@ -74,6 +74,16 @@ def clear_reads() -> None:
     _cached.clear()
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def _computed(module: str, name: str, *args, **kwargs):
+    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+
+def compute(func, *args, **kwargs):
+    """Run a pure function of essdash (no engine) through the data cache, keyed by its arguments."""
+    return _computed(func.__module__, func.__name__, *args, **kwargs)
+
+
 def _place_state() -> dict[str, str]:
     """The place filters of this session, reconciled with the URL (the URL wins when it has any)."""
     state = st.session_state.setdefault("place_filters", {})

@@ -16,7 +16,7 @@ communes = ui.read(queries.place_figures, filters, "commune")
 territories = ui.read(queries.place_figures, filters, "territory")
 if filters.territory:  # a technician's question: do all the communes of my territory benefit?
     communes = communes[communes["territory_code"] == filters.territory]
-result = equity_report.report(communes, territories, measure)
+result = ui.compute(equity_report.report, communes, territories, measure)
 spec, sentences = result["measure"], result["sentences"]
 st.caption(f"{fmt.period_label(first)} – {fmt.period_label(last)} · communes membres sur la période"
            f"{' du ' + ui.place_caption(filters) if filters.territory else ''} · "
