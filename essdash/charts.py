@@ -158,3 +158,15 @@ def funnel(points: pd.DataFrame, limits: pd.DataFrame, rate_title: str) -> alt.C
                  alt.Tooltip("count:Q", title="Nombre", format=",d"), alt.Tooltip("rate:Q", title=rate_title, format=",.2f"),
                  alt.Tooltip("flag:N", title="Position")])
     return _french(alt.layer(bands, dots).resolve_scale(color="independent").properties(height=380))
+
+
+def pipeline(frame: pd.DataFrame) -> alt.Chart:
+    """Stacked bars: proposals waiting at each step, per territory."""
+    chart = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("projects:Q", title="Propositions en attente", axis=alt.Axis(format=",d", tickMinStep=1)),
+        y=alt.Y("territory:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        color=alt.Color("step:N", title="Étape", legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("territory:N", title="Territoire"), alt.Tooltip("step:N", title="Étape"),
+                 alt.Tooltip("projects:Q", title="Projets", format=",d"),
+                 alt.Tooltip("median_days:Q", title="Attente médiane (jours)", format=",d")])
+    return _french(chart)

@@ -210,7 +210,12 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
             if rows:
                 conn.execute(insert(table), rows)
         sheet_rows, history_rows = _sheet_states(rng, sheets)
+        actions = conn.execute(select(m.Action.id, m.Action.sheet_id).order_by(m.Action.id)).all()
         for row in sheet_rows:
+            mine = [a.id for a in actions if a.sheet_id == row["id"]]
+            done = rng.sample(mine, k=round(len(mine) * row["progress"] / 100))
+            if done:
+                conn.execute(m.Action.__table__.update().where(m.Action.id.in_(done)).values(done=True))
             conn.execute(m.ActionSheet.__table__.update().where(m.ActionSheet.id == row.pop("id")).values(**row))
         conn.execute(insert(m.ActionSheetHistory), history_rows)
         targets, measurements = _indicator_values(rng, indicators, communes, now)
@@ -290,7 +295,8 @@ def _sheet_states(rng: random.Random, sheets: list[dict]):
                         "field": "status", "old_value": SheetStatus.A_VENIR.value, "new_value": SheetStatus.EN_COURS.value,
                         "comment": "Lancement de la fiche (historique fictif)."})
         if status is not SheetStatus.EN_COURS:
-            history.append({"sheet_id": sheet["id"], "changed_at": started + timedelta(days=rng.randint(200, 1000)),
+            changed = min(started + timedelta(days=rng.randint(200, 1400)), datetime(2014, 12, 10, 17, 0))
+            history.append({"sheet_id": sheet["id"], "changed_at": changed,
                             "author": rng.choice(PEOPLE), "role": "groupe des techniciens", "field": "status",
                             "old_value": SheetStatus.EN_COURS.value, "new_value": status.value,
                             "comment": f"Passage au statut « {status.label} » (historique fictif)."})

@@ -30,3 +30,16 @@ class ImportFileError(EssdashError):
 
 class BackupError(EssdashError):
     """A backup cannot be taken, or a file to restore is not a usable essdash database."""
+
+
+class ConflictError(EssdashError):
+    """Someone else saved the same record meanwhile; nothing was overwritten.
+
+    ``changes`` lists ``(field label, value you loaded, value now saved)``.
+    """
+
+    def __init__(self, what: str, changes: list[tuple[str, str, str]]):
+        self.changes = changes
+        detail = " ; ".join(f"{label} : « {old} » → « {new} »" for label, old, new in changes) or "version"
+        super().__init__(f"{what} a été modifié(e) par quelqu'un d'autre pendant votre saisie ({detail}). "
+                         "Rien n'a été enregistré : rechargez la page pour repartir de la version à jour.")

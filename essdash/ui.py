@@ -18,7 +18,8 @@ from essdash import fmt, periods, queries
 from essdash.config import get_settings
 from essdash.db import open_database
 from essdash.errors import EssdashError
-from essdash.models import InterventionMode, LegalForm, OpinionValue, ProjectStatus, Provenance, Sector
+from essdash.models import (CommentBody, InterventionMode, LegalForm, OpinionValue, ProjectStatus, Provenance, Sector,
+                            SheetStatus)
 from essdash.queries import Filters
 from essdash.reference import ATTRIBUTION
 
@@ -27,6 +28,8 @@ APP_TITLE = "ESS · Lille Métropole"
 PAGES = (
     ("pages/synthese.py", "Synthèse", ":material/dashboard:", "synthese"),
     ("pages/projets.py", "Projets", ":material/folder_open:", "projets"),
+    ("pages/plan.py", "Plan d'actions", ":material/account_tree:", "plan"),
+    ("pages/comite.py", "Comité", ":material/groups:", "comite"),
     ("pages/carte.py", "Carte", ":material/map:", "carte"),
     ("pages/indicateurs.py", "Indicateurs", ":material/monitoring:", "indicateurs"),
     ("pages/equite.py", "Équité", ":material/balance:", "equite"),
@@ -206,15 +209,16 @@ REGISTER_COLUMNS = {
 }
 
 
-def project_record(project_id) -> None:
-    """The record of one project: identity, place, fiches, money, jobs and its dated steps."""
+def project_record(project_id) -> bool:
+    """The record of one project: identity, place, fiches, money, jobs and its dated steps.
+    Returns whether the project exists."""
     try:
         detail = read(queries.project_detail, int(project_id))
     except (TypeError, ValueError):
         detail = None
     if detail is None:
-        st.error(f"Projet n° {project_id} introuvable.")
-        return
+        st.error(f"Projet n° {fmt.md_escape(project_id)} introuvable.")
+        return False
     st.divider()
     esc = fmt.md_escape
     st.subheader(f"Projet n° {detail['id']} — {esc(detail['title'])}")
@@ -252,6 +256,7 @@ def project_record(project_id) -> None:
             where = f" ({step.meeting})" if step.meeting else ""
             st.markdown(f"- {fmt.day(step.date)} : **{step.to_status}**{opinion}{esc(where)}  \n"
                         f"  {esc(step.comment)} _({esc(step.author)})_")
+    return True
 
 
 def project_filters(base: Filters, *, search: bool = True) -> Filters:
@@ -397,4 +402,79 @@ WHITE_SPOT_COLUMNS = {
     "insee_code": "Code INSEE", "name": "Commune", "territory": "Territoire",
     "population": st.column_config.NumberColumn("Habitants", format="localized"),
     "latest": st.column_config.DateColumn("Dernier projet proposé", format="DD/MM/YYYY"),
+}
+
+
+SHEET_COLUMNS = {
+    "fiche": st.column_config.TextColumn("Fiche", width="small"),
+    "title": st.column_config.TextColumn("Intitulé", width="large"),
+    "status_label": st.column_config.TextColumn("Statut"),
+    "late": st.column_config.CheckboxColumn("En retard"),
+    "progress": st.column_config.ProgressColumn("Avancement déclaré", min_value=0, max_value=100, format="%d %%"),
+    "computed_progress": st.column_config.ProgressColumn("Avancement calculé", min_value=0, max_value=100,
+                                                         format="%.0f %%"),
+    "pilot": st.column_config.TextColumn("Pilote"),
+    "planned_end": st.column_config.DateColumn("Fin prévue", format="DD/MM/YYYY"),
+    "projects": st.column_config.NumberColumn("Projets", format="%d"),
+    "money": st.column_config.NumberColumn("Montant (€)", format="localized"),
+    "jobs": st.column_config.NumberColumn("Emplois créés", format="%d"),
+}
+
+
+def sheet_record(detail: dict, row: pd.Series) -> None:
+    """A fiche: its text, actions, linked projects and dated timeline of changes and comments."""
+    esc = fmt.md_escape
+    st.divider()
+    st.subheader(f"{detail['code']} — {esc(detail['title'])}")
+    late = " · **en retard**" if row["late"] else ""
+    st.markdown(f"Axe : {esc(detail['axis_title'])}  \n**Statut** : {SheetStatus(detail['status']).label}{late} · "
+                f"**avancement déclaré** {detail['progress']} % · calculé {fmt.number(row['computed_progress'])} %  \n"
+                f"**Pilote** : {esc(detail['pilot'])} · **prévu** du {fmt.day(detail['planned_start'])} "
+                f"au {fmt.day(detail['planned_end'])}")
+    st.caption(esc(detail["summary"]))
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**Actions** ({int(detail['actions']['done'].sum())} réalisée(s) sur {len(detail['actions'])})")
+        for action in detail["actions"].itertuples():
+            st.markdown(f"- {'✔' if action.done else '○'} {esc(action.title)}")
+        st.markdown(f"**Projets liés** ({len(detail['projects'])})")
+        st.dataframe(detail["projects"], hide_index=True, width="stretch", column_config={
+            "id": st.column_config.NumberColumn("N°", format="%d"), "title": "Projet", "commune": "Commune",
+            "status": "Étape", "jobs_created": st.column_config.NumberColumn("Emplois créés", format="%d")})
+    with right:
+        st.markdown("**Historique et commentaires**")
+        if detail["timeline"].empty:
+            st.caption("Aucun changement enregistré.")
+        for event in detail["timeline"].itertuples():
+            if event.kind == "change":
+                field = "statut" if event.field == "status" else "avancement"
+                values = (f"{SheetStatus.labels().get(event.old_value, event.old_value)} → "
+                          f"{SheetStatus.labels().get(event.new_value, event.new_value)}" if event.field == "status"
+                          else f"{event.old_value} % → {event.new_value} %")
+                st.markdown(f"- {fmt.day(event.at)} — {field} : **{values}** — {esc(event.comment)} _({esc(event.author)})_")
+            else:
+                st.markdown(f"- {fmt.day(event.at)} — commentaire : {esc(event.comment)} _({esc(event.author)}, "
+                            f"{esc(CommentBody.labels().get(event.role, event.role))})_")
+
+
+SHEET_CHANGE_COLUMNS = {
+    "code": "Fiche", "title": "Intitulé", "changed_at": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY"),
+    "field": "Champ", "old_value": "Avant", "new_value": "Après", "author": "Par", "comment": "Pourquoi",
+}
+DIFF_COLUMNS = {
+    "id": st.column_config.NumberColumn("N°", format="%d"), "title": "Intitulé",
+    "proposed_on": st.column_config.DateColumn("Proposé le", format="DD/MM/YYYY"),
+    "date": st.column_config.DateColumn("Date", format="DD/MM/YYYY"), "from_status": "Avant", "to_status": "Après",
+    "author": "Par", "value": "Avis", "comment": "Commentaire", "code": "Fiche",
+    "changed_at": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY"), "field": "Champ",
+    "old_value": "Avant", "new_value": "Après",
+}
+PIPELINE_COLUMNS = {
+    "territory": "Territoire", "step": "Étape", "projects": st.column_config.NumberColumn("Projets", format="%d"),
+    "median_days": st.column_config.NumberColumn("Attente médiane (jours)", format="%d"),
+    "max_days": st.column_config.NumberColumn("Attente maximale (jours)", format="%d"),
+}
+MEETING_COLUMNS = {
+    "date": st.column_config.DateColumn("Date", format="DD/MM/YYYY"), "body_label": "Instance", "title": "Intitulé",
+    "attendance": st.column_config.NumberColumn("Participants", format="%d"), "notes": "Relevé de décisions",
 }

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from essdash import fmt, queries, ui
+from essdash import fmt, queries, ui, ui_forms
 
 ctx = ui.page_frame("Projets", ":material/folder_open:")
+ui_forms.flash()
+with st.expander("Nouvelle proposition de projet"):
+    ui_forms.new_project(ctx.engine)
 
 filters = ui.project_filters(ctx.filters)
 register = ui.read(queries.project_register, filters)
@@ -19,6 +22,7 @@ rows = selection.selection.rows if selection else []
 project_id = int(register.iloc[rows[0]]["id"]) if rows else st.query_params.get("projet")
 
 if project_id is not None:
-    ui.project_record(project_id)
+    if ui.project_record(project_id):
+        ui_forms.project_actions(ctx.engine, int(project_id))
 else:
     st.caption("Sélectionnez une ligne du registre pour afficher la fiche du projet.")

@@ -1,0 +1,48 @@
+"""Plan d'actions: the 2011–2014 plan as a tree of fiches, their progress and history."""
+
+import streamlit as st
+
+from essdash import fmt, followup, ui, ui_forms
+from essdash.models import SheetStatus
+
+ctx = ui.page_frame("Plan d'actions", ":material/account_tree:")
+ui_forms.flash()
+tree = ui.read(followup.sheet_tree, ctx.filters)
+
+c1, c2, c3 = st.columns([1, 2, 1])
+axes = dict(zip(tree["axis"], tree["axis_title"]))
+axis = c1.selectbox("Axe", [None, *axes], key="p_axis", format_func=lambda a: "Tous les axes" if a is None else f"Axe {a}")
+statuses = c2.multiselect("Statut", list(SheetStatus), format_func=lambda s: s.label, key="p_status",
+                          placeholder="Tous")
+late_only = c3.toggle("En retard seulement", key="p_late")
+view = tree
+if axis:
+    view = view[view["axis"] == axis]
+if statuses:
+    view = view[view["status"].isin([s.value for s in statuses])]
+if late_only:
+    view = view[view["late"]]
+if ctx.filters.is_place_filtered:
+    view = view[view["projects"] > 0]
+st.caption(f"{fmt.plural(len(view), 'fiche')} · {fmt.plural(int(view['late'].sum()), 'fiche')} en retard au "
+           f"{fmt.day(ui.read(followup.as_of))} · projets, montants et emplois : {ui.place_caption(ctx.filters)}. "
+           + followup.PROGRESS_RULE)
+view = view.assign(fiche=view["code"].where(view["parent_code"].isna(), "   ↳ " + view["code"]))
+selection = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         key="p_tree", column_order=ui.SHEET_COLUMNS.keys(), column_config=ui.SHEET_COLUMNS)
+rows = selection.selection.rows if selection else []
+code = view.iloc[rows[0]]["code"] if rows else st.query_params.get("fiche")
+
+if code:
+    detail = ui.read(followup.sheet_detail, code)
+    if detail is None:
+        st.error(f"Fiche « {fmt.md_escape(code)} » introuvable.")
+    else:
+        ui.sheet_record(detail, tree[tree["code"] == code].iloc[0])
+        change, comment = st.tabs(["Changer le statut ou l'avancement", "Commenter"])
+        with change:
+            ui_forms.sheet_change(ctx.engine, detail)
+        with comment:
+            ui_forms.comments(ctx.engine, "fiche", detail["id"], detail["timeline"].iloc[0:0])
+else:
+    st.caption("Sélectionnez une fiche pour voir son texte, ses actions, ses projets et son historique.")
