@@ -1,4 +1,4 @@
-"""Command line: ``python -m essdash init-db | demo | info | bench``.
+"""Command line: ``python -m essdash init-db | demo | info | bench | import | export | backup | restore``.
 
 Messages are French, like the application; errors exit with status 2 and a one-line message.
 """
@@ -6,12 +6,17 @@ Messages are French, like the application; errors exit with status 2 and a one-l
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from pathlib import Path
 
-from essdash import db, fmt, queries
+from essdash import backup, db, fmt, io_export, io_import, queries
 from essdash.config import get_settings
 from essdash.errors import EssdashError
+from essdash.io_columns import KINDS
+from essdash.queries import Filters
+from essdash.services import Actor
 
 
 def _init(args: argparse.Namespace, *, dataset: str) -> None:
@@ -41,6 +46,76 @@ def _bench(args: argparse.Namespace) -> None:
     ui_bench.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat)
 
 
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise EssdashError(f"Fichier illisible : « {path} » ({exc.strerror}).") from exc
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise EssdashError(f"Impossible d'écrire « {path} » ({exc.strerror}).") from exc
+
+
+def _import(args: argparse.Namespace) -> int:
+    engine = db.open_database()
+    plan = io_import.prepare(engine, _read(args.file), Path(args.file).name, args.kind)
+    print(plan.report())
+    if not plan.ok:
+        print(f"Import refusé : {fmt.plural(len(plan.errors), 'erreur')}. La base n'a pas été modifiée.", file=sys.stderr)
+        return 2
+    if args.dry_run:
+        print("Essai à blanc : rien n'a été écrit.")
+        return 0
+    result = io_import.apply(engine, plan, Actor(args.author, "ligne de commande"))
+    print(f"Import terminé : {result.summary()}")
+    if result.backup:
+        print(f"Sauvegarde prise avant l'import : {result.backup}")
+    return 0
+
+
+def _place_filters(engine, args: argparse.Namespace) -> Filters:
+    if args.territory and args.territory not in set(queries.territory_options(engine)["code"]):
+        raise EssdashError(f"Territoire inconnu : « {args.territory} ».")
+    if args.commune and args.commune not in set(queries.commune_options(engine)["insee_code"]):
+        raise EssdashError(f"Commune inconnue : « {args.commune} » (code INSEE attendu).")
+    return Filters(territory=args.territory, commune=args.commune)
+
+
+def _export(args: argparse.Namespace) -> None:
+    engine = db.open_database()
+    exported = io_export.export(engine, args.kind, _place_filters(engine, args), args.format)
+    _write(args.out, exported.data)
+    print(f"{io_export.VIEWS[args.kind]} exportés dans « {args.out} » ({fmt.number(len(exported.data))} octets). "
+          f"{exported.note}".strip())
+
+
+def _database_file() -> Path:
+    engine = db.open_database()
+    path = backup.database_file(engine)
+    if path is None:
+        raise EssdashError("La base est en mémoire : rien à sauvegarder ni à restaurer.")
+    return path
+
+
+def _backup(args: argparse.Namespace) -> None:
+    path = _database_file()
+    if args.out:
+        _write(args.out, backup.snapshot(path))
+        print(f"Copie de la base écrite dans « {args.out} ».")
+    else:
+        print(f"Sauvegarde : {backup.take(path, 'manuelle')}")
+
+
+def _restore(args: argparse.Namespace) -> None:
+    path = _database_file()
+    saved = backup.restore(path, _read(args.file), Path(args.file).name)
+    print(f"Base restaurée depuis « {args.file} ». L'état précédent est sauvegardé : {saved}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m essdash", description="Tableau de bord ESS de Lille Métropole.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -60,15 +135,36 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--scales", default="1,10,100")
     bench.add_argument("--repeat", type=int, default=7, help="exécutions mesurées par page")
     bench.set_defaults(func=_bench)
+    load = commands.add_parser("import", help="importe un fichier CSV ou XLSX (tout ou rien, sauvegarde préalable)")
+    load.add_argument("file", help="fichier .csv ou .xlsx")
+    load.add_argument("--kind", choices=tuple(KINDS), required=True, help="nature des lignes du fichier")
+    load.add_argument("--dry-run", action="store_true", help="valide et décrit l'import sans rien écrire")
+    load.add_argument("--author", default=os.environ.get("USER") or os.environ.get("USERNAME") or "inconnu", help="nom enregistré avec l'import")
+    load.set_defaults(func=_import)
+    export = commands.add_parser("export", help="exporte une vue filtrée en CSV, XLSX ou GeoJSON")
+    export.add_argument("--kind", choices=tuple(io_export.VIEWS), required=True)
+    export.add_argument("--format", choices=tuple(io_export.FORMATS), required=True,
+                        help="csv : Excel (Windows-1252) ; csv-utf8 ; xlsx ; geojson (projets seulement)")
+    export.add_argument("--out", required=True, help="fichier à écrire")
+    export.add_argument("--territory", help="code du territoire (ex. roubaisien)")
+    export.add_argument("--commune", help="code INSEE de la commune")
+    export.set_defaults(func=_export)
+    save = commands.add_parser("backup", help="sauvegarde la base (dossier des sauvegardes, ou --out)")
+    save.add_argument("--out", help="écrit une copie de la base dans ce fichier")
+    save.set_defaults(func=_backup)
+    restore = commands.add_parser("restore", help="remplace la base par une sauvegarde (l'état actuel est sauvegardé)")
+    restore.add_argument("file", help="fichier de sauvegarde (.db)")
+    restore.set_defaults(func=_restore)
     args = parser.parse_args(argv)
+    if args.command == "export" and args.format == "geojson" and args.kind != "projects":
+        parser.error("le format geojson ne vaut que pour --kind projects")
     if getattr(args, "scale", 1) < 1:
         parser.error("--scale doit être un entier supérieur ou égal à 1")
     try:
-        args.func(args)
+        return args.func(args) or 0
     except EssdashError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

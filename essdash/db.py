@@ -2,7 +2,8 @@
 
 SQLite is opened with foreign keys enforced, WAL journaling and a busy timeout. A new database
 is built in a temporary file next to the target and moved into place only once complete, so a
-failure never leaves a half-filled database behind.
+failure never leaves a half-filled database behind. New databases are stamped at the head Alembic
+revision; a database made by an older version of essdash is backed up, then upgraded at opening.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, OperationalError
 from sqlmodel import SQLModel
 
+from essdash import backup, migrations
 from essdash import models as m
 from essdash.config import Settings, get_settings
-from essdash.errors import DatabaseError
+from essdash.errors import DatabaseError, EssdashError
 from essdash.plan import load_indicators, load_plan
 from essdash.reference import load_reference
 
@@ -107,6 +109,8 @@ def _populate(engine: Engine, *, dataset: str, scale: int, seed: int) -> None:
     from essdash import demo
 
     SQLModel.metadata.create_all(engine)
+    with engine.begin() as conn:
+        migrations.stamp_head(conn)
     _fill_reference(engine)
     meta = {"schema_version": m.SCHEMA_VERSION, "dataset": dataset,
             "created_at": datetime.now().isoformat(timespec="seconds"),
@@ -175,5 +179,23 @@ def open_database(settings: Settings | None = None) -> Engine:
         engine = init_db(settings.database_url, dataset="demo", seed=settings.demo_seed)
     else:
         engine = make_engine(settings.database_url)
-    check_database(engine)
+    meta = check_database(engine)
+    if path is not None and int(meta["schema_version"]) < m.SCHEMA_VERSION:
+        _upgrade(engine, path, int(meta["schema_version"]))
     return engine
+
+
+def _upgrade(engine: Engine, path: Path, version: int) -> None:
+    """Back up a database of an older schema, then upgrade it (whole, or not at all)."""
+    engine.dispose()
+    try:
+        saved = backup.take(path, "avant-mise-a-niveau")
+    except EssdashError as exc:
+        raise DatabaseError(f"La base doit être mise à niveau (schéma {version} → {m.SCHEMA_VERSION}), "
+                            f"mais la sauvegarde préalable a échoué : {exc}") from exc
+    try:
+        migrations.upgrade(str(engine.url), version)
+    except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
+        raise DatabaseError(f"La mise à niveau de la base (schéma {version} → {m.SCHEMA_VERSION}) a échoué ; "
+                            f"la base n'a pas été modifiée (sauvegarde : {saved.name}) ({exc.__class__.__name__}).") from exc
+    check_database(engine)

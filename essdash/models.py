@@ -14,7 +14,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class LabelledEnum(str, Enum):
@@ -411,3 +411,33 @@ class ImportBatch(SQLModel, table=True):
     author: str
     imported_at: NaiveDatetime
     backup_file: Optional[str] = None
+
+
+class CommentTarget(LabelledEnum):
+    FICHE = ("fiche", "Fiche")
+    PROJET = ("projet", "Projet")
+
+
+class CommentBody(LabelledEnum):
+    """Who speaks: the evaluation is meant to be participatory."""
+
+    GROUPE_TECHNICIENS = ("groupe_techniciens", "Groupe des techniciens")
+    FORUM = ("forum_acteurs", "Forum des acteurs")
+    BENEFICIAIRE = ("beneficiaire", "Bénéficiaire")
+    COMITE = ("comite_metropolitain", "Comité métropolitain")
+    MISSION = ("mission_ess", "Mission ESS")
+
+
+class Comment(SQLModel, table=True):
+    """A dated, attributed comment on a fiche or a project, shown on its timeline."""
+
+    __table_args__ = (CommentTarget.check("target"), CommentBody.check("body"),
+                      Index("ix_comment_target", "target", "target_id"))
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    target: str
+    target_id: int
+    body: str
+    author: str
+    created_at: NaiveDatetime
+    text: str

@@ -33,6 +33,7 @@ PAGES = (
     ("pages/carte.py", "Carte", ":material/map:", "carte"),
     ("pages/indicateurs.py", "Indicateurs", ":material/monitoring:", "indicateurs"),
     ("pages/equite.py", "Équité", ":material/balance:", "equite"),
+    ("pages/donnees.py", "Données", ":material/database:", "donnees"),
 )
 PLACE_PARAMS = ("territoire", "commune")
 NONE_LABEL = "Toute la métropole"

@@ -197,6 +197,11 @@ def selectbox(page, label: str):
         "combobox", name=label, exact=True)
 
 
+def selectbox_in(container, label: str):
+    """The combobox of the selectbox labelled ``label`` inside ``container``."""
+    return container.locator('[data-testid="stSelectbox"]').get_by_role("combobox", name=label, exact=True)
+
+
 def choose_territory(page, name: str, code: str):
     """Pick a territory in the sidebar; wait for the URL and the page's heading to follow."""
     territory = selectbox(page, "Territoire")
@@ -464,3 +469,39 @@ def test_e_commune_click_and_filter_change_update_the_summary(server, map_page):
     assert_no_error(page)
 
     choose_territory(page, "Territoire de la Lys", "lys")
+
+
+# --- a proposal through the pipeline ------------------------------------------------------------
+
+def _status_of(db_path: Path, project_id: int) -> str:
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT status FROM project WHERE id = ?", (project_id,)).fetchone()[0]
+
+
+def test_f_a_proposal_is_validated_then_given_an_opinion(server, page):
+    base_url, db_path = server
+    _ensure_database(page, base_url, db_path)
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        (project_id,) = conn.execute("SELECT id FROM project WHERE status = 'propose' ORDER BY proposed_on LIMIT 1").fetchone()
+    page.goto(f"{base_url}/projets?projet={project_id}", wait_until="domcontentloaded")
+    panel = page.get_by_role("tabpanel").filter(has_text="Nouvelle étape")
+    expect(panel.get_by_role("button", name="Enregistrer l'étape")).to_be_visible(timeout=WAIT_MS)
+    expect(selectbox_in(panel, "Nouvelle étape")).to_have_value("Validé techniquement")
+    panel.get_by_label("Signé par").fill("Karim Benali")
+    panel.get_by_role("button", name="Enregistrer l'étape").click()
+    expect(page.get_by_text("Étape enregistrée.")).to_be_visible(timeout=WAIT_MS)
+    assert _status_of(db_path, project_id) == "valide"
+    wait_idle(page)
+
+    panel = page.get_by_role("tabpanel").filter(has_text="Nouvelle étape")
+    opinion = selectbox_in(panel, "Avis du comité")
+    opinion.click()
+    page.get_by_role("option", name="Favorable", exact=True).click()
+    expect(panel.get_by_text("Séance (Comité métropolitain de l'ESS)")).to_be_visible(timeout=WAIT_MS)
+    panel.get_by_label("Motif ou commentaire").fill("Projet exemplaire pour le quartier")
+    panel.get_by_label("Signé par").fill("Jean Dupont")
+    panel.get_by_role("button", name="Enregistrer l'étape").click()
+    expect(page.get_by_text("Étape enregistrée.")).to_be_visible(timeout=WAIT_MS)
+    assert _status_of(db_path, project_id) == "retenu"
+    expect(page.get_by_text("avis favorable", exact=False).first).to_be_visible()
+    assert_no_error(page)
