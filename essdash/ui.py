@@ -115,25 +115,27 @@ def _on_place_change(param: str) -> None:
         st.query_params.pop("commune", None)
 
 
+def _known(state: dict, param: str, known: dict, warning: str) -> str | None:
+    """The filter's code if it is known; otherwise drop it from the URL and say so."""
+    code = state.get(param)
+    if code and code not in known:
+        st.warning(warning.format(fmt.md_escape(code)))
+        state.pop(param)
+        st.query_params.pop(param, None)
+        return None
+    return code
+
+
 def place_filters() -> tuple[str | None, str | None]:
     """Sidebar territory and commune selectors bound to the URL; returns the valid codes."""
     state = _place_state()
     territories = read(queries.territory_options)
     names = dict(zip(territories["code"], territories["name"]))
-    territory = state.get("territoire")
-    if territory and territory not in names:
-        st.warning(f"Territoire « {territory} » inconnu : filtre ignoré.")
-        state.pop("territoire")
-        st.query_params.pop("territoire", None)
-        territory = None
+    territory = _known(state, "territoire", names, "Territoire « {} » inconnu : filtre ignoré.")
     communes = read(queries.commune_options, territory)
     commune_names = dict(zip(communes["insee_code"], communes["name"]))
-    commune = state.get("commune")
-    if commune and commune not in commune_names:
-        st.warning(f"Commune « {commune} » inconnue{' dans ce territoire' if territory else ''} : filtre ignoré.")
-        state.pop("commune")
-        st.query_params.pop("commune", None)
-        commune = None
+    commune = _known(state, "commune", commune_names,
+                     "Commune « {} » inconnue" + (" dans ce territoire" if territory else "") + " : filtre ignoré.")
     st.session_state["flt_territoire"] = territory
     st.session_state["flt_commune"] = commune
     with st.sidebar:

@@ -35,6 +35,8 @@ PAGES = [
     ("Projets ?territoire=roubaisien", "pages/projets.py", {"territoire": "roubaisien"}),
     ("Carte", "pages/carte.py", {}),
     ("Carte ?territoire=roubaisien", "pages/carte.py", {"territoire": "roubaisien"}),
+    ("Plan d'actions", "pages/plan.py", {}),
+    ("Comité", "pages/comite.py", {}),
     ("Indicateurs", "pages/indicateurs.py", {}),
     ("Équité", "pages/equite.py", {}),
     ("Équité ?territoire=roubaisien", "pages/equite.py", {"territoire": "roubaisien"}),

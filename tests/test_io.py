@@ -194,13 +194,13 @@ def test_changed_rows_update_and_a_changed_value_supersedes_the_old_one(filled):
 def test_preview_describes_columns_sample_and_what_will_be_created(empty_engine):
     rows = [["Liste transmise par la commune de Roubaix", "", ""], *GOOD["projects"]]
     rows[1] = [*rows[1], "Montant engagé (€)", "Remarques"]
+    _import(empty_engine, "organisations", csv_file(GOOD["organisations"]))
     plan = io_import.prepare(empty_engine, xlsx_file(rows), "projets.xlsx", "projects")
     assert plan.ok and plan.header_row == 2 and plan.rows == 4
     columns = dict(plan.columns)
     assert columns["Montant engagé (€)"].startswith("ignorée : « Montant engagé (€) » est calculé")
     assert columns["Remarques"] == "ignorée : colonne inconnue" and columns["Code INSEE"] == "Code INSEE"
-    assert plan.created == {"porteurs": ["Association Le Panier", "Chantier d'insertion Les Jardins", "Nouvelle Asso",
-                                         "SCOP Roule"]}
+    assert plan.created == {"porteurs": ["Nouvelle Asso"]}
     assert list(plan.sample["Titre"])[:2] == ["Épicerie solidaire du Pile", "Garage solidaire"]
     assert "1 ligne au-dessus de l'en-tête (ligne 2) ignorée(s)." in [str(w) for w in plan.warnings]
     assert "Colonnes :\n  Titre → Titre" in plan.report()
@@ -241,8 +241,9 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 
 
 P_HEAD = ";".join(GOOD["projects"][0]).encode()
+FUNDING_HEAD, VALUE_HEAD = GOOD["fundings"][0], GOOD["measurements"][0]
 BAD_FILES = {
-    # whole file refused: (kind, content, "fichier", message)
+    # refused as a whole: (kind, content, "fichier", message)
     "fichier vide": ("projects", b"", "fichier", "est vide"),
     "seulement des lignes vides": ("projects", b"\r\n;;;\r\n  \r\n", "fichier", "aucune donnée"),
     "document PDF": ("projects", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "fichier", "un document PDF"),
@@ -250,64 +251,75 @@ BAD_FILES = {
     "classeur Excel 97-2003": ("projects", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "fichier", "97-2003"),
     "archive zip quelconque": ("projects", _zip({"notes.txt": b"bonjour"}), "fichier", "une archive zip"),
     "classeur OpenDocument": ("projects", _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}),
-                              None, None, "OpenDocument"),
+                              "fichier", "OpenDocument"),
     "xlsx endommagé": ("projects", b"PK\x03\x04" + b"\x00garbage" * 40, "fichier", "endommagé"),
     "xlsx tronqué": ("projects", xlsx_file(GOOD["projects"])[:1500], "fichier", "endommagé"),
     "fichier trop gros": ("projects", P_HEAD + b"\r\n" + b"x;" * (11 * 1024 * 1024), "fichier", "trop volumineux"),
-    "trop de lignes": ("organisations", b"Nom;Forme juridique\r\n" + b"A;Association\r\n" * 100_001, None, None,
+    "trop de lignes": ("organisations", b"Nom;Forme juridique\r\n" + b"A;Association\r\n" * 100_001, "fichier",
                        "plus de 100"),
-    "encodage inconnu": ("organisations", b"Nom;Forme juridique\r\nAsso \x81\x8d;Association\r\n", None, None,
+    "encodage inconnu": ("organisations", b"Nom;Forme juridique\r\nAsso \x81\x8d;Association\r\n", "fichier",
                          "encodage non reconnu"),
     "UTF-8 encodé deux fois": ("organisations", "Nom;Forme juridique\r\nRégie;Association\r\n".encode("utf-8")
                                .decode("cp1252").encode("utf-8"), "fichier", "mal encodé"),
     "contenu binaire": ("organisations", b"Nom;Forme\x00juridique\r\n\x00\x01\x02", "fichier", "binaire"),
-    "guillemet jamais refermé": ("organisations", b'Nom;Forme juridique\r\n"Asso;Association\r\n', None, None,
+    "guillemet jamais refermé": ("organisations", b'Nom;Forme juridique\r\n"Asso;Association\r\n', "fichier",
                                  "guillemet ouvert"),
-    "texte après un guillemet": ("organisations", b'Nom;Forme juridique\r\n"Asso"x;Association\r\n', None, None,
+    "texte après un guillemet": ("organisations", b'Nom;Forme juridique\r\n"Asso"x;Association\r\n', "fichier",
                                  "guillemet fermant"),
     # refused by its header: (kind, content, (row, column), message)
-    "colonne obligatoire absente": ("projects", csv_file([[c for c in r if c != "Filière"] for r in
-                                                          [GOOD["projects"][0]]] + [GOOD["projects"][1][:8]]), (1, None), "colonne obligatoire absente : « Filière »"),
+    "colonne obligatoire absente": ("projects", csv_file([GOOD["projects"][0][:8], GOOD["projects"][1][:8]]),
+                                    (1, None), "colonne obligatoire absente : « Filière »"),
     "colonne en double": ("organisations", csv_file([["Nom", "Forme juridique", "Commune", "Ville"],
                                                      ["A", "Association", "Roubaix", "Croix"]]), (1, "Ville"), "même rôle"),
-    "en-tête sans données": ("organisations", csv_file([["Nom", "Forme juridique"]]), (None, None), "aucune ligne de données"),
+    "en-tête sans données": ("organisations", csv_file([["Nom", "Forme juridique"]]), (None, None),
+                             "aucune ligne de données"),
     "fichier d'une autre nature": ("projects", csv_file(GOOD["fundings"]), (1, None), "colonne obligatoire absente"),
     # refused row by row: (kind, content, (row, column), message)
     "commune inconnue": ("projects", _projects_with(Commune="Atlantis", **{"Code INSEE": ""}), (2, "Commune"),
                          "commune « Atlantis » inconnue"),
-    "faute de frappe dans la commune": ("projects", _projects_with(Commune="Roubaiz", **{"Code INSEE": ""}), (2, "Commune"), "Vouliez-vous dire « Roubaix » ?"),
-    "code postal au lieu du code INSEE": ("projects", _projects_with(**{"Code INSEE": "59100", "Commune": ""}), (2, "Code INSEE"), "code postal"),
+    "faute de frappe dans la commune": ("projects", _projects_with(Commune="Roubaiz", **{"Code INSEE": ""}),
+                                        (2, "Commune"), "Vouliez-vous dire « Roubaix » ?"),
+    "code postal au lieu du code INSEE": ("projects", _projects_with(**{"Code INSEE": "59100", "Commune": ""}),
+                                          (2, "Code INSEE"), "code postal"),
     "commune et code INSEE discordants": ("projects", _projects_with(**{"Code INSEE": "59350"}), (2, "Commune"),
                                           "ne correspond pas au code INSEE 59350 (Lille)"),
-    "montant négatif": ("fundings", csv_file([GOOD["fundings"][0], [*GOOD["fundings"][1][:6], "-200", "2012"]]), (2, "Montant (€)"), "montant négatif refusé"),
+    "montant négatif": ("fundings", csv_file([FUNDING_HEAD, [*GOOD["fundings"][1][:6], "-200", "2012"]]),
+                        (2, "Montant (€)"), "montant négatif refusé"),
     "emplois négatifs": ("projects", _projects_with(**{"Emplois créés": "-3"}), (2, "Emplois créés"), "nombre négatif"),
-    "date impossible": ("projects", _projects_with(**{"Proposé le": "31/02/2013"}), (2, "Proposé le"), "date impossible"),
+    "date impossible": ("projects", _projects_with(**{"Proposé le": "31/02/2013"}), (2, "Proposé le"),
+                        "date impossible"),
     "fin avant le début": ("projects", _projects_with(Fin="01/01/2012"), (2, "Fin"), "précède le début"),
     "lignes en double": ("projects", csv_file([*GOOD["projects"][:3], GOOD["projects"][1]]), (4, "Titre"),
-                         "ligne en double : même le titre, le porteur et la commune principale (et le n° s'il est donné) que la ligne 2"),
-    "formule de tableur": ("projects", _projects_with(Titre='=HYPERLINK("http://pirate.example";"clic")'), (2, "Titre"),
-                           "comme une formule de tableur"),
-    "HTML dans un nom": ("organisations", csv_file([GOOD["organisations"][0], ["<script>alert(1)</script>", "Association",
-                                                                              "Roubaix", ""]]), (2, "Nom"), "balises HTML"),
+                         "ligne en double : même le titre, le porteur et la commune principale"),
+    "formule de tableur": ("projects", _projects_with(Titre='=HYPERLINK("http://pirate.example";"clic")'),
+                           (2, "Titre"), "comme une formule de tableur"),
+    "HTML dans un nom": ("organisations", csv_file([GOOD["organisations"][0],
+                                                    ["<script>alert(1)</script>", "Association", "Roubaix", ""]]),
+                         (2, "Nom"), "balises HTML"),
     "filière inconnue": ("projects", _projects_with(Filière="Aéronautique"), (2, "Filière"), "n'est pas une filière"),
     "cellule qui déborde": ("organisations", b"Nom;Forme juridique\r\nA;Association;en trop\r\n", (2, None), "déborde"),
     "fiche inconnue": ("projects", _projects_with(Fiches="II.32, IX.99"), (2, "Fiches"), "fiche « IX.99 » inconnue"),
     "porteur inconnu sans forme juridique": ("projects", _projects_with(Porteur="Inconnue SARL"), (2, "Porteur"),
                                              "porteur « Inconnue SARL » inconnu"),
-    "valeur hors de l'intervalle": ("measurements", csv_file([GOOD["measurements"][0],
-                                                               ["part_cdi", "2013-S1", "lys", "", "120 %", "", "x"]]), (2, "Valeur"), "hors de l'intervalle admis (entre 0 et 100 %)"),
-    "indicateur calculé": ("measurements", csv_file([GOOD["measurements"][0],
-                                                     ["part_fiches_engagees", "2013-S1", "lys", "", "12", "", "x"]]), (2, "Code indicateur"), "calculé par l'application"),
-    "semestre hors période": ("measurements", csv_file([GOOD["measurements"][0],
-                                                        ["emplois_crees", "2199-S1", "lys", "", "1", "", "x"]]), (2, "Semestre"), "hors de la période suivie"),
-    "projet introuvable": ("fundings", csv_file([GOOD["fundings"][0], ["Projet fantôme", "", "", "Lille Métropole", "",
-                                                                        "Subvention", "100", "2012"]]), (2, "Projet"), "projet « Projet fantôme » introuvable"),
+    "valeur hors de l'intervalle": ("measurements", csv_file([VALUE_HEAD, ["part_cdi", "2013-S1", "lys", "", "120 %", "",
+                                                                           "x"]]),
+                                    (2, "Valeur"), "hors de l'intervalle admis (entre 0 et 100 %)"),
+    "indicateur calculé": ("measurements", csv_file([VALUE_HEAD, ["part_fiches_engagees", "2013-S1", "lys", "", "12", "",
+                                                                 "x"]]),
+                           (2, "Code indicateur"), "calculé par l'application"),
+    "semestre hors période": ("measurements", csv_file([VALUE_HEAD, ["emplois_crees", "2199-S1", "lys", "", "1", "", "x"]]),
+                              (2, "Semestre"), "hors de la période suivie"),
+    "projet introuvable": ("fundings", csv_file([FUNDING_HEAD, ["Projet fantôme", "", "", "Lille Métropole", "",
+                                                                "Subvention", "100", "2012"]]),
+                           (2, "Projet"), "projet « Projet fantôme » introuvable"),
     "texte trop long": ("projects", _projects_with(Titre="Projet " * 60), (2, "Titre"), "texte trop long"),
-    "caractère de contrôle": ("organisations", csv_file([GOOD["organisations"][0], ["Asso\x0b", "Association", "", ""]]), (2, "Nom"), "caractères de contrôle"),
+    "caractère de contrôle": ("organisations", csv_file([GOOD["organisations"][0], ["Asso\x0b", "Association", "", ""]]),
+                              (2, "Nom"), "caractères de contrôle"),
     "nombre en lettres": ("projects", _projects_with(**{"Bénéficiaires": "douze"}), (2, "Bénéficiaires"),
                           "« douze » n'est pas un nombre"),
     "latitude sans longitude": ("projects", _projects_with(Longitude=""), (2, "Longitude"), "vont ensemble"),
-    "xlsx avec un montant négatif": ("fundings", xlsx_file([GOOD["fundings"][0], [*GOOD["fundings"][1][:6], -50, 2012]]), (2, "Montant (€)"), "montant négatif refusé"),
+    "xlsx avec un montant négatif": ("fundings", xlsx_file([FUNDING_HEAD, [*GOOD["fundings"][1][:6], -50, 2012]]),
+                                     (2, "Montant (€)"), "montant négatif refusé"),
 }
 
 

@@ -236,3 +236,10 @@ def test_reference_data_failing_its_checks_stops_the_app_in_french(tmp_path, mon
     assert not at.exception
     assert "communes.csv" in at.error[0].value and "94 trouvées" in at.error[0].value
     assert list(tmp_path.iterdir()) == []
+
+
+def test_url_parameters_cannot_inject_markdown(app):
+    at = app(territoire="[clic](javascript:alert(1))")
+    warning = at.warning[0].value
+    assert "\\[clic\\]\\(javascript:alert\\(1\\)\\)" in warning
+    assert "](javascript" not in warning
