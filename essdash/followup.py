@@ -145,21 +145,30 @@ def committees(engine: Engine) -> tuple[dict | None, dict | None]:
     return last, following
 
 
-def awaiting_opinion(engine: Engine, filters: Filters = Filters()) -> pd.DataFrame:
-    """Proposals validated by the technicians and awaiting the committee (adjourned ones included)."""
-    validated = (select(m.ProjectEvent.project_id, func.max(m.ProjectEvent.date).label("validated_on"))
-                 .where(m.ProjectEvent.to_status == ProjectStatus.VALIDE.value)
-                 .group_by(m.ProjectEvent.project_id).subquery())
-    frame = read_frame(engine, select(P.id, P.version, P.title, m.Organisation.name.label("carrier"),
+def awaiting_opinion(engine: Engine, filters: Filters = Filters(), at: date | None = None) -> pd.DataFrame:
+    """Proposals validated by the technicians and awaiting the committee (adjourned ones included),
+    today or, with ``at``, as they stood on that day (from their dated steps)."""
+    events = read_frame(engine, select(m.ProjectEvent.project_id, m.ProjectEvent.date, m.ProjectEvent.to_status)
+                        .where(m.ProjectEvent.date <= (at or date.max)).order_by(m.ProjectEvent.date, m.ProjectEvent.id))
+    latest = events.drop_duplicates("project_id", keep="last")
+    waiting = latest.loc[latest["to_status"] == ProjectStatus.VALIDE.value, "project_id"].tolist()
+    validated = events[events["to_status"] == ProjectStatus.VALIDE.value].groupby("project_id")["date"].max()
+    frame = read_frame(engine, select(P.id, P.version, P.status, P.title, m.Organisation.name.label("carrier"),
                                       m.Commune.name.label("commune"), m.Territory.name.label("territory"),
-                                      P.jobs_created, validated.c.validated_on)
+                                      P.jobs_created)
                        .join(m.Organisation, m.Organisation.id == P.carrier_id)
                        .join(m.Commune, m.Commune.insee_code == P.commune_code)
                        .join(m.Territory, m.Territory.code == m.Commune.territory_code)
-                       .outerjoin(validated, validated.c.project_id == P.id)
-                       .where(P.status == ProjectStatus.VALIDE.value, *project_conditions(filters))
-                       .order_by(validated.c.validated_on, P.id))
-    return frame
+                       .where(P.id.in_(waiting), *project_conditions(filters)))
+    frame["validated_on"] = frame["id"].map(validated)
+    return frame.sort_values(["validated_on", "id"]).reset_index(drop=True)
+
+
+def sheet_history(engine: Engine) -> pd.DataFrame:
+    """Every dated change of every fiche, oldest first."""
+    return read_frame(engine, select(m.ActionSheetHistory.sheet_id, m.ActionSheetHistory.changed_at,
+                                     m.ActionSheetHistory.field, m.ActionSheetHistory.new_value)
+                      .order_by(m.ActionSheetHistory.changed_at, m.ActionSheetHistory.id))
 
 
 def agenda(engine: Engine) -> dict:
@@ -206,3 +215,10 @@ def changes_between(engine: Engine, start: date, end: date) -> dict:
                                     func.date(m.ActionSheetHistory.changed_at) <= end))
                         .order_by(m.ActionSheetHistory.changed_at))
     return {"new_projects": new, "steps": steps, "opinions": opinions, "money": float(money), "sheets": sheets}
+
+
+def opinions_at(engine: Engine, meeting_id: int, filters: Filters = Filters()) -> pd.DataFrame:
+    """The opinions given at one meeting, with the projects' titles and communes."""
+    return read_frame(engine, select(P.id, P.title, m.Commune.name.label("commune"), m.Opinion.value, m.Opinion.comment)
+                      .join(m.Opinion, m.Opinion.project_id == P.id).join(m.Commune, m.Commune.insee_code == P.commune_code)
+                      .where(m.Opinion.meeting_id == meeting_id, *project_conditions(filters)).order_by(P.id))

@@ -249,6 +249,11 @@ def sheet_options(engine: Engine) -> pd.DataFrame:
     return read_frame(engine, stmt)
 
 
+def plan_title(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return conn.execute(select(m.Plan.title)).scalar_one_or_none() or ""
+
+
 def dataset_info(engine: Engine) -> dict[str, str]:
     """The database's meta entries (``dataset`` is ``demo`` or ``empty``, ``as_of`` …)."""
     with engine.connect() as conn:
