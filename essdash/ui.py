@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from essdash import fmt, periods, queries
+from essdash import fmt, pack, periods, queries
 from essdash.config import get_settings
 from essdash.db import open_database
 from essdash.errors import EssdashError
@@ -33,6 +33,7 @@ PAGES = (
     ("pages/carte.py", "Carte", ":material/map:", "carte"),
     ("pages/indicateurs.py", "Indicateurs", ":material/monitoring:", "indicateurs"),
     ("pages/equite.py", "Équité", ":material/balance:", "equite"),
+    ("pages/presentation.py", "Présentation", ":material/slideshow:", "presentation"),
     ("pages/donnees.py", "Données", ":material/database:", "donnees"),
 )
 PLACE_PARAMS = ("territoire", "commune")
@@ -126,8 +127,9 @@ def _known(state: dict, param: str, known: dict, warning: str) -> str | None:
     return code
 
 
-def place_filters() -> tuple[str | None, str | None]:
-    """Sidebar territory and commune selectors bound to the URL; returns the valid codes."""
+def place_filters(*, widgets: bool = True) -> tuple[str | None, str | None]:
+    """Sidebar territory and commune selectors bound to the URL; returns the valid codes.
+    Without ``widgets``, the filters are only read from the URL and the session."""
     state = _place_state()
     territories = read(queries.territory_options)
     names = dict(zip(territories["code"], territories["name"]))
@@ -136,6 +138,8 @@ def place_filters() -> tuple[str | None, str | None]:
     commune_names = dict(zip(communes["insee_code"], communes["name"]))
     commune = _known(state, "commune", commune_names,
                      "Commune « {} » inconnue" + (" dans ce territoire" if territory else "") + " : filtre ignoré.")
+    if not widgets:
+        return territory, commune
     st.session_state["flt_territoire"] = territory
     st.session_state["flt_commune"] = commune
     with st.sidebar:
@@ -162,12 +166,35 @@ def _navigation(container, territory: str | None, commune: str | None) -> None:
         st.divider()
 
 
-def page_frame(title: str, icon: str) -> PageContext:
-    """Page config, database check, navigation, sidebar filters and the fictional-data notice."""
-    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
-    nav = st.sidebar.container()
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
+[data-testid="stMainBlockContainer"] {max-width: 100%; padding: 1.5rem 3rem;}
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.55rem; line-height: 1.45;}
+[data-testid="stMetricValue"] {font-size: 3.4rem;}
+[data-testid="stMetricLabel"] p {font-size: 1.3rem;}
+h1 {font-size: 3.2rem !important;} h2 {font-size: 2.4rem !important;}
+</style>
+"""
+
+
+def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContext:
+    """Page config, database check, navigation, sidebar filters and the fictional-data notice.
+
+    ``presenting`` hides the sidebar, header and page title (full-width views, large type); the
+    fictional-data notice then shrinks to one line.
+    """
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide",
+                       initial_sidebar_state="collapsed" if presenting else "auto")
     eng = engine()
     info = read(queries.dataset_info)
+    if presenting:
+        territory, commune = place_filters(widgets=False)
+        st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+        if info.get("dataset") == "demo":
+            st.caption("Données de démonstration fictives.")
+        return PageContext(eng, Filters(territory=territory, commune=commune), info)
+    nav = st.sidebar.container()
     territory, commune = place_filters()
     _navigation(nav, territory, commune)
     with st.sidebar:
@@ -481,3 +508,42 @@ MEETING_COLUMNS = {
     "date": st.column_config.DateColumn("Date", format="DD/MM/YYYY"), "body_label": "Instance", "title": "Intitulé",
     "attendance": st.column_config.NumberColumn("Participants", format="%d"), "notes": "Relevé de décisions",
 }
+
+
+def presentation_view(meeting_pack, slide: int) -> None:
+    """One full-width view of the presentation: 0 is the title, then one view per pack section."""
+    esc = fmt.md_escape
+    if slide == 0:
+        st.title(meeting_pack.title)
+        st.header(esc(meeting_pack.subtitle))
+        st.markdown(f"{fmt.period_label(meeting_pack.period)} · {esc(meeting_pack.place)}")
+        return
+    section = meeting_pack.sections[slide - 1]
+    st.header(esc(section.title))
+    if section.figures:
+        for column, (label, value, change) in zip(st.columns(len(section.figures)), section.figures):
+            column.metric(label, value, delta=change or None, delta_color="off")
+    for sentence in section.sentences:
+        st.markdown(f"- {esc(sentence)}")
+    for title, chart in section.charts:
+        st.markdown(f"**{esc(title)}**")
+        st.altair_chart(chart, width="stretch" if chart.to_dict().get("mark", {}) != {"type": "geoshape"} else "content")
+    for title, table in section.tables:
+        st.markdown(f"**{esc(title)}**")
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+PACK_FORMATS = (("pdf", "Dossier de séance (PDF)", "application/pdf"),
+                ("pptx", "Diaporama (PowerPoint)",
+                 "application/vnd.openxmlformats-officedocument.presentationml.presentation"))
+
+
+def pack_downloads(engine: Engine, period: str, territory: str | None) -> None:
+    """Download buttons of the meeting pack; each file is rendered only when asked for."""
+    from essdash import report
+
+    meeting_pack = read(pack.build, period, territory)
+    for column, (kind, label, mime) in zip(st.columns(len(PACK_FORMATS)), PACK_FORMATS):
+        column.download_button(label, data=lambda kind=kind: report.render(meeting_pack, kind),
+                               file_name=report.filename(meeting_pack, kind), mime=mime, on_click="ignore",
+                               icon=":material/download:", key=f"download-{kind}")

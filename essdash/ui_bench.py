@@ -40,6 +40,7 @@ PAGES = [
     ("Indicateurs", "pages/indicateurs.py", {}),
     ("Équité", "pages/equite.py", {}),
     ("Équité ?territoire=roubaisien", "pages/equite.py", {"territoire": "roubaisien"}),
+    ("Présentation", "pages/presentation.py", {}),
 ]
 
 

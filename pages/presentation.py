@@ -1,0 +1,36 @@
+"""Présentation: the chair's semester presentation, view by view, and the meeting pack to download."""
+
+import streamlit as st
+
+from essdash import fmt, indicators, pack, ui
+
+presenting = st.session_state.get("presenting", False)
+ctx = ui.page_frame("Présentation", ":material/slideshow:", presenting=presenting)
+semesters = ui.read(indicators.reference_periods)
+period = st.session_state.setdefault("p_period", semesters[-1])
+
+if not presenting:
+    st.selectbox("Semestre", semesters[::-1], format_func=fmt.period_label, key="p_period")
+    scope = ui.place_caption(ctx.filters.with_(commune=None))
+    st.caption(f"Périmètre : {scope}. Choisissez un territoire dans le menu pour le dossier d'un technicien, "
+               "comparé à la moyenne métropolitaine.")
+    if st.button("Lancer la présentation", type="primary", icon=":material/slideshow:"):
+        st.session_state.update(presenting=True, slide=0)
+        st.rerun()
+    ui.pack_downloads(ctx.engine, period, ctx.filters.territory)
+else:
+    meeting_pack = ui.read(pack.build, period, ctx.filters.territory)
+    views = len(meeting_pack.sections) + 1
+    slide = min(st.session_state.get("slide", 0), views - 1)
+    ui.presentation_view(meeting_pack, slide)
+    back, position, forward, leave = st.columns([2, 3, 2, 2])
+    if back.button("◀ Précédent", disabled=slide == 0, width="stretch"):
+        st.session_state["slide"] = slide - 1
+        st.rerun()
+    position.markdown(f"<div style='text-align:center'>{slide + 1} / {views}</div>", unsafe_allow_html=True)
+    if forward.button("Suivant ▶", disabled=slide == views - 1, width="stretch", type="primary"):
+        st.session_state["slide"] = slide + 1
+        st.rerun()
+    if leave.button("Quitter la présentation", width="stretch"):
+        st.session_state.update(presenting=False, slide=0)
+        st.rerun()
