@@ -104,8 +104,8 @@ def report(communes: pd.DataFrame, territories: pd.DataFrame, measure: str) -> d
 
 def _funnel_sentence(above: list[str], below: list[str], word: str) -> str:
     if not above and not below:
-        return (f"Aucune commune ne s'écarte de la moyenne métropolitaine au-delà de ce que le hasard explique "
-                f"(limites à 99,8 %), compte tenu de sa taille.")
+        return ("Aucune commune ne s'écarte de la moyenne métropolitaine au-delà de ce que le hasard explique "
+                "(limites à 99,8 %), compte tenu de sa taille.")
     parts = []
     if above:
         parts.append(f"{fmt.plural(len(above), 'commune')} nettement au-dessus ({', '.join(above[:5])}"

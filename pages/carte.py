@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from essdash import fmt, maps, queries, ui
+from essdash import fmt, maps, queries, ui, ui_views
 from essdash.reference import ATTRIBUTION, bounds
 
 ctx = ui.page_frame("Carte", ":material/map:")
@@ -35,7 +35,7 @@ clicked = ((event or {}).get("last_active_drawing") or {}).get("properties") or 
 place = ((clicked["level"], clicked["code"]) if clicked.get("code") else
          ("commune", filters.commune) if filters.commune else ("territory", filters.territory))
 with side_col:
-    ui.place_summary(queries.place_summary(ui.read(queries.place_figures, filters, place[0]), place[1]) if place[1] else None)
+    ui_views.place_summary(queries.place_summary(ui.read(queries.place_figures, filters, place[0]), place[1]) if place[1] else None)
 
 if points is not None:
     outside = points[points["placed"] == "outside"]

@@ -3,7 +3,7 @@ proposal pipeline, and the meetings of every body."""
 
 import streamlit as st
 
-from essdash import charts, followup, fmt, ui, ui_forms
+from essdash import charts, followup, fmt, ui, ui_forms, ui_views
 from essdash.models import MeetingBody
 
 ctx = ui.page_frame("Comité", ":material/groups:")
@@ -21,9 +21,9 @@ with tab_next:
     ui_forms.opinions(ctx.engine, agenda["awaiting"], following)
     since = f" depuis le comité du {fmt.day(last['date'])}" if last else ""
     st.markdown(f"**2. Fiches dont le statut ou l'avancement a changé{since}** ({len(agenda['sheets_changed'])})")
-    st.dataframe(agenda["sheets_changed"], hide_index=True, width="stretch", column_config=ui.SHEET_CHANGE_COLUMNS)
+    st.dataframe(agenda["sheets_changed"], hide_index=True, width="stretch", column_config=ui_views.SHEET_CHANGE_COLUMNS)
     st.markdown(f"**3. Fiches en retard** ({len(agenda['late'])})")
-    st.dataframe(agenda["late"], hide_index=True, width="stretch", column_config=ui.SHEET_COLUMNS)
+    st.dataframe(agenda["late"], hide_index=True, width="stretch", column_config=ui_views.SHEET_COLUMNS)
 
 with tab_since:
     committees = ui.read(followup.meetings, MeetingBody.COMITE.value)
@@ -43,7 +43,7 @@ with tab_since:
         for key, title in (("new_projects", "Nouveaux projets"), ("steps", "Étapes"), ("opinions", "Avis du comité"),
                            ("sheets", "Fiches")):
             with st.expander(f"{title} ({len(diff[key])})"):
-                st.dataframe(diff[key], hide_index=True, width="stretch", column_config=ui.DIFF_COLUMNS)
+                st.dataframe(diff[key], hide_index=True, width="stretch", column_config=ui_views.DIFF_COLUMNS)
     else:
         st.caption("Choisissez deux séances, la première avant la seconde.")
 
@@ -55,13 +55,13 @@ with tab_pipeline:
         st.info("Aucune proposition en attente.")
     else:
         st.altair_chart(charts.pipeline(pipeline), width="stretch")
-        st.dataframe(pipeline, hide_index=True, width="stretch", column_config=ui.PIPELINE_COLUMNS,
-                     column_order=ui.PIPELINE_COLUMNS.keys())
+        st.dataframe(pipeline, hide_index=True, width="stretch", column_config=ui_views.PIPELINE_COLUMNS,
+                     column_order=ui_views.PIPELINE_COLUMNS.keys())
 
 with tab_meetings:
     body = st.selectbox("Instance", [None, *MeetingBody], key="c_body",
                         format_func=lambda b: "Toutes les instances" if b is None else b.label)
     st.dataframe(ui.read(followup.meetings, body.value if body else None), hide_index=True, width="stretch",
-                 column_order=ui.MEETING_COLUMNS.keys(), column_config=ui.MEETING_COLUMNS)
+                 column_order=ui_views.MEETING_COLUMNS.keys(), column_config=ui_views.MEETING_COLUMNS)
     with st.expander("Enregistrer une séance"):
         ui_forms.new_meeting(ctx.engine)

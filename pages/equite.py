@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from essdash import charts, equity_report, fmt, queries, ui
+from essdash import charts, equity_report, fmt, queries, ui, ui_views
 from essdash.equity_report import EQUITY_MEASURES
 
 ctx = ui.page_frame("Équité territoriale", ":material/balance:")
@@ -39,16 +39,16 @@ with tabs[0]:
                     width="stretch")
     st.dataframe(result["territories"], hide_index=True, width="stretch",
                  column_order=["name", "communes", "population", spec.count, spec.rate, "lq"],
-                 column_config=ui.equity_columns(spec))
+                 column_config=ui_views.equity_columns(spec))
 with tabs[1]:
     st.dataframe(result["communes"].sort_values(spec.rate, ascending=False), hide_index=True, width="stretch",
                  column_order=["name", "territory", "population", "size_class", "distance_km", spec.count,
-                               spec.rate, "lq", "flag"], column_config=ui.equity_columns(spec))
+                               spec.rate, "lq", "flag"], column_config=ui_views.equity_columns(spec))
 with tabs[2]:
     st.markdown("**Par taille de commune**")
-    st.dataframe(result["by_size"], hide_index=True, width="stretch", column_config=ui.COVERAGE_COLUMNS)
+    st.dataframe(result["by_size"], hide_index=True, width="stretch", column_config=ui_views.COVERAGE_COLUMNS)
     st.markdown("**Par distance au centre de Lille**")
-    st.dataframe(result["by_distance"], hide_index=True, width="stretch", column_config=ui.COVERAGE_COLUMNS)
+    st.dataframe(result["by_distance"], hide_index=True, width="stretch", column_config=ui_views.COVERAGE_COLUMNS)
 with tabs[3]:
     if result["lorenz"].empty:
         st.info("Rien à répartir sur cette période.")
@@ -67,4 +67,4 @@ with tabs[5]:
     last_n = st.slider("Sans projet depuis (semestres)", 1, 8, 4, key="e_last_n")
     spots = ui.read(queries.white_spots, filters, last_n)
     st.markdown(equity_report.white_spots_sentence(spots, last_n, int(communes["member"].sum())))
-    st.dataframe(spots, hide_index=True, width="stretch", column_config=ui.WHITE_SPOT_COLUMNS)
+    st.dataframe(spots, hide_index=True, width="stretch", column_config=ui_views.WHITE_SPOT_COLUMNS)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from essdash import charts, fmt, indicators, ui
+from essdash import charts, fmt, indicators, ui, ui_views
 from essdash.errors import ValidationError
 from essdash.services import Actor, save_measurements
 
@@ -27,8 +27,8 @@ with tab_series:
     else:
         st.altair_chart(charts.indicator_chart(values, data["targets"], indicator), width="stretch")
         st.caption("Trait noir épais : la métropole · traits fins : les territoires · tirets rouges : la cible.")
-        ui.indicator_gaps(indicators.gaps(values, data["targets"], indicator["direction"]), indicator)
-        ui.indicator_table(values, indicator)
+        ui_views.indicator_gaps(indicators.gaps(values, data["targets"], indicator["direction"]), indicator)
+        ui_views.indicator_table(values, indicator)
 
 with tab_entry:
     entered = [c for c in labels if catalogue.set_index("code").loc[c, "kind"] == "entered"]
@@ -37,7 +37,7 @@ with tab_entry:
     period = st.selectbox("Semestre", semesters[::-1], format_func=fmt.period_label, key="i_entry_period")
     unit = catalogue.set_index("code").loc[entry_code, "unit"]
     with st.form("entry"):
-        rows = ui.entry_grid(ui.read(indicators.entry_grid, entry_code, period), unit, f"{entry_code}-{period}")
+        rows = ui_views.entry_grid(ui.read(indicators.entry_grid, entry_code, period), unit, f"{entry_code}-{period}")
         author = st.text_input("Saisi par", key="i_author", placeholder="Prénom Nom")
         submitted = st.form_submit_button("Enregistrer les valeurs", type="primary")
     if submitted:
@@ -53,8 +53,8 @@ with tab_entry:
                        f"pour {fmt.period_label(period)}.")
     with st.expander("Historique des valeurs de ce semestre (valeurs remplacées comprises)"):
         st.dataframe(ui.read(indicators.history, entry_code, period), hide_index=True, width="stretch",
-                     column_config=ui.HISTORY_COLUMNS)
+                     column_config=ui_views.HISTORY_COLUMNS)
 
 with tab_catalogue:
-    st.dataframe(catalogue, hide_index=True, width="stretch", column_order=ui.CATALOGUE_COLUMNS.keys(),
-                 column_config=ui.CATALOGUE_COLUMNS)
+    st.dataframe(catalogue, hide_index=True, width="stretch", column_order=ui_views.CATALOGUE_COLUMNS.keys(),
+                 column_config=ui_views.CATALOGUE_COLUMNS)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from essdash import fmt, followup, ui, ui_forms
+from essdash import fmt, followup, ui, ui_forms, ui_views
 from essdash.models import SheetStatus
 
 ctx = ui.page_frame("Plan d'actions", ":material/account_tree:")
@@ -29,7 +29,7 @@ st.caption(f"{fmt.plural(len(view), 'fiche')} · {fmt.plural(int(view['late'].su
            + followup.PROGRESS_RULE)
 view = view.assign(fiche=view["code"].where(view["parent_code"].isna(), "   ↳ " + view["code"]))
 selection = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key="p_tree", column_order=ui.SHEET_COLUMNS.keys(), column_config=ui.SHEET_COLUMNS)
+                         key="p_tree", column_order=ui_views.SHEET_COLUMNS.keys(), column_config=ui_views.SHEET_COLUMNS)
 rows = selection.selection.rows if selection else []
 code = view.iloc[rows[0]]["code"] if rows else st.query_params.get("fiche")
 
@@ -38,7 +38,7 @@ if code:
     if detail is None:
         st.error(f"Fiche « {fmt.md_escape(code)} » introuvable.")
     else:
-        ui.sheet_record(detail, tree[tree["code"] == code].iloc[0])
+        ui_views.sheet_record(detail, tree[tree["code"] == code].iloc[0])
         change, comment = st.tabs(["Changer le statut ou l'avancement", "Commenter"])
         with change:
             ui_forms.sheet_change(ctx.engine, detail)

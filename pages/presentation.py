@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from essdash import fmt, indicators, pack, ui
+from essdash import fmt, indicators, pack, ui, ui_views
 
 presenting = st.session_state.get("presenting", False)
 ctx = ui.page_frame("Présentation", ":material/slideshow:", presenting=presenting)
@@ -17,12 +17,12 @@ if not presenting:
     if st.button("Lancer la présentation", type="primary", icon=":material/slideshow:"):
         st.session_state.update(presenting=True, slide=0)
         st.rerun()
-    ui.pack_downloads(ctx.engine, period, ctx.filters.territory)
+    ui_views.pack_downloads(ctx.engine, period, ctx.filters.territory)
 else:
     meeting_pack = ui.read(pack.build, period, ctx.filters.territory)
     views = len(meeting_pack.sections) + 1
     slide = min(st.session_state.get("slide", 0), views - 1)
-    ui.presentation_view(meeting_pack, slide)
+    ui_views.presentation_view(meeting_pack, slide)
     back, position, forward, leave = st.columns([2, 3, 2, 2])
     if back.button("◀ Précédent", disabled=slide == 0, width="stretch"):
         st.session_state["slide"] = slide - 1

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from essdash import fmt, queries, ui, ui_forms
+from essdash import fmt, queries, ui, ui_forms, ui_views
 
 ctx = ui.page_frame("Projets", ":material/folder_open:")
 ui_forms.flash()
@@ -16,13 +16,13 @@ st.caption(f"{fmt.plural(len(register), 'projet')} · {ui.place_caption(filters)
 
 selection = st.dataframe(
     register, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-    key="register", column_order=ui.REGISTER_COLUMNS.keys(), column_config=ui.REGISTER_COLUMNS,
+    key="register", column_order=ui_views.REGISTER_COLUMNS.keys(), column_config=ui_views.REGISTER_COLUMNS,
 )
 rows = selection.selection.rows if selection else []
 project_id = int(register.iloc[rows[0]]["id"]) if rows else st.query_params.get("projet")
 
 if project_id is not None:
-    if ui.project_record(project_id):
+    if ui_views.project_record(project_id):
         ui_forms.project_actions(ctx.engine, int(project_id))
 else:
     st.caption("Sélectionnez une ligne du registre pour afficher la fiche du projet.")

@@ -451,7 +451,7 @@ def test_e_commune_click_and_filter_change_update_the_summary(server, map_page):
     _map_frame(page)
     page.locator('[data-testid="stCheckbox"]').filter(has_text="Projets").locator("label").click()
     expect(page.frame_locator(MAP_IFRAME).last.locator(".marker-cluster")).to_have_count(0, timeout=WAIT_MS)
-    frame = _map_frame(page)
+    _map_frame(page)
     assert _drawn_places(page) == 95
     # Click what is drawn at Roubaix's point. Leaflet, inside the component's iframe, does not
     # register Playwright's synthetic pointer sequence in headless mode, so the click event is

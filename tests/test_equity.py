@@ -36,7 +36,7 @@ def loop_hoover(counts, population):
 
 def loop_theil(counts, population, groups):
     units = [(c, p, g) for c, p, g in zip(counts, population, groups) if p > 0]
-    total_c, total_p = sum(u[0] for u in units), sum(u[1] for u in units)
+    total_c = sum(u[0] for u in units)
 
     def t(pairs):  # Theil T of (count, population) pairs
         sc, sp = sum(c for c, _ in pairs), sum(p for _, p in pairs)
