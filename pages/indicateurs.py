@@ -4,7 +4,8 @@ import streamlit as st
 
 from essdash import charts, fmt, indicators, ui, ui_views
 from essdash.errors import ValidationError
-from essdash.services import Actor, save_measurements
+from essdash.measurements import save_measurements
+from essdash.services import Actor
 
 ctx = ui.page_frame("Indicateurs", ":material/monitoring:")
 catalogue = ui.read(indicators.catalogue)

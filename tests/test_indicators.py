@@ -10,7 +10,8 @@ from essdash import indicators
 from essdash import models as m
 from essdash.db import sqlite_path
 from essdash.errors import ValidationError
-from essdash.services import Actor, parse_value, save_measurements
+from essdash.measurements import parse_value, save_measurements
+from essdash.services import Actor
 
 POP = {"lillois": 238_246, "roubaisien": 228_347}
 
