@@ -118,8 +118,10 @@ def project_actions(engine, project_id: int) -> None:
             c1, c2 = st.columns(2)
             target = c1.selectbox("Nouvelle étape", list(following), format_func=lambda s: s.label, key="step_to")
             committee = target in (ProjectStatus.RETENU, ProjectStatus.REFUSE) or status is ProjectStatus.VALIDE
-            opinion = c2.selectbox("Avis du comité", [None, *OpinionValue], key="step_opinion",
-                                   format_func=lambda o: "—" if o is None else o.label, disabled=not committee,
+            default = {ProjectStatus.RETENU: 1, ProjectStatus.REFUSE: 3}.get(target, 0)
+            opinion = c2.selectbox("Avis du comité", [None, *OpinionValue], key=f"step_opinion_{target.value}",
+                                   index=default, format_func=lambda o: "—" if o is None else o.label,
+                                   disabled=not committee,
                                    help="Pour un projet validé techniquement : l'avis décide de l'étape suivante "
                                         "(ajourné : il reste en attente).")
             body = MeetingBody.COMITE if opinion else MeetingBody.GROUPE_TECHNICIENS
