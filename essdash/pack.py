@@ -110,8 +110,9 @@ def _fiches(engine, filters: Filters, period: str) -> Section:
     history = history[history["changed_at"] < end]
     latest = history.drop_duplicates(["sheet_id", "field"], keep="last").pivot(index="sheet_id", columns="field",
                                                                               values="new_value")
-    status = tree["id"].map(latest["status"] if "status" in latest else {}).fillna(SheetStatus.A_VENIR.value)
-    progress = tree["id"].map(latest["progress"] if "progress" in latest else {})
+    status = tree["id"].map(latest["status"] if "status" in latest else {}).astype(object).fillna(
+        SheetStatus.A_VENIR.value)
+    progress = tree["id"].map(latest["progress"] if "progress" in latest else {}).astype(object)
     progress = progress.where(progress.notna(), status.map({SheetStatus.REALISEE.value: "100"})).fillna("–")
     late = (pd.to_datetime(tree["planned_end"]) < end) & ~status.isin(followup.CLOSED_SHEETS)
     table = pd.DataFrame({"Fiche": tree["code"], "Intitulé": tree["title"], "Statut": status.map(SheetStatus.labels()),

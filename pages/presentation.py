@@ -7,19 +7,18 @@ from essdash import fmt, indicators, pack, ui, ui_views
 presenting = st.session_state.get("presenting", False)
 ctx = ui.page_frame("Présentation", ":material/slideshow:", presenting=presenting)
 semesters = ui.read(indicators.reference_periods)
-period = st.session_state.setdefault("p_period", semesters[-1])
 
 if not presenting:
-    st.selectbox("Semestre", semesters[::-1], format_func=fmt.period_label, key="p_period")
+    period = st.selectbox("Semestre", semesters[::-1], format_func=fmt.period_label, key="p_period")
     scope = ui.place_caption(ctx.filters.with_(commune=None))
     st.caption(f"Périmètre : {scope}. Choisissez un territoire dans le menu pour le dossier d'un technicien, "
                "comparé à la moyenne métropolitaine.")
     if st.button("Lancer la présentation", type="primary", icon=":material/slideshow:"):
-        st.session_state.update(presenting=True, slide=0)
+        st.session_state.update(presenting=True, slide=0, presented_period=period)
         st.rerun()
     ui_views.pack_downloads(ctx.engine, period, ctx.filters.territory)
 else:
-    meeting_pack = ui.read(pack.build, period, ctx.filters.territory)
+    meeting_pack = ui.read(pack.build, st.session_state["presented_period"], ctx.filters.territory)
     views = len(meeting_pack.sections) + 1
     slide = min(st.session_state.get("slide", 0), views - 1)
     ui_views.presentation_view(meeting_pack, slide)

@@ -14,6 +14,9 @@ def test_walk_the_presentation_from_first_to_last_view(app, demo_engine):
     at = app(PAGE)
     assert not at.exception, at.exception
     assert at.selectbox(key="p_period").value == "2014-S2"
+    downloads = at.get("download_button")
+    assert [d.proto.label for d in downloads] == ["Dossier de séance (PDF)", "Diaporama (PowerPoint)"]
+    assert all(d.proto.deferred_file_id for d in downloads)      # rendered only when asked for
     at.selectbox(key="p_period").set_value("2013-S2").run()
     _button(at, "Lancer la présentation").click().run()
     expected = pack.build(demo_engine, "2013-S2")
