@@ -1,4 +1,4 @@
-"""Command line: ``python -m essdash init-db | demo | info | bench | import | export | backup | restore``.
+"""Command line: ``python -m essdash init-db | demo | info | bench | import | export | backup | restore | report``.
 
 Messages are French, like the application; errors exit with status 2 and a one-line message.
 """
@@ -65,7 +65,8 @@ def _import(args: argparse.Namespace) -> int:
     plan = io_import.prepare(engine, _read(args.file), Path(args.file).name, args.kind)
     print(plan.report())
     if not plan.ok:
-        print(f"Import refusé : {fmt.plural(len(plan.errors), 'erreur')}. La base n'a pas été modifiée.", file=sys.stderr)
+        print(f"Import refusé : {fmt.plural(len(plan.errors), 'erreur')}. La base n'a pas été modifiée.",
+              file=sys.stderr)
         return 2
     if args.dry_run:
         print("Essai à blanc : rien n'a été écrit.")
@@ -89,7 +90,8 @@ def _export(args: argparse.Namespace) -> None:
     engine = db.open_database()
     exported = io_export.export(engine, args.kind, _place_filters(engine, args), args.format)
     _write(args.out, exported.data)
-    print(f"{io_export.VIEWS[args.kind]} exportés dans « {args.out} » ({fmt.number(len(exported.data))} octets). "
+    size = fmt.number(len(exported.data))
+    print(f"Export « {io_export.VIEWS[args.kind]} » écrit dans « {args.out} » ({size} octets). "
           f"{exported.note}".strip())
 
 
@@ -116,6 +118,21 @@ def _restore(args: argparse.Namespace) -> None:
     print(f"Base restaurée depuis « {args.file} ». L'état précédent est sauvegardé : {saved}")
 
 
+def _report(args: argparse.Namespace) -> None:
+    from essdash import pack, report
+
+    engine = db.open_database()
+    try:
+        built = pack.build(engine, args.period.strip(), territory=args.territory)
+    except ValueError as exc:
+        raise EssdashError(str(exc)) from exc
+    data = report.render(built, args.format)
+    out = args.out or report.filename(built, args.format)
+    _write(out, data)
+    print(f"Pack du comité ({fmt.period_label(built.period)}, {built.place}) écrit dans « {out} » "
+          f"({fmt.number(len(data))} octets).")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m essdash", description="Tableau de bord ESS de Lille Métropole.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -139,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("file", help="fichier .csv ou .xlsx")
     load.add_argument("--kind", choices=tuple(KINDS), required=True, help="nature des lignes du fichier")
     load.add_argument("--dry-run", action="store_true", help="valide et décrit l'import sans rien écrire")
-    load.add_argument("--author", default=os.environ.get("USER") or os.environ.get("USERNAME") or "inconnu", help="nom enregistré avec l'import")
+    load.add_argument("--author", default=os.environ.get("USER") or os.environ.get("USERNAME") or "inconnu",
+                      help="nom enregistré avec l'import")
     load.set_defaults(func=_import)
     export = commands.add_parser("export", help="exporte une vue filtrée en CSV, XLSX ou GeoJSON")
     export.add_argument("--kind", choices=tuple(io_export.VIEWS), required=True)
@@ -152,9 +170,17 @@ def main(argv: list[str] | None = None) -> int:
     save = commands.add_parser("backup", help="sauvegarde la base (dossier des sauvegardes, ou --out)")
     save.add_argument("--out", help="écrit une copie de la base dans ce fichier")
     save.set_defaults(func=_backup)
-    restore = commands.add_parser("restore", help="remplace la base par une sauvegarde (l'état actuel est sauvegardé)")
+    restore = commands.add_parser("restore",
+                                  help="remplace la base par une sauvegarde (l'état actuel est sauvegardé)")
     restore.add_argument("file", help="fichier de sauvegarde (.db)")
     restore.set_defaults(func=_restore)
+    pack_report = commands.add_parser("report", help="écrit le pack de séance d'un semestre en PDF ou PowerPoint")
+    pack_report.add_argument("--period", required=True, help="semestre, ex. 2013-S2")
+    pack_report.add_argument("--format", choices=("pdf", "pptx"), required=True)
+    pack_report.add_argument("--out", help="fichier à écrire (défaut : pack-comite-SEMESTRE[-TERRITOIRE].FORMAT)")
+    pack_report.add_argument("--territoire", "--territory", dest="territory",
+                             help="code du territoire comparé à la métropole (ex. roubaisien)")
+    pack_report.set_defaults(func=_report)
     args = parser.parse_args(argv)
     if args.command == "export" and args.format == "geojson" and args.kind != "projects":
         parser.error("le format geojson ne vaut que pour --kind projects")

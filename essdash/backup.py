@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import SQLModel
 
 from essdash import migrations
 from essdash.errors import BackupError, DatabaseError
@@ -98,24 +99,35 @@ def snapshot(db_path: Path) -> bytes:
 
 
 def check_file(path: Path, label: str) -> dict[str, str]:
-    """The meta entries of a candidate database file; ``BackupError`` if it is not a usable essdash base."""
+    """The meta entries of a candidate database file; ``BackupError`` if it is not a usable essdash base.
+
+    Beyond SQLite's integrity check (structure, indexes, NOT NULL and CHECK constraints), every
+    row of the essdash tables is read and foreign keys are checked, so that a damaged copy is
+    refused here rather than failing later in a page.
+    """
     try:
         with closing(sqlite3.connect(path)) as conn:
             conn.execute("PRAGMA journal_mode=DELETE")
-            health = conn.execute("PRAGMA quick_check").fetchone()[0]
+            health = conn.execute("PRAGMA integrity_check").fetchone()[0]
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             meta = dict(conn.execute("SELECT key, value FROM metaentry")) if "metaentry" in tables else {}
-    except sqlite3.Error as exc:
-        raise BackupError(f"« {label} » n'est pas une base SQLite lisible ({exc}).") from exc
+            if health == "ok" and not ESSDASH_TABLES - tables:
+                for table in tables & set(SQLModel.metadata.tables):
+                    conn.execute(f'SELECT * FROM "{table}"').fetchall()
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                health = f"{len(broken)} référence(s) brisée(s)" if broken else health
+    except (sqlite3.Error, UnicodeError, ValueError) as exc:
+        raise BackupError(f"« {label} » n'est pas une base SQLite lisible ({exc.__class__.__name__}).") from exc
     if health != "ok":
         raise BackupError(f"« {label} » est endommagé (contrôle d'intégrité : {health}).")
     missing = ESSDASH_TABLES - tables
     if missing or "schema_version" not in meta:
         raise BackupError(f"« {label} » n'est pas une sauvegarde essdash (tables manquantes : "
-                          f"{', '.join(sorted(missing)) or 'aucune'} ; version de schéma : {meta.get('schema_version', 'absente')}).")
+                          f"{', '.join(sorted(missing)) or 'aucune'} ; version de schéma : "
+                          f"{meta.get('schema_version', 'absente')}).")
     if not meta["schema_version"].isdigit() or int(meta["schema_version"]) > SCHEMA_VERSION:
-        raise BackupError(f"« {label} » vient d'une version plus récente d'essdash (schéma {meta['schema_version']}) : "
-                          "mettez l'application à jour avant de la restaurer.")
+        raise BackupError(f"« {label} » vient d'une version plus récente d'essdash (schéma "
+                          f"{meta['schema_version']}) : mettez l'application à jour avant de la restaurer.")
     return meta
 
 
@@ -141,10 +153,12 @@ def restore(db_path: Path, data: bytes, label: str) -> Path:
                 src.execute(f"PRAGMA page_size={int(page_size)}")
                 src.execute("VACUUM")
             src.backup(dst)
-    except (sqlite3.Error, SQLAlchemyError, OSError) as exc:
-        raise BackupError(f"Restauration impossible depuis « {label} » ; la base n'a pas été modifiée ({exc}).") from exc
+    except (sqlite3.Error, SQLAlchemyError, OSError, UnicodeError) as exc:
+        raise BackupError(f"Restauration impossible depuis « {label} » ; la base n'a pas été modifiée "
+                          f"({exc}).") from exc
     except DatabaseError as exc:
-        raise BackupError(f"« {label} » n'a pas pu être mis à niveau ; la base n'a pas été modifiée. {exc}") from exc
+        raise BackupError(f"« {label} » n'a pas pu être mis à niveau ; la base n'a pas été modifiée. "
+                          f"{exc}") from exc
     finally:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{candidate}{suffix}").unlink(missing_ok=True)

@@ -197,5 +197,6 @@ def _upgrade(engine: Engine, path: Path, version: int) -> None:
         migrations.upgrade(str(engine.url), version)
     except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
         raise DatabaseError(f"La mise à niveau de la base (schéma {version} → {m.SCHEMA_VERSION}) a échoué ; "
-                            f"la base n'a pas été modifiée (sauvegarde : {saved.name}) ({exc.__class__.__name__}).") from exc
+                            f"la base n'a pas été modifiée (sauvegarde : {saved.name}) "
+                            f"({exc.__class__.__name__}).") from exc
     check_database(engine)

@@ -1,7 +1,7 @@
 """The spreadsheet vocabulary shared by import and export: the columns of each kind of file.
 
 Each column has the French header that exports write and the other headers imports accept
-(compared after :func:`essdash.io_formats.fold`: case, accents, spaces, underscores and units in
+(compared after :func:`essdash.io_cells.fold`: case, accents, spaces, underscores and units in
 parentheses do not matter). Computed columns are exported for reading and ignored at import, so
 that an exported file imports back as it is.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from essdash.io_formats import fold
+from essdash.io_cells import fold
 
 INSEE = ("insee", "code commune", "code insee commune", "code insee de la commune", "code officiel geographique",
          "cog")
@@ -53,7 +53,7 @@ ORGANISATIONS = Kind("organisations", "Porteurs", (
 ), required=(("name",),), natural_key="le nom (sans tenir compte de la casse ni des espaces en trop)")
 
 PROJECTS = Kind("projects", "Projets", (
-    Column("id", "N°", ("n", "no", "numero", "id", "identifiant", "n projet", "numero de projet")),
+    Column("id", "N°", ("no", "numero", "id", "identifiant", "n projet", "numero de projet")),
     Column("title", "Titre", ("projet", "intitule", "libelle", "nom du projet", "titre du projet")),
     Column("carrier", "Porteur", ("porteur de projet", "structure", "structure porteuse", "organisation",
                                   "nom du porteur")),
@@ -83,7 +83,7 @@ PROJECTS = Kind("projects", "Projets", (
     natural_key="le titre, le porteur et la commune principale (et le n° s'il est donné)")
 
 FUNDINGS = Kind("fundings", "Financements", (
-    Column("project_id", "N° projet", ("n projet", "numero de projet", "id projet", "identifiant du projet")),
+    Column("project_id", "N° projet", ("no projet", "numero de projet", "id projet", "identifiant du projet")),
     Column("project", "Projet", ("titre", "titre du projet", "intitule du projet", "nom du projet")),
     Column("carrier", "Porteur", ("structure", "structure porteuse", "porteur de projet")),
     Column("commune", "Commune", ("ville", "commune principale")),

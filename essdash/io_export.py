@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from essdash import equity, queries
-from essdash import io_formats as f
+from essdash import io_files
 from essdash import models as m
 from essdash.io_columns import FUNDINGS, KINDS, MEASUREMENTS, ORGANISATIONS, PROJECTS, Kind
 from essdash.models import FundingType, LegalForm, Provenance, SheetStatus
@@ -114,7 +114,8 @@ def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
     """The plan's fiches (those the selection's projects serve, when filtered) with their state."""
     s, axis = m.ActionSheet, m.Axis
     served = (select(m.ProjectSheet.sheet_id, func.count(m.ProjectSheet.project_id).label("projects"))
-              .where(m.ProjectSheet.project_id.in_(_selected_ids(filters))).group_by(m.ProjectSheet.sheet_id).subquery())
+              .where(m.ProjectSheet.project_id.in_(_selected_ids(filters)))
+              .group_by(m.ProjectSheet.sheet_id).subquery())
     stmt = (select(s.code, s.title, axis.code.label("axis"), s.status, s.progress, s.pilot, s.planned_start,
                    s.planned_end, func.coalesce(served.c.projects, 0).label("projects"))
             .join(axis, axis.id == s.axis_id).outerjoin(served, served.c.sheet_id == s.id).order_by(s.position))
@@ -164,7 +165,8 @@ def equity_table(engine: Engine, filters: Filters, level: str) -> pd.DataFrame:
                 "jobs_created": "Emplois créés", "jobs_maintained": "Emplois maintenus",
                 "projects_per_10k": "Projets pour 10 000 hab.", "money_per_inhabitant": "Montant par habitant (€)",
                 "jobs_per_10k": "Emplois créés pour 10 000 hab.", "lq": "Quotient de localisation des projets"}
-    frame = figures[list(columns)].rename(columns=columns)
+    frame = figures[list(columns)].round({"projects_per_10k": 2, "money_per_inhabitant": 2, "jobs_per_10k": 2, "lq": 3})
+    frame = frame.rename(columns=columns)
     for column in ("Habitants", "Projets", "Emplois créés", "Emplois maintenus"):
         frame[column] = frame[column].astype("int64")
     return frame
@@ -204,8 +206,8 @@ def export(engine: Engine, view: str, filters: Filters, file_format: str) -> Exp
         return ExportFile(geojson(engine, filters), name, MIME[file_format])
     table = frame(engine, view, filters)
     if file_format == "xlsx":
-        return ExportFile(f.xlsx_bytes(table, VIEWS[view]), name, MIME[file_format])
-    data, encoding = f.csv_bytes(table, utf8=file_format == "csv-utf8")
+        return ExportFile(io_files.xlsx_bytes(table, VIEWS[view]), name, MIME[file_format])
+    data, encoding = io_files.csv_bytes(table, utf8=file_format == "csv-utf8")
     note = ("Certains caractères n'existent pas en Windows-1252 : le fichier est en UTF-8 (avec BOM)."
             if file_format == "csv" and encoding == "UTF-8" else "")
     return ExportFile(data, name, MIME[file_format], note)
@@ -219,4 +221,4 @@ def file_bytes(engine: Engine, view: str, filters: Filters, file_format: str) ->
 def template(kind: str) -> bytes:
     """An empty CSV with the headers an import of ``kind`` reads."""
     columns = [c.header for c in KINDS[kind].columns if not c.computed]
-    return f.csv_bytes(pd.DataFrame(columns=columns))[0]
+    return io_files.csv_bytes(pd.DataFrame(columns=columns))[0]

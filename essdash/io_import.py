@@ -22,7 +22,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from essdash import backup, fmt
-from essdash import io_formats as f
+from essdash import io_files
+from essdash.io_cells import is_blank
 from essdash import models as m
 from essdash.errors import ImportFileError
 from essdash.io_columns import KINDS, Column, Kind
@@ -38,7 +39,7 @@ class ImportPlan:
     """What an import would do; ``ok`` when it can be applied."""
 
     kind: Kind
-    table: f.Table
+    table: io_files.Table
     header_row: int | None
     columns: list[tuple[str, str]]
     errors: list[Issue]
@@ -51,7 +52,6 @@ class ImportPlan:
     created: dict[str, list[str]] = field(default_factory=dict)
     previous: list[str] = field(default_factory=list)
     sample: pd.DataFrame = field(default_factory=pd.DataFrame)
-    builder: Builder | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -102,10 +102,10 @@ class ImportResult:
 
 
 def _header(cell) -> str:
-    return "" if f.is_blank(cell) else " ".join(str(cell).split())
+    return "" if is_blank(cell) else " ".join(str(cell).split())
 
 
-def _recognise(kind: Kind, table: f.Table):
+def _recognise(kind: Kind, table: io_files.Table):
     """The header row (the most recognisable of the first lines) and the column mapping."""
     candidates = table.rows[:HEADER_SEARCH]
     scores = [sum(kind.match(_header(c)) is not None for c in cells) for _, cells in candidates]
@@ -114,7 +114,8 @@ def _recognise(kind: Kind, table: f.Table):
     mapping: dict[int, Column] = {}
     described, errors, warnings, seen = [], [], [], {}
     if index:
-        warnings.append(Issue(None, None, f"{fmt.plural(index, 'ligne')} au-dessus de l'en-tête (ligne {number}) ignorée(s)."))
+        warnings.append(Issue(None, None, f"{fmt.plural(index, 'ligne')} au-dessus de l'en-tête (ligne {number}) "
+                                          "ignorée(s)."))
     for position, cell in enumerate(cells):
         header = _header(cell)
         column = kind.match(header) if header else None
@@ -127,8 +128,8 @@ def _recognise(kind: Kind, table: f.Table):
             described.append((header, f"ignorée : « {column.header} » est calculé par l'application"))
         elif column.key in seen:
             described.append((header, f"en double avec « {seen[column.key]} »"))
-            errors.append(Issue(number, header, f"même rôle (« {column.header} ») que la colonne « {seen[column.key]} » : "
-                                                "n'en gardez qu'une."))
+            errors.append(Issue(number, header, f"même rôle (« {column.header} ») que la colonne "
+                                                f"« {seen[column.key]} » : n'en gardez qu'une."))
         else:
             mapping[position] = column
             seen[column.key] = header
@@ -140,7 +141,8 @@ def _recognise(kind: Kind, table: f.Table):
     return index, mapping, described, errors, warnings
 
 
-def _plan(conn: Connection, engine: Engine, kind: Kind, table: f.Table) -> ImportPlan:
+def _plan(conn: Connection, engine: Engine, kind: Kind, table: io_files.Table) -> tuple[ImportPlan, Builder | None]:
+    """The plan of an import, and the builder holding its sorted rows (``None`` if the header is refused)."""
     index, mapping, described, errors, warnings = _recognise(kind, table)
     header_row, header_cells = table.rows[index]
     data_rows = table.rows[index + 1:]
@@ -151,13 +153,13 @@ def _plan(conn: Connection, engine: Engine, kind: Kind, table: f.Table) -> Impor
     if not data_rows:
         errors.append(Issue(None, None, "aucune ligne de données sous l'en-tête."))
     if errors:
-        return plan
+        return plan, None
     headers = {column.key: _header(header_cells[i]) for i, column in mapping.items()}
     context = Context(conn, engine, table.file_name, warnings)
     builder = BUILDERS[kind.code](context)
     for number, cells in data_rows:
         row = Row(number, {c.key: cells[i] if i < len(cells) else None for i, c in mapping.items()}, headers, errors)
-        if any(not f.is_blank(c) for c in cells[len(header_cells):]):
+        if any(not is_blank(c) for c in cells[len(header_cells):]):
             row.error("", f"{len(cells)} cellules pour {len(header_cells)} colonnes d'en-tête : une valeur déborde "
                           "(séparateur ou guillemet en trop ?).")
         builder.add(row)
@@ -165,8 +167,8 @@ def _plan(conn: Connection, engine: Engine, kind: Kind, table: f.Table) -> Impor
     plan.sample = pd.DataFrame([[cells[i] if i < len(cells) else None for i in mapping] for _, cells in data_rows[:5]],
                                columns=[c.header for c in mapping.values()]).astype("string")
     plan.inserted, plan.updated, plan.unchanged = builder.inserted, builder.updated, builder.unchanged
-    plan.skipped, plan.created, plan.builder = builder.skipped, builder.created, builder
-    return plan
+    plan.skipped, plan.created = builder.skipped, builder.created
+    return plan, builder
 
 
 def kind_of(code: str) -> Kind:
@@ -178,9 +180,9 @@ def kind_of(code: str) -> Kind:
 def prepare(engine: Engine, data: bytes, file_name: str, kind: str) -> ImportPlan:
     """Read and validate a file without writing anything; ``ImportFileError`` if it cannot be read."""
     spec = kind_of(kind)
-    table = f.read_table(data, file_name)
+    table = io_files.read_table(data, file_name)
     with engine.connect() as conn:
-        return _plan(conn, engine, spec, table)
+        return _plan(conn, engine, spec, table)[0]
 
 
 def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
@@ -192,15 +194,16 @@ def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
     path = backup.database_file(engine)
     saved = backup.take(path, "avant-import") if path else None
     now = datetime.now().replace(microsecond=0)
-    author = f"{actor.name.strip()} ({actor.role})"
+    author = actor.label
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-            fresh = _plan(conn, engine, plan.kind, plan.table)
+            fresh, builder = _plan(conn, engine, plan.kind, plan.table)
             if not fresh.ok:
-                raise ImportFileError("Les données ont changé depuis l'aperçu et le fichier ne passe plus la validation "
-                                      f"({fmt.plural(len(fresh.errors), 'erreur')}) : relancez l'aperçu. Rien n'a été écrit.")
-            fresh.builder.write(conn, author, now)
+                raise ImportFileError("Les données ont changé depuis l'aperçu et le fichier ne passe plus la "
+                                      f"validation ({fmt.plural(len(fresh.errors), 'erreur')}) : relancez l'aperçu. "
+                                      "Rien n'a été écrit.")
+            builder.write(conn, author, now)
             batch_id = conn.execute(insert(m.ImportBatch).values(
                 kind=plan.kind.code, file_name=plan.table.file_name, sha256=plan.table.sha256,
                 rows_inserted=fresh.inserted, rows_updated=fresh.updated, rows_unchanged=fresh.unchanged,

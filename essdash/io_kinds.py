@@ -18,10 +18,11 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from essdash import fmt, indicators
-from essdash import io_formats as f
+from essdash import io_cells as cells
 from essdash import models as m
 from essdash.io_columns import FUNDINGS, MEASUREMENTS, ORGANISATIONS, PROJECTS
-from essdash.io_rows import Builder, Context, Issue, Row, amount, bounded, bulk_update, count, name_key, year
+from essdash.io_rows import (MAX_VALUE, Builder, Context, Issue, Row, amount, bounded, bulk_update, count, name_key,
+                             year)
 from essdash.models import FundingType, InterventionMode, LegalForm, ProjectStatus, Provenance, Sector
 
 P, O, F = m.Project.__table__, m.Organisation.__table__, m.Funder.__table__
@@ -37,13 +38,14 @@ class Organisations(Builder):
         self.updates: list[tuple[int, dict]] = []
 
     def add(self, row: Row) -> None:
-        name = row.get("name", f.text, required=True)
-        form = row.get("legal_form", f.choice, LegalForm, "une forme juridique")
+        name = row.get("name", cells.text, required=True)
+        form = row.get("legal_form", cells.choice, LegalForm, "une forme juridique connue")
         commune = self.ctx.places.commune(row)
         created = row.get("created_year", year)
         if row.failed or not self.once(row, name_key(name), "name"):
             return
-        given = {k: v for k, v in (("legal_form", form), ("commune_code", commune), ("created_year", created)) if v is not None}
+        given = {k: v for k, v in (("legal_form", form), ("commune_code", commune), ("created_year", created))
+                 if v is not None}
         current = self.existing.get(name_key(name))
         if current is None:
             if form is None:
@@ -104,13 +106,14 @@ class Projects(Builder):
         key = name_key(name)
         if key in self.orgs:
             if form and form != self.orgs[key]["legal_form"]:
+                known = LegalForm(self.orgs[key]["legal_form"]).label
                 self.ctx.warnings.append(Issue(row.number, row.headers.get("carrier_legal_form"),
-                                               f"« {name} » est enregistré comme {LegalForm(self.orgs[key]['legal_form']).label} : "
-                                               "forme juridique non modifiée (importez les porteurs pour la changer)."))
+                                               f"« {name} » est enregistré comme {known} : forme juridique non "
+                                               "modifiée (importez les porteurs pour la changer)."))
             return key
         if form is None:
-            row.error("carrier", f"porteur « {name} » inconnu : importez d'abord les porteurs, ou renseignez la colonne "
-                                 f"« {self.kind.header('carrier_legal_form')} » pour le créer.")
+            row.error("carrier", f"porteur « {name} » inconnu : importez d'abord les porteurs, ou renseignez la "
+                                 f"colonne « {self.kind.header('carrier_legal_form')} » pour le créer.")
             return None
         known = self.new_carriers.setdefault(key, {"name": name, "legal_form": form, "row": row.number})
         if known["legal_form"] != form:
@@ -119,22 +122,22 @@ class Projects(Builder):
         return key
 
     def add(self, row: Row) -> None:
-        v = {"title": row.get("title", f.text, required=True),
-             "description": row.get("description", f.text, max_length=5000, multiline=True),
-             "carrier": row.get("carrier", f.text, required=True),
-             "form": row.get("carrier_legal_form", f.choice, LegalForm, "une forme juridique"),
+        v = {"title": row.get("title", cells.text, required=True),
+             "description": row.get("description", cells.text, max_length=5000, multiline=True),
+             "carrier": row.get("carrier", cells.text, required=True),
+             "form": row.get("carrier_legal_form", cells.choice, LegalForm, "une forme juridique connue"),
              "commune_code": self.ctx.places.commune(row, required=True),
              "further": self.ctx.places.communes(row, "further_communes"),
-             "status": row.get("status", f.choice, ProjectStatus, "une étape"),
+             "status": row.get("status", cells.choice, ProjectStatus, "une étape connue"),
              "sheets": self._sheets(row),
-             "sector": row.get("sector", f.choice, Sector, "une filière", required=True),
-             "intervention_mode": row.get("intervention_mode", f.choice, InterventionMode, "un mode d'intervention",
-                                          required=True),
-             "priority_district": row.get("priority_district", f.boolean),
+             "sector": row.get("sector", cells.choice, Sector, "une filière connue", required=True),
+             "intervention_mode": row.get("intervention_mode", cells.choice, InterventionMode,
+                                          "un mode d'intervention connu", required=True),
+             "priority_district": row.get("priority_district", cells.boolean),
              "lat": row.get("lat", bounded, -90, 90), "lon": row.get("lon", bounded, -180, 180),
-             "id": row.get("id", f.integer)}
+             "id": row.get("id", cells.integer)}
         v.update({k: row.get(k, count) for k in ("jobs_created", "jobs_maintained", "beneficiaries")})
-        v.update({k: row.get(k, f.day) for k in ("proposed_on", "start_date", "end_date")})
+        v.update({k: row.get(k, cells.day) for k in ("proposed_on", "start_date", "end_date")})
         if (v["lat"] is None) != (v["lon"] is None) and not row.failed:
             row.error("lat" if v["lat"] is None else "lon", "latitude et longitude vont ensemble : donnez les deux.")
         carrier = None if row.failed else self._carrier(row, v["carrier"], v["form"])
@@ -228,7 +231,7 @@ class Projects(Builder):
 
 
 def funding_year(cell) -> int:
-    value = f.integer(cell)
+    value = cells.integer(cell)
     if not 1990 <= value <= date.today().year + 10:
         raise ValueError(f"année {value} invalide (entre 1990 et {date.today().year + 10}).")
     return value
@@ -242,7 +245,8 @@ class Fundings(Builder):
         conn = ctx.conn
         carriers = {o["id"]: k for k, o in ctx.organisations().items()}
         self.projects: dict[str, list[tuple]] = defaultdict(list)
-        for pid, title, carrier_id, commune in conn.execute(select(P.c.id, P.c.title, P.c.carrier_id, P.c.commune_code)):
+        projects = conn.execute(select(P.c.id, P.c.title, P.c.carrier_id, P.c.commune_code))
+        for pid, title, carrier_id, commune in projects:
             self.projects[name_key(title)].append((pid, carriers[carrier_id], commune))
         self.project_ids = {pid for rows in self.projects.values() for pid, _, _ in rows}
         self.funders = {name_key(name): fid for fid, name in conn.execute(select(F.c.id, F.c.name))}
@@ -256,14 +260,14 @@ class Fundings(Builder):
         self.updates: list[tuple[int, dict]] = []
 
     def _project(self, row: Row) -> int | None:
-        number = row.get("project_id", f.integer)
+        number = row.get("project_id", cells.integer)
         if not row.given("project"):
             if number is None:
                 row.error("project" if "project" in row.values else "project_id", "projet obligatoire manquant.")
             elif number not in self.project_ids:
                 row.error("project_id", f"projet n° {number} introuvable.")
             return number if number in self.project_ids else None
-        title, carrier = row.get("project", f.text), row.get("carrier", f.text)
+        title, carrier = row.get("project", cells.text), row.get("carrier", cells.text)
         commune = self.ctx.places.commune(row)
         if row.failed:
             return None
@@ -272,7 +276,8 @@ class Fundings(Builder):
         if number in found or len(found) == 1:
             return number if number in found else found[0]
         if found:
-            row.error("project", f"{len(found)} projets s'appellent « {title} » : précisez le porteur, la commune ou le n° du projet.")
+            row.error("project", f"{len(found)} projets s'appellent « {title} » : précisez le porteur, la commune "
+                                 "ou le n° du projet.")
         else:
             where = (f" du porteur « {carrier} »" if carrier else "") + (
                 f" à {self.ctx.places.names[commune]}" if commune else "")
@@ -281,9 +286,9 @@ class Fundings(Builder):
 
     def add(self, row: Row) -> None:
         project = self._project(row)
-        funder = row.get("funder", f.text, required=True)
-        funder_kind = row.get("funder_kind", f.text, max_length=100)
-        kind = row.get("type", f.choice, FundingType, "un type de financement", required=True)
+        funder = row.get("funder", cells.text, required=True)
+        funder_kind = row.get("funder_kind", cells.text, max_length=100)
+        kind = row.get("type", cells.choice, FundingType, "un type de financement connu", required=True)
         value = row.get("amount", amount, required=True)
         yr = row.get("year", funding_year, required=True)
         if row.failed or project is None:
@@ -295,8 +300,9 @@ class Fundings(Builder):
         if not self.once(row, (project, funder_id or key, yr, kind), "funder"):
             return
         if value < 10:
-            self.ctx.warnings.append(Issue(row.number, row.headers["amount"], f"montant très faible ({fmt.money(value, 2)}) : "
-                                           "vérifiez le séparateur décimal."))
+            self.ctx.warnings.append(Issue(row.number, row.headers["amount"],
+                                           f"montant très faible ({fmt.money(value, 2)}) : vérifiez le séparateur "
+                                           "décimal."))
         current = self.existing.get((project, funder_id, yr, kind)) if funder_id else None
         if current is None:
             self.inserts.append({"project_id": project, "funder": key, "type": kind, "amount": value, "year": yr})
@@ -331,8 +337,8 @@ class Measurements(Builder):
         super().__init__(ctx)
         conn = ctx.conn
         self.indicators = {r["code"]: dict(r) for r in conn.execute(select(m.Indicator.__table__)).mappings()}
-        self.by_name = {f.fold(i["label"]): code for code, i in self.indicators.items()}
-        self.by_name.update({f.fold(code): code for code in self.indicators})
+        self.by_name = {cells.fold(i["label"]): code for code, i in self.indicators.items()}
+        self.by_name.update({cells.fold(code): code for code in self.indicators})
         self.periods = indicators.reference_periods(ctx.engine)
         self.current = {}
         for row in conn.execute(select(m.Measurement.id, m.Measurement.indicator_code, m.Measurement.period,
@@ -348,12 +354,13 @@ class Measurements(Builder):
         if not row.given(key):
             row.error(key, "indicateur obligatoire manquant.")
             return None
-        code = self.by_name.get(f.fold(row.values[key]))
+        code = self.by_name.get(cells.fold(row.values[key]))
         if code is None:
             row.error(key, f"indicateur « {row.values[key]} » inconnu (les codes figurent sur la page Indicateurs).")
             return None
         if self.indicators[code]["kind"] != "entered":
-            row.error(key, f"« {self.indicators[code]['label']} » est calculé par l'application : il ne s'importe pas.")
+            label = self.indicators[code]["label"]
+            row.error(key, f"« {label} » est calculé par l'application : il ne s'importe pas.")
             return None
         return self.indicators[code]
 
@@ -369,21 +376,24 @@ class Measurements(Builder):
         if ("%" in raw and unit != "%") or ("€" in raw and not unit.startswith("€")):
             row.error("value", f"unité incompatible avec l'indicateur, exprimé en « {unit} ».")
         low, high = indicator["min_value"], indicator["max_value"]
-        if (low is not None and value < low) or (high is not None and value > high):
+        if abs(value) > MAX_VALUE:
+            row.error("value", f"valeur invraisemblable ({cells.shown_number(value)}).")
+        elif (low is not None and value < low) or (high is not None and value > high):
             bounds = f"entre {low:g} et {high:g}" if high is not None else f"au moins {low:g}"
-            row.error("value", f"{fmt.number(value, 2)} hors de l'intervalle admis ({bounds} {unit}).")
+            row.error("value", f"{cells.shown_number(value)} hors de l'intervalle admis ({bounds} {unit}).")
 
     def add(self, row: Row) -> None:
         indicator = self._indicator(row)
-        semester = row.get("period", f.period, required=True)
+        semester = row.get("period", cells.period, required=True)
         territory, commune = self.ctx.places.territory(row), self.ctx.places.commune(row)
-        provenance = row.get("provenance", f.choice, Provenance, "une provenance") or Provenance.DECLARE.value
-        source = row.get("source", f.text) or f"Fichier « {self.ctx.file_name} »"
+        provenance = (row.get("provenance", cells.choice, Provenance, "une provenance connue")
+                      or Provenance.DECLARE.value)
+        source = row.get("source", cells.text) or f"Fichier « {self.ctx.file_name} »"
         if not row.given("value"):
             if not row.failed:
                 self.skipped += 1
             return
-        value = row.get("value", f.number)
+        value = row.get("value", cells.number)
         if row.failed:
             return
         self._check(row, indicator, semester, territory, commune, value)
@@ -407,7 +417,8 @@ class Measurements(Builder):
             conn.execute(update(m.Measurement.__table__).where(m.Measurement.id == bindparam("b_id"))
                          .values(superseded_at=now), [{"b_id": i} for i in self.superseded])
         if self.inserts:
-            conn.execute(insert(m.Measurement), [{**r, "recorded_at": now, "recorded_by": author} for r in self.inserts])
+            conn.execute(insert(m.Measurement),
+                         [{**r, "recorded_at": now, "recorded_by": author} for r in self.inserts])
 
 
 BUILDERS = {b.kind.code: b for b in (Organisations, Projects, Fundings, Measurements)}

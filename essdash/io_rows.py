@@ -20,9 +20,12 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from essdash import fmt
-from essdash import io_formats as f
+from essdash import io_cells as cells
 from essdash import models as m
 from essdash.io_columns import Kind
+
+MAX_AMOUNT = 1e10  # euros: beyond, a typing error
+MAX_VALUE = 1e12  # indicator values
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,8 @@ class Issue:
     message: str
 
     def __str__(self) -> str:
-        where = ", ".join(p for p in (self.row and f"Ligne {self.row}", self.column and f"colonne « {self.column} »") if p)
+        parts = (self.row and f"Ligne {self.row}", self.column and f"colonne « {self.column} »")
+        where = ", ".join(p for p in parts if p)
         return f"{where} : {self.message}" if where else self.message
 
 
@@ -49,10 +53,10 @@ class Row:
     failed: bool = False
 
     def given(self, key: str) -> bool:
-        return key in self.values and not f.is_blank(self.values[key])
+        return key in self.values and not cells.is_blank(self.values[key])
 
     def error(self, key: str, message: str) -> None:
-        self.issues.append(Issue(self.number, self.headers.get(key, key), message))
+        self.issues.append(Issue(self.number, self.headers.get(key, key) or None, message))
         self.failed = True
 
     def get(self, key: str, parse, *args, required: bool = False, **kwargs):
@@ -74,28 +78,30 @@ def name_key(text: str) -> str:
 
 
 def count(cell) -> int:
-    value = f.integer(cell)
+    value = cells.integer(cell)
     if value < 0:
         raise ValueError(f"nombre négatif refusé ({fmt.number(value)}).")
     return value
 
 
 def amount(cell) -> float:
-    value = f.number(cell)
+    value = cells.number(cell)
     if value < 0:
-        raise ValueError(f"montant négatif refusé ({fmt.money(value, 2)}).")
+        raise ValueError(f"montant négatif refusé ({cells.shown_number(value)} €).")
+    if value > MAX_AMOUNT:
+        raise ValueError(f"montant invraisemblable ({cells.shown_number(value)} €).")
     return value
 
 
 def bounded(cell, low: float, high: float) -> float:
-    value = f.number(cell)
+    value = cells.number(cell)
     if not low <= value <= high:
-        raise ValueError(f"{fmt.number(value, 5)} hors des limites ({low:g} à {high:g}).")
+        raise ValueError(f"{cells.shown_number(value)} hors des limites ({low:g} à {high:g}).")
     return value
 
 
 def year(cell) -> int:
-    value = cell.year if isinstance(cell, date) else f.integer(cell)
+    value = cell.year if isinstance(cell, date) else cells.integer(cell)
     if not 1800 <= value <= date.today().year:
         raise ValueError(f"année {value} invalide (entre 1800 et {date.today().year}).")
     return value
@@ -103,7 +109,7 @@ def year(cell) -> int:
 
 def _commune_key(name) -> str:
     words = {"st": "saint", "ste": "sainte", "les": "lez"}
-    return " ".join(words.get(w, w) for w in f.fold(name).split())
+    return " ".join(words.get(w, w) for w in cells.fold(name).split())
 
 
 def _code_text(cell) -> str:
@@ -120,15 +126,19 @@ class Places:
         self.names = {code: name for code, name, _ in communes}
         self.codes = {code: code for code in self.names} | {alias: code for alias, _, code in aliases}
         self.by_name = {_commune_key(name): code for code, name, _ in communes}
-        self.by_name.update({_commune_key(name): code for _, name, code in aliases})
+        for _, name, code in aliases:
+            key, target = _commune_key(name), _commune_key(self.names[code])
+            self.by_name[key] = code
+            if key.endswith(f" {target}"):  # « Hellemmes » for the associated commune « Hellemmes-Lille »
+                self.by_name[key.removesuffix(f" {target}")] = code
         self.territories = {}
         for code, name in conn.execute(select(m.Territory.code, m.Territory.name)):
-            short = re.sub(r"^territoire (de la |des |du |de l )?", "", f.fold(name))
-            self.territories.update({f.fold(code): code, f.fold(name): code, short: code})
+            short = re.sub(r"^territoire (de la |des |du |de l )?", "", cells.fold(name))
+            self.territories.update({cells.fold(code): code, cells.fold(name): code, short: code})
 
     def _by_name(self, cell) -> tuple[str | None, str]:
         shown = _code_text(cell)
-        code = self.codes.get(shown) or self.by_name.get(_commune_key(f.text(shown)))
+        code = self.codes.get(shown) or self.by_name.get(_commune_key(cells.text(shown)))
         if code:
             return code, ""
         close = difflib.get_close_matches(_commune_key(shown), self.by_name, n=1, cutoff=0.8)
@@ -140,7 +150,8 @@ class Places:
             code = _code_text(row.values["insee_code"])
             by_code = self.codes.get(code)
             if by_code is None:
-                hint = " (un code postal ? le code INSEE est celui de l'INSEE, ex. 59512 pour Roubaix)" if code.endswith("0") else ""
+                hint = (" (un code postal ? le code INSEE est celui de l'INSEE, ex. 59512 pour Roubaix)"
+                        if code.endswith("0") else "")
                 row.error("insee_code", f"code INSEE « {code} » inconnu dans la métropole{hint}.")
         if row.given("commune"):
             try:
@@ -149,9 +160,10 @@ class Places:
                 row.error("commune", str(exc))
                 return None
             if by_name is None:
-                row.error("commune", f"commune « {f.text(row.values['commune'])} » inconnue dans la métropole.{hint}")
+                shown = cells.text(row.values["commune"])
+                row.error("commune", f"commune « {shown} » inconnue dans la métropole.{hint}")
             elif by_code and by_name != by_code:
-                row.error("commune", f"« {f.text(row.values['commune'])} » ne correspond pas au code INSEE "
+                row.error("commune", f"« {cells.text(row.values['commune'])} » ne correspond pas au code INSEE "
                                      f"{_code_text(row.values['insee_code'])} ({self.names[by_code]}).")
         if required and not (row.given("insee_code") or row.given("commune")):
             row.error("commune" if "commune" in row.values else "insee_code", "commune obligatoire manquante.")
@@ -178,7 +190,7 @@ class Places:
     def territory(self, row: Row) -> str | None:
         if not row.given("territory"):
             return None
-        code = self.territories.get(f.fold(row.values["territory"]))
+        code = self.territories.get(cells.fold(row.values["territory"]))
         if code is None:
             row.error("territory", f"territoire « {row.values['territory']} » inconnu (codes admis : "
                                    f"{', '.join(sorted(set(self.territories.values())))}).")

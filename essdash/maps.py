@@ -296,6 +296,21 @@ def build_map(figures: pd.DataFrame, level: str, measure: str, points: pd.DataFr
     return fmap
 
 
+def _ring_area(ring) -> float:
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:])) / 2
+
+
+def _d3_winding(geometry: dict) -> dict:
+    """A copy of a (Multi)Polygon wound as d3-geo, hence Vega, expects: exterior rings clockwise.
+
+    The reference files follow RFC 7946 (exterior rings anticlockwise), which d3 reads as "the
+    whole globe but this polygon": the static map would draw as a blank box."""
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    rewound = [[ring[::-1] if (_ring_area(ring) > 0) == (i == 0) else ring for i, ring in enumerate(polygon)]
+               for polygon in polygons]
+    return {"type": geometry["type"], "coordinates": rewound[0] if geometry["type"] == "Polygon" else rewound}
+
+
 def static_choropleth(figures: pd.DataFrame, level: str, measure: str, *, title: str | None = None,
                       width: int = 560, height: int = 520) -> alt.Chart:
     """The same choropleth as an altair geoshape: no tiles, no network, exportable to SVG/PNG."""
@@ -305,6 +320,7 @@ def static_choropleth(figures: pd.DataFrame, level: str, measure: str, *, title:
     class_labels = [label for _, label in legend_items(breaks, measure)]
     features = _features(figures, level, measure)
     for feature in features:
+        feature["geometry"] = _d3_winding(feature["geometry"])
         props = feature["properties"]
         props["name"] = html.unescape(props["name"])
         props["class"] = NON_MEMBER_LABEL if not props["member"] else class_labels[classify(props["value"], breaks) + 1]

@@ -84,6 +84,7 @@ def upgrade(url: str, from_version: int | None, target: str = "head") -> None:
                     f"La mise à niveau du schéma casserait {len(broken)} référence(s) entre tables "
                     f"(première : table « {broken[0][0]} ») ; elle a été annulée.")
     except CommandError as exc:
-        raise DatabaseError(f"Version de schéma inattendue dans la base ({exc}) ; elle n'a pas été modifiée.") from exc
+        raise DatabaseError(f"Version de schéma inattendue dans la base ({exc}) ; "
+                            "elle n'a pas été modifiée.") from exc
     finally:
         engine.dispose()

@@ -16,6 +16,22 @@ TABLES = ("funder", "indicator", "meeting", "metaentry", "plan", "territory", "a
           "target", "actionsheet", "communealias", "measurement", "organisation", "action",
           "actionsheethistory", "project", "funding", "opinion", "projectcommune", "projectevent",
           "projectsheet")
+# The enumerations of the first release, as its CHECK constraints list them.
+MEETING_BODIES = ("comite_metropolitain", "groupe_techniciens", "forum_acteurs", "conseil_scientifique")
+SHEET_STATUSES = ("a_venir", "en_cours", "realisee", "en_pause", "bloquee", "abandonnee")
+PROVENANCES = ("declare", "verifie", "estime")
+LEGAL_FORMS = ("association", "scop", "scic", "cae", "mutuelle", "fondation", "siae", "esus", "collectivite")
+INTERVENTION_MODES = ("intervention_directe", "convention_objectifs", "experimentation_transfert",
+                      "assistance_maitrise_ouvrage")
+SECTORS = ("services_personne", "alimentation", "environnement", "batiment_habitat", "culture_sport",
+           "finance_solidaire", "mobilite", "numerique", "commerce_equitable", "insertion")
+PROJECT_STATUSES = ("propose", "renvoye", "valide", "retenu", "refuse", "en_cours", "realise", "abandonne")
+FUNDING_TYPES = ("subvention", "avance_remboursable", "prise_participation", "garantie", "pret")
+OPINION_VALUES = ("favorable", "favorable_reserves", "defavorable", "ajourne")
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
+    return sa.CheckConstraint(f"{column} IN ({', '.join(repr(v) for v in values)})", name=name)
 
 
 def upgrade() -> None:
@@ -49,7 +65,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(), nullable=False),
         sa.Column("attendance", sa.Integer(), nullable=True),
         sa.Column("notes", sa.String(), nullable=False),
-        sa.CheckConstraint("body IN ('comite_metropolitain', 'groupe_techniciens', 'forum_acteurs', 'conseil_scientifique')", name="ck_body_meetingbody"),
+        _one_of("body", MEETING_BODIES, "ck_body_meetingbody"),
         sa.PrimaryKeyConstraint("id")
     )
     op.create_table("metaentry",
@@ -124,7 +140,7 @@ def upgrade() -> None:
         sa.Column("progress", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint("status IN ('a_venir', 'en_cours', 'realisee', 'en_pause', 'bloquee', 'abandonnee')", name="ck_status_sheetstatus"),
+        _one_of("status", SHEET_STATUSES, "ck_status_sheetstatus"),
         sa.CheckConstraint("progress BETWEEN 0 AND 100", name="ck_sheet_progress"),
         sa.ForeignKeyConstraint(["axis_id"], ["axis.id"]),
         sa.ForeignKeyConstraint(["parent_id"], ["actionsheet.id"]),
@@ -152,7 +168,7 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
         sa.Column("recorded_by", sa.String(), nullable=False),
         sa.Column("superseded_at", sa.DateTime(), nullable=True),
-        sa.CheckConstraint("provenance IN ('declare', 'verifie', 'estime')", name="ck_provenance_provenance"),
+        _one_of("provenance", PROVENANCES, "ck_provenance_provenance"),
         sa.ForeignKeyConstraint(["commune_code"], ["commune.insee_code"]),
         sa.ForeignKeyConstraint(["indicator_code"], ["indicator.code"]),
         sa.ForeignKeyConstraint(["territory_code"], ["territory.code"]),
@@ -165,7 +181,7 @@ def upgrade() -> None:
         sa.Column("legal_form", sa.String(), nullable=False),
         sa.Column("commune_code", sa.String(), nullable=True),
         sa.Column("created_year", sa.Integer(), nullable=True),
-        sa.CheckConstraint("legal_form IN ('association', 'scop', 'scic', 'cae', 'mutuelle', 'fondation', 'siae', 'esus', 'collectivite')", name="ck_legal_form_legalform"),
+        _one_of("legal_form", LEGAL_FORMS, "ck_legal_form_legalform"),
         sa.ForeignKeyConstraint(["commune_code"], ["commune.insee_code"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name")
@@ -215,11 +231,12 @@ def upgrade() -> None:
         sa.Column("lon", sa.Float(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint("intervention_mode IN ('intervention_directe', 'convention_objectifs', 'experimentation_transfert', 'assistance_maitrise_ouvrage')", name="ck_intervention_mode_interventionmode"),
-        sa.CheckConstraint("sector IN ('services_personne', 'alimentation', 'environnement', 'batiment_habitat', 'culture_sport', 'finance_solidaire', 'mobilite', 'numerique', 'commerce_equitable', 'insertion')", name="ck_sector_sector"),
-        sa.CheckConstraint("status IN ('propose', 'renvoye', 'valide', 'retenu', 'refuse', 'en_cours', 'realise', 'abandonne')", name="ck_status_projectstatus"),
+        _one_of("intervention_mode", INTERVENTION_MODES, "ck_intervention_mode_interventionmode"),
+        _one_of("sector", SECTORS, "ck_sector_sector"),
+        _one_of("status", PROJECT_STATUSES, "ck_status_projectstatus"),
         sa.CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="ck_project_dates"),
-        sa.CheckConstraint("jobs_created >= 0 AND jobs_maintained >= 0 AND beneficiaries >= 0", name="ck_project_counts"),
+        sa.CheckConstraint("jobs_created >= 0 AND jobs_maintained >= 0 AND beneficiaries >= 0",
+                           name="ck_project_counts"),
         sa.ForeignKeyConstraint(["carrier_id"], ["organisation.id"]),
         sa.ForeignKeyConstraint(["commune_code"], ["commune.insee_code"]),
         sa.PrimaryKeyConstraint("id")
@@ -233,7 +250,7 @@ def upgrade() -> None:
         sa.Column("type", sa.String(), nullable=False),
         sa.Column("amount", sa.Float(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
-        sa.CheckConstraint("type IN ('subvention', 'avance_remboursable', 'prise_participation', 'garantie', 'pret')", name="ck_type_fundingtype"),
+        _one_of("type", FUNDING_TYPES, "ck_type_fundingtype"),
         sa.CheckConstraint("amount >= 0", name="ck_funding_amount"),
         sa.ForeignKeyConstraint(["funder_id"], ["funder.id"]),
         sa.ForeignKeyConstraint(["project_id"], ["project.id"]),
@@ -247,7 +264,7 @@ def upgrade() -> None:
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("value", sa.String(), nullable=False),
         sa.Column("comment", sa.String(), nullable=False),
-        sa.CheckConstraint("value IN ('favorable', 'favorable_reserves', 'defavorable', 'ajourne')", name="ck_value_opinionvalue"),
+        _one_of("value", OPINION_VALUES, "ck_value_opinionvalue"),
         sa.ForeignKeyConstraint(["meeting_id"], ["meeting.id"]),
         sa.ForeignKeyConstraint(["project_id"], ["project.id"]),
         sa.PrimaryKeyConstraint("id")
