@@ -133,6 +133,7 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
     funder_pairs = [(row, w) for row, (_, _, w) in zip(funder_rows, FUNDERS)]
     now = datetime(2014, 12, 15, 18, 0)
 
+    titles: dict[tuple[str, int], int] = {}
     for pid in range(1, n_projects + 1):
         # Every active commune gets a first project, then projects follow the weights.
         commune = active[pid - 1] if pid <= len(active) else rng.choices(active, weights=weights, k=1)[0]
@@ -163,7 +164,8 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
             point = (point[1], point[0])
         status, start, end, history = _lifecycle(rng, proposed, meetings)
         project = {
-            "id": pid, "title": f"{rng.choice(SECTOR_TITLES[sector])} — {commune['name']}",
+            "id": pid, "title": _unique_title(titles, f"{rng.choice(SECTOR_TITLES[sector])} — {commune['name']}",
+                                              carrier["id"]),
             "description": "Projet fictif généré pour la démonstration.", "carrier_id": carrier["id"],
             "commune_code": commune["insee_code"], "intervention_mode": _weighted(rng, [
                 (InterventionMode.CONVENTION_OBJECTIFS, 5), (InterventionMode.INTERVENTION_DIRECTE, 3),
@@ -224,6 +226,12 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
         if measurements:
             conn.execute(insert(m.Measurement), measurements)
     return {"seed": seed, "scale": scale, "as_of": AS_OF.isoformat()}
+
+
+def _unique_title(seen: dict, title: str, carrier_id: int) -> str:
+    """Titles are unique per carrier (a project's natural key is title, carrier and commune)."""
+    count = seen[(title, carrier_id)] = seen.get((title, carrier_id), 0) + 1
+    return title if count == 1 else f"{title} ({count})"
 
 
 def _lifecycle(rng: random.Random, proposed: date, meetings: list[dict]):
