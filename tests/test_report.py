@@ -15,7 +15,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 from sqlalchemy import insert
 
-from essdash import equity_report, fmt, pack, queries, report, services
+from essdash import equity_report, fmt, pack, queries, report, report_common, report_pdf, services
 from essdash import models as m
 from essdash.__main__ import main
 from essdash.queries import Filters
@@ -124,7 +124,7 @@ def test_the_map_is_drawn_not_blank(metro):
     built = metro[0]
     chart = next(c for s in built.sections for t, c in s.charts if "par commune" in t)
     before = chart.to_dict()["data"]["values"][0]["geometry"]["coordinates"][0][:3]
-    pixels = np.asarray(Image.open(io.BytesIO(report._chart_png(chart))).convert("RGB"), dtype=int)
+    pixels = np.asarray(Image.open(io.BytesIO(report_common._chart_png(chart))).convert("RGB"), dtype=int)
     coloured = (np.abs(pixels[..., 0] - pixels[..., 1]) > 30) | (np.abs(pixels[..., 1] - pixels[..., 2]) > 30)
     assert coloured.mean() > 0.15  # the communes are filled, not a blank box
     assert chart.to_dict()["data"]["values"][0]["geometry"]["coordinates"][0][:3] == before  # pack untouched
@@ -211,8 +211,8 @@ def test_long_tables_are_capped_and_split():
     slides = _slides(report.to_pptx(built))
     continued = [s for s in slides if s["title"] == "Une longue table (suite)"]
     rows = [row for s in slides for table in s["tables"] for row in table[1:]]
-    assert len(rows) == report.SLIDE_MAX_ROWS and continued
-    assert all(len(table) <= report.SLIDE_ROWS + 1 for s in slides for table in s["tables"])
+    assert len(rows) == report_common.SLIDE_MAX_ROWS and continued
+    assert all(len(table) <= report_common.SLIDE_ROWS + 1 for s in slides for table in s["tables"])
     assert any("… et 102 autres lignes." in " ".join(s["texts"]) for s in slides)
 
 
@@ -236,8 +236,8 @@ def test_cli_writes_the_pack(demo_engine, demo_url, tmp_path, monkeypatch, capsy
 
 
 def test_without_dejavu_the_bundled_font_stands_in(monkeypatch):
-    monkeypatch.setattr(report, "_FONT_FILES", [])
-    fonts = report._fonts()
+    monkeypatch.setattr(report_pdf, "_FONT_FILES", [])
+    fonts = report_pdf._fonts()
     assert fonts.regular == "Essdash-Vera" and fonts.missing["\u202f"] == "\u00a0"  # Vera lacks U+202F
     built = pack.Pack(period=PERIOD, title="Essai", subtitle="Sans DejaVu", meeting=None, territory=None,
                       place="Toute la métropole", demo=True,
