@@ -478,6 +478,14 @@ def _status_of(db_path: Path, project_id: int) -> str:
         return conn.execute("SELECT status FROM project WHERE id = ?", (project_id,)).fetchone()[0]
 
 
+def _wait_status(db_path: Path, project_id: int, status: str) -> str:
+    """The project's status once it is ``status``, or whatever it is after the wait (bounded)."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while _status_of(db_path, project_id) != status and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return _status_of(db_path, project_id)
+
+
 def test_f_a_proposal_is_validated_then_given_an_opinion(server, page):
     base_url, db_path = server
     _ensure_database(page, base_url, db_path)
@@ -489,9 +497,11 @@ def test_f_a_proposal_is_validated_then_given_an_opinion(server, page):
     expect(selectbox_in(panel, "Nouvelle étape")).to_have_value("Validé techniquement")
     panel.get_by_label("Signé par").fill("Karim Benali")
     panel.get_by_role("button", name="Enregistrer l'étape").click()
+    assert _wait_status(db_path, project_id, "valide") == "valide"
     expect(page.get_by_text("Étape enregistrée.")).to_be_visible(timeout=WAIT_MS)
-    assert _status_of(db_path, project_id) == "valide"
     wait_idle(page)
+    expect(selectbox_in(page.get_by_role("tabpanel").filter(has_text="Nouvelle étape"), "Nouvelle étape")
+           ).to_have_value("Avis favorable du comité", timeout=WAIT_MS)
 
     panel = page.get_by_role("tabpanel").filter(has_text="Nouvelle étape")
     opinion = selectbox_in(panel, "Avis du comité")
@@ -501,7 +511,6 @@ def test_f_a_proposal_is_validated_then_given_an_opinion(server, page):
     panel.get_by_label("Motif ou commentaire").fill("Projet exemplaire pour le quartier")
     panel.get_by_label("Signé par").fill("Jean Dupont")
     panel.get_by_role("button", name="Enregistrer l'étape").click()
-    expect(page.get_by_text("Étape enregistrée.")).to_be_visible(timeout=WAIT_MS)
-    assert _status_of(db_path, project_id) == "retenu"
-    expect(page.get_by_text("avis favorable", exact=False).first).to_be_visible()
+    assert _wait_status(db_path, project_id, "retenu") == "retenu"
+    expect(page.get_by_text("Projet exemplaire pour le quartier").first).to_be_visible(timeout=WAIT_MS)
     assert_no_error(page)
