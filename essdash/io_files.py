@@ -133,21 +133,26 @@ def _csv_rows(data: bytes, name: str) -> tuple[list, str]:
                               "d'origine.")
     delimiter = _sniff(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows = []
     try:
-        for number, cells in enumerate(reader, start=1):
-            cells = _trimmed(cells)
-            if any(not is_blank(c) for c in cells):
-                if len(cells) > MAX_COLUMNS:
-                    raise ImportFileError(f"« {name} », ligne {number} : plus de {MAX_COLUMNS} colonnes.")
-                rows.append((number, cells))
-                if len(rows) > MAX_ROWS + 1:
-                    break
+        rows = _filled_rows(((number, _trimmed(cells)) for number, cells in enumerate(reader, start=1)), name)
     except csv.Error as exc:
         reason = next((fr for en, fr in _CSV_ERRORS.items() if en in str(exc)), "ligne mal formée")
         raise ImportFileError(f"« {name} », ligne {reader.line_num} : {reason}.") from exc
     separator = {";": "point-virgule", "\t": "tabulation", ",": "virgule"}[delimiter]
     return rows, f"CSV, séparateur {separator}, encodage {encoding}"
+
+
+def _filled_rows(numbered, name: str) -> list:
+    """The ``(line number, cells)`` pairs that hold something, up to the row limit (plus one, to tell)."""
+    rows = []
+    for number, cells in numbered:
+        if any(not is_blank(c) for c in cells):
+            if len(cells) > MAX_COLUMNS:
+                raise ImportFileError(f"« {name} », ligne {number} : plus de {MAX_COLUMNS} colonnes.")
+            rows.append((number, cells))
+            if len(rows) > MAX_ROWS + 1:
+                break
+    return rows
 
 
 def _xlsx_value(value):
@@ -176,15 +181,8 @@ def _workbook_rows(data: bytes, name: str) -> tuple[list, str]:
         sheets = book.worksheets
         if not sheets:
             raise ImportFileError(f"« {name} » ne contient aucune feuille de calcul.")
-        rows = []
-        for number, values in enumerate(sheets[0].iter_rows(values_only=True), start=1):
-            cells = _trimmed(_xlsx_value(v) for v in values)
-            if any(not is_blank(c) for c in cells):
-                if len(cells) > MAX_COLUMNS:
-                    raise ImportFileError(f"« {name} », ligne {number} : plus de {MAX_COLUMNS} colonnes.")
-                rows.append((number, cells))
-                if len(rows) > MAX_ROWS + 1:
-                    break
+        rows = _filled_rows(((number, _trimmed(_xlsx_value(v) for v in values))
+                             for number, values in enumerate(sheets[0].iter_rows(values_only=True), start=1)), name)
         more = f" (la 1re de {len(sheets)} feuilles)" if len(sheets) > 1 else ""
         return rows, f"classeur Excel (.xlsx), feuille « {sheets[0].title} »{more}"
     finally:
