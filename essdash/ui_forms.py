@@ -197,7 +197,10 @@ def sheet_change(engine, detail: dict) -> None:
         st.rerun()
 
 
-def opinions(engine, awaiting: pd.DataFrame, next_meeting: dict | None) -> None:
+OPINION_ROWS = 40  # proposals shown at once in the opinions form
+
+
+def opinions(engine, awaiting: pd.DataFrame) -> None:
     """The committee's opinions on every awaiting proposal, recorded in one go."""
     if awaiting.empty:
         st.caption("Aucune proposition en attente d'avis.")

@@ -17,8 +17,13 @@ with tab_next:
     st.subheader(f"Ordre du jour — {following['title']}" if following else "Ordre du jour du prochain comité")
     if not following:
         st.info("Aucune séance du comité n'est programmée : enregistrez-la dans l'onglet « Séances ».")
-    st.markdown(f"**1. Propositions validées par les techniciens, en attente d'avis** ({len(agenda['awaiting'])})")
-    ui_forms.opinions(ctx.engine, agenda["awaiting"], following)
+    awaiting = ui.read(followup.awaiting_opinion, ctx.filters)
+    st.markdown(f"**1. Propositions validées par les techniciens, en attente d'avis** ({len(awaiting)}, "
+                f"{ui.place_caption(ctx.filters)})")
+    if len(awaiting) > ui_forms.OPINION_ROWS:
+        st.caption(f"Les {ui_forms.OPINION_ROWS} plus anciennes sont présentées ; choisissez un territoire pour "
+                   "traiter les autres.")
+    ui_forms.opinions(ctx.engine, awaiting.head(ui_forms.OPINION_ROWS))
     since = f" depuis le comité du {fmt.day(last['date'])}" if last else ""
     st.markdown(f"**2. Fiches dont le statut ou l'avancement a changé{since}** ({len(agenda['sheets_changed'])})")
     st.dataframe(agenda["sheets_changed"], hide_index=True, width="stretch", column_config=ui_views.SHEET_CHANGE_COLUMNS)
