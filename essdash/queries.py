@@ -159,15 +159,6 @@ def money_by_funder(engine: Engine, filters: Filters) -> pd.DataFrame:
     return read_frame(engine, stmt)
 
 
-def money_by_type(engine: Engine, filters: Filters) -> pd.DataFrame:
-    stmt = (select(m.Funding.type, func.sum(m.Funding.amount).label("amount"))
-            .join(P, P.id == m.Funding.project_id).where(*project_conditions(filters))
-            .group_by(m.Funding.type).order_by(func.sum(m.Funding.amount).desc()))
-    frame = read_frame(engine, stmt)
-    frame["label"] = _labels(frame["type"], FundingType)
-    return frame
-
-
 def sheets_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Fiches per status: the whole plan, or the fiches the selection's projects serve."""
     sheet = m.ActionSheet
