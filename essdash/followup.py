@@ -171,8 +171,8 @@ def sheet_history(engine: Engine) -> pd.DataFrame:
                       .order_by(m.ActionSheetHistory.changed_at, m.ActionSheetHistory.id))
 
 
-def agenda(engine: Engine) -> dict:
-    """The next committee's agenda, built from the data."""
+def agenda(engine: Engine, filters: Filters = Filters()) -> dict:
+    """The next committee's agenda, built from the data (proposals: those of the selection)."""
     last, following = committees(engine)
     since = last["date"] if last else date.min
     changed = read_frame(engine, select(S.code, S.title, m.ActionSheetHistory.changed_at, m.ActionSheetHistory.field,
@@ -181,7 +181,7 @@ def agenda(engine: Engine) -> dict:
                          .join(S, S.id == m.ActionSheetHistory.sheet_id)
                          .where(m.ActionSheetHistory.changed_at > since).order_by(m.ActionSheetHistory.changed_at))
     tree = sheet_tree(engine, Filters())
-    return {"last": last, "next": following, "awaiting": awaiting_opinion(engine), "sheets_changed": changed,
+    return {"last": last, "next": following, "awaiting": awaiting_opinion(engine, filters), "sheets_changed": changed,
             "late": tree[tree["late"]][["code", "title", "pilot", "planned_end", "status_label", "progress"]]}
 
 

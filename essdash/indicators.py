@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from essdash import equity, periods
+from essdash import equity, followup, periods
 from essdash import models as m
 from essdash.models import ProjectStatus
 from essdash.queries import read_frame
@@ -37,9 +37,8 @@ def reference_periods(engine: Engine) -> list[str]:
     """The semesters the dashboard covers: from the plan's start to the data's reference date."""
     with engine.connect() as conn:
         start = conn.execute(select(m.Plan.start)).scalar_one_or_none()
-        as_of = conn.execute(select(m.MetaEntry.value).where(m.MetaEntry.key == "as_of")).scalar_one_or_none()
     first = periods.of_date(start) if start else "2011-S1"
-    last = periods.of_date(pd.Timestamp(as_of).date()) if as_of else first
+    last = periods.of_date(followup.as_of(engine))
     return periods.span(first, max(first, last, key=periods.parse))
 
 

@@ -122,8 +122,8 @@ def fill_colours(figures: pd.DataFrame, measure: str, breaks: list[float]) -> di
     return out
 
 
-def _features(figures: pd.DataFrame, level: str, measure: str) -> list[dict]:
-    """The boundaries with escaped names, the measure's value and its French label."""
+def _features(figures: pd.DataFrame, level: str, measure: str, *, escape: bool) -> list[dict]:
+    """The boundaries with names (HTML-escaped when ``escape``), the measure's value and its label."""
     key = "insee_code" if level == "commune" else "code"
     by_code = figures.set_index("code")
     features = []
@@ -132,7 +132,7 @@ def _features(figures: pd.DataFrame, level: str, measure: str) -> list[dict]:
         row = by_code.loc[code]
         value = row[measure] if row["member"] else None
         features.append({"type": "Feature", "geometry": feature["geometry"], "properties": {
-            "code": code, "level": level, "name": html.escape(str(row["name"])),
+            "code": code, "level": level, "name": html.escape(str(row["name"])) if escape else str(row["name"]),
             "value": None if value is None or not np.isfinite(value) else float(value),
             "label": value_label(value, measure) if row["member"] else NON_MEMBER_LABEL,
             "member": bool(row["member"])}})
@@ -273,7 +273,7 @@ def build_map(figures: pd.DataFrame, level: str, measure: str, points: pd.DataFr
         folium.TileLayer(TILES, name="Fond de carte", attr=TILES_ATTRIBUTION, max_zoom=18).add_to(fmap)
     breaks = class_breaks(figures.loc[figures["member"], measure])
     colours = fill_colours(figures, measure, breaks)
-    features = _features(figures, level, measure)
+    features = _features(figures, level, measure, escape=True)
 
     def style(feature):
         props = feature["properties"]
@@ -318,11 +318,10 @@ def static_choropleth(figures: pd.DataFrame, level: str, measure: str, *, title:
     items = legend_items(breaks, measure, with_non_members=not figures["member"].all())
     labels, colours = [label for _, label in items], [colour for colour, _ in items]
     class_labels = [label for _, label in legend_items(breaks, measure)]
-    features = _features(figures, level, measure)
+    features = _features(figures, level, measure, escape=False)
     for feature in features:
         feature["geometry"] = _d3_winding(feature["geometry"])
         props = feature["properties"]
-        props["name"] = html.unescape(props["name"])
         props["class"] = NON_MEMBER_LABEL if not props["member"] else class_labels[classify(props["value"], breaks) + 1]
     chart = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="#555555", strokeWidth=0.5).encode(
         color=alt.Color("properties.class:N", title=MEASURES[measure].label,

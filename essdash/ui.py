@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from essdash import fmt, periods, queries
+from essdash import fmt, indicators, queries
 from essdash.config import get_settings
 from essdash.db import open_database
 from essdash.errors import EssdashError
@@ -236,11 +236,9 @@ def project_filters(base: Filters, *, search: bool = True) -> Filters:
                       mode=mode and mode.value, search=text)
 
 
-def period_range(info: dict, first: str = "2011-S1",
-                 label: str = "Période (semestre de proposition des projets)") -> tuple[str, str]:
+def period_range(label: str = "Période (semestre de proposition des projets)") -> tuple[str, str]:
     """A semester range slider from the plan's start to the data's reference date."""
-    last = periods.of_date(pd.Timestamp(info.get("as_of") or pd.Timestamp.today()).date())
-    options = periods.span(first, last)
+    options = read(indicators.reference_periods)
     start, end = st.select_slider(label, options=options,
                                   value=(options[0], options[-1]), format_func=fmt.period_label, key="f_period")
     return start, end

@@ -295,7 +295,7 @@ def presentation_view(meeting_pack, slide: int) -> None:
         st.markdown(f"- {esc(sentence)}")
     for title, chart in section.charts:
         st.markdown(f"**{esc(title)}**")
-        st.altair_chart(chart, width="stretch" if chart.to_dict().get("mark", {}) != {"type": "geoshape"} else "content")
+        st.altair_chart(chart, width="stretch")
     for title, table in section.tables:
         st.markdown(f"**{esc(title)}**")
         st.dataframe(table, hide_index=True, width="stretch")

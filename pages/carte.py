@@ -14,7 +14,7 @@ level = c1.radio("Niveau", ["commune", "territory"], key="m_level", horizontal=T
 measure = c2.selectbox("Mesure", list(maps.MEASURES), key="m_measure", format_func=lambda k: maps.MEASURES[k].label)
 tiles = c3.toggle("Fond de carte", value=True, key="m_tiles", help="Sans fond de carte : contours seuls, sans réseau.")
 markers = c4.toggle("Projets", value=True, key="m_markers")
-period_from, period_to = ui.period_range(ctx.info)
+period_from, period_to = ui.period_range()
 with st.expander("Filtres des projets"):
     filters = ui.project_filters(ctx.filters.with_(period_from=period_from, period_to=period_to), search=False)
 

@@ -8,7 +8,7 @@ from essdash.models import MeetingBody
 
 ctx = ui.page_frame("Comité", ":material/groups:")
 ui_forms.flash()
-agenda = ui.read(followup.agenda)
+agenda = ui.read(followup.agenda, ctx.filters)
 last, following = agenda["last"], agenda["next"]
 
 tab_next, tab_since, tab_pipeline, tab_meetings = st.tabs(
@@ -17,7 +17,7 @@ with tab_next:
     st.subheader(f"Ordre du jour — {following['title']}" if following else "Ordre du jour du prochain comité")
     if not following:
         st.info("Aucune séance du comité n'est programmée : enregistrez-la dans l'onglet « Séances ».")
-    awaiting = ui.read(followup.awaiting_opinion, ctx.filters)
+    awaiting = agenda["awaiting"]
     st.markdown(f"**1. Propositions validées par les techniciens, en attente d'avis** ({len(awaiting)}, "
                 f"{ui.place_caption(ctx.filters)})")
     if len(awaiting) > ui_forms.OPINION_ROWS:

@@ -25,6 +25,13 @@ def _plan(uploaded, kind: str):
     return st.session_state["imp_plan"]
 
 
+def _after_write() -> None:
+    """After an import or a restore: fresh reads, and no stale import plan."""
+    ui.clear_reads()
+    for key in ("imp_plan", "imp_plan_key"):
+        st.session_state.pop(key, None)
+
+
 def _preview(plan) -> None:
     st.markdown(f"**{fmt.md_escape(plan.table.file_name)}** : {fmt.md_escape(plan.table.description)}, "
                 f"en-tête ligne {plan.header_row}.")
@@ -74,9 +81,7 @@ with importing:
                 except EssdashError as exc:
                     st.error(fmt.md_escape(str(exc)))
                 else:
-                    ui.clear_reads()
-                    for key in ("imp_plan", "imp_plan_key"):
-                        st.session_state.pop(key, None)
+                    _after_write()
                     st.session_state["imp_round"] += 1  # a fresh, empty file uploader
                     saved = f" Sauvegarde prise juste avant : {result.backup.name}." if result.backup else ""
                     st.session_state["imp_done"] = (f"Import de « {fmt.md_escape(plan.table.file_name)} » terminé : "
@@ -121,8 +126,6 @@ with saving:
             except EssdashError as exc:
                 st.error(fmt.md_escape(str(exc)))
             else:
-                ui.clear_reads()
-                for key in ("imp_plan", "imp_plan_key"):
-                    st.session_state.pop(key, None)
+                _after_write()
                 st.success(f"Base restaurée depuis « {fmt.md_escape(chosen.name)} ». L'état précédent est "
                            f"sauvegardé : {before.name}.", icon=":material/settings_backup_restore:")

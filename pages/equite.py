@@ -10,7 +10,7 @@ ctx = ui.page_frame("Équité territoriale", ":material/balance:")
 c1, c2 = st.columns([1, 3])
 measure = c1.radio("Mesure", list(EQUITY_MEASURES), key="e_measure", format_func=lambda k: EQUITY_MEASURES[k].label)
 with c2:
-    first, last = ui.period_range(ctx.info)
+    first, last = ui.period_range()
 filters = ctx.filters.with_(period_from=first, period_to=last)
 communes = ui.read(queries.place_figures, filters, "commune")
 territories = ui.read(queries.place_figures, filters, "territory")

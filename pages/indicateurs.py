@@ -15,7 +15,7 @@ tab_series, tab_entry, tab_catalogue = st.tabs(["Évolution", "Saisie", "Catalog
 
 with tab_series:
     code = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="i_code")
-    first, last = ui.period_range(ctx.info, label="Période")
+    first, last = ui.period_range(label="Période")
     data = ui.read(indicators.series, code, first, last)
     indicator, values = data["indicator"], data["values"]
     if ctx.filters.territory:
