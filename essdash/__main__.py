@@ -11,19 +11,27 @@ import sys
 import time
 from pathlib import Path
 
-from essdash import backup, db, fmt, io_export, io_import, queries
-from essdash.config import get_settings
-from essdash.errors import EssdashError
-from essdash.io_columns import KINDS
-from essdash.queries import Filters
-from essdash.services import Actor
+from essdash.domain import fmt
+from essdash.domain.errors import EssdashError
+from essdash.read import exports as io_export
+from essdash.read import queries
+from essdash.read.queries import Filters
+from essdash.spreadsheet.columns import KINDS
+from essdash.store import backup, db
+from essdash.store.config import get_settings
+from essdash.write import imports as io_import
+from essdash.write.services import Actor
 
 
 def _init(args: argparse.Namespace, *, dataset: str) -> None:
     settings = get_settings()
     started = time.perf_counter()
-    engine = db.init_db(settings.database_url, dataset=dataset, scale=args.scale,
-                        seed=settings.demo_seed if args.seed is None else args.seed)
+    engine = db.init_db(
+        settings.database_url,
+        dataset=dataset,
+        scale=args.scale,
+        seed=settings.demo_seed if args.seed is None else args.seed,
+    )
     elapsed = time.perf_counter() - started
     counts = queries.counts(engine)
     label = "vide (géographie et plan seulement)" if dataset == "empty" else f"de démonstration ×{args.scale}"
@@ -41,7 +49,7 @@ def _info(_args: argparse.Namespace) -> None:
 
 
 def _bench(args: argparse.Namespace) -> None:
-    from essdash import ui_bench
+    from essdash.ui import bench as ui_bench
 
     ui_bench.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat)
 
@@ -65,8 +73,9 @@ def _import(args: argparse.Namespace) -> int:
     plan = io_import.prepare(engine, _read(args.file), Path(args.file).name, args.kind)
     print(plan.report())
     if not plan.ok:
-        print(f"Import refusé : {fmt.plural(len(plan.errors), 'erreur')}. La base n'a pas été modifiée.",
-              file=sys.stderr)
+        print(
+            f"Import refusé : {fmt.plural(len(plan.errors), 'erreur')}. La base n'a pas été modifiée.", file=sys.stderr
+        )
         return 2
     if args.dry_run:
         print("Essai à blanc : rien n'a été écrit.")
@@ -91,8 +100,7 @@ def _export(args: argparse.Namespace) -> None:
     exported = io_export.export(engine, args.kind, _place_filters(engine, args), args.format)
     _write(args.out, exported.data)
     size = fmt.number(len(exported.data))
-    print(f"Export « {io_export.VIEWS[args.kind]} » écrit dans « {args.out} » ({size} octets). "
-          f"{exported.note}".strip())
+    print(f"Export « {io_export.VIEWS[args.kind]} » écrit dans « {args.out} » ({size} octets). {exported.note}".strip())
 
 
 def _database_file() -> Path:
@@ -119,7 +127,8 @@ def _restore(args: argparse.Namespace) -> None:
 
 
 def _report(args: argparse.Namespace) -> None:
-    from essdash import pack, report
+    from essdash.read import pack
+    from essdash.render import report
 
     engine = db.open_database()
     try:
@@ -129,16 +138,22 @@ def _report(args: argparse.Namespace) -> None:
     data = report.render(built, args.format)
     out = args.out or report.filename(built, args.format)
     _write(out, data)
-    print(f"Pack du comité ({fmt.period_label(built.period)}, {built.place}) écrit dans « {out} » "
-          f"({fmt.number(len(data))} octets).")
+    print(
+        f"Pack du comité ({fmt.period_label(built.period)}, {built.place}) écrit dans « {out} » "
+        f"({fmt.number(len(data))} octets)."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m essdash", description="Tableau de bord ESS de Lille Métropole.")
     commands = parser.add_subparsers(dest="command", required=True)
     init = commands.add_parser("init-db", help="(re)crée la base : géographie, plan, et données de démo ou rien")
-    init.add_argument("--dataset", choices=("demo", "empty"), default="demo",
-                      help="demo : données fictives de démonstration ; empty : base sans projets")
+    init.add_argument(
+        "--dataset",
+        choices=("demo", "empty"),
+        default="demo",
+        help="demo : données fictives de démonstration ; empty : base sans projets",
+    )
     init.add_argument("--scale", type=int, default=1, help="multiplicateur du nombre de projets de démo")
     init.add_argument("--seed", type=int, default=None, help="graine du générateur de démo")
     init.set_defaults(func=lambda a: _init(a, dataset=a.dataset))
@@ -156,13 +171,20 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("file", help="fichier .csv ou .xlsx")
     load.add_argument("--kind", choices=tuple(KINDS), required=True, help="nature des lignes du fichier")
     load.add_argument("--dry-run", action="store_true", help="valide et décrit l'import sans rien écrire")
-    load.add_argument("--author", default=os.environ.get("USER") or os.environ.get("USERNAME") or "inconnu",
-                      help="nom enregistré avec l'import")
+    load.add_argument(
+        "--author",
+        default=os.environ.get("USER") or os.environ.get("USERNAME") or "inconnu",
+        help="nom enregistré avec l'import",
+    )
     load.set_defaults(func=_import)
     export = commands.add_parser("export", help="exporte une vue filtrée en CSV, XLSX ou GeoJSON")
     export.add_argument("--kind", choices=tuple(io_export.VIEWS), required=True)
-    export.add_argument("--format", choices=tuple(io_export.FORMATS), required=True,
-                        help="csv : Excel (Windows-1252) ; csv-utf8 ; xlsx ; geojson (projets seulement)")
+    export.add_argument(
+        "--format",
+        choices=tuple(io_export.FORMATS),
+        required=True,
+        help="csv : Excel (Windows-1252) ; csv-utf8 ; xlsx ; geojson (projets seulement)",
+    )
     export.add_argument("--out", required=True, help="fichier à écrire")
     export.add_argument("--territory", help="code du territoire (ex. roubaisien)")
     export.add_argument("--commune", help="code INSEE de la commune")
@@ -170,16 +192,19 @@ def main(argv: list[str] | None = None) -> int:
     save = commands.add_parser("backup", help="sauvegarde la base (dossier des sauvegardes, ou --out)")
     save.add_argument("--out", help="écrit une copie de la base dans ce fichier")
     save.set_defaults(func=_backup)
-    restore = commands.add_parser("restore",
-                                  help="remplace la base par une sauvegarde (l'état actuel est sauvegardé)")
+    restore = commands.add_parser("restore", help="remplace la base par une sauvegarde (l'état actuel est sauvegardé)")
     restore.add_argument("file", help="fichier de sauvegarde (.db)")
     restore.set_defaults(func=_restore)
     pack_report = commands.add_parser("report", help="écrit le pack de séance d'un semestre en PDF ou PowerPoint")
     pack_report.add_argument("--period", required=True, help="semestre, ex. 2013-S2")
     pack_report.add_argument("--format", choices=("pdf", "pptx"), required=True)
     pack_report.add_argument("--out", help="fichier à écrire (défaut : pack-comite-SEMESTRE[-TERRITOIRE].FORMAT)")
-    pack_report.add_argument("--territoire", "--territory", dest="territory",
-                             help="code du territoire comparé à la métropole (ex. roubaisien)")
+    pack_report.add_argument(
+        "--territoire",
+        "--territory",
+        dest="territory",
+        help="code du territoire comparé à la métropole (ex. roubaisien)",
+    )
     pack_report.set_defaults(func=_report)
     args = parser.parse_args(argv)
     if args.command == "export" and args.format == "geojson" and args.kind != "projects":

@@ -3,14 +3,23 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from essdash import fmt, maps, queries, ui, ui_views
-from essdash.reference import ATTRIBUTION, bounds
+from essdash.domain import fmt
+from essdash.read import queries
+from essdash.render import maps
+from essdash.store.reference import ATTRIBUTION, bounds
+from essdash.ui import frame as ui
+from essdash.ui import views as ui_views
 
 ctx = ui.page_frame("Carte", ":material/map:")
 
 c1, c2, c3, c4 = st.columns([1.2, 2, 1, 1])
-level = c1.radio("Niveau", ["commune", "territory"], key="m_level", horizontal=True,
-                 format_func={"commune": "Communes", "territory": "Territoires"}.get)
+level = c1.radio(
+    "Niveau",
+    ["commune", "territory"],
+    key="m_level",
+    horizontal=True,
+    format_func={"commune": "Communes", "territory": "Territoires"}.get,
+)
 measure = c2.selectbox("Mesure", list(maps.MEASURES), key="m_measure", format_func=lambda k: maps.MEASURES[k].label)
 tiles = c3.toggle("Fond de carte", value=True, key="m_tiles", help="Sans fond de carte : contours seuls, sans réseau.")
 markers = c4.toggle("Projets", value=True, key="m_markers")
@@ -20,22 +29,33 @@ with st.expander("Filtres des projets"):
 
 figures = ui.read(queries.place_figures, filters, level)
 points = ui.read(queries.project_points, filters) if markers else None
-focus = bounds("commune", filters.commune) if filters.commune else (
-    bounds("territory", filters.territory) if filters.territory else None)
+focus = (
+    bounds("commune", filters.commune)
+    if filters.commune
+    else (bounds("territory", filters.territory) if filters.territory else None)
+)
 fmap = maps.build_map(figures, level, measure, points, tiles=tiles, focus=focus)
 
 map_col, side_col = st.columns([3, 1])
 with map_col:
-    event = st_folium(fmap, key="carte", height=620, use_container_width=True,
-                      returned_objects=["last_active_drawing"])
-    st.caption(f"Couleurs : toutes les {'communes' if level == 'commune' else 'territoires'} de la métropole, "
-               f"pour comparer ; points : les projets de la sélection ({ui.place_caption(filters)}). "
-               f"{ATTRIBUTION}")
+    event = st_folium(fmap, key="carte", height=620, use_container_width=True, returned_objects=["last_active_drawing"])
+    st.caption(
+        f"Couleurs : toutes les {'communes' if level == 'commune' else 'territoires'} de la métropole, "
+        f"pour comparer ; points : les projets de la sélection ({ui.place_caption(filters)}). "
+        f"{ATTRIBUTION}"
+    )
 clicked = ((event or {}).get("last_active_drawing") or {}).get("properties") or {}
-place = ((clicked["level"], clicked["code"]) if clicked.get("code") else
-         ("commune", filters.commune) if filters.commune else ("territory", filters.territory))
+place = (
+    (clicked["level"], clicked["code"])
+    if clicked.get("code")
+    else ("commune", filters.commune)
+    if filters.commune
+    else ("territory", filters.territory)
+)
 with side_col:
-    ui_views.place_summary(queries.place_summary(ui.read(queries.place_figures, filters, place[0]), place[1]) if place[1] else None)
+    ui_views.place_summary(
+        queries.place_summary(ui.read(queries.place_figures, filters, place[0]), place[1]) if place[1] else None
+    )
 
 if points is not None:
     outside = points[points["placed"] == "outside"]
@@ -43,9 +63,11 @@ if points is not None:
     if fallback:
         st.caption(f"{fmt.plural(fallback, 'projet')} sans coordonnées, placé(s) au centre de leur commune.")
     if not outside.empty:
-        st.warning(f"{fmt.plural(len(outside), 'projet')} avec des coordonnées hors de la métropole, à corriger "
-                   "(placés au centre de leur commune) : "
-                   + " · ".join(f"[n° {r.id} {fmt.md_escape(r.title)}](/projets?projet={r.id})" for r in outside.itertuples()))
+        st.warning(
+            f"{fmt.plural(len(outside), 'projet')} avec des coordonnées hors de la métropole, à corriger "
+            "(placés au centre de leur commune) : "
+            + " · ".join(f"[n° {r.id} {fmt.md_escape(r.title)}](/projets?projet={r.id})" for r in outside.itertuples())
+        )
 
 if st.toggle("Carte statique (sans réseau, pour les exports)", key="m_static"):
     st.altair_chart(maps.static_choropleth(figures, level, measure), width="content")

@@ -5,10 +5,15 @@ from functools import partial
 
 import streamlit as st
 
-from essdash import backup, fmt, io_export, io_files, io_import, ui
-from essdash.errors import EssdashError
-from essdash.io_columns import KINDS
-from essdash.services import Actor
+from essdash.domain import fmt
+from essdash.domain.errors import EssdashError
+from essdash.read import exports as io_export
+from essdash.spreadsheet import files as io_files
+from essdash.spreadsheet.columns import KINDS
+from essdash.store import backup
+from essdash.ui import frame as ui
+from essdash.write import imports as io_import
+from essdash.write.services import Actor
 
 PROJECT_VIEWS = {"projects", "organisations", "fundings", "sheets", "equity_communes", "equity_territories"}
 
@@ -33,8 +38,10 @@ def _after_write() -> None:
 
 
 def _preview(plan) -> None:
-    st.markdown(f"**{fmt.md_escape(plan.table.file_name)}** : {fmt.md_escape(plan.table.description)}, "
-                f"en-tête ligne {plan.header_row}.")
+    st.markdown(
+        f"**{fmt.md_escape(plan.table.file_name)}** : {fmt.md_escape(plan.table.description)}, "
+        f"en-tête ligne {plan.header_row}."
+    )
     left, right = st.columns([2, 3])
     left.dataframe(plan.columns_frame(), hide_index=True, width="stretch")
     right.dataframe(plan.sample, hide_index=True, width="stretch")
@@ -42,29 +49,48 @@ def _preview(plan) -> None:
     for what, names in plan.created.items():
         st.warning(f"Seront aussi créés ({what}) : {fmt.md_escape(', '.join(names))}.")
     for when in plan.previous:
-        st.warning(f"Ce fichier a déjà été importé {fmt.md_escape(when)} ; "
-                   "le réimporter ne crée pas de doublon.")
+        st.warning(f"Ce fichier a déjà été importé {fmt.md_escape(when)} ; le réimporter ne crée pas de doublon.")
     if plan.errors:
-        st.error(f"{fmt.plural(len(plan.errors), 'erreur')} : corrigez le fichier puis déposez-le à nouveau. "
-                 "Rien ne sera écrit tant qu'il reste une erreur.")
+        st.error(
+            f"{fmt.plural(len(plan.errors), 'erreur')} : corrigez le fichier puis déposez-le à nouveau. "
+            "Rien ne sera écrit tant qu'il reste une erreur."
+        )
     issues = plan.issues_frame()
     if not issues.empty:
-        st.dataframe(issues, hide_index=True, width="stretch", key="imp_issues", column_config={
-            "Ligne": st.column_config.NumberColumn("Ligne", format="%d", width="small")})
+        st.dataframe(
+            issues,
+            hide_index=True,
+            width="stretch",
+            key="imp_issues",
+            column_config={"Ligne": st.column_config.NumberColumn("Ligne", format="%d", width="small")},
+        )
 
 
 with importing:
     if done := st.session_state.pop("imp_done", None):
         st.success(done, icon=":material/check_circle:")
-    kind = st.selectbox("Nature des lignes du fichier", list(KINDS), format_func=lambda k: KINDS[k].label,
-                        key="imp_kind")
-    st.caption(f"Une ligne déjà présente (même {KINDS[kind].natural_key}) est mise à jour, jamais dupliquée ; "
-               "une cellule vide ne change rien. CSV (séparateur ; , ou tabulation, UTF-8 ou Windows-1252) ou .xlsx.")
-    st.download_button("Modèle vide (CSV)", data=io_export.template(kind), file_name=f"modele-{kind}.csv",
-                       mime="text/csv", key="imp_template", on_click="ignore", icon=":material/description:")
-    uploaded = st.file_uploader("Fichier à importer", type=["csv", "txt", "tsv", "xlsx"],
-                                key=f"imp_file_{st.session_state.setdefault('imp_round', 0)}",
-                                max_upload_size=io_files.MAX_BYTES // 1024 // 1024)
+    kind = st.selectbox(
+        "Nature des lignes du fichier", list(KINDS), format_func=lambda k: KINDS[k].label, key="imp_kind"
+    )
+    st.caption(
+        f"Une ligne déjà présente (même {KINDS[kind].natural_key}) est mise à jour, jamais dupliquée ; "
+        "une cellule vide ne change rien. CSV (séparateur ; , ou tabulation, UTF-8 ou Windows-1252) ou .xlsx."
+    )
+    st.download_button(
+        "Modèle vide (CSV)",
+        data=io_export.template(kind),
+        file_name=f"modele-{kind}.csv",
+        mime="text/csv",
+        key="imp_template",
+        on_click="ignore",
+        icon=":material/description:",
+    )
+    uploaded = st.file_uploader(
+        "Fichier à importer",
+        type=["csv", "txt", "tsv", "xlsx"],
+        key=f"imp_file_{st.session_state.setdefault('imp_round', 0)}",
+        max_upload_size=io_files.MAX_BYTES // 1024 // 1024,
+    )
     if uploaded is not None:
         try:
             plan = _plan(uploaded, kind)
@@ -74,8 +100,9 @@ with importing:
         if plan is not None:
             _preview(plan)
             author = st.text_input("Votre nom (enregistré avec l'import)", key="imp_author")
-            if st.button(f"Importer {fmt.plural(plan.rows, 'ligne')}", type="primary", disabled=not plan.ok,
-                         key="imp_go"):
+            if st.button(
+                f"Importer {fmt.plural(plan.rows, 'ligne')}", type="primary", disabled=not plan.ok, key="imp_go"
+            ):
                 try:
                     result = io_import.apply(ctx.engine, plan, Actor(author))
                 except EssdashError as exc:
@@ -84,8 +111,9 @@ with importing:
                     _after_write()
                     st.session_state["imp_round"] += 1  # a fresh, empty file uploader
                     saved = f" Sauvegarde prise juste avant : {result.backup.name}." if result.backup else ""
-                    st.session_state["imp_done"] = (f"Import de « {fmt.md_escape(plan.table.file_name)} » terminé : "
-                                                    f"{result.summary()}{saved}")
+                    st.session_state["imp_done"] = (
+                        f"Import de « {fmt.md_escape(plan.table.file_name)} » terminé : {result.summary()}{saved}"
+                    )
                     st.rerun()
 
 with exporting:
@@ -94,29 +122,57 @@ with exporting:
     formats = [k for k in io_export.FORMATS if k != "geojson" or view == "projects"]
     file_format = st.radio("Format", formats, format_func=io_export.FORMATS.get, horizontal=True, key="exp_format")
     table = ui.read(io_export.frame, view, filters)
-    st.caption(f"{fmt.plural(len(table), 'ligne')} · {ui.place_caption(filters)} · les textes commençant par "
-               "= + - @ sont précédés d'une apostrophe pour qu'aucun tableur ne les exécute.")
+    st.caption(
+        f"{fmt.plural(len(table), 'ligne')} · {ui.place_caption(filters)} · les textes commençant par "
+        "= + - @ sont précédés d'une apostrophe pour qu'aucun tableur ne les exécute."
+    )
     st.dataframe(table, hide_index=True, width="stretch", key="exp_table")
-    st.download_button("Télécharger", data=partial(io_export.file_bytes, ctx.engine, view, filters, file_format),
-                       file_name=io_export.file_name(view, filters, file_format), mime=io_export.MIME[file_format],
-                       key="exp_download", on_click="ignore", type="primary", icon=":material/download:")
+    st.download_button(
+        "Télécharger",
+        data=partial(io_export.file_bytes, ctx.engine, view, filters, file_format),
+        file_name=io_export.file_name(view, filters, file_format),
+        mime=io_export.MIME[file_format],
+        key="exp_download",
+        on_click="ignore",
+        type="primary",
+        icon=":material/download:",
+    )
 
 with saving:
     path = backup.database_file(ctx.engine)
     if path is None:
         st.info("La base est en mémoire : il n'y a rien à sauvegarder.")
     else:
-        st.download_button("Télécharger une copie de la base", data=partial(backup.snapshot, path),
-                           file_name=f"essdash-{date.today():%Y%m%d}.db", mime="application/vnd.sqlite3",
-                           key="bk_download", on_click="ignore", icon=":material/download:")
+        st.download_button(
+            "Télécharger une copie de la base",
+            data=partial(backup.snapshot, path),
+            file_name=f"essdash-{date.today():%Y%m%d}.db",
+            mime="application/vnd.sqlite3",
+            key="bk_download",
+            on_click="ignore",
+            icon=":material/download:",
+        )
         saved = backup.list_backups(path)
-        st.caption(f"Une sauvegarde est prise avant chaque import, mise à niveau et restauration ; les "
-                   f"{backup.KEEP} plus récentes sont gardées. {fmt.plural(len(saved), 'sauvegarde')} ici.")
+        st.caption(
+            f"Une sauvegarde est prise avant chaque import, mise à niveau et restauration ; les "
+            f"{backup.KEEP} plus récentes sont gardées. {fmt.plural(len(saved), 'sauvegarde')} ici."
+        )
         if saved:
-            st.dataframe([{"Fichier": b["name"], "Prise le": b["taken_at"], "Motif": b["reason"],
-                           "Taille (Ko)": round(b["size"] / 1024)} for b in saved], hide_index=True, width="stretch",
-                         key="bk_list",
-                         column_config={"Prise le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss")})
+            st.dataframe(
+                [
+                    {
+                        "Fichier": b["name"],
+                        "Prise le": b["taken_at"],
+                        "Motif": b["reason"],
+                        "Taille (Ko)": round(b["size"] / 1024),
+                    }
+                    for b in saved
+                ],
+                hide_index=True,
+                width="stretch",
+                key="bk_list",
+                column_config={"Prise le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss")},
+            )
         st.subheader("Restaurer une sauvegarde")
         chosen = st.file_uploader("Sauvegarde à restaurer (fichier .db d'essdash)", key="bk_file")
         confirm = st.checkbox("Je remplace toutes les données actuelles par cette sauvegarde", key="bk_confirm")
@@ -127,5 +183,8 @@ with saving:
                 st.error(fmt.md_escape(str(exc)))
             else:
                 _after_write()
-                st.success(f"Base restaurée depuis « {fmt.md_escape(chosen.name)} ». L'état précédent est "
-                           f"sauvegardé : {before.name}.", icon=":material/settings_backup_restore:")
+                st.success(
+                    f"Base restaurée depuis « {fmt.md_escape(chosen.name)} ». L'état précédent est "
+                    f"sauvegardé : {before.name}.",
+                    icon=":material/settings_backup_restore:",
+                )

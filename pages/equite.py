@@ -2,8 +2,12 @@
 
 import streamlit as st
 
-from essdash import charts, equity_report, fmt, queries, ui, ui_views
-from essdash.equity_report import EQUITY_MEASURES
+from essdash.domain import fmt
+from essdash.read import equity_report, queries
+from essdash.read.equity_report import EQUITY_MEASURES
+from essdash.render import charts
+from essdash.ui import frame as ui
+from essdash.ui import views as ui_views
 
 ctx = ui.page_frame("Équité territoriale", ":material/balance:")
 
@@ -18,16 +22,24 @@ if filters.territory:  # a technician's question: do all the communes of my terr
     communes = communes[communes["territory_code"] == filters.territory]
 result = ui.compute(equity_report.report, communes, territories, measure)
 spec, sentences = result["measure"], result["sentences"]
-st.caption(f"{fmt.period_label(first)} – {fmt.period_label(last)} · communes membres sur la période"
-           f"{' du ' + ui.place_caption(filters) if filters.territory else ''} · "
-           "projets rattachés à leur commune principale. " + sentences["metro"])
+st.caption(
+    f"{fmt.period_label(first)} – {fmt.period_label(last)} · communes membres sur la période"
+    f"{' du ' + ui.place_caption(filters) if filters.territory else ''} · "
+    "projets rattachés à leur commune principale. " + sentences["metro"]
+)
 
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Communes touchées", fmt.percent(result["coverage"]["units_share"]),
-          help="Part des communes membres ayant au moins un projet")
+m1.metric(
+    "Communes touchées",
+    fmt.percent(result["coverage"]["units_share"]),
+    help="Part des communes membres ayant au moins un projet",
+)
 m2.metric("Indice de Gini", fmt.number(result["gini"], 2), help="0 = égalité parfaite, 1 = tout au même endroit")
-m3.metric("Theil : part entre territoires", fmt.percent(result["theil"]["between"] / result["theil"]["total"])
-          if result["theil"]["total"] else "–", help=f"Indice de Theil total : {fmt.number(result['theil']['total'], 3)}")
+m3.metric(
+    "Theil : part entre territoires",
+    fmt.percent(result["theil"]["between"] / result["theil"]["total"]) if result["theil"]["total"] else "–",
+    help=f"Indice de Theil total : {fmt.number(result['theil']['total'], 3)}",
+)
 m4.metric("Indice de Hoover", fmt.percent(result["hoover"]), help="Part qui devrait changer de commune")
 for key in ("coverage", "gini", "theil", "hoover", "funnel"):
     if key in sentences:
@@ -35,15 +47,34 @@ for key in ("coverage", "gini", "theil", "hoover", "funnel"):
 
 tabs = st.tabs(["Territoires", "Communes", "Taille et distance", "Lorenz", "Entonnoir", "Zones blanches"])
 with tabs[0]:
-    st.altair_chart(charts.rates_by_place(result["territories"], spec.rate, spec.rate_title, result["metro_rate"]),
-                    width="stretch")
-    st.dataframe(result["territories"], hide_index=True, width="stretch",
-                 column_order=["name", "communes", "population", spec.count, spec.rate, "lq"],
-                 column_config=ui_views.equity_columns(spec))
+    st.altair_chart(
+        charts.rates_by_place(result["territories"], spec.rate, spec.rate_title, result["metro_rate"]), width="stretch"
+    )
+    st.dataframe(
+        result["territories"],
+        hide_index=True,
+        width="stretch",
+        column_order=["name", "communes", "population", spec.count, spec.rate, "lq"],
+        column_config=ui_views.equity_columns(spec),
+    )
 with tabs[1]:
-    st.dataframe(result["communes"].sort_values(spec.rate, ascending=False), hide_index=True, width="stretch",
-                 column_order=["name", "territory", "population", "size_class", "distance_km", spec.count,
-                               spec.rate, "lq", "flag"], column_config=ui_views.equity_columns(spec))
+    st.dataframe(
+        result["communes"].sort_values(spec.rate, ascending=False),
+        hide_index=True,
+        width="stretch",
+        column_order=[
+            "name",
+            "territory",
+            "population",
+            "size_class",
+            "distance_km",
+            spec.count,
+            spec.rate,
+            "lq",
+            "flag",
+        ],
+        column_config=ui_views.equity_columns(spec),
+    )
 with tabs[2]:
     st.markdown("**Par taille de commune**")
     st.dataframe(result["by_size"], hide_index=True, width="stretch", column_config=ui_views.COVERAGE_COLUMNS)
@@ -57,8 +88,10 @@ with tabs[3]:
     st.caption(sentences["gini"])
 with tabs[4]:
     if result["funnel"] is None:
-        st.info("L'entonnoir compare des effectifs (projets, emplois) à ce que le hasard expliquerait ; "
-                "il ne s'applique pas à des montants.")
+        st.info(
+            "L'entonnoir compare des effectifs (projets, emplois) à ce que le hasard expliquerait ; "
+            "il ne s'applique pas à des montants."
+        )
     else:
         points = result["communes"].assign(rate=result["communes"][spec.rate])
         st.altair_chart(charts.funnel(points, result["funnel"], spec.rate_title), width="stretch")

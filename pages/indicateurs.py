@@ -2,10 +2,14 @@
 
 import streamlit as st
 
-from essdash import charts, fmt, indicators, ui, ui_views
-from essdash.errors import ValidationError
-from essdash.measurements import save_measurements
-from essdash.services import Actor
+from essdash.domain import fmt
+from essdash.domain.errors import ValidationError
+from essdash.read import indicators
+from essdash.render import charts
+from essdash.ui import frame as ui
+from essdash.ui import views as ui_views
+from essdash.write.measurements import save_measurements
+from essdash.write.services import Actor
 
 ctx = ui.page_frame("Indicateurs", ":material/monitoring:")
 catalogue = ui.read(indicators.catalogue)
@@ -20,9 +24,11 @@ with tab_series:
     indicator, values = data["indicator"], data["values"]
     if ctx.filters.territory:
         values = values[values["place"].isin([ctx.filters.territory, indicators.METRO])]
-    st.caption(f"{'Calculé à partir du registre' if indicator['kind'] == 'computed' else 'Saisi par semestre'} · "
-               f"{indicator['unit']} · {'plus' if indicator['direction'] == 'up' else 'moins'} c'est mieux · "
-               + (f"Formule : {indicator['formula']}" if indicator["formula"] else indicator["source"]))
+    st.caption(
+        f"{'Calculé à partir du registre' if indicator['kind'] == 'computed' else 'Saisi par semestre'} · "
+        f"{indicator['unit']} · {'plus' if indicator['direction'] == 'up' else 'moins'} c'est mieux · "
+        + (f"Formule : {indicator['formula']}" if indicator["formula"] else indicator["source"])
+    )
     if values.empty:
         st.info("Aucune valeur pour cet indicateur sur la période.")
     else:
@@ -45,17 +51,31 @@ with tab_entry:
         try:
             written = save_measurements(ctx.engine, Actor(author), entry_code, period, rows)
         except ValidationError as exc:
-            st.error("**Rien n'a été enregistré.** Corrigez :\n" + "\n".join(
-                f"- {fmt.md_escape(place)}, colonne {column} : {fmt.md_escape(message)}"
-                for place, column, message in exc.issues))
+            st.error(
+                "**Rien n'a été enregistré.** Corrigez :\n"
+                + "\n".join(
+                    f"- {fmt.md_escape(place)}, colonne {column} : {fmt.md_escape(message)}"
+                    for place, column, message in exc.issues
+                )
+            )
         else:
             ui.clear_reads()
-            st.success(f"{fmt.plural(written, 'valeur enregistrée', 'valeurs enregistrées')} "
-                       f"pour {fmt.period_label(period)}.")
+            st.success(
+                f"{fmt.plural(written, 'valeur enregistrée', 'valeurs enregistrées')} pour {fmt.period_label(period)}."
+            )
     with st.expander("Historique des valeurs de ce semestre (valeurs remplacées comprises)"):
-        st.dataframe(ui.read(indicators.history, entry_code, period), hide_index=True, width="stretch",
-                     column_config=ui_views.HISTORY_COLUMNS)
+        st.dataframe(
+            ui.read(indicators.history, entry_code, period),
+            hide_index=True,
+            width="stretch",
+            column_config=ui_views.HISTORY_COLUMNS,
+        )
 
 with tab_catalogue:
-    st.dataframe(catalogue, hide_index=True, width="stretch", column_order=ui_views.CATALOGUE_COLUMNS.keys(),
-                 column_config=ui_views.CATALOGUE_COLUMNS)
+    st.dataframe(
+        catalogue,
+        hide_index=True,
+        width="stretch",
+        column_order=ui_views.CATALOGUE_COLUMNS.keys(),
+        column_config=ui_views.CATALOGUE_COLUMNS,
+    )

@@ -2,8 +2,12 @@
 
 import streamlit as st
 
-from essdash import fmt, followup, ui, ui_forms, ui_views
-from essdash.models import SheetStatus
+from essdash.domain import fmt
+from essdash.domain.models import SheetStatus
+from essdash.read import followup
+from essdash.ui import forms as ui_forms
+from essdash.ui import frame as ui
+from essdash.ui import views as ui_views
 
 ctx = ui.page_frame("Plan d'actions", ":material/account_tree:")
 ui_forms.flash()
@@ -11,9 +15,12 @@ tree = ui.read(followup.sheet_tree, ctx.filters)
 
 c1, c2, c3 = st.columns([1, 2, 1])
 axes = dict(zip(tree["axis"], tree["axis_title"]))
-axis = c1.selectbox("Axe", [None, *axes], key="p_axis", format_func=lambda a: "Tous les axes" if a is None else f"Axe {a}")
-statuses = c2.multiselect("Statut", list(SheetStatus), format_func=lambda s: s.label, key="p_status",
-                          placeholder="Tous")
+axis = c1.selectbox(
+    "Axe", [None, *axes], key="p_axis", format_func=lambda a: "Tous les axes" if a is None else f"Axe {a}"
+)
+statuses = c2.multiselect(
+    "Statut", list(SheetStatus), format_func=lambda s: s.label, key="p_status", placeholder="Tous"
+)
 late_only = c3.toggle("En retard seulement", key="p_late")
 view = tree
 if axis:
@@ -24,12 +31,22 @@ if late_only:
     view = view[view["late"]]
 if ctx.filters.is_place_filtered:
     view = view[view["projects"] > 0]
-st.caption(f"{fmt.plural(len(view), 'fiche')} · {fmt.plural(int(view['late'].sum()), 'fiche')} en retard au "
-           f"{fmt.day(ui.read(followup.as_of))} · projets, montants et emplois : {ui.place_caption(ctx.filters)}. "
-           + followup.PROGRESS_RULE)
+st.caption(
+    f"{fmt.plural(len(view), 'fiche')} · {fmt.plural(int(view['late'].sum()), 'fiche')} en retard au "
+    f"{fmt.day(ui.read(followup.as_of))} · projets, montants et emplois : {ui.place_caption(ctx.filters)}. "
+    + followup.PROGRESS_RULE
+)
 view = view.assign(fiche=view["code"].where(view["parent_code"].isna(), "   ↳ " + view["code"]))
-selection = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key="p_tree", column_order=ui_views.SHEET_COLUMNS.keys(), column_config=ui_views.SHEET_COLUMNS)
+selection = st.dataframe(
+    view,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="p_tree",
+    column_order=ui_views.SHEET_COLUMNS.keys(),
+    column_config=ui_views.SHEET_COLUMNS,
+)
 rows = selection.selection.rows if selection else []
 code = view.iloc[rows[0]]["code"] if rows else st.query_params.get("fiche")
 

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from essdash import fmt, indicators, pack, ui, ui_views
+from essdash.domain import fmt
+from essdash.read import indicators, pack
+from essdash.ui import frame as ui
+from essdash.ui import views as ui_views
 
 presenting = st.session_state.get("presenting", False)
 ctx = ui.page_frame("Présentation", ":material/slideshow:", presenting=presenting)
@@ -11,8 +14,10 @@ semesters = ui.read(indicators.reference_periods)
 if not presenting:
     period = st.selectbox("Semestre", semesters[::-1], format_func=fmt.period_label, key="p_period")
     scope = ui.place_caption(ctx.filters.with_(commune=None))
-    st.caption(f"Périmètre : {scope}. Choisissez un territoire dans le menu pour le dossier d'un technicien, "
-               "comparé à la moyenne métropolitaine.")
+    st.caption(
+        f"Périmètre : {scope}. Choisissez un territoire dans le menu pour le dossier d'un technicien, "
+        "comparé à la moyenne métropolitaine."
+    )
     if st.button("Lancer la présentation", type="primary", icon=":material/slideshow:"):
         st.session_state.update(presenting=True, slide=0, presented_period=period)
         st.rerun()

@@ -2,7 +2,11 @@
 
 import streamlit as st
 
-from essdash import fmt, queries, ui, ui_forms, ui_views
+from essdash.domain import fmt
+from essdash.read import queries
+from essdash.ui import forms as ui_forms
+from essdash.ui import frame as ui
+from essdash.ui import views as ui_views
 
 ctx = ui.page_frame("Projets", ":material/folder_open:")
 ui_forms.flash()
@@ -11,12 +15,20 @@ with st.expander("Nouvelle proposition de projet"):
 
 filters = ui.project_filters(ctx.filters)
 register = ui.read(queries.project_register, filters)
-st.caption(f"{fmt.plural(len(register), 'projet')} · {ui.place_caption(filters)} · "
-           f"{fmt.money(register['amount'].sum())} engagés · {fmt.number(register['jobs_created'].sum())} emplois créés")
+st.caption(
+    f"{fmt.plural(len(register), 'projet')} · {ui.place_caption(filters)} · "
+    f"{fmt.money(register['amount'].sum())} engagés · {fmt.number(register['jobs_created'].sum())} emplois créés"
+)
 
 selection = st.dataframe(
-    register, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-    key="register", column_order=ui_views.REGISTER_COLUMNS.keys(), column_config=ui_views.REGISTER_COLUMNS,
+    register,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="register",
+    column_order=ui_views.REGISTER_COLUMNS.keys(),
+    column_config=ui_views.REGISTER_COLUMNS,
 )
 rows = selection.selection.rows if selection else []
 project_id = int(register.iloc[rows[0]]["id"]) if rows else st.query_params.get("projet")

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from essdash import charts, fmt, queries, ui
+from essdash.domain import fmt
+from essdash.read import queries
+from essdash.render import charts
+from essdash.ui import frame as ui
 
 ctx = ui.page_frame("Synthèse", ":material/dashboard:")
 filters = ctx.filters
@@ -10,13 +13,19 @@ figures = ui.read(queries.key_figures, filters)
 
 st.subheader(ui.place_caption(filters))
 cols = st.columns(5)
-cols[0].metric("Projets", fmt.number(figures["projects"]),
-               help=f"{fmt.plural(figures['carriers'], 'porteur')} · {fmt.plural(figures['communes'], 'commune')} d'implantation")
+cols[0].metric(
+    "Projets",
+    fmt.number(figures["projects"]),
+    help=f"{fmt.plural(figures['carriers'], 'porteur')} · {fmt.plural(figures['communes'], 'commune')} d'implantation",
+)
 cols[1].metric("Montant engagé", fmt.money_short(figures["money"]), help=fmt.money(figures["money"]))
 cols[2].metric("Emplois créés", fmt.number(figures["jobs_created"]))
 cols[3].metric("Emplois maintenus", fmt.number(figures["jobs_maintained"]))
-cols[4].metric("Bénéficiaires", fmt.number(figures["beneficiaries"]),
-               help=f"{fmt.plural(figures['priority_district'], 'projet')} en quartier prioritaire")
+cols[4].metric(
+    "Bénéficiaires",
+    fmt.number(figures["beneficiaries"]),
+    help=f"{fmt.plural(figures['priority_district'], 'projet')} en quartier prioritaire",
+)
 
 if not figures["projects"]:
     st.warning("Aucun projet pour cette sélection.")
@@ -26,8 +35,11 @@ with left:
     st.markdown("**Projets par étape**")
     st.altair_chart(charts.projects_by_status(ui.read(queries.projects_by_status, filters)), width="stretch")
     st.markdown("**Fiches du plan par statut**")
-    st.caption("Fiches servies par les projets de la sélection." if filters.is_place_filtered
-               else "Toutes les fiches du plan d'actions.")
+    st.caption(
+        "Fiches servies par les projets de la sélection."
+        if filters.is_place_filtered
+        else "Toutes les fiches du plan d'actions."
+    )
     st.altair_chart(charts.sheets_by_status(ui.read(queries.sheets_by_status, filters)), width="stretch")
 with right:
     st.markdown("**Montant engagé par financeur**")

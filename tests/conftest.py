@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from essdash.db import init_db, make_engine, sqlite_path
+from essdash.store.db import init_db, make_engine, sqlite_path
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

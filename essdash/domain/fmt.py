@@ -1,0 +1,77 @@
+"""French formatting of numbers, money, percentages, dates and semesters.
+
+Babel's French formats group thousands with a narrow no-break space (U+202F) and use a decimal
+comma: ``number(1234.5, 1)`` gives ``"1 234,5"``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from essdash.domain import periods
+
+LOCALE = "fr_FR"
+NNBSP = "\u202f"
+NBSP = "\u00a0"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value, decimals: int = 0) -> str:
+    if _missing(value):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def money(value, decimals: int = 0) -> str:
+    """``1234567`` → ``"1 234 567 €"``."""
+    return "–" if _missing(value) else f"{number(value, decimals)}{NBSP}€"
+
+
+def money_short(value) -> str:
+    """Large sums for key figures: ``12 345 678`` → ``"12,3 M€"``, ``45 600`` → ``"45,6 k€"``."""
+    if _missing(value):
+        return "–"
+    if abs(value) >= 1_000_000:
+        return f"{number(value / 1_000_000, 1)}{NBSP}M€"
+    if abs(value) >= 10_000:
+        return f"{number(value / 1_000, 1)}{NBSP}k€"
+    return money(value)
+
+
+def percent(ratio, decimals: int = 0) -> str:
+    """A ratio (0.25) as ``"25 %"``."""
+    return "–" if _missing(ratio) else f"{number(ratio * 100, decimals)}{NBSP}%"
+
+
+def day(value: date | datetime | None) -> str:
+    """``date(2012, 3, 5)`` → ``"5 mars 2012"``."""
+    return "–" if value is None else format_date(value, format="d MMMM y", locale=LOCALE)
+
+
+def period_label(period: str) -> str:
+    """``"2012-S1"`` → ``"1er semestre 2012"``."""
+    year, half = periods.parse(period)
+    return f"{'1er' if half == 1 else '2e'} semestre {year}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``plural(3, "projet")`` → ``"3 projets"``; French singular for 0 and 1."""
+    word = singular if abs(count) < 2 else (plural_form or singular + "s")
+    return f"{number(count)} {word}"
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md_escape(text) -> str:
+    """User text made inert inside Streamlit markdown (no links, emphasis or HTML)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", " ")

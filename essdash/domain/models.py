@@ -1,0 +1,443 @@
+"""The domain vocabulary: SQLModel tables and the enumerations they use.
+
+Enumerations are stored as their plain ``value`` (short ASCII codes) and carry the French
+``label`` shown in the interface. Money is in euros, periods are semesters written ``2012-S1``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+from pydantic import NaiveDatetime
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 3
+
+
+class LabelledEnum(str, Enum):
+    """A string enum whose members also carry a French label."""
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {m.value: m.label for m in cls}
+
+    @classmethod
+    def check(cls, column: str) -> CheckConstraint:
+        values = ", ".join(f"'{m.value}'" for m in cls)
+        return CheckConstraint(f"{column} IN ({values})", name=f"ck_{column}_{cls.__name__.lower()}")
+
+
+class SheetStatus(LabelledEnum):
+    A_VENIR = ("a_venir", "À venir")
+    EN_COURS = ("en_cours", "En cours")
+    REALISEE = ("realisee", "Réalisée")
+    EN_PAUSE = ("en_pause", "En pause")
+    BLOQUEE = ("bloquee", "Bloquée")
+    ABANDONNEE = ("abandonnee", "Abandonnée")
+
+
+class ProjectStatus(LabelledEnum):
+    PROPOSE = ("propose", "Proposé")
+    RENVOYE = ("renvoye", "Renvoyé au porteur")
+    VALIDE = ("valide", "Validé techniquement")
+    RETENU = ("retenu", "Avis favorable du comité")
+    REFUSE = ("refuse", "Avis défavorable du comité")
+    EN_COURS = ("en_cours", "En cours")
+    REALISE = ("realise", "Réalisé")
+    ABANDONNE = ("abandonne", "Abandonné")
+
+
+# The project lifecycle: which status may follow which. An "ajourné" opinion keeps a project
+# at VALIDE (still awaiting the committee); "favorable avec réserves" leads to RETENU.
+PROJECT_TRANSITIONS: dict[ProjectStatus, tuple[ProjectStatus, ...]] = {
+    ProjectStatus.PROPOSE: (ProjectStatus.VALIDE, ProjectStatus.RENVOYE, ProjectStatus.ABANDONNE),
+    ProjectStatus.RENVOYE: (ProjectStatus.PROPOSE, ProjectStatus.ABANDONNE),
+    ProjectStatus.VALIDE: (ProjectStatus.RETENU, ProjectStatus.REFUSE, ProjectStatus.ABANDONNE),
+    ProjectStatus.RETENU: (ProjectStatus.EN_COURS, ProjectStatus.ABANDONNE),
+    ProjectStatus.REFUSE: (ProjectStatus.PROPOSE, ProjectStatus.ABANDONNE),
+    ProjectStatus.EN_COURS: (ProjectStatus.REALISE, ProjectStatus.ABANDONNE),
+    ProjectStatus.REALISE: (),
+    ProjectStatus.ABANDONNE: (),
+}
+
+
+class InterventionMode(LabelledEnum):
+    INTERVENTION_DIRECTE = ("intervention_directe", "Intervention directe")
+    CONVENTION_OBJECTIFS = ("convention_objectifs", "Convention d'objectifs")
+    EXPERIMENTATION_TRANSFERT = ("experimentation_transfert", "Expérimentation et transfert")
+    ASSISTANCE_MAITRISE_OUVRAGE = ("assistance_maitrise_ouvrage", "Assistance à maîtrise d'ouvrage")
+
+
+class LegalForm(LabelledEnum):
+    ASSOCIATION = ("association", "Association")
+    SCOP = ("scop", "SCOP")
+    SCIC = ("scic", "SCIC")
+    CAE = ("cae", "Coopérative d'activité et d'emploi")
+    MUTUELLE = ("mutuelle", "Mutuelle")
+    FONDATION = ("fondation", "Fondation")
+    SIAE = ("siae", "Structure d'insertion par l'activité économique")
+    ESUS = ("esus", "Entreprise solidaire d'utilité sociale")
+    COLLECTIVITE = ("collectivite", "Collectivité ou établissement public")
+
+
+class Sector(LabelledEnum):
+    SERVICES_PERSONNE = ("services_personne", "Services à la personne")
+    ALIMENTATION = ("alimentation", "Alimentation et circuits courts")
+    ENVIRONNEMENT = ("environnement", "Environnement et réemploi")
+    BATIMENT_HABITAT = ("batiment_habitat", "Bâtiment et habitat")
+    CULTURE_SPORT = ("culture_sport", "Culture et sport")
+    FINANCE_SOLIDAIRE = ("finance_solidaire", "Finance solidaire")
+    MOBILITE = ("mobilite", "Mobilité")
+    NUMERIQUE = ("numerique", "Numérique")
+    COMMERCE_EQUITABLE = ("commerce_equitable", "Commerce équitable")
+    INSERTION = ("insertion", "Insertion et formation")
+
+
+class FundingType(LabelledEnum):
+    SUBVENTION = ("subvention", "Subvention")
+    AVANCE_REMBOURSABLE = ("avance_remboursable", "Avance remboursable")
+    PRISE_PARTICIPATION = ("prise_participation", "Prise de participation")
+    GARANTIE = ("garantie", "Garantie")
+    PRET = ("pret", "Prêt")
+
+
+class MeetingBody(LabelledEnum):
+    COMITE = ("comite_metropolitain", "Comité métropolitain de l'ESS")
+    GROUPE_TECHNICIENS = ("groupe_techniciens", "Groupe de travail des techniciens")
+    FORUM = ("forum_acteurs", "Forum des acteurs")
+    CONSEIL_SCIENTIFIQUE = ("conseil_scientifique", "Conseil scientifique")
+
+
+class OpinionValue(LabelledEnum):
+    FAVORABLE = ("favorable", "Favorable")
+    FAVORABLE_RESERVES = ("favorable_reserves", "Favorable avec réserves")
+    DEFAVORABLE = ("defavorable", "Défavorable")
+    AJOURNE = ("ajourne", "Ajourné")
+
+
+class Provenance(LabelledEnum):
+    DECLARE = ("declare", "Déclaré")
+    VERIFIE = ("verifie", "Vérifié")
+    ESTIME = ("estime", "Estimé")
+
+
+class MetaEntry(SQLModel, table=True):
+    """Key/value facts about the database itself (schema version, demo flag, reference date)."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Territory(SQLModel, table=True):
+    code: str = Field(primary_key=True)
+    name: str
+    mel_gis_code: str
+    position: int
+
+
+class Commune(SQLModel, table=True):
+    __table_args__ = (Index("ix_commune_territory", "territory_code"),)
+
+    insee_code: str = Field(primary_key=True, min_length=5, max_length=5)
+    name: str
+    territory_code: str = Field(foreign_key="territory.code")
+    population: int
+    member_since: int
+    lat: float
+    lon: float
+    territory_confidence: str
+
+
+class CommuneAlias(SQLModel, table=True):
+    alias_code: str = Field(primary_key=True)
+    alias_name: str
+    alias_type: str
+    since: date
+    insee_code: str = Field(foreign_key="commune.insee_code")
+
+
+class Plan(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    title: str
+    motto: str
+    adopted_on: date
+    start: date
+    end: date
+
+
+class Axis(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id")
+    code: str = Field(unique=True)
+    title: str
+    summary: str
+    position: int
+
+
+class ActionSheet(SQLModel, table=True):
+    """A fiche of the plan: a section (``II.3``) or a sub-section (``II.32``) with its parent."""
+
+    __table_args__ = (
+        SheetStatus.check("status"),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="ck_sheet_progress"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    axis_id: int = Field(foreign_key="axis.id")
+    parent_id: int | None = Field(default=None, foreign_key="actionsheet.id")
+    code: str = Field(unique=True)
+    title: str
+    summary: str
+    pilot: str
+    planned_start: date
+    planned_end: date
+    status: str = SheetStatus.A_VENIR.value
+    progress: int = 0
+    position: int
+    version: int = 1
+
+
+class ActionSheetHistory(SQLModel, table=True):
+    """One dated change of a fiche (status, progress …) with who made it and why."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sheet_id: int = Field(foreign_key="actionsheet.id", index=True)
+    changed_at: NaiveDatetime
+    author: str
+    role: str
+    field: str
+    old_value: str | None = None
+    new_value: str | None = None
+    comment: str
+
+
+class Action(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    sheet_id: int = Field(foreign_key="actionsheet.id", index=True)
+    title: str
+    text: str
+    position: int
+    done: bool = False
+
+
+class Organisation(SQLModel, table=True):
+    __table_args__ = (LegalForm.check("legal_form"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    legal_form: str
+    commune_code: str | None = Field(default=None, foreign_key="commune.insee_code")
+    created_year: int | None = None
+
+
+class Project(SQLModel, table=True):
+    __table_args__ = (
+        ProjectStatus.check("status"),
+        InterventionMode.check("intervention_mode"),
+        Sector.check("sector"),
+        CheckConstraint("jobs_created >= 0 AND jobs_maintained >= 0 AND beneficiaries >= 0", name="ck_project_counts"),
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="ck_project_dates"),
+        Index("ix_project_commune_status", "commune_code", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    description: str = ""
+    carrier_id: int = Field(foreign_key="organisation.id", index=True)
+    commune_code: str = Field(foreign_key="commune.insee_code")
+    intervention_mode: str
+    sector: str
+    status: str = ProjectStatus.PROPOSE.value
+    proposed_on: date
+    start_date: date | None = None
+    end_date: date | None = None
+    jobs_created: int = 0
+    jobs_maintained: int = 0
+    beneficiaries: int = 0
+    priority_district: bool = False
+    lat: float | None = None
+    lon: float | None = None
+    version: int = 1
+    updated_at: NaiveDatetime
+
+
+class ProjectCommune(SQLModel, table=True):
+    """A further commune a project also serves, beyond its primary one."""
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True)
+    commune_code: str = Field(foreign_key="commune.insee_code", primary_key=True)
+
+
+class ProjectSheet(SQLModel, table=True):
+    """A fiche of the plan that a project serves."""
+
+    __table_args__ = (Index("ix_projectsheet_sheet", "sheet_id"),)
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True)
+    sheet_id: int = Field(foreign_key="actionsheet.id", primary_key=True)
+
+
+class Meeting(SQLModel, table=True):
+    __table_args__ = (MeetingBody.check("body"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    body: str
+    date: date
+    title: str
+    attendance: int | None = None
+    notes: str = ""
+
+
+class ProjectEvent(SQLModel, table=True):
+    """One dated step of a project's lifecycle, tied to the meeting where it happened."""
+
+    __table_args__ = (Index("ix_projectevent_project", "project_id", "date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    date: date
+    from_status: str | None = None
+    to_status: str
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    author: str
+    comment: str = ""
+
+
+class Opinion(SQLModel, table=True):
+    __table_args__ = (OpinionValue.check("value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    value: str
+    comment: str = ""
+
+
+class Funder(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    kind: str
+
+
+class Funding(SQLModel, table=True):
+    __table_args__ = (
+        FundingType.check("type"),
+        CheckConstraint("amount >= 0", name="ck_funding_amount"),
+        Index("ix_funding_project", "project_id", "amount"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    funder_id: int = Field(foreign_key="funder.id", index=True)
+    type: str
+    amount: float
+    year: int
+
+
+class Indicator(SQLModel, table=True):
+    code: str = Field(primary_key=True)
+    label: str
+    category: str
+    unit: str
+    direction: str
+    level: str
+    kind: str
+    formula: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    definition: str
+    source: str
+    plan_reference: str = ""
+
+
+class Target(SQLModel, table=True):
+    """A target value for an indicator at a period; no territory means the metropolis."""
+
+    __table_args__ = (UniqueConstraint("indicator_code", "period", "territory_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_code: str = Field(foreign_key="indicator.code")
+    period: str
+    territory_code: str | None = Field(default=None, foreign_key="territory.code")
+    value: float
+
+
+class Measurement(SQLModel, table=True):
+    """An indicator value for a semester and a territory or commune, with its provenance.
+
+    A replaced value is kept, with ``superseded_at`` set, so the history of values is cumulative.
+    """
+
+    __table_args__ = (
+        Provenance.check("provenance"),
+        Index("ix_measurement_lookup", "indicator_code", "period", "territory_code"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_code: str = Field(foreign_key="indicator.code")
+    period: str
+    territory_code: str | None = Field(default=None, foreign_key="territory.code")
+    commune_code: str | None = Field(default=None, foreign_key="commune.insee_code")
+    value: float
+    provenance: str
+    source: str
+    recorded_at: NaiveDatetime
+    recorded_by: str
+    superseded_at: NaiveDatetime | None = None
+
+
+class ImportBatch(SQLModel, table=True):
+    """One import of a spreadsheet: which file, what kind of rows, its effect, who and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    file_name: str
+    sha256: str = Field(index=True)
+    rows_inserted: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    author: str
+    imported_at: NaiveDatetime
+    backup_file: str | None = None
+
+
+class CommentTarget(LabelledEnum):
+    FICHE = ("fiche", "Fiche")
+    PROJET = ("projet", "Projet")
+
+
+class CommentBody(LabelledEnum):
+    """Who speaks: the evaluation is meant to be participatory."""
+
+    GROUPE_TECHNICIENS = ("groupe_techniciens", "Groupe des techniciens")
+    FORUM = ("forum_acteurs", "Forum des acteurs")
+    BENEFICIAIRE = ("beneficiaire", "Bénéficiaire")
+    COMITE = ("comite_metropolitain", "Comité métropolitain")
+    MISSION = ("mission_ess", "Mission ESS")
+
+
+class Comment(SQLModel, table=True):
+    """A dated, attributed comment on a fiche or a project, shown on its timeline."""
+
+    __table_args__ = (
+        CommentTarget.check("target"),
+        CommentBody.check("body"),
+        Index("ix_comment_target", "target", "target_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    target: str
+    target_id: int
+    body: str
+    author: str
+    created_at: NaiveDatetime
+    text: str

@@ -1,0 +1,161 @@
+"""The territorial equity check: every statistic of :mod:`essdash.domain.equity` applied to the place
+figures of :func:`essdash.read.queries.place_figures`, with the sentence a chair reads aloud.
+
+Pure functions over DataFrames. Only communes that were members at the end of the period count.
+Inequality indices are computed over communes; the Theil index is split between and within the
+8 territories.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from essdash.domain import equity, fmt
+
+
+@dataclass(frozen=True)
+class EquityMeasure:
+    label: str
+    word: str
+    count: str
+    rate: str
+    per: int
+    rate_title: str
+    is_count: bool
+
+
+EQUITY_MEASURES = {
+    "projects": EquityMeasure(
+        "Projets", "projets", "projects", "projects_per_10k", 10_000, "Projets pour 10 000 habitants", True
+    ),
+    "money": EquityMeasure(
+        "Montant engagé", "euros engagés", "money", "money_per_inhabitant", 1, "Euros engagés par habitant", False
+    ),
+    "jobs": EquityMeasure(
+        "Emplois créés",
+        "emplois créés",
+        "jobs_created",
+        "jobs_per_10k",
+        10_000,
+        "Emplois créés pour 10 000 habitants",
+        True,
+    ),
+}
+
+
+def _classes(members: pd.DataFrame, column: str, order: list[str], count: str) -> pd.DataFrame:
+    rows = []
+    for label in order:
+        part = members[members[column] == label]
+        reached = part[part[count] > 0]
+        rows.append(
+            {
+                "classe": label,
+                "communes": len(part),
+                "communes_touchees": len(reached),
+                "part_communes": len(reached) / len(part) if len(part) else np.nan,
+                "population": int(part["population"].sum()),
+                "part_population": reached["population"].sum() / part["population"].sum()
+                if part["population"].sum()
+                else np.nan,
+                "total": float(part[count].sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def report(communes: pd.DataFrame, territories: pd.DataFrame, measure: str) -> dict:
+    """Every equity figure for ``measure`` (``projects``, ``money`` or ``jobs``).
+
+    Returns a dict of DataFrames (``territories``, ``communes``, ``by_size``, ``by_distance``,
+    ``lorenz``, ``funnel``) and figures (``metro_rate``, ``gini``, ``theil``, ``hoover``,
+    ``coverage``), each figure with its sentence under ``sentences``.
+    """
+    spec = EQUITY_MEASURES[measure]
+    members = communes[communes["member"]].copy()
+    counts, population = members[spec.count].astype(float), members["population"].astype(float)
+    total_population = population.sum()
+    metro_rate = float(counts.sum() / total_population * spec.per) if total_population else np.nan
+    members["lq"] = equity.location_quotients(counts, population).to_numpy()
+    members["size_class"] = equity.size_class(members["population"]).to_numpy()
+    members["distance_km"] = equity.distance_km(members["lat"], members["lon"]).to_numpy()
+    members["distance_band"] = equity.distance_band(members["distance_km"]).to_numpy()
+    places = territories.copy()
+    places["lq"] = equity.location_quotients(
+        places[spec.count].astype(float), places["population"].astype(float)
+    ).to_numpy()
+    gini = equity.gini(counts, population)
+    theil = equity.theil(counts, population, members["territory_code"])
+    hoover = equity.hoover(counts, population)
+    coverage = equity.coverage(counts, population)
+    result = {
+        "measure": spec,
+        "metro_rate": metro_rate,
+        "gini": gini,
+        "theil": theil,
+        "hoover": hoover,
+        "coverage": coverage,
+        "territories": places,
+        "lorenz": equity.lorenz_curve(counts, population),
+        "by_size": _classes(members, "size_class", equity.SIZE_CLASSES, spec.count),
+        "by_distance": _classes(members, "distance_band", equity.DISTANCE_BANDS, spec.count),
+        "sentences": {
+            "coverage": equity.sentence_coverage(coverage, spec.word),
+            "gini": equity.sentence_gini(gini, spec.word),
+            "theil": equity.sentence_theil(theil, spec.word),
+            "hoover": equity.sentence_hoover(hoover, spec.word),
+        },
+    }
+    if spec.is_count:
+        members["flag"] = equity.funnel_flags(counts, population).to_numpy()
+        grid = np.unique(np.geomspace(max(population.min(), 1), population.max(), 60).round())
+        limits = equity.funnel_limits(grid, metro_rate if np.isfinite(metro_rate) else 0.0, per=spec.per)
+        result["funnel"] = limits.reset_index(drop=True)
+        above = members.loc[members["flag"] == "au-dessus", "name"].tolist()
+        below = members.loc[members["flag"] == "en dessous", "name"].tolist()
+        result["sentences"]["funnel"] = _funnel_sentence(above, below, spec.word)
+    else:
+        members["flag"] = None
+        result["funnel"] = None
+    result["communes"] = members.assign(rate=members[spec.rate], count=counts.to_numpy())
+    result["sentences"]["metro"] = (
+        f"En moyenne, la métropole compte {fmt.number(metro_rate, 2 if spec.per == 1 else 1)} "
+        f"{spec.rate_title.lower()}."
+    )
+    return result
+
+
+def _funnel_sentence(above: list[str], below: list[str], word: str) -> str:
+    if not above and not below:
+        return (
+            "Aucune commune ne s'écarte de la moyenne métropolitaine au-delà de ce que le hasard explique "
+            "(limites à 99,8 %), compte tenu de sa taille."
+        )
+    parts = []
+    if above:
+        parts.append(
+            f"{fmt.plural(len(above), 'commune')} nettement au-dessus ({', '.join(above[:5])}"
+            f"{' …' if len(above) > 5 else ''})"
+        )
+    if below:
+        parts.append(
+            f"{fmt.plural(len(below), 'commune')} nettement en dessous ({', '.join(below[:5])}"
+            f"{' …' if len(below) > 5 else ''})"
+        )
+    return (
+        f"Compte tenu de leur taille, {' et '.join(parts)} de la moyenne métropolitaine en {word}, "
+        "au-delà de ce que le hasard explique (limites à 99,8 %)."
+    )
+
+
+def white_spots_sentence(spots: pd.DataFrame, last_n: int, members: int) -> str:
+    if spots.empty:
+        return f"Toutes les communes membres ont eu au moins un projet proposé ces {last_n} derniers semestres."
+    return (
+        f"{fmt.plural(len(spots), 'commune')} sur {fmt.number(members)}, soit "
+        f"{fmt.number(int(spots['population'].sum()))} habitants, n'ont eu aucun projet proposé "
+        f"ces {last_n} derniers semestres."
+    )

@@ -1,0 +1,409 @@
+"""Export of filtered views: projects, carriers, fundings, fiches, indicator values, equity tables.
+
+Each view is a DataFrame with French headers, built from the same reads and filters as the pages
+(:func:`essdash.read.queries.project_register`, :func:`~essdash.read.queries.project_conditions`,
+:func:`~essdash.read.queries.place_figures`, :func:`~essdash.read.queries.project_points`). Importable views
+use the import's headers (:mod:`essdash.spreadsheet.columns`), so an exported file imports back unchanged.
+Formats: French CSV (``;``, decimal comma, Windows-1252), CSV in UTF-8 with BOM, XLSX, and
+GeoJSON for projects (points placed as on the map).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from essdash.domain import equity
+from essdash.domain import models as m
+from essdash.domain.models import FundingType, LegalForm, Provenance, SheetStatus
+from essdash.read import queries
+from essdash.read.queries import Filters, read_frame
+from essdash.spreadsheet import files as io_files
+from essdash.spreadsheet.columns import FUNDINGS, KINDS, MEASUREMENTS, ORGANISATIONS, PROJECTS, Kind
+
+P, C, T = m.Project, m.Commune, m.Territory
+VIEWS = {
+    "projects": "Projets",
+    "organisations": "Porteurs",
+    "fundings": "Financements",
+    "sheets": "Fiches du plan",
+    "measurements": "Valeurs d'indicateurs",
+    "equity_communes": "Équité par commune",
+    "equity_territories": "Équité par territoire",
+}
+SLUGS = {
+    "projects": "projets",
+    "organisations": "porteurs",
+    "fundings": "financements",
+    "sheets": "fiches",
+    "measurements": "valeurs-indicateurs",
+    "equity_communes": "equite-communes",
+    "equity_territories": "equite-territoires",
+}
+FORMATS = {
+    "csv": "CSV pour Excel (Windows-1252)",
+    "csv-utf8": "CSV UTF-8",
+    "xlsx": "Classeur Excel (.xlsx)",
+    "geojson": "GeoJSON (carte)",
+}
+MIME = {
+    "csv": "text/csv",
+    "csv-utf8": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+}
+PLACED = {
+    "exact": "coordonnées du projet",
+    "commune": "point de la commune",
+    "outside": "point de la commune (coordonnées hors métropole)",
+}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    data: bytes
+    file_name: str
+    mime: str
+    note: str = ""
+
+
+def _headed(frame: pd.DataFrame, kind: Kind, keys: dict[str, str]) -> pd.DataFrame:
+    """Rename ``{frame column: kind column key}`` to the kind's French headers, in that order."""
+    return frame[list(keys)].rename(columns={col: kind.header(key) for col, key in keys.items()})
+
+
+def _selected_ids(filters: Filters):
+    return select(P.id).where(*queries.project_conditions(filters))
+
+
+def projects(engine: Engine, filters: Filters) -> pd.DataFrame:
+    """The register as the Projets page shows it, with every field the import reads back."""
+    register = queries.project_register(engine, filters)
+    extra = read_frame(
+        engine,
+        select(P.id, P.description, P.start_date, P.end_date, P.lat, P.lon).where(P.id.in_(_selected_ids(filters))),
+    )
+    further = read_frame(
+        engine,
+        select(m.ProjectCommune.project_id.label("id"), C.name)
+        .join(C, C.insee_code == m.ProjectCommune.commune_code)
+        .where(m.ProjectCommune.project_id.in_(_selected_ids(filters)))
+        .order_by(C.name),
+    )
+    frame = register.merge(extra, on="id", how="left")
+    frame["further"] = frame["id"].map(further.groupby("id")["name"].agg(", ".join)).fillna("")
+    return _headed(
+        frame,
+        PROJECTS,
+        {
+            "id": "id",
+            "title": "title",
+            "carrier": "carrier",
+            "legal_form": "carrier_legal_form",
+            "commune": "commune",
+            "insee_code": "insee_code",
+            "territory": "territory",
+            "further": "further_communes",
+            "status": "status",
+            "sheets": "sheets",
+            "sector": "sector",
+            "intervention_mode": "intervention_mode",
+            "amount": "amount",
+            "jobs_created": "jobs_created",
+            "jobs_maintained": "jobs_maintained",
+            "beneficiaries": "beneficiaries",
+            "priority_district": "priority_district",
+            "proposed_on": "proposed_on",
+            "start_date": "start_date",
+            "end_date": "end_date",
+            "lat": "lat",
+            "lon": "lon",
+            "description": "description",
+        },
+    )
+
+
+def organisations(engine: Engine, filters: Filters) -> pd.DataFrame:
+    """Carriers (all of them, or those of the selection's projects) with their number of projects."""
+    o = m.Organisation
+    counted = (
+        select(P.carrier_id, func.count(P.id).label("projects"))
+        .where(*queries.project_conditions(filters))
+        .group_by(P.carrier_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            o.name,
+            o.legal_form,
+            C.name.label("commune"),
+            o.commune_code,
+            o.created_year,
+            func.coalesce(counted.c.projects, 0).label("projects"),
+        )
+        .outerjoin(C, C.insee_code == o.commune_code)
+        .outerjoin(counted, counted.c.carrier_id == o.id)
+        .order_by(o.name)
+    )
+    if filters != Filters():
+        stmt = stmt.where(counted.c.projects > 0)
+    frame = read_frame(engine, stmt)
+    frame["legal_form"] = frame["legal_form"].map(LegalForm.labels())
+    frame["created_year"] = frame["created_year"].astype("Int64")
+    return _headed(
+        frame,
+        ORGANISATIONS,
+        {
+            "name": "name",
+            "legal_form": "legal_form",
+            "commune": "commune",
+            "commune_code": "insee_code",
+            "created_year": "created_year",
+            "projects": "projects",
+        },
+    )
+
+
+def fundings(engine: Engine, filters: Filters) -> pd.DataFrame:
+    """Every funding of the selection's projects, with what identifies its project."""
+    stmt = (
+        select(
+            P.id,
+            P.title,
+            m.Organisation.name.label("carrier"),
+            C.name.label("commune"),
+            C.insee_code,
+            m.Funder.name.label("funder"),
+            m.Funder.kind.label("funder_kind"),
+            m.Funding.type,
+            m.Funding.amount,
+            m.Funding.year,
+        )
+        .join(P, P.id == m.Funding.project_id)
+        .join(m.Organisation, m.Organisation.id == P.carrier_id)
+        .join(C, C.insee_code == P.commune_code)
+        .join(m.Funder, m.Funder.id == m.Funding.funder_id)
+        .where(*queries.project_conditions(filters))
+        .order_by(P.id, m.Funding.year, m.Funder.name, m.Funding.id)
+    )
+    frame = read_frame(engine, stmt)
+    frame["type"] = frame["type"].map(FundingType.labels())
+    return _headed(
+        frame,
+        FUNDINGS,
+        {
+            "id": "project_id",
+            "title": "project",
+            "carrier": "carrier",
+            "commune": "commune",
+            "insee_code": "insee_code",
+            "funder": "funder",
+            "funder_kind": "funder_kind",
+            "type": "type",
+            "amount": "amount",
+            "year": "year",
+        },
+    )
+
+
+def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
+    """The plan's fiches (those the selection's projects serve, when filtered) with their state."""
+    s, axis = m.ActionSheet, m.Axis
+    served = (
+        select(m.ProjectSheet.sheet_id, func.count(m.ProjectSheet.project_id).label("projects"))
+        .where(m.ProjectSheet.project_id.in_(_selected_ids(filters)))
+        .group_by(m.ProjectSheet.sheet_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            s.code,
+            s.title,
+            axis.code.label("axis"),
+            s.status,
+            s.progress,
+            s.pilot,
+            s.planned_start,
+            s.planned_end,
+            func.coalesce(served.c.projects, 0).label("projects"),
+        )
+        .join(axis, axis.id == s.axis_id)
+        .outerjoin(served, served.c.sheet_id == s.id)
+        .order_by(s.position)
+    )
+    if filters != Filters():
+        stmt = stmt.where(served.c.projects > 0)
+    frame = read_frame(engine, stmt)
+    frame["status"] = frame["status"].map(SheetStatus.labels())
+    return frame.rename(
+        columns={
+            "code": "Code",
+            "title": "Fiche",
+            "axis": "Axe",
+            "status": "Statut",
+            "progress": "Avancement (%)",
+            "pilot": "Pilote",
+            "planned_start": "Début prévu",
+            "planned_end": "Fin prévue",
+            "projects": "Projets de la sélection",
+        }
+    )
+
+
+def measurements(engine: Engine, filters: Filters) -> pd.DataFrame:
+    """Current indicator values of the selection's place and semesters."""
+    v, i, commune = m.Measurement, m.Indicator, C.__table__.alias("place_commune")
+    stmt = (
+        select(
+            v.indicator_code,
+            i.label,
+            i.unit,
+            v.period,
+            T.name.label("territory"),
+            commune.c.name.label("commune"),
+            v.commune_code,
+            v.value,
+            v.provenance,
+            v.source,
+            v.recorded_at,
+            v.recorded_by,
+        )
+        .join(i, i.code == v.indicator_code)
+        .outerjoin(T, T.code == v.territory_code)
+        .outerjoin(commune, commune.c.insee_code == v.commune_code)
+        .where(v.superseded_at.is_(None))
+        .order_by(v.indicator_code, v.period, T.position, commune.c.name)
+    )
+    if filters.commune:
+        stmt = stmt.where(v.commune_code == filters.commune)
+    elif filters.territory:
+        stmt = stmt.where(
+            (v.territory_code == filters.territory)
+            | v.commune_code.in_(select(C.insee_code).where(C.territory_code == filters.territory))
+        )
+    if filters.period_from:
+        stmt = stmt.where(v.period >= filters.period_from)
+    if filters.period_to:
+        stmt = stmt.where(v.period <= filters.period_to)
+    frame = read_frame(engine, stmt)
+    frame["provenance"] = frame["provenance"].map(Provenance.labels())
+    return _headed(
+        frame,
+        MEASUREMENTS,
+        {
+            "indicator_code": "indicator",
+            "label": "indicator_label",
+            "unit": "unit",
+            "period": "period",
+            "territory": "territory",
+            "commune": "commune",
+            "commune_code": "insee_code",
+            "value": "value",
+            "provenance": "provenance",
+            "source": "source",
+            "recorded_at": "recorded_at",
+            "recorded_by": "recorded_by",
+        },
+    )
+
+
+def equity_table(engine: Engine, filters: Filters, level: str) -> pd.DataFrame:
+    """Projects, money and jobs per commune or territory, per-capita rates and location quotients."""
+    figures = queries.place_figures(engine, filters, level)
+    figures["lq"] = equity.location_quotients(figures["projects"], figures["population"])
+    columns = {"code": "Code", "name": "Commune" if level == "commune" else "Territoire"}
+    if level == "commune":
+        columns |= {"territory": "Territoire", "member": "Membre sur la période"}
+    columns |= {
+        "population": "Habitants",
+        "projects": "Projets",
+        "money": "Montant engagé (€)",
+        "jobs_created": "Emplois créés",
+        "jobs_maintained": "Emplois maintenus",
+        "projects_per_10k": "Projets pour 10 000 hab.",
+        "money_per_inhabitant": "Montant par habitant (€)",
+        "jobs_per_10k": "Emplois créés pour 10 000 hab.",
+        "lq": "Quotient de localisation des projets",
+    }
+    frame = figures[list(columns)].round({"projects_per_10k": 2, "money_per_inhabitant": 2, "jobs_per_10k": 2, "lq": 3})
+    frame = frame.rename(columns=columns)
+    for column in ("Habitants", "Projets", "Emplois créés", "Emplois maintenus"):
+        frame[column] = frame[column].astype("int64")
+    return frame
+
+
+def frame(engine: Engine, view: str, filters: Filters) -> pd.DataFrame:
+    """The view ``view`` (a key of :data:`VIEWS`) for ``filters``."""
+    if view.startswith("equity_"):
+        return equity_table(engine, filters, "commune" if view == "equity_communes" else "territory")
+    return {
+        "projects": projects,
+        "organisations": organisations,
+        "fundings": fundings,
+        "sheets": sheets,
+        "measurements": measurements,
+    }[view](engine, filters)
+
+
+def geojson(engine: Engine, filters: Filters) -> bytes:
+    """The selection's projects as GeoJSON points, placed as on the map."""
+    points = queries.project_points(engine, filters)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(p.lon, 6), round(p.lat, 6)]},
+            "properties": {
+                "N°": int(p.id),
+                "Titre": p.title,
+                "Porteur": p.carrier,
+                "Commune": p.commune,
+                "Étape": p.status,
+                "Montant engagé (€)": float(p.amount),
+                "Emplois créés": int(p.jobs_created),
+                "Position": PLACED[p.placed],
+            },
+        }
+        for p in points.itertuples()
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
+
+
+def file_name(view: str, filters: Filters, file_format: str) -> str:
+    place = filters.commune or filters.territory
+    extension = {"csv": "csv", "csv-utf8": "csv", "xlsx": "xlsx", "geojson": "geojson"}[file_format]
+    return f"essdash-{SLUGS[view]}{'-' + place if place else ''}-{date.today():%Y%m%d}.{extension}"
+
+
+def export(engine: Engine, view: str, filters: Filters, file_format: str) -> ExportFile:
+    """The view as a file in ``file_format`` (a key of :data:`FORMATS`; GeoJSON for projects only)."""
+    name = file_name(view, filters, file_format)
+    if file_format == "geojson":
+        if view != "projects":
+            raise ValueError("Le format GeoJSON ne vaut que pour les projets.")
+        return ExportFile(geojson(engine, filters), name, MIME[file_format])
+    table = frame(engine, view, filters)
+    if file_format == "xlsx":
+        return ExportFile(io_files.xlsx_bytes(table, VIEWS[view]), name, MIME[file_format])
+    data, encoding = io_files.csv_bytes(table, utf8=file_format == "csv-utf8")
+    note = (
+        "Certains caractères n'existent pas en Windows-1252 : le fichier est en UTF-8 (avec BOM)."
+        if file_format == "csv" and encoding == "UTF-8"
+        else ""
+    )
+    return ExportFile(data, name, MIME[file_format], note)
+
+
+def file_bytes(engine: Engine, view: str, filters: Filters, file_format: str) -> bytes:
+    """The content of :func:`export` alone (for a deferred download)."""
+    return export(engine, view, filters, file_format).data
+
+
+def template(kind: str) -> bytes:
+    """An empty CSV with the headers an import of ``kind`` reads."""
+    columns = [c.header for c in KINDS[kind].columns if not c.computed]
+    return io_files.csv_bytes(pd.DataFrame(columns=columns))[0]

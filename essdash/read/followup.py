@@ -1,0 +1,375 @@
+"""Reads for the follow-up of the plan and the committee: the fiche tree with its roll-ups, a
+fiche's timeline, the proposal pipeline, meetings, the next committee's agenda, and what changed
+between two dates.
+
+"En retard" is derived, never stored: a fiche is late when its planned end is before the
+reference date and it is neither « réalisée » nor « abandonnée ».
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.engine import Engine
+
+from essdash.domain import models as m
+from essdash.domain.models import MeetingBody, OpinionValue, ProjectStatus, SheetStatus
+from essdash.read.queries import Filters, project_conditions, read_frame
+
+S, P = m.ActionSheet, m.Project
+CLOSED_SHEETS = {SheetStatus.REALISEE.value, SheetStatus.ABANDONNEE.value}
+COUNTED = {
+    ProjectStatus.VALIDE.value,
+    ProjectStatus.RETENU.value,
+    ProjectStatus.EN_COURS.value,
+    ProjectStatus.REALISE.value,
+}
+PROGRESS_RULE = (
+    "Avancement calculé : moyenne de la part des actions réalisées et de l'avancement des "
+    "projets liés (réalisé = 1, en cours = ½, validé ou retenu = 0 ; projets refusés, "
+    "renvoyés ou abandonnés exclus) ; une fiche à sous-fiches prend la moyenne de ses "
+    "sous-fiches."
+)
+PIPELINE_STEPS = (ProjectStatus.PROPOSE, ProjectStatus.RENVOYE, ProjectStatus.VALIDE)
+
+
+def as_of(engine: Engine) -> date:
+    """The data's reference date (the demo sits in December 2014), else today."""
+    with engine.connect() as conn:
+        value = conn.execute(select(m.MetaEntry.value).where(m.MetaEntry.key == "as_of")).scalar_one_or_none()
+    return date.fromisoformat(value) if value else date.today()
+
+
+def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
+    """Every fiche with axis, parent, status, declared and computed progress, late flag, and its
+    linked projects' count, money and jobs (for the selection's projects)."""
+    today = as_of(engine)
+    parent = S.__table__.alias("parent")
+    sheets = read_frame(
+        engine,
+        select(
+            S.id,
+            S.code,
+            S.title,
+            S.pilot,
+            S.planned_start,
+            S.planned_end,
+            S.status,
+            S.progress,
+            S.version,
+            S.position,
+            parent.c.code.label("parent_code"),
+            m.Axis.code.label("axis"),
+            m.Axis.title.label("axis_title"),
+        )
+        .join(m.Axis, m.Axis.id == S.axis_id)
+        .outerjoin(parent, parent.c.id == S.parent_id)
+        .order_by(S.position),
+    )
+    actions = read_frame(
+        engine,
+        select(
+            m.Action.sheet_id,
+            func.count(m.Action.id).label("actions"),
+            func.sum(case((m.Action.done, 1), else_=0)).label("actions_done"),
+        ).group_by(m.Action.sheet_id),
+    )
+    money = (
+        select(m.Funding.project_id, func.sum(m.Funding.amount).label("amount"))
+        .group_by(m.Funding.project_id)
+        .subquery()
+    )
+    links = read_frame(
+        engine,
+        select(
+            m.ProjectSheet.sheet_id, P.id, P.status, P.jobs_created, func.coalesce(money.c.amount, 0.0).label("amount")
+        )
+        .join(P, P.id == m.ProjectSheet.project_id)
+        .outerjoin(money, money.c.project_id == P.id)
+        .where(*project_conditions(filters)),
+    )
+    links["score"] = links["status"].map(
+        {
+            ProjectStatus.REALISE.value: 1.0,
+            ProjectStatus.EN_COURS.value: 0.5,
+            ProjectStatus.VALIDE.value: 0.0,
+            ProjectStatus.RETENU.value: 0.0,
+        }
+    )
+    per_sheet = links.groupby("sheet_id").agg(
+        projects=("id", "count"),
+        money=("amount", "sum"),
+        jobs=("jobs_created", "sum"),
+        project_progress=("score", "mean"),
+    )
+    tree = sheets.merge(actions, left_on="id", right_on="sheet_id", how="left").drop(columns="sheet_id")
+    tree = tree.merge(per_sheet, left_on="id", right_index=True, how="left")
+    tree = tree.fillna({"actions": 0, "actions_done": 0, "projects": 0, "money": 0.0, "jobs": 0})
+    tree[["actions", "actions_done"]] = tree[["actions", "actions_done"]].astype(int)
+    action_share = tree["actions_done"].astype(float) / tree["actions"].where(tree["actions"] > 0).astype(float)
+    tree["computed_progress"] = pd.concat([action_share, tree["project_progress"]], axis=1).mean(axis=1) * 100
+    for code in tree.loc[tree["parent_code"].isna(), "code"]:
+        children = tree[tree["parent_code"] == code]
+        if not children.empty:
+            tree.loc[tree["code"] == code, "computed_progress"] = children["computed_progress"].mean()
+            for column in ("projects", "money", "jobs"):
+                tree.loc[tree["code"] == code, column] += children[column].sum()
+    tree["late"] = (pd.to_datetime(tree["planned_end"]).dt.date < today) & ~tree["status"].isin(CLOSED_SHEETS)
+    tree["status_label"] = tree["status"].map(SheetStatus.labels())
+    return tree.drop(columns=["project_progress"])
+
+
+def sheet_detail(engine: Engine, code: str) -> dict | None:
+    """A fiche: its fields, actions, linked projects and dated timeline (changes and comments)."""
+    with engine.connect() as conn:
+        row = (
+            conn.execute(
+                select(S, m.Axis.title.label("axis_title")).join(m.Axis, m.Axis.id == S.axis_id).where(S.code == code)
+            )
+            .mappings()
+            .first()
+        )
+    if row is None:
+        return None
+    detail = dict(row)
+    detail["actions"] = read_frame(
+        engine,
+        select(m.Action.id, m.Action.title, m.Action.text, m.Action.done)
+        .where(m.Action.sheet_id == detail["id"])
+        .order_by(m.Action.position),
+    )
+    detail["projects"] = read_frame(
+        engine,
+        select(P.id, P.title, m.Commune.name.label("commune"), P.status, P.jobs_created)
+        .join(m.ProjectSheet, m.ProjectSheet.project_id == P.id)
+        .join(m.Commune, m.Commune.insee_code == P.commune_code)
+        .where(m.ProjectSheet.sheet_id == detail["id"])
+        .order_by(P.proposed_on.desc()),
+    )
+    detail["projects"]["status"] = detail["projects"]["status"].map(ProjectStatus.labels())
+    history = read_frame(
+        engine,
+        select(
+            m.ActionSheetHistory.changed_at.label("at"),
+            m.ActionSheetHistory.author,
+            m.ActionSheetHistory.role,
+            m.ActionSheetHistory.field,
+            m.ActionSheetHistory.old_value,
+            m.ActionSheetHistory.new_value,
+            m.ActionSheetHistory.comment,
+        ).where(m.ActionSheetHistory.sheet_id == detail["id"]),
+    )
+    history["kind"] = "change"
+    comments = read_frame(
+        engine,
+        select(
+            m.Comment.created_at.label("at"),
+            m.Comment.author,
+            m.Comment.body.label("role"),
+            m.Comment.text.label("comment"),
+        ).where(m.Comment.target == "fiche", m.Comment.target_id == detail["id"]),
+    )
+    comments["kind"] = "comment"
+    detail["timeline"] = pd.concat([history, comments], ignore_index=True).sort_values("at", ascending=False)
+    return detail
+
+
+def project_comments(engine: Engine, project_id: int) -> pd.DataFrame:
+    return read_frame(
+        engine,
+        select(m.Comment.created_at, m.Comment.author, m.Comment.body, m.Comment.text)
+        .where(m.Comment.target == "projet", m.Comment.target_id == project_id)
+        .order_by(m.Comment.created_at.desc()),
+    )
+
+
+def pipeline(engine: Engine, filters: Filters) -> pd.DataFrame:
+    """Projects waiting at each step before the committee's opinion, per territory, with how long
+    they have waited since their last step (in days, to the reference date)."""
+    today = pd.Timestamp(as_of(engine))
+    last = (
+        select(m.ProjectEvent.project_id, func.max(m.ProjectEvent.date).label("since"))
+        .group_by(m.ProjectEvent.project_id)
+        .subquery()
+    )
+    rows = read_frame(
+        engine,
+        select(P.id, P.status, m.Territory.name.label("territory"), m.Territory.position, last.c.since)
+        .join(m.Commune, m.Commune.insee_code == P.commune_code)
+        .join(m.Territory, m.Territory.code == m.Commune.territory_code)
+        .outerjoin(last, last.c.project_id == P.id)
+        .where(*project_conditions(filters), P.status.in_([s.value for s in PIPELINE_STEPS])),
+    )
+    rows["waiting_days"] = (today - pd.to_datetime(rows["since"])).dt.days
+    summary = rows.groupby(["position", "territory", "status"], as_index=False).agg(
+        projects=("id", "count"), median_days=("waiting_days", "median"), max_days=("waiting_days", "max")
+    )
+    summary["step"] = summary["status"].map(ProjectStatus.labels())
+    return summary.sort_values(["position", "status"]).drop(columns="position").reset_index(drop=True)
+
+
+def meetings(engine: Engine, body: str | None = None) -> pd.DataFrame:
+    stmt = select(m.Meeting).order_by(m.Meeting.date.desc())
+    if body:
+        stmt = stmt.where(m.Meeting.body == body)
+    frame = read_frame(engine, stmt)
+    frame["body_label"] = frame["body"].map(MeetingBody.labels())
+    return frame
+
+
+def committees(engine: Engine) -> tuple[dict | None, dict | None]:
+    """The last committee meeting held before the reference date, and the next one (on or after)."""
+    today = as_of(engine)
+    held = meetings(engine, MeetingBody.COMITE.value)
+    before, after = held[held["date"] < today], held[held["date"] >= today]
+    last = before.iloc[0].to_dict() if not before.empty else None
+    following = after.iloc[-1].to_dict() if not after.empty else None
+    return last, following
+
+
+def awaiting_opinion(engine: Engine, filters: Filters = Filters(), at: date | None = None) -> pd.DataFrame:
+    """Proposals validated by the technicians and awaiting the committee (adjourned ones included),
+    today or, with ``at``, as they stood on that day (from their dated steps)."""
+    events = read_frame(
+        engine,
+        select(m.ProjectEvent.project_id, m.ProjectEvent.date, m.ProjectEvent.to_status)
+        .where(m.ProjectEvent.date <= (at or date.max))
+        .order_by(m.ProjectEvent.date, m.ProjectEvent.id),
+    )
+    latest = events.drop_duplicates("project_id", keep="last")
+    waiting = latest.loc[latest["to_status"] == ProjectStatus.VALIDE.value, "project_id"].tolist()
+    validated = events[events["to_status"] == ProjectStatus.VALIDE.value].groupby("project_id")["date"].max()
+    frame = read_frame(
+        engine,
+        select(
+            P.id,
+            P.version,
+            P.status,
+            P.title,
+            m.Organisation.name.label("carrier"),
+            m.Commune.name.label("commune"),
+            m.Territory.name.label("territory"),
+            P.jobs_created,
+        )
+        .join(m.Organisation, m.Organisation.id == P.carrier_id)
+        .join(m.Commune, m.Commune.insee_code == P.commune_code)
+        .join(m.Territory, m.Territory.code == m.Commune.territory_code)
+        .where(P.id.in_(waiting), *project_conditions(filters)),
+    )
+    frame["validated_on"] = frame["id"].map(validated)
+    return frame.sort_values(["validated_on", "id"]).reset_index(drop=True)
+
+
+def sheet_history(engine: Engine) -> pd.DataFrame:
+    """Every dated change of every fiche, oldest first."""
+    return read_frame(
+        engine,
+        select(
+            m.ActionSheetHistory.sheet_id,
+            m.ActionSheetHistory.changed_at,
+            m.ActionSheetHistory.field,
+            m.ActionSheetHistory.new_value,
+        ).order_by(m.ActionSheetHistory.changed_at, m.ActionSheetHistory.id),
+    )
+
+
+def agenda(engine: Engine, filters: Filters = Filters()) -> dict:
+    """The next committee's agenda, built from the data (proposals: those of the selection)."""
+    last, following = committees(engine)
+    since = last["date"] if last else date.min
+    changed = read_frame(
+        engine,
+        select(
+            S.code,
+            S.title,
+            m.ActionSheetHistory.changed_at,
+            m.ActionSheetHistory.field,
+            m.ActionSheetHistory.old_value,
+            m.ActionSheetHistory.new_value,
+            m.ActionSheetHistory.author,
+            m.ActionSheetHistory.comment,
+        )
+        .join(S, S.id == m.ActionSheetHistory.sheet_id)
+        .where(m.ActionSheetHistory.changed_at > since)
+        .order_by(m.ActionSheetHistory.changed_at),
+    )
+    tree = sheet_tree(engine, Filters())
+    return {
+        "last": last,
+        "next": following,
+        "awaiting": awaiting_opinion(engine, filters),
+        "sheets_changed": changed,
+        "late": tree[tree["late"]][["code", "title", "pilot", "planned_end", "status_label", "progress"]],
+    }
+
+
+def changes_between(engine: Engine, start: date, end: date) -> dict:
+    """What happened after ``start`` up to ``end`` (included): the committee's "since last time"."""
+    new = read_frame(
+        engine,
+        select(P.id, P.title, P.proposed_on).where(P.proposed_on > start, P.proposed_on <= end).order_by(P.proposed_on),
+    )
+    steps = read_frame(
+        engine,
+        select(
+            m.ProjectEvent.date,
+            P.id,
+            P.title,
+            m.ProjectEvent.from_status,
+            m.ProjectEvent.to_status,
+            m.ProjectEvent.author,
+        )
+        .join(P, P.id == m.ProjectEvent.project_id)
+        .where(m.ProjectEvent.date > start, m.ProjectEvent.date <= end, m.ProjectEvent.from_status.is_not(None))
+        .order_by(m.ProjectEvent.date),
+    )
+    for column in ("from_status", "to_status"):
+        steps[column] = steps[column].map(ProjectStatus.labels())
+    opinions = read_frame(
+        engine,
+        select(m.Meeting.date, P.id, P.title, m.Opinion.value, m.Opinion.comment)
+        .join(m.Meeting, m.Meeting.id == m.Opinion.meeting_id)
+        .join(P, P.id == m.Opinion.project_id)
+        .where(m.Meeting.date > start, m.Meeting.date <= end)
+        .order_by(m.Meeting.date),
+    )
+    opinions["value"] = opinions["value"].map(OpinionValue.labels())
+    retained = select(m.ProjectEvent.project_id).where(
+        m.ProjectEvent.to_status == ProjectStatus.RETENU.value, m.ProjectEvent.date > start, m.ProjectEvent.date <= end
+    )
+    with engine.connect() as conn:
+        money = conn.execute(
+            select(func.coalesce(func.sum(m.Funding.amount), 0.0)).where(m.Funding.project_id.in_(retained))
+        ).scalar_one()
+    sheets = read_frame(
+        engine,
+        select(
+            m.ActionSheetHistory.changed_at,
+            S.code,
+            S.title,
+            m.ActionSheetHistory.field,
+            m.ActionSheetHistory.old_value,
+            m.ActionSheetHistory.new_value,
+            m.ActionSheetHistory.author,
+        )
+        .join(S, S.id == m.ActionSheetHistory.sheet_id)
+        .where(
+            and_(func.date(m.ActionSheetHistory.changed_at) > start, func.date(m.ActionSheetHistory.changed_at) <= end)
+        )
+        .order_by(m.ActionSheetHistory.changed_at),
+    )
+    return {"new_projects": new, "steps": steps, "opinions": opinions, "money": float(money), "sheets": sheets}
+
+
+def opinions_at(engine: Engine, meeting_id: int, filters: Filters = Filters()) -> pd.DataFrame:
+    """The opinions given at one meeting, with the projects' titles and communes."""
+    return read_frame(
+        engine,
+        select(P.id, P.title, m.Commune.name.label("commune"), m.Opinion.value, m.Opinion.comment)
+        .join(m.Opinion, m.Opinion.project_id == P.id)
+        .join(m.Commune, m.Commune.insee_code == P.commune_code)
+        .where(m.Opinion.meeting_id == meeting_id, *project_conditions(filters))
+        .order_by(P.id),
+    )

@@ -1,0 +1,271 @@
+"""Evaluation indicators: the catalogue, entered values, values computed from the register, targets.
+
+Computed indicators are cumulative, as the plan's evaluation is: at the end of each semester, a
+project counts when its last step by then was « validé techniquement », « avis favorable »,
+« en cours » or « réalisé » (its dated history, not its status today); its fundings count from
+their year. Communes count only from the year they joined. The metropolitan figure of an entered
+indicator is the sum of the territories for counts (jobs, people, euros) and their
+population-weighted mean for rates, shares and scores.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from essdash.domain import equity, periods
+from essdash.domain import models as m
+from essdash.domain.models import ProjectStatus
+from essdash.read import followup
+from essdash.read.queries import read_frame
+
+ENGAGED = {
+    ProjectStatus.VALIDE.value,
+    ProjectStatus.RETENU.value,
+    ProjectStatus.EN_COURS.value,
+    ProjectStatus.REALISE.value,
+}
+SUMMED_UNITS = {"emplois", "personnes", "€"}
+COOPERATIVE_FORMS = {"scop", "scic", "cae"}
+METRO = "metropole"
+METRO_LABEL = "Métropole"
+
+
+def catalogue(engine: Engine) -> pd.DataFrame:
+    """Every indicator with its category, unit, direction, level, kind, formula, definition, source."""
+    return read_frame(engine, select(m.Indicator).order_by(m.Indicator.category, m.Indicator.code))
+
+
+def reference_periods(engine: Engine) -> list[str]:
+    """The semesters the dashboard covers: from the plan's start to the data's reference date."""
+    with engine.connect() as conn:
+        start = conn.execute(select(m.Plan.start)).scalar_one_or_none()
+    first = periods.of_date(start) if start else "2011-S1"
+    last = periods.of_date(followup.as_of(engine))
+    return periods.span(first, max(first, last, key=periods.parse))
+
+
+def _territories(engine: Engine) -> pd.DataFrame:
+    return read_frame(
+        engine, select(m.Territory.code, m.Territory.name, m.Territory.position).order_by(m.Territory.position)
+    )
+
+
+def _communes(engine: Engine) -> pd.DataFrame:
+    return read_frame(
+        engine, select(m.Commune.insee_code, m.Commune.territory_code, m.Commune.population, m.Commune.member_since)
+    )
+
+
+def _status_at(events: pd.DataFrame, end) -> pd.DataFrame:
+    """Each project's status after its last step dated on or before ``end``."""
+    done = events[events["date"] <= end]
+    return done.drop_duplicates("project_id", keep="last")
+
+
+def computed_values(engine: Engine, code: str, period_list: list[str]) -> pd.DataFrame:
+    """Values of a computed indicator per semester, by territory and for the metropolis.
+
+    Columns ``period``, ``place`` (territory code or ``"metropole"``), ``value``.
+    """
+    territories = _territories(engine)
+    communes = _communes(engine)
+    events = read_frame(
+        engine,
+        select(m.ProjectEvent.project_id, m.ProjectEvent.date, m.ProjectEvent.to_status).order_by(
+            m.ProjectEvent.date, m.ProjectEvent.id
+        ),
+    )
+    projects = read_frame(
+        engine,
+        select(
+            m.Project.id.label("project_id"),
+            m.Project.commune_code,
+            m.Project.jobs_created,
+            m.Project.priority_district,
+            m.Organisation.legal_form,
+            m.Project.carrier_id,
+        ).join(m.Organisation, m.Organisation.id == m.Project.carrier_id),
+    )
+    projects = projects.merge(
+        communes[["insee_code", "territory_code"]], left_on="commune_code", right_on="insee_code", how="left"
+    )
+    fundings = read_frame(engine, select(m.Funding.project_id, m.Funding.amount, m.Funding.year))
+    sheets = read_frame(
+        engine,
+        select(m.ActionSheetHistory.sheet_id, m.ActionSheetHistory.changed_at, m.ActionSheetHistory.new_value)
+        .where(m.ActionSheetHistory.field == "status")
+        .order_by(m.ActionSheetHistory.changed_at, m.ActionSheetHistory.id),
+    )
+    with engine.connect() as conn:
+        n_sheets = conn.execute(select(func.count()).select_from(m.ActionSheet)).scalar_one()
+    rows = []
+    for period in period_list:
+        _start, end = periods.bounds(period)
+        members = communes[communes["member_since"] <= end.year]
+        status = _status_at(events, end)
+        engaged = projects[projects["project_id"].isin(status.loc[status["to_status"].isin(ENGAGED), "project_id"])]
+        engaged = engaged[engaged["commune_code"].isin(members["insee_code"])]
+        money = fundings[(fundings["year"] <= end.year) & fundings["project_id"].isin(engaged["project_id"])]
+        money = money.merge(engaged[["project_id", "territory_code"]], on="project_id")
+        for place, in_place in [(t, lambda f, t=t: f["territory_code"] == t) for t in territories["code"]] + [
+            (METRO, lambda f: pd.Series(True, index=f.index))
+        ]:
+            here = engaged[in_place(engaged)]
+            here_members = members[in_place(members)]
+            population = here_members["population"].sum()
+            value = _compute(code, here, money[in_place(money)], here_members, population, sheets, end, n_sheets)
+            if place != METRO and code == "part_fiches_engagees":
+                continue
+            rows.append({"period": period, "place": place, "value": value})
+    return pd.DataFrame(rows, columns=["period", "place", "value"])
+
+
+def _share(part, whole) -> float:
+    return float(part) / float(whole) * 100 if whole else float("nan")
+
+
+def _compute(code, projects, money, members, population, sheets, end, n_sheets) -> float:
+    """One computed indicator for one place and semester (see the catalogue's formulas)."""
+    per10k = lambda count: float(equity.rate_per([count], [population]).iloc[0])  # noqa: E731
+    if code == "projets_pour_10000_hab":
+        return per10k(len(projects))
+    if code == "emplois_crees_pour_10000_hab":
+        return per10k(projects["jobs_created"].sum())
+    if code == "montant_engage_par_hab":
+        return float(equity.rate_per([money["amount"].sum()], [population], per=1).iloc[0])
+    if code == "part_projets_quartiers_prioritaires":
+        return _share(projects["priority_district"].astype(bool).sum(), len(projects))
+    if code == "part_porteurs_cooperatifs":
+        carriers = projects.drop_duplicates("carrier_id")
+        return _share(carriers["legal_form"].isin(COOPERATIVE_FORMS).sum(), len(carriers))
+    if code == "taux_couverture_communes":
+        return _share(members["insee_code"].isin(projects["commune_code"]).sum(), len(members))
+    if code == "taux_couverture_population":
+        return _share(members.loc[members["insee_code"].isin(projects["commune_code"]), "population"].sum(), population)
+    if code == "part_fiches_engagees":
+        latest = sheets[sheets["changed_at"] <= pd.Timestamp(end) + pd.Timedelta(days=1)].drop_duplicates(
+            "sheet_id", keep="last"
+        )
+        return _share(latest["new_value"].isin({"en_cours", "realisee"}).sum(), n_sheets)
+    raise ValueError(f"Indicateur calculé inconnu : « {code} ».")
+
+
+def entered_values(engine: Engine, code: str, period_list: list[str], unit: str) -> pd.DataFrame:
+    """Current (not superseded) values of an entered indicator by territory, plus the metropolis."""
+    stmt = select(
+        m.Measurement.period,
+        m.Measurement.territory_code.label("place"),
+        m.Measurement.value,
+        m.Measurement.provenance,
+        m.Measurement.source,
+    ).where(
+        m.Measurement.indicator_code == code,
+        m.Measurement.superseded_at.is_(None),
+        m.Measurement.territory_code.is_not(None),
+        m.Measurement.period.in_(period_list),
+    )
+    values = read_frame(engine, stmt)
+    communes = _communes(engine)
+    rows = []
+    for period, group in values.groupby("period"):
+        year = periods.parse(period)[0]
+        members = communes[communes["member_since"] <= year].groupby("territory_code")["population"].sum()
+        weights = group["place"].map(members).fillna(0)
+        if unit in SUMMED_UNITS:
+            metro = group["value"].sum()
+        else:
+            metro = float(np.average(group["value"], weights=weights)) if weights.sum() else float("nan")
+        rows.append({"period": period, "place": METRO, "value": metro, "provenance": None, "source": None})
+    return pd.concat([values, pd.DataFrame(rows)], ignore_index=True) if rows else values
+
+
+def series(engine: Engine, code: str, first: str | None = None, last: str | None = None) -> dict:
+    """An indicator's values per semester by territory and for the metropolis, with its targets.
+
+    Returns ``{"indicator": dict, "values": DataFrame(period, place, place_name, value, …),
+    "targets": DataFrame(period, place, value)}``.
+    """
+    with engine.connect() as conn:
+        row = conn.execute(select(m.Indicator).where(m.Indicator.code == code)).mappings().first()
+    if row is None:
+        raise ValueError(f"Indicateur inconnu : « {code} ».")
+    indicator = dict(row)
+    all_periods = reference_periods(engine)
+    chosen = [
+        p
+        for p in all_periods
+        if (not first or periods.parse(p) >= periods.parse(first))
+        and (not last or periods.parse(p) <= periods.parse(last))
+    ]
+    if indicator["kind"] == "computed":
+        values = computed_values(engine, code, chosen)
+    else:
+        values = entered_values(engine, code, chosen, indicator["unit"])
+    territories = _territories(engine)
+    names = dict(zip(territories["code"], territories["name"])) | {METRO: METRO_LABEL}
+    values["place_name"] = values["place"].map(names)
+    targets = read_frame(
+        engine,
+        select(m.Target.period, m.Target.territory_code.label("place"), m.Target.value).where(
+            m.Target.indicator_code == code, m.Target.period.in_(chosen)
+        ),
+    )
+    targets["place"] = targets["place"].fillna(METRO)
+    return {
+        "indicator": indicator,
+        "values": values.sort_values(["period", "place"]).reset_index(drop=True),
+        "targets": targets,
+    }
+
+
+def gaps(values: pd.DataFrame, targets: pd.DataFrame, direction: str) -> pd.DataFrame:
+    """Metropolitan value against target per semester: gap = value − target, and whether it is met."""
+    metro = values[values["place"] == METRO][["period", "value"]]
+    joined = metro.merge(targets[targets["place"] == METRO][["period", "value"]], on="period", suffixes=("", "_target"))
+    joined["gap"] = joined["value"] - joined["value_target"]
+    joined["met"] = joined["gap"] >= 0 if direction == "up" else joined["gap"] <= 0
+    return joined
+
+
+def entry_grid(engine: Engine, code: str, period: str) -> pd.DataFrame:
+    """The editable grid of an entered indicator for one semester: one row per territory."""
+    territories = _territories(engine)
+    current = read_frame(
+        engine,
+        select(
+            m.Measurement.territory_code.label("code"),
+            m.Measurement.value,
+            m.Measurement.provenance,
+            m.Measurement.source,
+        ).where(
+            m.Measurement.indicator_code == code,
+            m.Measurement.period == period,
+            m.Measurement.superseded_at.is_(None),
+            m.Measurement.territory_code.is_not(None),
+        ),
+    )
+    grid = territories[["code", "name"]].merge(current, on="code", how="left")
+    grid["value"] = grid["value"].map(lambda v: "" if pd.isna(v) else f"{v:.10g}".replace(".", ","))
+    return grid
+
+
+def history(engine: Engine, code: str, period: str) -> pd.DataFrame:
+    """Every value recorded for an indicator and semester, replaced ones included, newest first."""
+    return read_frame(
+        engine,
+        select(
+            m.Measurement.territory_code,
+            m.Measurement.commune_code,
+            m.Measurement.value,
+            m.Measurement.provenance,
+            m.Measurement.source,
+            m.Measurement.recorded_at,
+            m.Measurement.recorded_by,
+            m.Measurement.superseded_at,
+        )
+        .where(m.Measurement.indicator_code == code, m.Measurement.period == period)
+        .order_by(m.Measurement.recorded_at.desc(), m.Measurement.id.desc()),
+    )

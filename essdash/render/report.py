@@ -1,0 +1,34 @@
+"""Meeting pack exports: the :class:`essdash.read.pack.Pack` of a semester as a PDF report (reportlab,
+A4 portrait) and as a PowerPoint deck (python-pptx, 16:9), with the same content, offline.
+
+Charts are the pack's altair specs rendered to PNG by vl-convert (no network). Every piece of
+text is data, never markup: PDF paragraphs are XML-escaped before reportlab parses them, slides
+get plain runs. Nothing is cached between calls.
+"""
+
+from __future__ import annotations
+
+import re
+
+from essdash.read.pack import Pack
+from essdash.render.report_pdf import to_pdf
+from essdash.render.report_pptx import to_pptx
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def filename(pack: Pack, fmt_name: str) -> str:
+    """``pack-comite-2013-S2.pdf``, ``pack-comite-2014-S2-roubaisien.pptx``."""
+    place = "-" + re.sub(r"[^a-z0-9-]+", "-", pack.territory.lower()).strip("-") if pack.territory else ""
+    return f"pack-comite-{pack.period}{place}.{fmt_name}"
+
+
+def render(pack: Pack, fmt_name: str) -> bytes:
+    if fmt_name == "pdf":
+        return to_pdf(pack)
+    if fmt_name == "pptx":
+        return to_pptx(pack)
+    raise ValueError(f"Format « {fmt_name} » inconnu : choisissez pdf ou pptx.")

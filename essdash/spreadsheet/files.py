@@ -1,0 +1,290 @@
+"""Spreadsheet files: reading what partners send (CSV or XLSX), writing what Excel opens.
+
+Reading recognises an XLSX workbook by its content (a zip archive), a CSV file's encoding (UTF-8
+with or without BOM, UTF-16 with BOM, else Windows-1252) and separator (``;``, tab or ``,``), and
+refuses anything else — empty, too large, binary, badly encoded, badly quoted — with a French
+message. Writing produces ``;``-separated CSV with French cells (Windows-1252, or UTF-8 with BOM)
+and typed XLSX workbooks; see :mod:`essdash.spreadsheet.cells` for the cells themselves.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+import pandas as pd
+
+from essdash.domain import fmt
+from essdash.domain.errors import ImportFileError
+from essdash.spreadsheet.cells import csv_cell, is_blank, missing, neutralise
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+_SIGNATURES = {
+    b"%PDF": "un document PDF",
+    b"\x89PNG": "une image PNG",
+    b"\xff\xd8\xff": "une image JPEG",
+    b"GIF8": "une image GIF",
+    b"\x1f\x8b": "une archive gzip",
+    b"SQLite format 3": "une base SQLite",
+    b"{\\rtf": "un document RTF",
+    b"\xd0\xcf\x11\xe0": "un classeur Excel 97-2003 (.xls)",
+}
+_MOJIBAKE = re.compile(
+    "[ÃÂâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]+"
+)
+_CSV_ERRORS = {
+    "unexpected end of data": "un guillemet ouvert n'est jamais refermé",
+    "expected after": "du texte suit un guillemet fermant",
+    "field larger than field limit": "une cellule dépasse 131 072 caractères",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's non-empty rows as ``(row number as the spreadsheet shows it, cells)``."""
+
+    file_name: str
+    description: str
+    sha256: str
+    rows: tuple[tuple[int, tuple], ...]
+
+
+def _trimmed(cells) -> tuple:
+    cells = list(cells)
+    while cells and is_blank(cells[-1]):
+        cells.pop()
+    return tuple(cells)
+
+
+def read_table(data: bytes, file_name: str) -> Table:
+    """Read a CSV or XLSX file; ``ImportFileError`` (French) if it cannot be read as a table."""
+    name = file_name or "fichier sans nom"
+    if not data:
+        raise ImportFileError(f"Le fichier « {name} » est vide.")
+    if len(data) > MAX_BYTES:
+        size = fmt.number(len(data) / 1024 / 1024, 1)
+        raise ImportFileError(
+            f"Le fichier « {name} » est trop volumineux ({size} Mo) : "
+            f"{MAX_BYTES // 1024 // 1024} Mo au plus. Découpez-le en plusieurs fichiers."
+        )
+    if data.startswith(b"PK\x03\x04"):
+        rows, description = _xlsx_rows(data, name)
+    else:
+        for signature, what in _SIGNATURES.items():
+            if data.startswith(signature):
+                raise ImportFileError(
+                    f"« {name} » est {what}, pas un fichier CSV ni un classeur .xlsx : "
+                    "enregistrez les données au format .xlsx ou CSV."
+                )
+        rows, description = _csv_rows(data, name)
+    if not rows:
+        raise ImportFileError(f"Le fichier « {name} » ne contient aucune donnée.")
+    if len(rows) > MAX_ROWS + 1:
+        raise ImportFileError(f"Le fichier « {name} » a plus de {fmt.number(MAX_ROWS)} lignes : découpez-le.")
+    return Table(name, description, hashlib.sha256(data).hexdigest(), tuple(rows))
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 avec BOM"
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16"), "UTF-16"
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"« {name} » annonce un encodage Unicode mais contient des octets invalides (position {exc.start})."
+        ) from exc
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"« {name} » : encodage non reconnu (octet 0x{data[exc.start]:02X} à la position "
+            f"{exc.start}). Enregistrez le fichier en « CSV UTF-8 » ou en « CSV (séparateur : "
+            "point-virgule) »."
+        ) from exc
+
+
+def _sniff(text: str) -> str:
+    """The separator that splits the first lines into the most filled cells (median over the lines)."""
+    sample = text[:65536].rsplit("\n", 1)[0] if len(text) > 65536 else text
+    best, best_score = ";", 1
+    for delimiter in (";", "\t", ","):
+        try:
+            rows = [
+                r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter) if any(c.strip() for c in r)
+            ]
+        except csv.Error:
+            continue
+        filled = sorted(sum(1 for c in r if c.strip()) for r in rows[:20])
+        score = filled[(len(filled) - 1) // 2] if filled else 0
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_rows(data: bytes, name: str) -> tuple[list, str]:
+    text, encoding = _decode(data, name)
+    if "\x00" in text:
+        raise ImportFileError(f"« {name} » n'est pas un tableur : son contenu est binaire.")
+    for match in list(_MOJIBAKE.finditer(text))[:50]:
+        try:
+            fixed = match.group(0).encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            continue
+        raise ImportFileError(
+            f"« {name} » semble mal encodé : on y lit « {match.group(0)} » là où l'on attend "
+            f"« {fixed} ». Enregistrez-le à nouveau en « CSV UTF-8 » depuis le tableur "
+            "d'origine."
+        )
+    delimiter = _sniff(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        rows = _filled_rows(((number, _trimmed(cells)) for number, cells in enumerate(reader, start=1)), name)
+    except csv.Error as exc:
+        reason = next((fr for en, fr in _CSV_ERRORS.items() if en in str(exc)), "ligne mal formée")
+        raise ImportFileError(f"« {name} », ligne {reader.line_num} : {reason}.") from exc
+    separator = {";": "point-virgule", "\t": "tabulation", ",": "virgule"}[delimiter]
+    return rows, f"CSV, séparateur {separator}, encodage {encoding}"
+
+
+def _filled_rows(numbered, name: str) -> list:
+    """The ``(line number, cells)`` pairs that hold something, up to the row limit (plus one, to tell)."""
+    rows = []
+    for number, cells in numbered:
+        if any(not is_blank(c) for c in cells):
+            if len(cells) > MAX_COLUMNS:
+                raise ImportFileError(f"« {name} », ligne {number} : plus de {MAX_COLUMNS} colonnes.")
+            rows.append((number, cells))
+            if len(rows) > MAX_ROWS + 1:
+                break
+    return rows
+
+
+def _xlsx_value(value):
+    if isinstance(value, datetime):
+        return value.date() if value.time() == time(0) else value
+    if isinstance(value, (time, timedelta)):
+        return str(value)
+    return value
+
+
+def _workbook_rows(data: bytes, name: str) -> tuple[list, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:
+            ods = "mimetype" in names and b"spreadsheet" in archive.read("mimetype")[:200]
+            what = (
+                "un classeur OpenDocument (.ods)"
+                if ods
+                else "un document Word"
+                if "word/document.xml" in names
+                else "une archive zip"
+            )
+            raise ImportFileError(
+                f"« {name} » est {what}, pas un classeur .xlsx ni un fichier CSV : "
+                "enregistrez les données au format .xlsx ou CSV."
+            )
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+            raise ImportFileError(f"« {name} » est trop volumineux une fois décompressé : découpez-le.")
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheets = book.worksheets
+        if not sheets:
+            raise ImportFileError(f"« {name} » ne contient aucune feuille de calcul.")
+        rows = _filled_rows(
+            (
+                (number, _trimmed(_xlsx_value(v) for v in values))
+                for number, values in enumerate(sheets[0].iter_rows(values_only=True), start=1)
+            ),
+            name,
+        )
+        more = f" (la 1re de {len(sheets)} feuilles)" if len(sheets) > 1 else ""
+        return rows, f"classeur Excel (.xlsx), feuille « {sheets[0].title} »{more}"
+    finally:
+        book.close()
+
+
+def _xlsx_rows(data: bytes, name: str) -> tuple[list, str]:
+    try:
+        return _workbook_rows(data, name)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # zipfile and openpyxl fail in many ways on damaged files; all mean "unreadable"
+        raise ImportFileError(
+            f"« {name} » est un classeur .xlsx endommagé ou illisible ({exc.__class__.__name__})."
+        ) from exc
+
+
+def csv_bytes(frame: pd.DataFrame, *, utf8: bool = False) -> tuple[bytes, str]:
+    """The frame as ``;``-separated CSV; Windows-1252 unless ``utf8`` or a character needs UTF-8 (with BOM)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([neutralise(str(c)) for c in frame.columns])
+    writer.writerows([csv_cell(v) for v in row] for row in frame.itertuples(index=False, name=None))
+    content = buffer.getvalue()
+    if not utf8:
+        try:
+            return content.encode("cp1252"), "Windows-1252"
+        except UnicodeEncodeError:
+            pass
+    return content.encode("utf-8-sig"), "UTF-8"
+
+
+def xlsx_bytes(frame: pd.DataFrame, title: str) -> bytes:
+    """The frame as a one-sheet workbook: bold frozen header, filters, typed numbers and dates."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", title)[:31])
+    sheet.freeze_panes = "A2"
+    for i, column in enumerate(frame.columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = min(50, max(12, len(str(column)) + 4))
+
+    def cell(value):
+        if missing(value):
+            return None
+        if isinstance(value, (bool, np.bool_)):
+            return "oui" if value else "non"
+        if isinstance(value, (int, np.integer)):
+            return int(value)
+        if isinstance(value, (float, np.floating)):
+            return float(value)
+        if isinstance(value, date):
+            dated = WriteOnlyCell(sheet, value=value)
+            dated.number_format = "DD/MM/YYYY" if not isinstance(value, datetime) else "DD/MM/YYYY HH:MM"
+            return dated
+        return ILLEGAL_CHARACTERS_RE.sub("", neutralise(str(value)))
+
+    header = []
+    for column in frame.columns:
+        head = WriteOnlyCell(sheet, value=neutralise(str(column)))
+        head.font = Font(bold=True)
+        header.append(head)
+    sheet.append(header)
+    for row in frame.itertuples(index=False, name=None):
+        sheet.append([cell(v) for v in row])
+    if len(frame.columns):
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,263 @@
+"""Engine factory, schema creation and database initialisation.
+
+SQLite is opened with foreign keys enforced, WAL journaling and a busy timeout. A new database
+is built in a temporary file next to the target and moved into place only once complete, so a
+failure never leaves a half-filled database behind. New databases are stamped at the head Alembic
+revision; a database made by an older version of essdash is backed up, then upgraded at opening.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlmodel import SQLModel
+
+from essdash.domain import models as m
+from essdash.domain.errors import DatabaseError, EssdashError
+from essdash.store import backup, migrations
+from essdash.store.config import Settings, get_settings
+from essdash.store.plan import load_indicators, load_plan
+from essdash.store.reference import load_reference
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or ``None`` for an in-memory database."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"DATABASE_URL invalide : « {url} ».") from exc
+    if parsed.get_backend_name() != "sqlite":
+        raise DatabaseError(f"Seul SQLite est pris en charge ; DATABASE_URL désigne « {parsed.get_backend_name()} ».")
+    if not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _set_pragmas(dbapi_connection, _record, *, fast: bool) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    if fast:
+        cursor.execute("PRAGMA journal_mode=OFF")
+        cursor.execute("PRAGMA synchronous=OFF")
+    else:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@contextmanager
+def locked_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the database's write lock from its start (SQLite: ``BEGIN IMMEDIATE``).
+
+    Commits when the block ends normally; an exception rolls everything back."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        yield conn
+        conn.commit()
+
+
+def make_engine(url: str, *, fast_build: bool = False) -> Engine:
+    """A SQLAlchemy engine for ``url`` with essdash's SQLite pragmas."""
+    sqlite_path(url)
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", lambda c, r: _set_pragmas(c, r, fast=fast_build))
+    return engine
+
+
+def _fill_reference(engine: Engine) -> None:
+    """Insert the geography, the plan and the indicator catalogue (one transaction)."""
+    ref, plan, indicators = load_reference(), load_plan(), load_indicators()
+    with engine.begin() as conn:
+        conn.execute(
+            insert(m.Territory),
+            [
+                {"code": t.code, "name": t.name, "mel_gis_code": t.mel_gis_code, "position": t.position}
+                for t in ref.territories
+            ],
+        )
+        conn.execute(insert(m.Commune), [c.__dict__ for c in ref.communes])
+        conn.execute(insert(m.CommuneAlias), [a.__dict__ for a in ref.aliases])
+        plan_id = conn.execute(
+            insert(m.Plan).values(
+                code=plan.code,
+                title=plan.title,
+                motto=plan.motto,
+                adopted_on=plan.adopted_on,
+                start=plan.start,
+                end=plan.end,
+            )
+        ).inserted_primary_key[0]
+        position = 0
+        for axis_pos, axis in enumerate(plan.axes):
+            axis_id = conn.execute(
+                insert(m.Axis).values(
+                    plan_id=plan_id, code=axis.code, title=axis.title, summary=axis.summary, position=axis_pos
+                )
+            ).inserted_primary_key[0]
+            ids: dict[str, int] = {}
+            for _, sheet, parent in (t for t in plan.all_sheets() if t[0] is axis):
+                position += 1
+                ids[sheet.code] = conn.execute(
+                    insert(m.ActionSheet).values(
+                        axis_id=axis_id,
+                        parent_id=ids[parent.code] if parent else None,
+                        code=sheet.code,
+                        title=sheet.title,
+                        summary=sheet.summary,
+                        pilot=sheet.pilot,
+                        planned_start=plan.start,
+                        planned_end=plan.end,
+                        position=position,
+                    )
+                ).inserted_primary_key[0]
+                if sheet.actions:
+                    conn.execute(
+                        insert(m.Action),
+                        [
+                            {"sheet_id": ids[sheet.code], "title": a.title, "text": a.text, "position": i}
+                            for i, a in enumerate(sheet.actions)
+                        ],
+                    )
+        conn.execute(
+            insert(m.Indicator),
+            [
+                {
+                    "code": i["code"],
+                    "label": i["label"],
+                    "category": i["category"],
+                    "unit": i["unit"],
+                    "direction": i["direction"],
+                    "level": i["level"],
+                    "kind": i["kind"],
+                    "formula": i["formula"],
+                    "min_value": i["min"],
+                    "max_value": i["max"],
+                    "definition": str(i["definition"]).strip(),
+                    "source": i["source"],
+                    "plan_reference": i["plan_reference"] or "",
+                }
+                for i in indicators
+            ],
+        )
+
+
+def write_meta(engine: Engine, **values) -> None:
+    with engine.begin() as conn:
+        for key, value in values.items():
+            conn.execute(m.MetaEntry.__table__.delete().where(m.MetaEntry.key == key))
+            conn.execute(insert(m.MetaEntry).values(key=key, value=str(value)))
+
+
+def _populate(engine: Engine, *, dataset: str, scale: int, seed: int) -> None:
+    from essdash.store import demo
+
+    SQLModel.metadata.create_all(engine)
+    with engine.begin() as conn:
+        migrations.stamp_head(conn)
+    _fill_reference(engine)
+    meta = {
+        "schema_version": m.SCHEMA_VERSION,
+        "dataset": dataset,
+        "created_at": datetime.now().isoformat(timespec="seconds"),
+        "as_of": date.today().isoformat(),
+    }
+    if dataset == "demo":
+        meta.update(demo.generate(engine, scale=scale, seed=seed))
+    write_meta(engine, **meta)
+
+
+def init_db(url: str, *, dataset: str = "demo", scale: int = 1, seed: int = 2011) -> Engine:
+    """(Re)build the database at ``url`` with the reference data and ``dataset`` (demo or empty).
+
+    A file database is built beside its target and atomically moved into place.
+    """
+    if dataset not in ("demo", "empty"):
+        raise DatabaseError(f"Jeu de données inconnu « {dataset} » (attendu : demo ou empty).")
+    path = sqlite_path(url)
+    if path is None:
+        engine = make_engine(url)
+        _populate(engine, dataset=dataset, scale=scale, seed=seed)
+        return engine
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"Impossible de créer le dossier de la base « {path.parent} » ({exc}).") from exc
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
+    tmp.unlink(missing_ok=True)
+    try:
+        builder = make_engine(f"sqlite:///{tmp}", fast_build=True)
+        _populate(builder, dataset=dataset, scale=scale, seed=seed)
+        builder.dispose()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.replace(tmp, path)
+    except (OSError, SADatabaseError) as exc:
+        raise DatabaseError(f"Impossible de créer la base « {path} » ({exc}).") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return make_engine(url)
+
+
+def check_database(engine: Engine) -> dict[str, str]:
+    """Read the database's meta entries; raise ``DatabaseError`` if it is not a usable essdash base."""
+    try:
+        with engine.connect() as conn:
+            meta = dict(conn.execute(select(m.MetaEntry.key, m.MetaEntry.value)).all())
+    except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
+        raise DatabaseError(
+            f"La base de données « {engine.url.database} » est illisible ou n'est pas une base essdash "
+            f"({exc.__class__.__name__})."
+        ) from exc
+    version = meta.get("schema_version")
+    if version is None:
+        raise DatabaseError(f"La base de données « {engine.url.database} » est incomplète : pas de version de schéma.")
+    if int(version) > m.SCHEMA_VERSION:
+        raise DatabaseError(
+            f"La base de données a été créée par une version plus récente d'essdash (schéma {version})."
+        )
+    return meta
+
+
+def open_database(settings: Settings | None = None) -> Engine:
+    """The engine for the configured database, built with demo data on first launch."""
+    settings = settings or get_settings()
+    path = sqlite_path(settings.database_url)
+    if path is None or not path.exists():
+        engine = init_db(settings.database_url, dataset="demo", seed=settings.demo_seed)
+    else:
+        engine = make_engine(settings.database_url)
+    meta = check_database(engine)
+    if path is not None and int(meta["schema_version"]) < m.SCHEMA_VERSION:
+        _upgrade(engine, path, int(meta["schema_version"]))
+    return engine
+
+
+def _upgrade(engine: Engine, path: Path, version: int) -> None:
+    """Back up a database of an older schema, then upgrade it (whole, or not at all)."""
+    engine.dispose()
+    try:
+        saved = backup.take(path, "avant-mise-a-niveau")
+    except EssdashError as exc:
+        raise DatabaseError(
+            f"La base doit être mise à niveau (schéma {version} → {m.SCHEMA_VERSION}), "
+            f"mais la sauvegarde préalable a échoué : {exc}"
+        ) from exc
+    try:
+        migrations.upgrade(str(engine.url), version)
+    except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
+        raise DatabaseError(
+            f"La mise à niveau de la base (schéma {version} → {m.SCHEMA_VERSION}) a échoué ; "
+            f"la base n'a pas été modifiée (sauvegarde : {saved.name}) "
+            f"({exc.__class__.__name__})."
+        ) from exc
+    check_database(engine)

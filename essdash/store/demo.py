@@ -1,0 +1,572 @@
+"""The fictional demonstration dataset, generated deterministically from a seed.
+
+Same seed and scale, same database. The dataset sits at the end of the plan (reference date
+15 December 2014) and is uneven on purpose: large and priority-district communes get more,
+some communes get nothing, so that the equity checks have something to find. Every organisation,
+project, amount and indicator value here is invented; only the geography and the plan are real.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Engine
+
+from essdash.domain import models as m
+from essdash.domain import periods
+from essdash.domain.models import (
+    FundingType,
+    InterventionMode,
+    LegalForm,
+    MeetingBody,
+    OpinionValue,
+    ProjectStatus,
+    Provenance,
+    Sector,
+    SheetStatus,
+)
+
+AS_OF = date(2014, 12, 15)  # the eve of the committee of 16 December 2014
+PLAN_START = date(2011, 1, 28)
+PROJECTS_PER_SCALE = 180
+FIRST_PERIOD, LAST_PERIOD = "2011-S1", "2014-S2"
+
+TERRITORY_WEIGHT = {
+    "lillois": 1.3,
+    "roubaisien": 1.6,
+    "tourquennois": 1.1,
+    "est": 1.0,
+    "couronne-nord": 0.7,
+    "couronne-sud": 0.6,
+    "lys": 0.8,
+    "weppes": 0.45,
+}
+PRIORITY_COMMUNES = {"59350", "59512", "59599", "59650", "59410", "59009", "59279", "59017", "59360", "59163", "59299"}
+
+FUNDERS = [
+    ("Lille Métropole", "EPCI", 10),
+    ("Région Nord-Pas de Calais", "Région", 6),
+    ("Département du Nord", "Département", 4),
+    ("État (DIRECCTE)", "État", 3),
+    ("Fonds social européen", "Europe", 3),
+    ("Caisse des Dépôts", "Établissement public", 3),
+    ("Nord Actif", "Finance solidaire", 4),
+    ("Crédit Coopératif", "Banque coopérative", 2),
+    ("Fondation de France", "Fondation", 1),
+]
+FUNDER_TYPES = {
+    "Nord Actif": (FundingType.GARANTIE, FundingType.PRISE_PARTICIPATION, FundingType.PRET),
+    "Crédit Coopératif": (FundingType.PRET,),
+    "Caisse des Dépôts": (FundingType.SUBVENTION, FundingType.PRISE_PARTICIPATION),
+}
+
+FORM_WEIGHTS = [
+    (LegalForm.ASSOCIATION, 40),
+    (LegalForm.SCOP, 12),
+    (LegalForm.SCIC, 9),
+    (LegalForm.CAE, 4),
+    (LegalForm.SIAE, 14),
+    (LegalForm.ESUS, 8),
+    (LegalForm.MUTUELLE, 3),
+    (LegalForm.FONDATION, 3),
+    (LegalForm.COLLECTIVITE, 7),
+]
+FORM_PREFIX = {
+    LegalForm.ASSOCIATION: "Association",
+    LegalForm.SCOP: "SCOP",
+    LegalForm.SCIC: "SCIC",
+    LegalForm.CAE: "CAE",
+    LegalForm.SIAE: "Chantier d'insertion",
+    LegalForm.ESUS: "Société",
+    LegalForm.MUTUELLE: "Mutuelle",
+    LegalForm.FONDATION: "Fondation",
+    LegalForm.COLLECTIVITE: "Centre communal",
+}
+NAME_WORDS = [
+    "Les Jardins",
+    "L'Atelier",
+    "La Ressourcerie",
+    "Le Relais",
+    "Les Compagnons",
+    "La Fabrique",
+    "L'Épicerie",
+    "Le Chantier",
+    "La Table",
+    "Les Ateliers",
+    "La Maison",
+    "Le Collectif",
+    "La Coopérative",
+    "L'Envol",
+    "Le Panier",
+    "La Recyclerie",
+]
+NAME_THEMES = [
+    "solidaire",
+    "du partage",
+    "de la Lys",
+    "des Weppes",
+    "du Pévèle",
+    "partagé",
+    "citoyen",
+    "d'avenir",
+    "des quartiers",
+    "de la Deûle",
+    "vert",
+    "du lien",
+]
+
+SECTOR_TITLES = {
+    Sector.SERVICES_PERSONNE: [
+        "Service de portage de repas",
+        "Garde d'enfants à horaires atypiques",
+        "Aide à domicile mutualisée",
+    ],
+    Sector.ALIMENTATION: ["Épicerie solidaire", "Légumerie d'insertion", "Plateforme de circuits courts"],
+    Sector.ENVIRONNEMENT: ["Ressourcerie", "Atelier de réparation de vélos", "Collecte de textiles"],
+    Sector.BATIMENT_HABITAT: [
+        "Auto-réhabilitation accompagnée",
+        "Éco-rénovation d'insertion",
+        "Habitat groupé intergénérationnel",
+    ],
+    Sector.CULTURE_SPORT: ["Tiers-lieu culturel", "Club sportif employeur", "Festival des solidarités"],
+    Sector.FINANCE_SOLIDAIRE: [
+        "Club d'investisseurs solidaires",
+        "Microcrédit accompagné",
+        "Monnaie complémentaire locale",
+    ],
+    Sector.MOBILITE: ["Garage solidaire", "Auto-école sociale", "Plateforme de mobilité"],
+    Sector.NUMERIQUE: ["Espace public numérique", "Reconditionnement informatique", "Fablab de quartier"],
+    Sector.COMMERCE_EQUITABLE: ["Boutique de commerce équitable", "Groupement d'achat", "Marché solidaire"],
+    Sector.INSERTION: ["Couveuse d'activités", "Entreprise de formation-reconversion", "Agent d'amorçage"],
+}
+PEOPLE = [
+    "Claire Martin (mission ESS)",
+    "Karim Benali (groupe des techniciens)",
+    "Sophie Lefebvre (groupe des techniciens)",
+    "Jean Dupont (comité métropolitain)",
+]
+
+
+def _weighted(rng: random.Random, pairs):
+    items, weights = zip(*pairs)
+    return rng.choices(items, weights=weights, k=1)[0]
+
+
+def _meetings() -> list[dict]:
+    """Meetings of every body from 2011-S1 to 2014-S2 (fixed calendar, independent of the seed)."""
+    rows = []
+    for year in range(2011, 2015):
+        for month in (6, 12):
+            rows.append(
+                (
+                    MeetingBody.COMITE,
+                    date(year, month, 18 if month == 6 else 16),
+                    f"Comité métropolitain de l'ESS — {'juin' if month == 6 else 'décembre'} {year}",
+                )
+            )
+        for month in range(1, 13):
+            if month != 8:
+                rows.append(
+                    (
+                        MeetingBody.GROUPE_TECHNICIENS,
+                        date(year, month, 12),
+                        f"Groupe de travail des techniciens — {month:02d}/{year}",
+                    )
+                )
+        for month in (3, 10):
+            rows.append(
+                (
+                    MeetingBody.FORUM,
+                    date(year, month, 24),
+                    f"Forum des acteurs de l'ESS — {'printemps' if month == 3 else 'automne'} {year}",
+                )
+            )
+        rows.append((MeetingBody.CONSEIL_SCIENTIFIQUE, date(year, 11, 5), f"Conseil scientifique — {year}"))
+    rows.sort(key=lambda r: r[1])
+    return [
+        {
+            "id": i + 1,
+            "body": body.value,
+            "date": day,
+            "title": title,
+            "attendance": 12 + (i * 7) % 19,
+            "notes": "Compte rendu fictif (données de démonstration).",
+        }
+        for i, (body, day, title) in enumerate(rows)
+    ]
+
+
+def _next_meeting(meetings: list[dict], body: MeetingBody, after: date) -> dict | None:
+    return next((mt for mt in meetings if mt["body"] == body.value and mt["date"] > after), None)
+
+
+def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, str]:
+    """Fill an initialised database (reference data loaded) with the demo dataset.
+
+    Returns the meta entries that describe it.
+    """
+    rng = random.Random(seed)
+    with engine.connect() as conn:
+        communes = [dict(r) for r in conn.execute(select(m.Commune).order_by(m.Commune.insee_code)).mappings()]
+        sheets = [
+            dict(r)
+            for r in conn.execute(
+                select(m.ActionSheet.id, m.ActionSheet.code, m.ActionSheet.parent_id).order_by(m.ActionSheet.id)
+            ).mappings()
+        ]
+        indicators = [dict(r) for r in conn.execute(select(m.Indicator).order_by(m.Indicator.code)).mappings()]
+    members = [c for c in communes if c["member_since"] <= 2014]
+    big = [c for c in members if c["population"] >= 15000]
+    small = [c for c in members if c["population"] < 15000]
+    active = big + rng.sample(small, k=round(len(small) * 0.55))
+    weights = [c["population"] ** 0.8 * TERRITORY_WEIGHT[c["territory_code"]] for c in active]
+    by_territory: dict[str, list[dict]] = {}
+    for c in members:
+        by_territory.setdefault(c["territory_code"], []).append(c)
+    parents = {s["parent_id"] for s in sheets if s["parent_id"]}
+    leaf_sheets = [s["id"] for s in sheets if s["id"] not in parents]
+    meetings = _meetings()
+
+    n_projects = PROJECTS_PER_SCALE * scale
+    organisations, org_by_commune = [], {}
+    projects, project_communes, project_sheets, events, opinions, fundings = [], [], [], [], [], []
+    funder_rows = [{"id": i + 1, "name": n, "kind": k} for i, (n, k, _) in enumerate(FUNDERS)]
+    funder_pairs = [(row, w) for row, (_, _, w) in zip(funder_rows, FUNDERS)]
+    now = datetime(2014, 12, 15, 18, 0)
+
+    titles: dict[tuple[str, int], int] = {}
+    for pid in range(1, n_projects + 1):
+        # Every active commune gets a first project, then projects follow the weights.
+        commune = active[pid - 1] if pid <= len(active) else rng.choices(active, weights=weights, k=1)[0]
+        pool = org_by_commune.setdefault(commune["insee_code"], [])
+        carrier = rng.choice(pool) if pool else None
+        if carrier is None or rng.random() < 0.55:
+            form = _weighted(rng, FORM_WEIGHTS)
+            name = f"{FORM_PREFIX[form]} {rng.choice(NAME_WORDS)} {rng.choice(NAME_THEMES)} — {commune['name']}"
+            if any(o["name"] == name for o in pool):
+                name = f"{name} ({len(pool) + 1})"
+            org = {
+                "id": len(organisations) + 1,
+                "name": name,
+                "legal_form": form.value,
+                "commune_code": commune["insee_code"],
+                "created_year": rng.randint(1985, 2013),
+            }
+            organisations.append(org)
+            pool.append(org)
+            carrier = org
+        sector = rng.choice(list(Sector))
+        priority = rng.random() < (0.45 if commune["insee_code"] in PRIORITY_COMMUNES else 0.08)
+        recent = rng.random() < 0.1
+        first_day = date(2014, 6, 1) if recent else PLAN_START
+        proposed = first_day + timedelta(days=rng.randint(0, (AS_OF - first_day).days - 5))
+        size = rng.lognormvariate(0, 0.8)
+        point = (
+            round(commune["lat"] + rng.uniform(-0.008, 0.008), 5),
+            round(commune["lon"] + rng.uniform(-0.012, 0.012), 5),
+        )
+        placing = rng.random()
+        if placing < 0.05:  # no coordinates: the map falls back to the commune's point
+            point = (None, None)
+        elif placing < 0.065:  # latitude and longitude swapped, a classic entry error
+            point = (point[1], point[0])
+        status, start, end, history = _lifecycle(rng, proposed, meetings)
+        project = {
+            "id": pid,
+            "title": _unique_title(titles, f"{rng.choice(SECTOR_TITLES[sector])} — {commune['name']}", carrier["id"]),
+            "description": "Projet fictif généré pour la démonstration.",
+            "carrier_id": carrier["id"],
+            "commune_code": commune["insee_code"],
+            "intervention_mode": _weighted(
+                rng,
+                [
+                    (InterventionMode.CONVENTION_OBJECTIFS, 5),
+                    (InterventionMode.INTERVENTION_DIRECTE, 3),
+                    (InterventionMode.EXPERIMENTATION_TRANSFERT, 2),
+                    (InterventionMode.ASSISTANCE_MAITRISE_OUVRAGE, 1),
+                ],
+            ).value,
+            "sector": sector.value,
+            "status": status.value,
+            "proposed_on": proposed,
+            "start_date": start,
+            "end_date": end,
+            "jobs_created": int(size * rng.choice((0, 1, 2, 3, 4, 6))),
+            "jobs_maintained": int(size * rng.choice((0, 1, 2, 4, 8))),
+            "beneficiaries": int(size * rng.randint(10, 400)),
+            "priority_district": priority,
+            "lat": point[0],
+            "lon": point[1],
+            "version": 1,
+            "updated_at": now,
+        }
+        projects.append(project)
+        for day, old, new, meeting, comment, opinion in history:
+            events.append(
+                {
+                    "project_id": pid,
+                    "date": day,
+                    "from_status": old and old.value,
+                    "to_status": new.value,
+                    "meeting_id": meeting and meeting["id"],
+                    "author": rng.choice(PEOPLE),
+                    "comment": comment,
+                }
+            )
+            if opinion:
+                opinions.append(
+                    {
+                        "project_id": pid,
+                        "meeting_id": meeting["id"],
+                        "value": opinion.value,
+                        "comment": "Avis fictif (données de démonstration).",
+                    }
+                )
+        for sheet_id in rng.sample(leaf_sheets, k=rng.choice((1, 1, 2))):
+            project_sheets.append({"project_id": pid, "sheet_id": sheet_id})
+        if rng.random() < 0.15:
+            others = [c for c in by_territory[commune["territory_code"]] if c["insee_code"] != commune["insee_code"]]
+            for other in rng.sample(others, k=min(len(others), rng.randint(1, 2))):
+                project_communes.append({"project_id": pid, "commune_code": other["insee_code"]})
+        if status in (
+            ProjectStatus.RETENU,
+            ProjectStatus.EN_COURS,
+            ProjectStatus.REALISE,
+            ProjectStatus.ABANDONNE,
+        ) and any(h[2] == ProjectStatus.RETENU for h in history):
+            year = (start or history[-1][0]).year
+            for funder in {_weighted(rng, funder_pairs)["id"]: None for _ in range(rng.randint(1, 3))}:
+                name = funder_rows[funder - 1]["name"]
+                kind = rng.choice(
+                    FUNDER_TYPES.get(
+                        name, (FundingType.SUBVENTION, FundingType.SUBVENTION, FundingType.AVANCE_REMBOURSABLE)
+                    )
+                )
+                amount = round(math.exp(rng.uniform(math.log(4000), math.log(120000))) * size**0.5 / 500) * 500
+                fundings.append(
+                    {
+                        "project_id": pid,
+                        "funder_id": funder,
+                        "type": kind.value,
+                        "amount": float(max(amount, 500)),
+                        "year": year,
+                    }
+                )
+
+    with engine.begin() as conn:
+        conn.execute(insert(m.Meeting), meetings)
+        conn.execute(insert(m.Funder), funder_rows)
+        conn.execute(insert(m.Organisation), organisations)
+        conn.execute(insert(m.Project), projects)
+        for table, rows in (
+            (m.ProjectCommune, project_communes),
+            (m.ProjectSheet, project_sheets),
+            (m.ProjectEvent, events),
+            (m.Opinion, opinions),
+            (m.Funding, fundings),
+        ):
+            if rows:
+                conn.execute(insert(table), rows)
+        sheet_rows, history_rows = _sheet_states(rng, sheets)
+        actions = conn.execute(select(m.Action.id, m.Action.sheet_id).order_by(m.Action.id)).all()
+        for row in sheet_rows:
+            mine = [a.id for a in actions if a.sheet_id == row["id"]]
+            done = rng.sample(mine, k=round(len(mine) * row["progress"] / 100))
+            if done:
+                conn.execute(m.Action.__table__.update().where(m.Action.id.in_(done)).values(done=True))
+            conn.execute(m.ActionSheet.__table__.update().where(m.ActionSheet.id == row.pop("id")).values(**row))
+        conn.execute(insert(m.ActionSheetHistory), history_rows)
+        targets, measurements = _indicator_values(rng, indicators, communes, now)
+        if targets:
+            conn.execute(insert(m.Target), targets)
+        if measurements:
+            conn.execute(insert(m.Measurement), measurements)
+    return {"seed": seed, "scale": scale, "as_of": AS_OF.isoformat()}
+
+
+def _unique_title(seen: dict, title: str, carrier_id: int) -> str:
+    """Titles are unique per carrier (a project's natural key is title, carrier and commune)."""
+    count = seen[(title, carrier_id)] = seen.get((title, carrier_id), 0) + 1
+    return title if count == 1 else f"{title} ({count})"
+
+
+def _lifecycle(rng: random.Random, proposed: date, meetings: list[dict]):
+    """Walk a project through the pipeline until the reference date; returns status, dates, steps."""
+    steps = [(proposed, None, ProjectStatus.PROPOSE, None, "Proposition déposée par le porteur.", None)]
+    status, start, end = ProjectStatus.PROPOSE, None, None
+    tech = _next_meeting(meetings, MeetingBody.GROUPE_TECHNICIENS, proposed + timedelta(days=7))
+    if tech is None or tech["date"] > AS_OF:
+        return status, start, end, steps
+    roll = rng.random()
+    if roll < 0.1:
+        steps.append(
+            (
+                tech["date"],
+                status,
+                ProjectStatus.RENVOYE,
+                tech,
+                "Dossier incomplet : budget prévisionnel à préciser.",
+                None,
+            )
+        )
+        return ProjectStatus.RENVOYE, start, end, steps
+    if roll < 0.14:
+        steps.append((tech["date"], status, ProjectStatus.ABANDONNE, tech, "Le porteur retire sa proposition.", None))
+        return ProjectStatus.ABANDONNE, start, end, steps
+    steps.append((tech["date"], status, ProjectStatus.VALIDE, tech, "Validation technique.", None))
+    status, day = ProjectStatus.VALIDE, tech["date"]
+    while True:
+        committee = _next_meeting(meetings, MeetingBody.COMITE, day)
+        if committee is None or committee["date"] > AS_OF:
+            return status, start, end, steps
+        opinion = _weighted(
+            rng,
+            [
+                (OpinionValue.FAVORABLE, 64),
+                (OpinionValue.FAVORABLE_RESERVES, 15),
+                (OpinionValue.DEFAVORABLE, 9),
+                (OpinionValue.AJOURNE, 12),
+            ],
+        )
+        day = committee["date"]
+        if opinion is OpinionValue.AJOURNE:
+            steps.append(
+                (day, status, ProjectStatus.VALIDE, committee, "Avis ajourné : compléments demandés.", opinion)
+            )
+            continue
+        new = ProjectStatus.REFUSE if opinion is OpinionValue.DEFAVORABLE else ProjectStatus.RETENU
+        steps.append((day, status, new, committee, f"Avis {opinion.label.lower()} du comité.", opinion))
+        status = new
+        break
+    if status is ProjectStatus.REFUSE:
+        return status, start, end, steps
+    start = day + timedelta(days=rng.randint(20, 120))
+    if start > AS_OF:
+        return status, None, None, steps
+    steps.append((start, status, ProjectStatus.EN_COURS, None, "Démarrage du projet.", None))
+    status = ProjectStatus.EN_COURS
+    finish = start + timedelta(days=rng.randint(300, 900))
+    if finish <= AS_OF:
+        new = ProjectStatus.ABANDONNE if rng.random() < 0.07 else ProjectStatus.REALISE
+        steps.append(
+            (
+                finish,
+                status,
+                new,
+                None,
+                "Projet arrêté faute de financement." if new is ProjectStatus.ABANDONNE else "Projet réalisé.",
+                None,
+            )
+        )
+        status, end = new, finish
+    return status, start, end, steps
+
+
+def _sheet_states(rng: random.Random, sheets: list[dict]):
+    """A status, progress and dated history for each fiche."""
+    rows, history = [], []
+    specials = {SheetStatus.EN_PAUSE: 2, SheetStatus.BLOQUEE: 1, SheetStatus.ABANDONNEE: 1, SheetStatus.A_VENIR: 2}
+    pool = rng.sample([s["id"] for s in sheets], k=sum(specials.values()))
+    forced = {}
+    for status, count in specials.items():
+        for _ in range(count):
+            forced[pool.pop()] = status
+    for sheet in sheets:
+        status = forced.get(sheet["id"]) or _weighted(rng, [(SheetStatus.EN_COURS, 6), (SheetStatus.REALISEE, 3)])
+        planned_end = rng.choice(
+            (date(2013, 6, 30), date(2013, 12, 31), date(2014, 6, 30), date(2014, 12, 31), date(2014, 12, 31))
+        )
+        progress = {SheetStatus.A_VENIR: 0, SheetStatus.REALISEE: 100}.get(status, rng.randrange(10, 95, 5))
+        rows.append({"id": sheet["id"], "status": status.value, "progress": progress, "planned_end": planned_end})
+        started = datetime(2011, rng.randint(2, 12), rng.randint(1, 28), 10, 0)
+        if status is SheetStatus.A_VENIR:
+            continue
+        history.append(
+            {
+                "sheet_id": sheet["id"],
+                "changed_at": started,
+                "author": PEOPLE[0],
+                "role": "chargé de mission",
+                "field": "status",
+                "old_value": SheetStatus.A_VENIR.value,
+                "new_value": SheetStatus.EN_COURS.value,
+                "comment": "Lancement de la fiche (historique fictif).",
+            }
+        )
+        if status is not SheetStatus.EN_COURS:
+            changed = min(started + timedelta(days=rng.randint(200, 1400)), datetime(2014, 12, 10, 17, 0))
+            history.append(
+                {
+                    "sheet_id": sheet["id"],
+                    "changed_at": changed,
+                    "author": rng.choice(PEOPLE),
+                    "role": "groupe des techniciens",
+                    "field": "status",
+                    "old_value": SheetStatus.EN_COURS.value,
+                    "new_value": status.value,
+                    "comment": f"Passage au statut « {status.label} » (historique fictif).",
+                }
+            )
+    return rows, history
+
+
+def _indicator_values(rng: random.Random, indicators: list[dict], communes: list[dict], now: datetime):
+    """Semester values per territory for the entered indicators, and metropolitan targets."""
+    population: dict[str, int] = {}
+    for c in communes:
+        if c["member_since"] <= 2014:
+            population[c["territory_code"]] = population.get(c["territory_code"], 0) + c["population"]
+    targets, measurements = [], []
+    for indicator in (i for i in indicators if i["kind"] == "entered"):
+        low = indicator["min_value"] if indicator["min_value"] is not None else 0.0
+        high = indicator["max_value"]
+        for _t_index, (territory, pop) in enumerate(sorted(population.items())):
+            base = rng.uniform(0.6, 1.4)
+            for p_index, period in enumerate(periods.span(FIRST_PERIOD, periods.of_date(AS_OF))):
+                trend = 1 + 0.06 * p_index * (1 if indicator["direction"] == "up" else -1)
+                value = _scaled(indicator["unit"], pop) * base * trend * rng.uniform(0.85, 1.15)
+                value = max(low, min(high, value) if high is not None else value)
+                measurements.append(
+                    {
+                        "indicator_code": indicator["code"],
+                        "period": period,
+                        "territory_code": territory,
+                        "commune_code": None,
+                        "value": round(value, 1),
+                        "provenance": _weighted(
+                            rng, [(Provenance.DECLARE, 6), (Provenance.VERIFIE, 3), (Provenance.ESTIME, 1)]
+                        ).value,
+                        "source": "Données fictives de démonstration",
+                        "recorded_at": now,
+                        "recorded_by": PEOPLE[0],
+                    }
+                )
+        for year in range(2011, 2015):
+            metro = _scaled(indicator["unit"], sum(population.values())) * (1.1 + 0.08 * (year - 2011))
+            if high is not None:
+                metro = min(high, metro)
+            targets.append(
+                {
+                    "indicator_code": indicator["code"],
+                    "period": f"{year}-S2",
+                    "territory_code": None,
+                    "value": round(metro, 1),
+                }
+            )
+    return targets, measurements
+
+
+def _scaled(unit: str, population: int) -> float:
+    """A plausible magnitude for a semester value in ``unit`` for a territory of ``population``."""
+    if unit in ("%",):
+        return 45.0
+    if unit.startswith("score"):
+        return 6.5
+    if unit == "€":
+        return population * 0.8
+    if "habitant" in unit:
+        return 2.0
+    return population / 4000

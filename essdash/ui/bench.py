@@ -1,0 +1,140 @@
+"""Benchmark of the Streamlit pages: ``python -m essdash bench``.
+
+For each scale (1×, 10×, 100× the demo's projects) it builds a temporary database, then opens
+every page through the real entry point with Streamlit's AppTest (a new session per visit) and
+prints the first visit (empty data caches) and the median of warm visits, each with its ratio to
+a visit of an empty page measured the same way on this machine; plus cold start (create and fill
+the database) and the process's peak memory. It prints figures and asserts nothing: speed targets
+live here, not in the tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import statistics
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+import streamlit as st
+from streamlit.logger import set_log_level
+from streamlit.testing.v1 import AppTest
+
+from essdash.domain import fmt
+from essdash.store import db
+from essdash.store.config import PROJECT_DIR
+
+APP = str(PROJECT_DIR / "app.py")
+QUIET_LOGGERS = ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching.cache_data_api")
+EMPTY_PAGE = "import streamlit as st\nst.write('')\n"
+PAGES = [
+    ("Synthèse", None, {}),
+    ("Synthèse ?territoire=roubaisien", None, {"territoire": "roubaisien"}),
+    ("Projets", "pages/projets.py", {}),
+    ("Projets ?territoire=roubaisien", "pages/projets.py", {"territoire": "roubaisien"}),
+    ("Carte", "pages/carte.py", {}),
+    ("Carte ?territoire=roubaisien", "pages/carte.py", {"territoire": "roubaisien"}),
+    ("Plan d'actions", "pages/plan.py", {}),
+    ("Comité", "pages/comite.py", {}),
+    ("Indicateurs", "pages/indicateurs.py", {}),
+    ("Équité", "pages/equite.py", {}),
+    ("Équité ?territoire=roubaisien", "pages/equite.py", {"territoire": "roubaisien"}),
+    ("Présentation", "pages/presentation.py", {}),
+]
+
+
+def _sent(app: AppTest) -> tuple[int, int]:
+    """Bytes of the page's elements as sent to the browser, raw and deflated (websocket compression)."""
+    payload = b"".join(node.proto.SerializeToString() for node in _walk(app._tree) if getattr(node, "proto", None))
+    return len(payload), len(zlib.compress(payload, 6))
+
+
+def _walk(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+def _visit(make_app, page: str | None = None, params: dict | None = None, sizes: list | None = None) -> float:
+    """One visit: a new session opens the page (AppTest built, run once); seconds taken."""
+    started = time.perf_counter()
+    app = make_app()
+    for key, value in (params or {}).items():
+        app.query_params[key] = value
+    if page:
+        app.switch_page(page)
+    app.run()
+    elapsed = time.perf_counter() - started
+    if app.exception:
+        raise RuntimeError(f"la page a levé une exception : {app.exception[0].message}")
+    if sizes is not None:
+        sizes.append(_sent(app))
+    return elapsed
+
+
+def _page_times(page: str | None, params: dict, repeat: int) -> tuple[float, float, tuple[int, int]]:
+    """First visit with empty data caches, the median of ``repeat`` warm visits (seconds), bytes sent."""
+    st.cache_data.clear()
+    make_app = lambda: AppTest.from_file(APP, default_timeout=120)  # noqa: E731
+    sizes: list = []
+    first = _visit(make_app, page, params, sizes)
+    warm = statistics.median(_visit(make_app, page, params) for _ in range(repeat))
+    return first, warm, sizes[0]
+
+
+def _empty_page(repeat: int) -> float:
+    make_app = lambda: AppTest.from_string(EMPTY_PAGE, default_timeout=30)  # noqa: E731
+    _visit(make_app)
+    return statistics.median(_visit(make_app) for _ in range(repeat))
+
+
+def _ms(seconds: float) -> str:
+    return f"{fmt.number(seconds * 1000)} ms"
+
+
+def _kb(size: int) -> str:
+    return f"{fmt.number(size / 1024)} Ko"
+
+
+def run(scales: list[int], repeat: int = 7) -> None:
+    set_log_level("error")
+    for name in QUIET_LOGGERS:  # bare-mode warnings that AppTest runs emit on every visit
+        logging.getLogger(name).disabled = True
+    empty = _empty_page(max(repeat, 9))
+    print(f"Page vide (référence) : {_ms(empty)} (médiane)\n")
+    with tempfile.TemporaryDirectory(prefix="essdash-bench-") as tmp:
+        for scale in scales:
+            url = f"sqlite:///{Path(tmp) / f'bench-{scale}.db'}"
+            started = time.perf_counter()
+            engine = db.init_db(url, dataset="demo", scale=scale)
+            cold = time.perf_counter() - started
+            engine.dispose()
+            os.environ["DATABASE_URL"] = url
+            print(
+                f"Échelle ×{scale} — {fmt.number(180 * scale)} projets — démarrage à froid "
+                f"(création + remplissage) : {fmt.number(cold, 2)} s"
+            )
+            if scale == scales[0]:
+                for _, page, params in PAGES:  # first imports (altair, pandas …) are not page costs
+                    _visit(lambda: AppTest.from_file(APP, default_timeout=120), page, params)
+            print(
+                f"  {'page':<32} {'1re visite':>11} {'ratio':>7} {'à chaud':>9} {'ratio':>7} "
+                f"{'envoyé':>10} {'compressé':>10}"
+            )
+            for label, page, params in PAGES:
+                first, warm, (raw, packed) = _page_times(page, params, repeat)
+                print(
+                    f"  {label:<32} {_ms(first):>11} {fmt.number(first / empty, 1):>6}× "
+                    f"{_ms(warm):>9} {fmt.number(warm / empty, 1):>6}× {_kb(raw):>10} {_kb(packed):>10}"
+                )
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"  mémoire maximale du processus : {fmt.number(peak)} Mo\n")
+    print(
+        "1re visite : caches de données vides ; à chaud : médiane des visites suivantes (nouvelle "
+        "session, caches remplis). Ratio : rapporté à une visite de la page vide. Envoyé : octets des "
+        "éléments de la page (carte comprise) ; compressé : après compression deflate, comme le fait "
+        "la compression websocket activée dans .streamlit/config.toml."
+    )

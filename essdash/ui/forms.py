@@ -1,0 +1,345 @@
+"""Streamlit forms that write: project creation, edits and steps, fiche changes, comments,
+opinions and meetings. Each form calls one function of :mod:`essdash.write.services` and shows its
+French refusals beside the form; nothing is written unless everything is valid.
+
+A record's version is remembered when its form is shown; saving compares it with the database,
+so that a second session editing the same record is refused instead of overwriting silently.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from essdash.domain import fmt
+from essdash.domain.errors import ConflictError, ValidationError
+from essdash.domain.models import (
+    PROJECT_TRANSITIONS,
+    CommentBody,
+    InterventionMode,
+    LegalForm,
+    MeetingBody,
+    OpinionValue,
+    ProjectStatus,
+    Sector,
+    SheetStatus,
+)
+from essdash.read import followup, queries
+from essdash.ui.frame import clear_reads, read
+from essdash.write import services
+
+
+def _signature(key: str) -> services.Actor:
+    name = st.text_input("Signé par", key=key, placeholder="Prénom Nom", value=st.session_state.get("actor_name", ""))
+    return services.Actor(name, "groupe des techniciens")
+
+
+def _run(action, success: str) -> bool:
+    """Run a service call; show its refusal in French, or the success and refresh the reads."""
+    try:
+        action()
+    except ValidationError as exc:
+        st.error(
+            "**Rien n'a été enregistré.** Corrigez :\n"
+            + "\n".join(
+                f"- {fmt.md_escape(place)}, {fmt.md_escape(column)} : {fmt.md_escape(message)}"
+                for place, column, message in exc.issues
+            )
+        )
+        return False
+    except ConflictError as exc:
+        st.error(f"**Modification refusée.** {fmt.md_escape(str(exc))}")
+        return False
+    clear_reads()
+    st.session_state["flash"] = success
+    return True
+
+
+def flash() -> None:
+    """Show the last success message once (it survives the rerun that follows a save)."""
+    message = st.session_state.pop("flash", None)
+    if message:
+        st.success(message)
+
+
+def _remember(kind: str, row_id: int, current: dict, submitted: bool) -> dict:
+    """The version of a record the user saw: kept while a form on it is being submitted."""
+    key = f"loaded-{kind}-{row_id}"
+    if submitted and key in st.session_state:
+        return st.session_state[key]
+    st.session_state[key] = current
+    return current
+
+
+def _forget(kind: str, row_id: int) -> None:
+    st.session_state.pop(f"loaded-{kind}-{row_id}", None)
+
+
+def _meeting_choice(label: str, body: MeetingBody, key: str) -> int | None:
+    meetings = read(followup.meetings, body.value)
+    if meetings.empty:
+        st.caption(f"Aucune séance « {body.label} » enregistrée.")
+        return None
+    titles = dict(zip(meetings["id"], meetings["title"] + " (" + meetings["date"].map(fmt.day) + ")"))
+    return st.selectbox(label, list(titles), format_func=titles.get, key=key)
+
+
+def new_project(engine) -> None:
+    """The form that registers a new proposal."""
+    sheets = read(queries.sheet_options)
+    communes = read(queries.commune_options)
+    names = dict(zip(communes["insee_code"], communes["name"]))
+    with st.form("new-project", clear_on_submit=False):
+        title = st.text_input("Titre du projet *")
+        c1, c2 = st.columns(2)
+        carrier = c1.text_input(
+            "Porteur (structure) *", help="Nom exact d'un porteur existant, ou d'un nouveau porteur"
+        )
+        legal_form = c2.selectbox("Forme juridique (nouveau porteur)", list(LegalForm), format_func=lambda f: f.label)
+        commune = c1.selectbox(
+            "Commune principale *", list(names), format_func=names.get, index=None, placeholder="Choisir une commune"
+        )
+        chosen = c2.multiselect("Fiches du plan servies *", sheets["code"].tolist(), placeholder="Choisir")
+        mode = c1.selectbox("Mode d'intervention *", list(InterventionMode), format_func=lambda f: f.label)
+        sector = c2.selectbox("Filière *", list(Sector), format_func=lambda f: f.label)
+        jobs = c1.number_input("Emplois créés prévus", min_value=0, step=1)
+        kept = c2.number_input("Emplois maintenus prévus", min_value=0, step=1)
+        proposed_on = c1.date_input("Proposé le", value=read(followup.as_of), format="DD/MM/YYYY")
+        priority = c2.checkbox("En quartier prioritaire de la politique de la ville")
+        description = st.text_area("Description")
+        actor = _signature("sig-new-project")
+        submitted = st.form_submit_button("Enregistrer la proposition", type="primary")
+    if submitted:
+        data = {
+            "title": title,
+            "description": description,
+            "commune_code": commune,
+            "intervention_mode": mode.value,
+            "sector": sector.value,
+            "jobs_created": jobs,
+            "jobs_maintained": kept,
+            "priority_district": priority,
+        }
+        if _run(
+            lambda: services.create_project(
+                engine,
+                actor,
+                data,
+                carrier_name=carrier,
+                legal_form=legal_form.value,
+                sheets=chosen,
+                proposed_on=proposed_on,
+            ),
+            "Proposition enregistrée.",
+        ):
+            st.rerun()
+
+
+def project_actions(engine, project_id: int) -> None:
+    """Under a project's record: move it one step, edit it, and its comments."""
+    detail = read(queries.project_detail, project_id)
+    if detail is None:
+        return
+    fields = ("id", "version", "status", *services.PROJECT_FIELDS)
+    current = {k: detail[k] for k in fields if k in detail}
+    status = ProjectStatus(detail["status"])
+    step_tab, edit_tab, comment_tab = st.tabs(["Faire avancer", "Modifier", "Commentaires"])
+    with step_tab:
+        following = PROJECT_TRANSITIONS[status]
+        if not following:
+            st.caption(f"Étape finale : {status.label}.")
+        else:
+            c1, c2 = st.columns(2)
+            target = c1.selectbox("Nouvelle étape", list(following), format_func=lambda s: s.label, key="step_to")
+            committee = target in (ProjectStatus.RETENU, ProjectStatus.REFUSE) or status is ProjectStatus.VALIDE
+            default = {ProjectStatus.RETENU: 1, ProjectStatus.REFUSE: 3}.get(target, 0)
+            opinion = c2.selectbox(
+                "Avis du comité",
+                [None, *OpinionValue],
+                key=f"step_opinion_{target.value}",
+                index=default,
+                format_func=lambda o: "—" if o is None else o.label,
+                disabled=not committee,
+                help="Pour un projet validé techniquement : l'avis décide de l'étape suivante "
+                "(ajourné : il reste en attente).",
+            )
+            body = MeetingBody.COMITE if opinion else MeetingBody.GROUPE_TECHNICIENS
+            with st.form(f"step-{project_id}"):
+                meeting = (
+                    _meeting_choice(f"Séance ({body.label})", body, f"step_meeting_{body.value}")
+                    if target in (ProjectStatus.VALIDE, ProjectStatus.RENVOYE) or opinion
+                    else None
+                )
+                day = (
+                    None
+                    if meeting
+                    else st.date_input("Date", value=read(followup.as_of), format="DD/MM/YYYY", key="step_day")
+                )
+                comment = st.text_area("Motif ou commentaire", key="step_comment")
+                actor = _signature("sig-step")
+                submitted = st.form_submit_button("Enregistrer l'étape", type="primary")
+            loaded = _remember("project", project_id, current, submitted)
+            if submitted and _run(
+                lambda: services.advance_project(
+                    engine,
+                    actor,
+                    project_id,
+                    loaded,
+                    target.value,
+                    day=day,
+                    meeting_id=meeting,
+                    comment=comment,
+                    opinion=opinion.value if opinion else None,
+                ),
+                "Étape enregistrée.",
+            ):
+                _forget("project", project_id)
+                st.rerun()
+    with edit_tab:
+        with st.form(f"edit-{project_id}"):
+            title = st.text_input("Titre", detail["title"], key="edit_title")
+            c1, c2 = st.columns(2)
+            jobs = c1.number_input("Emplois créés", min_value=0, value=int(detail["jobs_created"]), key="edit_jobs")
+            kept = c2.number_input(
+                "Emplois maintenus", min_value=0, value=int(detail["jobs_maintained"]), key="edit_kept"
+            )
+            people = c1.number_input(
+                "Bénéficiaires", min_value=0, value=int(detail["beneficiaries"]), key="edit_people"
+            )
+            priority = c2.checkbox("Quartier prioritaire", value=bool(detail["priority_district"]), key="edit_priority")
+            start = c1.date_input("Début", value=detail["start_date"], format="DD/MM/YYYY", key="edit_start")
+            end = c2.date_input("Fin", value=detail["end_date"], format="DD/MM/YYYY", key="edit_end")
+            description = st.text_area("Description", detail["description"], key="edit_description")
+            actor = _signature("sig-edit")
+            submitted = st.form_submit_button("Enregistrer les modifications", type="primary")
+        loaded = _remember("project-edit", project_id, current, submitted)
+        changes = {
+            "title": title,
+            "jobs_created": jobs,
+            "jobs_maintained": kept,
+            "beneficiaries": people,
+            "priority_district": priority,
+            "start_date": start,
+            "end_date": end,
+            "description": description,
+        }
+        if submitted and _run(
+            lambda: services.update_project(engine, actor, project_id, loaded, changes), "Modifications enregistrées."
+        ):
+            _forget("project-edit", project_id)
+            st.rerun()
+    with comment_tab:
+        comments(engine, "projet", project_id, read(followup.project_comments, project_id))
+
+
+def comments(engine, target: str, target_id: int, existing: pd.DataFrame) -> None:
+    """Existing comments, newest first, and the form to add one."""
+    for row in existing.itertuples():
+        st.markdown(
+            f"- {fmt.day(row.created_at)} — **{fmt.md_escape(row.author)}** "
+            f"({CommentBody.labels().get(row.body, row.body)}) : {fmt.md_escape(row.text)}"
+        )
+    with st.form(f"comment-{target}-{target_id}", clear_on_submit=True):
+        body = st.selectbox("Au nom de", list(CommentBody), format_func=lambda b: b.label, key=f"cbody-{target}")
+        text = st.text_area("Commentaire", key=f"ctext-{target}")
+        actor = _signature(f"sig-comment-{target}")
+        submitted = st.form_submit_button("Ajouter le commentaire")
+    if submitted and _run(
+        lambda: services.add_comment(engine, actor, target, target_id, body.value, text), "Commentaire ajouté."
+    ):
+        st.rerun()
+
+
+def sheet_change(engine, detail: dict) -> None:
+    """The form that changes a fiche's status or declared progress, with the required comment."""
+    current = {k: detail[k] for k in ("id", "version", "status", "progress")}
+    with st.form(f"sheet-{detail['id']}"):
+        c1, c2 = st.columns(2)
+        status = c1.selectbox(
+            "Statut",
+            list(SheetStatus),
+            format_func=lambda s: s.label,
+            key="sheet_status",
+            index=list(SheetStatus).index(SheetStatus(detail["status"])),
+        )
+        progress = c2.slider("Avancement déclaré (%)", 0, 100, int(detail["progress"]), step=5, key="sheet_progress")
+        comment = st.text_area("Pourquoi ? (obligatoire, entre dans l'historique)", key="sheet_comment")
+        actor = _signature("sig-sheet")
+        submitted = st.form_submit_button("Enregistrer", type="primary")
+    loaded = _remember("sheet", detail["id"], current, submitted)
+    if submitted and _run(
+        lambda: services.update_sheet(
+            engine, actor, detail["id"], loaded, status=status.value, progress=int(progress), comment=comment
+        ),
+        "Fiche mise à jour.",
+    ):
+        _forget("sheet", detail["id"])
+        st.rerun()
+
+
+OPINION_ROWS = 40  # proposals shown at once in the opinions form
+
+
+def opinions(engine, awaiting: pd.DataFrame) -> None:
+    """The committee's opinions on every awaiting proposal, recorded in one go."""
+    if awaiting.empty:
+        st.caption("Aucune proposition en attente d'avis.")
+        return
+    with st.form("opinions"):
+        meeting = _meeting_choice("Séance du comité", MeetingBody.COMITE, "opinion_meeting")
+        choices = []
+        for row in awaiting.itertuples():
+            c1, c2, c3 = st.columns([4, 2, 3])
+            c1.markdown(
+                f"**n° {row.id}** {fmt.md_escape(row.title)}  \n{fmt.md_escape(row.carrier)} · "
+                f"{row.commune} · validé le {fmt.day(row.validated_on)}"
+            )
+            opinion = c2.selectbox(
+                "Avis",
+                [None, *OpinionValue],
+                key=f"op-{row.id}",
+                label_visibility="collapsed",
+                format_func=lambda o: "— pas d'avis —" if o is None else o.label,
+            )
+            comment = c3.text_input(
+                "Commentaire", key=f"opc-{row.id}", label_visibility="collapsed", placeholder="Réserves, motif…"
+            )
+            choices.append((row, opinion, comment))
+        actor = _signature("sig-opinions")
+        submitted = st.form_submit_button("Enregistrer les avis", type="primary")
+    loaded = {
+        row.id: _remember(
+            "project", row.id, {"id": row.id, "version": row.version, "status": ProjectStatus.VALIDE.value}, submitted
+        )
+        for row, _, _ in choices
+    }
+    items = [
+        {"project": loaded[row.id], "opinion": opinion.value if opinion else None, "comment": comment}
+        for row, opinion, comment in choices
+    ]
+    if submitted and _run(
+        lambda: services.record_opinions(engine, actor, meeting, items),
+        f"{fmt.plural(sum(1 for i in items if i['opinion']), 'avis enregistré', 'avis enregistrés')}.",
+    ):
+        for row, _, _ in choices:
+            _forget("project", row.id)
+        st.rerun()
+
+
+def new_meeting(engine) -> None:
+    with st.form("new-meeting", clear_on_submit=True):
+        c1, c2 = st.columns(2)
+        body = c1.selectbox("Instance", list(MeetingBody), format_func=lambda b: b.label, key="meeting_body")
+        day = c2.date_input("Date", value=read(followup.as_of), format="DD/MM/YYYY", key="meeting_day")
+        title = st.text_input("Intitulé", key="meeting_title")
+        attendance = c1.number_input("Participants", min_value=0, step=1, key="meeting_attendance")
+        notes = st.text_area("Relevé de décisions", key="meeting_notes")
+        actor = _signature("sig-meeting")
+        submitted = st.form_submit_button("Enregistrer la séance")
+    if submitted and _run(
+        lambda: services.create_meeting(
+            engine, actor, body=body.value, day=day, title=title, attendance=int(attendance), notes=notes
+        ),
+        "Séance enregistrée.",
+    ):
+        st.rerun()

@@ -1,0 +1,264 @@
+"""Reading a file's rows: issues by row and column, French cell parsers, place names, bulk writes.
+
+:class:`Row` gives each data row's cells by column key and turns every refused cell into an
+:class:`Issue` (row and column as the spreadsheet shows them, French message). :class:`Places`
+resolves communes by INSEE code, former code or name (case, accents and hyphens ignored, « St »
+for « Saint », « lès » for « lez ») and territories by code or name. :class:`Builder` is the base
+of the per-kind builders of :mod:`essdash.write.import_kinds`: it counts inserts, updates and unchanged rows
+and refuses a natural key met twice in one file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from essdash.domain import fmt
+from essdash.domain import models as m
+from essdash.spreadsheet import cells as cells
+from essdash.spreadsheet.columns import Kind
+
+MAX_AMOUNT = 1e10  # euros: beyond, a typing error
+MAX_VALUE = 1e12  # indicator values
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem with a file: its row and column as the spreadsheet shows them, in French."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        parts = (self.row and f"Ligne {self.row}", self.column and f"colonne « {self.column} »")
+        where = ", ".join(p for p in parts if p)
+        return f"{where} : {self.message}" if where else self.message
+
+
+@dataclass
+class Row:
+    """One data row: its cells by column key, and the issues it raises."""
+
+    number: int
+    values: dict
+    headers: dict[str, str]
+    issues: list[Issue]
+    failed: bool = False
+
+    def given(self, key: str) -> bool:
+        return key in self.values and not cells.is_blank(self.values[key])
+
+    def error(self, key: str, message: str) -> None:
+        self.issues.append(Issue(self.number, self.headers.get(key, key) or None, message))
+        self.failed = True
+
+    def get(self, key: str, parse, *args, required: bool = False, **kwargs):
+        """The parsed cell, or ``None`` when blank (an issue if ``required``) or refused."""
+        if not self.given(key):
+            if required:
+                self.error(key, "valeur obligatoire manquante.")
+            return None
+        try:
+            return parse(self.values[key], *args, **kwargs)
+        except ValueError as exc:
+            self.error(key, str(exc))
+            return None
+
+
+def name_key(text: str) -> str:
+    """Natural-key form of a name: case and extra spaces ignored."""
+    return " ".join(text.split()).casefold()
+
+
+def count(cell) -> int:
+    value = cells.integer(cell)
+    if value < 0:
+        raise ValueError(f"nombre négatif refusé ({fmt.number(value)}).")
+    return value
+
+
+def amount(cell) -> float:
+    value = cells.number(cell)
+    if value < 0:
+        raise ValueError(f"montant négatif refusé ({cells.shown_number(value)} €).")
+    if value > MAX_AMOUNT:
+        raise ValueError(f"montant invraisemblable ({cells.shown_number(value)} €).")
+    return value
+
+
+def bounded(cell, low: float, high: float) -> float:
+    value = cells.number(cell)
+    if not low <= value <= high:
+        raise ValueError(f"{cells.shown_number(value)} hors des limites ({low:g} à {high:g}).")
+    return value
+
+
+def year(cell) -> int:
+    value = cell.year if isinstance(cell, date) else cells.integer(cell)
+    if not 1800 <= value <= date.today().year:
+        raise ValueError(f"année {value} invalide (entre 1800 et {date.today().year}).")
+    return value
+
+
+def _commune_key(name) -> str:
+    words = {"st": "saint", "ste": "sainte", "les": "lez"}
+    return " ".join(words.get(w, w) for w in cells.fold(name).split())
+
+
+def _code_text(cell) -> str:
+    return str(int(cell)) if isinstance(cell, (int, float)) and float(cell).is_integer() else str(cell).strip()
+
+
+class Places:
+    """Communes (by INSEE code, former code or name) and territories (by code or name)."""
+
+    def __init__(self, conn: Connection):
+        communes = conn.execute(select(m.Commune.insee_code, m.Commune.name, m.Commune.territory_code)).all()
+        aliases = conn.execute(
+            select(m.CommuneAlias.alias_code, m.CommuneAlias.alias_name, m.CommuneAlias.insee_code)
+        ).all()
+        self.names = {code: name for code, name, _ in communes}
+        self.codes = {code: code for code in self.names} | {alias: code for alias, _, code in aliases}
+        self.by_name = {_commune_key(name): code for code, name, _ in communes}
+        for _, name, code in aliases:
+            key, target = _commune_key(name), _commune_key(self.names[code])
+            self.by_name[key] = code
+            if key.endswith(f" {target}"):  # « Hellemmes » for the associated commune « Hellemmes-Lille »
+                self.by_name[key.removesuffix(f" {target}")] = code
+        self.territories = {}
+        for code, name in conn.execute(select(m.Territory.code, m.Territory.name)):
+            short = re.sub(r"^territoire (de la |des |du |de l )?", "", cells.fold(name))
+            self.territories.update({cells.fold(code): code, cells.fold(name): code, short: code})
+
+    def _by_name(self, cell) -> tuple[str | None, str]:
+        shown = _code_text(cell)
+        code = self.codes.get(shown) or self.by_name.get(_commune_key(cells.text(shown)))
+        if code:
+            return code, ""
+        close = difflib.get_close_matches(_commune_key(shown), self.by_name, n=1, cutoff=0.8)
+        return None, f" Vouliez-vous dire « {self.names[self.by_name[close[0]]]} » ?" if close else ""
+
+    def commune(self, row: Row, *, required: bool = False) -> str | None:
+        by_code = by_name = None
+        if row.given("insee_code"):
+            code = _code_text(row.values["insee_code"])
+            by_code = self.codes.get(code)
+            if by_code is None:
+                hint = (
+                    " (un code postal ? le code INSEE est celui de l'INSEE, ex. 59512 pour Roubaix)"
+                    if code.endswith("0")
+                    else ""
+                )
+                row.error("insee_code", f"code INSEE « {code} » inconnu dans la métropole{hint}.")
+        if row.given("commune"):
+            try:
+                by_name, hint = self._by_name(row.values["commune"])
+            except ValueError as exc:
+                row.error("commune", str(exc))
+                return None
+            if by_name is None:
+                shown = cells.text(row.values["commune"])
+                row.error("commune", f"commune « {shown} » inconnue dans la métropole.{hint}")
+            elif by_code and by_name != by_code:
+                row.error(
+                    "commune",
+                    f"« {cells.text(row.values['commune'])} » ne correspond pas au code INSEE "
+                    f"{_code_text(row.values['insee_code'])} ({self.names[by_code]}).",
+                )
+        if required and not (row.given("insee_code") or row.given("commune")):
+            row.error("commune" if "commune" in row.values else "insee_code", "commune obligatoire manquante.")
+        return by_code or by_name
+
+    def communes(self, row: Row, key: str) -> set[str] | None:
+        if not row.given(key):
+            return None
+        found = set()
+        for part in re.split(r"[,;|\n]+", str(row.values[key])):
+            if not part.strip():
+                continue
+            try:
+                code, hint = self._by_name(part)
+            except ValueError as exc:
+                row.error(key, str(exc))
+                continue
+            if code is None:
+                row.error(key, f"commune « {part.strip()} » inconnue dans la métropole.{hint}")
+            else:
+                found.add(code)
+        return found
+
+    def territory(self, row: Row) -> str | None:
+        if not row.given("territory"):
+            return None
+        code = self.territories.get(cells.fold(row.values["territory"]))
+        if code is None:
+            row.error(
+                "territory",
+                f"territoire « {row.values['territory']} » inconnu (codes admis : "
+                f"{', '.join(sorted(set(self.territories.values())))}).",
+            )
+        return code
+
+
+@dataclass
+class Context:
+    """What every builder needs: the connection, the engine, the file and its warnings."""
+
+    conn: Connection
+    engine: Engine
+    file_name: str
+    warnings: list[Issue] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.places = Places(self.conn)
+
+    def organisations(self) -> dict[str, dict]:
+        return {name_key(r["name"]): dict(r) for r in self.conn.execute(select(m.Organisation.__table__)).mappings()}
+
+
+def bulk_update(conn: Connection, table, changes: list[tuple[int, dict]]) -> None:
+    """Apply ``(id, {column: value})`` changes, one executemany per set of changed columns."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row_id, values in changes:
+        groups[tuple(sorted(values))].append({"b_id": row_id, **{f"b_{k}": v for k, v in values.items()}})
+    for columns, params in groups.items():
+        conn.execute(
+            update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in columns}),
+            params,
+        )
+
+
+class Builder:
+    """Validated rows of one kind, sorted into inserts, updates and unchanged rows."""
+
+    kind: Kind
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.inserted = self.updated = self.unchanged = self.skipped = 0
+        self.created: dict[str, list[str]] = {}
+        self._seen: dict = {}
+
+    def once(self, row: Row, identity, column: str) -> bool:
+        first = self._seen.setdefault(identity, row.number)
+        if first != row.number:
+            row.error(column, f"ligne en double : même {self.kind.natural_key} que la ligne {first}.")
+        return first == row.number
+
+    def add(self, row: Row) -> None:
+        """Check one row and sort it; issues go to the row."""
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """After the last row: record what the import would create besides its own rows."""
+
+    def write(self, conn: Connection, author: str, now: datetime) -> None:
+        """Apply the sorted rows on ``conn`` (inside the import's transaction)."""
+        raise NotImplementedError

@@ -1,0 +1,131 @@
+"""Writes of indicator values: typed in French habits, validated whole, saved in one
+transaction; a replaced value is kept (``superseded_at``), so the history is cumulative."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Engine
+
+from essdash.domain import models as m
+from essdash.domain import periods
+from essdash.domain.errors import ValidationError
+from essdash.domain.models import Provenance
+from essdash.read import indicators
+from essdash.write.services import Actor
+
+UNIT_SUFFIXES = {"%": "%", "€": "€", "eur": "€", "euros": "€"}
+_NUMBER = re.compile(r"^\s*([+-]?[\d\s\u202f\u00a0]*[\d](?:[.,]\d+)?)\s*(%|€|eur|euros)?\s*$", re.IGNORECASE)
+
+
+def parse_value(raw, unit: str) -> float:
+    """A typed value in French habits (« 1 234,5 », « 45 % », « 1 200 € ») checked against ``unit``."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return float(raw)
+    match = _NUMBER.match(str(raw))
+    if not match:
+        raise ValueError(f"« {raw} » n'est pas un nombre.")
+    number, suffix = match.groups()
+    if suffix:
+        given = UNIT_SUFFIXES[suffix.lower()]
+        expected = "%" if unit == "%" else "€" if unit.startswith("€") else None
+        if given != expected:
+            raise ValueError(f"unité « {given} » incompatible avec l'indicateur, exprimé en « {unit} ».")
+    return float(re.sub(r"[\s\u202f\u00a0]", "", number).replace(",", "."))
+
+
+def _provenance(raw) -> str:
+    text = str(raw or "").strip().lower()
+    for member in Provenance:
+        if text in (member.value, member.label.lower()):
+            return member.value
+    raise ValueError(f"provenance « {raw} » inconnue (attendu : déclaré, vérifié ou estimé).")
+
+
+def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows: list[dict]) -> int:
+    """Record an entered indicator's values for one semester, one row per territory.
+
+    ``rows`` hold ``code`` (territory), ``value``, ``provenance`` and ``source``; empty values
+    are left alone. A changed value supersedes the current one, which is kept. Returns the number
+    of values written; raises ``ValidationError`` listing every refused cell, writing nothing.
+    """
+    actor = actor.checked()
+    with engine.connect() as conn:
+        indicator = conn.execute(select(m.Indicator).where(m.Indicator.code == code)).mappings().first()
+        names = dict(conn.execute(select(m.Territory.code, m.Territory.name)).all())
+    if indicator is None:
+        raise ValidationError([("Saisie", "Indicateur", f"indicateur « {code} » inconnu.")])
+    if indicator["kind"] != "entered":
+        raise ValidationError([("Saisie", "Indicateur", f"« {indicator['label']} » est calculé, il ne se saisit pas.")])
+    try:
+        periods.parse(period)
+        if period not in indicators.reference_periods(engine):
+            raise ValueError(f"le semestre « {period} » est hors de la période suivie.")
+    except ValueError as exc:
+        raise ValidationError([("Saisie", "Semestre", str(exc))]) from exc
+    issues, clean = [], []
+    for row in rows:
+        place = names.get(row.get("code"), row.get("code") or "?")
+        if row.get("code") not in names:
+            issues.append((place, "Territoire", f"territoire « {row.get('code')} » inconnu."))
+            continue
+        raw = row.get("value")
+        if raw is None or (isinstance(raw, str) and not raw.strip()) or raw != raw:
+            continue
+        try:
+            value = parse_value(raw, indicator["unit"])
+        except ValueError as exc:
+            issues.append((place, "Valeur", str(exc)))
+            continue
+        low, high = indicator["min_value"], indicator["max_value"]
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"entre {low:g} et {high:g}" if high is not None else f"au moins {low:g}"
+            issues.append((place, "Valeur", f"{value:g} hors de l'intervalle admis ({bounds} {indicator['unit']})."))
+        try:
+            provenance = _provenance(row.get("provenance") or Provenance.DECLARE.value)
+        except ValueError as exc:
+            issues.append((place, "Provenance", str(exc)))
+            continue
+        source = str(row.get("source") or "").strip()
+        if not source:
+            issues.append((place, "Source", "indiquez la source de la valeur."))
+        clean.append({"code": row["code"], "value": value, "provenance": provenance, "source": source})
+    if issues:
+        raise ValidationError(issues)
+    now = datetime.now().replace(microsecond=0)
+    written = 0
+    with engine.begin() as conn:
+        for row in clean:
+            current = conn.execute(
+                select(m.Measurement.id, m.Measurement.value, m.Measurement.provenance, m.Measurement.source).where(
+                    m.Measurement.indicator_code == code,
+                    m.Measurement.period == period,
+                    m.Measurement.territory_code == row["code"],
+                    m.Measurement.commune_code.is_(None),
+                    m.Measurement.superseded_at.is_(None),
+                )
+            ).first()
+            if current and (current.value, current.provenance, current.source) == (
+                row["value"],
+                row["provenance"],
+                row["source"],
+            ):
+                continue
+            if current:
+                conn.execute(update(m.Measurement).where(m.Measurement.id == current.id).values(superseded_at=now))
+            conn.execute(
+                insert(m.Measurement).values(
+                    indicator_code=code,
+                    period=period,
+                    territory_code=row["code"],
+                    value=row["value"],
+                    provenance=row["provenance"],
+                    source=row["source"],
+                    recorded_at=now,
+                    recorded_by=actor.label,
+                )
+            )
+            written += 1
+    return written

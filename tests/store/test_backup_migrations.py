@@ -1,0 +1,211 @@
+"""Schema versions (Alembic) and backups: upgrade of a first-schema base, snapshots, restores."""
+
+import sqlite3
+from contextlib import closing
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, func, insert, inspect, select, text
+
+from essdash.__main__ import main
+from essdash.domain import models as m
+from essdash.domain.errors import BackupError, DatabaseError
+from essdash.store import backup, db, migrations
+from essdash.store.config import Settings
+from tests.fixtures.samples import dump
+
+
+def _shape(engine) -> dict:
+    """Tables with their columns, keys, indexes and constraints, as SQLite reports them."""
+    found = inspect(engine)
+    return {
+        table: {
+            "columns": [(c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(table)],
+            "primary_key": found.get_pk_constraint(table)["constrained_columns"],
+            "foreign_keys": sorted(
+                (tuple(k["constrained_columns"]), k["referred_table"], tuple(k["referred_columns"]))
+                for k in found.get_foreign_keys(table)
+            ),
+            "indexes": sorted(
+                (i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in found.get_indexes(table)
+            ),
+            "unique": sorted(tuple(u["column_names"]) for u in found.get_unique_constraints(table)),
+            "checks": sorted((c["name"], c["sqltext"]) for c in found.get_check_constraints(table)),
+        }
+        for table in found.get_table_names()
+    }
+
+
+def _first_schema_base(path: Path, *, with_alembic_table: bool) -> None:
+    """A base as the first release of essdash left it: schema 0001, reference data, a project, a funding."""
+    url = f"sqlite:///{path}"
+    migrations.upgrade(url, None, target="0001")
+    engine = db.make_engine(url)
+    db._fill_reference(engine)
+    db.write_meta(engine, schema_version=1, dataset="empty", created_at="2014-12-15T18:00:00", as_of="2014-12-15")
+    with engine.begin() as conn:
+        conn.execute(insert(m.Organisation).values(id=1, name="Association Le Panier", legal_form="association"))
+        conn.execute(insert(m.Funder).values(id=1, name="Lille Métropole", kind="EPCI"))
+        conn.execute(
+            insert(m.Project).values(
+                id=1,
+                title="Épicerie solidaire",
+                carrier_id=1,
+                commune_code="59512",
+                intervention_mode="intervention_directe",
+                sector="alimentation",
+                status="en_cours",
+                proposed_on=date(2012, 3, 5),
+                updated_at=datetime(2012, 3, 5),
+            )
+        )
+        conn.execute(insert(m.Funding).values(project_id=1, funder_id=1, type="subvention", amount=12500.0, year=2012))
+        if not with_alembic_table:
+            conn.execute(text("DROP TABLE alembic_version"))
+    engine.dispose()
+
+
+def test_the_head_revision_is_the_schema_version():
+    config = Config()
+    config.set_main_option("script_location", str(migrations.DIRECTORY))
+    assert ScriptDirectory.from_config(config).get_current_head() == migrations.HEAD == f"{m.SCHEMA_VERSION:04d}"
+
+
+def test_new_bases_are_stamped_at_head_and_migrations_build_the_same_schema(tmp_path, empty_engine):
+    with empty_engine.connect() as conn:
+        assert migrations.current_revision(conn) == migrations.HEAD
+    migrated = tmp_path / "migrated.db"
+    migrations.upgrade(f"sqlite:///{migrated}", None)
+    assert _shape(create_engine(f"sqlite:///{migrated}")) == _shape(empty_engine)
+
+
+@pytest.mark.parametrize("with_alembic_table", [False, True])
+def test_a_first_schema_base_is_backed_up_and_upgraded_at_opening(tmp_path, with_alembic_table):
+    path = tmp_path / "ancienne.db"
+    _first_schema_base(path, with_alembic_table=with_alembic_table)
+    assert "importbatch" not in inspect(create_engine(f"sqlite:///{path}")).get_table_names()
+    before = dump(path)
+    engine = db.open_database(Settings(database_url=f"sqlite:///{path}"))
+    with engine.connect() as conn:
+        assert migrations.current_revision(conn) == migrations.HEAD
+        assert conn.execute(select(m.MetaEntry.value).where(m.MetaEntry.key == "schema_version")).scalar_one() == str(
+            m.SCHEMA_VERSION
+        )
+        assert conn.execute(select(m.Project.title)).scalars().all() == ["Épicerie solidaire"]
+        assert conn.execute(select(func.sum(m.Funding.amount))).scalar_one() == 12500.0
+        assert conn.execute(select(func.count()).select_from(m.ImportBatch)).scalar_one() == 0
+    saved = backup.list_backups(path)
+    assert [b["reason"] for b in saved] == ["avant mise a niveau"]
+    assert dump(saved[0]["path"]) == before
+    engine.dispose()
+    assert db.open_database(Settings(database_url=f"sqlite:///{path}")) is not None
+    assert len(backup.list_backups(path)) == 1
+
+
+def test_a_failed_upgrade_leaves_the_base_as_it_was(tmp_path):
+    path = tmp_path / "ancienne.db"
+    _first_schema_base(path, with_alembic_table=False)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE importbatch (x INTEGER)")
+        conn.commit()
+    before = dump(path)
+    with pytest.raises(DatabaseError, match="la base n'a pas été modifiée"):
+        db.open_database(Settings(database_url=f"sqlite:///{path}"))
+    assert dump(path) == before
+    assert len(backup.list_backups(path)) == 1
+
+
+def test_backups_go_to_the_backup_folder_and_only_the_latest_are_kept(empty_engine, tmp_path, monkeypatch):
+    path = Path(empty_engine.url.database)
+    first = backup.take(path, "Avant import !")
+    assert first.parent == tmp_path / "backups" and first.name.endswith("-avant-import.db")
+    monkeypatch.setenv("ESSDASH_BACKUP_DIR", str(tmp_path / "ailleurs"))
+    monkeypatch.setattr(backup, "KEEP", 3)
+    taken = [backup.take(path, "manuelle") for _ in range(5)]
+    assert [b["path"] for b in backup.list_backups(path)] == taken[:1:-1]
+    with closing(sqlite3.connect(taken[-1])) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert conn.execute("SELECT count(*) FROM commune").fetchone()[0] == 95
+
+
+def test_snapshot_then_restore_brings_the_data_back(empty_engine, tmp_path):
+    path = Path(empty_engine.url.database)
+    snapshot = backup.snapshot(path)
+    assert snapshot.startswith(backup.SQLITE_MAGIC)
+    with empty_engine.begin() as conn:
+        conn.execute(insert(m.Organisation).values(name="Arrivée après la copie", legal_form="scop"))
+    with empty_engine.connect() as conn:  # a connection held open, as a running app would
+        before_restore = backup.restore(path, snapshot, "copie.db")
+        assert conn.execute(select(func.count()).select_from(m.Organisation)).scalar_one() == 0
+    with closing(sqlite3.connect(before_restore)) as saved:
+        assert saved.execute("SELECT name FROM organisation").fetchall() == [("Arrivée après la copie",)]
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    assert not list((tmp_path / "backups").glob(".restauration-*"))
+
+
+def _other_sqlite(path: Path) -> bytes:
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE notes (x)")
+        conn.commit()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda tmp, snap: b"Nom;Forme juridique\r\nA;Association\r\n", "ce n'est pas un fichier de base SQLite"),
+        (lambda tmp, snap: b"", "ce n'est pas un fichier de base SQLite"),
+        (lambda tmp, snap: _other_sqlite(tmp / "autre.db"), "n'est pas une sauvegarde essdash"),
+        (lambda tmp, snap: snap[: len(snap) // 2], "endommagé|lisible"),
+        (lambda tmp, snap: snap[:4096] + b"\x00" * (len(snap) - 4096), "endommagé|lisible|pas une sauvegarde"),
+    ],
+)
+def test_restore_refuses_what_is_not_an_essdash_base_and_changes_nothing(empty_engine, tmp_path, make, message):
+    path = Path(empty_engine.url.database)
+    content = make(tmp_path, backup.snapshot(path))
+    empty_engine.dispose()
+    before = dump(path)
+    with pytest.raises(BackupError, match=message):
+        backup.restore(path, content, "sauvegarde.db")
+    assert dump(path) == before
+    assert backup.list_backups(path) == []
+
+
+def test_restore_refuses_a_base_of_a_newer_version(empty_engine, tmp_path):
+    path = Path(empty_engine.url.database)
+    newer = tmp_path / "future.db"
+    newer.write_bytes(backup.snapshot(path))
+    with closing(sqlite3.connect(newer)) as conn:
+        conn.execute("UPDATE metaentry SET value = '99' WHERE key = 'schema_version'")
+        conn.commit()
+    with pytest.raises(BackupError, match="version plus récente"):
+        backup.restore(path, newer.read_bytes(), "future.db")
+
+
+def test_a_first_schema_snapshot_is_upgraded_when_restored(empty_engine, tmp_path):
+    old = tmp_path / "v1.db"
+    _first_schema_base(old, with_alembic_table=False)
+    path = Path(empty_engine.url.database)
+    backup.restore(path, old.read_bytes(), "v1.db")
+    with empty_engine.connect() as conn:
+        assert migrations.current_revision(conn) == migrations.HEAD
+        assert conn.execute(select(m.Project.title)).scalars().all() == ["Épicerie solidaire"]
+        assert "importbatch" in inspect(conn).get_table_names()
+
+
+def test_command_line_backup_and_restore(empty_engine, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", str(empty_engine.url))
+    copy = tmp_path / "copie.db"
+    assert main(["backup", "--out", str(copy)]) == 0 and copy.read_bytes().startswith(backup.SQLITE_MAGIC)
+    assert main(["backup"]) == 0 and "Sauvegarde :" in capsys.readouterr().out
+    assert main(["restore", str(copy)]) == 0
+    assert "Base restaurée depuis" in capsys.readouterr().out
+    notes = tmp_path / "notes.txt"
+    notes.write_text("pas une base")
+    assert main(["restore", str(notes)]) == 2
+    assert "n'est pas une sauvegarde essdash" in capsys.readouterr().err

@@ -1,0 +1,102 @@
+"""The demo dataset: deterministic, large and varied enough, uneven on purpose."""
+
+import sqlite3
+
+import pytest
+from sqlalchemy import func, select
+
+from essdash.domain import models as m
+from essdash.domain import periods
+from essdash.store.db import init_db, sqlite_path
+
+
+def _dump(url: str) -> list[str]:
+    """Every row of every table but the meta table (which records the creation time)."""
+    with sqlite3.connect(sqlite_path(url)) as conn:
+        return [line for line in conn.iterdump() if 'INSERT INTO "metaentry"' not in line]
+
+
+def _scalar(engine, stmt):
+    with engine.connect() as conn:
+        return conn.execute(stmt).scalar_one()
+
+
+def test_same_seed_same_database_other_seed_other_data(tmp_path):
+    urls = [f"sqlite:///{tmp_path / name}" for name in ("a.db", "b.db", "c.db")]
+    init_db(urls[0], seed=7).dispose()
+    init_db(urls[1], seed=7).dispose()
+    init_db(urls[2], seed=8).dispose()
+    first, second, other = (_dump(u) for u in urls)
+    assert len(first) > 1000
+    assert first == second
+    assert first != other
+
+
+def test_demo_size_and_variety(demo_engine):
+    e = demo_engine
+    assert _scalar(e, select(func.count()).select_from(m.Project)) >= 150
+    territories = select(func.count(func.distinct(m.Commune.territory_code))).join(
+        m.Project, m.Project.commune_code == m.Commune.insee_code
+    )
+    assert _scalar(e, territories) == 8
+    assert _scalar(e, select(func.count(func.distinct(m.Project.commune_code)))) >= 40
+    legal_forms = select(func.count(func.distinct(m.Organisation.legal_form)))
+    assert _scalar(e, legal_forms) >= 6
+    assert _scalar(e, select(func.count(func.distinct(m.Funding.funder_id)))) >= 5
+    assert _scalar(e, select(func.count()).select_from(m.Opinion)) > 50
+    assert _scalar(e, select(func.count(func.distinct(m.Project.status)))) >= 6
+
+
+def test_some_communes_get_nothing_and_late_members_none(demo_engine):
+    with demo_engine.connect() as conn:
+        served = {r[0] for r in conn.execute(select(m.Project.commune_code))}
+        communes = conn.execute(select(m.Commune.insee_code, m.Commune.member_since)).all()
+    members = {code for code, since in communes if since <= 2014}
+    assert len(members - served) >= 10
+    assert not served & {code for code, since in communes if since > 2014}
+
+
+def test_meetings_of_every_body_every_semester(demo_engine):
+    with demo_engine.connect() as conn:
+        rows = conn.execute(select(m.Meeting.body, m.Meeting.date)).all()
+    semesters = periods.span("2011-S1", "2014-S2")
+    for body in (m.MeetingBody.COMITE, m.MeetingBody.GROUPE_TECHNICIENS, m.MeetingBody.FORUM):
+        held = {periods.of_date(day) for b, day in rows if b == body.value}
+        assert held == set(semesters), body
+    assert {day.year for b, day in rows if b == m.MeetingBody.CONSEIL_SCIENTIFIQUE.value} == {2011, 2012, 2013, 2014}
+
+
+def test_indicator_values_per_semester_and_territory(demo_engine):
+    with demo_engine.connect() as conn:
+        entered = conn.execute(select(m.Indicator.code).where(m.Indicator.kind == "entered")).scalars().all()
+        rows = conn.execute(
+            select(
+                m.Measurement.indicator_code, m.Measurement.period, m.Measurement.territory_code, m.Measurement.value
+            )
+        ).all()
+        bounds = dict(conn.execute(select(m.Indicator.code, m.Indicator.max_value)).all())
+    assert entered
+    assert len(rows) == len(entered) * 8 * 8
+    assert {(r[0], r[1], r[2]) for r in rows} == {
+        (code, p, t)
+        for code in entered
+        for p in periods.span("2011-S1", "2014-S2")
+        for t in ("lillois", "roubaisien", "tourquennois", "est", "couronne-nord", "couronne-sud", "lys", "weppes")
+    }
+    assert all(bounds[code] is None or value <= bounds[code] for code, _, _, value in rows)
+
+
+def test_every_opinion_matches_a_committee_step(demo_engine):
+    with demo_engine.connect() as conn:
+        bodies = (
+            conn.execute(select(m.Meeting.body).join(m.Opinion, m.Opinion.meeting_id == m.Meeting.id)).scalars().all()
+        )
+    assert set(bodies) == {m.MeetingBody.COMITE.value}
+
+
+@pytest.mark.parametrize("scale", [3])
+def test_scale_multiplies_projects_on_the_same_geography(tmp_path, scale):
+    engine = init_db(f"sqlite:///{tmp_path / 'scaled.db'}", scale=scale)
+    assert _scalar(engine, select(func.count()).select_from(m.Project)) == 180 * scale
+    assert _scalar(engine, select(func.count()).select_from(m.Commune)) == 95
+    engine.dispose()

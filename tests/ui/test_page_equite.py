@@ -1,0 +1,58 @@
+"""The Équité page through app.py: figures equal the equity report, measures, territory focus."""
+
+import json
+
+from essdash.domain import fmt
+from essdash.read import equity_report, queries
+from essdash.read.queries import Filters
+
+PAGE = "pages/equite.py"
+PLAN = Filters(period_from="2011-S1", period_to="2014-S2")
+
+
+def _metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_figures_and_sentences_match_the_report(app, demo_engine):
+    at = app(PAGE)
+    assert not at.exception and not at.error
+    result = equity_report.report(
+        queries.place_figures(demo_engine, PLAN, "commune"),
+        queries.place_figures(demo_engine, PLAN, "territory"),
+        "projects",
+    )
+    metrics = _metrics(at)
+    assert metrics["Indice de Gini"] == fmt.number(result["gini"], 2)
+    assert metrics["Indice de Hoover"] == fmt.percent(result["hoover"])
+    assert metrics["Communes touchées"] == fmt.percent(result["coverage"]["units_share"])
+    text = " ".join(md.value for md in at.markdown)
+    for key in ("coverage", "gini", "theil", "hoover", "funnel"):
+        assert result["sentences"][key] in text
+    kinds = [json.loads(e.proto.spec)["layer"][1]["mark"]["type"] for e in at.get("vega_lite_chart")]
+    assert kinds[:3] == ["rule", "line", "circle"]  # rates with the metropolitan rule, Lorenz, funnel
+
+
+def test_money_has_no_funnel_and_other_figures(app):
+    at = app(PAGE)
+    at.radio(key="e_measure").set_value("money").run()
+    assert not at.exception
+    assert any("ne s'applique pas à des montants" in i.value for i in at.info)
+    assert "euros engagés" in " ".join(md.value for md in at.markdown)
+
+
+def test_territory_focus_restricts_the_communes(app, demo_engine):
+    at = app(PAGE, territoire="weppes")
+    communes = at.dataframe[1].value
+    assert set(communes["territory"]) == {"Territoire des Weppes"}
+    assert len(at.dataframe[0].value) == 8  # territories stay, for comparison
+    assert "du Territoire des Weppes" in at.caption[0].value
+
+
+def test_white_spots_follow_the_slider(app, demo_engine):
+    at = app(PAGE)
+    at.slider(key="e_last_n").set_value(2).run()
+    spots = queries.white_spots(demo_engine, PLAN, 2)
+    assert at.dataframe[-1].value["insee_code"].tolist() == spots["insee_code"].tolist()
+    at.slider(key="e_last_n").set_value(8).run()
+    assert len(at.dataframe[-1].value) == len(queries.white_spots(demo_engine, PLAN, 8)) <= len(spots)

@@ -1,0 +1,251 @@
+"""Every page through the real entry point (``app.py``) with Streamlit's AppTest."""
+
+import json
+
+import pyarrow as pa
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from essdash.domain import fmt
+from essdash.domain.models import ProjectStatus, Sector
+from essdash.read import queries
+from essdash.read.queries import Filters
+from tests.conftest import APP
+
+PROJETS = "pages/projets.py"
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _specs(at) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+
+
+def _no_errors(at):
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_synthese_shows_the_whole_metropolis(app, demo_engine):
+    at = app()
+    _no_errors(at)
+    figures = queries.key_figures(demo_engine, Filters())
+    metrics = _metrics(at)
+    assert metrics["Projets"] == fmt.number(figures["projects"])
+    assert metrics["Montant engagé"] == fmt.money_short(figures["money"])
+    assert metrics["Emplois créés"] == fmt.number(figures["jobs_created"])
+    assert metrics["Emplois maintenus"] == fmt.number(figures["jobs_maintained"])
+    assert at.subheader[0].value == "Toute la métropole"
+    assert "Données de démonstration fictives" in at.info[0].value
+    assert len(_specs(at)) == 4
+
+
+def test_synthese_charts_use_french_number_locale_and_the_selection(app, demo_engine):
+    at = app(territoire="lys")
+    specs = _specs(at)
+    for spec in specs:
+        assert spec["config"]["locale"]["number"]["decimal"] == ","
+        assert spec["config"]["locale"]["number"]["thousands"] == "\u202f"
+        assert spec["config"]["locale"]["time"]["months"][0] == "janvier"
+    status_spec = next(s for s in specs if "Projets" in json.dumps(s["layer"][0]["encoding"]["x"]))
+    chart = next(
+        e
+        for e in at.get("vega_lite_chart")
+        if json.loads(e.proto.spec) is not None and json.loads(e.proto.spec) == status_spec
+    )
+    data = pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pandas()
+    expected = queries.projects_by_status(demo_engine, Filters(territory="lys"))
+    assert dict(zip(data["status"], data["projects"])) == dict(zip(expected["status"], expected["projects"]))
+    assert data["projects"].sum() == queries.key_figures(demo_engine, Filters(territory="lys"))["projects"]
+
+
+def test_filtered_url_filters_the_synthese(app, demo_engine):
+    at = app(territoire="roubaisien")
+    _no_errors(at)
+    expected = queries.key_figures(demo_engine, Filters(territory="roubaisien"))
+    assert _metrics(at)["Projets"] == fmt.number(expected["projects"])
+    assert at.subheader[0].value == "Territoire Roubaisien"
+    assert at.selectbox(key="flt_territoire").value == "roubaisien"
+
+
+def test_commune_filter_in_url(app, demo_engine):
+    at = app(territoire="roubaisien", commune="59512")
+    expected = queries.key_figures(demo_engine, Filters(territory="roubaisien", commune="59512"))
+    assert _metrics(at)["Projets"] == fmt.number(expected["projects"])
+    assert at.subheader[0].value == "Roubaix"
+
+
+def test_unknown_codes_in_url_are_ignored_with_a_french_warning(app, demo_engine):
+    at = app(territoire="atlantide", commune="12345")
+    _no_errors(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Territoire « atlantide » inconnu" in warnings
+    assert "Commune « 12345 » inconnue" in warnings
+    assert _metrics(at)["Projets"] == fmt.number(queries.key_figures(demo_engine, Filters())["projects"])
+    assert "territoire" not in at.query_params
+
+
+def test_projets_register_deep_link(app, demo_engine):
+    at = app(PROJETS, territoire="roubaisien")
+    _no_errors(at)
+    register = at.dataframe[0].value
+    expected = queries.project_register(demo_engine, Filters(territory="roubaisien"))
+    assert register["id"].tolist() == expected["id"].tolist()
+    assert at.caption[0].value.startswith(fmt.plural(len(expected), "projet") + " · Territoire Roubaisien")
+
+
+def test_filters_carry_over_between_pages(app):
+    at = app(territoire="est")
+    at.switch_page(PROJETS).run()
+    assert at.query_params["territoire"] == ["est"] or at.query_params["territoire"] == "est"
+    assert set(at.dataframe[0].value["territory"]) <= {"Territoire Est"}
+    at.switch_page("pages/synthese.py").run()
+    assert at.subheader[0].value == "Territoire Est"
+
+
+def test_changing_the_territory_widget_updates_the_url_and_resets_the_commune(app):
+    at = app(territoire="roubaisien", commune="59512")
+    at.selectbox(key="flt_territoire").select("weppes").run()
+    assert at.query_params["territoire"] in ("weppes", ["weppes"])
+    assert "commune" not in at.query_params
+    assert at.subheader[0].value == "Territoire des Weppes"
+    at.selectbox(key="flt_territoire").select(None).run()
+    assert "territoire" not in at.query_params
+    assert at.subheader[0].value == "Toute la métropole"
+
+
+def test_projets_page_filters(app, demo_engine):
+    at = app(PROJETS)
+    total = len(at.dataframe[0].value)
+    at.multiselect(key="f_status").select(ProjectStatus.EN_COURS).run()
+    at.selectbox(key="f_sector").select(Sector.INSERTION).run()
+    register = at.dataframe[0].value
+    expected = queries.project_register(demo_engine, Filters(statuses=("en_cours",), sector="insertion"))
+    assert 0 < len(register) < total
+    assert register["id"].tolist() == expected["id"].tolist()
+    at.text_input(key="f_search").input("zzz-introuvable").run()
+    assert at.dataframe[0].value.empty
+    assert at.caption[0].value.startswith("0 projet ")
+
+
+def test_project_record_from_url(app, demo_engine):
+    project_id = int(queries.project_register(demo_engine, Filters(statuses=("realise",)))["id"].iloc[0])
+    at = app(PROJETS, projet=str(project_id))
+    _no_errors(at)
+    detail = queries.project_detail(demo_engine, project_id)
+    assert at.subheader[0].value == f"Projet n° {project_id} — {fmt.md_escape(detail['title'])}"
+    page_text = " ".join(md.value for md in at.markdown)
+    assert fmt.md_escape(detail["carrier"]) in page_text
+    assert "**Réalisé**" in page_text
+    assert fmt.money(detail["fundings"]["amount"].sum()) in page_text
+
+
+def test_unknown_project_gives_a_french_error(app):
+    at = app(PROJETS, projet="999999")
+    assert not at.exception
+    assert at.error[0].value == "Projet n° 999999 introuvable."
+
+
+def test_unusable_database_shows_a_french_error_not_a_traceback(tmp_path, monkeypatch):
+    bad = tmp_path / "corrompue.db"
+    bad.write_bytes(b"\x00garbage" * 512)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{bad}")
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "Impossible d'ouvrir les données" in at.error[0].value
+    assert "illisible" in at.error[0].value
+    assert bad.read_bytes() == b"\x00garbage" * 512
+
+
+@pytest.mark.parametrize("url", ["postgresql://moi@serveur/ess", "sqlite:////proc/interdit/essdash.db"])
+def test_database_url_that_cannot_be_opened(url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "Impossible d'ouvrir les données" in at.error[0].value
+
+
+CARTE = "pages/carte.py"
+
+
+def _map_args(at) -> dict:
+    components = [e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")]
+    assert len(components) == 1
+    return json.loads(components[0].proto.json_args)
+
+
+def test_carte_sends_the_choropleth_and_markers(app, demo_engine):
+    at = app(CARTE)
+    _no_errors(at)
+    args = _map_args(at)
+    assert args["returned_objects"] == ["last_active_drawing"]
+    script = args["script"]
+    assert script.count('"level": "commune"') == 95
+    assert "FastMarkerCluster" not in script and "markerClusterGroup" in script
+    assert "Projets pour 10 000 habitants" in args["html"]
+    points = queries.project_points(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"))
+    assert script.count('"id":[') == 1 and f'"id":[{",".join(map(str, points["id"]))}]' in script
+    outside = points[points["placed"] == "outside"]
+    assert len(outside) > 0
+    warning = " ".join(w.value for w in at.warning)
+    assert fmt.plural(len(outside), "projet") + " avec des coordonnées hors de la métropole" in warning
+    assert "Sources : INSEE" in " ".join(c.value for c in at.caption)
+
+
+def test_carte_switches_level_measure_and_markers(app):
+    at = app(CARTE)
+    at.radio(key="m_level").set_value("territory").run()
+    at.selectbox(key="m_measure").set_value("money_per_inhabitant").run()
+    at.toggle(key="m_markers").set_value(False).run()
+    args = _map_args(at)
+    assert args["script"].count('"level": "territory"') == 8
+    assert "Montant engagé par habitant" in args["html"]
+    assert "markerClusterGroup" not in args["script"]
+
+
+def test_carte_filtered_by_territory_zooms_and_summarises(app, demo_engine):
+    at = app(CARTE, territoire="roubaisien")
+    _no_errors(at)
+    assert "fitBounds" in _map_args(at)["script"]
+    assert any(s.value == "Territoire Roubaisien" for s in at.subheader)
+    expected = queries.place_figures(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"), "territory")
+    row = expected.set_index("code").loc["roubaisien"]
+    assert {m.label: m.value for m in at.metric}["Projets"] == fmt.number(row["projects"])
+
+
+def test_carte_static_choropleth_on_demand(app, demo_engine):
+    at = app(CARTE)
+    assert not at.get("vega_lite_chart")
+    at.toggle(key="m_static").set_value(True).run()
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["mark"]["type"] == "geoshape"
+    assert spec["encoding"]["color"]["title"] == "Projets pour 10 000 habitants"
+
+
+def test_reference_data_failing_its_checks_stops_the_app_in_french(tmp_path, monkeypatch):
+    from essdash.domain.errors import ReferenceDataError
+    from essdash.store import db
+
+    def broken():
+        raise ReferenceDataError(
+            "Données de référence invalides (communes.csv) : 95 communes distinctes attendues, 94 trouvées."
+        )
+
+    monkeypatch.setattr(db, "load_reference", broken)
+    target = tmp_path / "neuve.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{target}")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "communes.csv" in at.error[0].value and "94 trouvées" in at.error[0].value
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_url_parameters_cannot_inject_markdown(app):
+    at = app(territoire="[clic](javascript:alert(1))")
+    warning = at.warning[0].value
+    assert "\\[clic\\]\\(javascript:alert\\(1\\)\\)" in warning
+    assert "](javascript" not in warning
