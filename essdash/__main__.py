@@ -15,7 +15,7 @@ from essdash.domain import fmt
 from essdash.domain.errors import EssdashError
 from essdash.read import exports as io_export
 from essdash.read import queries
-from essdash.read.queries import Filters
+from essdash.read.filters import Filters
 from essdash.spreadsheet.columns import KINDS
 from essdash.store import backup, db
 from essdash.store.config import get_settings

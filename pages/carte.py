@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from essdash.domain import fmt
-from essdash.read import queries
+from essdash.read import places
 from essdash.render import maps
 from essdash.store.reference import ATTRIBUTION, bounds
 from essdash.ui import frame as ui
@@ -27,8 +27,8 @@ period_from, period_to = ui.period_range()
 with st.expander("Filtres des projets"):
     filters = ui.project_filters(ctx.filters.with_(period_from=period_from, period_to=period_to), search=False)
 
-figures = ui.read(queries.place_figures, filters, level)
-points = ui.read(queries.project_points, filters) if markers else None
+figures = ui.read(places.place_figures, filters, level)
+points = ui.read(places.project_points, filters) if markers else None
 focus = (
     bounds("commune", filters.commune)
     if filters.commune
@@ -54,7 +54,7 @@ place = (
 )
 with side_col:
     ui_views.place_summary(
-        queries.place_summary(ui.read(queries.place_figures, filters, place[0]), place[1]) if place[1] else None
+        places.place_summary(ui.read(places.place_figures, filters, place[0]), place[1]) if place[1] else None
     )
 
 if points is not None:

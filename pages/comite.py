@@ -4,7 +4,7 @@ proposal pipeline, and the meetings of every body."""
 import streamlit as st
 
 from essdash.domain import fmt
-from essdash.domain.models import MeetingBody
+from essdash.domain.vocabulary import MeetingBody
 from essdash.read import followup
 from essdash.render import charts
 from essdash.ui import forms as ui_forms

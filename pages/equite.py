@@ -3,7 +3,7 @@
 import streamlit as st
 
 from essdash.domain import fmt
-from essdash.read import equity_report, queries
+from essdash.read import equity_report, places
 from essdash.read.equity_report import EQUITY_MEASURES
 from essdash.render import charts
 from essdash.ui import frame as ui
@@ -16,8 +16,8 @@ measure = c1.radio("Mesure", list(EQUITY_MEASURES), key="e_measure", format_func
 with c2:
     first, last = ui.period_range()
 filters = ctx.filters.with_(period_from=first, period_to=last)
-communes = ui.read(queries.place_figures, filters, "commune")
-territories = ui.read(queries.place_figures, filters, "territory")
+communes = ui.read(places.place_figures, filters, "commune")
+territories = ui.read(places.place_figures, filters, "territory")
 if filters.territory:  # a technician's question: do all the communes of my territory benefit?
     communes = communes[communes["territory_code"] == filters.territory]
 result = ui.compute(equity_report.report, communes, territories, measure)
@@ -98,6 +98,6 @@ with tabs[4]:
         st.caption(sentences["funnel"])
 with tabs[5]:
     last_n = st.slider("Sans projet depuis (semestres)", 1, 8, 4, key="e_last_n")
-    spots = ui.read(queries.white_spots, filters, last_n)
+    spots = ui.read(places.white_spots, filters, last_n)
     st.markdown(equity_report.white_spots_sentence(spots, last_n, int(communes["member"].sum())))
     st.dataframe(spots, hide_index=True, width="stretch", column_config=ui_views.WHITE_SPOT_COLUMNS)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from essdash.domain import fmt
-from essdash.domain.models import SheetStatus
+from essdash.domain.vocabulary import SheetStatus
 from essdash.read import followup
 from essdash.ui import forms as ui_forms
 from essdash.ui import frame as ui

@@ -1,5 +1,5 @@
 """The territorial equity check: every statistic of :mod:`essdash.domain.equity` applied to the place
-figures of :func:`essdash.read.queries.place_figures`, with the sentence a chair reads aloud.
+figures of :func:`essdash.read.places.place_figures`, with the sentence a chair reads aloud.
 
 Pure functions over DataFrames. Only communes that were members at the end of the period count.
 Inequality indices are computed over communes; the Theil index is split between and within the

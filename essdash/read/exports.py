@@ -1,8 +1,8 @@
 """Export of filtered views: projects, carriers, fundings, fiches, indicator values, equity tables.
 
 Each view is a DataFrame with French headers, built from the same reads and filters as the pages
-(:func:`essdash.read.queries.project_register`, :func:`~essdash.read.queries.project_conditions`,
-:func:`~essdash.read.queries.place_figures`, :func:`~essdash.read.queries.project_points`). Importable views
+(:func:`essdash.read.queries.project_register`, :func:`~essdash.read.filters.project_conditions`,
+:func:`~essdash.read.places.place_figures`, :func:`~essdash.read.places.project_points`). Importable views
 use the import's headers (:mod:`essdash.spreadsheet.columns`), so an exported file imports back unchanged.
 Formats: French CSV (``;``, decimal comma, Windows-1252), CSV in UTF-8 with BOM, XLSX, and
 GeoJSON for projects (points placed as on the map).
@@ -20,9 +20,9 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import equity
 from essdash.domain import models as m
-from essdash.domain.models import FundingType, LegalForm, Provenance, SheetStatus
-from essdash.read import queries
-from essdash.read.queries import Filters, read_frame
+from essdash.domain.vocabulary import FundingType, LegalForm, Provenance, SheetStatus
+from essdash.read import places, queries
+from essdash.read.filters import Filters, project_conditions, read_frame
 from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet.columns import FUNDINGS, KINDS, MEASUREMENTS, ORGANISATIONS, PROJECTS, Kind
 
@@ -78,7 +78,7 @@ def _headed(frame: pd.DataFrame, kind: Kind, keys: dict[str, str]) -> pd.DataFra
 
 
 def _selected_ids(filters: Filters):
-    return select(P.id).where(*queries.project_conditions(filters))
+    return select(P.id).where(*project_conditions(filters))
 
 
 def projects(engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -133,7 +133,7 @@ def organisations(engine: Engine, filters: Filters) -> pd.DataFrame:
     o = m.Organisation
     counted = (
         select(P.carrier_id, func.count(P.id).label("projects"))
-        .where(*queries.project_conditions(filters))
+        .where(*project_conditions(filters))
         .group_by(P.carrier_id)
         .subquery()
     )
@@ -188,7 +188,7 @@ def fundings(engine: Engine, filters: Filters) -> pd.DataFrame:
         .join(m.Organisation, m.Organisation.id == P.carrier_id)
         .join(C, C.insee_code == P.commune_code)
         .join(m.Funder, m.Funder.id == m.Funding.funder_id)
-        .where(*queries.project_conditions(filters))
+        .where(*project_conditions(filters))
         .order_by(P.id, m.Funding.year, m.Funder.name, m.Funding.id)
     )
     frame = read_frame(engine, stmt)
@@ -314,7 +314,7 @@ def measurements(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 def equity_table(engine: Engine, filters: Filters, level: str) -> pd.DataFrame:
     """Projects, money and jobs per commune or territory, per-capita rates and location quotients."""
-    figures = queries.place_figures(engine, filters, level)
+    figures = places.place_figures(engine, filters, level)
     figures["lq"] = equity.location_quotients(figures["projects"], figures["population"])
     columns = {"code": "Code", "name": "Commune" if level == "commune" else "Territoire"}
     if level == "commune":
@@ -352,7 +352,7 @@ def frame(engine: Engine, view: str, filters: Filters) -> pd.DataFrame:
 
 def geojson(engine: Engine, filters: Filters) -> bytes:
     """The selection's projects as GeoJSON points, placed as on the map."""
-    points = queries.project_points(engine, filters)
+    points = places.project_points(engine, filters)
     features = [
         {
             "type": "Feature",

@@ -15,8 +15,8 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Engine
 
 from essdash.domain import models as m
-from essdash.domain.models import MeetingBody, OpinionValue, ProjectStatus, SheetStatus
-from essdash.read.queries import Filters, project_conditions, read_frame
+from essdash.domain.vocabulary import MeetingBody, OpinionValue, ProjectStatus, SheetStatus
+from essdash.read.filters import Filters, project_conditions, read_frame
 
 S, P = m.ActionSheet, m.Project
 CLOSED_SHEETS = {SheetStatus.REALISEE.value, SheetStatus.ABANDONNEE.value}

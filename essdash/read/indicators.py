@@ -17,9 +17,9 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import equity, periods
 from essdash.domain import models as m
-from essdash.domain.models import ProjectStatus
+from essdash.domain.vocabulary import ProjectStatus
 from essdash.read import followup
-from essdash.read.queries import read_frame
+from essdash.read.filters import read_frame
 
 ENGAGED = {
     ProjectStatus.VALIDE.value,

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from essdash.domain import fmt, periods
-from essdash.domain.models import MeetingBody, OpinionValue, SheetStatus
-from essdash.read import equity_report, followup, indicators, queries
-from essdash.read.queries import Filters
+from essdash.domain.vocabulary import MeetingBody, OpinionValue, SheetStatus
+from essdash.read import equity_report, followup, indicators, places, queries
+from essdash.read.filters import Filters
 from essdash.store.reference import ATTRIBUTION
 
 PLAN_START = "2011-S1"
@@ -184,7 +184,7 @@ def _proposals(engine, meeting: dict | None, filters: Filters, period: str) -> S
 
 
 def _map(engine, filters: Filters, period: str) -> Section:
-    figures = queries.place_figures(engine, filters.with_(period_from=PLAN_START, period_to=period), "commune")
+    figures = places.place_figures(engine, filters.with_(period_from=PLAN_START, period_to=period), "commune")
     section = Section("Carte : projets pour 10 000 habitants")
     if figures["projects"].sum() == 0:
         section.sentences.append(NO_DATA)
@@ -229,8 +229,8 @@ def _indicators(engine, period: str, territory: str | None) -> Section:
 
 def _equity(engine, filters: Filters, period: str) -> Section:
     scope = filters.with_(period_from=PLAN_START, period_to=period)
-    communes = queries.place_figures(engine, scope, "commune")
-    territories = queries.place_figures(engine, scope, "territory")
+    communes = places.place_figures(engine, scope, "commune")
+    territories = places.place_figures(engine, scope, "territory")
     if filters.territory:
         communes = communes[communes["territory_code"] == filters.territory]
     section = Section("Équité territoriale")
@@ -264,8 +264,8 @@ def _equity(engine, filters: Filters, period: str) -> Section:
 
 def _compare(engine, territory: str, period: str, place: str) -> Section:
     scope = Filters(period_from=PLAN_START, period_to=period)
-    figures = queries.place_figures(engine, scope, "territory")
-    summary = queries.place_summary(figures, territory)
+    figures = places.place_figures(engine, scope, "territory")
+    summary = places.place_summary(figures, territory)
     section = Section(f"{place} et la métropole")
     if summary is None:
         section.sentences.append(NO_DATA)

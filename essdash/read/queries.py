@@ -1,130 +1,25 @@
-"""Every read: plain arguments in, DataFrames or plain dicts out, aggregated in SQL.
+"""Reads of the register: plain arguments in, DataFrames or plain dicts out, aggregated in SQL.
 
-A :class:`Filters` value describes the current selection; its period range selects projects by
-the semester in which they were proposed. A project belongs to a territory or
-commune when its primary commune or one of its further communes is there; aggregates by place
-(maps, equity) use the primary commune only, so that nothing is counted twice.
+The selection is a :class:`essdash.read.filters.Filters`; its period range selects projects by the
+semester in which they were proposed. Aggregates by place live in :mod:`essdash.read.places`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date
-
 import pandas as pd
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Engine
 
-from essdash.domain import equity, periods
 from essdash.domain import models as m
-from essdash.domain.models import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector, SheetStatus
-from essdash.store.reference import inside_metropolis
+from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector, SheetStatus
+from essdash.read.filters import Filters, labels, money_by_project, project_conditions, read_frame
 
 P, C, T = m.Project, m.Commune, m.Territory
 
 
-@dataclass(frozen=True)
-class Filters:
-    territory: str | None = None
-    commune: str | None = None
-    statuses: tuple[str, ...] = ()
-    sheet: str | None = None
-    sector: str | None = None
-    mode: str | None = None
-    search: str = ""
-    period_from: str | None = None
-    period_to: str | None = None
-
-    def with_(self, **changes) -> Filters:
-        return replace(self, **changes)
-
-    @property
-    def is_place_filtered(self) -> bool:
-        return bool(self.territory or self.commune)
-
-
-def read_frame(engine: Engine, stmt) -> pd.DataFrame:
-    """Run a SELECT and return its rows as a DataFrame (rows passed as plain tuples: pandas
-    probing SQLAlchemy's Row objects attribute by attribute is ten times slower)."""
-    with engine.connect() as conn:
-        result = conn.execute(stmt)
-        return pd.DataFrame.from_records([tuple(row) for row in result], columns=list(result.keys()))
-
-
-def _place_clause(territory: str | None, commune: str | None):
-    clauses = []
-    if commune:
-        clauses.append(
-            or_(
-                P.commune_code == commune,
-                exists().where(m.ProjectCommune.project_id == P.id, m.ProjectCommune.commune_code == commune),
-            )
-        )
-    if territory:
-        in_territory = select(C.insee_code).where(C.territory_code == territory)
-        clauses.append(
-            or_(
-                P.commune_code.in_(in_territory),
-                exists().where(m.ProjectCommune.project_id == P.id, m.ProjectCommune.commune_code.in_(in_territory)),
-            )
-        )
-    return clauses
-
-
-def project_conditions(filters: Filters) -> list:
-    """The WHERE clauses on ``Project`` that express ``filters``."""
-    clauses = _place_clause(filters.territory, filters.commune)
-    if filters.statuses:
-        clauses.append(P.status.in_(filters.statuses))
-    if filters.sector:
-        clauses.append(P.sector == filters.sector)
-    if filters.mode:
-        clauses.append(P.intervention_mode == filters.mode)
-    if filters.sheet:
-        sheet, parent = m.ActionSheet, m.ActionSheet.__table__.alias("parent_sheet")
-        clauses.append(
-            exists().where(
-                m.ProjectSheet.project_id == P.id,
-                m.ProjectSheet.sheet_id == sheet.id,
-                or_(
-                    sheet.code == filters.sheet,
-                    sheet.parent_id.in_(select(parent.c.id).where(parent.c.code == filters.sheet)),
-                ),
-            )
-        )
-    if filters.period_from:
-        clauses.append(P.proposed_on >= periods.bounds(filters.period_from)[0])
-    if filters.period_to:
-        clauses.append(P.proposed_on <= periods.bounds(filters.period_to)[1])
-    text = filters.search.strip()
-    if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        carrier = select(m.Organisation.id).where(m.Organisation.name.ilike(pattern, escape="\\"))
-        clauses.append(
-            or_(
-                P.title.ilike(pattern, escape="\\"),
-                P.description.ilike(pattern, escape="\\"),
-                P.carrier_id.in_(carrier),
-            )
-        )
-    return clauses
-
-
-def _money_by_project():
-    return (
-        select(m.Funding.project_id, func.sum(m.Funding.amount).label("amount"))
-        .group_by(m.Funding.project_id)
-        .subquery("money")
-    )
-
-
-def _labels(series: pd.Series, enum) -> pd.Series:
-    return series.map(enum.labels()).fillna(series)
-
-
 def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
     """The register of projects matching ``filters``, one row per project, French labels."""
-    money = _money_by_project()
+    money = money_by_project()
     sheets = (
         select(m.ProjectSheet.project_id, func.group_concat(m.ActionSheet.code, ", ").label("sheets"))
         .join(m.ActionSheet, m.ActionSheet.id == m.ProjectSheet.sheet_id)
@@ -160,17 +55,17 @@ def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
         .order_by(P.proposed_on.desc(), P.id.desc())
     )
     frame = read_frame(engine, stmt)
-    frame["legal_form"] = _labels(frame["legal_form"], LegalForm)
-    frame["status"] = _labels(frame["status"], ProjectStatus)
-    frame["sector"] = _labels(frame["sector"], Sector)
-    frame["intervention_mode"] = _labels(frame["intervention_mode"], InterventionMode)
+    frame["legal_form"] = labels(frame["legal_form"], LegalForm)
+    frame["status"] = labels(frame["status"], ProjectStatus)
+    frame["sector"] = labels(frame["sector"], Sector)
+    frame["intervention_mode"] = labels(frame["intervention_mode"], InterventionMode)
     frame["priority_district"] = frame["priority_district"].astype(bool)
     return frame
 
 
 def key_figures(engine: Engine, filters: Filters) -> dict[str, float]:
     """Headline numbers for the selection: projects, carriers, communes, money, jobs, beneficiaries."""
-    money = _money_by_project()
+    money = money_by_project()
     stmt = (
         select(
             func.count(P.id),
@@ -316,7 +211,7 @@ def project_detail(engine: Engine, project_id: int) -> dict | None:
         .where(m.Funding.project_id == project_id)
         .order_by(m.Funding.year, m.Funding.amount.desc()),
     )
-    detail["fundings"]["type"] = _labels(detail["fundings"]["type"], FundingType)
+    detail["fundings"]["type"] = labels(detail["fundings"]["type"], FundingType)
     detail["events"] = read_frame(
         engine,
         select(
@@ -337,7 +232,7 @@ def project_detail(engine: Engine, project_id: int) -> dict | None:
         .order_by(m.ProjectEvent.date, m.ProjectEvent.id),
     )
     for column in ("from_status", "to_status"):
-        detail["events"][column] = _labels(detail["events"][column], ProjectStatus)
+        detail["events"][column] = labels(detail["events"][column], ProjectStatus)
     detail["events"] = detail["events"].fillna({"meeting": "", "opinion": "", "from_status": ""})
     return detail
 
@@ -394,159 +289,3 @@ def counts(engine: Engine) -> dict[str, int]:
         return {
             name: conn.execute(select(func.count()).select_from(table)).scalar_one() for name, table in tables.items()
         }
-
-
-def _without_place(filters: Filters) -> Filters:
-    return filters.with_(territory=None, commune=None)
-
-
-def place_figures(engine: Engine, filters: Filters, level: str = "commune") -> pd.DataFrame:
-    """Projects, money and jobs per commune or territory, with per-capita rates.
-
-    Counts follow the projects' primary commune and every filter but the place ones (the map
-    compares all places). A commune that had not joined by the end of the period range is marked
-    ``member = False`` and left out of populations and rates.
-    """
-    money = _money_by_project()
-    stmt = (
-        select(
-            P.commune_code.label("insee_code"),
-            func.count(P.id).label("projects"),
-            func.coalesce(func.sum(money.c.amount), 0.0).label("money"),
-            func.coalesce(func.sum(P.jobs_created), 0).label("jobs_created"),
-            func.coalesce(func.sum(P.jobs_maintained), 0).label("jobs_maintained"),
-        )
-        .outerjoin(money, money.c.project_id == P.id)
-        .where(*project_conditions(_without_place(filters)))
-        .group_by(P.commune_code)
-    )
-    counts_ = read_frame(engine, stmt).set_index("insee_code")
-    communes = read_frame(
-        engine,
-        select(
-            C.insee_code,
-            C.name,
-            C.territory_code,
-            T.name.label("territory"),
-            C.population,
-            C.member_since,
-            T.position,
-            C.lat,
-            C.lon,
-        )
-        .join(T, T.code == C.territory_code)
-        .order_by(C.insee_code),
-    )
-    last_year = periods.parse(filters.period_to)[0] if filters.period_to else date.today().year
-    communes["member"] = communes["member_since"] <= last_year
-    frame = communes.join(counts_, on="insee_code").fillna(
-        {"projects": 0, "money": 0.0, "jobs_created": 0, "jobs_maintained": 0}
-    )
-    frame.loc[~frame["member"], "population"] = 0
-    if level == "territory":
-        frame = (
-            frame.groupby(["territory_code", "territory", "position"], as_index=False)
-            .agg(
-                population=("population", "sum"),
-                projects=("projects", "sum"),
-                money=("money", "sum"),
-                jobs_created=("jobs_created", "sum"),
-                jobs_maintained=("jobs_maintained", "sum"),
-                communes=("member", "sum"),
-            )
-            .sort_values("position")
-            .rename(columns={"territory_code": "code", "territory": "name"})
-        )
-        frame["member"] = True
-    else:
-        frame = frame.rename(columns={"insee_code": "code"})
-    frame["projects_per_10k"] = equity.rate_per(frame["projects"], frame["population"])
-    frame["money_per_inhabitant"] = equity.rate_per(frame["money"], frame["population"], per=1)
-    frame["jobs_per_10k"] = equity.rate_per(frame["jobs_created"], frame["population"])
-    return frame.reset_index(drop=True)
-
-
-def project_points(engine: Engine, filters: Filters) -> pd.DataFrame:
-    """The selection's projects with a map position and how it was obtained.
-
-    ``placed`` is ``"exact"`` (own coordinates inside the metropolis), ``"commune"`` (no
-    coordinates: the primary commune's representative point) or ``"outside"`` (coordinates
-    outside the metropolis: shown at the commune's point and flagged for correction).
-    """
-    money = _money_by_project()
-    stmt = (
-        select(
-            P.id,
-            P.title,
-            m.Organisation.name.label("carrier"),
-            C.name.label("commune"),
-            P.status,
-            func.coalesce(money.c.amount, 0.0).label("amount"),
-            P.jobs_created,
-            P.lat.label("own_lat"),
-            P.lon.label("own_lon"),
-            C.lat.label("commune_lat"),
-            C.lon.label("commune_lon"),
-        )
-        .join(m.Organisation, m.Organisation.id == P.carrier_id)
-        .join(C, C.insee_code == P.commune_code)
-        .outerjoin(money, money.c.project_id == P.id)
-        .where(*project_conditions(filters))
-        .order_by(P.id)
-    )
-    frame = read_frame(engine, stmt)
-    has_point = frame["own_lat"].notna() & frame["own_lon"].notna()
-    inside = pd.Series(False, index=frame.index)
-    if has_point.any():
-        inside[has_point] = inside_metropolis(
-            frame.loc[has_point, "own_lat"].to_numpy(), frame.loc[has_point, "own_lon"].to_numpy()
-        )
-    frame["placed"] = "commune"
-    frame.loc[has_point & inside, "placed"] = "exact"
-    frame.loc[has_point & ~inside, "placed"] = "outside"
-    exact = frame["placed"] == "exact"
-    frame["lat"] = frame["own_lat"].where(exact, frame["commune_lat"])
-    frame["lon"] = frame["own_lon"].where(exact, frame["commune_lon"])
-    frame["status"] = _labels(frame["status"], ProjectStatus)
-    return frame.drop(columns=["commune_lat", "commune_lon"])
-
-
-def place_summary(figures: pd.DataFrame, code: str) -> dict | None:
-    """One place's figures from :func:`place_figures`, beside the metropolitan rates."""
-    rows = figures[figures["code"] == code]
-    if rows.empty:
-        return None
-    row = rows.iloc[0].to_dict()
-    totals = figures.loc[figures["member"], ["population", "projects", "money", "jobs_created"]].sum().to_frame().T
-    row["metro"] = {
-        "projects_per_10k": float(equity.rate_per(totals["projects"], totals["population"]).iloc[0]),
-        "money_per_inhabitant": float(equity.rate_per(totals["money"], totals["population"], per=1).iloc[0]),
-        "jobs_per_10k": float(equity.rate_per(totals["jobs_created"], totals["population"]).iloc[0]),
-    }
-    return row
-
-
-def white_spots(engine: Engine, filters: Filters, last_n: int) -> pd.DataFrame:
-    """Member communes with no project (primary commune) proposed in the last ``last_n`` semesters
-    up to the end of the period range, with the date of their latest project if any."""
-    last = filters.period_to or periods.of_date(date.today())
-    first = last
-    for _ in range(last_n - 1):
-        first = periods.previous(first)
-    latest = (
-        select(P.commune_code, func.max(P.proposed_on).label("latest"))
-        .where(*project_conditions(_without_place(filters).with_(period_from=None)))
-        .group_by(P.commune_code)
-        .subquery()
-    )
-    stmt = (
-        select(C.insee_code, C.name, T.name.label("territory"), C.population, latest.c.latest)
-        .join(T, T.code == C.territory_code)
-        .outerjoin(latest, latest.c.commune_code == C.insee_code)
-        .where(
-            C.member_since <= periods.parse(last)[0],
-            (latest.c.latest.is_(None)) | (latest.c.latest < periods.bounds(first)[0]),
-        )
-        .order_by(C.population.desc())
-    )
-    return read_frame(engine, stmt)

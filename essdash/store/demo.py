@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import models as m
 from essdash.domain import periods
-from essdash.domain.models import (
+from essdash.domain.vocabulary import (
     FundingType,
     InterventionMode,
     LegalForm,

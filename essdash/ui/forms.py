@@ -13,7 +13,7 @@ import streamlit as st
 
 from essdash.domain import fmt
 from essdash.domain.errors import ConflictError, ValidationError
-from essdash.domain.models import (
+from essdash.domain.vocabulary import (
     PROJECT_TRANSITIONS,
     CommentBody,
     InterventionMode,

@@ -16,9 +16,9 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
 from essdash.domain.errors import EssdashError
-from essdash.domain.models import InterventionMode, ProjectStatus, Sector
+from essdash.domain.vocabulary import InterventionMode, ProjectStatus, Sector
 from essdash.read import indicators, queries
-from essdash.read.queries import Filters
+from essdash.read.filters import Filters
 from essdash.store.config import get_settings
 from essdash.store.db import open_database
 from essdash.store.reference import ATTRIBUTION

@@ -11,7 +11,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
-from essdash.domain.models import (
+from essdash.domain.vocabulary import (
     CommentBody,
     InterventionMode,
     LegalForm,

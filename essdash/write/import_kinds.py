@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from essdash.domain import fmt
 from essdash.domain import models as m
-from essdash.domain.models import FundingType, InterventionMode, LegalForm, ProjectStatus, Provenance, Sector
+from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, ProjectStatus, Provenance, Sector
 from essdash.read import indicators
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import FUNDINGS, MEASUREMENTS, ORGANISATIONS, PROJECTS

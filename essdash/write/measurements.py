@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from essdash.domain import models as m
 from essdash.domain import periods
 from essdash.domain.errors import ValidationError
-from essdash.domain.models import Provenance
+from essdash.domain.vocabulary import Provenance
 from essdash.read import indicators
 from essdash.write.services import Actor
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import models as m
 from essdash.domain.errors import ConflictError, ValidationError
-from essdash.domain.models import (
+from essdash.domain.vocabulary import (
     PROJECT_TRANSITIONS,
     CommentBody,
     CommentTarget,

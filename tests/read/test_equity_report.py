@@ -7,15 +7,15 @@ import pytest
 from sqlalchemy import insert
 
 from essdash.domain import models as m
-from essdash.read import equity_report, queries
-from essdash.read.queries import Filters
+from essdash.read import equity_report, places, queries
+from essdash.read.filters import Filters
 
 PLAN = Filters(period_from="2011-S1", period_to="2014-S2")
 
 
 @pytest.fixture(scope="module")
 def figures(demo_engine):
-    return (queries.place_figures(demo_engine, PLAN, "commune"), queries.place_figures(demo_engine, PLAN, "territory"))
+    return (places.place_figures(demo_engine, PLAN, "commune"), places.place_figures(demo_engine, PLAN, "territory"))
 
 
 @pytest.mark.parametrize("measure, column", [("projects", "projects"), ("money", "money"), ("jobs", "jobs_created")])
@@ -70,8 +70,8 @@ def test_funnel_flags_a_commune_far_above_chance(empty_engine):
             [{**base, "title": f"R{i}", "commune_code": "59512"} for i in range(60)]
             + [{**base, "title": f"O{i}", "commune_code": code} for i, code in enumerate(others)],
         )
-    communes = queries.place_figures(empty_engine, PLAN, "commune")
-    territories = queries.place_figures(empty_engine, PLAN, "territory")
+    communes = places.place_figures(empty_engine, PLAN, "commune")
+    territories = places.place_figures(empty_engine, PLAN, "territory")
     result = equity_report.report(communes, territories, "projects")
     flags = result["communes"].set_index("code")["flag"]
     assert flags["59512"] == "au-dessus"
@@ -80,10 +80,10 @@ def test_funnel_flags_a_commune_far_above_chance(empty_engine):
 
 
 def test_white_spots(demo_engine):
-    spots = queries.white_spots(demo_engine, PLAN, 4)
+    spots = places.white_spots(demo_engine, PLAN, 4)
     recent = queries.project_register(demo_engine, Filters(period_from="2013-S1", period_to="2014-S2"))
     assert not set(spots["name"]) & set(recent["commune"])
-    members = queries.place_figures(demo_engine, PLAN, "commune")
+    members = places.place_figures(demo_engine, PLAN, "commune")
     assert len(spots) + recent["insee_code"].nunique() == int(members["member"].sum())
     assert spots["population"].is_monotonic_decreasing
     sentence = equity_report.white_spots_sentence(spots, 4, int(members["member"].sum()))

@@ -8,7 +8,7 @@ from sqlalchemy import insert, select
 
 from essdash.domain import models as m
 from essdash.read import queries
-from essdash.read.queries import Filters
+from essdash.read.filters import Filters
 from essdash.store.db import sqlite_path
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import insert
 
 from essdash.domain import fmt
 from essdash.domain import models as m
-from essdash.read import queries
-from essdash.read.queries import Filters
+from essdash.read import places, queries
+from essdash.read.filters import Filters
 from essdash.render import maps
 
 PLAN = Filters(period_from="2011-S1", period_to="2014-S2")
@@ -40,7 +40,7 @@ def test_legend_is_french_with_breaks():
 
 
 def test_place_figures_match_key_figures_and_membership(demo_engine):
-    communes = queries.place_figures(demo_engine, PLAN, "commune")
+    communes = places.place_figures(demo_engine, PLAN, "commune")
     figures = queries.key_figures(demo_engine, PLAN)
     assert len(communes) == 95
     assert communes["projects"].sum() == figures["projects"]
@@ -50,19 +50,19 @@ def test_place_figures_match_key_figures_and_membership(demo_engine):
     assert communes["projects_per_10k"][~communes["member"]].isna().all()
     roubaix = communes.set_index("code").loc["59512"]
     assert roubaix["projects_per_10k"] == pytest.approx(roubaix["projects"] / roubaix["population"] * 10_000)
-    territories = queries.place_figures(demo_engine, PLAN, "territory")
+    territories = places.place_figures(demo_engine, PLAN, "territory")
     assert len(territories) == 8
     reference = queries.commune_options(demo_engine).set_index("insee_code")["population"]
     expected_population = 1_195_234 - reference.loc[non_members["code"]].sum()
     assert territories["population"].sum() == communes["population"].sum() == expected_population
     assert territories["projects"].sum() == figures["projects"]
     # With the period running to 2020, every commune is a member.
-    assert queries.place_figures(demo_engine, PLAN.with_(period_to="2020-S2"), "commune")["member"].all()
+    assert places.place_figures(demo_engine, PLAN.with_(period_to="2020-S2"), "commune")["member"].all()
 
 
 @pytest.mark.parametrize("level, count", [("commune", 95), ("territory", 8)])
 def test_map_features_carry_the_query_values(demo_engine, level, count):
-    figures = queries.place_figures(demo_engine, PLAN, level)
+    figures = places.place_figures(demo_engine, PLAN, level)
     fmap = maps.build_map(figures, level, "projects_per_10k", tiles=False)
     features = _geojson(fmap).data["features"]
     assert len(features) == count
@@ -81,7 +81,7 @@ def test_map_features_carry_the_query_values(demo_engine, level, count):
 
 
 def test_colours_follow_classes(demo_engine):
-    figures = queries.place_figures(demo_engine, PLAN, "commune")
+    figures = places.place_figures(demo_engine, PLAN, "commune")
     breaks = maps.class_breaks(figures.loc[figures["member"], "projects"])
     colours = maps.fill_colours(figures, "projects", breaks)
     for row in figures.itertuples():
@@ -95,7 +95,7 @@ def test_colours_follow_classes(demo_engine):
 
 
 def test_tiles_and_focus(demo_engine):
-    figures = queries.place_figures(demo_engine, PLAN, "territory")
+    figures = places.place_figures(demo_engine, PLAN, "territory")
     fmap = maps.build_map(figures, "territory", "money", tiles=True, focus=((50.6, 2.9), (50.7, 3.1)))
     html = fmap.get_root().render()
     assert "tile.openstreetmap.org" in html and "openstreetmap.org/copyright" in html
@@ -134,15 +134,15 @@ def hostile(empty_engine):
 
 
 def test_points_placement(hostile):
-    points = queries.project_points(hostile, Filters()).set_index("id")
+    points = places.project_points(hostile, Filters()).set_index("id")
     assert points.loc[1, "placed"] == "exact" and points.loc[1, "lat"] == 50.69
     assert points.loc[2, "placed"] == "commune" and points.loc[2, "lat"] == pytest.approx(50.68, abs=0.02)
     assert points.loc[3, "placed"] == "outside" and points.loc[3, "lat"] == points.loc[2, "lat"]
 
 
 def test_user_text_is_escaped_before_it_enters_the_map(hostile):
-    points = queries.project_points(hostile, Filters())
-    figures = queries.place_figures(hostile, Filters(), "commune")
+    points = places.project_points(hostile, Filters())
+    figures = places.place_figures(hostile, Filters(), "commune")
     fmap = maps.build_map(figures, "commune", "projects", points, tiles=False)
     html = fmap.get_root().render()
     assert "<img src=x" not in html
@@ -159,7 +159,7 @@ def test_user_text_is_escaped_before_it_enters_the_map(hostile):
 
 
 def test_static_choropleth_spec(demo_engine):
-    figures = queries.place_figures(demo_engine, PLAN, "commune")
+    figures = places.place_figures(demo_engine, PLAN, "commune")
     spec = maps.static_choropleth(figures, "commune", "jobs_per_10k").to_dict()
     assert spec["mark"]["type"] == "geoshape"
     assert spec["config"]["locale"]["number"]["decimal"] == ","
@@ -172,11 +172,11 @@ def test_static_choropleth_spec(demo_engine):
 
 
 def test_place_summary_against_the_metropolitan_average(demo_engine):
-    figures = queries.place_figures(demo_engine, PLAN, "territory")
-    summary = queries.place_summary(figures, "weppes")
+    figures = places.place_figures(demo_engine, PLAN, "territory")
+    summary = places.place_summary(figures, "weppes")
     assert summary["name"] == "Territoire des Weppes"
     total_projects, total_population = figures["projects"].sum(), figures["population"].sum()
     assert summary["metro"]["projects_per_10k"] == pytest.approx(total_projects / total_population * 10_000)
     assert summary["metro"]["money_per_inhabitant"] == pytest.approx(figures["money"].sum() / total_population)
     assert summary["projects_per_10k"] == pytest.approx(summary["projects"] / summary["population"] * 10_000)
-    assert queries.place_summary(figures, "atlantide") is None
+    assert places.place_summary(figures, "atlantide") is None

@@ -18,8 +18,8 @@ from sqlalchemy import insert
 from essdash.__main__ import main
 from essdash.domain import fmt
 from essdash.domain import models as m
-from essdash.read import equity_report, pack, queries
-from essdash.read.queries import Filters
+from essdash.read import equity_report, pack, places, queries
+from essdash.read.filters import Filters
 from essdash.render import pack_charts, report, report_common, report_pdf
 from essdash.write import services
 
@@ -92,8 +92,8 @@ def test_pdf_figures_sections_and_equity_sentences_match_the_database(metro, dem
         assert section.title in text
     scope = Filters(period_from="2011-S1", period_to=PERIOD)
     equity = equity_report.report(
-        queries.place_figures(demo_engine, scope, "commune"),
-        queries.place_figures(demo_engine, scope, "territory"),
+        places.place_figures(demo_engine, scope, "commune"),
+        places.place_figures(demo_engine, scope, "territory"),
         "projects",
     )
     for key in ("coverage", "gini", "theil", "hoover", "funnel"):
@@ -146,8 +146,8 @@ def test_the_map_is_drawn_not_blank(metro):
 
 def test_territory_pack_compares_with_the_metropolis(roubaix, demo_engine):
     built, pdf, pptx = roubaix
-    summary = queries.place_summary(
-        queries.place_figures(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"), "territory"),
+    summary = places.place_summary(
+        places.place_figures(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"), "territory"),
         "roubaisien",
     )
     metro_value = f"métropole : {fmt.number(summary['metro']['projects_per_10k'], 1)}"

@@ -20,8 +20,8 @@ from essdash.__main__ import main
 from essdash.domain import models as m
 from essdash.domain.errors import ImportFileError
 from essdash.read import exports as io_export
-from essdash.read import queries
-from essdash.read.queries import Filters
+from essdash.read import places, queries
+from essdash.read.filters import Filters
 from essdash.spreadsheet import cells as io_cells
 from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet.columns import KINDS
@@ -677,7 +677,7 @@ def test_filtered_views_match_the_pages(demo_engine):
 
 def test_geojson_places_projects_as_the_map_does(demo_engine):
     collection = json.loads(io_export.export(demo_engine, "projects", Filters(), "geojson").data)
-    points = queries.project_points(demo_engine, Filters())
+    points = places.project_points(demo_engine, Filters())
     assert collection["type"] == "FeatureCollection" and len(collection["features"]) == len(points)
     by_id = {feat["properties"]["N°"]: feat for feat in collection["features"]}
     outside = points[points["placed"] == "outside"].iloc[0]

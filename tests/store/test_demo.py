@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from essdash.domain import models as m
 from essdash.domain import periods
+from essdash.domain.vocabulary import MeetingBody
 from essdash.store.db import init_db, sqlite_path
 
 
@@ -60,10 +61,19 @@ def test_meetings_of_every_body_every_semester(demo_engine):
     with demo_engine.connect() as conn:
         rows = conn.execute(select(m.Meeting.body, m.Meeting.date)).all()
     semesters = periods.span("2011-S1", "2014-S2")
-    for body in (m.MeetingBody.COMITE, m.MeetingBody.GROUPE_TECHNICIENS, m.MeetingBody.FORUM):
+    for body in (
+        MeetingBody.COMITE,
+        MeetingBody.GROUPE_TECHNICIENS,
+        MeetingBody.FORUM,
+    ):
         held = {periods.of_date(day) for b, day in rows if b == body.value}
         assert held == set(semesters), body
-    assert {day.year for b, day in rows if b == m.MeetingBody.CONSEIL_SCIENTIFIQUE.value} == {2011, 2012, 2013, 2014}
+    assert {day.year for b, day in rows if b == MeetingBody.CONSEIL_SCIENTIFIQUE.value} == {
+        2011,
+        2012,
+        2013,
+        2014,
+    }
 
 
 def test_indicator_values_per_semester_and_territory(demo_engine):
@@ -91,7 +101,7 @@ def test_every_opinion_matches_a_committee_step(demo_engine):
         bodies = (
             conn.execute(select(m.Meeting.body).join(m.Opinion, m.Opinion.meeting_id == m.Meeting.id)).scalars().all()
         )
-    assert set(bodies) == {m.MeetingBody.COMITE.value}
+    assert set(bodies) == {MeetingBody.COMITE.value}
 
 
 @pytest.mark.parametrize("scale", [3])

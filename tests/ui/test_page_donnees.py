@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from essdash.domain import fmt
 from essdash.domain import models as m
 from essdash.read import exports as io_export
-from essdash.read.queries import Filters
+from essdash.read.filters import Filters
 from essdash.store import backup
 from essdash.store.db import make_engine
 from tests.conftest import APP

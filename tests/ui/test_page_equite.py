@@ -3,8 +3,8 @@
 import json
 
 from essdash.domain import fmt
-from essdash.read import equity_report, queries
-from essdash.read.queries import Filters
+from essdash.read import equity_report, places
+from essdash.read.filters import Filters
 
 PAGE = "pages/equite.py"
 PLAN = Filters(period_from="2011-S1", period_to="2014-S2")
@@ -18,8 +18,8 @@ def test_figures_and_sentences_match_the_report(app, demo_engine):
     at = app(PAGE)
     assert not at.exception and not at.error
     result = equity_report.report(
-        queries.place_figures(demo_engine, PLAN, "commune"),
-        queries.place_figures(demo_engine, PLAN, "territory"),
+        places.place_figures(demo_engine, PLAN, "commune"),
+        places.place_figures(demo_engine, PLAN, "territory"),
         "projects",
     )
     metrics = _metrics(at)
@@ -52,7 +52,7 @@ def test_territory_focus_restricts_the_communes(app, demo_engine):
 def test_white_spots_follow_the_slider(app, demo_engine):
     at = app(PAGE)
     at.slider(key="e_last_n").set_value(2).run()
-    spots = queries.white_spots(demo_engine, PLAN, 2)
+    spots = places.white_spots(demo_engine, PLAN, 2)
     assert at.dataframe[-1].value["insee_code"].tolist() == spots["insee_code"].tolist()
     at.slider(key="e_last_n").set_value(8).run()
-    assert len(at.dataframe[-1].value) == len(queries.white_spots(demo_engine, PLAN, 8)) <= len(spots)
+    assert len(at.dataframe[-1].value) == len(places.white_spots(demo_engine, PLAN, 8)) <= len(spots)

@@ -1,8 +1,8 @@
 """Plan d'actions, Comité and the project forms through app.py, writing to a copy of the demo base."""
 
-from essdash.domain.models import OpinionValue, SheetStatus
+from essdash.domain.vocabulary import OpinionValue, SheetStatus
 from essdash.read import followup, queries
-from essdash.read.queries import Filters
+from essdash.read.filters import Filters
 
 
 def _button(at, label):

@@ -1,8 +1,8 @@
 """The presentation mode through app.py: every view from first to last, then back to the setup."""
 
 from essdash.domain import fmt
-from essdash.read import pack, queries
-from essdash.read.queries import Filters
+from essdash.read import pack, places, queries
+from essdash.read.filters import Filters
 
 PAGE = "pages/presentation.py"
 
@@ -47,8 +47,8 @@ def test_technician_presentation_compares_with_the_metropolis(app, demo_engine):
     _button(at, "Suivant").click().run()
     _button(at, "Suivant").click().run()
     assert at.header[0].value == "Territoire Roubaisien et la métropole"
-    summary = queries.place_summary(
-        queries.place_figures(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"), "territory"),
+    summary = places.place_summary(
+        places.place_figures(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"), "territory"),
         "roubaisien",
     )
     deltas = [m.delta for m in at.metric]

@@ -8,9 +8,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from essdash.domain import fmt
-from essdash.domain.models import ProjectStatus, Sector
-from essdash.read import queries
-from essdash.read.queries import Filters
+from essdash.domain.vocabulary import ProjectStatus, Sector
+from essdash.read import places, queries
+from essdash.read.filters import Filters
 from tests.conftest import APP
 
 PROJETS = "pages/projets.py"
@@ -187,7 +187,7 @@ def test_carte_sends_the_choropleth_and_markers(app, demo_engine):
     assert script.count('"level": "commune"') == 95
     assert "FastMarkerCluster" not in script and "markerClusterGroup" in script
     assert "Projets pour 10 000 habitants" in args["html"]
-    points = queries.project_points(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"))
+    points = places.project_points(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"))
     assert script.count('"id":[') == 1 and f'"id":[{",".join(map(str, points["id"]))}]' in script
     outside = points[points["placed"] == "outside"]
     assert len(outside) > 0
@@ -212,7 +212,7 @@ def test_carte_filtered_by_territory_zooms_and_summarises(app, demo_engine):
     _no_errors(at)
     assert "fitBounds" in _map_args(at)["script"]
     assert any(s.value == "Territoire Roubaisien" for s in at.subheader)
-    expected = queries.place_figures(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"), "territory")
+    expected = places.place_figures(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"), "territory")
     row = expected.set_index("code").loc["roubaisien"]
     assert {m.label: m.value for m in at.metric}["Projets"] == fmt.number(row["projects"])
 

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from essdash.domain import models as m
 from essdash.domain.errors import ConflictError, ValidationError
 from essdash.read import followup, queries
-from essdash.read.queries import Filters
+from essdash.read.filters import Filters
 from essdash.store.db import sqlite_path, write_meta
 from essdash.write import services
 
