@@ -14,6 +14,8 @@ from sqlalchemy import CheckConstraint
 class LabelledEnum(str, Enum):
     """A string enum whose members also carry a French label."""
 
+    label: str
+
     def __new__(cls, value: str, label: str):
         member = str.__new__(cls, value)
         member._value_ = value

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 import pandas as pd
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain import periods
@@ -51,16 +53,22 @@ def _place_clause(territory: str | None, commune: str | None):
     if commune:
         clauses.append(
             or_(
-                P.commune_code == commune,
-                exists().where(m.ProjectCommune.project_id == P.id, m.ProjectCommune.commune_code == commune),
+                col(P.commune_code) == commune,
+                exists().where(
+                    col(m.ProjectCommune.project_id) == col(P.id),
+                    col(m.ProjectCommune.commune_code) == commune,
+                ),
             )
         )
     if territory:
-        in_territory = select(C.insee_code).where(C.territory_code == territory)
+        in_territory = select(col(C.insee_code)).where(col(C.territory_code) == territory)
         clauses.append(
             or_(
-                P.commune_code.in_(in_territory),
-                exists().where(m.ProjectCommune.project_id == P.id, m.ProjectCommune.commune_code.in_(in_territory)),
+                col(P.commune_code).in_(in_territory),
+                exists().where(
+                    col(m.ProjectCommune.project_id) == col(P.id),
+                    col(m.ProjectCommune.commune_code).in_(in_territory),
+                ),
             )
         )
     return clauses
@@ -70,36 +78,36 @@ def project_conditions(filters: Filters) -> list:
     """The WHERE clauses on ``Project`` that express ``filters``."""
     clauses = _place_clause(filters.territory, filters.commune)
     if filters.statuses:
-        clauses.append(P.status.in_(filters.statuses))
+        clauses.append(col(P.status).in_(filters.statuses))
     if filters.sector:
-        clauses.append(P.sector == filters.sector)
+        clauses.append(col(P.sector) == filters.sector)
     if filters.mode:
-        clauses.append(P.intervention_mode == filters.mode)
+        clauses.append(col(P.intervention_mode) == filters.mode)
     if filters.sheet:
-        sheet, parent = m.ActionSheet, m.ActionSheet.__table__.alias("parent_sheet")
+        sheet, parent = m.ActionSheet, aliased(m.ActionSheet, name="parent_sheet")
         clauses.append(
             exists().where(
-                m.ProjectSheet.project_id == P.id,
-                m.ProjectSheet.sheet_id == sheet.id,
+                col(m.ProjectSheet.project_id) == col(P.id),
+                col(m.ProjectSheet.sheet_id) == col(sheet.id),
                 or_(
-                    sheet.code == filters.sheet,
-                    sheet.parent_id.in_(select(parent.c.id).where(parent.c.code == filters.sheet)),
+                    col(sheet.code) == filters.sheet,
+                    col(sheet.parent_id).in_(select(col(parent.id)).where(col(parent.code) == filters.sheet)),
                 ),
             )
         )
     if filters.period_from:
-        clauses.append(P.proposed_on >= periods.bounds(filters.period_from)[0])
+        clauses.append(col(P.proposed_on) >= periods.bounds(filters.period_from)[0])
     if filters.period_to:
-        clauses.append(P.proposed_on <= periods.bounds(filters.period_to)[1])
+        clauses.append(col(P.proposed_on) <= periods.bounds(filters.period_to)[1])
     text = filters.search.strip()
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        carrier = select(m.Organisation.id).where(m.Organisation.name.ilike(pattern, escape="\\"))
+        carrier = select(col(m.Organisation.id)).where(col(m.Organisation.name).ilike(pattern, escape="\\"))
         clauses.append(
             or_(
-                P.title.ilike(pattern, escape="\\"),
-                P.description.ilike(pattern, escape="\\"),
-                P.carrier_id.in_(carrier),
+                col(P.title).ilike(pattern, escape="\\"),
+                col(P.description).ilike(pattern, escape="\\"),
+                col(P.carrier_id).in_(carrier),
             )
         )
     return clauses
@@ -108,8 +116,8 @@ def project_conditions(filters: Filters) -> list:
 def money_by_project():
     """A subquery of the money committed per project (sum of its fundings)."""
     return (
-        select(m.Funding.project_id, func.sum(m.Funding.amount).label("amount"))
-        .group_by(m.Funding.project_id)
+        select(col(m.Funding.project_id), func.sum(col(m.Funding.amount)).label("amount"))
+        .group_by(col(m.Funding.project_id))
         .subquery("money")
     )
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from essdash.domain import equity, periods
 from essdash.domain import models as m
@@ -32,34 +33,34 @@ def place_figures(engine: Engine, filters: Filters, level: str = "commune") -> p
     ``member = False`` and left out of populations and rates.
     """
     money = money_by_project()
-    stmt = (
+    stmt: Select = (
         select(
-            P.commune_code.label("insee_code"),
-            func.count(P.id).label("projects"),
+            col(P.commune_code).label("insee_code"),
+            func.count(col(P.id)).label("projects"),
             func.coalesce(func.sum(money.c.amount), 0.0).label("money"),
-            func.coalesce(func.sum(P.jobs_created), 0).label("jobs_created"),
-            func.coalesce(func.sum(P.jobs_maintained), 0).label("jobs_maintained"),
+            func.coalesce(func.sum(col(P.jobs_created)), 0).label("jobs_created"),
+            func.coalesce(func.sum(col(P.jobs_maintained)), 0).label("jobs_maintained"),
         )
-        .outerjoin(money, money.c.project_id == P.id)
+        .outerjoin(money, money.c.project_id == col(P.id))
         .where(*project_conditions(_without_place(filters)))
-        .group_by(P.commune_code)
+        .group_by(col(P.commune_code))
     )
     counts_ = read_frame(engine, stmt).set_index("insee_code")
     communes = read_frame(
         engine,
         select(
-            C.insee_code,
-            C.name,
-            C.territory_code,
-            T.name.label("territory"),
-            C.population,
-            C.member_since,
-            T.position,
-            C.lat,
-            C.lon,
+            col(C.insee_code),
+            col(C.name),
+            col(C.territory_code),
+            col(T.name).label("territory"),
+            col(C.population),
+            col(C.member_since),
+            col(T.position),
+            col(C.lat),
+            col(C.lon),
         )
-        .join(T, T.code == C.territory_code)
-        .order_by(C.insee_code),
+        .join(T, col(T.code) == col(C.territory_code))
+        .order_by(col(C.insee_code)),
     )
     last_year = periods.parse(filters.period_to)[0] if filters.period_to else date.today().year
     communes["member"] = communes["member_since"] <= last_year
@@ -100,23 +101,23 @@ def project_points(engine: Engine, filters: Filters) -> pd.DataFrame:
     money = money_by_project()
     stmt = (
         select(
-            P.id,
-            P.title,
-            m.Organisation.name.label("carrier"),
-            C.name.label("commune"),
-            P.status,
+            col(P.id),
+            col(P.title),
+            col(m.Organisation.name).label("carrier"),
+            col(C.name).label("commune"),
+            col(P.status),
             func.coalesce(money.c.amount, 0.0).label("amount"),
-            P.jobs_created,
-            P.lat.label("own_lat"),
-            P.lon.label("own_lon"),
-            C.lat.label("commune_lat"),
-            C.lon.label("commune_lon"),
+            col(P.jobs_created),
+            col(P.lat).label("own_lat"),
+            col(P.lon).label("own_lon"),
+            col(C.lat).label("commune_lat"),
+            col(C.lon).label("commune_lon"),
         )
-        .join(m.Organisation, m.Organisation.id == P.carrier_id)
-        .join(C, C.insee_code == P.commune_code)
-        .outerjoin(money, money.c.project_id == P.id)
+        .join(m.Organisation, col(m.Organisation.id) == col(P.carrier_id))
+        .join(C, col(C.insee_code) == col(P.commune_code))
+        .outerjoin(money, money.c.project_id == col(P.id))
         .where(*project_conditions(filters))
-        .order_by(P.id)
+        .order_by(col(P.id))
     )
     frame = read_frame(engine, stmt)
     has_point = frame["own_lat"].notna() & frame["own_lon"].notna()
@@ -158,19 +159,25 @@ def white_spots(engine: Engine, filters: Filters, last_n: int) -> pd.DataFrame:
     for _ in range(last_n - 1):
         first = periods.previous(first)
     latest = (
-        select(P.commune_code, func.max(P.proposed_on).label("latest"))
+        select(col(P.commune_code), func.max(col(P.proposed_on)).label("latest"))
         .where(*project_conditions(_without_place(filters).with_(period_from=None)))
-        .group_by(P.commune_code)
+        .group_by(col(P.commune_code))
         .subquery()
     )
     stmt = (
-        select(C.insee_code, C.name, T.name.label("territory"), C.population, latest.c.latest)
-        .join(T, T.code == C.territory_code)
-        .outerjoin(latest, latest.c.commune_code == C.insee_code)
+        select(
+            col(C.insee_code),
+            col(C.name),
+            col(T.name).label("territory"),
+            col(C.population),
+            latest.c.latest,
+        )
+        .join(T, col(T.code) == col(C.territory_code))
+        .outerjoin(latest, latest.c.commune_code == col(C.insee_code))
         .where(
-            C.member_since <= periods.parse(last)[0],
+            col(C.member_since) <= periods.parse(last)[0],
             (latest.c.latest.is_(None)) | (latest.c.latest < periods.bounds(first)[0]),
         )
-        .order_by(C.population.desc())
+        .order_by(col(C.population).desc())
     )
     return read_frame(engine, stmt)

@@ -7,8 +7,9 @@ semester in which they were proposed. Aggregates by place live in :mod:`essdash.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector, SheetStatus
@@ -21,38 +22,38 @@ def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
     """The register of projects matching ``filters``, one row per project, French labels."""
     money = money_by_project()
     sheets = (
-        select(m.ProjectSheet.project_id, func.group_concat(m.ActionSheet.code, ", ").label("sheets"))
-        .join(m.ActionSheet, m.ActionSheet.id == m.ProjectSheet.sheet_id)
-        .group_by(m.ProjectSheet.project_id)
+        select(col(m.ProjectSheet.project_id), func.group_concat(col(m.ActionSheet.code), ", ").label("sheets"))
+        .join(m.ActionSheet, col(m.ActionSheet.id) == col(m.ProjectSheet.sheet_id))
+        .group_by(col(m.ProjectSheet.project_id))
         .subquery("sheets")
     )
-    stmt = (
+    stmt: Select = (
         select(
-            P.id,
-            P.title,
-            m.Organisation.name.label("carrier"),
-            m.Organisation.legal_form,
-            C.name.label("commune"),
-            C.insee_code,
-            T.name.label("territory"),
-            P.status,
+            col(P.id),
+            col(P.title),
+            col(m.Organisation.name).label("carrier"),
+            col(m.Organisation.legal_form),
+            col(C.name).label("commune"),
+            col(C.insee_code),
+            col(T.name).label("territory"),
+            col(P.status),
             func.coalesce(sheets.c.sheets, "").label("sheets"),
-            P.sector,
-            P.intervention_mode,
+            col(P.sector),
+            col(P.intervention_mode),
             func.coalesce(money.c.amount, 0.0).label("amount"),
-            P.jobs_created,
-            P.jobs_maintained,
-            P.beneficiaries,
-            P.priority_district,
-            P.proposed_on,
+            col(P.jobs_created),
+            col(P.jobs_maintained),
+            col(P.beneficiaries),
+            col(P.priority_district),
+            col(P.proposed_on),
         )
-        .join(m.Organisation, m.Organisation.id == P.carrier_id)
-        .join(C, C.insee_code == P.commune_code)
-        .join(T, T.code == C.territory_code)
-        .outerjoin(money, money.c.project_id == P.id)
-        .outerjoin(sheets, sheets.c.project_id == P.id)
+        .join(m.Organisation, col(m.Organisation.id) == col(P.carrier_id))
+        .join(C, col(C.insee_code) == col(P.commune_code))
+        .join(T, col(T.code) == col(C.territory_code))
+        .outerjoin(money, money.c.project_id == col(P.id))
+        .outerjoin(sheets, sheets.c.project_id == col(P.id))
         .where(*project_conditions(filters))
-        .order_by(P.proposed_on.desc(), P.id.desc())
+        .order_by(col(P.proposed_on).desc(), col(P.id).desc())
     )
     frame = read_frame(engine, stmt)
     frame["legal_form"] = labels(frame["legal_form"], LegalForm)
@@ -68,16 +69,16 @@ def key_figures(engine: Engine, filters: Filters) -> dict[str, float]:
     money = money_by_project()
     stmt = (
         select(
-            func.count(P.id),
-            func.count(func.distinct(P.carrier_id)),
-            func.count(func.distinct(P.commune_code)),
+            func.count(col(P.id)),
+            func.count(func.distinct(col(P.carrier_id))),
+            func.count(func.distinct(col(P.commune_code))),
             func.coalesce(func.sum(money.c.amount), 0.0),
-            func.coalesce(func.sum(P.jobs_created), 0),
-            func.coalesce(func.sum(P.jobs_maintained), 0),
-            func.coalesce(func.sum(P.beneficiaries), 0),
-            func.coalesce(func.sum(case((P.priority_district, 1), else_=0)), 0),
+            func.coalesce(func.sum(col(P.jobs_created)), 0),
+            func.coalesce(func.sum(col(P.jobs_maintained)), 0),
+            func.coalesce(func.sum(col(P.beneficiaries)), 0),
+            func.coalesce(func.sum(case((col(P.priority_district), 1), else_=0)), 0),
         )
-        .outerjoin(money, money.c.project_id == P.id)
+        .outerjoin(money, money.c.project_id == col(P.id))
         .where(*project_conditions(filters))
     )
     with engine.connect() as conn:
@@ -97,7 +98,7 @@ def key_figures(engine: Engine, filters: Filters) -> dict[str, float]:
 
 def projects_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Count of projects per lifecycle status, in lifecycle order, zeros included."""
-    stmt = select(P.status, func.count(P.id)).where(*project_conditions(filters)).group_by(P.status)
+    stmt = select(col(P.status), func.count(col(P.id))).where(*project_conditions(filters)).group_by(col(P.status))
     with engine.connect() as conn:
         counts = dict(conn.execute(stmt).all())
     return pd.DataFrame(
@@ -110,18 +111,18 @@ def projects_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 def money_by_funder(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Money committed per funder for the selection, largest first."""
-    stmt = (
+    stmt: Select = (
         select(
-            m.Funder.name.label("funder"),
-            m.Funder.kind,
-            func.sum(m.Funding.amount).label("amount"),
-            func.count(m.Funding.id).label("fundings"),
+            col(m.Funder.name).label("funder"),
+            col(m.Funder.kind),
+            func.sum(col(m.Funding.amount)).label("amount"),
+            func.count(col(m.Funding.id)).label("fundings"),
         )
-        .join(m.Funding, m.Funding.funder_id == m.Funder.id)
-        .join(P, P.id == m.Funding.project_id)
+        .join(m.Funding, col(m.Funding.funder_id) == col(m.Funder.id))
+        .join(P, col(P.id) == col(m.Funding.project_id))
         .where(*project_conditions(filters))
-        .group_by(m.Funder.id)
-        .order_by(func.sum(m.Funding.amount).desc())
+        .group_by(col(m.Funder.id))
+        .order_by(func.sum(col(m.Funding.amount)).desc())
     )
     return read_frame(engine, stmt)
 
@@ -129,16 +130,16 @@ def money_by_funder(engine: Engine, filters: Filters) -> pd.DataFrame:
 def sheets_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Fiches per status: the whole plan, or the fiches the selection's projects serve."""
     sheet = m.ActionSheet
-    stmt = select(sheet.status, func.count(sheet.id))
+    stmt = select(col(sheet.status), func.count(col(sheet.id)))
     if filters != Filters():
         served = (
-            select(m.ProjectSheet.sheet_id)
-            .join(P, P.id == m.ProjectSheet.project_id)
+            select(col(m.ProjectSheet.sheet_id))
+            .join(P, col(P.id) == col(m.ProjectSheet.project_id))
             .where(*project_conditions(filters))
         )
-        stmt = stmt.where(sheet.id.in_(served))
+        stmt = stmt.where(col(sheet.id).in_(served))
     with engine.connect() as conn:
-        counts = dict(conn.execute(stmt.group_by(sheet.status)).all())
+        counts = dict(conn.execute(stmt.group_by(col(sheet.status))).all())
     return pd.DataFrame(
         [
             {"status": s.value, "label": s.label, "order": i, "sheets": counts.get(s.value, 0)}
@@ -149,37 +150,37 @@ def sheets_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 def jobs_by_territory(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Jobs created and maintained per territory of the projects' primary commune."""
-    stmt = (
+    stmt: Select = (
         select(
-            T.name.label("territory"),
-            T.position,
-            func.coalesce(func.sum(P.jobs_created), 0).label("jobs_created"),
-            func.coalesce(func.sum(P.jobs_maintained), 0).label("jobs_maintained"),
+            col(T.name).label("territory"),
+            col(T.position),
+            func.coalesce(func.sum(col(P.jobs_created)), 0).label("jobs_created"),
+            func.coalesce(func.sum(col(P.jobs_maintained)), 0).label("jobs_maintained"),
         )
-        .join(C, C.insee_code == P.commune_code)
-        .join(T, T.code == C.territory_code)
+        .join(C, col(C.insee_code) == col(P.commune_code))
+        .join(T, col(T.code) == col(C.territory_code))
         .where(*project_conditions(filters))
-        .group_by(T.code)
-        .order_by(T.position)
+        .group_by(col(T.code))
+        .order_by(col(T.position))
     )
     return read_frame(engine, stmt)
 
 
 def project_detail(engine: Engine, project_id: int) -> dict | None:
     """Everything about one project: fields, carrier, places, fiches, fundings, steps, opinions."""
-    stmt = (
+    stmt: Select = (
         select(
             P,
-            m.Organisation.name.label("carrier"),
-            m.Organisation.legal_form,
-            C.name.label("commune"),
-            T.name.label("territory"),
-            T.code.label("territory_code"),
+            col(m.Organisation.name).label("carrier"),
+            col(m.Organisation.legal_form),
+            col(C.name).label("commune"),
+            col(T.name).label("territory"),
+            col(T.code).label("territory_code"),
         )
-        .join(m.Organisation, m.Organisation.id == P.carrier_id)
-        .join(C, C.insee_code == P.commune_code)
-        .join(T, T.code == C.territory_code)
-        .where(P.id == project_id)
+        .join(m.Organisation, col(m.Organisation.id) == col(P.carrier_id))
+        .join(C, col(C.insee_code) == col(P.commune_code))
+        .join(T, col(T.code) == col(C.territory_code))
+        .where(col(P.id) == project_id)
     )
     with engine.connect() as conn:
         row = conn.execute(stmt).mappings().first()
@@ -189,47 +190,55 @@ def project_detail(engine: Engine, project_id: int) -> dict | None:
         detail["further_communes"] = [
             r[0]
             for r in conn.execute(
-                select(C.name)
-                .join(m.ProjectCommune, m.ProjectCommune.commune_code == C.insee_code)
-                .where(m.ProjectCommune.project_id == project_id)
-                .order_by(C.name)
+                select(col(C.name))
+                .join(m.ProjectCommune, col(m.ProjectCommune.commune_code) == col(C.insee_code))
+                .where(col(m.ProjectCommune.project_id) == project_id)
+                .order_by(col(C.name))
             )
         ]
         detail["sheets"] = [
             dict(r)
             for r in conn.execute(
-                select(m.ActionSheet.code, m.ActionSheet.title)
-                .join(m.ProjectSheet, m.ProjectSheet.sheet_id == m.ActionSheet.id)
-                .where(m.ProjectSheet.project_id == project_id)
-                .order_by(m.ActionSheet.position)
+                select(col(m.ActionSheet.code), col(m.ActionSheet.title))
+                .join(m.ProjectSheet, col(m.ProjectSheet.sheet_id) == col(m.ActionSheet.id))
+                .where(col(m.ProjectSheet.project_id) == project_id)
+                .order_by(col(m.ActionSheet.position))
             ).mappings()
         ]
     detail["fundings"] = read_frame(
         engine,
-        select(m.Funder.name.label("funder"), m.Funding.type, m.Funding.amount, m.Funding.year)
-        .join(m.Funder, m.Funder.id == m.Funding.funder_id)
-        .where(m.Funding.project_id == project_id)
-        .order_by(m.Funding.year, m.Funding.amount.desc()),
+        select(
+            col(m.Funder.name).label("funder"),
+            col(m.Funding.type),
+            col(m.Funding.amount),
+            col(m.Funding.year),
+        )
+        .join(m.Funder, col(m.Funder.id) == col(m.Funding.funder_id))
+        .where(col(m.Funding.project_id) == project_id)
+        .order_by(col(m.Funding.year), col(m.Funding.amount).desc()),
     )
     detail["fundings"]["type"] = labels(detail["fundings"]["type"], FundingType)
     detail["events"] = read_frame(
         engine,
         select(
-            m.ProjectEvent.date,
-            m.ProjectEvent.from_status,
-            m.ProjectEvent.to_status,
-            m.Meeting.title.label("meeting"),
-            m.Opinion.value.label("opinion"),
-            m.ProjectEvent.author,
-            m.ProjectEvent.comment,
+            col(m.ProjectEvent.date),
+            col(m.ProjectEvent.from_status),
+            col(m.ProjectEvent.to_status),
+            col(m.Meeting.title).label("meeting"),
+            col(m.Opinion.value).label("opinion"),
+            col(m.ProjectEvent.author),
+            col(m.ProjectEvent.comment),
         )
-        .outerjoin(m.Meeting, m.Meeting.id == m.ProjectEvent.meeting_id)
+        .outerjoin(m.Meeting, col(m.Meeting.id) == col(m.ProjectEvent.meeting_id))
         .outerjoin(
             m.Opinion,
-            and_(m.Opinion.meeting_id == m.ProjectEvent.meeting_id, m.Opinion.project_id == m.ProjectEvent.project_id),
+            and_(
+                col(m.Opinion.meeting_id) == col(m.ProjectEvent.meeting_id),
+                col(m.Opinion.project_id) == col(m.ProjectEvent.project_id),
+            ),
         )
-        .where(m.ProjectEvent.project_id == project_id)
-        .order_by(m.ProjectEvent.date, m.ProjectEvent.id),
+        .where(col(m.ProjectEvent.project_id) == project_id)
+        .order_by(col(m.ProjectEvent.date), col(m.ProjectEvent.id)),
     )
     for column in ("from_status", "to_status"):
         detail["events"][column] = labels(detail["events"][column], ProjectStatus)
@@ -239,35 +248,42 @@ def project_detail(engine: Engine, project_id: int) -> dict | None:
 
 def territory_options(engine: Engine) -> pd.DataFrame:
     stmt = (
-        select(T.code, T.name, func.count(C.insee_code).label("communes"), func.sum(C.population).label("population"))
-        .join(C, C.territory_code == T.code)
-        .group_by(T.code)
-        .order_by(T.position)
+        select(
+            col(T.code),
+            col(T.name),
+            func.count(col(C.insee_code)).label("communes"),
+            func.sum(col(C.population)).label("population"),
+        )
+        .join(C, col(C.territory_code) == col(T.code))
+        .group_by(col(T.code))
+        .order_by(col(T.position))
     )
     return read_frame(engine, stmt)
 
 
 def commune_options(engine: Engine, territory: str | None = None) -> pd.DataFrame:
-    stmt = select(C.insee_code, C.name, C.territory_code, C.population).order_by(C.name)
+    stmt = select(col(C.insee_code), col(C.name), col(C.territory_code), col(C.population)).order_by(col(C.name))
     if territory:
-        stmt = stmt.where(C.territory_code == territory)
+        stmt = stmt.where(col(C.territory_code) == territory)
     return read_frame(engine, stmt)
 
 
 def sheet_options(engine: Engine) -> pd.DataFrame:
-    stmt = select(m.ActionSheet.code, m.ActionSheet.title, m.ActionSheet.parent_id).order_by(m.ActionSheet.position)
+    stmt = select(col(m.ActionSheet.code), col(m.ActionSheet.title), col(m.ActionSheet.parent_id)).order_by(
+        col(m.ActionSheet.position)
+    )
     return read_frame(engine, stmt)
 
 
 def plan_title(engine: Engine) -> str:
     with engine.connect() as conn:
-        return conn.execute(select(m.Plan.title)).scalar_one_or_none() or ""
+        return conn.execute(select(col(m.Plan.title))).scalar_one_or_none() or ""
 
 
 def dataset_info(engine: Engine) -> dict[str, str]:
     """The database's meta entries (``dataset`` is ``demo`` or ``empty``, ``as_of`` …)."""
     with engine.connect() as conn:
-        return dict(conn.execute(select(m.MetaEntry.key, m.MetaEntry.value)).all())
+        return dict(conn.execute(select(col(m.MetaEntry.key), col(m.MetaEntry.value))).all())
 
 
 def counts(engine: Engine) -> dict[str, int]:
