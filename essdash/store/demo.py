@@ -16,143 +16,31 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
 from essdash.domain import models as m
-from essdash.domain import periods
 from essdash.domain.vocabulary import (
     FundingType,
     InterventionMode,
-    LegalForm,
     MeetingBody,
     OpinionValue,
     ProjectStatus,
-    Provenance,
     Sector,
-    SheetStatus,
 )
-
-AS_OF = date(2014, 12, 15)  # the eve of the committee of 16 December 2014
-PLAN_START = date(2011, 1, 28)
-PROJECTS_PER_SCALE = 180
-FIRST_PERIOD, LAST_PERIOD = "2011-S1", "2014-S2"
-
-TERRITORY_WEIGHT = {
-    "lillois": 1.3,
-    "roubaisien": 1.6,
-    "tourquennois": 1.1,
-    "est": 1.0,
-    "couronne-nord": 0.7,
-    "couronne-sud": 0.6,
-    "lys": 0.8,
-    "weppes": 0.45,
-}
-PRIORITY_COMMUNES = {"59350", "59512", "59599", "59650", "59410", "59009", "59279", "59017", "59360", "59163", "59299"}
-
-FUNDERS = [
-    ("Lille Métropole", "EPCI", 10),
-    ("Région Nord-Pas de Calais", "Région", 6),
-    ("Département du Nord", "Département", 4),
-    ("État (DIRECCTE)", "État", 3),
-    ("Fonds social européen", "Europe", 3),
-    ("Caisse des Dépôts", "Établissement public", 3),
-    ("Nord Actif", "Finance solidaire", 4),
-    ("Crédit Coopératif", "Banque coopérative", 2),
-    ("Fondation de France", "Fondation", 1),
-]
-FUNDER_TYPES = {
-    "Nord Actif": (FundingType.GARANTIE, FundingType.PRISE_PARTICIPATION, FundingType.PRET),
-    "Crédit Coopératif": (FundingType.PRET,),
-    "Caisse des Dépôts": (FundingType.SUBVENTION, FundingType.PRISE_PARTICIPATION),
-}
-
-FORM_WEIGHTS = [
-    (LegalForm.ASSOCIATION, 40),
-    (LegalForm.SCOP, 12),
-    (LegalForm.SCIC, 9),
-    (LegalForm.CAE, 4),
-    (LegalForm.SIAE, 14),
-    (LegalForm.ESUS, 8),
-    (LegalForm.MUTUELLE, 3),
-    (LegalForm.FONDATION, 3),
-    (LegalForm.COLLECTIVITE, 7),
-]
-FORM_PREFIX = {
-    LegalForm.ASSOCIATION: "Association",
-    LegalForm.SCOP: "SCOP",
-    LegalForm.SCIC: "SCIC",
-    LegalForm.CAE: "CAE",
-    LegalForm.SIAE: "Chantier d'insertion",
-    LegalForm.ESUS: "Société",
-    LegalForm.MUTUELLE: "Mutuelle",
-    LegalForm.FONDATION: "Fondation",
-    LegalForm.COLLECTIVITE: "Centre communal",
-}
-NAME_WORDS = [
-    "Les Jardins",
-    "L'Atelier",
-    "La Ressourcerie",
-    "Le Relais",
-    "Les Compagnons",
-    "La Fabrique",
-    "L'Épicerie",
-    "Le Chantier",
-    "La Table",
-    "Les Ateliers",
-    "La Maison",
-    "Le Collectif",
-    "La Coopérative",
-    "L'Envol",
-    "Le Panier",
-    "La Recyclerie",
-]
-NAME_THEMES = [
-    "solidaire",
-    "du partage",
-    "de la Lys",
-    "des Weppes",
-    "du Pévèle",
-    "partagé",
-    "citoyen",
-    "d'avenir",
-    "des quartiers",
-    "de la Deûle",
-    "vert",
-    "du lien",
-]
-
-SECTOR_TITLES = {
-    Sector.SERVICES_PERSONNE: [
-        "Service de portage de repas",
-        "Garde d'enfants à horaires atypiques",
-        "Aide à domicile mutualisée",
-    ],
-    Sector.ALIMENTATION: ["Épicerie solidaire", "Légumerie d'insertion", "Plateforme de circuits courts"],
-    Sector.ENVIRONNEMENT: ["Ressourcerie", "Atelier de réparation de vélos", "Collecte de textiles"],
-    Sector.BATIMENT_HABITAT: [
-        "Auto-réhabilitation accompagnée",
-        "Éco-rénovation d'insertion",
-        "Habitat groupé intergénérationnel",
-    ],
-    Sector.CULTURE_SPORT: ["Tiers-lieu culturel", "Club sportif employeur", "Festival des solidarités"],
-    Sector.FINANCE_SOLIDAIRE: [
-        "Club d'investisseurs solidaires",
-        "Microcrédit accompagné",
-        "Monnaie complémentaire locale",
-    ],
-    Sector.MOBILITE: ["Garage solidaire", "Auto-école sociale", "Plateforme de mobilité"],
-    Sector.NUMERIQUE: ["Espace public numérique", "Reconditionnement informatique", "Fablab de quartier"],
-    Sector.COMMERCE_EQUITABLE: ["Boutique de commerce équitable", "Groupement d'achat", "Marché solidaire"],
-    Sector.INSERTION: ["Couveuse d'activités", "Entreprise de formation-reconversion", "Agent d'amorçage"],
-}
-PEOPLE = [
-    "Claire Martin (mission ESS)",
-    "Karim Benali (groupe des techniciens)",
-    "Sophie Lefebvre (groupe des techniciens)",
-    "Jean Dupont (comité métropolitain)",
-]
-
-
-def _weighted(rng: random.Random, pairs):
-    items, weights = zip(*pairs)
-    return rng.choices(items, weights=weights, k=1)[0]
+from essdash.store.demo_follow_up import indicator_values, sheet_states
+from essdash.store.demo_names import (
+    AS_OF,
+    FORM_PREFIX,
+    FORM_WEIGHTS,
+    FUNDER_TYPES,
+    FUNDERS,
+    NAME_THEMES,
+    NAME_WORDS,
+    PEOPLE,
+    PLAN_START,
+    PRIORITY_COMMUNES,
+    PROJECTS_PER_SCALE,
+    SECTOR_TITLES,
+    TERRITORY_WEIGHT,
+    weighted,
+)
 
 
 def _meetings() -> list[dict]:
@@ -244,7 +132,7 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
         pool = org_by_commune.setdefault(commune["insee_code"], [])
         carrier = rng.choice(pool) if pool else None
         if carrier is None or rng.random() < 0.55:
-            form = _weighted(rng, FORM_WEIGHTS)
+            form = weighted(rng, FORM_WEIGHTS)
             name = f"{FORM_PREFIX[form]} {rng.choice(NAME_WORDS)} {rng.choice(NAME_THEMES)} — {commune['name']}"
             if any(o["name"] == name for o in pool):
                 name = f"{name} ({len(pool) + 1})"
@@ -280,7 +168,7 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
             "description": "Projet fictif généré pour la démonstration.",
             "carrier_id": carrier["id"],
             "commune_code": commune["insee_code"],
-            "intervention_mode": _weighted(
+            "intervention_mode": weighted(
                 rng,
                 [
                     (InterventionMode.CONVENTION_OBJECTIFS, 5),
@@ -338,7 +226,7 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
             ProjectStatus.ABANDONNE,
         ) and any(h[2] == ProjectStatus.RETENU for h in history):
             year = (start or history[-1][0]).year
-            for funder in {_weighted(rng, funder_pairs)["id"]: None for _ in range(rng.randint(1, 3))}:
+            for funder in {weighted(rng, funder_pairs)["id"]: None for _ in range(rng.randint(1, 3))}:
                 name = funder_rows[funder - 1]["name"]
                 kind = rng.choice(
                     FUNDER_TYPES.get(
@@ -370,7 +258,7 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
         ):
             if rows:
                 conn.execute(insert(table), rows)
-        sheet_rows, history_rows = _sheet_states(rng, sheets)
+        sheet_rows, history_rows = sheet_states(rng, sheets)
         actions = conn.execute(select(m.Action.id, m.Action.sheet_id).order_by(m.Action.id)).all()
         for row in sheet_rows:
             mine = [a.id for a in actions if a.sheet_id == row["id"]]
@@ -379,7 +267,7 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
                 conn.execute(m.Action.__table__.update().where(m.Action.id.in_(done)).values(done=True))
             conn.execute(m.ActionSheet.__table__.update().where(m.ActionSheet.id == row.pop("id")).values(**row))
         conn.execute(insert(m.ActionSheetHistory), history_rows)
-        targets, measurements = _indicator_values(rng, indicators, communes, now)
+        targets, measurements = indicator_values(rng, indicators, communes, now)
         if targets:
             conn.execute(insert(m.Target), targets)
         if measurements:
@@ -422,7 +310,7 @@ def _lifecycle(rng: random.Random, proposed: date, meetings: list[dict]):
         committee = _next_meeting(meetings, MeetingBody.COMITE, day)
         if committee is None or committee["date"] > AS_OF:
             return status, start, end, steps
-        opinion = _weighted(
+        opinion = weighted(
             rng,
             [
                 (OpinionValue.FAVORABLE, 64),
@@ -463,110 +351,3 @@ def _lifecycle(rng: random.Random, proposed: date, meetings: list[dict]):
         )
         status, end = new, finish
     return status, start, end, steps
-
-
-def _sheet_states(rng: random.Random, sheets: list[dict]):
-    """A status, progress and dated history for each fiche."""
-    rows, history = [], []
-    specials = {SheetStatus.EN_PAUSE: 2, SheetStatus.BLOQUEE: 1, SheetStatus.ABANDONNEE: 1, SheetStatus.A_VENIR: 2}
-    pool = rng.sample([s["id"] for s in sheets], k=sum(specials.values()))
-    forced = {}
-    for status, count in specials.items():
-        for _ in range(count):
-            forced[pool.pop()] = status
-    for sheet in sheets:
-        status = forced.get(sheet["id"]) or _weighted(rng, [(SheetStatus.EN_COURS, 6), (SheetStatus.REALISEE, 3)])
-        planned_end = rng.choice(
-            (date(2013, 6, 30), date(2013, 12, 31), date(2014, 6, 30), date(2014, 12, 31), date(2014, 12, 31))
-        )
-        progress = {SheetStatus.A_VENIR: 0, SheetStatus.REALISEE: 100}.get(status, rng.randrange(10, 95, 5))
-        rows.append({"id": sheet["id"], "status": status.value, "progress": progress, "planned_end": planned_end})
-        started = datetime(2011, rng.randint(2, 12), rng.randint(1, 28), 10, 0)
-        if status is SheetStatus.A_VENIR:
-            continue
-        history.append(
-            {
-                "sheet_id": sheet["id"],
-                "changed_at": started,
-                "author": PEOPLE[0],
-                "role": "chargé de mission",
-                "field": "status",
-                "old_value": SheetStatus.A_VENIR.value,
-                "new_value": SheetStatus.EN_COURS.value,
-                "comment": "Lancement de la fiche (historique fictif).",
-            }
-        )
-        if status is not SheetStatus.EN_COURS:
-            changed = min(started + timedelta(days=rng.randint(200, 1400)), datetime(2014, 12, 10, 17, 0))
-            history.append(
-                {
-                    "sheet_id": sheet["id"],
-                    "changed_at": changed,
-                    "author": rng.choice(PEOPLE),
-                    "role": "groupe des techniciens",
-                    "field": "status",
-                    "old_value": SheetStatus.EN_COURS.value,
-                    "new_value": status.value,
-                    "comment": f"Passage au statut « {status.label} » (historique fictif).",
-                }
-            )
-    return rows, history
-
-
-def _indicator_values(rng: random.Random, indicators: list[dict], communes: list[dict], now: datetime):
-    """Semester values per territory for the entered indicators, and metropolitan targets."""
-    population: dict[str, int] = {}
-    for c in communes:
-        if c["member_since"] <= 2014:
-            population[c["territory_code"]] = population.get(c["territory_code"], 0) + c["population"]
-    targets, measurements = [], []
-    for indicator in (i for i in indicators if i["kind"] == "entered"):
-        low = indicator["min_value"] if indicator["min_value"] is not None else 0.0
-        high = indicator["max_value"]
-        for _t_index, (territory, pop) in enumerate(sorted(population.items())):
-            base = rng.uniform(0.6, 1.4)
-            for p_index, period in enumerate(periods.span(FIRST_PERIOD, periods.of_date(AS_OF))):
-                trend = 1 + 0.06 * p_index * (1 if indicator["direction"] == "up" else -1)
-                value = _scaled(indicator["unit"], pop) * base * trend * rng.uniform(0.85, 1.15)
-                value = max(low, min(high, value) if high is not None else value)
-                measurements.append(
-                    {
-                        "indicator_code": indicator["code"],
-                        "period": period,
-                        "territory_code": territory,
-                        "commune_code": None,
-                        "value": round(value, 1),
-                        "provenance": _weighted(
-                            rng, [(Provenance.DECLARE, 6), (Provenance.VERIFIE, 3), (Provenance.ESTIME, 1)]
-                        ).value,
-                        "source": "Données fictives de démonstration",
-                        "recorded_at": now,
-                        "recorded_by": PEOPLE[0],
-                    }
-                )
-        for year in range(2011, 2015):
-            metro = _scaled(indicator["unit"], sum(population.values())) * (1.1 + 0.08 * (year - 2011))
-            if high is not None:
-                metro = min(high, metro)
-            targets.append(
-                {
-                    "indicator_code": indicator["code"],
-                    "period": f"{year}-S2",
-                    "territory_code": None,
-                    "value": round(metro, 1),
-                }
-            )
-    return targets, measurements
-
-
-def _scaled(unit: str, population: int) -> float:
-    """A plausible magnitude for a semester value in ``unit`` for a territory of ``population``."""
-    if unit in ("%",):
-        return 45.0
-    if unit.startswith("score"):
-        return 6.5
-    if unit == "€":
-        return population * 0.8
-    if "habitant" in unit:
-        return 2.0
-    return population / 4000
