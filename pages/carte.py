@@ -8,7 +8,7 @@ from essdash.read import places
 from essdash.render import maps
 from essdash.store.reference import ATTRIBUTION, bounds
 from essdash.ui import frame as ui
-from essdash.ui import views as ui_views
+from essdash.ui import records as ui_records
 
 ctx = ui.page_frame("Carte", ":material/map:")
 
@@ -53,7 +53,7 @@ place = (
     else ("territory", filters.territory)
 )
 with side_col:
-    ui_views.place_summary(
+    ui_records.place_summary(
         places.place_summary(ui.read(places.place_figures, filters, place[0]), place[1]) if place[1] else None
     )
 

@@ -7,7 +7,7 @@ from essdash.domain.errors import ValidationError
 from essdash.read import indicators
 from essdash.render import charts
 from essdash.ui import frame as ui
-from essdash.ui import views as ui_views
+from essdash.ui import indicator_views as ui_views
 from essdash.write.measurements import save_measurements
 from essdash.write.services import Actor
 
@@ -21,20 +21,20 @@ with tab_series:
     code = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="i_code")
     first, last = ui.period_range(label="Période")
     data = ui.read(indicators.series, code, first, last)
-    indicator, values = data["indicator"], data["values"]
+    indicator, values = data.indicator, data.values
     if ctx.filters.territory:
         values = values[values["place"].isin([ctx.filters.territory, indicators.METRO])]
     st.caption(
-        f"{'Calculé à partir du registre' if indicator['kind'] == 'computed' else 'Saisi par semestre'} · "
-        f"{indicator['unit']} · {'plus' if indicator['direction'] == 'up' else 'moins'} c'est mieux · "
-        + (f"Formule : {indicator['formula']}" if indicator["formula"] else indicator["source"])
+        f"{'Calculé à partir du registre' if indicator.kind == 'computed' else 'Saisi par semestre'} · "
+        f"{indicator.unit} · {'plus' if indicator.direction == 'up' else 'moins'} c'est mieux · "
+        + (f"Formule : {indicator.formula}" if indicator.formula else indicator.source)
     )
     if values.empty:
         st.info("Aucune valeur pour cet indicateur sur la période.")
     else:
-        st.altair_chart(charts.indicator_chart(values, data["targets"], indicator), width="stretch")
+        st.altair_chart(charts.indicator_chart(values, data.targets, indicator), width="stretch")
         st.caption("Trait noir épais : la métropole · traits fins : les territoires · tirets rouges : la cible.")
-        ui_views.indicator_gaps(indicators.gaps(values, data["targets"], indicator["direction"]), indicator)
+        ui_views.indicator_gaps(indicators.gaps(values, data.targets, indicator.direction), indicator)
         ui_views.indicator_table(values, indicator)
 
 with tab_entry:

@@ -7,7 +7,7 @@ from essdash.domain.vocabulary import SheetStatus
 from essdash.read import followup
 from essdash.ui import forms as ui_forms
 from essdash.ui import frame as ui
-from essdash.ui import views as ui_views
+from essdash.ui import records as ui_records
 
 ctx = ui.page_frame("Plan d'actions", ":material/account_tree:")
 ui_forms.flash()
@@ -44,8 +44,8 @@ selection = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     key="p_tree",
-    column_order=ui_views.SHEET_COLUMNS.keys(),
-    column_config=ui_views.SHEET_COLUMNS,
+    column_order=ui_records.SHEET_COLUMNS.keys(),
+    column_config=ui_records.SHEET_COLUMNS,
 )
 rows = selection.selection.rows if selection else []
 code = view.iloc[rows[0]]["code"] if rows else st.query_params.get("fiche")
@@ -55,7 +55,7 @@ if code:
     if detail is None:
         st.error(f"Fiche « {fmt.md_escape(code)} » introuvable.")
     else:
-        ui_views.sheet_record(detail, tree[tree["code"] == code].iloc[0])
+        ui_records.sheet_record(detail, tree[tree["code"] == code].iloc[0])
         change, comment = st.tabs(["Changer le statut ou l'avancement", "Commenter"])
         with change:
             ui_forms.sheet_change(ctx.engine, detail)

@@ -5,7 +5,7 @@ import streamlit as st
 from essdash.domain import fmt
 from essdash.read import indicators, pack
 from essdash.ui import frame as ui
-from essdash.ui import views as ui_views
+from essdash.ui import presentation as ui_presentation
 
 presenting = st.session_state.get("presenting", False)
 ctx = ui.page_frame("Présentation", ":material/slideshow:", presenting=presenting)
@@ -21,12 +21,12 @@ if not presenting:
     if st.button("Lancer la présentation", type="primary", icon=":material/slideshow:"):
         st.session_state.update(presenting=True, slide=0, presented_period=period)
         st.rerun()
-    ui_views.pack_downloads(ctx.engine, period, ctx.filters.territory)
+    ui_presentation.pack_downloads(ctx.engine, period, ctx.filters.territory)
 else:
     meeting_pack = ui.read(pack.build, st.session_state["presented_period"], ctx.filters.territory)
     views = len(meeting_pack.sections) + 1
     slide = min(st.session_state.get("slide", 0), views - 1)
-    ui_views.presentation_view(meeting_pack, slide)
+    ui_presentation.presentation_view(meeting_pack, slide)
     back, position, forward, leave = st.columns([2, 3, 2, 2])
     if back.button("◀ Précédent", disabled=slide == 0, width="stretch"):
         st.session_state["slide"] = slide - 1

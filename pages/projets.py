@@ -6,7 +6,7 @@ from essdash.domain import fmt
 from essdash.read import queries
 from essdash.ui import forms as ui_forms
 from essdash.ui import frame as ui
-from essdash.ui import views as ui_views
+from essdash.ui import records as ui_records
 
 ctx = ui.page_frame("Projets", ":material/folder_open:")
 ui_forms.flash()
@@ -27,14 +27,14 @@ selection = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     key="register",
-    column_order=ui_views.REGISTER_COLUMNS.keys(),
-    column_config=ui_views.REGISTER_COLUMNS,
+    column_order=ui_records.REGISTER_COLUMNS.keys(),
+    column_config=ui_records.REGISTER_COLUMNS,
 )
 rows = selection.selection.rows if selection else []
 project_id = int(register.iloc[rows[0]]["id"]) if rows else st.query_params.get("projet")
 
 if project_id is not None:
-    if ui_views.project_record(project_id):
+    if ui_records.project_record(project_id):
         ui_forms.project_actions(ctx.engine, int(project_id))
 else:
     st.caption("Sélectionnez une ligne du registre pour afficher la fiche du projet.")

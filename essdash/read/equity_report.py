@@ -1,9 +1,13 @@
 """The territorial equity check: every statistic of :mod:`essdash.domain.equity` applied to the place
 figures of :func:`essdash.read.places.place_figures`, with the sentence a chair reads aloud.
 
-Pure functions over DataFrames. Only communes that were members at the end of the period count.
-Inequality indices are computed over communes; the Theil index is split between and within the
-8 territories.
+Pure functions over DataFrames. :func:`report` returns an :class:`EquityReport` whose ``findings``
+are, in the order they are read, each statistic's label, formatted figure and sentence: the Équité
+page and the meeting pack both show them, so a new statistic is its mathematics in
+:mod:`essdash.domain.equity` and its :class:`Finding` here.
+
+Only communes that were members at the end of the period count. Inequality indices are computed
+over communes; the Theil index is split between and within the 8 territories.
 """
 
 from __future__ import annotations
@@ -46,6 +50,74 @@ EQUITY_MEASURES = {
 }
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One statistic of the equity check as it is shown and read aloud."""
+
+    key: str  # "coverage", "gini", "theil", "hoover", "funnel"
+    label: str
+    value: str | None  # the formatted figure; None when the finding is a sentence only
+    sentence: str
+    help: str = ""
+    technical: bool = False  # a figure for the Équité page only; the meeting pack keeps its sentence
+
+
+@dataclass(frozen=True)
+class Theil:
+    """The Theil index of the rates, split between and within territories."""
+
+    total: float
+    between: float
+    within: float
+    within_by_group: dict[str, float]
+
+    @property
+    def between_share(self) -> float:
+        """The part of the inequality that lies between territories."""
+        return self.between / self.total
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The shares of communes, and of their inhabitants, reached at least once."""
+
+    units_share: float
+    population_share: float
+
+
+@dataclass(frozen=True)
+class EquityReport:
+    """Every equity figure of one measure over the member communes.
+
+    ``territories`` and ``communes`` are the place figures with their location quotient (``lq``);
+    communes also carry size class, distance, funnel ``flag``, ``rate`` and ``count``. ``by_size``
+    and ``by_distance`` give the coverage per class; ``funnel`` the funnel limits (None for money).
+    """
+
+    measure: EquityMeasure
+    metro_rate: float
+    gini: float
+    theil: Theil
+    hoover: float
+    coverage: Coverage
+    territories: pd.DataFrame
+    communes: pd.DataFrame
+    lorenz: pd.DataFrame
+    by_size: pd.DataFrame
+    by_distance: pd.DataFrame
+    funnel: pd.DataFrame | None
+    findings: tuple[Finding, ...]
+    metro_sentence: str
+
+    def finding(self, key: str) -> Finding | None:
+        return next((f for f in self.findings if f.key == key), None)
+
+    @property
+    def figures(self) -> tuple[Finding, ...]:
+        """The findings that have a figure."""
+        return tuple(f for f in self.findings if f.value is not None)
+
+
 def _classes(members: pd.DataFrame, column: str, order: list[str], count: str) -> pd.DataFrame:
     rows = []
     for label in order:
@@ -67,13 +139,8 @@ def _classes(members: pd.DataFrame, column: str, order: list[str], count: str) -
     return pd.DataFrame(rows)
 
 
-def report(communes: pd.DataFrame, territories: pd.DataFrame, measure: str) -> dict:
-    """Every equity figure for ``measure`` (``projects``, ``money`` or ``jobs``).
-
-    Returns a dict of DataFrames (``territories``, ``communes``, ``by_size``, ``by_distance``,
-    ``lorenz``, ``funnel``) and figures (``metro_rate``, ``gini``, ``theil``, ``hoover``,
-    ``coverage``), each figure with its sentence under ``sentences``.
-    """
+def report(communes: pd.DataFrame, territories: pd.DataFrame, measure: str) -> EquityReport:
+    """Every equity figure for ``measure`` (``projects``, ``money`` or ``jobs``), with its findings."""
     spec = EQUITY_MEASURES[measure]
     members = communes[communes["member"]].copy()
     counts, population = members[spec.count].astype(float), members["population"].astype(float)
@@ -91,41 +158,68 @@ def report(communes: pd.DataFrame, territories: pd.DataFrame, measure: str) -> d
     theil = equity.theil(counts, population, members["territory_code"])
     hoover = equity.hoover(counts, population)
     coverage = equity.coverage(counts, population)
-    result = {
-        "measure": spec,
-        "metro_rate": metro_rate,
-        "gini": gini,
-        "theil": theil,
-        "hoover": hoover,
-        "coverage": coverage,
-        "territories": places,
-        "lorenz": equity.lorenz_curve(counts, population),
-        "by_size": _classes(members, "size_class", equity.SIZE_CLASSES, spec.count),
-        "by_distance": _classes(members, "distance_band", equity.DISTANCE_BANDS, spec.count),
-        "sentences": {
-            "coverage": equity.sentence_coverage(coverage, spec.word),
-            "gini": equity.sentence_gini(gini, spec.word),
-            "theil": equity.sentence_theil(theil, spec.word),
-            "hoover": equity.sentence_hoover(hoover, spec.word),
-        },
-    }
+    split = Theil(**theil)
+    findings = [
+        Finding(
+            "coverage",
+            "Communes touchées",
+            fmt.percent(coverage["units_share"]),
+            equity.sentence_coverage(coverage, spec.word),
+            "Part des communes membres ayant au moins un projet",
+        ),
+        Finding(
+            "gini",
+            "Indice de Gini",
+            fmt.number(gini, 2),
+            equity.sentence_gini(gini, spec.word),
+            "0 = égalité parfaite, 1 = tout au même endroit",
+        ),
+        Finding(
+            "theil",
+            "Theil : part entre territoires",
+            fmt.percent(split.between_share) if split.total else "–",
+            equity.sentence_theil(theil, spec.word),
+            f"Indice de Theil total : {fmt.number(split.total, 3)}",
+            technical=True,
+        ),
+        Finding(
+            "hoover",
+            "Indice de Hoover",
+            fmt.percent(hoover),
+            equity.sentence_hoover(hoover, spec.word),
+            "Part qui devrait changer de commune",
+        ),
+    ]
+    funnel = None
     if spec.is_count:
         members["flag"] = equity.funnel_flags(counts, population).to_numpy()
         grid = np.unique(np.geomspace(max(population.min(), 1), population.max(), 60).round())
         limits = equity.funnel_limits(grid, metro_rate if np.isfinite(metro_rate) else 0.0, per=spec.per)
-        result["funnel"] = limits.reset_index(drop=True)
+        funnel = limits.reset_index(drop=True)
         above = members.loc[members["flag"] == "au-dessus", "name"].tolist()
         below = members.loc[members["flag"] == "en dessous", "name"].tolist()
-        result["sentences"]["funnel"] = _funnel_sentence(above, below, spec.word)
+        findings.append(Finding("funnel", "Entonnoir (99,8 %)", None, _funnel_sentence(above, below, spec.word)))
     else:
         members["flag"] = None
-        result["funnel"] = None
-    result["communes"] = members.assign(rate=members[spec.rate], count=counts.to_numpy())
-    result["sentences"]["metro"] = (
-        f"En moyenne, la métropole compte {fmt.number(metro_rate, 2 if spec.per == 1 else 1)} "
-        f"{spec.rate_title.lower()}."
+    return EquityReport(
+        measure=spec,
+        metro_rate=metro_rate,
+        gini=gini,
+        theil=split,
+        hoover=hoover,
+        coverage=Coverage(**coverage),
+        territories=places,
+        communes=members.assign(rate=members[spec.rate], count=counts.to_numpy()),
+        lorenz=equity.lorenz_curve(counts, population),
+        by_size=_classes(members, "size_class", equity.SIZE_CLASSES, spec.count),
+        by_distance=_classes(members, "distance_band", equity.DISTANCE_BANDS, spec.count),
+        funnel=funnel,
+        findings=tuple(findings),
+        metro_sentence=(
+            f"En moyenne, la métropole compte {fmt.number(metro_rate, 2 if spec.per == 1 else 1)} "
+            f"{spec.rate_title.lower()}."
+        ),
     )
-    return result
 
 
 def _funnel_sentence(above: list[str], below: list[str], word: str) -> str:

@@ -1,25 +1,26 @@
 """Reads for the follow-up of the plan and the committee: the fiche tree with its roll-ups, a
 fiche's timeline, the proposal pipeline, meetings, the next committee's agenda, and what changed
-between two dates.
+between two dates. The agenda, the changes and the meetings travel as frozen dataclasses.
 
-"En retard" is derived, never stored: a fiche is late when its planned end is before the
-reference date and it is neither « réalisée » nor « abandonnée ».
+"En retard" is :func:`essdash.domain.lifecycle.late` on the reference date.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Engine
 
+from essdash.domain import lifecycle
 from essdash.domain import models as m
 from essdash.domain.vocabulary import MeetingBody, OpinionValue, ProjectStatus, SheetStatus
 from essdash.read.filters import Filters, project_conditions, read_frame
 
 S, P = m.ActionSheet, m.Project
-CLOSED_SHEETS = {SheetStatus.REALISEE.value, SheetStatus.ABANDONNEE.value}
 COUNTED = {
     ProjectStatus.VALIDE.value,
     ProjectStatus.RETENU.value,
@@ -33,6 +34,61 @@ PROGRESS_RULE = (
     "sous-fiches."
 )
 PIPELINE_STEPS = (ProjectStatus.PROPOSE, ProjectStatus.RENVOYE, ProjectStatus.VALIDE)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One meeting of a body of the plan (committee, technicians' group…)."""
+
+    id: int
+    body: str
+    date: date
+    title: str
+    attendance: int | None
+    notes: str
+
+    @classmethod
+    def of_row(cls, row: dict[str, Any]) -> Meeting:
+        attendance = row["attendance"]
+        return cls(
+            id=int(row["id"]),
+            body=row["body"],
+            date=row["date"],
+            title=row["title"],
+            attendance=None if pd.isna(attendance) else int(attendance),
+            notes=row["notes"] or "",
+        )
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """The next committee's agenda: the last and next committee meetings, the proposals awaiting its
+    opinion, the fiches changed since the last one and the late fiches."""
+
+    last: Meeting | None
+    following: Meeting | None
+    awaiting: pd.DataFrame
+    sheets_changed: pd.DataFrame
+    late: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What happened after ``start`` up to ``end`` (included): new projects, steps, opinions, money
+    engaged on the projects retained, and changes of fiches."""
+
+    start: date
+    end: date
+    new_projects: pd.DataFrame
+    steps: pd.DataFrame
+    opinions: pd.DataFrame
+    money: float
+    sheets: pd.DataFrame
+
+    @property
+    def empty(self) -> bool:
+        """Nothing happened: no new project, step, opinion or change of fiche."""
+        return self.new_projects.empty and self.steps.empty and self.opinions.empty and self.sheets.empty
 
 
 def as_of(engine: Engine) -> date:
@@ -116,7 +172,7 @@ def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
             tree.loc[tree["code"] == code, "computed_progress"] = children["computed_progress"].mean()
             for column in ("projects", "money", "jobs"):
                 tree.loc[tree["code"] == code, column] += children[column].sum()
-    tree["late"] = (pd.to_datetime(tree["planned_end"]).dt.date < today) & ~tree["status"].isin(CLOSED_SHEETS)
+    tree["late"] = lifecycle.late(tree["planned_end"], tree["status"], today)
     tree["status_label"] = tree["status"].map(SheetStatus.labels())
     return tree.drop(columns=["project_progress"])
 
@@ -219,13 +275,13 @@ def meetings(engine: Engine, body: str | None = None) -> pd.DataFrame:
     return frame
 
 
-def committees(engine: Engine) -> tuple[dict | None, dict | None]:
+def committees(engine: Engine) -> tuple[Meeting | None, Meeting | None]:
     """The last committee meeting held before the reference date, and the next one (on or after)."""
     today = as_of(engine)
     held = meetings(engine, MeetingBody.COMITE.value)
     before, after = held[held["date"] < today], held[held["date"] >= today]
-    last = before.iloc[0].to_dict() if not before.empty else None
-    following = after.iloc[-1].to_dict() if not after.empty else None
+    last = Meeting.of_row(before.iloc[0].to_dict()) if not before.empty else None
+    following = Meeting.of_row(after.iloc[-1].to_dict()) if not after.empty else None
     return last, following
 
 
@@ -275,10 +331,10 @@ def sheet_history(engine: Engine) -> pd.DataFrame:
     )
 
 
-def agenda(engine: Engine, filters: Filters = Filters()) -> dict:
+def agenda(engine: Engine, filters: Filters = Filters()) -> Agenda:
     """The next committee's agenda, built from the data (proposals: those of the selection)."""
     last, following = committees(engine)
-    since = last["date"] if last else date.min
+    since = last.date if last else date.min
     changed = read_frame(
         engine,
         select(
@@ -296,16 +352,16 @@ def agenda(engine: Engine, filters: Filters = Filters()) -> dict:
         .order_by(m.ActionSheetHistory.changed_at),
     )
     tree = sheet_tree(engine, Filters())
-    return {
-        "last": last,
-        "next": following,
-        "awaiting": awaiting_opinion(engine, filters),
-        "sheets_changed": changed,
-        "late": tree[tree["late"]][["code", "title", "pilot", "planned_end", "status_label", "progress"]],
-    }
+    return Agenda(
+        last=last,
+        following=following,
+        awaiting=awaiting_opinion(engine, filters),
+        sheets_changed=changed,
+        late=tree[tree["late"]][["code", "title", "pilot", "planned_end", "status_label", "progress"]],
+    )
 
 
-def changes_between(engine: Engine, start: date, end: date) -> dict:
+def changes_between(engine: Engine, start: date, end: date) -> Changes:
     """What happened after ``start`` up to ``end`` (included): the committee's "since last time"."""
     new = read_frame(
         engine,
@@ -360,7 +416,9 @@ def changes_between(engine: Engine, start: date, end: date) -> dict:
         )
         .order_by(m.ActionSheetHistory.changed_at),
     )
-    return {"new_projects": new, "steps": steps, "opinions": opinions, "money": float(money), "sheets": sheets}
+    return Changes(
+        start=start, end=end, new_projects=new, steps=steps, opinions=opinions, money=float(money), sheets=sheets
+    )
 
 
 def opinions_at(engine: Engine, meeting_id: int, filters: Filters = Filters()) -> pd.DataFrame:

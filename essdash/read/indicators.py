@@ -5,10 +5,13 @@ project counts when its last step by then was « validé techniquement », « av
 « en cours » or « réalisé » (its dated history, not its status today); its fundings count from
 their year. Communes count only from the year they joined. The metropolitan figure of an entered
 indicator is the sum of the territories for counts (jobs, people, euros) and their
-population-weighted mean for rates, shares and scores.
+population-weighted mean for rates, shares and scores. :func:`series` returns a :class:`Series`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +34,42 @@ SUMMED_UNITS = {"emplois", "personnes", "€"}
 COOPERATIVE_FORMS = {"scop", "scic", "cae"}
 METRO = "metropole"
 METRO_LABEL = "Métropole"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of the evaluation catalogue."""
+
+    code: str
+    label: str
+    category: str
+    unit: str
+    direction: str  # "up": the more the better; "down": the less
+    level: str
+    kind: str  # "computed" from the register, or "entered" per semester
+    formula: str | None
+    min_value: float | None
+    max_value: float | None
+    definition: str
+    source: str
+    plan_reference: str
+
+    @classmethod
+    def of_row(cls, row: Any) -> Indicator:
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Series:
+    """An indicator's values per semester by territory and for the metropolis, with its targets.
+
+    ``values``: DataFrame(period, place, place_name, value, …); ``targets``: DataFrame(period, place, value),
+    ``place`` being a territory code or :data:`METRO`.
+    """
+
+    indicator: Indicator
+    values: pd.DataFrame
+    targets: pd.DataFrame
 
 
 def catalogue(engine: Engine) -> pd.DataFrame:
@@ -182,17 +221,14 @@ def entered_values(engine: Engine, code: str, period_list: list[str], unit: str)
     return pd.concat([values, pd.DataFrame(rows)], ignore_index=True) if rows else values
 
 
-def series(engine: Engine, code: str, first: str | None = None, last: str | None = None) -> dict:
-    """An indicator's values per semester by territory and for the metropolis, with its targets.
-
-    Returns ``{"indicator": dict, "values": DataFrame(period, place, place_name, value, …),
-    "targets": DataFrame(period, place, value)}``.
-    """
+def series(engine: Engine, code: str, first: str | None = None, last: str | None = None) -> Series:
+    """An indicator's values per semester (from ``first`` to ``last``) by territory and for the
+    metropolis, with its targets."""
     with engine.connect() as conn:
         row = conn.execute(select(m.Indicator).where(m.Indicator.code == code)).mappings().first()
     if row is None:
         raise ValueError(f"Indicateur inconnu : « {code} ».")
-    indicator = dict(row)
+    indicator = Indicator.of_row(row)
     all_periods = reference_periods(engine)
     chosen = [
         p
@@ -200,10 +236,10 @@ def series(engine: Engine, code: str, first: str | None = None, last: str | None
         if (not first or periods.parse(p) >= periods.parse(first))
         and (not last or periods.parse(p) <= periods.parse(last))
     ]
-    if indicator["kind"] == "computed":
+    if indicator.kind == "computed":
         values = computed_values(engine, code, chosen)
     else:
-        values = entered_values(engine, code, chosen, indicator["unit"])
+        values = entered_values(engine, code, chosen, indicator.unit)
     territories = _territories(engine)
     names = dict(zip(territories["code"], territories["name"])) | {METRO: METRO_LABEL}
     values["place_name"] = values["place"].map(names)
@@ -214,11 +250,9 @@ def series(engine: Engine, code: str, first: str | None = None, last: str | None
         ),
     )
     targets["place"] = targets["place"].fillna(METRO)
-    return {
-        "indicator": indicator,
-        "values": values.sort_values(["period", "place"]).reset_index(drop=True),
-        "targets": targets,
-    }
+    return Series(
+        indicator=indicator, values=values.sort_values(["period", "place"]).reset_index(drop=True), targets=targets
+    )
 
 
 def gaps(values: pd.DataFrame, targets: pd.DataFrame, direction: str) -> pd.DataFrame:

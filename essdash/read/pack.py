@@ -14,11 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from sqlalchemy.engine import Engine
 
-from essdash.domain import fmt, periods
+from essdash.domain import fmt, lifecycle, periods
 from essdash.domain.vocabulary import MeetingBody, OpinionValue, SheetStatus
 from essdash.read import equity_report, followup, indicators, places, queries
 from essdash.read.filters import Filters
+from essdash.read.followup import Meeting
+from essdash.read.indicators import Indicator
 from essdash.store.reference import ATTRIBUTION
 
 PLAN_START = "2011-S1"
@@ -32,7 +35,9 @@ class Chart:
 
     kind: str  # "projects_by_status", "choropleth" or "indicator"
     rows: pd.DataFrame
-    options: dict = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict)  # the choropleth's level and measure
+    indicator: Indicator | None = None  # an indicator chart's indicator…
+    targets: pd.DataFrame | None = None  # …and its targets
 
 
 @dataclass
@@ -55,22 +60,22 @@ class Pack:
     period: str
     title: str
     subtitle: str
-    meeting: dict | None
+    meeting: Meeting | None
     territory: str | None
     place: str
     demo: bool
     sections: list[Section]
 
 
-def _meeting_of(engine, period: str) -> dict | None:
+def _meeting_of(engine: Engine, period: str) -> Meeting | None:
     start, end = periods.bounds(period)
     held = followup.meetings(engine, MeetingBody.COMITE.value)
     held = held[(held["date"] >= start) & (held["date"] <= end)]
-    return held.iloc[0].to_dict() if not held.empty else None
+    return Meeting.of_row(held.iloc[0].to_dict()) if not held.empty else None
 
 
 def _figure_rows(now: dict, before: dict) -> list[tuple[str, str, str]]:
-    def change(key, money=False):
+    def change(key: str, money: bool = False) -> str:
         delta = now[key] - before[key]
         text = fmt.money(delta) if money else fmt.number(delta)
         return ("+" if delta > 0 else "") + text + " depuis le semestre précédent"
@@ -84,7 +89,7 @@ def _figure_rows(now: dict, before: dict) -> list[tuple[str, str, str]]:
     ]
 
 
-def _key_figures(engine, filters: Filters, period: str, place: str) -> Section:
+def _key_figures(engine: Engine, filters: Filters, period: str, place: str) -> Section:
     now = queries.key_figures(engine, filters.with_(period_from=PLAN_START, period_to=period))
     before = queries.key_figures(engine, filters.with_(period_from=PLAN_START, period_to=periods.previous(period)))
     section = Section("Chiffres clés", figures=_figure_rows(now, before) if now["projects"] else [])
@@ -99,29 +104,30 @@ def _key_figures(engine, filters: Filters, period: str, place: str) -> Section:
     return section
 
 
-def _since_last(engine, meeting: dict | None, period: str) -> Section:
+def _since_last(engine: Engine, meeting: Meeting | None, period: str) -> Section:
     section = Section("Depuis le dernier comité")
-    end = meeting["date"] if meeting else periods.bounds(period)[1]
+    end = meeting.date if meeting else periods.bounds(period)[1]
     held = followup.meetings(engine, MeetingBody.COMITE.value)
     earlier = held[held["date"] < end]
     start = earlier.iloc[0]["date"] if not earlier.empty else periods.bounds(period)[0]
     diff = followup.changes_between(engine, start, end)
-    if diff["new_projects"].empty and diff["steps"].empty and diff["sheets"].empty and diff["opinions"].empty:
+    if diff.empty:
         section.sentences.append(NO_DATA)
         return section
     section.sentences.append(f"Du {fmt.day(start)} au {fmt.day(end)}.")
     section.figures = [
-        ("Nouveaux projets", fmt.number(len(diff["new_projects"])), ""),
-        ("Étapes franchies", fmt.number(len(diff["steps"])), ""),
-        ("Avis rendus", fmt.number(len(diff["opinions"])), ""),
-        ("Montant engagé", fmt.money(diff["money"]), ""),
-        ("Changements de fiches", fmt.number(len(diff["sheets"])), ""),
+        ("Nouveaux projets", fmt.number(len(diff.new_projects)), ""),
+        ("Étapes franchies", fmt.number(len(diff.steps)), ""),
+        ("Avis rendus", fmt.number(len(diff.opinions)), ""),
+        ("Montant engagé", fmt.money(diff.money), ""),
+        ("Changements de fiches", fmt.number(len(diff.sheets)), ""),
     ]
     return section
 
 
-def _fiches(engine, filters: Filters, period: str) -> Section:
-    """The fiches with their status and declared progress as they stood at the end of the semester."""
+def _fiches(engine: Engine, filters: Filters, period: str) -> Section:
+    """The fiches with their status and declared progress as they stood at the end of the semester
+    (the day after its last day)."""
     end = pd.Timestamp(periods.bounds(period)[1]) + pd.Timedelta(days=1)
     tree = followup.sheet_tree(engine, filters)
     history = followup.sheet_history(engine)
@@ -132,7 +138,7 @@ def _fiches(engine, filters: Filters, period: str) -> Section:
     status = tree["id"].map(latest.get("status", {})).astype(object).fillna(SheetStatus.A_VENIR.value)
     progress = tree["id"].map(latest.get("progress", {})).astype(object)
     progress = progress.where(progress.notna(), status.map({SheetStatus.REALISEE.value: "100"})).fillna("–")
-    late = (pd.to_datetime(tree["planned_end"]) < end) & ~status.isin(followup.CLOSED_SHEETS)
+    late = lifecycle.late(tree["planned_end"], status, end.date())
     table = pd.DataFrame(
         {
             "Fiche": tree["code"],
@@ -154,15 +160,15 @@ def _fiches(engine, filters: Filters, period: str) -> Section:
     return section
 
 
-def _proposals(engine, meeting: dict | None, filters: Filters, period: str) -> Section:
+def _proposals(engine: Engine, meeting: Meeting | None, filters: Filters, period: str) -> Section:
     section = Section("Propositions et avis du comité")
     if meeting:
-        opinions = followup.opinions_at(engine, meeting["id"], filters)
+        opinions = followup.opinions_at(engine, meeting.id, filters)
         if not opinions.empty:
             opinions["Avis"] = opinions.pop("value").map(OpinionValue.labels())
             section.tables.append(
                 (
-                    f"Avis du {meeting['title']}",
+                    f"Avis du {meeting.title}",
                     opinions.rename(
                         columns={"id": "N°", "title": "Projet", "commune": "Commune", "comment": "Commentaire"}
                     ),
@@ -183,7 +189,7 @@ def _proposals(engine, meeting: dict | None, filters: Filters, period: str) -> S
     return section
 
 
-def _map(engine, filters: Filters, period: str) -> Section:
+def _map(engine: Engine, filters: Filters, period: str) -> Section:
     figures = places.place_figures(engine, filters.with_(period_from=PLAN_START, period_to=period), "commune")
     section = Section("Carte : projets pour 10 000 habitants")
     if figures["projects"].sum() == 0:
@@ -199,26 +205,21 @@ def _map(engine, filters: Filters, period: str) -> Section:
     return section
 
 
-def _indicators(engine, period: str, territory: str | None) -> Section:
+def _indicators(engine: Engine, period: str, territory: str | None) -> Section:
     section = Section("Indicateurs et cibles")
     for code in KEY_INDICATORS:
         data = indicators.series(engine, code, PLAN_START, period)
-        values = data["values"]
+        indicator, values = data.indicator, data.values
         if territory:
             values = values[values["place"].isin([territory, indicators.METRO])]
         if values.empty:
             continue
-        section.charts.append(
-            (
-                data["indicator"]["label"],
-                Chart("indicator", values, {"targets": data["targets"], "indicator": data["indicator"]}),
-            )
-        )
-        gaps = indicators.gaps(values, data["targets"], data["indicator"]["direction"])
+        section.charts.append((indicator.label, Chart("indicator", values, indicator=indicator, targets=data.targets)))
+        gaps = indicators.gaps(values, data.targets, indicator.direction)
         if not gaps.empty:
             last = gaps.iloc[-1]
             section.sentences.append(
-                f"{data['indicator']['label']} : {fmt.number(last['value'], 1)} {data['indicator']['unit']} au "
+                f"{indicator.label} : {fmt.number(last['value'], 1)} {indicator.unit} au "
                 f"{fmt.period_label(last['period'])} pour une cible de {fmt.number(last['value_target'], 1)} "
                 f"({'atteinte' if last['met'] else 'non atteinte'})."
             )
@@ -227,7 +228,7 @@ def _indicators(engine, period: str, territory: str | None) -> Section:
     return section
 
 
-def _equity(engine, filters: Filters, period: str) -> Section:
+def _equity(engine: Engine, filters: Filters, period: str) -> Section:
     scope = filters.with_(period_from=PLAN_START, period_to=period)
     communes = places.place_figures(engine, scope, "commune")
     territories = places.place_figures(engine, scope, "territory")
@@ -238,13 +239,9 @@ def _equity(engine, filters: Filters, period: str) -> Section:
         section.sentences.append(NO_DATA)
         return section
     result = equity_report.report(communes, territories, "projects")
-    section.sentences = [result["sentences"][k] for k in ("coverage", "gini", "theil", "hoover", "funnel")]
-    section.figures = [
-        ("Communes touchées", fmt.percent(result["coverage"]["units_share"]), ""),
-        ("Indice de Gini", fmt.number(result["gini"], 2), ""),
-        ("Indice de Hoover", fmt.percent(result["hoover"]), ""),
-    ]
-    table = result["territories"][["name", "population", "projects", "projects_per_10k", "lq"]]
+    section.sentences = [finding.sentence for finding in result.findings]
+    section.figures = [(f.label, f.value, "") for f in result.findings if f.value is not None and not f.technical]
+    table = result.territories[["name", "population", "projects", "projects_per_10k", "lq"]]
     section.tables.append(
         (
             "Projets par territoire",
@@ -262,7 +259,7 @@ def _equity(engine, filters: Filters, period: str) -> Section:
     return section
 
 
-def _compare(engine, territory: str, period: str, place: str) -> Section:
+def _compare(engine: Engine, territory: str, period: str, place: str) -> Section:
     scope = Filters(period_from=PLAN_START, period_to=period)
     figures = places.place_figures(engine, scope, "territory")
     summary = places.place_summary(figures, territory)
@@ -282,7 +279,7 @@ def _compare(engine, territory: str, period: str, place: str) -> Section:
     return section
 
 
-def _sources(engine) -> Section:
+def _sources(engine: Engine) -> Section:
     title = queries.plan_title(engine)
     return Section(
         "Sources",
@@ -294,7 +291,7 @@ def _sources(engine) -> Section:
     )
 
 
-def build(engine, period: str, territory: str | None = None) -> Pack:
+def build(engine: Engine, period: str, territory: str | None = None) -> Pack:
     """The meeting pack of a semester, for the metropolis or one territory (compared with it)."""
     periods.parse(period)
     info = queries.dataset_info(engine)
@@ -304,9 +301,7 @@ def build(engine, period: str, territory: str | None = None) -> Pack:
         raise ValueError(f"Territoire « {territory} » inconnu.")
     place = names[territory] if territory else "Toute la métropole"
     meeting = _meeting_of(engine, period)
-    when = (
-        f"séance du {fmt.day(meeting['date'])}" if meeting else f"{fmt.period_label(period)} (pas de séance du comité)"
-    )
+    when = f"séance du {fmt.day(meeting.date)}" if meeting else f"{fmt.period_label(period)} (pas de séance du comité)"
     sections = [_key_figures(engine, filters, period, place)]
     if territory:
         sections.append(_compare(engine, territory, period, place))

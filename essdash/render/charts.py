@@ -9,6 +9,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from essdash.read.indicators import Indicator
+
 FRENCH_LOCALE = {
     "number": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]},
     "time": {
@@ -140,18 +142,18 @@ def _period_axis(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def indicator_chart(
-    values: pd.DataFrame, targets: pd.DataFrame, indicator: dict, *, metro: str = "metropole"
+    values: pd.DataFrame, targets: pd.DataFrame, indicator: Indicator, *, metro: str = "metropole"
 ) -> alt.Chart:
     """An indicator per semester: one thin line per territory, the metropolis in bold, the
     targets as red ticks joined by a dashed line."""
     values = _period_axis(values)
     order = sorted(values["semestre"].unique(), key=lambda s: (s[-4:], s[:2]))
     x = alt.X("semestre:O", title="Semestre", sort=order, axis=alt.Axis(labelAngle=0))
-    y_title = indicator["unit"]
+    y_title = indicator.unit
     tooltip = [
         alt.Tooltip("place_name:N", title="Lieu"),
         alt.Tooltip("semestre:O", title="Semestre"),
-        alt.Tooltip("value:Q", title=indicator["unit"], format=",.1f"),
+        alt.Tooltip("value:Q", title=indicator.unit, format=",.1f"),
     ]
     places = values[values["place"] != metro]
     lines = (

@@ -17,6 +17,6 @@ def draw(chart: Chart) -> alt.Chart:
         return maps.static_choropleth(
             chart.rows, chart.options["level"], chart.options["measure"], width=480, height=440
         )
-    if chart.kind == "indicator":
-        return charts.indicator_chart(chart.rows, chart.options["targets"], chart.options["indicator"])
+    if chart.kind == "indicator" and chart.indicator is not None and chart.targets is not None:
+        return charts.indicator_chart(chart.rows, chart.targets, chart.indicator)
     raise ValueError(f"unknown pack chart kind: {chart.kind}")

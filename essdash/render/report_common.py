@@ -102,9 +102,7 @@ def _more(count: int) -> str:
 
 
 def _when(pack: Pack) -> str:
-    return (
-        f"Séance du comité : {fmt.day(pack.meeting['date'])}" if pack.meeting else "Pas de séance du comité ce semestre"
-    )
+    return f"Séance du comité : {fmt.day(pack.meeting.date)}" if pack.meeting else "Pas de séance du comité ce semestre"
 
 
 def _widths(natural: list[float], minimum: list[float], total: float) -> list[float]:

@@ -25,29 +25,32 @@ def test_report_matches_direct_computations(figures, measure, column):
     members = communes[communes["member"]]
     s = members[column] / members[column].sum()
     p = members["population"] / members["population"].sum()
-    assert result["hoover"] == pytest.approx(0.5 * np.abs(s - p).sum())
-    assert result["coverage"]["units_share"] == pytest.approx((members[column] > 0).mean())
-    theil = result["theil"]
-    assert theil["between"] + theil["within"] == pytest.approx(theil["total"])
-    assert set(theil["within_by_group"]) == set(members["territory_code"])
-    assert result["metro_rate"] == pytest.approx(
-        members[column].sum() / members["population"].sum() * result["measure"].per
-    )
-    assert result["by_size"]["communes"].sum() == len(members)
-    assert result["by_size"]["total"].sum() == pytest.approx(members[column].sum())
-    assert result["by_distance"]["communes"].sum() == len(members)
-    lq = result["territories"]
+    assert result.hoover == pytest.approx(0.5 * np.abs(s - p).sum())
+    assert result.coverage.units_share == pytest.approx((members[column] > 0).mean())
+    theil = result.theil
+    assert theil.between + theil.within == pytest.approx(theil.total)
+    assert set(theil.within_by_group) == set(members["territory_code"])
+    assert result.metro_rate == pytest.approx(members[column].sum() / members["population"].sum() * result.measure.per)
+    assert result.by_size["communes"].sum() == len(members)
+    assert result.by_size["total"].sum() == pytest.approx(members[column].sum())
+    assert result.by_distance["communes"].sum() == len(members)
+    lq = result.territories
     assert (lq["lq"] * lq["population"] / lq["population"].sum()).sum() == pytest.approx(1)
-    assert 0 < result["gini"] < 1
-    assert all(isinstance(text, str) and text for text in result["sentences"].values())
-    assert (result["funnel"] is None) == (measure == "money")
+    assert 0 < result.gini < 1
+    assert all(isinstance(f.sentence, str) and f.sentence for f in result.findings)
+    assert (result.funnel is None) == (measure == "money")
+    expected = ["coverage", "gini", "theil", "hoover"] + (["funnel"] if measure != "money" else [])
+    assert [f.key for f in result.findings] == expected
+    assert result.finding("theil").value == f"{round(100 * theil.between / theil.total)}\u00a0%"
 
 
 def test_sentences_carry_the_figures_in_french(figures):
     result = equity_report.report(*figures, "projects")
-    gini = f"{result['gini']:.2f}".replace(".", ",")
-    assert gini in result["sentences"]["gini"]
-    assert f"{round(result['hoover'] * 100)}\u00a0% des projets devraient changer" in result["sentences"]["hoover"]
+    gini = f"{result.gini:.2f}".replace(".", ",")
+    assert gini in result.finding("gini").sentence and result.finding("gini").value == gini
+    hoover = f"{round(result.hoover * 100)}\u00a0%"
+    assert f"{hoover} des projets devraient changer" in result.finding("hoover").sentence
+    assert result.finding("hoover").value == hoover
 
 
 def test_funnel_flags_a_commune_far_above_chance(empty_engine):
@@ -73,10 +76,10 @@ def test_funnel_flags_a_commune_far_above_chance(empty_engine):
     communes = places.place_figures(empty_engine, PLAN, "commune")
     territories = places.place_figures(empty_engine, PLAN, "territory")
     result = equity_report.report(communes, territories, "projects")
-    flags = result["communes"].set_index("code")["flag"]
+    flags = result.communes.set_index("code")["flag"]
     assert flags["59512"] == "au-dessus"
     assert flags["59106"] == "dans la norme"  # Bouvines, no project, too small to say
-    assert "Roubaix" in result["sentences"]["funnel"]
+    assert "Roubaix" in result.finding("funnel").sentence
 
 
 def test_white_spots(demo_engine):

@@ -97,7 +97,7 @@ def test_pdf_figures_sections_and_equity_sentences_match_the_database(metro, dem
         "projects",
     )
     for key in ("coverage", "gini", "theil", "hoover", "funnel"):
-        assert _flat(equity["sentences"][key]) in text
+        assert _flat(equity.finding(key).sentence) in text
     # the title page, the semester in French, the demo notice, numbered pages with the footer
     assert "2e semestre 2013" in pages[0] and "Séance du comité : 16 décembre 2013" in pages[0]
     assert "Données de démonstration fictives" in pages[0]

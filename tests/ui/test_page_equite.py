@@ -23,12 +23,14 @@ def test_figures_and_sentences_match_the_report(app, demo_engine):
         "projects",
     )
     metrics = _metrics(at)
-    assert metrics["Indice de Gini"] == fmt.number(result["gini"], 2)
-    assert metrics["Indice de Hoover"] == fmt.percent(result["hoover"])
-    assert metrics["Communes touchées"] == fmt.percent(result["coverage"]["units_share"])
-    text = " ".join(md.value for md in at.markdown)
-    for key in ("coverage", "gini", "theil", "hoover", "funnel"):
-        assert result["sentences"][key] in text
+    assert metrics["Indice de Gini"] == fmt.number(result.gini, 2)
+    assert metrics["Indice de Hoover"] == fmt.percent(result.hoover)
+    assert metrics["Communes touchées"] == fmt.percent(result.coverage.units_share)
+    assert metrics["Theil : part entre territoires"] == fmt.percent(result.theil.between / result.theil.total)
+    sentences = [md.value for md in at.markdown if md.value.startswith("- ")]
+    assert sentences == [
+        f"- {result.finding(key).sentence}" for key in ("coverage", "gini", "theil", "hoover", "funnel")
+    ]
     kinds = [json.loads(e.proto.spec)["layer"][1]["mark"]["type"] for e in at.get("vega_lite_chart")]
     assert kinds[:3] == ["rule", "line", "circle"]  # rates with the metropolitan rule, Lorenz, funnel
 

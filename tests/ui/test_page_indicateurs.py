@@ -25,7 +25,7 @@ def test_series_chart_table_and_catalogue(app, demo_engine):
     assert len(catalogue) == len(indicators.catalogue(demo_engine))
     table = at.dataframe[0].value
     assert "Métropole" in table.index and fmt.period_label("2014-S2") in table.columns
-    expected = indicators.series(demo_engine, code, "2011-S1", "2014-S2")["values"]
+    expected = indicators.series(demo_engine, code, "2011-S1", "2014-S2").values
     metro = expected[(expected["place"] == "metropole") & (expected["period"] == "2014-S2")]["value"].iloc[0]
     assert table.loc["Métropole", fmt.period_label("2014-S2")] == metro
 
@@ -36,7 +36,7 @@ def test_target_line_and_gap_for_an_entered_indicator(app, demo_engine):
     layers = _specs(at)[0]["layer"]
     assert any(layer["mark"].get("strokeDash") == [6, 4] for layer in layers)  # target line
     data = indicators.series(demo_engine, "part_cdi", "2011-S1", "2014-S2")
-    gap = indicators.gaps(data["values"], data["targets"], "up").iloc[-1]
+    gap = indicators.gaps(data.values, data.targets, "up").iloc[-1]
     metric = at.metric[0]
     assert metric.label == "Métropole, 2e semestre 2014"
     assert fmt.number(gap["gap"], 1) in metric.delta

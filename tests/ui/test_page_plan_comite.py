@@ -72,7 +72,7 @@ def test_since_last_committee_and_pipeline_tabs(app, demo_engine):
     at = app("pages/comite.py")
     committees = followup.meetings(demo_engine, "comite_metropolitain")["date"].tolist()
     diff = followup.changes_between(demo_engine, committees[1], committees[0])
-    assert {m.label: m.value for m in at.metric}["Nouveaux projets"] == str(len(diff["new_projects"]))
+    assert {m.label: m.value for m in at.metric}["Nouveaux projets"] == str(len(diff.new_projects))
     pipeline = at.dataframe[-2].value
     assert pipeline["projects"].sum() == len(followup.awaiting_opinion(demo_engine)) + len(
         queries.project_register(demo_engine, Filters(statuses=("propose", "renvoye")))

@@ -222,10 +222,10 @@ def test_agenda_and_opinions_recorded_together(base):
         services.advance_project(base, ACTOR, pid, _row(base, pid), "valide", meeting_id=3)
     waiting = _new(base, title="Pas encore vu")
     agenda = followup.agenda(base)
-    assert agenda["last"]["title"] == "Comité juin" and agenda["next"]["title"] == "Comité décembre"
-    assert agenda["awaiting"]["id"].tolist() == validated
-    assert waiting not in agenda["awaiting"]["id"].tolist()
-    rows = {r["id"]: r for r in agenda["awaiting"].to_dict("records")}
+    assert agenda.last.title == "Comité juin" and agenda.following.title == "Comité décembre"
+    assert agenda.awaiting["id"].tolist() == validated
+    assert waiting not in agenda.awaiting["id"].tolist()
+    rows = {r["id"]: r for r in agenda.awaiting.to_dict("records")}
     items = [
         {"project": {**rows[validated[0]], "status": "valide"}, "opinion": "favorable"},
         {"project": {**rows[validated[1]], "status": "valide"}, "opinion": "defavorable", "comment": ""},
@@ -253,12 +253,12 @@ def test_changes_between_two_committees(base):
             insert(m.Funding).values(project_id=pid, funder_id=1, type="subvention", amount=12_000.0, year=2013)
         )
     diff = followup.changes_between(base, date(2013, 1, 1), date(2013, 6, 18))
-    assert diff["new_projects"]["id"].tolist() == [pid]
-    assert diff["steps"]["to_status"].tolist() == ["Validé techniquement", "Avis favorable du comité"]
-    assert diff["opinions"]["value"].tolist() == ["Favorable"]
-    assert diff["money"] == 12_000.0
+    assert diff.new_projects["id"].tolist() == [pid]
+    assert diff.steps["to_status"].tolist() == ["Validé techniquement", "Avis favorable du comité"]
+    assert diff.opinions["value"].tolist() == ["Favorable"]
+    assert diff.money == 12_000.0
     later = followup.changes_between(base, date(2013, 6, 18), date(2013, 12, 16))
-    assert later["new_projects"].empty and later["steps"].empty and later["money"] == 0
+    assert later.new_projects.empty and later.steps.empty and later.money == 0
 
 
 def test_sheet_tree_rollups_and_late_flag(base):

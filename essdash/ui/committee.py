@@ -1,0 +1,154 @@
+"""Streamlit views of the committee (the Comité page): the next committee's agenda with the opinions
+form, what changed between two committees, the proposal pipeline and the meetings, and the column
+labels of their tables."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from essdash.domain import fmt
+from essdash.domain.vocabulary import MeetingBody
+from essdash.read import followup
+from essdash.read.filters import Filters
+from essdash.render import charts
+from essdash.ui import forms
+from essdash.ui.frame import place_caption, read
+from essdash.ui.records import SHEET_COLUMNS
+
+SHEET_CHANGE_COLUMNS = {
+    "code": "Fiche",
+    "title": "Intitulé",
+    "changed_at": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY"),
+    "field": "Champ",
+    "old_value": "Avant",
+    "new_value": "Après",
+    "author": "Par",
+    "comment": "Pourquoi",
+}
+DIFF_COLUMNS = {
+    "id": st.column_config.NumberColumn("N°", format="%d"),
+    "title": "Intitulé",
+    "proposed_on": st.column_config.DateColumn("Proposé le", format="DD/MM/YYYY"),
+    "date": st.column_config.DateColumn("Date", format="DD/MM/YYYY"),
+    "from_status": "Avant",
+    "to_status": "Après",
+    "author": "Par",
+    "value": "Avis",
+    "comment": "Commentaire",
+    "code": "Fiche",
+    "changed_at": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY"),
+    "field": "Champ",
+    "old_value": "Avant",
+    "new_value": "Après",
+}
+PIPELINE_COLUMNS = {
+    "territory": "Territoire",
+    "step": "Étape",
+    "projects": st.column_config.NumberColumn("Projets", format="%d"),
+    "median_days": st.column_config.NumberColumn("Attente médiane (jours)", format="%d"),
+    "max_days": st.column_config.NumberColumn("Attente maximale (jours)", format="%d"),
+}
+MEETING_COLUMNS = {
+    "date": st.column_config.DateColumn("Date", format="DD/MM/YYYY"),
+    "body_label": "Instance",
+    "title": "Intitulé",
+    "attendance": st.column_config.NumberColumn("Participants", format="%d"),
+    "notes": "Relevé de décisions",
+}
+
+
+def agenda(engine: Engine, items: followup.Agenda, filters: Filters) -> None:
+    """The next committee's agenda: the proposals awaiting its opinion (with the opinions form), the
+    fiches changed since the last committee and the late fiches."""
+    last, following = items.last, items.following
+    st.subheader(f"Ordre du jour — {following.title}" if following else "Ordre du jour du prochain comité")
+    if not following:
+        st.info("Aucune séance du comité n'est programmée : enregistrez-la dans l'onglet « Séances ».")
+    st.markdown(
+        f"**1. Propositions validées par les techniciens, en attente d'avis** ({len(items.awaiting)}, "
+        f"{place_caption(filters)})"
+    )
+    if len(items.awaiting) > forms.OPINION_ROWS:
+        st.caption(
+            f"Les {forms.OPINION_ROWS} plus anciennes sont présentées ; choisissez un territoire pour "
+            "traiter les autres."
+        )
+    forms.opinions(engine, items.awaiting.head(forms.OPINION_ROWS))
+    since = f" depuis le comité du {fmt.day(last.date)}" if last else ""
+    st.markdown(f"**2. Fiches dont le statut ou l'avancement a changé{since}** ({len(items.sheets_changed)})")
+    st.dataframe(items.sheets_changed, hide_index=True, width="stretch", column_config=SHEET_CHANGE_COLUMNS)
+    st.markdown(f"**3. Fiches en retard** ({len(items.late)})")
+    st.dataframe(items.late, hide_index=True, width="stretch", column_config=SHEET_COLUMNS)
+
+
+def changes() -> None:
+    """What changed between two committee meetings chosen in the list of committees."""
+    committees = read(followup.meetings, MeetingBody.COMITE.value)
+    dates = committees["date"].tolist()
+    c1, c2 = st.columns(2)
+    start = c1.selectbox(
+        "Depuis le comité du",
+        dates,
+        index=min(1, len(dates) - 1) if dates else None,
+        format_func=fmt.day,
+        key="c_start",
+    )
+    end = c2.selectbox("Jusqu'au comité du", dates, index=0 if dates else None, format_func=fmt.day, key="c_end")
+    if not (start and end and start < end):
+        st.caption("Choisissez deux séances, la première avant la seconde.")
+        return
+    diff = read(followup.changes_between, start, end)
+    m1, m2, m3, m4, m5 = st.columns(5)
+    m1.metric("Nouveaux projets", fmt.number(len(diff.new_projects)))
+    m2.metric("Étapes franchies", fmt.number(len(diff.steps)))
+    m3.metric("Avis rendus", fmt.number(len(diff.opinions)))
+    m4.metric("Montant engagé", fmt.money_short(diff.money), help=fmt.money(diff.money))
+    m5.metric("Changements de fiches", fmt.number(len(diff.sheets)))
+    for title, table in (
+        ("Nouveaux projets", diff.new_projects),
+        ("Étapes", diff.steps),
+        ("Avis du comité", diff.opinions),
+        ("Fiches", diff.sheets),
+    ):
+        with st.expander(f"{title} ({len(table)})"):
+            st.dataframe(table, hide_index=True, width="stretch", column_config=DIFF_COLUMNS)
+
+
+def pipeline(filters: Filters) -> None:
+    """The proposals waiting at each step, per territory, and how long they have waited."""
+    waiting = read(followup.pipeline, filters)
+    st.caption(
+        f"Propositions qui attendent, par étape et par territoire ({place_caption(filters)}), "
+        f"et depuis combien de jours au {fmt.day(read(followup.as_of))}."
+    )
+    if waiting.empty:
+        st.info("Aucune proposition en attente.")
+        return
+    st.altair_chart(charts.pipeline(waiting), width="stretch")
+    st.dataframe(
+        waiting,
+        hide_index=True,
+        width="stretch",
+        column_config=PIPELINE_COLUMNS,
+        column_order=PIPELINE_COLUMNS.keys(),
+    )
+
+
+def meetings(engine: Engine) -> None:
+    """The meetings of one body or of all, and the form to record a meeting."""
+    body = st.selectbox(
+        "Instance",
+        [None, *MeetingBody],
+        key="c_body",
+        format_func=lambda b: "Toutes les instances" if b is None else b.label,
+    )
+    st.dataframe(
+        read(followup.meetings, body.value if body else None),
+        hide_index=True,
+        width="stretch",
+        column_order=MEETING_COLUMNS.keys(),
+        column_config=MEETING_COLUMNS,
+    )
+    with st.expander("Enregistrer une séance"):
+        forms.new_meeting(engine)

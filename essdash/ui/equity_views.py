@@ -1,0 +1,139 @@
+"""Streamlit views of the equity check (the Équité page): the findings, then one view per tab
+(territories, communes, size and distance, Lorenz curve, funnel, white spots), and the column labels
+of their tables."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from essdash.read import equity_report, places
+from essdash.read.equity_report import EquityMeasure, EquityReport
+from essdash.read.filters import Filters
+from essdash.render import charts
+from essdash.ui.frame import read
+
+
+def equity_columns(spec: EquityMeasure) -> dict:
+    """Column labels of the equity tables for one measure."""
+    return {
+        "name": st.column_config.TextColumn("Lieu"),
+        "territory": st.column_config.TextColumn("Territoire"),
+        "communes": st.column_config.NumberColumn("Communes", format="%d"),
+        "population": st.column_config.NumberColumn("Habitants", format="localized"),
+        "size_class": st.column_config.TextColumn("Taille"),
+        "distance_km": st.column_config.NumberColumn("Distance à Lille (km)", format="%.1f"),
+        spec.count: st.column_config.NumberColumn(spec.label, format="localized"),
+        spec.rate: st.column_config.NumberColumn(spec.rate_title, format="%.2f"),
+        "lq": st.column_config.NumberColumn(
+            "Quotient de localisation", format="%.2f", help="1 = part des projets égale à la part de la population"
+        ),
+        "flag": st.column_config.TextColumn("Entonnoir (99,8 %)"),
+    }
+
+
+COVERAGE_COLUMNS = {
+    "classe": "Classe",
+    "communes": st.column_config.NumberColumn("Communes", format="%d"),
+    "communes_touchees": st.column_config.NumberColumn("Communes touchées", format="%d"),
+    "part_communes": st.column_config.NumberColumn("Part des communes", format="percent"),
+    "population": st.column_config.NumberColumn("Habitants", format="localized"),
+    "part_population": st.column_config.NumberColumn("Part des habitants touchés", format="percent"),
+    "total": st.column_config.NumberColumn("Total", format="localized"),
+}
+WHITE_SPOT_COLUMNS = {
+    "insee_code": "Code INSEE",
+    "name": "Commune",
+    "territory": "Territoire",
+    "population": st.column_config.NumberColumn("Habitants", format="localized"),
+    "latest": st.column_config.DateColumn("Dernier projet proposé", format="DD/MM/YYYY"),
+}
+
+
+def findings(result: EquityReport) -> None:
+    """The findings: each figure as a metric, then every sentence, in the report's order."""
+    figures = result.figures
+    for column, finding in zip(st.columns(len(figures)), figures):
+        column.metric(finding.label, finding.value, help=finding.help or None)
+    for finding in result.findings:
+        st.markdown(f"- {finding.sentence}")
+
+
+def _sentence(result: EquityReport, key: str) -> str:
+    finding = result.finding(key)
+    return finding.sentence if finding else ""
+
+
+def territories(result: EquityReport) -> None:
+    """The rate of every territory against the metropolitan rate, and their table."""
+    spec = result.measure
+    st.altair_chart(
+        charts.rates_by_place(result.territories, spec.rate, spec.rate_title, result.metro_rate), width="stretch"
+    )
+    st.dataframe(
+        result.territories,
+        hide_index=True,
+        width="stretch",
+        column_order=["name", "communes", "population", spec.count, spec.rate, "lq"],
+        column_config=equity_columns(spec),
+    )
+
+
+def communes(result: EquityReport) -> None:
+    """The member communes, highest rate first."""
+    spec = result.measure
+    st.dataframe(
+        result.communes.sort_values(spec.rate, ascending=False),
+        hide_index=True,
+        width="stretch",
+        column_order=[
+            "name",
+            "territory",
+            "population",
+            "size_class",
+            "distance_km",
+            spec.count,
+            spec.rate,
+            "lq",
+            "flag",
+        ],
+        column_config=equity_columns(spec),
+    )
+
+
+def size_and_distance(result: EquityReport) -> None:
+    """Coverage by size class and by distance band to the centre of Lille."""
+    st.markdown("**Par taille de commune**")
+    st.dataframe(result.by_size, hide_index=True, width="stretch", column_config=COVERAGE_COLUMNS)
+    st.markdown("**Par distance au centre de Lille**")
+    st.dataframe(result.by_distance, hide_index=True, width="stretch", column_config=COVERAGE_COLUMNS)
+
+
+def lorenz(result: EquityReport) -> None:
+    """The Lorenz curve and the Gini sentence."""
+    if result.lorenz.empty:
+        st.info("Rien à répartir sur cette période.")
+    else:
+        st.altair_chart(charts.lorenz(result.lorenz, result.measure.word), width="stretch")
+    st.caption(_sentence(result, "gini"))
+
+
+def funnel(result: EquityReport) -> None:
+    """The funnel plot of the communes' rates, for counts only."""
+    if result.funnel is None:
+        st.info(
+            "L'entonnoir compare des effectifs (projets, emplois) à ce que le hasard expliquerait ; "
+            "il ne s'applique pas à des montants."
+        )
+        return
+    spec = result.measure
+    points = result.communes.assign(rate=result.communes[spec.rate])
+    st.altair_chart(charts.funnel(points, result.funnel, spec.rate_title), width="stretch")
+    st.caption(_sentence(result, "funnel"))
+
+
+def white_spots(filters: Filters, members: int) -> None:
+    """The member communes without any proposal in the last semesters chosen with a slider."""
+    last_n = st.slider("Sans projet depuis (semestres)", 1, 8, 4, key="e_last_n")
+    spots = read(places.white_spots, filters, last_n)
+    st.markdown(equity_report.white_spots_sentence(spots, last_n, members))
+    st.dataframe(spots, hide_index=True, width="stretch", column_config=WHITE_SPOT_COLUMNS)
