@@ -23,12 +23,12 @@ import pandas as pd
 
 from essdash.domain import fmt
 from essdash.domain.errors import ImportFileError
+from essdash.spreadsheet import workbook
 from essdash.spreadsheet.cells import csv_cell, is_blank, missing, neutralise
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 _SIGNATURES = {
     b"%PDF": "un document PDF",
     b"\x89PNG": "une image PNG",
@@ -186,7 +186,7 @@ def _workbook_rows(data: bytes, name: str) -> tuple[list, str]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         if "xl/workbook.xml" not in names:
-            ods = "mimetype" in names and b"spreadsheet" in archive.read("mimetype")[:200]
+            ods = "mimetype" in names and b"spreadsheet" in archive.open("mimetype").read(200)
             what = (
                 "un classeur OpenDocument (.ods)"
                 if ods
@@ -198,26 +198,9 @@ def _workbook_rows(data: bytes, name: str) -> tuple[list, str]:
                 f"« {name} » est {what}, pas un classeur .xlsx ni un fichier CSV : "
                 "enregistrez les données au format .xlsx ou CSV."
             )
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-            raise ImportFileError(f"« {name} » est trop volumineux une fois décompressé : découpez-le.")
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheets = book.worksheets
-        if not sheets:
-            raise ImportFileError(f"« {name} » ne contient aucune feuille de calcul.")
-        rows = _filled_rows(
-            (
-                (number, _trimmed(_xlsx_value(v) for v in values))
-                for number, values in enumerate(sheets[0].iter_rows(values_only=True), start=1)
-            ),
-            name,
-        )
-        more = f" (la 1re de {len(sheets)} feuilles)" if len(sheets) > 1 else ""
-        return rows, f"classeur Excel (.xlsx), feuille « {sheets[0].title} »{more}"
-    finally:
-        book.close()
+        rows, description = workbook.sheet_rows(archive, name, MAX_COLUMNS)
+        filled = _filled_rows(((number, _trimmed(_xlsx_value(v) for v in cells)) for number, cells in rows), name)
+        return filled, f"classeur Excel (.xlsx), {description}"
 
 
 def _xlsx_rows(data: bytes, name: str) -> tuple[list, str]:
@@ -225,10 +208,8 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list, str]:
         return _workbook_rows(data, name)
     except ImportFileError:
         raise
-    except Exception as exc:  # zipfile and openpyxl fail in many ways on damaged files; all mean "unreadable"
-        raise ImportFileError(
-            f"« {name} » est un classeur .xlsx endommagé ou illisible ({exc.__class__.__name__})."
-        ) from exc
+    except Exception as exc:  # zip, zlib and expat fail in many ways on damaged files; all mean "unreadable"
+        raise ImportFileError(f"« {name} » est un classeur .xlsx endommagé ou illisible.") from exc
 
 
 def csv_bytes(frame: pd.DataFrame, *, utf8: bool = False) -> tuple[bytes, str]:

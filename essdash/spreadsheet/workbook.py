@@ -1,0 +1,318 @@
+"""Reading the first sheet of an XLSX workbook in bounded time and memory, whatever the file claims.
+
+An XLSX file is a zip archive of XML parts. A hostile or broken file can declare a sheet of
+16 384 × 1 048 576 cells, hold parts that decompress a thousand times larger than they are, or lie
+about their sizes. So the archive's parts are checked before anything is read (total size once
+decompressed, compression ratio), each part is streamed with a byte budget, and the sheet's XML is
+parsed event by event (expat): only the cells actually written in the file are visited, the
+declared dimension is ignored, and reading stops at the first cell beyond the column limit or the
+cell limit. Refusals are ``ImportFileError`` with a French message.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from collections.abc import Iterator
+from datetime import datetime
+from xml.parsers import expat
+
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
+
+from essdash.domain import fmt
+from essdash.domain.errors import ImportFileError
+
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 150
+MAX_CELLS = 500_000
+_CHUNK = 1 << 20
+
+
+def check_archive(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse an archive whose parts would decompress too large, or far larger than they are."""
+    infos = archive.infolist()
+    if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
+        raise ImportFileError(
+            f"« {name} » est trop volumineux une fois décompressé (plus de "
+            f"{MAX_UNZIPPED_BYTES // 1024 // 1024} Mio) : découpez-le."
+        )
+    for info in infos:
+        if info.file_size > _CHUNK and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ImportFileError(
+                f"« {name} » est anormalement compressé (la partie « {info.filename} » se décompresse "
+                f"{fmt.number(info.file_size / max(info.compress_size, 1))} fois plus grosse) : il ne peut "
+                "pas être lu. Enregistrez-le à nouveau depuis le tableur."
+            )
+
+
+class _Budget:
+    """The bytes that may still be decompressed from the archive, shared by all its parts."""
+
+    def __init__(self) -> None:
+        self.left = MAX_UNZIPPED_BYTES
+
+    def chunks(self, archive: zipfile.ZipFile, part: str, name: str) -> Iterator[bytes]:
+        with archive.open(part) as stream:
+            while chunk := stream.read(_CHUNK):
+                self.left -= len(chunk)
+                if self.left < 0:
+                    raise ImportFileError(f"« {name} » est trop volumineux une fois décompressé : découpez-le.")
+                yield chunk
+
+
+def _local(name: str) -> str:
+    """A tag or attribute name without its namespace prefix (``x:row`` → ``row``)."""
+    return name.rpartition(":")[2]
+
+
+def _parse(chunks: Iterator[bytes], start, end, text=None) -> Iterator[None]:
+    """Feed the chunks to expat (names keep their prefixes); yields after each chunk so callers can stop early."""
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
+    for chunk in chunks:
+        parser.Parse(chunk, False)
+        yield
+    parser.Parse(b"", True)
+    yield
+
+
+def _drain(parsing: Iterator[None]) -> None:
+    for _ in parsing:
+        pass
+
+
+def _first_sheet(archive: zipfile.ZipFile, budget: _Budget, name: str) -> tuple[str, str, bool]:
+    """The first sheet's title and part, and whether dates count from 1904."""
+    sheets, date1904 = [], [False]
+
+    def start(tag, attrs):
+        tag = _local(tag)
+        if tag == "sheet":
+            sheets.append((attrs.get("name", ""), next((v for k, v in attrs.items() if _local(k) == "id"), None)))
+        elif tag == "workbookPr":
+            date1904[0] = attrs.get("date1904", "0").lower() in ("1", "true")
+
+    _drain(_parse(budget.chunks(archive, "xl/workbook.xml", name), start, lambda tag: None))
+    if not sheets:
+        raise ImportFileError(f"« {name} » ne contient aucune feuille de calcul.")
+    targets = {}
+
+    def relation(tag, attrs):
+        if _local(tag) == "Relationship":
+            targets[attrs.get("Id")] = attrs.get("Target", "")
+
+    if "xl/_rels/workbook.xml.rels" in archive.namelist():
+        _drain(_parse(budget.chunks(archive, "xl/_rels/workbook.xml.rels", name), relation, lambda tag: None))
+    title, rid = sheets[0]
+    target = targets.get(rid, "worksheets/sheet1.xml")
+    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    if part not in archive.namelist():
+        raise ImportFileError(f"« {name} » est un classeur .xlsx endommagé : sa première feuille est introuvable.")
+    more = f" (la 1re de {len(sheets)} feuilles)" if len(sheets) > 1 else ""
+    return f"feuille « {title} »{more}", part, date1904[0]
+
+
+def _shared_strings(archive: zipfile.ZipFile, budget: _Budget, name: str) -> list[str]:
+    if "xl/sharedStrings.xml" not in archive.namelist():
+        return []
+    strings: list[str] = []
+    state = {"parts": None, "in_t": False, "skip": 0}
+
+    def start(tag, attrs):
+        tag = _local(tag)
+        if tag == "si":
+            state["parts"] = []
+        elif tag in ("rPh", "phoneticPr"):
+            state["skip"] += 1
+        elif tag == "t" and not state["skip"]:
+            state["in_t"] = True
+
+    def end(tag):
+        tag = _local(tag)
+        if tag == "si":
+            strings.append("".join(state["parts"] or ()))
+            state["parts"] = None
+        elif tag in ("rPh", "phoneticPr"):
+            state["skip"] -= 1
+        elif tag == "t":
+            state["in_t"] = False
+
+    def text(data):
+        if state["in_t"] and state["parts"] is not None:
+            state["parts"].append(data)
+
+    _drain(_parse(budget.chunks(archive, "xl/sharedStrings.xml", name), start, end, text))
+    return strings
+
+
+def _date_styles(archive: zipfile.ZipFile, budget: _Budget, name: str) -> set[int]:
+    """The indexes of the cell styles whose number format shows a date or a time."""
+    if "xl/styles.xml" not in archive.namelist():
+        return set()
+    custom: dict[int, str] = {}
+    formats: list[int] = []
+    inside = {"cellXfs": False}
+
+    def start(tag, attrs):
+        tag = _local(tag)
+        if tag == "numFmt" and attrs.get("numFmtId", "").isdigit():
+            custom[int(attrs["numFmtId"])] = attrs.get("formatCode", "")
+        elif tag == "cellXfs":
+            inside["cellXfs"] = True
+        elif tag == "xf" and inside["cellXfs"]:
+            number = attrs.get("numFmtId", "0")
+            formats.append(int(number) if number.isdigit() else 0)
+
+    def end(tag):
+        if _local(tag) == "cellXfs":
+            inside["cellXfs"] = False
+
+    _drain(_parse(budget.chunks(archive, "xl/styles.xml", name), start, end))
+    return {
+        index
+        for index, number in enumerate(formats)
+        if is_date_format(custom.get(number, BUILTIN_FORMATS.get(number, "General")))
+    }
+
+
+def _number(text: str):
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+class _SheetReader:
+    """Turns the sheet's XML events into ``(row number, cells)`` for the rows that hold a value.
+
+    The handlers run once per XML event, so they keep to plain attributes and cached lookups."""
+
+    def __init__(self, name, strings, dates, epoch, max_columns):
+        self.name, self.strings, self.dates, self.epoch, self.max_columns = name, strings, dates, epoch, max_columns
+        self.ready: list[tuple[int, tuple]] = []
+        self.tags: dict[str, str] = {}
+        self.columns: dict[str, int] = {}
+        self.row_number = self.column = self.count = 0
+        self.cells: dict[int, object] = {}
+        self.in_cell = False
+        self.kind = self.style = self.raw = None
+        self.inline: list[str] = []
+        self.text: list[str] | None = None
+
+    def _tag(self, name: str) -> str:
+        tag = self.tags.get(name)
+        if tag is None:
+            tag = self.tags[name] = _local(name)
+        return tag
+
+    def _column_of(self, reference: str) -> int:
+        letters = reference.rstrip("0123456789")
+        column = self.columns.get(letters)
+        if column is None:
+            column = 0
+            for letter in letters.upper():
+                column = column * 26 + ord(letter) - 64 if "A" <= letter <= "Z" else column
+            self.columns[letters] = column
+        return column
+
+    def start(self, name, attrs):
+        tag = self._tag(name)
+        if tag == "c":
+            self.count += 1
+            if self.count > MAX_CELLS:
+                raise ImportFileError(
+                    f"« {self.name} » contient plus de {fmt.number(MAX_CELLS)} cellules : découpez-le."
+                )
+            reference = attrs.get("r")
+            self.column = self._column_of(reference) if reference else self.column + 1
+            self.kind, self.style, self.raw, self.in_cell = attrs.get("t", "n"), attrs.get("s"), None, True
+            if self.inline:
+                self.inline = []
+        elif tag == "v" or tag == "t":
+            if self.in_cell:
+                self.text = []
+        elif tag == "row":
+            reference = attrs.get("r", "")
+            self.row_number = int(reference) if reference.isdigit() else self.row_number + 1
+            self.cells, self.column = {}, 0
+
+    def end(self, name):
+        tag = self._tag(name)
+        if tag == "c":
+            self.in_cell = False
+            value = self._value()
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                if self.column > self.max_columns:
+                    raise ImportFileError(
+                        f"« {self.name} », ligne {self.row_number} : plus de {self.max_columns} colonnes."
+                    )
+                self.cells[self.column] = value
+        elif tag == "v" or tag == "t":
+            if self.text is not None:
+                if tag == "v":
+                    self.raw = "".join(self.text)
+                else:
+                    self.inline.append("".join(self.text))
+                self.text = None
+        elif tag == "row":
+            if self.cells:
+                width = max(self.cells)
+                self.ready.append((self.row_number, tuple(self.cells.get(i) for i in range(1, width + 1))))
+            self.cells = {}
+
+    def characters(self, data):
+        if self.text is not None:
+            self.text.append(data)
+
+    def _value(self):
+        kind, raw = self.kind, self.raw
+        if kind == "inlineStr":
+            return "".join(self.inline)
+        if raw is None:
+            return None
+        if kind == "n":
+            value = _number(raw)
+            if self.style is not None and self.dates and isinstance(value, (int, float)):
+                style = int(self.style) if self.style.isdigit() else 0
+                if style in self.dates:
+                    try:
+                        return from_excel(value, self.epoch)
+                    except (ValueError, OverflowError):
+                        return value
+            return value
+        if kind == "s":
+            index = int(raw) if raw.strip().isdigit() else -1
+            return self.strings[index] if 0 <= index < len(self.strings) else None
+        if kind == "b":
+            return raw.strip() in ("1", "true")
+        if kind == "d":
+            try:
+                return datetime.fromisoformat(raw)
+            except ValueError:
+                return raw
+        return raw
+
+
+def sheet_rows(archive: zipfile.ZipFile, name: str, max_columns: int) -> tuple[Iterator[tuple[int, tuple]], str]:
+    """The first sheet's non-empty rows (lazily) and its description; refusals as ``ImportFileError``."""
+    check_archive(archive, name)
+    budget = _Budget()
+    description, part, date1904 = _first_sheet(archive, budget, name)
+    strings = _shared_strings(archive, budget, name)
+    dates = _date_styles(archive, budget, name)
+    reader = _SheetReader(name, strings, dates, MAC_EPOCH if date1904 else WINDOWS_EPOCH, max_columns)
+
+    def rows() -> Iterator[tuple[int, tuple]]:
+        for _ in _parse(budget.chunks(archive, part, name), reader.start, reader.end, reader.characters):
+            yield from reader.ready
+            reader.ready.clear()
+
+    return rows(), description
