@@ -1,12 +1,17 @@
 """The selection and its SQL: a :class:`Filters` value says which projects a view shows (place,
-period of proposal, step, fiche, filière, mode, free text); :func:`project_conditions` turns it into
-SQL conditions. A project belongs to a territory or commune when its primary commune or one of its
-further communes is there.
+period of proposal, step, fiche, filière, mode, free text) and on which day (``as_of``, « situation
+au … »); :func:`project_conditions` turns it into SQL conditions. A project belongs to a territory
+or commune when its primary commune or one of its further communes is there.
+
+On a reference day, a project counts once proposed, stands at the step it had reached that day
+(:func:`step_on`) and brings the fundings of the years up to that day's year
+(:func:`money_by_project`). Without ``as_of``, today's recorded state.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import exists, func, or_, select
@@ -31,6 +36,7 @@ class Filters:
     search: str = ""
     period_from: str | None = None
     period_to: str | None = None
+    as_of: date | None = None
 
     def with_(self, **changes) -> Filters:
         return replace(self, **changes)
@@ -74,11 +80,30 @@ def _place_clause(territory: str | None, commune: str | None):
     return clauses
 
 
+def step_on(day: date | None):
+    """The SQL expression of a project's step on ``day``: the last dated step on or before it (same
+    day: the later row), else the recorded status; without ``day``, the recorded status."""
+    if day is None:
+        return col(P.status)
+    event = m.ProjectEvent
+    last = (
+        select(col(event.to_status))
+        .where(col(event.project_id) == col(P.id), col(event.date) <= day)
+        .order_by(col(event.date).desc(), col(event.id).desc())
+        .limit(1)
+        .correlate(P)
+        .scalar_subquery()
+    )
+    return func.coalesce(last, col(P.status))
+
+
 def project_conditions(filters: Filters) -> list:
     """The WHERE clauses on ``Project`` that express ``filters``."""
     clauses = _place_clause(filters.territory, filters.commune)
+    if filters.as_of:
+        clauses.append(col(P.proposed_on) <= filters.as_of)
     if filters.statuses:
-        clauses.append(col(P.status).in_(filters.statuses))
+        clauses.append(step_on(filters.as_of).in_(filters.statuses))
     if filters.sector:
         clauses.append(col(P.sector) == filters.sector)
     if filters.mode:
@@ -113,13 +138,13 @@ def project_conditions(filters: Filters) -> list:
     return clauses
 
 
-def money_by_project():
-    """A subquery of the money committed per project (sum of its fundings)."""
-    return (
-        select(col(m.Funding.project_id), func.sum(col(m.Funding.amount)).label("amount"))
-        .group_by(col(m.Funding.project_id))
-        .subquery("money")
-    )
+def money_by_project(as_of: date | None = None):
+    """A subquery of the money committed per project (sum of its fundings; on a reference day, the
+    fundings of the years up to that day's year)."""
+    stmt = select(col(m.Funding.project_id), func.sum(col(m.Funding.amount)).label("amount"))
+    if as_of:
+        stmt = stmt.where(col(m.Funding.year) <= as_of.year)
+    return stmt.group_by(col(m.Funding.project_id)).subquery("money")
 
 
 def labels(series: pd.Series, enum) -> pd.Series:

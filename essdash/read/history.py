@@ -18,45 +18,24 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pandas as pd
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from essdash.domain import models as m
-from essdash.read.filters import read_frame
+from essdash.read.filters import read_frame, step_on
 
-P, E, S, H = m.Project, m.ProjectEvent, m.ActionSheet, m.ActionSheetHistory
-
-
-def step_on_subquery(day: date):
-    """A subquery (``project_id``, ``status``) of every project proposed by ``day`` with its step that day."""
-    ranked = (
-        select(
-            col(E.project_id).label("project_id"),
-            col(E.to_status).label("status"),
-            func.row_number()
-            .over(partition_by=col(E.project_id), order_by=(col(E.date).desc(), col(E.id).desc()))
-            .label("rank"),
-        )
-        .where(col(E.date) <= day)
-        .subquery("ranked_steps")
-    )
-    last = select(ranked.c.project_id, ranked.c.status).where(ranked.c.rank == 1).subquery("last_step")
-    stmt: Select = (
-        select(
-            col(P.id).label("project_id"),
-            func.coalesce(last.c.status, col(P.status)).label("status"),
-        )
-        .outerjoin(last, last.c.project_id == col(P.id))
-        .where(col(P.proposed_on) <= day)
-    )
-    return stmt.subquery("step_on")
+P, S, H = m.Project, m.ActionSheet, m.ActionSheetHistory
 
 
 def project_steps_on(engine: Engine, day: date) -> pd.DataFrame:
     """Every project proposed by ``day``, with the step (``status`` code) it stood at that day."""
-    steps = step_on_subquery(day)
-    return read_frame(engine, select(steps.c.project_id, steps.c.status).order_by(steps.c.project_id))
+    return read_frame(
+        engine,
+        select(col(P.id).label("project_id"), step_on(day).label("status"))
+        .where(col(P.proposed_on) <= day)
+        .order_by(col(P.id)),
+    )
 
 
 def sheet_states_on(engine: Engine, day: date) -> pd.DataFrame:

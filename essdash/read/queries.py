@@ -13,14 +13,15 @@ from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector, SheetStatus
-from essdash.read.filters import Filters, labels, money_by_project, project_conditions, read_frame
+from essdash.read import history
+from essdash.read.filters import Filters, labels, money_by_project, project_conditions, read_frame, step_on
 
 P, C, T = m.Project, m.Commune, m.Territory
 
 
 def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
     """The register of projects matching ``filters``, one row per project, French labels."""
-    money = money_by_project()
+    money = money_by_project(filters.as_of)
     sheets = (
         select(col(m.ProjectSheet.project_id), func.group_concat(col(m.ActionSheet.code), ", ").label("sheets"))
         .join(m.ActionSheet, col(m.ActionSheet.id) == col(m.ProjectSheet.sheet_id))
@@ -36,7 +37,7 @@ def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
             col(C.name).label("commune"),
             col(C.insee_code),
             col(T.name).label("territory"),
-            col(P.status),
+            step_on(filters.as_of).label("status"),
             func.coalesce(sheets.c.sheets, "").label("sheets"),
             col(P.sector),
             col(P.intervention_mode),
@@ -66,7 +67,7 @@ def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 def key_figures(engine: Engine, filters: Filters) -> dict[str, float]:
     """Headline numbers for the selection: projects, carriers, communes, money, jobs, beneficiaries."""
-    money = money_by_project()
+    money = money_by_project(filters.as_of)
     stmt = (
         select(
             func.count(col(P.id)),
@@ -98,9 +99,10 @@ def key_figures(engine: Engine, filters: Filters) -> dict[str, float]:
 
 def projects_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Count of projects per lifecycle status, in lifecycle order, zeros included."""
-    stmt = select(col(P.status), func.count(col(P.id))).where(*project_conditions(filters)).group_by(col(P.status))
+    step = step_on(filters.as_of)
+    stmt = select(step, func.count(col(P.id))).where(*project_conditions(filters)).group_by(step)
     with engine.connect() as conn:
-        counts = dict(conn.execute(stmt).all())
+        counts: dict[str, int] = {status: n for status, n in conn.execute(stmt).all()}
     return pd.DataFrame(
         [
             {"status": s.value, "label": s.label, "order": i, "projects": counts.get(s.value, 0)}
@@ -128,18 +130,21 @@ def money_by_funder(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 
 def sheets_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
-    """Fiches per status: the whole plan, or the fiches the selection's projects serve."""
-    sheet = m.ActionSheet
-    stmt = select(col(sheet.status), func.count(col(sheet.id)))
-    if filters != Filters():
+    """Fiches per status (on the selection's reference day): the whole plan, or the fiches the
+    selection's projects serve."""
+    states = history.sheet_states_on(engine, filters.as_of) if filters.as_of else None
+    stmt = select(col(m.ActionSheet.id), col(m.ActionSheet.status))
+    if filters.with_(as_of=None) != Filters():
         served = (
             select(col(m.ProjectSheet.sheet_id))
             .join(P, col(P.id) == col(m.ProjectSheet.project_id))
             .where(*project_conditions(filters))
         )
-        stmt = stmt.where(col(sheet.id).in_(served))
-    with engine.connect() as conn:
-        counts = dict(conn.execute(stmt.group_by(col(sheet.status))).all())
+        stmt = stmt.where(col(m.ActionSheet.id).in_(served))
+    sheets = read_frame(engine, stmt)
+    if states is not None:
+        sheets["status"] = sheets["id"].map(states.set_index("sheet_id")["status"])
+    counts = sheets["status"].value_counts()
     return pd.DataFrame(
         [
             {"status": s.value, "label": s.label, "order": i, "sheets": counts.get(s.value, 0)}
