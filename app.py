@@ -2,15 +2,7 @@
 
 import streamlit as st
 
-from essdash.ui.frame import APP_TITLE, PAGES
+from essdash.ui.navigation import APP_ICON, APP_TITLE, navigation
 
-st.set_page_config(page_title=APP_TITLE, page_icon=":material/diversity_3:", layout="wide")
-
-navigation = st.navigation(
-    [
-        st.Page(script, title=title, icon=icon, url_path=path, default=i == 0)
-        for i, (script, title, icon, path) in enumerate(PAGES)
-    ],
-    position="hidden",
-)
-navigation.run()
+st.set_page_config(page_title=APP_TITLE, page_icon=APP_ICON, layout="wide")
+navigation().run()

@@ -20,7 +20,7 @@ from essdash.spreadsheet.columns import KINDS
 from essdash.store import backup, db
 from essdash.store.config import get_settings
 from essdash.write import imports as io_import
-from essdash.write.services import Actor
+from essdash.write.actor import Actor
 
 
 def _init(args: argparse.Namespace, *, dataset: str) -> None:
@@ -144,6 +144,15 @@ def _report(args: argparse.Namespace) -> None:
     )
 
 
+def _place_options(command: argparse.ArgumentParser, *, territory_help: str, commune: bool = False) -> None:
+    """The place options, spelt like the URL's parameters (``?territoire=`` and ``?commune=``); the
+    English ``--territory`` of earlier versions is still accepted, but not shown in the help."""
+    command.add_argument("--territoire", dest="territory", metavar="CODE", help=territory_help)
+    command.add_argument("--territory", dest="territory", help=argparse.SUPPRESS)
+    if commune:
+        command.add_argument("--commune", metavar="INSEE", help="code INSEE de la commune (ex. 59512)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m essdash", description="Tableau de bord ESS de Lille Métropole.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -186,8 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         help="csv : Excel (Windows-1252) ; csv-utf8 ; xlsx ; geojson (projets seulement)",
     )
     export.add_argument("--out", required=True, help="fichier à écrire")
-    export.add_argument("--territory", help="code du territoire (ex. roubaisien)")
-    export.add_argument("--commune", help="code INSEE de la commune")
+    _place_options(export, territory_help="code du territoire (ex. roubaisien)", commune=True)
     export.set_defaults(func=_export)
     save = commands.add_parser("backup", help="sauvegarde la base (dossier des sauvegardes, ou --out)")
     save.add_argument("--out", help="écrit une copie de la base dans ce fichier")
@@ -199,12 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     pack_report.add_argument("--period", required=True, help="semestre, ex. 2013-S2")
     pack_report.add_argument("--format", choices=("pdf", "pptx"), required=True)
     pack_report.add_argument("--out", help="fichier à écrire (défaut : pack-comite-SEMESTRE[-TERRITOIRE].FORMAT)")
-    pack_report.add_argument(
-        "--territoire",
-        "--territory",
-        dest="territory",
-        help="code du territoire comparé à la métropole (ex. roubaisien)",
-    )
+    _place_options(pack_report, territory_help="code du territoire comparé à la métropole (ex. roubaisien)")
     pack_report.set_defaults(func=_report)
     args = parser.parse_args(argv)
     if args.command == "export" and args.format == "geojson" and args.kind != "projects":

@@ -3,11 +3,11 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from essdash.domain import fmt
 from essdash.read import places
 from essdash.render import maps
-from essdash.store.reference import ATTRIBUTION, bounds
+from essdash.store.reference import ATTRIBUTION
 from essdash.ui import frame as ui
+from essdash.ui import map_views
 from essdash.ui import records as ui_records
 
 ctx = ui.page_frame("Carte", ":material/map:")
@@ -29,12 +29,7 @@ with st.expander("Filtres des projets"):
 
 figures = ui.read(places.place_figures, filters, level)
 points = ui.read(places.project_points, filters) if markers else None
-focus = (
-    bounds("commune", filters.commune)
-    if filters.commune
-    else (bounds("territory", filters.territory) if filters.territory else None)
-)
-fmap = maps.build_map(figures, level, measure, points, tiles=tiles, focus=focus)
+fmap = maps.build_map(figures, level, measure, points, tiles=tiles, focus=map_views.focus(filters))
 
 map_col, side_col = st.columns([3, 1])
 with map_col:
@@ -44,30 +39,14 @@ with map_col:
         f"pour comparer ; points : les projets de la sélection ({ui.place_caption(filters)}). "
         f"{ATTRIBUTION}"
     )
-clicked = ((event or {}).get("last_active_drawing") or {}).get("properties") or {}
-place = (
-    (clicked["level"], clicked["code"])
-    if clicked.get("code")
-    else ("commune", filters.commune)
-    if filters.commune
-    else ("territory", filters.territory)
-)
+place = map_views.chosen_place(event, filters)
 with side_col:
     ui_records.place_summary(
-        places.place_summary(ui.read(places.place_figures, filters, place[0]), place[1]) if place[1] else None
+        places.place_summary(ui.read(places.place_figures, filters, place[0]), place[1]) if place else None
     )
 
 if points is not None:
-    outside = points[points["placed"] == "outside"]
-    fallback = int((points["placed"] == "commune").sum())
-    if fallback:
-        st.caption(f"{fmt.plural(fallback, 'projet')} sans coordonnées, placé(s) au centre de leur commune.")
-    if not outside.empty:
-        st.warning(
-            f"{fmt.plural(len(outside), 'projet')} avec des coordonnées hors de la métropole, à corriger "
-            "(placés au centre de leur commune) : "
-            + " · ".join(f"[n° {r.id} {fmt.md_escape(r.title)}](/projets?projet={r.id})" for r in outside.itertuples())
-        )
+    map_views.placement_notes(points)
 
 if st.toggle("Carte statique (sans réseau, pour les exports)", key="m_static"):
     st.altair_chart(maps.static_choropleth(figures, level, measure), width="content")

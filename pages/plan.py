@@ -4,7 +4,7 @@ import streamlit as st
 
 from essdash.domain import fmt
 from essdash.domain.vocabulary import SheetStatus
-from essdash.read import followup
+from essdash.read import followup, sheet_filters
 from essdash.ui import forms as ui_forms
 from essdash.ui import frame as ui
 from essdash.ui import records as ui_records
@@ -22,21 +22,19 @@ statuses = c2.multiselect(
     "Statut", list(SheetStatus), format_func=lambda s: s.label, key="p_status", placeholder="Tous"
 )
 late_only = c3.toggle("En retard seulement", key="p_late")
-view = tree
-if axis:
-    view = view[view["axis"] == axis]
-if statuses:
-    view = view[view["status"].isin([s.value for s in statuses])]
-if late_only:
-    view = view[view["late"]]
-if ctx.filters.is_place_filtered:
-    view = view[view["projects"] > 0]
+view = sheet_filters.narrow(
+    tree,
+    axis=axis,
+    statuses=[s.value for s in statuses],
+    late_only=late_only,
+    with_projects=ctx.filters.is_place_filtered,
+)
 st.caption(
     f"{fmt.plural(len(view), 'fiche')} · {fmt.plural(int(view['late'].sum()), 'fiche')} en retard au "
     f"{fmt.day(ui.read(followup.as_of))} · projets, montants et emplois : {ui.place_caption(ctx.filters)}. "
     + followup.PROGRESS_RULE
 )
-view = view.assign(fiche=view["code"].where(view["parent_code"].isna(), "   ↳ " + view["code"]))
+view = sheet_filters.indented(view)
 selection = st.dataframe(
     view,
     hide_index=True,
@@ -47,8 +45,7 @@ selection = st.dataframe(
     column_order=ui_records.SHEET_COLUMNS.keys(),
     column_config=ui_records.SHEET_COLUMNS,
 )
-rows = selection.selection.rows if selection else []
-code = view.iloc[rows[0]]["code"] if rows else st.query_params.get("fiche")
+code = ui.chosen(selection, view, "code", "fiche")
 
 if code:
     detail = ui.read(followup.sheet_detail, code)

@@ -30,8 +30,7 @@ selection = st.dataframe(
     column_order=ui_records.REGISTER_COLUMNS.keys(),
     column_config=ui_records.REGISTER_COLUMNS,
 )
-rows = selection.selection.rows if selection else []
-project_id = int(register.iloc[rows[0]]["id"]) if rows else st.query_params.get("projet")
+project_id = ui.chosen(selection, register, "id", "projet")
 
 if project_id is not None:
     if ui_records.project_record(project_id):

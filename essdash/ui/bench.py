@@ -26,24 +26,24 @@ from streamlit.testing.v1 import AppTest
 from essdash.domain import fmt
 from essdash.store import db
 from essdash.store.config import PROJECT_DIR
+from essdash.ui.navigation import PAGES
 
 APP = str(PROJECT_DIR / "app.py")
 QUIET_LOGGERS = ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching.cache_data_api")
 EMPTY_PAGE = "import streamlit as st\nst.write('')\n"
-PAGES = [
-    ("Synthèse", None, {}),
-    ("Synthèse ?territoire=roubaisien", None, {"territoire": "roubaisien"}),
-    ("Projets", "pages/projets.py", {}),
-    ("Projets ?territoire=roubaisien", "pages/projets.py", {"territoire": "roubaisien"}),
-    ("Carte", "pages/carte.py", {}),
-    ("Carte ?territoire=roubaisien", "pages/carte.py", {"territoire": "roubaisien"}),
-    ("Plan d'actions", "pages/plan.py", {}),
-    ("Comité", "pages/comite.py", {}),
-    ("Indicateurs", "pages/indicateurs.py", {}),
-    ("Équité", "pages/equite.py", {}),
-    ("Équité ?territoire=roubaisien", "pages/equite.py", {"territoire": "roubaisien"}),
-    ("Présentation", "pages/presentation.py", {}),
-]
+# pages also measured with a territory in the URL (their reads narrow to it)
+BY_TERRITORY = {"synthese", "projets", "carte", "equite"}
+TERRITORY = "roubaisien"
+
+
+def visits() -> list[tuple[str, str, dict]]:
+    """(label, script, URL parameters) of every page of the navigation, some also with a territory."""
+    found = []
+    for page in PAGES:
+        found.append((page.title, page.script, {}))
+        if page.url_path in BY_TERRITORY:
+            found.append((f"{page.title} ?territoire={TERRITORY}", page.script, {"territoire": TERRITORY}))
+    return found
 
 
 def _sent(app: AppTest) -> tuple[int, int]:
@@ -118,13 +118,13 @@ def run(scales: list[int], repeat: int = 7) -> None:
                 f"(création + remplissage) : {fmt.number(cold, 2)} s"
             )
             if scale == scales[0]:
-                for _, page, params in PAGES:  # first imports (altair, pandas …) are not page costs
+                for _, page, params in visits():  # first imports (altair, pandas …) are not page costs
                     _visit(lambda: AppTest.from_file(APP, default_timeout=120), page, params)
             print(
                 f"  {'page':<32} {'1re visite':>11} {'ratio':>7} {'à chaud':>9} {'ratio':>7} "
                 f"{'envoyé':>10} {'compressé':>10}"
             )
-            for label, page, params in PAGES:
+            for label, page, params in visits():
                 first, warm, (raw, packed) = _page_times(page, params, repeat)
                 print(
                     f"  {label:<32} {_ms(first):>11} {fmt.number(first / empty, 1):>6}× "

@@ -1,6 +1,7 @@
 """Every page through the real entry point (``app.py``) with Streamlit's AppTest."""
 
 import json
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -11,6 +12,7 @@ from essdash.domain import fmt
 from essdash.domain.vocabulary import ProjectStatus, Sector
 from essdash.read import places, queries
 from essdash.read.filters import Filters
+from essdash.ui import bench
 from tests.conftest import APP
 
 PROJETS = "pages/projets.py"
@@ -27,6 +29,19 @@ def _specs(at) -> list[dict]:
 def _no_errors(at):
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+def test_navigation_sidebar_bench_and_page_files_are_the_same_pages(app):
+    root = Path(APP).parent
+    files = {f"pages/{p.name}" for p in (root / "pages").glob("*.py")}
+    at = app()
+    registered = at._registered_pages.values()  # what app.py's st.navigation registered
+    navigation = {str(Path(info["script_path"]).relative_to(root)) for info in registered}
+    assert {info["url_pathname"] for info in registered} == {Path(f).stem for f in files} - {"synthese"} | {""}
+    benched = {script for _, script, _ in bench.visits()}
+    links = [link.proto.label for link in at.sidebar.get("page_link")]
+    assert len(files) == 9 and navigation == benched == files
+    assert len(links) == len(files) and "Données" in links and links[0] == "Synthèse"
 
 
 def test_synthese_shows_the_whole_metropolis(app, demo_engine):

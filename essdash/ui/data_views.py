@@ -1,0 +1,211 @@
+"""The Données page's three tabs: import a partner's spreadsheet (preview, then all or nothing),
+export any filtered view, and back up or restore the base."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from essdash.domain import fmt
+from essdash.domain.errors import EssdashError
+from essdash.read import exports as io_export
+from essdash.read.filters import Filters
+from essdash.spreadsheet import files as io_files
+from essdash.spreadsheet.columns import KINDS
+from essdash.store import backup
+from essdash.ui.cache import clear_reads, read
+from essdash.ui.filters import place_caption, project_filters
+from essdash.write import imports as io_import
+from essdash.write.actor import Actor
+
+# exported views of projects, which the project filters narrow
+PROJECT_VIEWS = {"projects", "organisations", "fundings", "sheets", "equity_communes", "equity_territories"}
+
+
+def _plan(engine: Engine, uploaded, kind: str):
+    """The preview of the uploaded file, kept until the file or the kind changes (importing validates again)."""
+    key = (uploaded.file_id, kind)
+    if st.session_state.get("imp_plan_key") != key:
+        st.session_state["imp_plan"] = io_import.prepare(engine, uploaded.getvalue(), uploaded.name, kind)
+        st.session_state["imp_plan_key"] = key
+    return st.session_state["imp_plan"]
+
+
+def _after_write() -> None:
+    """After an import or a restore: fresh reads, and no stale import plan."""
+    clear_reads()
+    for key in ("imp_plan", "imp_plan_key"):
+        st.session_state.pop(key, None)
+
+
+def _preview(plan) -> None:
+    st.markdown(
+        f"**{fmt.md_escape(plan.table.file_name)}** : {fmt.md_escape(plan.table.description)}, "
+        f"en-tête ligne {plan.header_row}."
+    )
+    left, right = st.columns([2, 3])
+    left.dataframe(plan.columns_frame(), hide_index=True, width="stretch")
+    right.dataframe(plan.sample, hide_index=True, width="stretch")
+    st.info(plan.summary(), icon=":material/rule:")
+    for what, names in plan.created.items():
+        st.warning(f"Seront aussi créés ({what}) : {fmt.md_escape(', '.join(names))}.")
+    for when in plan.previous:
+        st.warning(f"Ce fichier a déjà été importé {fmt.md_escape(when)} ; le réimporter ne crée pas de doublon.")
+    if plan.errors:
+        st.error(
+            f"{fmt.plural(len(plan.errors), 'erreur')} : corrigez le fichier puis déposez-le à nouveau. "
+            "Rien ne sera écrit tant qu'il reste une erreur."
+        )
+    issues = plan.issues_frame()
+    if not issues.empty:
+        st.dataframe(
+            issues,
+            hide_index=True,
+            width="stretch",
+            key="imp_issues",
+            column_config={"Ligne": st.column_config.NumberColumn("Ligne", format="%d", width="small")},
+        )
+
+
+def _apply(engine: Engine, plan) -> None:
+    """The name of the person importing and the import button; a done import reruns with a fresh uploader."""
+    author = st.text_input("Votre nom (enregistré avec l'import)", key="imp_author")
+    if not st.button(f"Importer {fmt.plural(plan.rows, 'ligne')}", type="primary", disabled=not plan.ok, key="imp_go"):
+        return
+    try:
+        result = io_import.apply(engine, plan, Actor(author, "mission ESS"))
+    except EssdashError as exc:
+        st.error(fmt.md_escape(str(exc)))
+        return
+    _after_write()
+    st.session_state["imp_round"] += 1  # a fresh, empty file uploader
+    saved = f" Sauvegarde prise juste avant : {result.backup.name}." if result.backup else ""
+    st.session_state["imp_done"] = (
+        f"Import de « {fmt.md_escape(plan.table.file_name)} » terminé : {result.summary()}{saved}"
+    )
+    st.rerun()
+
+
+def import_tab(engine: Engine) -> None:
+    """Choose the kind of rows, download an empty template, upload a file, see its preview, import it."""
+    if done := st.session_state.pop("imp_done", None):
+        st.success(done, icon=":material/check_circle:")
+    kind = st.selectbox(
+        "Nature des lignes du fichier", list(KINDS), format_func=lambda k: KINDS[k].label, key="imp_kind"
+    )
+    st.caption(
+        f"Une ligne déjà présente (même {KINDS[kind].natural_key}) est mise à jour, jamais dupliquée ; "
+        "une cellule vide ne change rien. CSV (séparateur ; , ou tabulation, UTF-8 ou Windows-1252) ou .xlsx."
+    )
+    st.download_button(
+        "Modèle vide (CSV)",
+        data=io_export.template(kind),
+        file_name=f"modele-{kind}.csv",
+        mime="text/csv",
+        key="imp_template",
+        on_click="ignore",
+        icon=":material/description:",
+    )
+    uploaded = st.file_uploader(
+        "Fichier à importer",
+        type=["csv", "txt", "tsv", "xlsx"],
+        key=f"imp_file_{st.session_state.setdefault('imp_round', 0)}",
+        max_upload_size=io_files.MAX_BYTES // 1024 // 1024,
+    )
+    if uploaded is None:
+        return
+    try:
+        plan = _plan(engine, uploaded, kind)
+    except EssdashError as exc:
+        st.error(fmt.md_escape(str(exc)))
+        return
+    _preview(plan)
+    _apply(engine, plan)
+
+
+def export_tab(engine: Engine, place: Filters) -> None:
+    """Choose a view (narrowed by the project filters when it is about projects) and a format; see it, download it."""
+    view = st.selectbox("Vue à exporter", list(io_export.VIEWS), format_func=io_export.VIEWS.get, key="exp_view")
+    filters = project_filters(place) if view in PROJECT_VIEWS else place
+    formats = [k for k in io_export.FORMATS if k != "geojson" or view == "projects"]
+    file_format = st.radio("Format", formats, format_func=io_export.FORMATS.get, horizontal=True, key="exp_format")
+    table = read(io_export.frame, view, filters)
+    st.caption(
+        f"{fmt.plural(len(table), 'ligne')} · {place_caption(filters)} · les textes commençant par "
+        "= + - @ sont précédés d'une apostrophe pour qu'aucun tableur ne les exécute."
+    )
+    st.dataframe(table, hide_index=True, width="stretch", key="exp_table")
+    st.download_button(
+        "Télécharger",
+        data=partial(io_export.file_bytes, engine, view, filters, file_format),
+        file_name=io_export.file_name(view, filters, file_format),
+        mime=io_export.MIME[file_format],
+        key="exp_download",
+        on_click="ignore",
+        type="primary",
+        icon=":material/download:",
+    )
+
+
+def _backup_list(saved: list[dict]) -> None:
+    st.dataframe(
+        [
+            {
+                "Fichier": b["name"],
+                "Prise le": b["taken_at"],
+                "Motif": b["reason"],
+                "Taille (Ko)": round(b["size"] / 1024),
+            }
+            for b in saved
+        ],
+        hide_index=True,
+        width="stretch",
+        key="bk_list",
+        column_config={"Prise le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss")},
+    )
+
+
+def _restore(path) -> None:
+    st.subheader("Restaurer une sauvegarde")
+    chosen = st.file_uploader("Sauvegarde à restaurer (fichier .db d'essdash)", key="bk_file")
+    confirm = st.checkbox("Je remplace toutes les données actuelles par cette sauvegarde", key="bk_confirm")
+    if not st.button("Restaurer", disabled=chosen is None or not confirm, key="bk_go"):
+        return
+    try:
+        before = backup.restore(path, chosen.getvalue(), chosen.name)
+    except EssdashError as exc:
+        st.error(fmt.md_escape(str(exc)))
+        return
+    _after_write()
+    st.success(
+        f"Base restaurée depuis « {fmt.md_escape(chosen.name)} ». L'état précédent est sauvegardé : {before.name}.",
+        icon=":material/settings_backup_restore:",
+    )
+
+
+def backup_tab(engine: Engine) -> None:
+    """Download a copy of the base, list the automatic backups, restore one."""
+    path = backup.database_file(engine)
+    if path is None:
+        st.info("La base est en mémoire : il n'y a rien à sauvegarder.")
+        return
+    st.download_button(
+        "Télécharger une copie de la base",
+        data=partial(backup.snapshot, path),
+        file_name=f"essdash-{date.today():%Y%m%d}.db",
+        mime="application/vnd.sqlite3",
+        key="bk_download",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    saved = backup.list_backups(path)
+    st.caption(
+        f"Une sauvegarde est prise avant chaque import, mise à niveau et restauration ; les "
+        f"{backup.KEEP} plus récentes sont gardées. {fmt.plural(len(saved), 'sauvegarde')} ici."
+    )
+    if saved:
+        _backup_list(saved)
+    _restore(path)

@@ -1,0 +1,165 @@
+"""Filters bound to the URL and the sidebar (territory, commune), the project filter widgets, the
+period slider, and the row a page shows (picked in a table or named in the URL).
+
+The territory and commune filters live in the URL (``?territoire=roubaisien&commune=59512``) and
+follow the user from page to page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from essdash.domain import fmt
+from essdash.domain.vocabulary import InterventionMode, ProjectStatus, Sector
+from essdash.read import indicators, queries
+from essdash.read.filters import Filters
+from essdash.ui.cache import read
+
+PLACE_PARAMS = ("territoire", "commune")
+NONE_LABEL = "Toute la métropole"
+
+
+def _place_state() -> dict[str, str]:
+    """The place filters of this session, reconciled with the URL (the URL wins when it has any)."""
+    state = st.session_state.setdefault("place_filters", {})
+    from_url = {k: st.query_params[k] for k in PLACE_PARAMS if st.query_params.get(k)}
+    if from_url:
+        state.clear()
+        state.update(from_url)
+    else:
+        for key, value in state.items():
+            st.query_params[key] = value
+    return state
+
+
+def _on_place_change(param: str) -> None:
+    state = st.session_state["place_filters"]
+    value = st.session_state[f"flt_{param}"]
+    if value:
+        state[param] = value
+        st.query_params[param] = value
+    else:
+        state.pop(param, None)
+        st.query_params.pop(param, None)
+    if param == "territoire":
+        state.pop("commune", None)
+        st.query_params.pop("commune", None)
+
+
+def _known(state: dict, param: str, known: dict, warning: str) -> str | None:
+    """The filter's code if it is known; otherwise drop it from the URL and say so."""
+    code = state.get(param)
+    if code and code not in known:
+        st.warning(warning.format(fmt.md_escape(code)))
+        state.pop(param)
+        st.query_params.pop(param, None)
+        return None
+    return code
+
+
+def place_filters(*, widgets: bool = True) -> tuple[str | None, str | None]:
+    """Sidebar territory and commune selectors bound to the URL; returns the valid codes.
+    Without ``widgets``, the filters are only read from the URL and the session."""
+    state = _place_state()
+    territories = read(queries.territory_options)
+    names = dict(zip(territories["code"], territories["name"]))
+    territory = _known(state, "territoire", names, "Territoire « {} » inconnu : filtre ignoré.")
+    communes = read(queries.commune_options, territory)
+    commune_names = dict(zip(communes["insee_code"], communes["name"]))
+    commune = _known(
+        state,
+        "commune",
+        commune_names,
+        "Commune « {} » inconnue" + (" dans ce territoire" if territory else "") + " : filtre ignoré.",
+    )
+    if not widgets:
+        return territory, commune
+    st.session_state["flt_territoire"] = territory
+    st.session_state["flt_commune"] = commune
+    with st.sidebar:
+        st.selectbox(
+            "Territoire",
+            [None, *names],
+            key="flt_territoire",
+            placeholder=NONE_LABEL,
+            format_func=lambda c: NONE_LABEL if c is None else names[c],
+            on_change=_on_place_change,
+            args=("territoire",),
+        )
+        st.selectbox(
+            "Commune",
+            [None, *commune_names],
+            key="flt_commune",
+            placeholder="Toutes les communes",
+            format_func=lambda c: "Toutes les communes" if c is None else commune_names[c],
+            on_change=_on_place_change,
+            args=("commune",),
+        )
+    return territory, commune
+
+
+def place_caption(filters: Filters) -> str:
+    """Plain-French description of the place filters, for headings."""
+    if filters.commune:
+        communes = read(queries.commune_options)
+        return communes.loc[communes["insee_code"] == filters.commune, "name"].iloc[0]
+    if filters.territory:
+        territories = read(queries.territory_options)
+        return territories.loc[territories["code"] == filters.territory, "name"].iloc[0]
+    return NONE_LABEL
+
+
+def project_filters(base: Filters, *, search: bool = True) -> Filters:
+    """Widgets for step, fiche, sector and intervention mode (and free text); returns the filters."""
+    sheets = read(queries.sheet_options)
+    titles = dict(zip(sheets["code"], sheets["title"]))
+    c1, c2, c3, c4 = st.columns(4)
+    statuses = c1.multiselect(
+        "Étape", list(ProjectStatus), format_func=lambda s: s.label, placeholder="Toutes", key="f_status"
+    )
+    sheet = c2.selectbox(
+        "Fiche du plan",
+        [None, *titles],
+        key="f_sheet",
+        placeholder="Toutes les fiches",
+        format_func=lambda c: "Toutes les fiches" if c is None else f"{c} — {titles[c]}",
+    )
+    sector = c3.selectbox(
+        "Filière",
+        [None, *Sector],
+        key="f_sector",
+        placeholder="Toutes les filières",
+        format_func=lambda s: "Toutes les filières" if s is None else s.label,
+    )
+    mode = c4.selectbox(
+        "Mode d'intervention",
+        [None, *InterventionMode],
+        key="f_mode",
+        placeholder="Tous les modes",
+        format_func=lambda s: "Tous les modes" if s is None else s.label,
+    )
+    text = st.text_input("Rechercher", placeholder="Titre, description ou porteur…", key="f_search") if search else ""
+    return base.with_(
+        statuses=tuple(s.value for s in statuses),
+        sheet=sheet,
+        sector=sector and sector.value,
+        mode=mode and mode.value,
+        search=text,
+    )
+
+
+def period_range(label: str = "Période (semestre de proposition des projets)") -> tuple[str, str]:
+    """A semester range slider from the plan's start to the data's reference date."""
+    options = read(indicators.reference_periods)
+    start, end = st.select_slider(
+        label, options=options, value=(options[0], options[-1]), format_func=fmt.period_label, key="f_period"
+    )
+    return start, end
+
+
+def chosen(selection, table: pd.DataFrame, column: str, param: str):
+    """The ``column`` value of the row selected in ``table`` (a ``st.dataframe`` selection event), or
+    else the URL's ``param`` (a deep link such as ``?projet=12``), or None."""
+    rows = selection.selection.rows if selection else []
+    return table.iloc[rows[0]][column] if rows else st.query_params.get(param)

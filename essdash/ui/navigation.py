@@ -1,0 +1,57 @@
+"""The application's pages, listed once: read by ``app.py``'s navigation, the sidebar links and the bench."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+APP_TITLE = "ESS · Lille Métropole"
+APP_ICON = ":material/diversity_3:"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its script under ``pages/``, its title and icon, and its URL path (``/projets``)."""
+
+    script: str
+    title: str
+    icon: str
+    url_path: str
+
+
+PAGES = (
+    Page("pages/synthese.py", "Synthèse", ":material/dashboard:", "synthese"),
+    Page("pages/projets.py", "Projets", ":material/folder_open:", "projets"),
+    Page("pages/plan.py", "Plan d'actions", ":material/account_tree:", "plan"),
+    Page("pages/comite.py", "Comité", ":material/groups:", "comite"),
+    Page("pages/carte.py", "Carte", ":material/map:", "carte"),
+    Page("pages/indicateurs.py", "Indicateurs", ":material/monitoring:", "indicateurs"),
+    Page("pages/equite.py", "Équité", ":material/balance:", "equite"),
+    Page("pages/presentation.py", "Présentation", ":material/slideshow:", "presentation"),
+    Page("pages/donnees.py", "Données", ":material/database:", "donnees"),
+)
+
+
+def navigation() -> StreamlitPage:
+    """Streamlit's navigation over :data:`PAGES` (the first is the home page, menu hidden); the page to run."""
+    pages = [
+        st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path, default=i == 0)
+        for i, page in enumerate(PAGES)
+    ]
+    return st.navigation(pages, position="hidden")
+
+
+def sidebar_links(container, territory: str | None, commune: str | None) -> None:
+    """Links to every page, carrying the place filters.
+
+    Streamlit's own menu is hidden: on a fresh server a deep link may run in the legacy
+    ``pages/`` mode, whose menu lists file names; these links look and work the same in both modes.
+    """
+    params = {k: v for k, v in (("territoire", territory), ("commune", commune)) if v}
+    with container:
+        st.markdown(f"**{APP_TITLE}**")
+        for page in PAGES:
+            st.page_link(page.script, label=page.title, icon=page.icon, query_params=params, width="stretch")
+        st.divider()

@@ -1,0 +1,51 @@
+"""The command line's place options, spelt like the URL (``--territoire``, ``--commune``)."""
+
+import pytest
+
+from essdash.__main__ import main
+from essdash.read import exports as io_export
+from essdash.read.filters import Filters
+
+
+@pytest.fixture
+def demo_env(demo_engine, demo_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    return demo_engine
+
+
+def _export(tmp_path, name: str, *options: str) -> bytes:
+    out = tmp_path / name
+    assert main(["export", "--kind", "projects", "--format", "csv", "--out", str(out), *options]) == 0
+    return out.read_bytes()
+
+
+def test_export_takes_the_territory_and_commune_as_in_the_url(demo_env, tmp_path):
+    lys = _export(tmp_path, "lys.csv", "--territoire", "lys")
+    assert lys == io_export.export(demo_env, "projects", Filters(territory="lys"), "csv").data
+    assert lys != _export(tmp_path, "tout.csv")
+    roubaix = _export(tmp_path, "roubaix.csv", "--territoire", "roubaisien", "--commune", "59512")
+    assert (
+        roubaix == io_export.export(demo_env, "projects", Filters(territory="roubaisien", commune="59512"), "csv").data
+    )
+    territory = _export(tmp_path, "roubaisien.csv", "--territoire", "roubaisien")
+    assert 1 < roubaix.count(b"\n") < territory.count(b"\n")
+
+
+def test_the_english_territory_option_still_works_but_is_not_shown(demo_env, tmp_path, capsys):
+    assert _export(tmp_path, "en.csv", "--territory", "lys") == _export(tmp_path, "fr.csv", "--territoire", "lys")
+    capsys.readouterr()
+    for command in ("export", "report"):
+        with pytest.raises(SystemExit) as exited:
+            main([command, "--help"])
+        assert exited.value.code == 0
+        shown = capsys.readouterr().out
+        assert "--territoire CODE" in shown and "--territory" not in shown
+
+
+def test_an_unknown_territory_is_refused_in_french(demo_env, tmp_path, capsys):
+    out = tmp_path / "x.csv"
+    assert (
+        main(["export", "--kind", "projects", "--format", "csv", "--territoire", "atlantide", "--out", str(out)]) == 2
+    )
+    assert "Territoire inconnu : « atlantide »" in capsys.readouterr().err
+    assert not out.exists()

@@ -1,0 +1,38 @@
+"""The Carte page's choice of the place to summarise and of the zoom, without Streamlit running."""
+
+from essdash.read.filters import Filters
+from essdash.ui import map_views
+
+ROUBAIX = "59512"
+
+
+def _clicked(level: str, code: str) -> dict:
+    """What st_folium returns after a click on a shape of the map."""
+    return {"last_active_drawing": {"type": "Feature", "properties": {"level": level, "code": code, "name": "x"}}}
+
+
+def test_a_click_wins_over_the_filters():
+    assert map_views.chosen_place(_clicked("commune", ROUBAIX), Filters(territory="lys")) == ("commune", ROUBAIX)
+    assert map_views.chosen_place(_clicked("territory", "est"), Filters()) == ("territory", "est")
+
+
+def test_without_a_click_the_commune_then_the_territory_of_the_filters():
+    for nothing in (None, {}, {"last_active_drawing": None}, {"last_active_drawing": {"properties": None}}):
+        assert map_views.chosen_place(nothing, Filters()) is None
+        assert map_views.chosen_place(nothing, Filters(territory="roubaisien")) == ("territory", "roubaisien")
+        both = Filters(territory="roubaisien", commune=ROUBAIX)
+        assert map_views.chosen_place(nothing, both) == ("commune", ROUBAIX)
+
+
+def test_a_clicked_shape_without_a_code_is_no_click():
+    event = {"last_active_drawing": {"properties": {"level": "commune", "code": ""}}}
+    assert map_views.chosen_place(event, Filters(territory="lys")) == ("territory", "lys")
+
+
+def test_focus_zooms_on_the_commune_inside_its_territory():
+    assert map_views.focus(Filters()) is None
+    (south, west), (north, east) = map_views.focus(Filters(territory="roubaisien", commune=ROUBAIX))
+    assert south < 50.69 < north and west < 3.18 < east  # Roubaix town hall: 50.690 N, 3.181 E
+    (t_south, t_west), (t_north, t_east) = map_views.focus(Filters(territory="roubaisien"))
+    assert t_south <= south and t_west <= west and t_north >= north and t_east >= east
+    assert (t_north - t_south) * (t_east - t_west) > (north - south) * (east - west)
