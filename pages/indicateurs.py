@@ -9,7 +9,7 @@ from essdash.render import charts
 from essdash.ui import frame as ui
 from essdash.ui import indicator_views as ui_views
 from essdash.write.measurements import save_measurements
-from essdash.write.services import Actor
+from essdash.write.actor import Actor
 
 ctx = ui.page_frame("Indicateurs", ":material/monitoring:")
 catalogue = ui.read(indicators.catalogue)
@@ -49,7 +49,7 @@ with tab_entry:
         submitted = st.form_submit_button("Enregistrer les valeurs", type="primary")
     if submitted:
         try:
-            written = save_measurements(ctx.engine, Actor(author), entry_code, period, rows)
+            written = save_measurements(ctx.engine, Actor(author, "groupe des techniciens"), entry_code, period, rows)
         except ValidationError as exc:
             st.error(
                 "**Rien n'a été enregistré.** Corrigez :\n"

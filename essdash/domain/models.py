@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import NaiveDatetime
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, text
 from sqlmodel import Field, SQLModel
 
 from essdash.domain.vocabulary import (
@@ -26,7 +26,7 @@ from essdash.domain.vocabulary import (
     SheetStatus,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class MetaEntry(SQLModel, table=True):
@@ -275,11 +275,24 @@ class Measurement(SQLModel, table=True):
     """An indicator value for a semester and a territory or commune, with its provenance.
 
     A replaced value is kept, with ``superseded_at`` set, so the history of values is cumulative.
+    At most one value is current (``superseded_at`` unset) for an indicator, a semester and a
+    place; the place is compared with an empty code for the metropolis (neither territory nor
+    commune), since an index treats missing codes as all different.
     """
 
     __table_args__ = (
         Provenance.check("provenance"),
         Index("ix_measurement_lookup", "indicator_code", "period", "territory_code"),
+        Index(
+            "ux_measurement_current",
+            "indicator_code",
+            "period",
+            func.coalesce(text("territory_code"), ""),
+            func.coalesce(text("commune_code"), ""),
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

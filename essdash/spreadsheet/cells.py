@@ -2,10 +2,10 @@
 
 Parsers accept French habits — « 1 234,50 € », « (200) », « 05/03/2012 », a date cell or an Excel
 serial number, « oui », « S1 2012 », enumerations by French label or code — and raise
-``ValueError`` with a French message otherwise. Text cells refuse HTML tags, control characters
-and a leading ``=``, ``+`` or ``@`` (a spreadsheet formula) unless escaped by an apostrophe, which
-is also how writing neutralises text that starts like a formula: the two are mirror images, so
-an exported file imports back unchanged.
+``ValueError`` with a French message otherwise. Numbers, dates and text follow the rule book of
+every write, :mod:`essdash.domain.rules` (this module adds what is proper to cells: Excel types
+and serial dates); writing neutralises text that starts like a formula with the rule book's
+mirror image of its reading, so an exported file imports back unchanged.
 """
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from essdash.domain import fmt
+from essdash.domain import rules
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-REFUSED_STARTS = ("=", "+", "@")
+neutralise = rules.neutralise
 
 
 @lru_cache(maxsize=65536)
@@ -43,105 +42,37 @@ def _shown(cell) -> str:
     return cell.strftime("%d/%m/%Y") if isinstance(cell, date) else str(cell)
 
 
-def text(cell, *, max_length: int = 200, multiline: bool = False) -> str:
-    """A text cell, trimmed; formulas, HTML tags and control characters are refused."""
+def text(cell, *, max_length: int = rules.NAME_LENGTH, multiline: bool = False) -> str:
+    """A text cell, as :func:`essdash.domain.rules.text` checks it; a number cell reads as it shows."""
     if isinstance(cell, bool):
         raise ValueError(f"« {cell} » n'est pas un texte.")
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
-    value = _shown(cell).replace("\r\n", "\n").replace("\r", "\n").strip()
-    value = value if multiline else " ".join(value.split())
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in value):
-        raise ValueError("caractères de contrôle refusés.")
-    if re.search(r"<[a-zA-Z!/?][^<>]*>", value):
-        raise ValueError("les balises HTML sont refusées (texte brut seulement).")
-    if value.startswith("'") and value.lstrip("'")[:1] in FORMULA_TRIGGERS:
-        value = value[1:]
-    elif value.startswith(REFUSED_STARTS):
-        raise ValueError(
-            f"le texte commence par « {value[0]} », comme une formule de tableur : refusé. "
-            "Si c'est voulu, faites-le précéder d'une apostrophe (')."
-        )
-    if len(value) > max_length:
-        raise ValueError(f"texte trop long ({fmt.number(len(value))} caractères, {fmt.number(max_length)} au plus).")
-    return value
-
-
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]")
-_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+    return rules.text(_shown(cell), max_length=max_length, multiline=multiline)
 
 
 def number(cell) -> float:
-    """« 1 234,50 € », « 45 % », « (200) », « 1.234,5 », 1234.5 → a finite float."""
-    if isinstance(cell, (bool, date)):
-        raise ValueError(f"« {_shown(cell)} » n'est pas un nombre.")
-    if isinstance(cell, (int, float)):
-        value = float(cell)
-    else:
-        raw = str(cell).strip()
-        s = raw.replace("\u2212", "-")
-        negative = s.startswith("(") and s.endswith(")")
-        s = re.sub(r"(?i)(€|eur|euros|%)$", "", s[1:-1] if negative else s).strip()
-        s = _SPACES.sub("", s)
-        if "," in s and "." in s:
-            s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
-        elif s.count(",") == 1:
-            s = s.replace(",", ".")
-        elif re.fullmatch(r"[+-]?\d{1,3}(\.\d{3}){2,}", s):
-            s = s.replace(".", "")
-        if not _DECIMAL.fullmatch(s):
-            raise ValueError(f"« {raw} » n'est pas un nombre.")
-        value = -float(s) if negative else float(s)
-    if not math.isfinite(value):
-        raise ValueError(f"« {cell} » n'est pas un nombre fini.")
-    return value
+    """A number cell, or text in French habits (:func:`essdash.domain.rules.number`)."""
+    return rules.number(cell)
 
 
-def shown_number(value: float) -> str:
-    """A number for a French message, whatever its size: « 1234,5 », « -0,25 », « 1,000e+40 »."""
-    if abs(value) >= 1e12:
-        return f"{value:.3e}".replace(".", ",")
-    return np.format_float_positional(value, trim="-").replace(".", ",")
+shown_number = rules.shown_number
 
 
 def integer(cell) -> int:
-    value = number(cell)
-    if not value.is_integer() or abs(value) > 1e12:
-        raise ValueError(f"« {_shown(cell)} » n'est pas un nombre entier.")
-    return int(value)
+    return rules.integer(cell)
 
 
-_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def day(cell) -> date:
-    """A date: dd/mm/yyyy (or dd-mm-yy, dd.mm.yyyy), yyyy-mm-dd, a date cell, an Excel serial number."""
-    if isinstance(cell, datetime):
-        value = cell.date()
-    elif isinstance(cell, date):
-        value = cell
-    elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
+    """A date cell, an Excel serial number, or text as :func:`essdash.domain.rules.day` reads it."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
         if not 1 <= cell <= 80000 or not float(cell).is_integer():
             raise ValueError(f"« {cell} » n'est pas une date (format attendu : jj/mm/aaaa).")
-        value = _EXCEL_EPOCH + timedelta(days=int(cell))
-    else:
-        raw = str(cell).strip()
-        if match := _DMY.fullmatch(raw):
-            d, m, y = (int(g) for g in match.groups())
-            y = y + (2000 if y < 70 else 1900) if len(match.group(3)) == 2 else y
-        elif match := _YMD.fullmatch(raw):
-            y, m, d = (int(g) for g in match.groups())
-        else:
-            raise ValueError(f"« {raw} » n'est pas une date (format attendu : jj/mm/aaaa).")
-        try:
-            value = date(y, m, d)
-        except ValueError as exc:
-            raise ValueError(f"date impossible : « {raw} ».") from exc
-    if not 1900 <= value.year <= 2100:
-        raise ValueError(f"date hors des limites : « {value:%d/%m/%Y} ».")
-    return value
+        return rules.day(_EXCEL_EPOCH + timedelta(days=int(cell)))
+    return rules.day(cell)
 
 
 _TRUE = {"oui", "o", "vrai", "true", "yes", "y", "1", "x"}
@@ -191,11 +122,6 @@ def period(cell) -> str:
     raise ValueError(f"« {_shown(cell)} » n'est pas un semestre (format attendu : 2012-S1).")
 
 
-def neutralise(value: str) -> str:
-    """Text that no spreadsheet will run as a formula: a leading apostrophe where needed."""
-    return "'" + value if value.lstrip("'")[:1] in FORMULA_TRIGGERS else value
-
-
 def missing(value) -> bool:
     if isinstance(value, (float, np.floating)):
         return math.isnan(value)
@@ -216,4 +142,4 @@ def csv_cell(value) -> str:
         return value.strftime("%d/%m/%Y %H:%M") if value.time() != time(0) else value.strftime("%d/%m/%Y")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    return neutralise(str(value))
+    return rules.neutralise(str(value))

@@ -1,6 +1,7 @@
 """Streamlit forms that write: project creation, edits and steps, fiche changes, comments,
-opinions and meetings. Each form calls one function of :mod:`essdash.write.services` and shows its
-French refusals beside the form; nothing is written unless everything is valid.
+opinions and meetings. Each form calls one function of :mod:`essdash.write` (``projects``,
+``committee``, ``plan_sheets``, ``comments``) and shows its French refusals beside the form;
+nothing is written unless everything is valid.
 
 A record's version is remembered when its form is shown; saving compares it with the database,
 so that a second session editing the same record is refused instead of overwriting silently.
@@ -26,12 +27,14 @@ from essdash.domain.vocabulary import (
 )
 from essdash.read import followup, queries
 from essdash.ui.frame import clear_reads, read
-from essdash.write import services
+from essdash.write import comments as write_comments
+from essdash.write import committee, plan_sheets, projects
+from essdash.write.actor import Actor
 
 
-def _signature(key: str) -> services.Actor:
+def _signature(key: str) -> Actor:
     name = st.text_input("Signé par", key=key, placeholder="Prénom Nom", value=st.session_state.get("actor_name", ""))
-    return services.Actor(name, "groupe des techniciens")
+    return Actor(name, "groupe des techniciens")
 
 
 def _run(action, success: str) -> bool:
@@ -121,7 +124,7 @@ def new_project(engine) -> None:
             "priority_district": priority,
         }
         if _run(
-            lambda: services.create_project(
+            lambda: projects.create_project(
                 engine,
                 actor,
                 data,
@@ -140,7 +143,7 @@ def project_actions(engine, project_id: int) -> None:
     detail = read(queries.project_detail, project_id)
     if detail is None:
         return
-    fields = ("id", "version", "status", *services.PROJECT_FIELDS)
+    fields = ("id", "version", "status", *projects.PROJECT_FIELDS)
     current = {k: detail[k] for k in fields if k in detail}
     status = ProjectStatus(detail["status"])
     step_tab, edit_tab, comment_tab = st.tabs(["Faire avancer", "Modifier", "Commentaires"])
@@ -180,7 +183,7 @@ def project_actions(engine, project_id: int) -> None:
                 submitted = st.form_submit_button("Enregistrer l'étape", type="primary")
             loaded = _remember("project", project_id, current, submitted)
             if submitted and _run(
-                lambda: services.advance_project(
+                lambda: projects.advance_project(
                     engine,
                     actor,
                     project_id,
@@ -224,7 +227,7 @@ def project_actions(engine, project_id: int) -> None:
             "description": description,
         }
         if submitted and _run(
-            lambda: services.update_project(engine, actor, project_id, loaded, changes), "Modifications enregistrées."
+            lambda: projects.update_project(engine, actor, project_id, loaded, changes), "Modifications enregistrées."
         ):
             _forget("project-edit", project_id)
             st.rerun()
@@ -245,7 +248,7 @@ def comments(engine, target: str, target_id: int, existing: pd.DataFrame) -> Non
         actor = _signature(f"sig-comment-{target}")
         submitted = st.form_submit_button("Ajouter le commentaire")
     if submitted and _run(
-        lambda: services.add_comment(engine, actor, target, target_id, body.value, text), "Commentaire ajouté."
+        lambda: write_comments.add_comment(engine, actor, target, target_id, body.value, text), "Commentaire ajouté."
     ):
         st.rerun()
 
@@ -268,7 +271,7 @@ def sheet_change(engine, detail: dict) -> None:
         submitted = st.form_submit_button("Enregistrer", type="primary")
     loaded = _remember("sheet", detail["id"], current, submitted)
     if submitted and _run(
-        lambda: services.update_sheet(
+        lambda: plan_sheets.update_sheet(
             engine, actor, detail["id"], loaded, status=status.value, progress=int(progress), comment=comment
         ),
         "Fiche mise à jour.",
@@ -318,7 +321,7 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
         for row, opinion, comment in choices
     ]
     if submitted and _run(
-        lambda: services.record_opinions(engine, actor, meeting, items),
+        lambda: committee.record_opinions(engine, actor, meeting, items),
         f"{fmt.plural(sum(1 for i in items if i['opinion']), 'avis enregistré', 'avis enregistrés')}.",
     ):
         for row, _, _ in choices:
@@ -337,7 +340,7 @@ def new_meeting(engine) -> None:
         actor = _signature("sig-meeting")
         submitted = st.form_submit_button("Enregistrer la séance")
     if submitted and _run(
-        lambda: services.create_meeting(
+        lambda: committee.create_meeting(
             engine, actor, body=body.value, day=day, title=title, attendance=int(attendance), notes=notes
         ),
         "Séance enregistrée.",

@@ -19,13 +19,12 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from essdash.domain import fmt
 from essdash.domain import models as m
+from essdash.domain import rules
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import Kind
 
 MAX_AMOUNT = 1e10  # euros: beyond, a typing error
-MAX_VALUE = 1e12  # indicator values
 
 
 @dataclass(frozen=True)
@@ -77,11 +76,7 @@ def name_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def count(cell) -> int:
-    value = cells.integer(cell)
-    if value < 0:
-        raise ValueError(f"nombre négatif refusé ({fmt.number(value)}).")
-    return value
+count = rules.count
 
 
 def amount(cell) -> float:
@@ -90,13 +85,6 @@ def amount(cell) -> float:
         raise ValueError(f"montant négatif refusé ({cells.shown_number(value)} €).")
     if value > MAX_AMOUNT:
         raise ValueError(f"montant invraisemblable ({cells.shown_number(value)} €).")
-    return value
-
-
-def bounded(cell, low: float, high: float) -> float:
-    value = cells.number(cell)
-    if not low <= value <= high:
-        raise ValueError(f"{cells.shown_number(value)} hors des limites ({low:g} à {high:g}).")
     return value
 
 
@@ -138,6 +126,8 @@ class Places:
             self.territories.update({cells.fold(code): code, cells.fold(name): code, short: code})
 
     def _by_name(self, cell) -> tuple[str | None, str]:
+        if isinstance(cell, bool):
+            raise ValueError(f"« {cell} » n'est pas un nom de commune.")
         shown = _code_text(cell)
         code = self.codes.get(shown) or self.by_name.get(_commune_key(cells.text(shown)))
         if code:
@@ -160,16 +150,16 @@ class Places:
         if row.given("commune"):
             try:
                 by_name, hint = self._by_name(row.values["commune"])
+                shown = cells.text(row.values["commune"])
             except ValueError as exc:
                 row.error("commune", str(exc))
                 return None
             if by_name is None:
-                shown = cells.text(row.values["commune"])
                 row.error("commune", f"commune « {shown} » inconnue dans la métropole.{hint}")
             elif by_code and by_name != by_code:
                 row.error(
                     "commune",
-                    f"« {cells.text(row.values['commune'])} » ne correspond pas au code INSEE "
+                    f"« {shown} » ne correspond pas au code INSEE "
                     f"{_code_text(row.values['insee_code'])} ({self.names[by_code]}).",
                 )
         if required and not (row.given("insee_code") or row.given("commune")):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from essdash.domain import fmt
 from essdash.domain import models as m
@@ -29,9 +29,9 @@ from essdash.spreadsheet.cells import is_blank
 from essdash.spreadsheet.columns import KINDS, Column, Kind
 from essdash.store import backup
 from essdash.store.db import locked_transaction
+from essdash.write.actor import Actor, signed
 from essdash.write.import_kinds import BUILDERS
 from essdash.write.import_rows import Builder, Context, Issue, Row
-from essdash.write.services import Actor
 
 HEADER_SEARCH = 10
 
@@ -216,7 +216,7 @@ def prepare(engine: Engine, data: bytes, file_name: str, kind: str) -> ImportPla
 
 def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
     """Back up, then write the whole plan in one transaction; ``ImportFileError`` and nothing written otherwise."""
-    actor = actor.checked()
+    actor = signed(actor)
     if not plan.ok:
         raise ImportFileError(
             f"Import refusé : {fmt.plural(len(plan.errors), 'erreur')} à corriger dans "
@@ -250,11 +250,19 @@ def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
                 )
             ).inserted_primary_key[0]
     except SQLAlchemyError as exc:
-        busy = "locked" in str(exc) or "busy" in str(exc)
-        reason = (
-            "la base est occupée par une autre écriture, réessayez dans un instant"
-            if busy
-            else f"la base a refusé une écriture ({exc.__class__.__name__})"
-        )
-        raise ImportFileError(f"Import annulé : {reason}. Rien n'a été écrit.") from exc
+        raise ImportFileError(f"Import annulé : {_refusal(exc)}. Rien n'a été écrit.") from exc
     return ImportResult(fresh.inserted, fresh.updated, fresh.unchanged, fresh.created, saved, batch_id)
+
+
+def _refusal(exc: SQLAlchemyError) -> str:
+    """Why the database refused the import's transaction, in French."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "la base est occupée par une autre écriture, réessayez dans un instant"
+    if isinstance(exc, IntegrityError):
+        return (
+            "la base a refusé une écriture qui contredirait ses règles (une valeur en double ou une référence absente)"
+        )
+    if isinstance(exc, OperationalError):
+        return "la base n'a pas pu enregistrer l'écriture (disque plein, fichier en lecture seule ou endommagé ?)"
+    return "la base a refusé une écriture"

@@ -1,39 +1,23 @@
-"""Writes of indicator values: typed in French habits, validated whole, saved in one
-transaction; a replaced value is kept (``superseded_at``), so the history is cumulative."""
+"""Writes of indicator values: typed in French habits, checked by the rule book
+(:mod:`essdash.domain.rules`), saved in one transaction that holds the write lock from its
+start, so that two people saving at once cannot both leave a « current » value; a replaced value
+is kept (``superseded_at``), so the history is cumulative."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
 from essdash.domain import models as m
-from essdash.domain import periods
+from essdash.domain import periods, rules
 from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import Provenance
 from essdash.read import indicators
-from essdash.write.services import Actor
-
-UNIT_SUFFIXES = {"%": "%", "€": "€", "eur": "€", "euros": "€"}
-_NUMBER = re.compile(r"^\s*([+-]?[\d\s\u202f\u00a0]*[\d](?:[.,]\d+)?)\s*(%|€|eur|euros)?\s*$", re.IGNORECASE)
-
-
-def parse_value(raw, unit: str) -> float:
-    """A typed value in French habits (« 1 234,5 », « 45 % », « 1 200 € ») checked against ``unit``."""
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return float(raw)
-    match = _NUMBER.match(str(raw))
-    if not match:
-        raise ValueError(f"« {raw} » n'est pas un nombre.")
-    number, suffix = match.groups()
-    if suffix:
-        given = UNIT_SUFFIXES[suffix.lower()]
-        expected = "%" if unit == "%" else "€" if unit.startswith("€") else None
-        if given != expected:
-            raise ValueError(f"unité « {given} » incompatible avec l'indicateur, exprimé en « {unit} ».")
-    return float(re.sub(r"[\s\u202f\u00a0]", "", number).replace(",", "."))
+from essdash.store.db import locked_transaction
+from essdash.write.actor import Actor, signed
+from essdash.write.records import text_field
 
 
 def _provenance(raw) -> str:
@@ -51,7 +35,7 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
     are left alone. A changed value supersedes the current one, which is kept. Returns the number
     of values written; raises ``ValidationError`` listing every refused cell, writing nothing.
     """
-    actor = actor.checked()
+    actor = signed(actor)
     with engine.connect() as conn:
         indicator = conn.execute(select(m.Indicator).where(m.Indicator.code == code)).mappings().first()
         names = dict(conn.execute(select(m.Territory.code, m.Territory.name)).all())
@@ -75,28 +59,23 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
         if raw is None or (isinstance(raw, str) and not raw.strip()) or raw != raw:
             continue
         try:
-            value = parse_value(raw, indicator["unit"])
+            value = rules.indicator_value(raw, indicator["unit"])
+            rules.check_indicator_bounds(value, indicator["min_value"], indicator["max_value"], indicator["unit"])
         except ValueError as exc:
             issues.append((place, "Valeur", str(exc)))
             continue
-        low, high = indicator["min_value"], indicator["max_value"]
-        if (low is not None and value < low) or (high is not None and value > high):
-            bounds = f"entre {low:g} et {high:g}" if high is not None else f"au moins {low:g}"
-            issues.append((place, "Valeur", f"{value:g} hors de l'intervalle admis ({bounds} {indicator['unit']})."))
         try:
             provenance = _provenance(row.get("provenance") or Provenance.DECLARE.value)
         except ValueError as exc:
             issues.append((place, "Provenance", str(exc)))
             continue
-        source = str(row.get("source") or "").strip()
-        if not source:
-            issues.append((place, "Source", "indiquez la source de la valeur."))
+        source = text_field(issues, place, "Source", row.get("source"), required="indiquez la source de la valeur.")
         clean.append({"code": row["code"], "value": value, "provenance": provenance, "source": source})
     if issues:
         raise ValidationError(issues)
     now = datetime.now().replace(microsecond=0)
     written = 0
-    with engine.begin() as conn:
+    with locked_transaction(engine) as conn:
         for row in clean:
             current = conn.execute(
                 select(m.Measurement.id, m.Measurement.value, m.Measurement.provenance, m.Measurement.source).where(

@@ -10,8 +10,9 @@ from essdash.domain import models as m
 from essdash.domain.errors import ValidationError
 from essdash.read import indicators
 from essdash.store.db import sqlite_path
-from essdash.write.measurements import parse_value, save_measurements
-from essdash.write.services import Actor
+from essdash.domain.rules import indicator_value as parse_value
+from essdash.write.actor import Actor
+from essdash.write.measurements import save_measurements
 
 POP = {"lillois": 238_246, "roubaisien": 228_347}
 
@@ -146,7 +147,7 @@ def test_shares_coverage_money_and_fiches(built):
 
 
 def test_entered_values_metro_is_sum_or_weighted_mean(built):
-    actor = Actor("Claire Martin")
+    actor = Actor("Claire Martin", "mission ESS")
     save_measurements(
         built,
         actor,
@@ -270,7 +271,7 @@ def test_refused_entries_write_nothing(built, code, period, rows, author, where,
     before = _dump(built)
     good = {"code": "roubaisien", "value": "50", "source": "enquête"}
     with pytest.raises(ValidationError) as refused:
-        save_measurements(built, Actor(author), code, period, [good, *rows])
+        save_measurements(built, Actor(author, "mission ESS"), code, period, [good, *rows])
     assert any(column == where and message in text for _, column, text in refused.value.issues), refused.value.issues
     assert _dump(built) == before
 

@@ -28,10 +28,10 @@ from essdash.spreadsheet.columns import KINDS
 from essdash.store import backup
 from essdash.store.db import init_db, make_engine
 from essdash.write import imports as io_import
-from essdash.write.services import Actor
+from essdash.write.actor import Actor
 from tests.fixtures.samples import GOOD, ORDER, csv_file, dump, state, xlsx_file
 
-ACTOR = Actor("Claire Martin")
+ACTOR = Actor("Claire Martin", "mission ESS")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -690,9 +690,9 @@ def test_geojson_places_projects_as_the_map_does(demo_engine):
 SLOW_IMPORT = textwrap.dedent("""
     import sys, time
     from sqlalchemy import event
-    from essdash.write import import_kinds as io_kinds, imports as io_import
+    from essdash.write import import_projects as io_kinds, imports as io_import
     from essdash.store.db import make_engine
-    from essdash.write.services import Actor
+    from essdash.write.actor import Actor
 
     write = io_kinds.Projects.write
 
@@ -706,7 +706,7 @@ SLOW_IMPORT = textwrap.dedent("""
     event.listen(engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA cache_size=5"))
     plan = io_import.prepare(engine, open(sys.argv[2], "rb").read(), "gros.csv", "projects")
     assert plan.ok, plan.report()
-    io_import.apply(engine, plan, Actor("Test"))
+    io_import.apply(engine, plan, Actor("Test", "mission ESS"))
 """)
 
 

@@ -12,9 +12,10 @@ from essdash.domain.errors import ConflictError, ValidationError
 from essdash.read import followup, queries
 from essdash.read.filters import Filters
 from essdash.store.db import sqlite_path, write_meta
-from essdash.write import services
+from essdash.write import comments, committee, plan_sheets, projects
+from essdash.write.actor import Actor
 
-ACTOR = services.Actor("Sophie Lefebvre", "groupe des techniciens")
+ACTOR = Actor("Sophie Lefebvre", "groupe des techniciens")
 GOOD = {
     "title": "Garage solidaire",
     "commune_code": "59512",
@@ -45,7 +46,7 @@ def base(empty_engine):
 
 
 def _new(engine, **overrides) -> int:
-    return services.create_project(
+    return projects.create_project(
         engine,
         ACTOR,
         {**GOOD, **overrides},
@@ -58,7 +59,7 @@ def _new(engine, **overrides) -> int:
 
 def _row(engine, project_id) -> dict:
     detail = queries.project_detail(engine, project_id)
-    return {k: detail[k] for k in ("id", "version", "status", *services.PROJECT_FIELDS) if k in detail}
+    return {k: detail[k] for k in ("id", "version", "status", *projects.PROJECT_FIELDS) if k in detail}
 
 
 def _dump(engine):
@@ -68,8 +69,8 @@ def _dump(engine):
 
 def test_a_proposal_goes_through_the_whole_lifecycle(base):
     pid = _new(base)
-    services.advance_project(base, ACTOR, pid, _row(base, pid), "valide", meeting_id=1)
-    services.advance_project(
+    projects.advance_project(base, ACTOR, pid, _row(base, pid), "valide", meeting_id=1)
+    projects.advance_project(
         base,
         ACTOR,
         pid,
@@ -80,7 +81,7 @@ def test_a_proposal_goes_through_the_whole_lifecycle(base):
         comment="Compléter le plan de financement",
     )
     assert _row(base, pid)["status"] == "valide"
-    services.advance_project(
+    projects.advance_project(
         base,
         ACTOR,
         pid,
@@ -90,8 +91,8 @@ def test_a_proposal_goes_through_the_whole_lifecycle(base):
         opinion="favorable_reserves",
         comment="Sous réserve d'un local",
     )
-    services.advance_project(base, ACTOR, pid, _row(base, pid), "en_cours", day=date(2014, 1, 6))
-    services.advance_project(base, ACTOR, pid, _row(base, pid), "realise", day=date(2014, 12, 1))
+    projects.advance_project(base, ACTOR, pid, _row(base, pid), "en_cours", day=date(2014, 1, 6))
+    projects.advance_project(base, ACTOR, pid, _row(base, pid), "realise", day=date(2014, 12, 1))
     detail = queries.project_detail(base, pid)
     assert detail["status"] == "realise" and detail["version"] == 6
     assert detail["start_date"] == date(2014, 1, 6) and detail["end_date"] == date(2014, 12, 1)
@@ -129,10 +130,10 @@ def test_a_proposal_goes_through_the_whole_lifecycle(base):
 def test_refused_transitions_leave_the_database_unchanged(base, steps, to_status, kwargs, column, message):
     pid = _new(base)
     for status, step in steps:
-        services.advance_project(base, ACTOR, pid, _row(base, pid), status, **step)
+        projects.advance_project(base, ACTOR, pid, _row(base, pid), status, **step)
     before = _dump(base)
     with pytest.raises(ValidationError) as refused:
-        services.advance_project(base, ACTOR, pid, _row(base, pid), to_status, **kwargs)
+        projects.advance_project(base, ACTOR, pid, _row(base, pid), to_status, **kwargs)
     assert any(c == column and message in text for _, c, text in refused.value.issues), refused.value.issues
     assert _dump(base) == before
 
@@ -156,7 +157,7 @@ def test_bad_projects_are_refused_field_by_field(base, overrides, extra, column,
     before = _dump(base)
     arguments = {"carrier_name": "SCOP Roule", "legal_form": "scop", "sheets": ["III.4"], **extra}
     with pytest.raises(ValidationError) as refused:
-        services.create_project(base, ACTOR, {**GOOD, **overrides}, proposed_on=date(2013, 5, 2), **arguments)
+        projects.create_project(base, ACTOR, {**GOOD, **overrides}, proposed_on=date(2013, 5, 2), **arguments)
     assert any(c == column and message in text for _, c, text in refused.value.issues), refused.value.issues
     assert _dump(base) == before
 
@@ -169,10 +170,10 @@ def test_alias_communes_are_accepted(base):
 def test_second_save_of_the_same_project_is_refused_with_what_changed(base):
     pid = _new(base)
     first_view, second_view = _row(base, pid), _row(base, pid)
-    services.update_project(base, ACTOR, pid, first_view, {"title": "Garage solidaire du Pile", "jobs_created": 5})
+    projects.update_project(base, ACTOR, pid, first_view, {"title": "Garage solidaire du Pile", "jobs_created": 5})
     before = _dump(base)
     with pytest.raises(ConflictError) as conflict:
-        services.update_project(base, services.Actor("Karim"), pid, second_view, {"beneficiaries": 40})
+        projects.update_project(base, Actor("Karim", "mission ESS"), pid, second_view, {"beneficiaries": 40})
     assert ("Titre", "Garage solidaire", "Garage solidaire du Pile") in conflict.value.changes
     assert ("Emplois créés", "3", "5") in conflict.value.changes
     assert "Rien n'a été enregistré" in str(conflict.value)
@@ -191,20 +192,20 @@ def test_fiche_changes_need_a_comment_and_write_history(base):
         "progress": int(sheet["progress"]),
     }
     with pytest.raises(ValidationError, match="expliquez"):
-        services.update_sheet(base, ACTOR, loaded["id"], loaded, status="en_cours", progress=10, comment=" ")
-    services.update_sheet(
+        plan_sheets.update_sheet(base, ACTOR, loaded["id"], loaded, status="en_cours", progress=10, comment=" ")
+    plan_sheets.update_sheet(
         base, ACTOR, loaded["id"], loaded, status="en_cours", progress=10, comment="Pôle de finance solidaire lancé"
     )
     with pytest.raises(ConflictError) as conflict:
-        services.update_sheet(base, ACTOR, loaded["id"], loaded, status="bloquee", progress=0, comment="doublon")
+        plan_sheets.update_sheet(base, ACTOR, loaded["id"], loaded, status="bloquee", progress=0, comment="doublon")
     assert ("Statut", "a_venir", "en_cours") in conflict.value.changes
     detail = followup.sheet_detail(base, "II.2")
     changes = detail["timeline"][detail["timeline"]["kind"] == "change"]
     assert sorted(changes["field"]) == ["progress", "status"]
     assert set(changes["comment"]) == {"Pôle de finance solidaire lancé"}
-    services.add_comment(
+    comments.add_comment(
         base,
-        services.Actor("Forum", "forum"),
+        Actor("Forum", "forum"),
         "fiche",
         loaded["id"],
         "forum_acteurs",
@@ -213,13 +214,13 @@ def test_fiche_changes_need_a_comment_and_write_history(base):
     timeline = followup.sheet_detail(base, "II.2")["timeline"]
     assert "Associer les clubs d'investisseurs" in timeline["comment"].tolist()
     with pytest.raises(ValidationError, match="vide"):
-        services.add_comment(base, ACTOR, "fiche", loaded["id"], "forum_acteurs", "  ")
+        comments.add_comment(base, ACTOR, "fiche", loaded["id"], "forum_acteurs", "  ")
 
 
 def test_agenda_and_opinions_recorded_together(base):
     validated = [_new(base, title=f"Projet {i}") for i in range(3)]
     for pid in validated:
-        services.advance_project(base, ACTOR, pid, _row(base, pid), "valide", meeting_id=3)
+        projects.advance_project(base, ACTOR, pid, _row(base, pid), "valide", meeting_id=3)
     waiting = _new(base, title="Pas encore vu")
     agenda = followup.agenda(base)
     assert agenda.last.title == "Comité juin" and agenda.following.title == "Comité décembre"
@@ -233,20 +234,20 @@ def test_agenda_and_opinions_recorded_together(base):
     ]
     before = _dump(base)
     with pytest.raises(ValidationError, match="motivé"):
-        services.record_opinions(base, ACTOR, 4, items)
+        committee.record_opinions(base, ACTOR, 4, items)
     assert _dump(base) == before
     items[1]["comment"] = "Hors du champ de l'ESS"
-    assert services.record_opinions(base, ACTOR, 4, items) == 2
+    assert committee.record_opinions(base, ACTOR, 4, items) == 2
     statuses = {pid: queries.project_detail(base, pid)["status"] for pid in validated}
     assert statuses == {validated[0]: "retenu", validated[1]: "refuse", validated[2]: "valide"}
     with pytest.raises(ValidationError, match="comité métropolitain"):
-        services.record_opinions(base, ACTOR, 3, items)
+        committee.record_opinions(base, ACTOR, 3, items)
 
 
 def test_changes_between_two_committees(base):
     pid = _new(base)
-    services.advance_project(base, ACTOR, pid, _row(base, pid), "valide", meeting_id=1)
-    services.advance_project(base, ACTOR, pid, _row(base, pid), "retenu", meeting_id=2, opinion="favorable")
+    projects.advance_project(base, ACTOR, pid, _row(base, pid), "valide", meeting_id=1)
+    projects.advance_project(base, ACTOR, pid, _row(base, pid), "retenu", meeting_id=2, opinion="favorable")
     with base.begin() as conn:
         conn.execute(insert(m.Funder).values(id=1, name="Lille Métropole", kind="EPCI"))
         conn.execute(
@@ -263,7 +264,7 @@ def test_changes_between_two_committees(base):
 
 def test_sheet_tree_rollups_and_late_flag(base):
     pid = _new(base)
-    services.advance_project(base, ACTOR, pid, _row(base, pid), "valide", meeting_id=1)
+    projects.advance_project(base, ACTOR, pid, _row(base, pid), "valide", meeting_id=1)
     with base.begin() as conn:
         sheet_id = conn.execute(select(m.ActionSheet.id).where(m.ActionSheet.code == "III.4")).scalar_one()
         conn.execute(

@@ -1,0 +1,51 @@
+"""Writes of comments: dated, attributed remarks on a fiche or a project (participatory evaluation)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Engine
+
+from essdash.domain import models as m
+from essdash.domain import rules
+from essdash.domain.errors import ValidationError
+from essdash.domain.vocabulary import CommentBody, CommentTarget
+from essdash.write.actor import Actor, signed
+from essdash.write.records import text_field
+
+
+def add_comment(engine: Engine, actor: Actor, target: str, target_id: int, body: str, text: str) -> None:
+    """A dated, attributed comment on a fiche or a project."""
+    actor = signed(actor)
+    issues = []
+    if target not in CommentTarget.labels():
+        issues.append(("Commentaire", "Objet", f"objet « {target} » inconnu."))
+    if body not in CommentBody.labels():
+        issues.append(("Commentaire", "Instance", f"instance « {body} » inconnue."))
+    text = text_field(
+        issues,
+        "Commentaire",
+        "Texte",
+        text,
+        required="le commentaire est vide.",
+        max_length=rules.COMMENT_LENGTH,
+        multiline=True,
+    )
+    table = m.ActionSheet if target == CommentTarget.FICHE.value else m.Project
+    with engine.connect() as conn:
+        if not conn.execute(select(table.id).where(table.id == target_id)).first():
+            issues.append(("Commentaire", "Objet", f"{target} n° {target_id} introuvable."))
+    if issues:
+        raise ValidationError(issues)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(m.Comment).values(
+                target=target,
+                target_id=target_id,
+                body=body,
+                author=actor.label,
+                created_at=datetime.now().replace(microsecond=0),
+                text=text,
+            )
+        )

@@ -1,0 +1,120 @@
+"""Writes of the committee's work: its meetings, and its opinions on several proposals at once.
+
+Each takes the acting person; a write applies whole or raises :class:`ValidationError` (French
+messages) and leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Engine
+
+from essdash.domain import models as m
+from essdash.domain import rules
+from essdash.domain.errors import ValidationError
+from essdash.domain.vocabulary import MeetingBody, OpinionValue, ProjectStatus
+from essdash.write.actor import Actor, signed
+from essdash.write.projects import OPINION_STATUS, PROJECT_FIELDS
+from essdash.write.records import locked_update, text_field
+
+
+def record_opinions(engine: Engine, actor: Actor, meeting_id: int, items: list[dict]) -> int:
+    """Record the committee's opinions on several proposals at once: all, or none.
+
+    ``items`` hold ``project`` (the loaded project row, with ``id`` and ``version``), ``opinion``
+    and ``comment``; items without an opinion are skipped."""
+    actor = signed(actor)
+    chosen = [item for item in items if item.get("opinion")]
+    with engine.connect() as conn:
+        meeting = conn.execute(select(m.Meeting).where(m.Meeting.id == meeting_id)).mappings().first()
+    if meeting is None or meeting["body"] != MeetingBody.COMITE.value:
+        raise ValidationError([("Séance", "Séance", "choisissez une séance du comité métropolitain.")])
+    issues, reasons = [], []
+    for item in chosen:
+        found = _check_opinion(item)
+        reasons.append(found.pop())
+        issues += [(f"Projet n° {item['project']['id']}", column, message) for _, column, message in found]
+    if issues:
+        raise ValidationError(issues)
+    with engine.begin() as conn:
+        for item, reason in zip(chosen, reasons):
+            project, opinion = item["project"], OpinionValue(item["opinion"])
+            target = OPINION_STATUS[opinion]
+            locked_update(
+                conn,
+                m.Project,
+                project["id"],
+                project,
+                {"status": target.value, "updated_at": datetime.now().replace(microsecond=0)},
+                PROJECT_FIELDS,
+                f"Le projet n° {project['id']}",
+            )
+            conn.execute(
+                insert(m.ProjectEvent).values(
+                    project_id=project["id"],
+                    date=meeting["date"],
+                    from_status=project["status"],
+                    to_status=target.value,
+                    meeting_id=meeting_id,
+                    author=actor.label,
+                    comment=reason or f"Avis {opinion.label.lower()} du comité.",
+                )
+            )
+            conn.execute(
+                insert(m.Opinion).values(
+                    project_id=project["id"],
+                    meeting_id=meeting_id,
+                    value=opinion.value,
+                    comment=reason,
+                )
+            )
+    return len(chosen)
+
+
+def _check_opinion(item: dict) -> list:
+    """The issues of one opinion, then its clean reason (last)."""
+    issues: list = []
+    reason = text_field(issues, "Projet", "Motif", item.get("comment"), max_length=rules.COMMENT_LENGTH, multiline=True)
+    project = item["project"]
+    if project["status"] != ProjectStatus.VALIDE.value:
+        issues.append(
+            (
+                "Projet",
+                "Étape",
+                f"le projet est à l'étape « {ProjectStatus(project['status']).label} », pas en attente d'avis.",
+            )
+        )
+    if item["opinion"] not in OpinionValue.labels():
+        issues.append(("Projet", "Avis", f"avis « {item['opinion']} » inconnu."))
+    elif item["opinion"] == OpinionValue.DEFAVORABLE.value and not reason:
+        issues.append(("Projet", "Motif", "un avis défavorable doit être motivé."))
+    return [*issues, reason]
+
+
+def create_meeting(
+    engine: Engine, actor: Actor, *, body: str, day: date, title: str, attendance: int | None = None, notes: str = ""
+) -> int:
+    """Record a meeting of one of the bodies; returns its id."""
+    actor = signed(actor)
+    issues: list = []
+    if body not in MeetingBody.labels():
+        issues.append(("Séance", "Instance", f"instance « {body} » inconnue."))
+    title = text_field(issues, "Séance", "Intitulé", title, required="l'intitulé est obligatoire.")
+    notes = text_field(issues, "Séance", "Notes", notes, max_length=rules.LONG_LENGTH, multiline=True)
+    if attendance is not None:
+        try:
+            attendance = rules.count(attendance)
+        except ValueError:
+            issues.append(("Séance", "Participants", "un nombre positif est attendu."))
+    try:
+        day = rules.day(day)
+    except ValueError as exc:
+        issues.append(("Séance", "Date", str(exc)))
+    if issues:
+        raise ValidationError(issues)
+    with engine.begin() as conn:
+        return conn.execute(
+            insert(m.Meeting).values(body=body, date=day, title=title, attendance=attendance, notes=notes)
+        ).inserted_primary_key[0]

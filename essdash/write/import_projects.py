@@ -1,0 +1,355 @@
+"""Imports of organisations and projects: what each row checks, and how the rows are written.
+
+An organisation is known by its name; a project by its title, carrier and primary commune (its n°
+tells apart homonyms already in the base). A project row may create its carrier (when it gives
+the legal form); the preview lists them. The status a file gives follows the import's lifecycle
+policy, :func:`essdash.domain.rules.import_status_policy`: every change is a dated step of the
+project's history.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+
+from essdash.domain import models as m
+from essdash.domain import rules
+from essdash.domain.vocabulary import InterventionMode, LegalForm, ProjectStatus, Sector
+from essdash.spreadsheet import cells as cells
+from essdash.spreadsheet.columns import ORGANISATIONS, PROJECTS
+from essdash.write.geography import metropolis_box
+from essdash.write.import_rows import (
+    Builder,
+    Context,
+    Issue,
+    Row,
+    bulk_update,
+    count,
+    name_key,
+    year,
+)
+
+P, ORG = m.Project.__table__, m.Organisation.__table__
+
+
+class Organisations(Builder):
+    kind = ORGANISATIONS
+
+    def __init__(self, ctx: Context):
+        super().__init__(ctx)
+        self.existing = ctx.organisations()
+        self.inserts: list[dict] = []
+        self.updates: list[tuple[int, dict]] = []
+
+    def add(self, row: Row) -> None:
+        name = row.get("name", cells.text, required=True)
+        form = row.get("legal_form", cells.choice, LegalForm, "une forme juridique connue")
+        commune = self.ctx.places.commune(row)
+        created = row.get("created_year", year)
+        if row.failed or not self.once(row, name_key(name), "name"):
+            return
+        given = {
+            k: v
+            for k, v in (("legal_form", form), ("commune_code", commune), ("created_year", created))
+            if v is not None
+        }
+        current = self.existing.get(name_key(name))
+        if current is None:
+            if form is None:
+                row.error("legal_form", f"forme juridique obligatoire pour un nouveau porteur (« {name} »).")
+                return
+            self.inserts.append({"name": name, "commune_code": None, "created_year": None, **given})
+            self.inserted += 1
+            return
+        changed = {k: v for k, v in given.items() if current[k] != v}
+        if changed:
+            self.updates.append((current["id"], changed))
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
+    def write(self, conn: Connection, author: str, now: datetime) -> None:
+        if self.inserts:
+            conn.execute(insert(ORG), self.inserts)
+        bulk_update(conn, ORG, self.updates)
+
+
+class Projects(Builder):
+    kind = PROJECTS
+    FIELDS = (
+        "description",
+        "status",
+        "sector",
+        "intervention_mode",
+        "jobs_created",
+        "jobs_maintained",
+        "beneficiaries",
+        "priority_district",
+        "proposed_on",
+        "start_date",
+        "end_date",
+        "lat",
+        "lon",
+    )
+
+    def __init__(self, ctx: Context):
+        super().__init__(ctx)
+        conn = ctx.conn
+        self.orgs = ctx.organisations()
+        carrier_keys = {o["id"]: k for k, o in self.orgs.items()}
+        self.sheet_ids = {code.upper(): i for i, code in conn.execute(select(m.ActionSheet.id, m.ActionSheet.code))}
+        self.existing = {r["id"]: dict(r) for r in conn.execute(select(P)).mappings()}
+        self.by_key: dict[tuple, list[int]] = defaultdict(list)
+        for p in self.existing.values():
+            self.by_key[(name_key(p["title"]), carrier_keys[p["carrier_id"]], p["commune_code"])].append(p["id"])
+        self.sheets_of, self.communes_of = defaultdict(set), defaultdict(set)
+        for pid, sid in conn.execute(select(m.ProjectSheet.project_id, m.ProjectSheet.sheet_id)):
+            self.sheets_of[pid].add(sid)
+        for pid, code in conn.execute(select(m.ProjectCommune.project_id, m.ProjectCommune.commune_code)):
+            self.communes_of[pid].add(code)
+        self.new_carriers: dict[str, dict] = {}
+        self.inserts: list[dict] = []
+        self.updates: list[dict] = []
+
+    def _sheets(self, row: Row) -> set[int] | None:
+        if not row.given("sheets"):
+            return None
+        found = set()
+        for code in re.split(r"[,;\s]+", str(row.values["sheets"]).strip()):
+            if code.upper() not in self.sheet_ids:
+                row.error("sheets", f"fiche « {code} » inconnue dans le plan d'actions (exemple de code : II.32).")
+            else:
+                found.add(self.sheet_ids[code.upper()])
+        return found
+
+    def _carrier(self, row: Row, name: str, form: str | None) -> str | None:
+        key = name_key(name)
+        if key in self.orgs:
+            if form and form != self.orgs[key]["legal_form"]:
+                known = LegalForm(self.orgs[key]["legal_form"]).label
+                self.ctx.warnings.append(
+                    Issue(
+                        row.number,
+                        row.headers.get("carrier_legal_form"),
+                        f"« {name} » est enregistré comme {known} : forme juridique non "
+                        "modifiée (importez les porteurs pour la changer).",
+                    )
+                )
+            return key
+        if form is None:
+            row.error(
+                "carrier",
+                f"porteur « {name} » inconnu : importez d'abord les porteurs, ou renseignez la "
+                f"colonne « {self.kind.header('carrier_legal_form')} » pour le créer.",
+            )
+            return None
+        known = self.new_carriers.setdefault(key, {"name": name, "legal_form": form, "row": row.number})
+        if known["legal_form"] != form:
+            row.error("carrier_legal_form", f"« {name} » a une autre forme juridique ligne {known['row']}.")
+            return None
+        return key
+
+    def add(self, row: Row) -> None:
+        v = {
+            "title": row.get("title", cells.text, required=True),
+            "description": row.get("description", cells.text, max_length=5000, multiline=True),
+            "carrier": row.get("carrier", cells.text, required=True),
+            "form": row.get("carrier_legal_form", cells.choice, LegalForm, "une forme juridique connue"),
+            "commune_code": self.ctx.places.commune(row, required=True),
+            "further": self.ctx.places.communes(row, "further_communes"),
+            "status": row.get("status", cells.choice, ProjectStatus, "une étape connue"),
+            "sheets": self._sheets(row),
+            "sector": row.get("sector", cells.choice, Sector, "une filière connue", required=True),
+            "intervention_mode": row.get(
+                "intervention_mode", cells.choice, InterventionMode, "un mode d'intervention connu", required=True
+            ),
+            "priority_district": row.get("priority_district", cells.boolean),
+            "lat": row.get("lat", cells.number),
+            "lon": row.get("lon", cells.number),
+            "id": row.get("id", cells.integer),
+        }
+        v.update({k: row.get(k, count) for k in ("jobs_created", "jobs_maintained", "beneficiaries")})
+        v.update({k: row.get(k, cells.day) for k in ("proposed_on", "start_date", "end_date")})
+        if (v["lat"] is None) != (v["lon"] is None) and not row.failed:
+            row.error("lat" if v["lat"] is None else "lon", "latitude et longitude vont ensemble : donnez les deux.")
+        carrier = None if row.failed else self._carrier(row, v["carrier"], v["form"])
+        if row.failed or carrier is None:
+            return
+        candidates = self.by_key.get((name_key(v["title"]), carrier, v["commune_code"]), [])
+        target = v["id"] if v["id"] in candidates else candidates[0] if len(candidates) == 1 else None
+        if len(candidates) > 1 and target is None:
+            row.error(
+                "title",
+                f"{len(candidates)} projets existants ont ce titre, ce porteur et cette commune : "
+                f"indiquez le n° du projet (colonne « {self.kind.header('id')} »).",
+            )
+            return
+        identity = target or (name_key(v["title"]), carrier, v["commune_code"])
+        if not self.once(row, identity, "title"):
+            return
+        if target is None:
+            self._insert(row, v, carrier)
+        else:
+            self._update(row, v, self.existing[target])
+
+    def _dates_ok(self, row: Row, start, end) -> bool:
+        try:
+            rules.date_order(start, end)
+        except ValueError as exc:
+            row.error("end_date", str(exc))
+        return not row.failed
+
+    def _point_ok(self, row: Row, v: dict, current: dict | None) -> bool:
+        """Coordinates must lie in the metropolis box; stored ones that a file repeats unchanged
+        are kept, with a warning, so that an exported file imports back as it is."""
+        if v["lat"] is None:
+            return not row.failed
+        box = metropolis_box()
+        refused = []
+        for key, check in (("lat", rules.latitude), ("lon", rules.longitude)):
+            try:
+                check(v[key], box)
+            except ValueError as exc:
+                refused.append((key, str(exc)))
+        if current is not None and (v["lat"], v["lon"]) == (current["lat"], current["lon"]):
+            self.ctx.warnings += [
+                Issue(row.number, row.headers.get(key), f"coordonnées déjà enregistrées, à corriger : {message}")
+                for key, message in refused
+            ]
+            return True
+        for key, message in refused:
+            row.error(key, message)
+        return not row.failed
+
+    def _status_step(self, row: Row, current: dict, status: str | None) -> None:
+        step = rules.import_status_policy(current["status"], status, self.ctx.file_name) if status else None
+        if step and step.outside_lifecycle:
+            self.ctx.warnings.append(Issue(row.number, row.headers.get("status"), step.comment))
+
+    def _insert(self, row: Row, v: dict, carrier: str) -> None:
+        if not self._dates_ok(row, v["start_date"], v["end_date"]) or not self._point_ok(row, v, None):
+            return
+        defaults = {
+            "description": "",
+            "status": ProjectStatus.PROPOSE.value,
+            "jobs_created": 0,
+            "jobs_maintained": 0,
+            "beneficiaries": 0,
+            "priority_district": False,
+            "proposed_on": date.today(),
+        }
+        record = {k: v[k] if v[k] is not None else defaults.get(k) for k in self.FIELDS}
+        record.update(
+            title=v["title"],
+            commune_code=v["commune_code"],
+            carrier=carrier,
+            sheets=v["sheets"] or set(),
+            further=(v["further"] or set()) - {v["commune_code"]},
+        )
+        self.inserts.append(record)
+        self.inserted += 1
+
+    def _update(self, row: Row, v: dict, current: dict) -> None:
+        given = {k: v[k] for k in self.FIELDS if v[k] is not None}
+        merged = current | given
+        if not self._dates_ok(row, merged["start_date"], merged["end_date"]) or not self._point_ok(row, v, current):
+            return
+        self._status_step(row, current, v["status"])
+        changed = {k: value for k, value in given.items() if current[k] != value}
+        sheets = v["sheets"] if v["sheets"] is not None and v["sheets"] != self.sheets_of[current["id"]] else None
+        further = None if v["further"] is None else v["further"] - {current["commune_code"]}
+        further = further if further is not None and further != self.communes_of[current["id"]] else None
+        if not changed and sheets is None and further is None:
+            self.unchanged += 1
+            return
+        self.updates.append(
+            {
+                "id": current["id"],
+                "changed": changed,
+                "sheets": sheets,
+                "further": further,
+                "old_status": current["status"],
+                "version": current["version"],
+            }
+        )
+        self.updated += 1
+
+    def finish(self) -> None:
+        if self.new_carriers:
+            self.created["porteurs"] = sorted(c["name"] for c in self.new_carriers.values())
+
+    def write(self, conn: Connection, author: str, now: datetime) -> None:
+        carrier_ids = {k: o["id"] for k, o in self.orgs.items()}
+        if self.new_carriers:
+            keys = list(self.new_carriers)
+            ids = (
+                conn.execute(
+                    insert(ORG).returning(ORG.c.id, sort_by_parameter_order=True),
+                    [
+                        {"name": self.new_carriers[k]["name"], "legal_form": self.new_carriers[k]["legal_form"]}
+                        for k in keys
+                    ],
+                )
+                .scalars()
+                .all()
+            )
+            carrier_ids.update(zip(keys, ids))
+        sheets, communes, events = [], [], []
+        if self.inserts:
+            rows = [
+                {
+                    **{k: r[k] for k in self.FIELDS},
+                    "title": r["title"],
+                    "commune_code": r["commune_code"],
+                    "carrier_id": carrier_ids[r["carrier"]],
+                    "version": 1,
+                    "updated_at": now,
+                }
+                for r in self.inserts
+            ]
+            ids = conn.execute(insert(P).returning(P.c.id, sort_by_parameter_order=True), rows).scalars().all()
+            for pid, r in zip(ids, self.inserts):
+                sheets += [{"project_id": pid, "sheet_id": s} for s in sorted(r["sheets"])]
+                communes += [{"project_id": pid, "commune_code": c} for c in sorted(r["further"])]
+                step = rules.import_status_policy(None, r["status"], self.ctx.file_name)
+                events.append(
+                    {
+                        "project_id": pid,
+                        "date": r["proposed_on"],
+                        "from_status": step.from_status,
+                        "to_status": step.to_status,
+                        "author": author,
+                        "comment": step.comment,
+                    }
+                )
+        for u in self.updates:
+            if u["sheets"] is not None:
+                conn.execute(m.ProjectSheet.__table__.delete().where(m.ProjectSheet.project_id == u["id"]))
+                sheets += [{"project_id": u["id"], "sheet_id": s} for s in sorted(u["sheets"])]
+            if u["further"] is not None:
+                conn.execute(m.ProjectCommune.__table__.delete().where(m.ProjectCommune.project_id == u["id"]))
+                communes += [{"project_id": u["id"], "commune_code": c} for c in sorted(u["further"])]
+            step = rules.import_status_policy(
+                u["old_status"], u["changed"].get("status", u["old_status"]), self.ctx.file_name
+            )
+            if step:
+                events.append(
+                    {
+                        "project_id": u["id"],
+                        "date": now.date(),
+                        "from_status": step.from_status,
+                        "to_status": step.to_status,
+                        "author": author,
+                        "comment": step.comment,
+                    }
+                )
+        bulk_update(
+            conn, P, [(u["id"], {**u["changed"], "version": u["version"] + 1, "updated_at": now}) for u in self.updates]
+        )
+        for table, rows in ((m.ProjectSheet, sheets), (m.ProjectCommune, communes), (m.ProjectEvent, events)):
+            if rows:
+                conn.execute(insert(table), rows)

@@ -1,0 +1,272 @@
+"""Imports of fundings and indicator values: what each row checks, and how the rows are written.
+
+A funding is known by its project, funder, year and type, and may create its funder (the preview
+lists them); an indicator value by its indicator, semester and place. A changed indicator value
+supersedes the current one, which is kept with ``superseded_at`` set: there is at most one
+current value per indicator, semester and place.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+
+from essdash.domain import fmt, rules
+from essdash.domain import models as m
+from essdash.domain.vocabulary import FundingType, Provenance
+from essdash.read import indicators
+from essdash.spreadsheet import cells as cells
+from essdash.spreadsheet.columns import FUNDINGS, MEASUREMENTS
+from essdash.write.import_rows import (
+    Builder,
+    Context,
+    Issue,
+    Row,
+    amount,
+    bulk_update,
+    name_key,
+)
+
+P, F = m.Project.__table__, m.Funder.__table__
+
+
+def funding_year(cell) -> int:
+    value = cells.integer(cell)
+    if not 1990 <= value <= date.today().year + 10:
+        raise ValueError(f"année {value} invalide (entre 1990 et {date.today().year + 10}).")
+    return value
+
+
+class Fundings(Builder):
+    kind = FUNDINGS
+
+    def __init__(self, ctx: Context):
+        super().__init__(ctx)
+        conn = ctx.conn
+        carriers = {o["id"]: k for k, o in ctx.organisations().items()}
+        self.projects: dict[str, list[tuple]] = defaultdict(list)
+        projects = conn.execute(select(P.c.id, P.c.title, P.c.carrier_id, P.c.commune_code))
+        for pid, title, carrier_id, commune in projects:
+            self.projects[name_key(title)].append((pid, carriers[carrier_id], commune))
+        self.project_ids = {pid for rows in self.projects.values() for pid, _, _ in rows}
+        self.funders = {name_key(name): fid for fid, name in conn.execute(select(F.c.id, F.c.name))}
+        self.existing = {}
+        for fid, pid, funder_id, kind, value, yr in conn.execute(
+            select(
+                m.Funding.id,
+                m.Funding.project_id,
+                m.Funding.funder_id,
+                m.Funding.type,
+                m.Funding.amount,
+                m.Funding.year,
+            ).order_by(m.Funding.id)
+        ):
+            self.existing.setdefault((pid, funder_id, yr, kind), (fid, value))
+        self.new_funders: dict[str, dict] = {}
+        self.inserts: list[dict] = []
+        self.updates: list[tuple[int, dict]] = []
+
+    def _project(self, row: Row) -> int | None:
+        number = row.get("project_id", cells.integer)
+        if not row.given("project"):
+            if number is None:
+                row.error("project" if "project" in row.values else "project_id", "projet obligatoire manquant.")
+            elif number not in self.project_ids:
+                row.error("project_id", f"projet n° {number} introuvable.")
+            return number if number in self.project_ids else None
+        title, carrier = row.get("project", cells.text), row.get("carrier", cells.text)
+        commune = self.ctx.places.commune(row)
+        if row.failed:
+            return None
+        found = [
+            pid
+            for pid, c, code in self.projects.get(name_key(title), [])
+            if (carrier is None or c == name_key(carrier)) and (commune is None or code == commune)
+        ]
+        if number in found or len(found) == 1:
+            return number if number in found else found[0]
+        if found:
+            row.error(
+                "project",
+                f"{len(found)} projets s'appellent « {title} » : précisez le porteur, la commune ou le n° du projet.",
+            )
+        else:
+            where = (f" du porteur « {carrier} »" if carrier else "") + (
+                f" à {self.ctx.places.names[commune]}" if commune else ""
+            )
+            row.error("project", f"projet « {title} »{where} introuvable : importez d'abord les projets.")
+        return None
+
+    def add(self, row: Row) -> None:
+        project = self._project(row)
+        funder = row.get("funder", cells.text, required=True)
+        funder_kind = row.get("funder_kind", cells.text, max_length=100)
+        kind = row.get("type", cells.choice, FundingType, "un type de financement connu", required=True)
+        value = row.get("amount", amount, required=True)
+        yr = row.get("year", funding_year, required=True)
+        if row.failed or project is None:
+            return
+        key = name_key(funder)
+        funder_id = self.funders.get(key)
+        if funder_id is None:
+            self.new_funders.setdefault(key, {"name": funder, "kind": funder_kind or "Non précisé"})
+        if not self.once(row, (project, funder_id or key, yr, kind), "funder"):
+            return
+        if value < 10:
+            self.ctx.warnings.append(
+                Issue(
+                    row.number,
+                    row.headers["amount"],
+                    f"montant très faible ({fmt.money(value, 2)}) : vérifiez le séparateur décimal.",
+                )
+            )
+        current = self.existing.get((project, funder_id, yr, kind)) if funder_id else None
+        if current is None:
+            self.inserts.append({"project_id": project, "funder": key, "type": kind, "amount": value, "year": yr})
+            self.inserted += 1
+        elif current[1] != value:
+            self.updates.append((current[0], {"amount": value}))
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
+    def finish(self) -> None:
+        if self.new_funders:
+            self.created["financeurs"] = sorted(n["name"] for n in self.new_funders.values())
+
+    def write(self, conn: Connection, author: str, now: datetime) -> None:
+        ids = dict(self.funders)
+        if self.new_funders:
+            keys = list(self.new_funders)
+            new = (
+                conn.execute(
+                    insert(F).returning(F.c.id, sort_by_parameter_order=True), [self.new_funders[k] for k in keys]
+                )
+                .scalars()
+                .all()
+            )
+            ids.update(zip(keys, new))
+        if self.inserts:
+            conn.execute(
+                insert(m.Funding),
+                [
+                    {**{k: r[k] for k in ("project_id", "type", "amount", "year")}, "funder_id": ids[r["funder"]]}
+                    for r in self.inserts
+                ],
+            )
+        bulk_update(conn, m.Funding.__table__, self.updates)
+
+
+class Measurements(Builder):
+    kind = MEASUREMENTS
+
+    def __init__(self, ctx: Context):
+        super().__init__(ctx)
+        conn = ctx.conn
+        self.indicators = {r["code"]: dict(r) for r in conn.execute(select(m.Indicator.__table__)).mappings()}
+        self.by_name = {cells.fold(i["label"]): code for code, i in self.indicators.items()}
+        self.by_name.update({cells.fold(code): code for code in self.indicators})
+        self.periods = indicators.reference_periods(ctx.engine)
+        self.current = {}
+        for row in conn.execute(
+            select(
+                m.Measurement.id,
+                m.Measurement.indicator_code,
+                m.Measurement.period,
+                m.Measurement.territory_code,
+                m.Measurement.commune_code,
+                m.Measurement.value,
+                m.Measurement.provenance,
+                m.Measurement.source,
+            )
+            .where(m.Measurement.superseded_at.is_(None))
+            .order_by(m.Measurement.id)
+        ):
+            self.current[row[1:5]] = (row[0], *row[5:])
+        self.inserts: list[dict] = []
+        self.superseded: list[int] = []
+
+    def _indicator(self, row: Row) -> dict | None:
+        key = "indicator" if row.given("indicator") else "indicator_label"
+        if not row.given(key):
+            row.error(key, "indicateur obligatoire manquant.")
+            return None
+        code = self.by_name.get(cells.fold(row.values[key]))
+        if code is None:
+            row.error(key, f"indicateur « {row.values[key]} » inconnu (les codes figurent sur la page Indicateurs).")
+            return None
+        if self.indicators[code]["kind"] != "entered":
+            label = self.indicators[code]["label"]
+            row.error(key, f"« {label} » est calculé par l'application : il ne s'importe pas.")
+            return None
+        return self.indicators[code]
+
+    def _check(self, row: Row, indicator: dict, semester: str, territory, commune, value: float) -> None:
+        if semester not in self.periods:
+            row.error(
+                "period",
+                f"le semestre « {semester} » est hors de la période suivie ({self.periods[0]} à {self.periods[-1]}).",
+            )
+        if territory and commune:
+            row.error("commune", "indiquez un territoire ou une commune, pas les deux.")
+        elif commune and indicator["level"] == "territoire":
+            row.error("commune", f"« {indicator['label']} » se mesure par territoire, pas par commune.")
+        try:
+            rules.indicator_value(row.values["value"], indicator["unit"])
+            rules.check_indicator_bounds(value, indicator["min_value"], indicator["max_value"], indicator["unit"])
+        except ValueError as exc:
+            row.error("value", str(exc))
+
+    def add(self, row: Row) -> None:
+        indicator = self._indicator(row)
+        semester = row.get("period", cells.period, required=True)
+        territory, commune = self.ctx.places.territory(row), self.ctx.places.commune(row)
+        provenance = (
+            row.get("provenance", cells.choice, Provenance, "une provenance connue") or Provenance.DECLARE.value
+        )
+        source = row.get("source", cells.text) or f"Fichier « {self.ctx.file_name} »"
+        if not row.given("value"):
+            if not row.failed:
+                self.skipped += 1
+            return
+        value = row.get("value", cells.number)
+        if row.failed:
+            return
+        self._check(row, indicator, semester, territory, commune, value)
+        key = (indicator["code"], semester, territory, commune)
+        if row.failed or not self.once(row, key, "value"):
+            return
+        current = self.current.get(key)
+        if current and current[1:] == (value, provenance, source):
+            self.unchanged += 1
+            return
+        if current:
+            self.superseded.append(current[0])
+            self.updated += 1
+        else:
+            self.inserted += 1
+        self.inserts.append(
+            {
+                "indicator_code": key[0],
+                "period": semester,
+                "territory_code": territory,
+                "commune_code": commune,
+                "value": value,
+                "provenance": provenance,
+                "source": source,
+            }
+        )
+
+    def write(self, conn: Connection, author: str, now: datetime) -> None:
+        if self.superseded:
+            conn.execute(
+                update(m.Measurement.__table__).where(m.Measurement.id == bindparam("b_id")).values(superseded_at=now),
+                [{"b_id": i} for i in self.superseded],
+            )
+        if self.inserts:
+            conn.execute(
+                insert(m.Measurement), [{**r, "recorded_at": now, "recorded_by": author} for r in self.inserts]
+            )

@@ -1,0 +1,63 @@
+"""Writes of the action plan's fiches: status and declared progress, each change a dated history row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+
+from essdash.domain import models as m
+from essdash.domain import rules
+from essdash.domain.errors import ValidationError
+from essdash.domain.vocabulary import SheetStatus
+from essdash.write.actor import Actor, signed
+from essdash.write.records import locked_update, text_field
+
+SHEET_FIELDS = {"status": "Statut", "progress": "Avancement déclaré (%)"}
+
+
+def update_sheet(
+    engine: Engine, actor: Actor, sheet_id: int, loaded: dict, *, status: str, progress: int, comment: str
+) -> None:
+    """Change a fiche's status or declared progress: a comment is required, and every change is a
+    dated history row with who and why."""
+    actor = signed(actor)
+    issues = []
+    if status not in SheetStatus.labels():
+        issues.append(("Fiche", "Statut", f"statut « {status} » inconnu."))
+    if not isinstance(progress, int) or not 0 <= progress <= 100:
+        issues.append(("Fiche", "Avancement", "un pourcentage entre 0 et 100 est attendu."))
+    comment = text_field(
+        issues,
+        "Fiche",
+        "Commentaire",
+        comment,
+        required="expliquez la modification : elle entre dans l'historique du plan.",
+        max_length=rules.COMMENT_LENGTH,
+        multiline=True,
+    )
+    if issues:
+        raise ValidationError(issues)
+    changed = {k: v for k, v in (("status", status), ("progress", progress)) if loaded[k] != v}
+    if not changed:
+        raise ValidationError([("Fiche", "Statut", "ni le statut ni l'avancement n'ont changé.")])
+    now = datetime.now().replace(microsecond=0)
+    with engine.begin() as conn:
+        locked_update(conn, m.ActionSheet, sheet_id, loaded, changed, SHEET_FIELDS, "La fiche")
+        conn.execute(
+            insert(m.ActionSheetHistory),
+            [
+                {
+                    "sheet_id": sheet_id,
+                    "changed_at": now,
+                    "author": actor.name,
+                    "role": actor.role,
+                    "field": key,
+                    "old_value": str(loaded[key]),
+                    "new_value": str(value),
+                    "comment": comment,
+                }
+                for key, value in changed.items()
+            ],
+        )

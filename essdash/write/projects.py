@@ -1,0 +1,312 @@
+"""Writes of projects: a new proposal, edits of its record, and its steps along the lifecycle.
+
+Every field is checked by the rule book (:mod:`essdash.domain.rules`) before one transaction; a
+write either applies whole or raises :class:`ValidationError` (French messages, one per field)
+and leaves the database as it was; a record changed by someone else meanwhile raises
+:class:`ConflictError` (optimistic locking on its ``version``). Each takes the acting person.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Engine
+
+from essdash.domain import models as m
+from essdash.domain import rules
+from essdash.domain.errors import ValidationError
+from essdash.domain.vocabulary import (
+    PROJECT_TRANSITIONS,
+    InterventionMode,
+    LegalForm,
+    MeetingBody,
+    OpinionValue,
+    ProjectStatus,
+    Sector,
+)
+from essdash.write.actor import Actor, signed
+from essdash.write.geography import metropolis_box
+from essdash.write.records import locked_update, text_field
+
+PROJECT_FIELDS = {
+    "title": "Titre",
+    "description": "Description",
+    "commune_code": "Commune",
+    "intervention_mode": "Mode d'intervention",
+    "sector": "Filière",
+    "start_date": "Début",
+    "end_date": "Fin",
+    "jobs_created": "Emplois créés",
+    "jobs_maintained": "Emplois maintenus",
+    "beneficiaries": "Bénéficiaires",
+    "priority_district": "Quartier prioritaire",
+    "lat": "Latitude",
+    "lon": "Longitude",
+    "status": "Étape",
+}
+REASON_REQUIRED = {ProjectStatus.RENVOYE, ProjectStatus.ABANDONNE, ProjectStatus.REFUSE}
+OPINION_STATUS = {
+    OpinionValue.FAVORABLE: ProjectStatus.RETENU,
+    OpinionValue.FAVORABLE_RESERVES: ProjectStatus.RETENU,
+    OpinionValue.DEFAVORABLE: ProjectStatus.REFUSE,
+    OpinionValue.AJOURNE: ProjectStatus.VALIDE,
+}
+
+
+def _check_project(conn, data: dict) -> tuple[dict, list[tuple[str, str, str]]]:
+    """Validate project fields (all given ones); returns cleaned values and issues."""
+    issues, clean = [], {}
+    where = "Projet"
+    if "title" in data:
+        clean["title"] = text_field(issues, where, "Titre", data["title"], required="le titre est obligatoire.")
+    if "description" in data:
+        clean["description"] = text_field(
+            issues, where, "Description", data["description"], max_length=rules.LONG_LENGTH, multiline=True
+        )
+    if "commune_code" in data:
+        code = str(data["commune_code"] or "").strip()
+        resolved = (
+            conn.execute(select(m.Commune.insee_code).where(m.Commune.insee_code == code)).scalar_one_or_none()
+            or conn.execute(
+                select(m.CommuneAlias.insee_code).where(m.CommuneAlias.alias_code == code)
+            ).scalar_one_or_none()
+        )
+        if resolved is None:
+            issues.append((where, "Commune", f"commune « {code} » inconnue (code INSEE attendu)."))
+        clean["commune_code"] = resolved
+    for key, enum, label in (
+        ("intervention_mode", InterventionMode, "Mode d'intervention"),
+        ("sector", Sector, "Filière"),
+    ):
+        if key in data:
+            if data[key] not in enum.labels():
+                issues.append((where, label, f"valeur « {data[key]} » inconnue."))
+            clean[key] = data[key]
+    for key in ("jobs_created", "jobs_maintained", "beneficiaries"):
+        if key in data:
+            try:
+                clean[key] = rules.count(data[key] if data[key] not in (None, "") else 0)
+            except ValueError:
+                issues.append((where, PROJECT_FIELDS[key], "un nombre entier positif ou nul est attendu."))
+    for key in ("start_date", "end_date"):
+        if key in data:
+            try:
+                clean[key] = rules.optional_day(data[key])
+            except ValueError as exc:
+                issues.append((where, PROJECT_FIELDS[key], str(exc)))
+    try:
+        rules.date_order(clean.get("start_date"), clean.get("end_date"))
+    except ValueError as exc:
+        issues.append((where, "Fin", str(exc)))
+    if "priority_district" in data:
+        clean["priority_district"] = bool(data["priority_district"])
+    box = metropolis_box()
+    for key, check in (("lat", rules.latitude), ("lon", rules.longitude)):
+        if key in data:
+            if data[key] in (None, ""):
+                clean[key] = None
+                continue
+            try:
+                clean[key] = check(data[key], box)
+            except ValueError as exc:
+                issues.append((where, PROJECT_FIELDS[key], str(exc)))
+    if "lat" in data and "lon" in data and (data["lat"] in (None, "")) != (data["lon"] in (None, "")):
+        issues.append((where, "Longitude", "latitude et longitude vont ensemble : donnez les deux."))
+    return clean, issues
+
+
+def _sheet_ids(conn, codes, issues) -> list[int]:
+    ids = []
+    for code in codes or []:
+        found = conn.execute(select(m.ActionSheet.id).where(m.ActionSheet.code == code)).scalar_one_or_none()
+        if found is None:
+            issues.append(("Projet", "Fiches", f"fiche « {code} » inconnue."))
+        else:
+            ids.append(found)
+    return ids
+
+
+def create_project(
+    engine: Engine,
+    actor: Actor,
+    data: dict,
+    *,
+    carrier_name: str,
+    legal_form: str,
+    sheets: list[str],
+    proposed_on: date,
+) -> int:
+    """Register a new proposal (step « proposé »), creating its carrier if new; returns its id."""
+    actor = signed(actor)
+    required = ("title", "commune_code", "intervention_mode", "sector")
+    with engine.connect() as conn:
+        clean, issues = _check_project(conn, {key: data.get(key) for key in PROJECT_FIELDS if key != "status"})
+        sheet_ids = _sheet_ids(conn, sheets, issues)
+        carrier_name = text_field(issues, "Projet", "Porteur", carrier_name, required="le porteur est obligatoire.")
+        carrier = conn.execute(
+            select(m.Organisation.id).where(func.lower(m.Organisation.name) == carrier_name.lower())
+        ).scalar_one_or_none()
+    if carrier_name and carrier is None and legal_form not in LegalForm.labels():
+        issues.append(("Projet", "Forme juridique", "choisissez la forme juridique du nouveau porteur."))
+    if not sheet_ids and not any(i[1] == "Fiches" for i in issues):
+        issues.append(("Projet", "Fiches", "rattachez le projet à au moins une fiche du plan."))
+    issues += [
+        ("Projet", PROJECT_FIELDS[k], "champ obligatoire.")
+        for k in required
+        if not data.get(k) and not any(i[1] == PROJECT_FIELDS[k] for i in issues)
+    ]
+    if issues:
+        raise ValidationError(issues)
+    now = datetime.now().replace(microsecond=0)
+    with engine.begin() as conn:
+        if carrier is None:
+            carrier = conn.execute(
+                insert(m.Organisation).values(
+                    name=carrier_name, legal_form=legal_form, commune_code=clean["commune_code"]
+                )
+            ).inserted_primary_key[0]
+        project_id = conn.execute(
+            insert(m.Project).values(
+                **clean,
+                carrier_id=carrier,
+                status=ProjectStatus.PROPOSE.value,
+                proposed_on=proposed_on,
+                updated_at=now,
+                version=1,
+            )
+        ).inserted_primary_key[0]
+        conn.execute(insert(m.ProjectSheet), [{"project_id": project_id, "sheet_id": i} for i in sheet_ids])
+        conn.execute(
+            insert(m.ProjectEvent).values(
+                project_id=project_id,
+                date=proposed_on,
+                from_status=None,
+                to_status=ProjectStatus.PROPOSE.value,
+                author=actor.label,
+                comment="Proposition enregistrée.",
+            )
+        )
+    return project_id
+
+
+def update_project(engine: Engine, actor: Actor, project_id: int, loaded: dict, changes: dict) -> None:
+    """Save edited fields of a project, refusing if it changed since ``loaded`` was read."""
+    actor = signed(actor)
+    with engine.connect() as conn:
+        clean, issues = _check_project(conn, changes)
+    if issues:
+        raise ValidationError(issues)
+    changed = {k: v for k, v in clean.items() if loaded.get(k) != v}
+    if not changed:
+        return
+    with engine.begin() as conn:
+        locked_update(
+            conn,
+            m.Project,
+            project_id,
+            loaded,
+            {**changed, "updated_at": datetime.now().replace(microsecond=0)},
+            PROJECT_FIELDS,
+            "Le projet",
+        )
+        conn.execute(
+            insert(m.ProjectEvent).values(
+                project_id=project_id,
+                date=date.today(),
+                from_status=loaded["status"],
+                to_status=loaded["status"],
+                author=actor.label,
+                comment="Fiche modifiée : " + ", ".join(PROJECT_FIELDS[k].lower() for k in changed) + ".",
+            )
+        )
+
+
+def advance_project(
+    engine: Engine,
+    actor: Actor,
+    project_id: int,
+    loaded: dict,
+    to_status: str,
+    *,
+    day: date | None = None,
+    meeting_id: int | None = None,
+    comment: str = "",
+    opinion: str | None = None,
+) -> None:
+    """Move a project one step along its lifecycle (see ``PROJECT_TRANSITIONS``), dated and tied
+    to a meeting (the step then takes the meeting's date); an opinion of the committee is
+    recorded with it."""
+    actor = signed(actor)
+    current = ProjectStatus(loaded["status"])
+    issues = []
+    if opinion is not None:
+        if opinion not in OpinionValue.labels():
+            issues.append(("Projet", "Avis", f"avis « {opinion} » inconnu."))
+        else:
+            to_status = OPINION_STATUS[OpinionValue(opinion)].value
+    target = ProjectStatus(to_status) if to_status in ProjectStatus.labels() else None
+    allowed = PROJECT_TRANSITIONS[current] + ((ProjectStatus.VALIDE,) if opinion == OpinionValue.AJOURNE.value else ())
+    if target is None or target not in allowed:
+        names = ", ".join(s.label for s in PROJECT_TRANSITIONS[current]) or "aucune"
+        issues.append(
+            (
+                "Projet",
+                "Étape",
+                f"passage de « {current.label} » à « {ProjectStatus.labels().get(to_status, to_status)} » "
+                f"impossible (étapes possibles : {names}).",
+            )
+        )
+    needs_committee = opinion is not None or target in (ProjectStatus.RETENU, ProjectStatus.REFUSE)
+    if needs_committee and opinion is None:
+        issues.append(("Projet", "Avis", "l'avis du comité est obligatoire pour cette étape."))
+    comment = text_field(issues, "Projet", "Motif", comment, max_length=rules.COMMENT_LENGTH, multiline=True)
+    if target in REASON_REQUIRED and not comment:
+        issues.append(("Projet", "Motif", "indiquez le motif."))
+    with engine.connect() as conn:
+        last_step = conn.execute(
+            select(func.max(m.ProjectEvent.date)).where(m.ProjectEvent.project_id == project_id)
+        ).scalar()
+        meeting = (
+            conn.execute(select(m.Meeting).where(m.Meeting.id == meeting_id)).mappings().first() if meeting_id else None
+        )
+    day = day or (meeting["date"] if meeting else None)
+    if day is None:
+        issues.append(("Projet", "Date", "indiquez la date de l'étape."))
+    elif last_step and day < last_step:
+        issues.append(("Projet", "Date", f"la date précède l'étape précédente ({last_step:%d/%m/%Y})."))
+    expected_body = (
+        MeetingBody.COMITE
+        if needs_committee
+        else MeetingBody.GROUPE_TECHNICIENS
+        if target in (ProjectStatus.VALIDE, ProjectStatus.RENVOYE)
+        else None
+    )
+    if expected_body and (meeting is None or meeting["body"] != expected_body.value):
+        issues.append(("Projet", "Séance", f"choisissez la séance ({expected_body.label}) où l'étape a eu lieu."))
+    elif meeting is not None and day is not None and meeting["date"] != day:
+        issues.append(("Projet", "Date", f"la séance choisie a eu lieu le {meeting['date']:%d/%m/%Y}."))
+    if issues:
+        raise ValidationError(issues)
+    values = {"status": target.value, "updated_at": datetime.now().replace(microsecond=0)}
+    if target is ProjectStatus.EN_COURS:
+        values["start_date"] = day
+    if target in (ProjectStatus.REALISE, ProjectStatus.ABANDONNE):
+        values["end_date"] = day
+    with engine.begin() as conn:
+        locked_update(conn, m.Project, project_id, loaded, values, PROJECT_FIELDS, "Le projet")
+        conn.execute(
+            insert(m.ProjectEvent).values(
+                project_id=project_id,
+                date=day,
+                from_status=current.value,
+                to_status=target.value,
+                meeting_id=meeting_id,
+                author=actor.label,
+                comment=comment,
+            )
+        )
+        if opinion is not None:
+            conn.execute(
+                insert(m.Opinion).values(project_id=project_id, meeting_id=meeting_id, value=opinion, comment=comment)
+            )
