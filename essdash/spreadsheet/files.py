@@ -74,8 +74,8 @@ def read_table(data: bytes, file_name: str) -> Table:
     if len(data) > MAX_BYTES:
         size = fmt.number(len(data) / 1024 / 1024, 1)
         raise ImportFileError(
-            f"Le fichier « {name} » est trop volumineux ({size} Mo) : "
-            f"{MAX_BYTES // 1024 // 1024} Mo au plus. Découpez-le en plusieurs fichiers."
+            f"Le fichier « {name} » est trop volumineux ({size} Mio) : "
+            f"{MAX_BYTES // 1024 // 1024} Mio au plus. Découpez-le en plusieurs fichiers."
         )
     if data.startswith(b"PK\x03\x04"):
         rows, description = _xlsx_rows(data, name)

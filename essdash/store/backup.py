@@ -3,11 +3,17 @@
 A backup is a complete, self-contained database file in the backup folder (``backups/`` beside
 the database, or the folder named by ``ESSDASH_BACKUP_DIR``), named after the database, the moment
 and the reason. One is taken automatically before every import, every schema upgrade and every
-restore; the ``KEEP`` most recent are kept. A snapshot for download is the same copy, as bytes.
+restore; the ``KEEP`` most recent are kept, and older ones go while the folder holds more than
+``MAX_TOTAL_BYTES``. A snapshot for download is the same copy, as bytes. Temporary files that an
+interrupted backup or restore left behind (``*.db.part``, ``.restauration-*``) count in that space
+and are removed by the next backup or restore, or when the database is opened.
 
-A restore checks that the file is an essdash database, upgrades it if an older version of
-essdash made it, backs up the current state, then copies it over the live database in a single
-step of the backup API: other connections see the old database or the new one, never a mix.
+A restore never puts the uploaded file itself in place. The file (``MAX_RESTORE_BYTES`` at most)
+must be an essdash database holding only essdash's own tables — no trigger, view or foreign table —
+with the expected columns; an older one is first upgraded. Its rows are then copied into a database
+freshly built from the models, which is checked (constraints, foreign keys), the current state is
+backed up, and that new database is copied over the live one in a single step of the backup API:
+other connections see the old database or the new one, never a mix.
 """
 
 from __future__ import annotations
@@ -16,10 +22,12 @@ import os
 import re
 import sqlite3
 import tempfile
+import time
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
@@ -29,6 +37,10 @@ from essdash.domain.models import SCHEMA_VERSION
 from essdash.store import migrations
 
 KEEP = 30
+MAX_TOTAL_BYTES = 2 * 1024**3
+MAX_RESTORE_BYTES = 200 * 1024 * 1024
+STALE_AFTER_SECONDS = 3600
+INTERNAL_TABLES = {"alembic_version", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}
 SQLITE_MAGIC = b"SQLite format 3\x00"
 ESSDASH_TABLES = {
     "metaentry",
@@ -42,6 +54,7 @@ ESSDASH_TABLES = {
     "measurement",
 }
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z0-9-]+)\.db$")
+_TEMPORARIES = ("*.db.part", ".restauration-*")
 
 
 def database_file(engine: Engine) -> Path | None:
@@ -79,11 +92,51 @@ def take(db_path: Path, reason: str) -> Path:
         target_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BackupError(f"Impossible de créer le dossier des sauvegardes « {target_dir} » ({exc}).") from exc
+    clean_temporaries(db_path)
     target = target_dir / f"{db_path.stem}-{datetime.now():%Y%m%d-%H%M%S-%f}-{slug}.db"
     _copy(db_path, target)
-    for old in list_backups(db_path)[KEEP:]:
-        old["path"].unlink(missing_ok=True)
+    _rotate(db_path)
     return target
+
+
+def _temporaries(target_dir: Path) -> list[Path]:
+    return [path for pattern in _TEMPORARIES for path in target_dir.glob(pattern)] if target_dir.is_dir() else []
+
+
+def clean_temporaries(db_path: Path) -> list[Path]:
+    """Remove what interrupted backups and restores left in the backup folder; returns the files removed.
+
+    Only files untouched for ``STALE_AFTER_SECONDS`` go, so that an operation under way elsewhere
+    keeps its own."""
+    removed = []
+    for path in _temporaries(folder(db_path)):
+        try:
+            if time.time() - path.stat().st_mtime > STALE_AFTER_SECONDS:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def _rotate(db_path: Path) -> None:
+    """Keep the ``KEEP`` newest backups, then drop the oldest while the folder's total exceeds the bound."""
+    kept = list_backups(db_path)
+    for old in kept[KEEP:]:
+        old["path"].unlink(missing_ok=True)
+    kept = kept[:KEEP]
+    used = sum(b["size"] for b in kept) + sum(_size(p) for p in _temporaries(folder(db_path)))
+    while len(kept) > 1 and used > MAX_TOTAL_BYTES:
+        oldest = kept.pop()
+        oldest["path"].unlink(missing_ok=True)
+        used -= oldest["size"]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def list_backups(db_path: Path) -> list[dict]:
@@ -113,12 +166,42 @@ def snapshot(db_path: Path) -> bytes:
         return target.read_bytes()
 
 
+def _version(meta: dict[str, str], label: str) -> int:
+    """The schema version written in the file, read strictly (digits only)."""
+    written = meta["schema_version"]
+    if not re.fullmatch(r"[0-9]{1,6}", written):
+        raise BackupError(
+            f"« {label} » porte une version de schéma illisible (« {written} ») : ce n'est pas une sauvegarde essdash."
+        )
+    if int(written) > SCHEMA_VERSION:
+        raise BackupError(
+            f"« {label} » vient d'une version plus récente d'essdash (schéma {written}) : "
+            "mettez l'application à jour avant de la restaurer."
+        )
+    return int(written)
+
+
+def _foreign_objects(conn: sqlite3.Connection, label: str) -> None:
+    """Refuse triggers, views and tables that essdash does not know."""
+    objects = conn.execute("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view', 'table')").fetchall()
+    known = set(SQLModel.metadata.tables) | INTERNAL_TABLES
+    foreign = [(kind, name) for kind, name in objects if kind != "table" or name not in known]
+    if foreign:
+        words = {"trigger": "déclencheur", "view": "vue", "table": "table"}
+        listed = ", ".join(f"{words[kind]} « {name} »" for kind, name in sorted(foreign)[:5])
+        raise BackupError(
+            f"« {label} » contient des objets qu'essdash ne crée pas ({listed}) : "
+            "ce n'est pas une sauvegarde essdash intacte, elle n'est pas restaurée."
+        )
+
+
 def check_file(path: Path, label: str) -> dict[str, str]:
     """The meta entries of a candidate database file; ``BackupError`` if it is not a usable essdash base.
 
     Beyond SQLite's integrity check (structure, indexes, NOT NULL and CHECK constraints), every
     row of the essdash tables is read and foreign keys are checked, so that a damaged copy is
-    refused here rather than failing later in a page.
+    refused here rather than failing later in a page; triggers, views and unknown tables are
+    refused, and the schema version must be a plain number no newer than this essdash's.
     """
     try:
         with closing(sqlite3.connect(path)) as conn:
@@ -131,6 +214,8 @@ def check_file(path: Path, label: str) -> dict[str, str]:
                     conn.execute(f'SELECT * FROM "{table}"').fetchall()
                 broken = conn.execute("PRAGMA foreign_key_check").fetchall()
                 health = f"{len(broken)} référence(s) brisée(s)" if broken else health
+            if health == "ok" and not ESSDASH_TABLES - tables and "schema_version" in meta:
+                _foreign_objects(conn, label)
     except (sqlite3.Error, UnicodeError, ValueError) as exc:
         raise BackupError(f"« {label} » n'est pas une base SQLite lisible ({exc.__class__.__name__}).") from exc
     if health != "ok":
@@ -142,36 +227,80 @@ def check_file(path: Path, label: str) -> dict[str, str]:
             f"{', '.join(sorted(missing)) or 'aucune'} ; version de schéma : "
             f"{meta.get('schema_version', 'absente')})."
         )
-    if not meta["schema_version"].isdigit() or int(meta["schema_version"]) > SCHEMA_VERSION:
-        raise BackupError(
-            f"« {label} » vient d'une version plus récente d'essdash (schéma "
-            f"{meta['schema_version']}) : mettez l'application à jour avant de la restaurer."
-        )
+    _version(meta, label)
     return meta
 
 
+def _rebuild(candidate: Path, fresh: Path, label: str) -> None:
+    """Copy the rows of essdash's tables from ``candidate`` into ``fresh``, a database built from the models."""
+    engine = create_engine(f"sqlite:///{fresh}")
+    try:
+        SQLModel.metadata.create_all(engine)
+        with engine.begin() as conn:
+            migrations.stamp_head(conn)
+    finally:
+        engine.dispose()
+    with closing(sqlite3.connect(fresh)) as conn:
+        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.execute("ATTACH DATABASE ? AS candidate", (str(candidate),))
+        _matching_columns(conn, label)
+        with conn:
+            for name, table in SQLModel.metadata.tables.items():
+                columns = ", ".join(f'"{column.name}"' for column in table.columns)
+                conn.execute(f'INSERT INTO main."{name}" ({columns}) SELECT {columns} FROM candidate."{name}"')
+        conn.execute("DETACH DATABASE candidate")
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise BackupError(f"« {label} » contient {len(broken)} référence(s) brisée(s) ; elle n'est pas restaurée.")
+
+
+def _matching_columns(conn: sqlite3.Connection, label: str) -> None:
+    """Refuse a candidate (attached as ``candidate``) whose tables lack or add columns to the models'."""
+    for name, table in SQLModel.metadata.tables.items():
+        present = [row[1] for row in conn.execute(f'PRAGMA candidate.table_info("{name}")')]
+        expected = [column.name for column in table.columns]
+        if sorted(present) != sorted(expected):
+            raise BackupError(
+                f"« {label} » : la table « {name} » n'a pas les colonnes d'essdash "
+                f"(attendues : {', '.join(expected)} ; trouvées : {', '.join(present) or 'aucune'})."
+            )
+
+
 def restore(db_path: Path, data: bytes, label: str) -> Path:
-    """Replace the database's contents by the snapshot ``data``; returns the backup of the state before.
+    """Replace the database's contents by the rows of the snapshot ``data``; returns the backup of the state before.
 
     Nothing changes unless the snapshot passes every check (and its upgrade, if it is older).
     """
+    if len(data) > MAX_RESTORE_BYTES:
+        raise BackupError(
+            f"« {label} » est trop volumineux ({len(data) // 1024 // 1024} Mio) : une sauvegarde à restaurer "
+            f"fait {MAX_RESTORE_BYTES // 1024 // 1024} Mio au plus."
+        )
     if not data.startswith(SQLITE_MAGIC):
         raise BackupError(f"« {label} » n'est pas une sauvegarde essdash : ce n'est pas un fichier de base SQLite.")
     target_dir = folder(db_path)
-    candidate = target_dir / f".restauration-{os.getpid()}-{datetime.now():%Y%m%d%H%M%S%f}.db"
+    stem = f".restauration-{os.getpid()}-{datetime.now():%Y%m%d%H%M%S%f}"
+    candidate, fresh = target_dir / f"{stem}.db", target_dir / f"{stem}-neuve.db"
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
+        clean_temporaries(db_path)
         candidate.write_bytes(data)
         version = int(check_file(candidate, label)["schema_version"])
         if version < SCHEMA_VERSION:
             migrations.upgrade(f"sqlite:///{candidate}", version)
+        _rebuild(candidate, fresh, label)
         saved = take(db_path, "avant-restauration")
-        with closing(sqlite3.connect(candidate)) as src, closing(sqlite3.connect(db_path, timeout=30)) as dst:
+        with closing(sqlite3.connect(fresh)) as src, closing(sqlite3.connect(db_path, timeout=30)) as dst:
             page_size = dst.execute("PRAGMA page_size").fetchone()[0]
             if src.execute("PRAGMA page_size").fetchone()[0] != page_size:
                 src.execute(f"PRAGMA page_size={int(page_size)}")
                 src.execute("VACUUM")
             src.backup(dst)
+    except sqlite3.IntegrityError as exc:
+        raise BackupError(
+            f"« {label} » contient des lignes qui ne respectent pas les règles d'essdash ; "
+            "la base n'a pas été modifiée."
+        ) from exc
     except (sqlite3.Error, SQLAlchemyError, OSError, UnicodeError) as exc:
         raise BackupError(
             f"Restauration impossible depuis « {label} » ; la base n'a pas été modifiée ({exc})."
@@ -179,6 +308,7 @@ def restore(db_path: Path, data: bytes, label: str) -> Path:
     except DatabaseError as exc:
         raise BackupError(f"« {label} » n'a pas pu être mis à niveau ; la base n'a pas été modifiée. {exc}") from exc
     finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{candidate}{suffix}").unlink(missing_ok=True)
+        for path in (candidate, fresh):
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
     return saved

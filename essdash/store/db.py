@@ -237,6 +237,8 @@ def open_database(settings: Settings | None = None) -> Engine:
     else:
         engine = make_engine(settings.database_url)
     meta = check_database(engine)
+    if path is not None:
+        backup.clean_temporaries(path)
     if path is not None and int(meta["schema_version"]) < m.SCHEMA_VERSION:
         _upgrade(engine, path, int(meta["schema_version"]))
     return engine
