@@ -5,12 +5,11 @@ Each view is a DataFrame with French headers, built from the same reads and filt
 :func:`~essdash.read.places.place_figures`, :func:`~essdash.read.places.project_points`). Importable views
 use the import's headers (:mod:`essdash.spreadsheet.columns`), so an exported file imports back unchanged.
 Formats: French CSV (``;``, decimal comma, Windows-1252), CSV in UTF-8 with BOM, XLSX, and
-GeoJSON for projects (points placed as on the map).
+GeoJSON for projects (points placed as on the map, :mod:`essdash.read.geo_export`).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +22,7 @@ from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, LegalForm, Provenance, SheetStatus
 from essdash.read import places, queries
 from essdash.read.filters import Filters, project_conditions, read_frame
+from essdash.read.geo_export import geojson
 from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet.columns import FUNDINGS, KINDS, MEASUREMENTS, ORGANISATIONS, PROJECTS, Kind
 
@@ -56,11 +56,6 @@ MIME = {
     "csv-utf8": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "geojson": "application/geo+json",
-}
-PLACED = {
-    "exact": "coordonnées du projet",
-    "commune": "point de la commune",
-    "outside": "point de la commune (coordonnées hors métropole)",
 }
 
 
@@ -348,29 +343,6 @@ def frame(engine: Engine, view: str, filters: Filters) -> pd.DataFrame:
         "sheets": sheets,
         "measurements": measurements,
     }[view](engine, filters)
-
-
-def geojson(engine: Engine, filters: Filters) -> bytes:
-    """The selection's projects as GeoJSON points, placed as on the map."""
-    points = places.project_points(engine, filters)
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(p.lon, 6), round(p.lat, 6)]},
-            "properties": {
-                "N°": int(p.id),
-                "Titre": p.title,
-                "Porteur": p.carrier,
-                "Commune": p.commune,
-                "Étape": p.status,
-                "Montant engagé (€)": float(p.amount),
-                "Emplois créés": int(p.jobs_created),
-                "Position": PLACED[p.placed],
-            },
-        }
-        for p in points.itertuples()
-    ]
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
 
 
 def file_name(view: str, filters: Filters, file_format: str) -> str:
