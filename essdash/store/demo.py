@@ -116,6 +116,9 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
         by_territory.setdefault(c["territory_code"], []).append(c)
     parents = {s["parent_id"] for s in sheets if s["parent_id"]}
     leaf_sheets = [s["id"] for s in sheets if s["id"] not in parents]
+    # three sub-fiches that no project serves (drawn apart, so the other draws stay as they were)
+    idle = set(random.Random(seed + 1).sample(leaf_sheets, k=3))
+    leaf_sheets = [s for s in leaf_sheets if s not in idle]
     meetings = _meetings()
 
     n_projects = PROJECTS_PER_SCALE * scale
@@ -258,7 +261,7 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
         ):
             if rows:
                 conn.execute(insert(table), rows)
-        sheet_rows, history_rows = sheet_states(rng, sheets)
+        sheet_rows, history_rows = sheet_states(rng, sheets, {link["sheet_id"] for link in project_sheets})
         actions = conn.execute(select(m.Action.id, m.Action.sheet_id).order_by(m.Action.id)).all()
         for row in sheet_rows:
             mine = [a.id for a in actions if a.sheet_id == row["id"]]

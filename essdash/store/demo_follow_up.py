@@ -14,52 +14,134 @@ from essdash.domain.vocabulary import (
 from essdash.store.demo_names import AS_OF, FIRST_PERIOD, PEOPLE, weighted
 
 
-def sheet_states(rng: random.Random, sheets: list[dict]):
-    """A status, progress and dated history for each fiche."""
-    rows, history = [], []
-    specials = {SheetStatus.EN_PAUSE: 2, SheetStatus.BLOQUEE: 1, SheetStatus.ABANDONNEE: 1, SheetStatus.A_VENIR: 2}
-    pool = rng.sample([s["id"] for s in sheets], k=sum(specials.values()))
-    forced = {}
-    for status, count in specials.items():
-        for _ in range(count):
-            forced[pool.pop()] = status
+def sheet_states(rng: random.Random, sheets: list[dict], served: set[int]):
+    """A status, declared progress and dated history for each fiche, consistent over time.
+
+    Sub-fiches (and sections without any) get their own story: launched in 2011–2012, progress
+    declared in dated steps, and, for some, a final change (réalisée, en pause, bloquée, abandonnée).
+    « À venir » and « abandonnée » go only to fiches that no project serves. A section's status and
+    progress are derived from its sub-fiches at every date, so that they agree at any reference day.
+    """
+    children: dict[int, list[int]] = {}
     for sheet in sheets:
-        status = forced.get(sheet["id"]) or weighted(rng, [(SheetStatus.EN_COURS, 6), (SheetStatus.REALISEE, 3)])
+        if sheet["parent_id"]:
+            children.setdefault(sheet["parent_id"], []).append(sheet["id"])
+    leaves = [s["id"] for s in sheets if s["id"] not in children]
+    idle = [sid for sid in leaves if sid not in served]
+    forced: dict[int, SheetStatus] = {}
+    for status, count in ((SheetStatus.A_VENIR, 2), (SheetStatus.ABANDONNEE, 1)):
+        for sid in rng.sample([s for s in idle if s not in forced], k=min(count, len(idle) - len(forced))):
+            forced[sid] = status
+    for status, count in ((SheetStatus.EN_PAUSE, 2), (SheetStatus.BLOQUEE, 1)):
+        for sid in rng.sample([s for s in leaves if s not in forced], k=count):
+            forced[sid] = status
+    timelines = {sid: _leaf_timeline(rng, forced.get(sid)) for sid in leaves}
+    history = []
+    for sid in leaves:
+        history += _history_rows(rng, sid, timelines[sid])
+    for parent, kids in children.items():
+        timelines[parent] = _derived_timeline([timelines[k] for k in kids])
+        history += _history_rows(rng, parent, timelines[parent], derived=True)
+    rows = []
+    for sheet in sheets:
+        status, progress = timelines[sheet["id"]][-1][1:] if timelines[sheet["id"]] else (SheetStatus.A_VENIR, 0)
         planned_end = rng.choice(
             (date(2013, 6, 30), date(2013, 12, 31), date(2014, 6, 30), date(2014, 12, 31), date(2014, 12, 31))
         )
-        progress = {SheetStatus.A_VENIR: 0, SheetStatus.REALISEE: 100}.get(status, rng.randrange(10, 95, 5))
         rows.append({"id": sheet["id"], "status": status.value, "progress": progress, "planned_end": planned_end})
-        started = datetime(2011, rng.randint(2, 12), rng.randint(1, 28), 10, 0)
-        if status is SheetStatus.A_VENIR:
-            continue
-        history.append(
-            {
-                "sheet_id": sheet["id"],
-                "changed_at": started,
-                "author": PEOPLE[0],
-                "role": "chargé de mission",
-                "field": "status",
-                "old_value": SheetStatus.A_VENIR.value,
-                "new_value": SheetStatus.EN_COURS.value,
-                "comment": "Lancement de la fiche (historique fictif).",
-            }
-        )
-        if status is not SheetStatus.EN_COURS:
-            changed = min(started + timedelta(days=rng.randint(200, 1400)), datetime(2014, 12, 10, 17, 0))
-            history.append(
-                {
-                    "sheet_id": sheet["id"],
-                    "changed_at": changed,
-                    "author": rng.choice(PEOPLE),
-                    "role": "groupe des techniciens",
-                    "field": "status",
-                    "old_value": SheetStatus.EN_COURS.value,
-                    "new_value": status.value,
-                    "comment": f"Passage au statut « {status.label} » (historique fictif).",
-                }
-            )
     return rows, history
+
+
+LAST_CHANGE = datetime(2014, 12, 10, 17, 0)
+
+
+def _leaf_timeline(rng: random.Random, forced: SheetStatus | None) -> list[tuple[datetime, SheetStatus, int]]:
+    """A sub-fiche's states over time: (when, status, declared progress), oldest first."""
+    final = forced or weighted(rng, [(SheetStatus.EN_COURS, 6), (SheetStatus.REALISEE, 3)])
+    if final is SheetStatus.A_VENIR:
+        return []
+    start = datetime(rng.choice((2011, 2011, 2012)), rng.randint(2, 12), rng.randint(1, 28), 10, 0)
+    end = min(start + timedelta(days=rng.randint(400, 1300)), LAST_CHANGE)
+    reached = {SheetStatus.REALISEE: 100, SheetStatus.EN_COURS: rng.randrange(30, 95, 5)}.get(
+        final, rng.randrange(10, 60, 5)
+    )
+    steps = rng.randint(2, 4)
+    timeline = [(start, SheetStatus.EN_COURS, 0)]
+    for k in range(1, steps + 1):
+        when = start + (end - start) * k / (steps + 1)
+        progress = round(reached * k / steps / 5) * 5
+        timeline.append((when.replace(hour=10, minute=0, second=0, microsecond=0), SheetStatus.EN_COURS, progress))
+    if final is not SheetStatus.EN_COURS:
+        timeline.append((end, final, reached))
+    return timeline
+
+
+def _state_at(timeline, when: datetime) -> tuple[SheetStatus, int]:
+    held = [(s, p) for t, s, p in timeline if t <= when]
+    return held[-1] if held else (SheetStatus.A_VENIR, 0)
+
+
+def section_state(states: list[tuple[SheetStatus, int]]) -> tuple[SheetStatus, int]:
+    """A section's status and progress from its sub-fiches': all abandoned → abandonnée; the others
+    all done → réalisée, all to come → à venir; any running, or some done and some to come → en
+    cours; else bloquée if one is, or en pause. Progress: the mean over sub-fiches not abandoned."""
+    active = [(s, p) for s, p in states if s is not SheetStatus.ABANDONNEE]
+    if not active:
+        return SheetStatus.ABANDONNEE, round(sum(p for _, p in states) / len(states) / 5) * 5
+    statuses = {s for s, _ in active}
+    progress = round(sum(p for _, p in active) / len(active) / 5) * 5
+    if statuses == {SheetStatus.REALISEE}:
+        return SheetStatus.REALISEE, 100
+    if statuses == {SheetStatus.A_VENIR}:
+        return SheetStatus.A_VENIR, 0
+    if SheetStatus.EN_COURS in statuses or statuses == {SheetStatus.REALISEE, SheetStatus.A_VENIR}:
+        return SheetStatus.EN_COURS, progress
+    return (SheetStatus.BLOQUEE if SheetStatus.BLOQUEE in statuses else SheetStatus.EN_PAUSE), progress
+
+
+def _derived_timeline(timelines: list[list]) -> list[tuple[datetime, SheetStatus, int]]:
+    """A section's states at every date when one of its sub-fiches changed."""
+    derived: list[tuple[datetime, SheetStatus, int]] = []
+    for when in sorted({t for timeline in timelines for t, _, _ in timeline}):
+        state = section_state([_state_at(timeline, when) for timeline in timelines])
+        if (derived[-1][1:] if derived else (SheetStatus.A_VENIR, 0)) != state:
+            derived.append((when, *state))
+    return derived
+
+
+def _history_rows(rng: random.Random, sheet_id: int, timeline, *, derived: bool = False) -> list[dict]:
+    """The dated history rows (one per changed field) of a fiche's timeline."""
+    rows = []
+    status, progress = SheetStatus.A_VENIR, 0
+    why = "d'après ses sous-fiches" if derived else "point d'avancement"
+    for when, new_status, new_progress in timeline:
+        author = (
+            PEOPLE[0] if new_status is SheetStatus.EN_COURS and status is SheetStatus.A_VENIR else rng.choice(PEOPLE)
+        )
+        for field, old, new in (
+            ("status", status.value, new_status.value),
+            ("progress", str(progress), str(new_progress)),
+        ):
+            if old != new:
+                comment = (
+                    f"Passage au statut « {new_status.label} », {why} (historique fictif)."
+                    if field == "status"
+                    else f"Avancement déclaré : {new_progress} %, {why} (historique fictif)."
+                )
+                rows.append(
+                    {
+                        "sheet_id": sheet_id,
+                        "changed_at": when,
+                        "author": author,
+                        "role": "groupe des techniciens",
+                        "field": field,
+                        "old_value": old,
+                        "new_value": new,
+                        "comment": comment,
+                    }
+                )
+        status, progress = new_status, new_progress
+    return rows
 
 
 def indicator_values(rng: random.Random, indicators: list[dict], communes: list[dict], now: datetime):

@@ -1,6 +1,7 @@
 """The demo dataset: deterministic, large and varied enough, uneven on purpose."""
 
 import sqlite3
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -8,6 +9,7 @@ from sqlalchemy import func, select
 from essdash.domain import models as m
 from essdash.domain import periods
 from essdash.domain.vocabulary import MeetingBody
+from essdash.read import history
 from essdash.store.db import init_db, sqlite_path
 
 
@@ -110,3 +112,44 @@ def test_scale_multiplies_projects_on_the_same_geography(tmp_path, scale):
     assert _scalar(engine, select(func.count()).select_from(m.Project)) == 180 * scale
     assert _scalar(engine, select(func.count()).select_from(m.Commune)) == 95
     engine.dispose()
+
+
+def _section(states: list[tuple[str, int]]) -> str:
+    """The agreement expected of a section with its sub-fiches, stated independently of the demo code."""
+    active = {s for s, _ in states} - {"abandonnee"}
+    if not active:
+        return "abandonnee"
+    for alone in ("realisee", "a_venir"):
+        if active == {alone}:
+            return alone
+    if "en_cours" in active or active == {"realisee", "a_venir"}:
+        return "en_cours"
+    return "bloquee" if "bloquee" in active else "en_pause"
+
+
+@pytest.mark.parametrize("day", [date(2011, 12, 31), date(2012, 12, 31), date(2013, 12, 31), date(2014, 12, 31)])
+def test_demo_sections_agree_with_their_sub_fiches_on_every_semester_end(demo_engine, day):
+    with demo_engine.connect() as conn:
+        parent_of = dict(conn.execute(select(m.ActionSheet.id, m.ActionSheet.parent_id)).all())
+    states = history.sheet_states_on(demo_engine, day).set_index("sheet_id")
+    sections = {p for p in parent_of.values() if p}
+    assert sections
+    for section in sections:
+        kids = [k for k, p in parent_of.items() if p == section]
+        expected = _section([(states.loc[k, "status"], states.loc[k, "progress"]) for k in kids])
+        assert states.loc[section, "status"] == expected, (day, states.loc[section, "code"])
+
+
+def test_demo_fiches_without_projects_are_the_only_ones_to_come_or_abandoned(demo_engine):
+    with demo_engine.connect() as conn:
+        served = {r[0] for r in conn.execute(select(m.ProjectSheet.sheet_id).distinct())}
+        idle = conn.execute(
+            select(m.ActionSheet.id, m.ActionSheet.code).where(m.ActionSheet.status.in_(("a_venir", "abandonnee")))
+        ).all()
+        declared = {
+            r[0]
+            for r in conn.execute(select(m.ActionSheetHistory.sheet_id).where(m.ActionSheetHistory.field == "progress"))
+        }
+        started = {r[0] for r in conn.execute(select(m.ActionSheet.id).where(m.ActionSheet.status != "a_venir"))}
+    assert idle and not {sid for sid, _ in idle} & served
+    assert started <= declared  # every fiche under way has a dated history of its declared progress
