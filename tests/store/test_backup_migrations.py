@@ -1,6 +1,7 @@
 """Schema versions (Alembic) and backups: upgrade of a first-schema base, snapshots, restores."""
 
 import sqlite3
+import warnings
 from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, insert, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from essdash.__main__ import main
 from essdash.domain import models as m
@@ -19,8 +21,20 @@ from tests.fixtures.samples import dump
 
 
 def _shape(engine) -> dict:
-    """Tables with their columns, keys, indexes and constraints, as SQLite reports them."""
-    found = inspect(engine)
+    """Tables with their columns, keys, indexes and constraints, as SQLite reports them; indexes on
+    expressions (which SQLAlchemy does not reflect) by their SQL, case and spaces ignored."""
+    with engine.connect() as conn:
+        expressions = {
+            name: " ".join(sql.lower().replace("(", " ( ").replace(")", " ) ").replace(",", " , ").split())
+            for name, sql in conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+            if sql and "coalesce" in sql.lower()
+        }
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
+        return {"expression indexes": expressions} | _tables(inspect(engine))
+
+
+def _tables(found) -> dict:
     return {
         table: {
             "columns": [(c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(table)],
@@ -209,3 +223,95 @@ def test_command_line_backup_and_restore(empty_engine, tmp_path, monkeypatch, ca
     notes.write_text("pas une base")
     assert main(["restore", str(notes)]) == 2
     assert "n'est pas une sauvegarde essdash" in capsys.readouterr().err
+
+
+def test_duplicate_current_values_are_resolved_when_a_schema_3_base_is_upgraded(tmp_path):
+    """Two people once saved the same value at once: the latest stays current, the other is
+    superseded when the latest was recorded; values of other places and past values are untouched."""
+    path = tmp_path / "v3.db"
+    url = f"sqlite:///{path}"
+    migrations.upgrade(url, None, target="0003")
+    engine = db.make_engine(url)
+    db._fill_reference(engine)
+    db.write_meta(engine, schema_version=3, dataset="empty", created_at="2014-12-15T18:00:00", as_of="2014-12-15")
+    one = {
+        "indicator_code": "part_cdi",
+        "period": "2013-S1",
+        "provenance": "declare",
+        "source": "enquête",
+        "superseded_at": None,
+    }
+    with engine.begin() as conn:
+        conn.execute(
+            insert(m.Measurement),
+            [
+                {
+                    **one,
+                    "id": 1,
+                    "territory_code": "lillois",
+                    "value": 30.0,
+                    "recorded_at": datetime(2013, 7, 1, 9),
+                    "recorded_by": "A",
+                    "superseded_at": datetime(2013, 7, 2, 9),
+                },
+                {
+                    **one,
+                    "id": 2,
+                    "territory_code": "lillois",
+                    "value": 31.0,
+                    "recorded_at": datetime(2013, 7, 2, 9),
+                    "recorded_by": "B",
+                },
+                {
+                    **one,
+                    "id": 3,
+                    "territory_code": "lillois",
+                    "value": 32.0,
+                    "recorded_at": datetime(2013, 7, 2, 10),
+                    "recorded_by": "C",
+                },
+                {
+                    **one,
+                    "id": 4,
+                    "territory_code": None,
+                    "value": 40.0,
+                    "recorded_at": datetime(2013, 7, 3),
+                    "recorded_by": "D",
+                },
+                {
+                    **one,
+                    "id": 5,
+                    "territory_code": None,
+                    "value": 41.0,
+                    "recorded_at": datetime(2013, 7, 3),
+                    "recorded_by": "E",
+                },
+                {
+                    **one,
+                    "id": 6,
+                    "territory_code": "est",
+                    "value": 50.0,
+                    "recorded_at": datetime(2013, 7, 1),
+                    "recorded_by": "F",
+                },
+            ],
+        )
+    engine.dispose()
+    engine = db.open_database(Settings(database_url=url))
+    with engine.connect() as conn:
+        rows = conn.execute(select(m.Measurement.id, m.Measurement.superseded_at).order_by(m.Measurement.id)).all()
+    assert rows == [
+        (1, datetime(2013, 7, 2, 9)),  # already superseded: unchanged
+        (2, datetime(2013, 7, 2, 10)),  # superseded when id 3 was recorded
+        (3, None),
+        (4, datetime(2013, 7, 3)),  # same moment: the higher id is the latest
+        (5, None),
+        (6, None),
+    ]
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(
+            insert(m.Measurement).values(
+                **one, territory_code=None, value=42.0, recorded_at=datetime(2013, 8, 1), recorded_by="G"
+            )
+        )
+    engine.dispose()
