@@ -69,9 +69,22 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{number(count)} {word}"
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+WORD_JOINER = "\u2060"
+_MARKDOWN_SPECIALS = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$&:]")
+
+
+def _inert(match: re.Match) -> str:
+    character = match.group(0)
+    return f"&#{ord(character)};" + (WORD_JOINER if character == ":" else "")
 
 
 def md_escape(text) -> str:
-    """User text made inert inside Streamlit markdown (no links, emphasis or HTML)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", " ")
+    """User text shown exactly as typed inside Streamlit Markdown (labels, captions, alerts included).
+
+    Every character that can open Markdown syntax becomes its numeric character reference (``*`` →
+    ``&#42;``), which Markdown shows as the character but never reads as syntax: no emphasis, link, image,
+    heading, list, table, code, HTML, LaTeX (``$``), autolink, ``:red[…]`` directive or badge.
+    Streamlit replaces ``:smile:`` and ``:material/home:`` in the text itself, so a colon is also
+    followed by an invisible word joiner (U+2060). Line breaks become spaces.
+    """
+    return _MARKDOWN_SPECIALS.sub(_inert, str(text)).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
