@@ -62,7 +62,9 @@ def agenda(engine: Engine, items: followup.Agenda, filters: Filters) -> None:
     """The next committee's agenda: the proposals awaiting its opinion (with the opinions form), the
     fiches changed since the last committee and the late fiches."""
     last, following = items.last, items.following
-    st.subheader(f"Ordre du jour — {following.title}" if following else "Ordre du jour du prochain comité")
+    st.subheader(
+        f"Ordre du jour — {fmt.md_escape(following.title)}" if following else "Ordre du jour du prochain comité"
+    )
     if not following:
         st.info("Aucune séance du comité n'est programmée : enregistrez-la dans l'onglet « Séances ».")
     st.markdown(

@@ -170,7 +170,9 @@ def _backup_list(saved: list[dict]) -> None:
 
 def _restore(path) -> None:
     st.subheader("Restaurer une sauvegarde")
-    chosen = st.file_uploader("Sauvegarde à restaurer (fichier .db d'essdash)", key="bk_file")
+    chosen = st.file_uploader(
+        "Sauvegarde à restaurer (fichier .db d'essdash)", key="bk_file", max_upload_size=backup.MAX_RESTORE_BYTES >> 20
+    )
     confirm = st.checkbox("Je remplace toutes les données actuelles par cette sauvegarde", key="bk_confirm")
     if not st.button("Restaurer", disabled=chosen is None or not confirm, key="bk_go"):
         return

@@ -78,7 +78,7 @@ def project_record(project_id) -> bool:
     )
     st.markdown(
         "**Fiches du plan servies** : "
-        + (" · ".join(f"{s['code']} {s['title']}" for s in detail["sheets"]) or "aucune")
+        + (" · ".join(f"{s['code']} {esc(s['title'])}" for s in detail["sheets"]) or "aucune")
     )
     money_col, steps_col = st.columns(2)
     with money_col:
@@ -114,7 +114,7 @@ def place_summary(summary: dict | None) -> None:
     if summary is None:
         st.caption("Cliquez sur une commune ou un territoire pour afficher son résumé.")
         return
-    st.subheader(summary["name"])
+    st.subheader(fmt.md_escape(summary["name"]))
     if not summary["member"]:
         st.info("Cette commune n'était pas encore membre de la métropole sur la période choisie.")
         return
