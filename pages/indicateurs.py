@@ -8,8 +8,8 @@ from essdash.read import indicators
 from essdash.render import charts
 from essdash.ui import frame as ui
 from essdash.ui import indicator_views as ui_views
-from essdash.write.measurements import save_measurements
 from essdash.write.actor import Actor
+from essdash.write.measurements import save_measurements
 
 ctx = ui.page_frame("Indicateurs", ":material/monitoring:")
 catalogue = ui.read(indicators.catalogue)

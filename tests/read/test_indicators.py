@@ -8,9 +8,9 @@ from sqlalchemy import insert, select
 
 from essdash.domain import models as m
 from essdash.domain.errors import ValidationError
+from essdash.domain.rules import indicator_value as parse_value
 from essdash.read import indicators
 from essdash.store.db import sqlite_path
-from essdash.domain.rules import indicator_value as parse_value
 from essdash.write.actor import Actor
 from essdash.write.measurements import save_measurements
 

@@ -16,10 +16,8 @@ from pypdf import PdfReader
 from sqlalchemy import insert
 
 from essdash.__main__ import main
-from essdash.domain import fmt
+from essdash.domain import fmt, rules
 from essdash.domain import models as m
-from essdash.domain import rules
-from essdash.domain import rules
 from essdash.read import equity_report, pack, places, queries
 from essdash.read.filters import Filters
 from essdash.render import pack_charts, report, report_common, report_pdf
