@@ -16,7 +16,7 @@ class LabelledEnum(str, Enum):
 
     label: str
 
-    def __new__(cls, value: str, label: str):
+    def __new__(cls, value: str, label: str = ""):
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

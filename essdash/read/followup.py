@@ -14,6 +14,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
+from sqlmodel import col
 
 from essdash.domain import lifecycle
 from essdash.domain import models as m
@@ -94,7 +96,7 @@ class Changes:
 def as_of(engine: Engine) -> date:
     """The data's reference date (the demo sits in December 2014), else today."""
     with engine.connect() as conn:
-        value = conn.execute(select(m.MetaEntry.value).where(m.MetaEntry.key == "as_of")).scalar_one_or_none()
+        value = conn.execute(select(col(m.MetaEntry.value)).where(col(m.MetaEntry.key) == "as_of")).scalar_one_or_none()
     return date.fromisoformat(value) if value else date.today()
 
 
@@ -102,48 +104,52 @@ def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Every fiche with axis, parent, status, declared and computed progress, late flag, and its
     linked projects' count, money and jobs (for the selection's projects)."""
     today = as_of(engine)
-    parent = S.__table__.alias("parent")
+    parent = aliased(S, name="parent")
     sheets = read_frame(
         engine,
         select(
-            S.id,
-            S.code,
-            S.title,
-            S.pilot,
-            S.planned_start,
-            S.planned_end,
-            S.status,
-            S.progress,
-            S.version,
-            S.position,
-            parent.c.code.label("parent_code"),
-            m.Axis.code.label("axis"),
-            m.Axis.title.label("axis_title"),
+            col(S.id),
+            col(S.code),
+            col(S.title),
+            col(S.pilot),
+            col(S.planned_start),
+            col(S.planned_end),
+            col(S.status),
+            col(S.progress),
+            col(S.version),
+            col(S.position),
+            col(parent.code).label("parent_code"),
+            col(m.Axis.code).label("axis"),
+            col(m.Axis.title).label("axis_title"),
         )
-        .join(m.Axis, m.Axis.id == S.axis_id)
-        .outerjoin(parent, parent.c.id == S.parent_id)
-        .order_by(S.position),
+        .join(m.Axis, col(m.Axis.id) == col(S.axis_id))
+        .outerjoin(parent, col(parent.id) == col(S.parent_id))
+        .order_by(col(S.position)),
     )
     actions = read_frame(
         engine,
         select(
-            m.Action.sheet_id,
-            func.count(m.Action.id).label("actions"),
-            func.sum(case((m.Action.done, 1), else_=0)).label("actions_done"),
-        ).group_by(m.Action.sheet_id),
+            col(m.Action.sheet_id),
+            func.count(col(m.Action.id)).label("actions"),
+            func.sum(case((col(m.Action.done), 1), else_=0)).label("actions_done"),
+        ).group_by(col(m.Action.sheet_id)),
     )
     money = (
-        select(m.Funding.project_id, func.sum(m.Funding.amount).label("amount"))
-        .group_by(m.Funding.project_id)
+        select(col(m.Funding.project_id), func.sum(col(m.Funding.amount)).label("amount"))
+        .group_by(col(m.Funding.project_id))
         .subquery()
     )
     links = read_frame(
         engine,
         select(
-            m.ProjectSheet.sheet_id, P.id, P.status, P.jobs_created, func.coalesce(money.c.amount, 0.0).label("amount")
+            col(m.ProjectSheet.sheet_id),
+            col(P.id),
+            col(P.status),
+            col(P.jobs_created),
+            func.coalesce(money.c.amount, 0.0).label("amount"),
         )
-        .join(P, P.id == m.ProjectSheet.project_id)
-        .outerjoin(money, money.c.project_id == P.id)
+        .join(P, col(P.id) == col(m.ProjectSheet.project_id))
+        .outerjoin(money, money.c.project_id == col(P.id))
         .where(*project_conditions(filters)),
     )
     links["score"] = links["status"].map(
@@ -182,7 +188,9 @@ def sheet_detail(engine: Engine, code: str) -> dict | None:
     with engine.connect() as conn:
         row = (
             conn.execute(
-                select(S, m.Axis.title.label("axis_title")).join(m.Axis, m.Axis.id == S.axis_id).where(S.code == code)
+                select(S, col(m.Axis.title).label("axis_title"))
+                .join(m.Axis, col(m.Axis.id) == col(S.axis_id))
+                .where(col(S.code) == code)
             )
             .mappings()
             .first()
@@ -192,40 +200,40 @@ def sheet_detail(engine: Engine, code: str) -> dict | None:
     detail = dict(row)
     detail["actions"] = read_frame(
         engine,
-        select(m.Action.id, m.Action.title, m.Action.text, m.Action.done)
-        .where(m.Action.sheet_id == detail["id"])
-        .order_by(m.Action.position),
+        select(col(m.Action.id), col(m.Action.title), col(m.Action.text), col(m.Action.done))
+        .where(col(m.Action.sheet_id) == detail["id"])
+        .order_by(col(m.Action.position)),
     )
     detail["projects"] = read_frame(
         engine,
-        select(P.id, P.title, m.Commune.name.label("commune"), P.status, P.jobs_created)
-        .join(m.ProjectSheet, m.ProjectSheet.project_id == P.id)
-        .join(m.Commune, m.Commune.insee_code == P.commune_code)
-        .where(m.ProjectSheet.sheet_id == detail["id"])
-        .order_by(P.proposed_on.desc()),
+        select(col(P.id), col(P.title), col(m.Commune.name).label("commune"), col(P.status), col(P.jobs_created))
+        .join(m.ProjectSheet, col(m.ProjectSheet.project_id) == col(P.id))
+        .join(m.Commune, col(m.Commune.insee_code) == col(P.commune_code))
+        .where(col(m.ProjectSheet.sheet_id) == detail["id"])
+        .order_by(col(P.proposed_on).desc()),
     )
     detail["projects"]["status"] = detail["projects"]["status"].map(ProjectStatus.labels())
     history = read_frame(
         engine,
         select(
-            m.ActionSheetHistory.changed_at.label("at"),
-            m.ActionSheetHistory.author,
-            m.ActionSheetHistory.role,
-            m.ActionSheetHistory.field,
-            m.ActionSheetHistory.old_value,
-            m.ActionSheetHistory.new_value,
-            m.ActionSheetHistory.comment,
-        ).where(m.ActionSheetHistory.sheet_id == detail["id"]),
+            col(m.ActionSheetHistory.changed_at).label("at"),
+            col(m.ActionSheetHistory.author),
+            col(m.ActionSheetHistory.role),
+            col(m.ActionSheetHistory.field),
+            col(m.ActionSheetHistory.old_value),
+            col(m.ActionSheetHistory.new_value),
+            col(m.ActionSheetHistory.comment),
+        ).where(col(m.ActionSheetHistory.sheet_id) == detail["id"]),
     )
     history["kind"] = "change"
     comments = read_frame(
         engine,
         select(
-            m.Comment.created_at.label("at"),
-            m.Comment.author,
-            m.Comment.body.label("role"),
-            m.Comment.text.label("comment"),
-        ).where(m.Comment.target == "fiche", m.Comment.target_id == detail["id"]),
+            col(m.Comment.created_at).label("at"),
+            col(m.Comment.author),
+            col(m.Comment.body).label("role"),
+            col(m.Comment.text).label("comment"),
+        ).where(col(m.Comment.target) == "fiche", col(m.Comment.target_id) == detail["id"]),
     )
     comments["kind"] = "comment"
     detail["timeline"] = pd.concat([history, comments], ignore_index=True).sort_values("at", ascending=False)
@@ -235,9 +243,9 @@ def sheet_detail(engine: Engine, code: str) -> dict | None:
 def project_comments(engine: Engine, project_id: int) -> pd.DataFrame:
     return read_frame(
         engine,
-        select(m.Comment.created_at, m.Comment.author, m.Comment.body, m.Comment.text)
-        .where(m.Comment.target == "projet", m.Comment.target_id == project_id)
-        .order_by(m.Comment.created_at.desc()),
+        select(col(m.Comment.created_at), col(m.Comment.author), col(m.Comment.body), col(m.Comment.text))
+        .where(col(m.Comment.target) == "projet", col(m.Comment.target_id) == project_id)
+        .order_by(col(m.Comment.created_at).desc()),
     )
 
 
@@ -246,17 +254,19 @@ def pipeline(engine: Engine, filters: Filters) -> pd.DataFrame:
     they have waited since their last step (in days, to the reference date)."""
     today = pd.Timestamp(as_of(engine))
     last = (
-        select(m.ProjectEvent.project_id, func.max(m.ProjectEvent.date).label("since"))
-        .group_by(m.ProjectEvent.project_id)
+        select(col(m.ProjectEvent.project_id), func.max(col(m.ProjectEvent.date)).label("since"))
+        .group_by(col(m.ProjectEvent.project_id))
         .subquery()
     )
     rows = read_frame(
         engine,
-        select(P.id, P.status, m.Territory.name.label("territory"), m.Territory.position, last.c.since)
-        .join(m.Commune, m.Commune.insee_code == P.commune_code)
-        .join(m.Territory, m.Territory.code == m.Commune.territory_code)
-        .outerjoin(last, last.c.project_id == P.id)
-        .where(*project_conditions(filters), P.status.in_([s.value for s in PIPELINE_STEPS])),
+        select(
+            col(P.id), col(P.status), col(m.Territory.name).label("territory"), col(m.Territory.position), last.c.since
+        )
+        .join(m.Commune, col(m.Commune.insee_code) == col(P.commune_code))
+        .join(m.Territory, col(m.Territory.code) == col(m.Commune.territory_code))
+        .outerjoin(last, last.c.project_id == col(P.id))
+        .where(*project_conditions(filters), col(P.status).in_([s.value for s in PIPELINE_STEPS])),
     )
     rows["waiting_days"] = (today - pd.to_datetime(rows["since"])).dt.days
     summary = rows.groupby(["position", "territory", "status"], as_index=False).agg(
@@ -267,9 +277,9 @@ def pipeline(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 
 def meetings(engine: Engine, body: str | None = None) -> pd.DataFrame:
-    stmt = select(m.Meeting).order_by(m.Meeting.date.desc())
+    stmt = select(m.Meeting).order_by(col(m.Meeting.date).desc())
     if body:
-        stmt = stmt.where(m.Meeting.body == body)
+        stmt = stmt.where(col(m.Meeting.body) == body)
     frame = read_frame(engine, stmt)
     frame["body_label"] = frame["body"].map(MeetingBody.labels())
     return frame
@@ -290,9 +300,9 @@ def awaiting_opinion(engine: Engine, filters: Filters = Filters(), at: date | No
     today or, with ``at``, as they stood on that day (from their dated steps)."""
     events = read_frame(
         engine,
-        select(m.ProjectEvent.project_id, m.ProjectEvent.date, m.ProjectEvent.to_status)
-        .where(m.ProjectEvent.date <= (at or date.max))
-        .order_by(m.ProjectEvent.date, m.ProjectEvent.id),
+        select(col(m.ProjectEvent.project_id), col(m.ProjectEvent.date), col(m.ProjectEvent.to_status))
+        .where(col(m.ProjectEvent.date) <= (at or date.max))
+        .order_by(col(m.ProjectEvent.date), col(m.ProjectEvent.id)),
     )
     latest = events.drop_duplicates("project_id", keep="last")
     waiting = latest.loc[latest["to_status"] == ProjectStatus.VALIDE.value, "project_id"].tolist()
@@ -300,19 +310,19 @@ def awaiting_opinion(engine: Engine, filters: Filters = Filters(), at: date | No
     frame = read_frame(
         engine,
         select(
-            P.id,
-            P.version,
-            P.status,
-            P.title,
-            m.Organisation.name.label("carrier"),
-            m.Commune.name.label("commune"),
-            m.Territory.name.label("territory"),
-            P.jobs_created,
+            col(P.id),
+            col(P.version),
+            col(P.status),
+            col(P.title),
+            col(m.Organisation.name).label("carrier"),
+            col(m.Commune.name).label("commune"),
+            col(m.Territory.name).label("territory"),
+            col(P.jobs_created),
         )
-        .join(m.Organisation, m.Organisation.id == P.carrier_id)
-        .join(m.Commune, m.Commune.insee_code == P.commune_code)
-        .join(m.Territory, m.Territory.code == m.Commune.territory_code)
-        .where(P.id.in_(waiting), *project_conditions(filters)),
+        .join(m.Organisation, col(m.Organisation.id) == col(P.carrier_id))
+        .join(m.Commune, col(m.Commune.insee_code) == col(P.commune_code))
+        .join(m.Territory, col(m.Territory.code) == col(m.Commune.territory_code))
+        .where(col(P.id).in_(waiting), *project_conditions(filters)),
     )
     frame["validated_on"] = frame["id"].map(validated)
     return frame.sort_values(["validated_on", "id"]).reset_index(drop=True)
@@ -323,11 +333,11 @@ def sheet_history(engine: Engine) -> pd.DataFrame:
     return read_frame(
         engine,
         select(
-            m.ActionSheetHistory.sheet_id,
-            m.ActionSheetHistory.changed_at,
-            m.ActionSheetHistory.field,
-            m.ActionSheetHistory.new_value,
-        ).order_by(m.ActionSheetHistory.changed_at, m.ActionSheetHistory.id),
+            col(m.ActionSheetHistory.sheet_id),
+            col(m.ActionSheetHistory.changed_at),
+            col(m.ActionSheetHistory.field),
+            col(m.ActionSheetHistory.new_value),
+        ).order_by(col(m.ActionSheetHistory.changed_at), col(m.ActionSheetHistory.id)),
     )
 
 
@@ -338,18 +348,18 @@ def agenda(engine: Engine, filters: Filters = Filters()) -> Agenda:
     changed = read_frame(
         engine,
         select(
-            S.code,
-            S.title,
-            m.ActionSheetHistory.changed_at,
-            m.ActionSheetHistory.field,
-            m.ActionSheetHistory.old_value,
-            m.ActionSheetHistory.new_value,
-            m.ActionSheetHistory.author,
-            m.ActionSheetHistory.comment,
+            col(S.code),
+            col(S.title),
+            col(m.ActionSheetHistory.changed_at),
+            col(m.ActionSheetHistory.field),
+            col(m.ActionSheetHistory.old_value),
+            col(m.ActionSheetHistory.new_value),
+            col(m.ActionSheetHistory.author),
+            col(m.ActionSheetHistory.comment),
         )
-        .join(S, S.id == m.ActionSheetHistory.sheet_id)
-        .where(m.ActionSheetHistory.changed_at > since)
-        .order_by(m.ActionSheetHistory.changed_at),
+        .join(S, col(S.id) == col(m.ActionSheetHistory.sheet_id))
+        .where(col(m.ActionSheetHistory.changed_at) > since)
+        .order_by(col(m.ActionSheetHistory.changed_at)),
     )
     tree = sheet_tree(engine, Filters())
     return Agenda(
@@ -365,56 +375,67 @@ def changes_between(engine: Engine, start: date, end: date) -> Changes:
     """What happened after ``start`` up to ``end`` (included): the committee's "since last time"."""
     new = read_frame(
         engine,
-        select(P.id, P.title, P.proposed_on).where(P.proposed_on > start, P.proposed_on <= end).order_by(P.proposed_on),
+        select(col(P.id), col(P.title), col(P.proposed_on))
+        .where(col(P.proposed_on) > start, col(P.proposed_on) <= end)
+        .order_by(col(P.proposed_on)),
     )
     steps = read_frame(
         engine,
         select(
-            m.ProjectEvent.date,
-            P.id,
-            P.title,
-            m.ProjectEvent.from_status,
-            m.ProjectEvent.to_status,
-            m.ProjectEvent.author,
+            col(m.ProjectEvent.date),
+            col(P.id),
+            col(P.title),
+            col(m.ProjectEvent.from_status),
+            col(m.ProjectEvent.to_status),
+            col(m.ProjectEvent.author),
         )
-        .join(P, P.id == m.ProjectEvent.project_id)
-        .where(m.ProjectEvent.date > start, m.ProjectEvent.date <= end, m.ProjectEvent.from_status.is_not(None))
-        .order_by(m.ProjectEvent.date),
+        .join(P, col(P.id) == col(m.ProjectEvent.project_id))
+        .where(
+            col(m.ProjectEvent.date) > start,
+            col(m.ProjectEvent.date) <= end,
+            col(m.ProjectEvent.from_status).is_not(None),
+        )
+        .order_by(col(m.ProjectEvent.date)),
     )
     for column in ("from_status", "to_status"):
         steps[column] = steps[column].map(ProjectStatus.labels())
     opinions = read_frame(
         engine,
-        select(m.Meeting.date, P.id, P.title, m.Opinion.value, m.Opinion.comment)
-        .join(m.Meeting, m.Meeting.id == m.Opinion.meeting_id)
-        .join(P, P.id == m.Opinion.project_id)
-        .where(m.Meeting.date > start, m.Meeting.date <= end)
-        .order_by(m.Meeting.date),
+        select(col(m.Meeting.date), col(P.id), col(P.title), col(m.Opinion.value), col(m.Opinion.comment))
+        .join(m.Meeting, col(m.Meeting.id) == col(m.Opinion.meeting_id))
+        .join(P, col(P.id) == col(m.Opinion.project_id))
+        .where(col(m.Meeting.date) > start, col(m.Meeting.date) <= end)
+        .order_by(col(m.Meeting.date)),
     )
     opinions["value"] = opinions["value"].map(OpinionValue.labels())
-    retained = select(m.ProjectEvent.project_id).where(
-        m.ProjectEvent.to_status == ProjectStatus.RETENU.value, m.ProjectEvent.date > start, m.ProjectEvent.date <= end
+    retained = select(col(m.ProjectEvent.project_id)).where(
+        col(m.ProjectEvent.to_status) == ProjectStatus.RETENU.value,
+        col(m.ProjectEvent.date) > start,
+        col(m.ProjectEvent.date) <= end,
     )
     with engine.connect() as conn:
         money = conn.execute(
-            select(func.coalesce(func.sum(m.Funding.amount), 0.0)).where(m.Funding.project_id.in_(retained))
+            select(func.coalesce(func.sum(col(m.Funding.amount)), 0.0)).where(col(m.Funding.project_id).in_(retained))
         ).scalar_one()
     sheets = read_frame(
         engine,
         select(
-            m.ActionSheetHistory.changed_at,
-            S.code,
-            S.title,
-            m.ActionSheetHistory.field,
-            m.ActionSheetHistory.old_value,
-            m.ActionSheetHistory.new_value,
-            m.ActionSheetHistory.author,
+            col(m.ActionSheetHistory.changed_at),
+            col(S.code),
+            col(S.title),
+            col(m.ActionSheetHistory.field),
+            col(m.ActionSheetHistory.old_value),
+            col(m.ActionSheetHistory.new_value),
+            col(m.ActionSheetHistory.author),
         )
-        .join(S, S.id == m.ActionSheetHistory.sheet_id)
+        .join(S, col(S.id) == col(m.ActionSheetHistory.sheet_id))
         .where(
-            and_(func.date(m.ActionSheetHistory.changed_at) > start, func.date(m.ActionSheetHistory.changed_at) <= end)
+            and_(
+                func.date(col(m.ActionSheetHistory.changed_at)) > start,
+                func.date(col(m.ActionSheetHistory.changed_at)) <= end,
+            )
         )
-        .order_by(m.ActionSheetHistory.changed_at),
+        .order_by(col(m.ActionSheetHistory.changed_at)),
     )
     return Changes(
         start=start, end=end, new_projects=new, steps=steps, opinions=opinions, money=float(money), sheets=sheets
@@ -425,9 +446,11 @@ def opinions_at(engine: Engine, meeting_id: int, filters: Filters = Filters()) -
     """The opinions given at one meeting, with the projects' titles and communes."""
     return read_frame(
         engine,
-        select(P.id, P.title, m.Commune.name.label("commune"), m.Opinion.value, m.Opinion.comment)
-        .join(m.Opinion, m.Opinion.project_id == P.id)
-        .join(m.Commune, m.Commune.insee_code == P.commune_code)
-        .where(m.Opinion.meeting_id == meeting_id, *project_conditions(filters))
-        .order_by(P.id),
+        select(
+            col(P.id), col(P.title), col(m.Commune.name).label("commune"), col(m.Opinion.value), col(m.Opinion.comment)
+        )
+        .join(m.Opinion, col(m.Opinion.project_id) == col(P.id))
+        .join(m.Commune, col(m.Commune.insee_code) == col(P.commune_code))
+        .where(col(m.Opinion.meeting_id) == meeting_id, *project_conditions(filters))
+        .order_by(col(P.id)),
     )

@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from essdash.domain import equity, periods
 from essdash.domain import models as m
@@ -74,13 +75,13 @@ class Series:
 
 def catalogue(engine: Engine) -> pd.DataFrame:
     """Every indicator with its category, unit, direction, level, kind, formula, definition, source."""
-    return read_frame(engine, select(m.Indicator).order_by(m.Indicator.category, m.Indicator.code))
+    return read_frame(engine, select(m.Indicator).order_by(col(m.Indicator.category), col(m.Indicator.code)))
 
 
 def reference_periods(engine: Engine) -> list[str]:
     """The semesters the dashboard covers: from the plan's start to the data's reference date."""
     with engine.connect() as conn:
-        start = conn.execute(select(m.Plan.start)).scalar_one_or_none()
+        start = conn.execute(select(col(m.Plan.start))).scalar_one_or_none()
     first = periods.of_date(start) if start else "2011-S1"
     last = periods.of_date(followup.as_of(engine))
     return periods.span(first, max(first, last, key=periods.parse))
@@ -88,13 +89,22 @@ def reference_periods(engine: Engine) -> list[str]:
 
 def _territories(engine: Engine) -> pd.DataFrame:
     return read_frame(
-        engine, select(m.Territory.code, m.Territory.name, m.Territory.position).order_by(m.Territory.position)
+        engine,
+        select(col(m.Territory.code), col(m.Territory.name), col(m.Territory.position)).order_by(
+            col(m.Territory.position)
+        ),
     )
 
 
 def _communes(engine: Engine) -> pd.DataFrame:
     return read_frame(
-        engine, select(m.Commune.insee_code, m.Commune.territory_code, m.Commune.population, m.Commune.member_since)
+        engine,
+        select(
+            col(m.Commune.insee_code),
+            col(m.Commune.territory_code),
+            col(m.Commune.population),
+            col(m.Commune.member_since),
+        ),
     )
 
 
@@ -113,30 +123,34 @@ def computed_values(engine: Engine, code: str, period_list: list[str]) -> pd.Dat
     communes = _communes(engine)
     events = read_frame(
         engine,
-        select(m.ProjectEvent.project_id, m.ProjectEvent.date, m.ProjectEvent.to_status).order_by(
-            m.ProjectEvent.date, m.ProjectEvent.id
+        select(col(m.ProjectEvent.project_id), col(m.ProjectEvent.date), col(m.ProjectEvent.to_status)).order_by(
+            col(m.ProjectEvent.date), col(m.ProjectEvent.id)
         ),
     )
     projects = read_frame(
         engine,
         select(
-            m.Project.id.label("project_id"),
-            m.Project.commune_code,
-            m.Project.jobs_created,
-            m.Project.priority_district,
-            m.Organisation.legal_form,
-            m.Project.carrier_id,
-        ).join(m.Organisation, m.Organisation.id == m.Project.carrier_id),
+            col(m.Project.id).label("project_id"),
+            col(m.Project.commune_code),
+            col(m.Project.jobs_created),
+            col(m.Project.priority_district),
+            col(m.Organisation.legal_form),
+            col(m.Project.carrier_id),
+        ).join(m.Organisation, col(m.Organisation.id) == col(m.Project.carrier_id)),
     )
     projects = projects.merge(
         communes[["insee_code", "territory_code"]], left_on="commune_code", right_on="insee_code", how="left"
     )
-    fundings = read_frame(engine, select(m.Funding.project_id, m.Funding.amount, m.Funding.year))
+    fundings = read_frame(engine, select(col(m.Funding.project_id), col(m.Funding.amount), col(m.Funding.year)))
     sheets = read_frame(
         engine,
-        select(m.ActionSheetHistory.sheet_id, m.ActionSheetHistory.changed_at, m.ActionSheetHistory.new_value)
-        .where(m.ActionSheetHistory.field == "status")
-        .order_by(m.ActionSheetHistory.changed_at, m.ActionSheetHistory.id),
+        select(
+            col(m.ActionSheetHistory.sheet_id),
+            col(m.ActionSheetHistory.changed_at),
+            col(m.ActionSheetHistory.new_value),
+        )
+        .where(col(m.ActionSheetHistory.field) == "status")
+        .order_by(col(m.ActionSheetHistory.changed_at), col(m.ActionSheetHistory.id)),
     )
     with engine.connect() as conn:
         n_sheets = conn.execute(select(func.count()).select_from(m.ActionSheet)).scalar_one()
@@ -194,17 +208,17 @@ def _compute(code, projects, money, members, population, sheets, end, n_sheets) 
 
 def entered_values(engine: Engine, code: str, period_list: list[str], unit: str) -> pd.DataFrame:
     """Current (not superseded) values of an entered indicator by territory, plus the metropolis."""
-    stmt = select(
-        m.Measurement.period,
-        m.Measurement.territory_code.label("place"),
-        m.Measurement.value,
-        m.Measurement.provenance,
-        m.Measurement.source,
+    stmt: Select = select(
+        col(m.Measurement.period),
+        col(m.Measurement.territory_code).label("place"),
+        col(m.Measurement.value),
+        col(m.Measurement.provenance),
+        col(m.Measurement.source),
     ).where(
-        m.Measurement.indicator_code == code,
-        m.Measurement.superseded_at.is_(None),
-        m.Measurement.territory_code.is_not(None),
-        m.Measurement.period.in_(period_list),
+        col(m.Measurement.indicator_code) == code,
+        col(m.Measurement.superseded_at).is_(None),
+        col(m.Measurement.territory_code).is_not(None),
+        col(m.Measurement.period).in_(period_list),
     )
     values = read_frame(engine, stmt)
     communes = _communes(engine)
@@ -225,7 +239,7 @@ def series(engine: Engine, code: str, first: str | None = None, last: str | None
     """An indicator's values per semester (from ``first`` to ``last``) by territory and for the
     metropolis, with its targets."""
     with engine.connect() as conn:
-        row = conn.execute(select(m.Indicator).where(m.Indicator.code == code)).mappings().first()
+        row = conn.execute(select(m.Indicator).where(col(m.Indicator.code) == code)).mappings().first()
     if row is None:
         raise ValueError(f"Indicateur inconnu : « {code} ».")
     indicator = Indicator.of_row(row)
@@ -245,8 +259,8 @@ def series(engine: Engine, code: str, first: str | None = None, last: str | None
     values["place_name"] = values["place"].map(names)
     targets = read_frame(
         engine,
-        select(m.Target.period, m.Target.territory_code.label("place"), m.Target.value).where(
-            m.Target.indicator_code == code, m.Target.period.in_(chosen)
+        select(col(m.Target.period), col(m.Target.territory_code).label("place"), col(m.Target.value)).where(
+            col(m.Target.indicator_code) == code, col(m.Target.period).in_(chosen)
         ),
     )
     targets["place"] = targets["place"].fillna(METRO)
@@ -270,15 +284,15 @@ def entry_grid(engine: Engine, code: str, period: str) -> pd.DataFrame:
     current = read_frame(
         engine,
         select(
-            m.Measurement.territory_code.label("code"),
-            m.Measurement.value,
-            m.Measurement.provenance,
-            m.Measurement.source,
+            col(m.Measurement.territory_code).label("code"),
+            col(m.Measurement.value),
+            col(m.Measurement.provenance),
+            col(m.Measurement.source),
         ).where(
-            m.Measurement.indicator_code == code,
-            m.Measurement.period == period,
-            m.Measurement.superseded_at.is_(None),
-            m.Measurement.territory_code.is_not(None),
+            col(m.Measurement.indicator_code) == code,
+            col(m.Measurement.period) == period,
+            col(m.Measurement.superseded_at).is_(None),
+            col(m.Measurement.territory_code).is_not(None),
         ),
     )
     grid = territories[["code", "name"]].merge(current, on="code", how="left")
@@ -291,15 +305,15 @@ def history(engine: Engine, code: str, period: str) -> pd.DataFrame:
     return read_frame(
         engine,
         select(
-            m.Measurement.territory_code,
-            m.Measurement.commune_code,
-            m.Measurement.value,
-            m.Measurement.provenance,
-            m.Measurement.source,
-            m.Measurement.recorded_at,
-            m.Measurement.recorded_by,
-            m.Measurement.superseded_at,
+            col(m.Measurement.territory_code),
+            col(m.Measurement.commune_code),
+            col(m.Measurement.value),
+            col(m.Measurement.provenance),
+            col(m.Measurement.source),
+            col(m.Measurement.recorded_at),
+            col(m.Measurement.recorded_by),
+            col(m.Measurement.superseded_at),
         )
-        .where(m.Measurement.indicator_code == code, m.Measurement.period == period)
-        .order_by(m.Measurement.recorded_at.desc(), m.Measurement.id.desc()),
+        .where(col(m.Measurement.indicator_code) == code, col(m.Measurement.period) == period)
+        .order_by(col(m.Measurement.recorded_at).desc(), col(m.Measurement.id).desc()),
     )
