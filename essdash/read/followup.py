@@ -1,96 +1,41 @@
-"""Reads for the follow-up of the plan and the committee: the fiche tree with its roll-ups, a
-fiche's timeline, the proposal pipeline, meetings, the next committee's agenda, and what changed
-between two dates. The agenda, the changes and the meetings travel as frozen dataclasses.
+"""Reads for the follow-up of the plan: the fiche tree with its roll-ups, a fiche's timeline and
+comments, the fiches' dated history, and the data's reference date.
 
 "En retard" is :func:`essdash.domain.lifecycle.late` on the reference date.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from essdash.domain import lifecycle
 from essdash.domain import models as m
-from essdash.domain.vocabulary import MeetingBody, OpinionValue, ProjectStatus, SheetStatus
+from essdash.domain.vocabulary import ProjectStatus, SheetStatus
 from essdash.read.filters import Filters, project_conditions, read_frame
 
 S, P = m.ActionSheet, m.Project
+
+
 COUNTED = {
     ProjectStatus.VALIDE.value,
     ProjectStatus.RETENU.value,
     ProjectStatus.EN_COURS.value,
     ProjectStatus.REALISE.value,
 }
+
+
 PROGRESS_RULE = (
     "Avancement calculé : moyenne de la part des actions réalisées et de l'avancement des "
     "projets liés (réalisé = 1, en cours = ½, validé ou retenu = 0 ; projets refusés, "
     "renvoyés ou abandonnés exclus) ; une fiche à sous-fiches prend la moyenne de ses "
     "sous-fiches."
 )
-PIPELINE_STEPS = (ProjectStatus.PROPOSE, ProjectStatus.RENVOYE, ProjectStatus.VALIDE)
-
-
-@dataclass(frozen=True)
-class Meeting:
-    """One meeting of a body of the plan (committee, technicians' group…)."""
-
-    id: int
-    body: str
-    date: date
-    title: str
-    attendance: int | None
-    notes: str
-
-    @classmethod
-    def of_row(cls, row: dict[str, Any]) -> Meeting:
-        attendance = row["attendance"]
-        return cls(
-            id=int(row["id"]),
-            body=row["body"],
-            date=row["date"],
-            title=row["title"],
-            attendance=None if pd.isna(attendance) else int(attendance),
-            notes=row["notes"] or "",
-        )
-
-
-@dataclass(frozen=True)
-class Agenda:
-    """The next committee's agenda: the last and next committee meetings, the proposals awaiting its
-    opinion, the fiches changed since the last one and the late fiches."""
-
-    last: Meeting | None
-    following: Meeting | None
-    awaiting: pd.DataFrame
-    sheets_changed: pd.DataFrame
-    late: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What happened after ``start`` up to ``end`` (included): new projects, steps, opinions, money
-    engaged on the projects retained, and changes of fiches."""
-
-    start: date
-    end: date
-    new_projects: pd.DataFrame
-    steps: pd.DataFrame
-    opinions: pd.DataFrame
-    money: float
-    sheets: pd.DataFrame
-
-    @property
-    def empty(self) -> bool:
-        """Nothing happened: no new project, step, opinion or change of fiche."""
-        return self.new_projects.empty and self.steps.empty and self.opinions.empty and self.sheets.empty
 
 
 def as_of(engine: Engine) -> date:
@@ -249,85 +194,6 @@ def project_comments(engine: Engine, project_id: int) -> pd.DataFrame:
     )
 
 
-def pipeline(engine: Engine, filters: Filters) -> pd.DataFrame:
-    """Projects waiting at each step before the committee's opinion, per territory, with how long
-    they have waited since their last step (in days, to the reference date)."""
-    today = pd.Timestamp(as_of(engine))
-    last = (
-        select(col(m.ProjectEvent.project_id), func.max(col(m.ProjectEvent.date)).label("since"))
-        .group_by(col(m.ProjectEvent.project_id))
-        .subquery()
-    )
-    rows = read_frame(
-        engine,
-        select(
-            col(P.id), col(P.status), col(m.Territory.name).label("territory"), col(m.Territory.position), last.c.since
-        )
-        .join(m.Commune, col(m.Commune.insee_code) == col(P.commune_code))
-        .join(m.Territory, col(m.Territory.code) == col(m.Commune.territory_code))
-        .outerjoin(last, last.c.project_id == col(P.id))
-        .where(*project_conditions(filters), col(P.status).in_([s.value for s in PIPELINE_STEPS])),
-    )
-    rows["waiting_days"] = (today - pd.to_datetime(rows["since"])).dt.days
-    summary = rows.groupby(["position", "territory", "status"], as_index=False).agg(
-        projects=("id", "count"), median_days=("waiting_days", "median"), max_days=("waiting_days", "max")
-    )
-    summary["step"] = summary["status"].map(ProjectStatus.labels())
-    return summary.sort_values(["position", "status"]).drop(columns="position").reset_index(drop=True)
-
-
-def meetings(engine: Engine, body: str | None = None) -> pd.DataFrame:
-    stmt = select(m.Meeting).order_by(col(m.Meeting.date).desc())
-    if body:
-        stmt = stmt.where(col(m.Meeting.body) == body)
-    frame = read_frame(engine, stmt)
-    frame["body_label"] = frame["body"].map(MeetingBody.labels())
-    return frame
-
-
-def committees(engine: Engine) -> tuple[Meeting | None, Meeting | None]:
-    """The last committee meeting held before the reference date, and the next one (on or after)."""
-    today = as_of(engine)
-    held = meetings(engine, MeetingBody.COMITE.value)
-    before, after = held[held["date"] < today], held[held["date"] >= today]
-    last = Meeting.of_row(before.iloc[0].to_dict()) if not before.empty else None
-    following = Meeting.of_row(after.iloc[-1].to_dict()) if not after.empty else None
-    return last, following
-
-
-def awaiting_opinion(engine: Engine, filters: Filters = Filters(), at: date | None = None) -> pd.DataFrame:
-    """Proposals validated by the technicians and awaiting the committee (adjourned ones included),
-    today or, with ``at``, as they stood on that day (from their dated steps)."""
-    events = read_frame(
-        engine,
-        select(col(m.ProjectEvent.project_id), col(m.ProjectEvent.date), col(m.ProjectEvent.to_status))
-        .where(col(m.ProjectEvent.date) <= (at or date.max))
-        .order_by(col(m.ProjectEvent.date), col(m.ProjectEvent.id)),
-    )
-    latest = events.drop_duplicates("project_id", keep="last")
-    waiting = latest.loc[latest["to_status"] == ProjectStatus.VALIDE.value, "project_id"].tolist()
-    validated = events[events["to_status"] == ProjectStatus.VALIDE.value].groupby("project_id")["date"].max()
-    frame = read_frame(
-        engine,
-        select(
-            col(P.id),
-            col(P.version),
-            col(P.status),
-            col(P.title),
-            col(m.Organisation.name).label("carrier"),
-            col(m.Commune.name).label("commune"),
-            col(m.Territory.name).label("territory"),
-            col(P.jobs_created),
-        )
-        .join(m.Organisation, col(m.Organisation.id) == col(P.carrier_id))
-        .join(m.Commune, col(m.Commune.insee_code) == col(P.commune_code))
-        .join(m.Territory, col(m.Territory.code) == col(m.Commune.territory_code))
-        .where(col(P.id).in_(waiting), *project_conditions(filters)),
-    )
-    frame["validated_on"] = frame["id"].map(validated)
-    return frame.sort_values(["validated_on", "id"]).reset_index(drop=True)
-
-
 def sheet_history(engine: Engine) -> pd.DataFrame:
     """Every dated change of every fiche, oldest first."""
     return read_frame(
@@ -338,119 +204,4 @@ def sheet_history(engine: Engine) -> pd.DataFrame:
             col(m.ActionSheetHistory.field),
             col(m.ActionSheetHistory.new_value),
         ).order_by(col(m.ActionSheetHistory.changed_at), col(m.ActionSheetHistory.id)),
-    )
-
-
-def agenda(engine: Engine, filters: Filters = Filters()) -> Agenda:
-    """The next committee's agenda, built from the data (proposals: those of the selection)."""
-    last, following = committees(engine)
-    since = last.date if last else date.min
-    changed = read_frame(
-        engine,
-        select(
-            col(S.code),
-            col(S.title),
-            col(m.ActionSheetHistory.changed_at),
-            col(m.ActionSheetHistory.field),
-            col(m.ActionSheetHistory.old_value),
-            col(m.ActionSheetHistory.new_value),
-            col(m.ActionSheetHistory.author),
-            col(m.ActionSheetHistory.comment),
-        )
-        .join(S, col(S.id) == col(m.ActionSheetHistory.sheet_id))
-        .where(col(m.ActionSheetHistory.changed_at) > since)
-        .order_by(col(m.ActionSheetHistory.changed_at)),
-    )
-    tree = sheet_tree(engine, Filters())
-    return Agenda(
-        last=last,
-        following=following,
-        awaiting=awaiting_opinion(engine, filters),
-        sheets_changed=changed,
-        late=tree[tree["late"]][["code", "title", "pilot", "planned_end", "status_label", "progress"]],
-    )
-
-
-def changes_between(engine: Engine, start: date, end: date) -> Changes:
-    """What happened after ``start`` up to ``end`` (included): the committee's "since last time"."""
-    new = read_frame(
-        engine,
-        select(col(P.id), col(P.title), col(P.proposed_on))
-        .where(col(P.proposed_on) > start, col(P.proposed_on) <= end)
-        .order_by(col(P.proposed_on)),
-    )
-    steps = read_frame(
-        engine,
-        select(
-            col(m.ProjectEvent.date),
-            col(P.id),
-            col(P.title),
-            col(m.ProjectEvent.from_status),
-            col(m.ProjectEvent.to_status),
-            col(m.ProjectEvent.author),
-        )
-        .join(P, col(P.id) == col(m.ProjectEvent.project_id))
-        .where(
-            col(m.ProjectEvent.date) > start,
-            col(m.ProjectEvent.date) <= end,
-            col(m.ProjectEvent.from_status).is_not(None),
-        )
-        .order_by(col(m.ProjectEvent.date)),
-    )
-    for column in ("from_status", "to_status"):
-        steps[column] = steps[column].map(ProjectStatus.labels())
-    opinions = read_frame(
-        engine,
-        select(col(m.Meeting.date), col(P.id), col(P.title), col(m.Opinion.value), col(m.Opinion.comment))
-        .join(m.Meeting, col(m.Meeting.id) == col(m.Opinion.meeting_id))
-        .join(P, col(P.id) == col(m.Opinion.project_id))
-        .where(col(m.Meeting.date) > start, col(m.Meeting.date) <= end)
-        .order_by(col(m.Meeting.date)),
-    )
-    opinions["value"] = opinions["value"].map(OpinionValue.labels())
-    retained = select(col(m.ProjectEvent.project_id)).where(
-        col(m.ProjectEvent.to_status) == ProjectStatus.RETENU.value,
-        col(m.ProjectEvent.date) > start,
-        col(m.ProjectEvent.date) <= end,
-    )
-    with engine.connect() as conn:
-        money = conn.execute(
-            select(func.coalesce(func.sum(col(m.Funding.amount)), 0.0)).where(col(m.Funding.project_id).in_(retained))
-        ).scalar_one()
-    sheets = read_frame(
-        engine,
-        select(
-            col(m.ActionSheetHistory.changed_at),
-            col(S.code),
-            col(S.title),
-            col(m.ActionSheetHistory.field),
-            col(m.ActionSheetHistory.old_value),
-            col(m.ActionSheetHistory.new_value),
-            col(m.ActionSheetHistory.author),
-        )
-        .join(S, col(S.id) == col(m.ActionSheetHistory.sheet_id))
-        .where(
-            and_(
-                func.date(col(m.ActionSheetHistory.changed_at)) > start,
-                func.date(col(m.ActionSheetHistory.changed_at)) <= end,
-            )
-        )
-        .order_by(col(m.ActionSheetHistory.changed_at)),
-    )
-    return Changes(
-        start=start, end=end, new_projects=new, steps=steps, opinions=opinions, money=float(money), sheets=sheets
-    )
-
-
-def opinions_at(engine: Engine, meeting_id: int, filters: Filters = Filters()) -> pd.DataFrame:
-    """The opinions given at one meeting, with the projects' titles and communes."""
-    return read_frame(
-        engine,
-        select(
-            col(P.id), col(P.title), col(m.Commune.name).label("commune"), col(m.Opinion.value), col(m.Opinion.comment)
-        )
-        .join(m.Opinion, col(m.Opinion.project_id) == col(P.id))
-        .join(m.Commune, col(m.Commune.insee_code) == col(P.commune_code))
-        .where(col(m.Opinion.meeting_id) == meeting_id, *project_conditions(filters))
-        .order_by(col(P.id)),
     )

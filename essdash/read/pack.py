@@ -18,10 +18,10 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt, lifecycle, periods
 from essdash.domain.vocabulary import MeetingBody, OpinionValue, SheetStatus
-from essdash.read import equity_report, followup, indicators, places, queries
+from essdash.read import equity_report, followup, indicators, places, proceedings, queries
 from essdash.read.filters import Filters
-from essdash.read.followup import Meeting
 from essdash.read.indicators import Indicator
+from essdash.read.proceedings import Meeting
 from essdash.store.reference import ATTRIBUTION
 
 PLAN_START = "2011-S1"
@@ -69,7 +69,7 @@ class Pack:
 
 def _meeting_of(engine: Engine, period: str) -> Meeting | None:
     start, end = periods.bounds(period)
-    held = followup.meetings(engine, MeetingBody.COMITE.value)
+    held = proceedings.meetings(engine, MeetingBody.COMITE.value)
     held = held[(held["date"] >= start) & (held["date"] <= end)]
     return Meeting.of_row(held.iloc[0].to_dict()) if not held.empty else None
 
@@ -107,10 +107,10 @@ def _key_figures(engine: Engine, filters: Filters, period: str, place: str) -> S
 def _since_last(engine: Engine, meeting: Meeting | None, period: str) -> Section:
     section = Section("Depuis le dernier comité")
     end = meeting.date if meeting else periods.bounds(period)[1]
-    held = followup.meetings(engine, MeetingBody.COMITE.value)
+    held = proceedings.meetings(engine, MeetingBody.COMITE.value)
     earlier = held[held["date"] < end]
     start = earlier.iloc[0]["date"] if not earlier.empty else periods.bounds(period)[0]
-    diff = followup.changes_between(engine, start, end)
+    diff = proceedings.changes_between(engine, start, end)
     if diff.empty:
         section.sentences.append(NO_DATA)
         return section
@@ -163,7 +163,7 @@ def _fiches(engine: Engine, filters: Filters, period: str) -> Section:
 def _proposals(engine: Engine, meeting: Meeting | None, filters: Filters, period: str) -> Section:
     section = Section("Propositions et avis du comité")
     if meeting:
-        opinions = followup.opinions_at(engine, meeting.id, filters)
+        opinions = proceedings.opinions_at(engine, meeting.id, filters)
         if not opinions.empty:
             opinions["Avis"] = opinions.pop("value").map(OpinionValue.labels())
             section.tables.append(
@@ -174,7 +174,7 @@ def _proposals(engine: Engine, meeting: Meeting | None, filters: Filters, period
                     ),
                 )
             )
-    awaiting = followup.awaiting_opinion(engine, filters, at=periods.bounds(period)[1])
+    awaiting = proceedings.awaiting_opinion(engine, filters, at=periods.bounds(period)[1])
     if not awaiting.empty:
         section.tables.append(
             (

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
 from essdash.domain.vocabulary import MeetingBody
-from essdash.read import followup
+from essdash.read import followup, proceedings
 from essdash.read.filters import Filters
 from essdash.render import charts
 from essdash.ui import forms
@@ -58,7 +58,7 @@ MEETING_COLUMNS = {
 }
 
 
-def agenda(engine: Engine, items: followup.Agenda, filters: Filters) -> None:
+def agenda(engine: Engine, items: proceedings.Agenda, filters: Filters) -> None:
     """The next committee's agenda: the proposals awaiting its opinion (with the opinions form), the
     fiches changed since the last committee and the late fiches."""
     last, following = items.last, items.following
@@ -86,7 +86,7 @@ def agenda(engine: Engine, items: followup.Agenda, filters: Filters) -> None:
 
 def changes() -> None:
     """What changed between two committee meetings chosen in the list of committees."""
-    committees = read(followup.meetings, MeetingBody.COMITE.value)
+    committees = read(proceedings.meetings, MeetingBody.COMITE.value)
     dates = committees["date"].tolist()
     c1, c2 = st.columns(2)
     start = c1.selectbox(
@@ -100,7 +100,7 @@ def changes() -> None:
     if not (start and end and start < end):
         st.caption("Choisissez deux séances, la première avant la seconde.")
         return
-    diff = read(followup.changes_between, start, end)
+    diff = read(proceedings.changes_between, start, end)
     m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Nouveaux projets", fmt.number(len(diff.new_projects)))
     m2.metric("Étapes franchies", fmt.number(len(diff.steps)))
@@ -119,7 +119,7 @@ def changes() -> None:
 
 def pipeline(filters: Filters) -> None:
     """The proposals waiting at each step, per territory, and how long they have waited."""
-    waiting = read(followup.pipeline, filters)
+    waiting = read(proceedings.pipeline, filters)
     st.caption(
         f"Propositions qui attendent, par étape et par territoire ({place_caption(filters)}), "
         f"et depuis combien de jours au {fmt.day(read(followup.as_of))}."
@@ -146,7 +146,7 @@ def meetings(engine: Engine) -> None:
         format_func=lambda b: "Toutes les instances" if b is None else b.label,
     )
     st.dataframe(
-        read(followup.meetings, body.value if body else None),
+        read(proceedings.meetings, body.value if body else None),
         hide_index=True,
         width="stretch",
         column_order=MEETING_COLUMNS.keys(),

@@ -25,8 +25,8 @@ from essdash.domain.vocabulary import (
     Sector,
     SheetStatus,
 )
-from essdash.read import followup, queries
-from essdash.ui.frame import clear_reads, read
+from essdash.read import followup, proceedings, queries
+from essdash.ui.cache import clear_reads, read
 from essdash.write import comments as write_comments
 from essdash.write import committee, plan_sheets, projects
 from essdash.write.actor import Actor
@@ -79,7 +79,7 @@ def _forget(kind: str, row_id: int) -> None:
 
 
 def _meeting_choice(label: str, body: MeetingBody, key: str) -> int | None:
-    meetings = read(followup.meetings, body.value)
+    meetings = read(proceedings.meetings, body.value)
     if meetings.empty:
         st.caption(f"Aucune séance « {body.label} » enregistrée.")
         return None

@@ -1,7 +1,7 @@
 """Plan d'actions, Comité and the project forms through app.py, writing to a copy of the demo base."""
 
 from essdash.domain.vocabulary import OpinionValue, SheetStatus
-from essdash.read import followup, queries
+from essdash.read import followup, proceedings, queries
 from essdash.read.filters import Filters
 
 
@@ -53,7 +53,7 @@ def test_committee_records_opinions_in_one_screen(writable_app):
     make, engine = writable_app
     at = make("pages/comite.py")
     assert not at.exception and not at.error
-    awaiting = followup.awaiting_opinion(engine)
+    awaiting = proceedings.awaiting_opinion(engine)
     first, second = awaiting["id"].iloc[0], awaiting["id"].iloc[1]
     at.selectbox(key=f"op-{first}").select(OpinionValue.FAVORABLE)
     at.selectbox(key=f"op-{second}").select(OpinionValue.DEFAVORABLE)
@@ -65,16 +65,16 @@ def test_committee_records_opinions_in_one_screen(writable_app):
     assert queries.project_detail(engine, int(first))["status"] == "retenu"
     refused = queries.project_detail(engine, int(second))
     assert refused["status"] == "refuse" and refused["events"]["comment"].iloc[-1] == "Pas d'ancrage territorial"
-    assert len(followup.awaiting_opinion(engine)) == len(awaiting) - 2
+    assert len(proceedings.awaiting_opinion(engine)) == len(awaiting) - 2
 
 
 def test_since_last_committee_and_pipeline_tabs(app, demo_engine):
     at = app("pages/comite.py")
-    committees = followup.meetings(demo_engine, "comite_metropolitain")["date"].tolist()
-    diff = followup.changes_between(demo_engine, committees[1], committees[0])
+    committees = proceedings.meetings(demo_engine, "comite_metropolitain")["date"].tolist()
+    diff = proceedings.changes_between(demo_engine, committees[1], committees[0])
     assert {m.label: m.value for m in at.metric}["Nouveaux projets"] == str(len(diff.new_projects))
     pipeline = at.dataframe[-2].value
-    assert pipeline["projects"].sum() == len(followup.awaiting_opinion(demo_engine)) + len(
+    assert pipeline["projects"].sum() == len(proceedings.awaiting_opinion(demo_engine)) + len(
         queries.project_register(demo_engine, Filters(statuses=("propose", "renvoye")))
     )
 

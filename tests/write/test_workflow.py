@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 
 from essdash.domain import models as m
 from essdash.domain.errors import ConflictError, ValidationError
-from essdash.read import followup, queries
+from essdash.read import followup, proceedings, queries
 from essdash.read.filters import Filters
 from essdash.store.db import sqlite_path, write_meta
 from essdash.write import comments, committee, plan_sheets, projects
@@ -222,7 +222,7 @@ def test_agenda_and_opinions_recorded_together(base):
     for pid in validated:
         projects.advance_project(base, ACTOR, pid, _row(base, pid), "valide", meeting_id=3)
     waiting = _new(base, title="Pas encore vu")
-    agenda = followup.agenda(base)
+    agenda = proceedings.agenda(base)
     assert agenda.last.title == "Comité juin" and agenda.following.title == "Comité décembre"
     assert agenda.awaiting["id"].tolist() == validated
     assert waiting not in agenda.awaiting["id"].tolist()
@@ -253,12 +253,12 @@ def test_changes_between_two_committees(base):
         conn.execute(
             insert(m.Funding).values(project_id=pid, funder_id=1, type="subvention", amount=12_000.0, year=2013)
         )
-    diff = followup.changes_between(base, date(2013, 1, 1), date(2013, 6, 18))
+    diff = proceedings.changes_between(base, date(2013, 1, 1), date(2013, 6, 18))
     assert diff.new_projects["id"].tolist() == [pid]
     assert diff.steps["to_status"].tolist() == ["Validé techniquement", "Avis favorable du comité"]
     assert diff.opinions["value"].tolist() == ["Favorable"]
     assert diff.money == 12_000.0
-    later = followup.changes_between(base, date(2013, 6, 18), date(2013, 12, 16))
+    later = proceedings.changes_between(base, date(2013, 6, 18), date(2013, 12, 16))
     assert later.new_projects.empty and later.steps.empty and later.money == 0
 
 
@@ -279,6 +279,6 @@ def test_sheet_tree_rollups_and_late_flag(base):
     assert row["late"] and row["projects"] == 1
     assert row["computed_progress"] == pytest.approx(((len(actions) // 2) / len(actions) + 0.0) / 2 * 100)
     assert not tree.loc["II.2", "late"] or tree.loc["II.2", "planned_end"] < date(2013, 12, 1)
-    pipeline = followup.pipeline(base, Filters())
+    pipeline = proceedings.pipeline(base, Filters())
     assert pipeline[["territory", "status", "projects"]].values.tolist() == [["Territoire Roubaisien", "valide", 1]]
     assert pipeline["median_days"].iloc[0] == (date(2013, 12, 1) - date(2013, 5, 14)).days
