@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
@@ -11,6 +9,7 @@ from essdash.domain import models as m
 from essdash.domain import rules
 from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import CommentBody, CommentTarget
+from essdash.store import clock
 from essdash.write.actor import Actor, signed
 from essdash.write.records import text_field
 
@@ -45,7 +44,7 @@ def add_comment(engine: Engine, actor: Actor, target: str, target_id: int, body:
                 target_id=target_id,
                 body=body,
                 author=actor.label,
-                created_at=datetime.now().replace(microsecond=0),
+                created_at=clock.now(engine),
                 text=text,
             )
         )

@@ -6,7 +6,7 @@ messages) and leaves the database as it was.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
@@ -15,6 +15,7 @@ from essdash.domain import models as m
 from essdash.domain import rules
 from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import MeetingBody, OpinionValue, ProjectStatus
+from essdash.store import clock
 from essdash.write.actor import Actor, signed
 from essdash.write.projects import OPINION_STATUS, PROJECT_FIELDS
 from essdash.write.records import locked_update, text_field
@@ -38,6 +39,7 @@ def record_opinions(engine: Engine, actor: Actor, meeting_id: int, items: list[d
         issues += [(f"Projet n° {item['project']['id']}", column, message) for _, column, message in found]
     if issues:
         raise ValidationError(issues)
+    now = clock.now(engine)
     with engine.begin() as conn:
         for item, reason in zip(chosen, reasons):
             project, opinion = item["project"], OpinionValue(item["opinion"])
@@ -47,7 +49,7 @@ def record_opinions(engine: Engine, actor: Actor, meeting_id: int, items: list[d
                 m.Project,
                 project["id"],
                 project,
-                {"status": target.value, "updated_at": datetime.now().replace(microsecond=0)},
+                {"status": target.value, "updated_at": now},
                 PROJECT_FIELDS,
                 f"Le projet n° {project['id']}",
             )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
@@ -21,6 +21,7 @@ from essdash.domain import rules
 from essdash.domain.vocabulary import InterventionMode, LegalForm, ProjectStatus, Sector
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import ORGANISATIONS, PROJECTS
+from essdash.store import clock
 from essdash.write.geography import metropolis_box
 from essdash.write.import_rows import (
     Builder,
@@ -100,6 +101,7 @@ class Projects(Builder):
         super().__init__(ctx)
         conn = ctx.conn
         self.orgs = ctx.organisations()
+        self.today = clock.today(conn)
         carrier_keys = {o["id"]: k for k, o in self.orgs.items()}
         self.sheet_ids = {code.upper(): i for i, code in conn.execute(select(m.ActionSheet.id, m.ActionSheet.code))}
         self.existing = {r["id"]: dict(r) for r in conn.execute(select(P)).mappings()}
@@ -240,7 +242,7 @@ class Projects(Builder):
             "jobs_maintained": 0,
             "beneficiaries": 0,
             "priority_district": False,
-            "proposed_on": date.today(),
+            "proposed_on": self.today,
         }
         record = {k: v[k] if v[k] is not None else defaults.get(k) for k in self.FIELDS}
         record.update(

@@ -13,7 +13,6 @@ data and writes everything in one transaction, logged in ``importbatch``: all ro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +26,7 @@ from essdash.domain.errors import ImportFileError
 from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet.cells import is_blank
 from essdash.spreadsheet.columns import KINDS, Column, Kind
-from essdash.store import backup
+from essdash.store import backup, clock
 from essdash.store.db import locked_transaction
 from essdash.write.actor import Actor, signed
 from essdash.write.import_kinds import BUILDERS
@@ -224,7 +223,7 @@ def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
         )
     path = backup.database_file(engine)
     saved = backup.take(path, "avant-import") if path else None
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now(engine)
     author = actor.label
     try:
         with locked_transaction(engine) as conn:

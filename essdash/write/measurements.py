@@ -5,8 +5,6 @@ is kept (``superseded_at``), so the history is cumulative."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
@@ -15,6 +13,7 @@ from essdash.domain import periods, rules
 from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import Provenance
 from essdash.read import indicators
+from essdash.store import clock
 from essdash.store.db import locked_transaction
 from essdash.write.actor import Actor, signed
 from essdash.write.records import text_field
@@ -73,7 +72,7 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
         clean.append({"code": row["code"], "value": value, "provenance": provenance, "source": source})
     if issues:
         raise ValidationError(issues)
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now(engine)
     written = 0
     with locked_transaction(engine) as conn:
         for row in clean:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
@@ -11,6 +9,7 @@ from essdash.domain import models as m
 from essdash.domain import rules
 from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import SheetStatus
+from essdash.store import clock
 from essdash.write.actor import Actor, signed
 from essdash.write.records import locked_update, text_field
 
@@ -42,7 +41,7 @@ def update_sheet(
     changed = {k: v for k, v in (("status", status), ("progress", progress)) if loaded[k] != v}
     if not changed:
         raise ValidationError([("Fiche", "Statut", "ni le statut ni l'avancement n'ont changé.")])
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now(engine)
     with engine.begin() as conn:
         locked_update(conn, m.ActionSheet, sheet_id, loaded, changed, SHEET_FIELDS, "La fiche")
         conn.execute(

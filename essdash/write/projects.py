@@ -8,7 +8,7 @@ and leaves the database as it was; a record changed by someone else meanwhile ra
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
@@ -25,6 +25,7 @@ from essdash.domain.vocabulary import (
     ProjectStatus,
     Sector,
 )
+from essdash.store import clock
 from essdash.write.actor import Actor, signed
 from essdash.write.geography import metropolis_box
 from essdash.write.records import locked_update, text_field
@@ -158,7 +159,7 @@ def create_project(
     ]
     if issues:
         raise ValidationError(issues)
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now(engine)
     with engine.begin() as conn:
         if carrier is None:
             carrier = conn.execute(
@@ -200,20 +201,21 @@ def update_project(engine: Engine, actor: Actor, project_id: int, loaded: dict, 
     changed = {k: v for k, v in clean.items() if loaded.get(k) != v}
     if not changed:
         return
+    now = clock.now(engine)
     with engine.begin() as conn:
         locked_update(
             conn,
             m.Project,
             project_id,
             loaded,
-            {**changed, "updated_at": datetime.now().replace(microsecond=0)},
+            {**changed, "updated_at": now},
             PROJECT_FIELDS,
             "Le projet",
         )
         conn.execute(
             insert(m.ProjectEvent).values(
                 project_id=project_id,
-                date=date.today(),
+                date=now.date(),
                 from_status=loaded["status"],
                 to_status=loaded["status"],
                 author=actor.label,
@@ -288,7 +290,7 @@ def advance_project(
         issues.append(("Projet", "Date", f"la séance choisie a eu lieu le {meeting['date']:%d/%m/%Y}."))
     if issues:
         raise ValidationError(issues)
-    values = {"status": target.value, "updated_at": datetime.now().replace(microsecond=0)}
+    values = {"status": target.value, "updated_at": clock.now(engine)}
     if target is ProjectStatus.EN_COURS:
         values["start_date"] = day
     if target in (ProjectStatus.REALISE, ProjectStatus.ABANDONNE):
