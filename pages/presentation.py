@@ -23,18 +23,20 @@ if not presenting:
         st.rerun()
     ui_presentation.pack_downloads(ctx.engine, period, ctx.filters.territory)
 else:
-    meeting_pack = ui.read(pack.build, st.session_state["presented_period"], ctx.filters.territory)
-    views = len(meeting_pack.sections) + 1
-    slide = min(st.session_state.get("slide", 0), views - 1)
-    ui_presentation.presentation_view(meeting_pack, slide)
+    period = st.session_state["presented_period"]
+    meeting_pack = ui.read(pack.build, period, ctx.filters.territory)
+    slides = ui_presentation.views(meeting_pack)
+    slide = min(st.session_state.get("slide", 0), len(slides))
+    ui_presentation.presentation_view(meeting_pack, slides, slide)
     back, position, forward, leave = st.columns([2, 3, 2, 2])
     if back.button("◀ Précédent", disabled=slide == 0, width="stretch"):
         st.session_state["slide"] = slide - 1
         st.rerun()
-    position.markdown(f"<div style='text-align:center'>{slide + 1} / {views}</div>", unsafe_allow_html=True)
-    if forward.button("Suivant ▶", disabled=slide == views - 1, width="stretch", type="primary"):
+    position.markdown(f"<div style='text-align:center'>{slide + 1} / {len(slides) + 1}</div>", unsafe_allow_html=True)
+    if forward.button("Suivant ▶", disabled=slide == len(slides), width="stretch", type="primary"):
         st.session_state["slide"] = slide + 1
         st.rerun()
     if leave.button("Quitter la présentation", width="stretch"):
-        st.session_state.update(presenting=False, slide=0)
+        # The semester's selectbox was not on screen while presenting, so Streamlit forgot its value.
+        st.session_state.update(presenting=False, slide=0, p_period=period)
         st.rerun()

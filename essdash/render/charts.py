@@ -52,12 +52,33 @@ FRENCH_LOCALE = {
 }
 # Okabe–Ito, distinguishable by colour-blind readers (wine in place of black, kept for the metropolis).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#882255"]
+# The indicator charts' territory lines: PALETTE with olive in place of vermillion, so that no territory
+# looks like the targets, drawn in red.
+TERRITORY_COLOURS = [*PALETTE[:5], "#999933", *PALETTE[6:]]
+TARGET_COLOUR = "#E3000F"
 MONEY_FORMAT = ",.0f"
-LABEL_LIMIT = 240
+LABEL_LIMIT = 320
+# Text sizes (px) of a chart shown on a projector: read from the back of a room.
+PROJECTOR_TEXT = {"label": 18, "title": 20, "chart_title": 24, "bar_step": 36}
 
 
 def _french(chart: alt.Chart) -> alt.Chart:
     return chart.configure(locale=FRENCH_LOCALE).configure_range(category=PALETTE)
+
+
+def for_projector(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The same chart with text readable on a projector: larger axis, legend, title and mark labels,
+    and wider bars where the height is counted in bars."""
+    size = PROJECTOR_TEXT
+    chart = (
+        chart.configure_axis(labelFontSize=size["label"], titleFontSize=size["title"])
+        .configure_legend(labelFontSize=size["label"], titleFontSize=size["title"], labelLimit=0, titleLimit=0)
+        .configure_title(fontSize=size["chart_title"])
+        .configure_text(fontSize=size["label"])
+    )
+    if isinstance(chart.height, alt.Step):
+        chart = chart.properties(height=alt.Step(size["bar_step"]))
+    return chart
 
 
 def projects_by_status(frame: pd.DataFrame) -> alt.Chart:
@@ -162,7 +183,12 @@ def indicator_chart(
         .encode(
             x=x,
             y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=",.1~f")),
-            color=alt.Color("place_name:N", title="Territoire", legend=alt.Legend(orient="right")),
+            color=alt.Color(
+                "place_name:N",
+                title="Territoire",
+                scale=alt.Scale(range=TERRITORY_COLOURS),
+                legend=alt.Legend(orient="right"),
+            ),
             tooltip=tooltip,
         )
     )
@@ -175,11 +201,13 @@ def indicator_chart(
     if not targets.empty:
         targets = _period_axis(targets[targets["place"] == metro])
         layers.append(
-            alt.Chart(targets).mark_line(strokeDash=[6, 4], color="#D55E00", strokeWidth=2).encode(x=x, y="value:Q")
+            alt.Chart(targets)
+            .mark_line(strokeDash=[6, 4], color=TARGET_COLOUR, strokeWidth=2.5)
+            .encode(x=x, y="value:Q")
         )
         layers.append(
             alt.Chart(targets)
-            .mark_tick(color="#D55E00", thickness=3, size=28)
+            .mark_tick(color=TARGET_COLOUR, thickness=3, size=28)
             .encode(
                 x=x,
                 y="value:Q",

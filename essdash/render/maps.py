@@ -390,7 +390,7 @@ def static_choropleth(
                 "properties.class:N",
                 title=MEASURES[measure].label,
                 scale=alt.Scale(domain=labels, range=colours),
-                legend=alt.Legend(orient="right"),
+                legend=alt.Legend(orient="right", labelLimit=0, titleLimit=0),  # 0: labels never cut
             ),
             tooltip=[alt.Tooltip("properties.name:N", title="Lieu"), alt.Tooltip("properties.label:N", title="Valeur")],
         )

@@ -1,38 +1,163 @@
-"""Streamlit views of the presentation (the Présentation page): one full-width view per section of the
-meeting pack, and the pack's downloads."""
+"""Streamlit views of the presentation (the Présentation page): the meeting pack cut into full-width
+views that each fit a 1280×720 projector screen, and the pack's downloads.
+
+A pack section becomes one view, or several when it is too tall: its blocks (key figures, sentences,
+charts, table rows) fill views in order, by estimated heights, and a long table goes on in the next
+view, titled « … (suite) », never in a scrolled box.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
 from essdash.read import pack
-from essdash.render import pack_charts
+from essdash.render import charts, pack_charts
 from essdash.ui.frame import read
 
+# Heights in px at 1280×720. A view's content (below its heading, above the navigation buttons) may
+# fill VIEW_HEIGHT; the rest of the screen is the demo notice, the heading, the buttons and margins.
+VIEW_HEIGHT = 440
+GAP = 16  # between two blocks of a view
+ROW_HEIGHT = 35  # a table row (Streamlit's data grid row), also its header row
+TABLE_TITLE = 45
+MIN_ROWS = 3  # a table page shows at least these rows, or the view ends before it
+FIGURES_HEIGHT = 175  # a row of key-figure cards
+FIGURES_PER_ROW = 3  # at 1280 px
+SENTENCE_LINE = 36
+SENTENCE_CHARS = 80  # characters per line of a sentence at 1280 px
+CHART_HEIGHT = 420  # a pack chart at projector size, with its title
 
-def presentation_view(meeting_pack: pack.Pack, slide: int) -> None:
-    """One full-width view of the presentation: 0 is the title, then one view per pack section."""
+FIGURE_CSS = """
+<style>
+.pack-figures {display: grid; grid-template-columns: repeat(auto-fit, minmax(19rem, 1fr)); gap: 1rem 2rem;}
+.pack-figure {border-left: 0.4rem solid #0072B2; padding: 0.2rem 0 0.2rem 1rem; min-width: 0;}
+.pack-figure div {overflow-wrap: anywhere; white-space: normal;}
+.pack-figure .pack-label {font-size: 1.35rem; line-height: 1.25;}
+.pack-figure .pack-value {font-size: clamp(2.2rem, 3.4vw, 4.2rem); font-weight: 700; line-height: 1.15;}
+.pack-figure .pack-trend {font-size: 1.2rem; line-height: 1.25; color: #444;}
+</style>
+"""
+
+
+@dataclass
+class View:
+    """One screen of the presentation: part (or all) of one pack section."""
+
+    title: str
+    figures: list[tuple[str, str, str]] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    charts: list[tuple[str, pack.Chart]] = field(default_factory=list)
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+
+
+class _Views:
+    """The views of one section being filled: the current one, and the height it has used."""
+
+    def __init__(self, title: str):
+        self.title = title
+        self.views = [View(title)]
+        self.used = 0
+
+    def free(self) -> int:
+        """The height left in the current view for one more block."""
+        return VIEW_HEIGHT - self.used - (GAP if self.used else 0)
+
+    def next_view(self) -> None:
+        self.views.append(View(f"{self.title} (suite)"))
+        self.used = 0
+
+    def place(self, height: int) -> View:
+        """The view that shows a block of ``height``: the current one if the block fits, else a new one."""
+        if self.used and height > self.free():
+            self.next_view()
+        self.used += (GAP if self.used else 0) + height
+        return self.views[-1]
+
+
+def section_views(section: pack.Section) -> list[View]:
+    """The views of one section: its blocks in order, a new view whenever the next block does not fit;
+    a table is cut between rows (at least MIN_ROWS on a page), its header repeated on each page."""
+    filler = _Views(section.title)
+    if section.figures:
+        rows = -(-len(section.figures) // FIGURES_PER_ROW)
+        filler.place(rows * FIGURES_HEIGHT).figures = list(section.figures)
+    for sentence in section.sentences:
+        filler.place(SENTENCE_LINE * -(-len(sentence) // SENTENCE_CHARS)).sentences.append(sentence)
+    for title, chart in section.charts:
+        filler.place(CHART_HEIGHT).charts.append((title, chart))
+    for title, table in section.tables:
+        start = 0
+        while True:
+            rows = (filler.free() - TABLE_TITLE - ROW_HEIGHT) // ROW_HEIGHT
+            if filler.used and rows < min(MIN_ROWS, len(table) - start):
+                filler.next_view()
+                continue
+            chunk = table.iloc[start : start + max(rows, 1)]
+            view = filler.place(TABLE_TITLE + ROW_HEIGHT * (len(chunk) + 1))
+            view.tables.append((title if start == 0 else f"{title} (suite)", chunk))
+            start += len(chunk)
+            if start >= len(table):
+                break
+            filler.next_view()
+    return filler.views
+
+
+def views(meeting_pack: pack.Pack) -> list[View]:
+    """Every view after the title view, section by section."""
+    return [view for section in meeting_pack.sections for view in section_views(section)]
+
+
+def _figures_html(figures: list[tuple[str, str, str]]) -> str:
     esc = fmt.md_escape
+    cards = "".join(
+        f"<div class='pack-figure'><div class='pack-label'>{esc(label)}</div>"
+        f"<div class='pack-value'>{esc(value)}</div>"
+        f"<div class='pack-trend'>{esc(change) if change else '&nbsp;'}</div></div>"
+        for label, value, change in figures
+    )
+    return f"<div class='pack-figures'>{cards}</div>"
+
+
+def _scroll_to_top(slide: int) -> None:
+    """Bring the page back to its top: a new view never opens at the previous view's scroll position.
+    The slide number makes the element differ from one view to the next, so its script runs each time."""
+    st.html(
+        f"<script data-slide='{slide}'>"
+        "for (const el of window.parent.document.querySelectorAll("
+        '\'[data-testid="stMain"], [data-testid="stAppViewContainer"], section.main\')) el.scrollTop = 0;'
+        "window.parent.scrollTo(0, 0);</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def presentation_view(meeting_pack: pack.Pack, slides: list[View], slide: int) -> None:
+    """One full-width view of the presentation: 0 is the title, then ``slides[slide - 1]``."""
+    esc = fmt.md_escape
+    _scroll_to_top(slide)
     if slide == 0:
         st.title(meeting_pack.title)
         st.header(esc(meeting_pack.subtitle))
         st.markdown(f"{fmt.period_label(meeting_pack.period)} · {esc(meeting_pack.place)}")
         return
-    section = meeting_pack.sections[slide - 1]
-    st.header(esc(section.title))
-    if section.figures:
-        for column, (label, value, change) in zip(st.columns(len(section.figures)), section.figures):
-            column.metric(label, value, delta=change or None, delta_color="off")
-    for sentence in section.sentences:
+    view = slides[slide - 1]
+    st.header(esc(view.title))
+    if view.figures:
+        st.markdown(FIGURE_CSS + _figures_html(view.figures), unsafe_allow_html=True)
+    for sentence in view.sentences:
         st.markdown(f"- {esc(sentence)}")
-    for title, chart in section.charts:
+    for title, chart in view.charts:
         st.markdown(f"**{esc(title)}**")
-        st.altair_chart(pack_charts.draw(chart), width="stretch")
-    for title, table in section.tables:
+        st.altair_chart(charts.for_projector(pack_charts.draw(chart)), width="stretch")
+    for title, table in view.tables:
         st.markdown(f"**{esc(title)}**")
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(
+            table, hide_index=True, width="stretch", row_height=ROW_HEIGHT, height=ROW_HEIGHT * (len(table) + 1) + 3
+        )
 
 
 PACK_FORMATS = (

@@ -1,14 +1,39 @@
-"""The presentation mode through app.py: every view from first to last, then back to the setup."""
+"""The presentation mode through app.py: every view from first to last, long tables continued over
+several views, then back to the setup with the same semester."""
+
+import itertools
+
+import pandas as pd
 
 from essdash.domain import fmt
 from essdash.read import pack, places, queries
 from essdash.read.filters import Filters
 
 PAGE = "pages/presentation.py"
+SUITE = fmt.md_escape(" (suite)")  # as the headings and table titles show it
+# A table page must fit a 1280×720 screen without scrolling: a data-grid row is 35 px high, and the
+# heading, table title, header row and buttons take about a third of the 720 px; 12 rows is 420 px.
+MAX_TABLE_ROWS = 12
 
 
 def _button(at, prefix):
     return next(b for b in at.button if b.label.startswith(prefix))
+
+
+def _figure_cards(at) -> str:
+    return "".join(m.value for m in at.markdown if "pack-figure" in m.value)
+
+
+def _walk(at) -> list[tuple[str, list[tuple[str, pd.DataFrame]]]]:
+    """Click Suivant to the last view; each view's heading and its tables (title, shown rows)."""
+    seen = []
+    while not _button(at, "Suivant").disabled:
+        _button(at, "Suivant").click().run()
+        assert not at.exception, at.exception
+        titles = [m.value.strip("*") for m in at.markdown if m.value.startswith("**")]
+        tables = [frame.value for frame in at.dataframe]
+        seen.append((at.header[0].value, list(zip(titles[-len(tables) :] if tables else [], tables))))
+    return seen
 
 
 def test_walk_the_presentation_from_first_to_last_view(app, demo_engine):
@@ -23,21 +48,59 @@ def test_walk_the_presentation_from_first_to_last_view(app, demo_engine):
     expected = pack.build(demo_engine, "2013-S2")
     assert at.title[0].value == expected.title
     assert _button(at, "◀ Précédent").disabled
-    seen = []
-    while not _button(at, "Suivant").disabled:
-        _button(at, "Suivant").click().run()
-        assert not at.exception, at.exception
-        seen.append(at.header[0].value)
-        if at.header[0].value == "Chiffres clés":
-            metrics = {m.label: m.value for m in at.metric}
-            projects = queries.key_figures(demo_engine, Filters(period_from="2011-S1", period_to="2013-S2"))["projects"]
-            assert metrics["Projets proposés depuis 2011"] == fmt.number(projects)
-    assert seen == [fmt.md_escape(s.title) for s in expected.sections]
-    assert not at.sidebar.selectbox  # nothing else on screen while presenting
+    _button(at, "Suivant").click().run()
+    assert at.header[0].value == "Chiffres clés"
+    projects = queries.key_figures(demo_engine, Filters(period_from="2011-S1", period_to="2013-S2"))["projects"]
+    cards = _figure_cards(at)
+    assert fmt.md_escape("Projets proposés depuis 2011") in cards
+    assert f"<div class='pack-value'>{fmt.md_escape(fmt.number(projects))}</div>" in cards
     _button(at, "◀ Précédent").click().run()
-    assert at.header[0].value == fmt.md_escape(expected.sections[-2].title)
+    seen = _walk(at)
+    assert not at.sidebar.selectbox  # nothing else on screen while presenting
+
+    # Every section in order: its first view under its own title, then only « (suite) » views.
+    headings = [heading for heading, _ in seen]
+    firsts = [heading for heading in headings if not heading.endswith(SUITE)]
+    assert firsts == [fmt.md_escape(s.title) for s in expected.sections]
+    for before, heading in itertools.pairwise(headings):
+        if heading.endswith(SUITE):
+            assert heading == before.removesuffix(SUITE) + SUITE
+    # Every row of every table exactly once, in order, across its views; no page taller than the screen.
+    for section in expected.sections:
+        title = fmt.md_escape(section.title)
+        shown = [tables for heading, tables in seen if heading in (title, title + SUITE)]
+        for table_title, table in section.tables:
+            pages = [
+                frame
+                for tables in shown
+                for name, frame in tables
+                if name in (fmt.md_escape(table_title), fmt.md_escape(table_title) + SUITE)
+            ]
+            assert all(len(page) <= MAX_TABLE_ROWS for page in pages), (table_title, [len(p) for p in pages])
+            together = pd.concat(pages, ignore_index=True) if pages else table.iloc[:0]
+            pd.testing.assert_frame_equal(together, table.reset_index(drop=True), check_dtype=False)
+    long_tables = [t for s in expected.sections for t, table in s.tables if len(table) > MAX_TABLE_ROWS]
+    assert {"Fiches par statut"} <= set(long_tables)  # the demo's 25 fiches
+    for table_title in long_tables:
+        assert any(name == fmt.md_escape(table_title) + SUITE for _, tables in seen for name, _ in tables)
+
+    _button(at, "◀ Précédent").click().run()
+    assert at.header[0].value == headings[-2]
     _button(at, "Quitter").click().run()
     assert _button(at, "Lancer la présentation")
+
+
+def test_the_semester_survives_quitting_the_presentation(app):
+    at = app(PAGE)
+    at.selectbox(key="p_period").set_value("2012-S1").run()
+    _button(at, "Lancer la présentation").click().run()
+    _button(at, "Suivant").click().run()
+    _button(at, "Suivant").click().run()
+    _button(at, "Quitter").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="p_period").value == "2012-S1"
+    _button(at, "Lancer la présentation").click().run()
+    assert any(m.value.startswith(fmt.period_label("2012-S1")) for m in at.markdown)
 
 
 def test_technician_presentation_compares_with_the_metropolis(app, demo_engine):
@@ -45,11 +108,11 @@ def test_technician_presentation_compares_with_the_metropolis(app, demo_engine):
     _button(at, "Lancer la présentation").click().run()
     assert "Territoire Roubaisien" in at.header[0].value
     _button(at, "Suivant").click().run()
-    _button(at, "Suivant").click().run()
-    assert at.header[0].value == "Territoire Roubaisien et la métropole"
+    while at.header[0].value != "Territoire Roubaisien et la métropole" and not _button(at, "Suivant").disabled:
+        _button(at, "Suivant").click().run()
     summary = places.place_summary(
         places.place_figures(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"), "territory"),
         "roubaisien",
     )
-    deltas = [m.delta for m in at.metric]
-    assert f"métropole : {fmt.number(summary['metro']['projects_per_10k'], 1)}" in deltas
+    trend = f"métropole : {fmt.number(summary['metro']['projects_per_10k'], 1)}"
+    assert f"<div class='pack-trend'>{fmt.md_escape(trend)}</div>" in _figure_cards(at)
