@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
+from sqlmodel import col
 
 from essdash.domain import equity
 from essdash.domain import models as m
@@ -73,7 +75,7 @@ def _headed(frame: pd.DataFrame, kind: Kind, keys: dict[str, str]) -> pd.DataFra
 
 
 def _selected_ids(filters: Filters):
-    return select(P.id).where(*project_conditions(filters))
+    return select(col(P.id)).where(*project_conditions(filters))
 
 
 def projects(engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -81,14 +83,16 @@ def projects(engine: Engine, filters: Filters) -> pd.DataFrame:
     register = queries.project_register(engine, filters)
     extra = read_frame(
         engine,
-        select(P.id, P.description, P.start_date, P.end_date, P.lat, P.lon).where(P.id.in_(_selected_ids(filters))),
+        select(col(P.id), col(P.description), col(P.start_date), col(P.end_date), col(P.lat), col(P.lon)).where(
+            col(P.id).in_(_selected_ids(filters))
+        ),
     )
     further = read_frame(
         engine,
-        select(m.ProjectCommune.project_id.label("id"), C.name)
-        .join(C, C.insee_code == m.ProjectCommune.commune_code)
-        .where(m.ProjectCommune.project_id.in_(_selected_ids(filters)))
-        .order_by(C.name),
+        select(col(m.ProjectCommune.project_id).label("id"), col(C.name))
+        .join(C, col(C.insee_code) == col(m.ProjectCommune.commune_code))
+        .where(col(m.ProjectCommune.project_id).in_(_selected_ids(filters)))
+        .order_by(col(C.name)),
     )
     frame = register.merge(extra, on="id", how="left")
     frame["further"] = frame["id"].map(further.groupby("id")["name"].agg(", ".join)).fillna("")
@@ -127,23 +131,23 @@ def organisations(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Carriers (all of them, or those of the selection's projects) with their number of projects."""
     o = m.Organisation
     counted = (
-        select(P.carrier_id, func.count(P.id).label("projects"))
+        select(col(P.carrier_id), func.count(col(P.id)).label("projects"))
         .where(*project_conditions(filters))
-        .group_by(P.carrier_id)
+        .group_by(col(P.carrier_id))
         .subquery()
     )
-    stmt = (
+    stmt: Select = (
         select(
-            o.name,
-            o.legal_form,
-            C.name.label("commune"),
-            o.commune_code,
-            o.created_year,
+            col(o.name),
+            col(o.legal_form),
+            col(C.name).label("commune"),
+            col(o.commune_code),
+            col(o.created_year),
             func.coalesce(counted.c.projects, 0).label("projects"),
         )
-        .outerjoin(C, C.insee_code == o.commune_code)
-        .outerjoin(counted, counted.c.carrier_id == o.id)
-        .order_by(o.name)
+        .outerjoin(C, col(C.insee_code) == col(o.commune_code))
+        .outerjoin(counted, counted.c.carrier_id == col(o.id))
+        .order_by(col(o.name))
     )
     if filters != Filters():
         stmt = stmt.where(counted.c.projects > 0)
@@ -166,25 +170,25 @@ def organisations(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 def fundings(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Every funding of the selection's projects, with what identifies its project."""
-    stmt = (
+    stmt: Select = (
         select(
-            P.id,
-            P.title,
-            m.Organisation.name.label("carrier"),
-            C.name.label("commune"),
-            C.insee_code,
-            m.Funder.name.label("funder"),
-            m.Funder.kind.label("funder_kind"),
-            m.Funding.type,
-            m.Funding.amount,
-            m.Funding.year,
+            col(P.id),
+            col(P.title),
+            col(m.Organisation.name).label("carrier"),
+            col(C.name).label("commune"),
+            col(C.insee_code),
+            col(m.Funder.name).label("funder"),
+            col(m.Funder.kind).label("funder_kind"),
+            col(m.Funding.type),
+            col(m.Funding.amount),
+            col(m.Funding.year),
         )
-        .join(P, P.id == m.Funding.project_id)
-        .join(m.Organisation, m.Organisation.id == P.carrier_id)
-        .join(C, C.insee_code == P.commune_code)
-        .join(m.Funder, m.Funder.id == m.Funding.funder_id)
+        .join(P, col(P.id) == col(m.Funding.project_id))
+        .join(m.Organisation, col(m.Organisation.id) == col(P.carrier_id))
+        .join(C, col(C.insee_code) == col(P.commune_code))
+        .join(m.Funder, col(m.Funder.id) == col(m.Funding.funder_id))
         .where(*project_conditions(filters))
-        .order_by(P.id, m.Funding.year, m.Funder.name, m.Funding.id)
+        .order_by(col(P.id), col(m.Funding.year), col(m.Funder.name), col(m.Funding.id))
     )
     frame = read_frame(engine, stmt)
     frame["type"] = frame["type"].map(FundingType.labels())
@@ -210,26 +214,26 @@ def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
     """The plan's fiches (those the selection's projects serve, when filtered) with their state."""
     s, axis = m.ActionSheet, m.Axis
     served = (
-        select(m.ProjectSheet.sheet_id, func.count(m.ProjectSheet.project_id).label("projects"))
-        .where(m.ProjectSheet.project_id.in_(_selected_ids(filters)))
-        .group_by(m.ProjectSheet.sheet_id)
+        select(col(m.ProjectSheet.sheet_id), func.count(col(m.ProjectSheet.project_id)).label("projects"))
+        .where(col(m.ProjectSheet.project_id).in_(_selected_ids(filters)))
+        .group_by(col(m.ProjectSheet.sheet_id))
         .subquery()
     )
-    stmt = (
+    stmt: Select = (
         select(
-            s.code,
-            s.title,
-            axis.code.label("axis"),
-            s.status,
-            s.progress,
-            s.pilot,
-            s.planned_start,
-            s.planned_end,
+            col(s.code),
+            col(s.title),
+            col(axis.code).label("axis"),
+            col(s.status),
+            col(s.progress),
+            col(s.pilot),
+            col(s.planned_start),
+            col(s.planned_end),
             func.coalesce(served.c.projects, 0).label("projects"),
         )
-        .join(axis, axis.id == s.axis_id)
-        .outerjoin(served, served.c.sheet_id == s.id)
-        .order_by(s.position)
+        .join(axis, col(axis.id) == col(s.axis_id))
+        .outerjoin(served, served.c.sheet_id == col(s.id))
+        .order_by(col(s.position))
     )
     if filters != Filters():
         stmt = stmt.where(served.c.projects > 0)
@@ -252,39 +256,40 @@ def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 def measurements(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Current indicator values of the selection's place and semesters."""
-    v, i, commune = m.Measurement, m.Indicator, C.__table__.alias("place_commune")
-    stmt = (
+    v, i = m.Measurement, m.Indicator
+    commune = aliased(C, name="place_commune")
+    stmt: Select = (
         select(
-            v.indicator_code,
-            i.label,
-            i.unit,
-            v.period,
-            T.name.label("territory"),
-            commune.c.name.label("commune"),
-            v.commune_code,
-            v.value,
-            v.provenance,
-            v.source,
-            v.recorded_at,
-            v.recorded_by,
+            col(v.indicator_code),
+            col(i.label),
+            col(i.unit),
+            col(v.period),
+            col(T.name).label("territory"),
+            col(commune.name).label("commune"),
+            col(v.commune_code),
+            col(v.value),
+            col(v.provenance),
+            col(v.source),
+            col(v.recorded_at),
+            col(v.recorded_by),
         )
-        .join(i, i.code == v.indicator_code)
-        .outerjoin(T, T.code == v.territory_code)
-        .outerjoin(commune, commune.c.insee_code == v.commune_code)
-        .where(v.superseded_at.is_(None))
-        .order_by(v.indicator_code, v.period, T.position, commune.c.name)
+        .join(i, col(i.code) == col(v.indicator_code))
+        .outerjoin(T, col(T.code) == col(v.territory_code))
+        .outerjoin(commune, col(commune.insee_code) == col(v.commune_code))
+        .where(col(v.superseded_at).is_(None))
+        .order_by(col(v.indicator_code), col(v.period), col(T.position), col(commune.name))
     )
     if filters.commune:
-        stmt = stmt.where(v.commune_code == filters.commune)
+        stmt = stmt.where(col(v.commune_code) == filters.commune)
     elif filters.territory:
         stmt = stmt.where(
-            (v.territory_code == filters.territory)
-            | v.commune_code.in_(select(C.insee_code).where(C.territory_code == filters.territory))
+            (col(v.territory_code) == filters.territory)
+            | col(v.commune_code).in_(select(col(C.insee_code)).where(col(C.territory_code) == filters.territory))
         )
     if filters.period_from:
-        stmt = stmt.where(v.period >= filters.period_from)
+        stmt = stmt.where(col(v.period) >= filters.period_from)
     if filters.period_to:
-        stmt = stmt.where(v.period <= filters.period_to)
+        stmt = stmt.where(col(v.period) <= filters.period_to)
     frame = read_frame(engine, stmt)
     frame["provenance"] = frame["provenance"].map(Provenance.labels())
     return _headed(
