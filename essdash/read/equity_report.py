@@ -7,7 +7,8 @@ page and the meeting pack both show them, so a new statistic is its mathematics 
 :mod:`essdash.domain.equity` and its :class:`Finding` here.
 
 Only communes that were members at the end of the period count. Inequality indices are computed
-over communes; the Theil index is split between and within the 8 territories.
+over communes; the Theil index is split between and within the 8 territories. When the communes are
+those of a single territory, the split means nothing and its finding is left out.
 """
 
 from __future__ import annotations
@@ -33,18 +34,18 @@ class EquityMeasure:
 
 EQUITY_MEASURES = {
     "projects": EquityMeasure(
-        "Projets", "projets", "projects", "projects_per_10k", 10_000, "Projets pour 10 000 habitants", True
+        "Projets", "projets", "projects", "projects_per_10k", 10_000, "Projets proposés pour 10 000 habitants", True
     ),
     "money": EquityMeasure(
         "Montant engagé", "euros engagés", "money", "money_per_inhabitant", 1, "Euros engagés par habitant", False
     ),
     "jobs": EquityMeasure(
-        "Emplois créés",
-        "emplois créés",
+        "Emplois prévus",
+        "emplois prévus",
         "jobs_created",
         "jobs_per_10k",
         10_000,
-        "Emplois créés pour 10 000 habitants",
+        "Emplois prévus pour 10 000 habitants",
         True,
     ),
 }
@@ -175,14 +176,6 @@ def report(communes: pd.DataFrame, territories: pd.DataFrame, measure: str) -> E
             "0 = égalité parfaite, 1 = tout au même endroit",
         ),
         Finding(
-            "theil",
-            "Theil : part entre territoires",
-            fmt.percent(split.between_share) if split.total else "–",
-            equity.sentence_theil(theil, spec.word),
-            f"Indice de Theil total : {fmt.number(split.total, 3)}",
-            technical=True,
-        ),
-        Finding(
             "hoover",
             "Indice de Hoover",
             fmt.percent(hoover),
@@ -190,6 +183,19 @@ def report(communes: pd.DataFrame, territories: pd.DataFrame, measure: str) -> E
             "Part qui devrait changer de commune",
         ),
     ]
+    several = members["territory_code"].nunique() > 1
+    if several:
+        findings.insert(
+            2,
+            Finding(
+                "theil",
+                "Theil : part entre territoires",
+                fmt.percent(split.between_share) if split.total else "–",
+                equity.sentence_theil(theil, spec.word),
+                f"Indice de Theil total : {fmt.number(split.total, 3)}",
+                technical=True,
+            ),
+        )
     funnel = None
     if spec.is_count:
         members["flag"] = equity.funnel_flags(counts, population).to_numpy()
@@ -198,7 +204,9 @@ def report(communes: pd.DataFrame, territories: pd.DataFrame, measure: str) -> E
         funnel = limits.reset_index(drop=True)
         above = members.loc[members["flag"] == "au-dessus", "name"].tolist()
         below = members.loc[members["flag"] == "en dessous", "name"].tolist()
-        findings.append(Finding("funnel", "Entonnoir (99,8 %)", None, _funnel_sentence(above, below, spec.word)))
+        findings.append(
+            Finding("funnel", "Entonnoir (99,8 %)", None, _funnel_sentence(above, below, spec.word, several))
+        )
     else:
         members["flag"] = None
     return EquityReport(
@@ -216,16 +224,20 @@ def report(communes: pd.DataFrame, territories: pd.DataFrame, measure: str) -> E
         funnel=funnel,
         findings=tuple(findings),
         metro_sentence=(
-            f"En moyenne, la métropole compte {fmt.number(metro_rate, 2 if spec.per == 1 else 1)} "
+            f"En moyenne, {'la métropole' if several else 'le territoire'} compte "
+            f"{fmt.number(metro_rate, 2 if spec.per == 1 else 1)} "
             f"{spec.rate_title.lower()}."
         ),
     )
 
 
-def _funnel_sentence(above: list[str], below: list[str], word: str) -> str:
+def _funnel_sentence(above: list[str], below: list[str], word: str, metropolis: bool = True) -> str:
+    """Which communes lie beyond the funnel's limits around the mean (of the metropolis, or of the
+    one territory whose communes are compared)."""
+    mean = "la moyenne métropolitaine" if metropolis else "la moyenne du territoire"
     if not above and not below:
         return (
-            "Aucune commune ne s'écarte de la moyenne métropolitaine au-delà de ce que le hasard explique "
+            f"Aucune commune ne s'écarte de {mean} au-delà de ce que le hasard explique "
             "(limites à 99,8 %), compte tenu de sa taille."
         )
     parts = []
@@ -240,7 +252,7 @@ def _funnel_sentence(above: list[str], below: list[str], word: str) -> str:
             f"{' …' if len(below) > 5 else ''})"
         )
     return (
-        f"Compte tenu de leur taille, {' et '.join(parts)} de la moyenne métropolitaine en {word}, "
+        f"Compte tenu de leur taille, {' et '.join(parts)} de {mean} en {word}, "
         "au-delà de ce que le hasard explique (limites à 99,8 %)."
     )
 

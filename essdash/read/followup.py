@@ -1,7 +1,10 @@
 """Reads for the follow-up of the plan: the fiche tree with its roll-ups, a fiche's timeline and
 comments, the fiches' dated history, and the data's reference date.
 
-"En retard" is :func:`essdash.domain.lifecycle.late` on the reference date.
+"En retard" is :func:`essdash.domain.lifecycle.late` on the reference date. With ``Filters.as_of``,
+the tree is the one of that day: fiches' status and declared progress from
+:func:`essdash.read.history.sheet_states_on`, projects proposed by then at their step that day
+(:func:`essdash.read.filters.step_on`) with the fundings up to that year, lateness on that day.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from sqlmodel import col
 from essdash.domain import lifecycle
 from essdash.domain import models as m
 from essdash.domain.vocabulary import ProjectStatus, SheetStatus
-from essdash.read.filters import Filters, project_conditions, read_frame
+from essdash.read import history
+from essdash.read.filters import Filters, money_by_project, project_conditions, read_frame, step_on
 
 S, P = m.ActionSheet, m.Project
 
@@ -47,8 +51,8 @@ def as_of(engine: Engine) -> date:
 
 def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Every fiche with axis, parent, status, declared and computed progress, late flag, and its
-    linked projects' count, money and jobs (for the selection's projects)."""
-    today = as_of(engine)
+    linked projects' count, money and jobs (for the selection's projects), today or on ``filters.as_of``."""
+    today = filters.as_of or as_of(engine)
     parent = aliased(S, name="parent")
     sheets = read_frame(
         engine,
@@ -79,17 +83,17 @@ def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
             func.sum(case((col(m.Action.done), 1), else_=0)).label("actions_done"),
         ).group_by(col(m.Action.sheet_id)),
     )
-    money = (
-        select(col(m.Funding.project_id), func.sum(col(m.Funding.amount)).label("amount"))
-        .group_by(col(m.Funding.project_id))
-        .subquery()
-    )
+    if filters.as_of:
+        states = history.sheet_states_on(engine, filters.as_of).set_index("sheet_id")
+        sheets["status"] = sheets["id"].map(states["status"])
+        sheets["progress"] = sheets["id"].map(states["progress"])
+    money = money_by_project(filters.as_of)
     links = read_frame(
         engine,
         select(
             col(m.ProjectSheet.sheet_id),
             col(P.id),
-            col(P.status),
+            step_on(filters.as_of).label("status"),
             col(P.jobs_created),
             func.coalesce(money.c.amount, 0.0).label("amount"),
         )

@@ -1,11 +1,17 @@
 """Evaluation indicators: the catalogue, entered values, values computed from the register, targets.
 
 Computed indicators are cumulative, as the plan's evaluation is: at the end of each semester, a
-project counts when its last step by then was « validé techniquement », « avis favorable »,
-« en cours » or « réalisé » (its dated history, not its status today); its fundings count from
-their year. Communes count only from the year they joined. The metropolitan figure of an entered
-indicator is the sum of the territories for counts (jobs, people, euros) and their
-population-weighted mean for rates, shares and scores. :func:`series` returns a :class:`Series`.
+project counts when its step that day (:func:`essdash.read.history.project_steps_on`) was
+« validé techniquement », « avis favorable », « en cours » or « réalisé », not its status today;
+its fundings count from their year; a fiche's status is the one of that day
+(:func:`essdash.read.history.sheet_states_on`). Communes count only from the year they joined. The
+metropolitan figure of an entered indicator is the sum of the territories for counts (jobs,
+people, euros) and their population-weighted mean for rates, shares and scores. :func:`series`
+returns a :class:`Series`.
+
+:func:`value_text` writes a value with its unit: counts of people and jobs as whole numbers (an
+entered count is a number of persons; a decimal there is an estimate's rounding, not a fraction of
+a person), percentages with « % », euros as money.
 """
 
 from __future__ import annotations
@@ -15,15 +21,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
-from essdash.domain import equity, periods
+from essdash.domain import equity, fmt, periods
 from essdash.domain import models as m
 from essdash.domain.vocabulary import ProjectStatus
 from essdash.read import followup
 from essdash.read.filters import read_frame
+from essdash.read.history import project_steps_on, sheet_states_on
 
 ENGAGED = {
     ProjectStatus.VALIDE.value,
@@ -32,6 +39,7 @@ ENGAGED = {
     ProjectStatus.REALISE.value,
 }
 SUMMED_UNITS = {"emplois", "personnes", "€"}
+COUNT_UNITS = {"emplois", "personnes"}
 COOPERATIVE_FORMS = {"scop", "scic", "cae"}
 METRO = "metropole"
 METRO_LABEL = "Métropole"
@@ -108,12 +116,6 @@ def _communes(engine: Engine) -> pd.DataFrame:
     )
 
 
-def _status_at(events: pd.DataFrame, end) -> pd.DataFrame:
-    """Each project's status after its last step dated on or before ``end``."""
-    done = events[events["date"] <= end]
-    return done.drop_duplicates("project_id", keep="last")
-
-
 def computed_values(engine: Engine, code: str, period_list: list[str]) -> pd.DataFrame:
     """Values of a computed indicator per semester, by territory and for the metropolis.
 
@@ -121,12 +123,6 @@ def computed_values(engine: Engine, code: str, period_list: list[str]) -> pd.Dat
     """
     territories = _territories(engine)
     communes = _communes(engine)
-    events = read_frame(
-        engine,
-        select(col(m.ProjectEvent.project_id), col(m.ProjectEvent.date), col(m.ProjectEvent.to_status)).order_by(
-            col(m.ProjectEvent.date), col(m.ProjectEvent.id)
-        ),
-    )
     projects = read_frame(
         engine,
         select(
@@ -142,24 +138,13 @@ def computed_values(engine: Engine, code: str, period_list: list[str]) -> pd.Dat
         communes[["insee_code", "territory_code"]], left_on="commune_code", right_on="insee_code", how="left"
     )
     fundings = read_frame(engine, select(col(m.Funding.project_id), col(m.Funding.amount), col(m.Funding.year)))
-    sheets = read_frame(
-        engine,
-        select(
-            col(m.ActionSheetHistory.sheet_id),
-            col(m.ActionSheetHistory.changed_at),
-            col(m.ActionSheetHistory.new_value),
-        )
-        .where(col(m.ActionSheetHistory.field) == "status")
-        .order_by(col(m.ActionSheetHistory.changed_at), col(m.ActionSheetHistory.id)),
-    )
-    with engine.connect() as conn:
-        n_sheets = conn.execute(select(func.count()).select_from(m.ActionSheet)).scalar_one()
     rows = []
     for period in period_list:
         _start, end = periods.bounds(period)
         members = communes[communes["member_since"] <= end.year]
-        status = _status_at(events, end)
-        engaged = projects[projects["project_id"].isin(status.loc[status["to_status"].isin(ENGAGED), "project_id"])]
+        status = project_steps_on(engine, end)
+        sheets = sheet_states_on(engine, end) if code == "part_fiches_engagees" else None
+        engaged = projects[projects["project_id"].isin(status.loc[status["status"].isin(ENGAGED), "project_id"])]
         engaged = engaged[engaged["commune_code"].isin(members["insee_code"])]
         money = fundings[(fundings["year"] <= end.year) & fundings["project_id"].isin(engaged["project_id"])]
         money = money.merge(engaged[["project_id", "territory_code"]], on="project_id")
@@ -169,7 +154,7 @@ def computed_values(engine: Engine, code: str, period_list: list[str]) -> pd.Dat
             here = engaged[in_place(engaged)]
             here_members = members[in_place(members)]
             population = here_members["population"].sum()
-            value = _compute(code, here, money[in_place(money)], here_members, population, sheets, end, n_sheets)
+            value = _compute(code, here, money[in_place(money)], here_members, population, sheets)
             if place != METRO and code == "part_fiches_engagees":
                 continue
             rows.append({"period": period, "place": place, "value": value})
@@ -180,7 +165,7 @@ def _share(part, whole) -> float:
     return float(part) / float(whole) * 100 if whole else float("nan")
 
 
-def _compute(code, projects, money, members, population, sheets, end, n_sheets) -> float:
+def _compute(code, projects, money, members, population, sheets) -> float:
     """One computed indicator for one place and semester (see the catalogue's formulas)."""
     per10k = lambda count: float(equity.rate_per([count], [population]).iloc[0])  # noqa: E731
     if code == "projets_pour_10000_hab":
@@ -199,10 +184,7 @@ def _compute(code, projects, money, members, population, sheets, end, n_sheets) 
     if code == "taux_couverture_population":
         return _share(members.loc[members["insee_code"].isin(projects["commune_code"]), "population"].sum(), population)
     if code == "part_fiches_engagees":
-        latest = sheets[sheets["changed_at"] <= pd.Timestamp(end) + pd.Timedelta(days=1)].drop_duplicates(
-            "sheet_id", keep="last"
-        )
-        return _share(latest["new_value"].isin({"en_cours", "realisee"}).sum(), n_sheets)
+        return _share(sheets["status"].isin({"en_cours", "realisee"}).sum(), len(sheets))
     raise ValueError(f"Indicateur calculé inconnu : « {code} ».")
 
 
@@ -269,10 +251,24 @@ def series(engine: Engine, code: str, first: str | None = None, last: str | None
     )
 
 
-def gaps(values: pd.DataFrame, targets: pd.DataFrame, direction: str) -> pd.DataFrame:
-    """Metropolitan value against target per semester: gap = value − target, and whether it is met."""
-    metro = values[values["place"] == METRO][["period", "value"]]
-    joined = metro.merge(targets[targets["place"] == METRO][["period", "value"]], on="period", suffixes=("", "_target"))
+def value_text(indicator: Indicator, value: float) -> str:
+    """A value of ``indicator`` as French text with its unit: « 404 emplois », « 56,7 % », « 1 200 € »."""
+    if pd.isna(value):
+        return "–"
+    if indicator.unit in COUNT_UNITS:
+        return f"{fmt.number(round(value))} {indicator.unit}"
+    if indicator.unit == "€":
+        return fmt.money(value)
+    if indicator.unit == "%":
+        return fmt.percent(value / 100, 1)
+    return f"{fmt.number(value, 1)} {indicator.unit}"
+
+
+def gaps(values: pd.DataFrame, targets: pd.DataFrame, direction: str, place: str = METRO) -> pd.DataFrame:
+    """A place's value (the metropolis by default) against its target per semester: gap = value −
+    target, and whether it is met; semesters without a target for that place are left out."""
+    metro = values[values["place"] == place][["period", "value"]]
+    joined = metro.merge(targets[targets["place"] == place][["period", "value"]], on="period", suffixes=("", "_target"))
     joined["gap"] = joined["value"] - joined["value_target"]
     joined["met"] = joined["gap"] >= 0 if direction == "up" else joined["gap"] <= 0
     return joined

@@ -4,29 +4,48 @@
 metropolis): key figures and their change since the previous semester, what happened since the
 last committee, the fiches, the proposals and their opinions, the choropleth, indicator series,
 the equity figures with their sentences, and the data's sources. The presentation mode and the
-PDF / PowerPoint renderers (:mod:`essdash.render.report`) all read this one structure, so they show the
-same figures. A chart is the rows behind it and the kind of chart that draws them
+PDF / PowerPoint / JSON renderers (:mod:`essdash.render.report`) all read this one structure, so they
+show the same figures. A chart is the rows behind it and the kind of chart that draws them
 (:class:`Chart`); :mod:`essdash.render.pack_charts` draws it.
+
+Truth of date: every figure is the situation on the pack's day (« situation au … »: the semester's
+last day, or the data's reference date if earlier), read through the « status on date » functions
+(:func:`essdash.read.filters.step_on` via ``Filters.as_of``, :func:`essdash.read.history.sheet_states_on`
+via :func:`essdash.read.followup.sheet_tree`), never today's columns.
+
+Truth of scope: with a territory, every figure is the territory's (its projects; the fiches its
+projects serve; its indicator values) and says so, except the sections that compare it with the
+metropolis (the map, the equity table), which say so too.
+
+One label, one definition: « proposés » counts every project proposed (whatever became of it),
+the indicator « Projets pour 10 000 habitants » counts engaged ones (validated, retained, in
+progress or done); « Emplois prévus » are the jobs the projects announce, « Emplois créés » the
+jobs the territories report.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from essdash.domain import fmt, lifecycle, periods
+from essdash.domain import fmt, periods
 from essdash.domain.vocabulary import MeetingBody, OpinionValue, SheetStatus
 from essdash.read import equity_report, followup, indicators, places, proceedings, queries
 from essdash.read.filters import Filters
 from essdash.read.indicators import Indicator
 from essdash.read.proceedings import Meeting
+from essdash.read.sheet_filters import narrow
 from essdash.store.reference import ATTRIBUTION
 
 PLAN_START = "2011-S1"
 KEY_INDICATORS = ("projets_pour_10000_hab", "emplois_crees", "part_cdi")
 NO_DATA = "Aucune donnée pour ce semestre."
+METROPOLIS = "toute la métropole"
+PROPOSED_PER_10K = "Projets proposés pour 10 000 habitants"
+JOBS_PLANNED = "Emplois prévus par les projets"
 
 
 @dataclass(frozen=True)
@@ -42,13 +61,16 @@ class Chart:
 
 @dataclass
 class Section:
-    """One part of the pack: a title, sentences, tables (title → DataFrame) and charts."""
+    """One part of the pack: a title, sentences, tables (title → DataFrame) and charts.
+
+    ``values`` gives, for a figure's label, the raw number its text shows (for the JSON export)."""
 
     title: str
     sentences: list[str] = field(default_factory=list)
     figures: list[tuple[str, str, str]] = field(default_factory=list)  # (label, value, change)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     charts: list[tuple[str, Chart]] = field(default_factory=list)
+    values: dict[str, float] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -57,6 +79,8 @@ class Section:
 
 @dataclass
 class Pack:
+    """The meeting pack of a semester: ``day`` is the day whose situation every figure gives."""
+
     period: str
     title: str
     subtitle: str
@@ -65,6 +89,18 @@ class Pack:
     place: str
     demo: bool
     sections: list[Section]
+    day: date | None = None
+
+
+def situation_day(engine: Engine, period: str) -> date:
+    """The day the pack of ``period`` describes: the semester's last day, or the data's reference
+    date when the semester is not over by then."""
+    return min(periods.bounds(period)[1], followup.as_of(engine))
+
+
+def short_day(day: date) -> str:
+    """``date(2013, 12, 31)`` → ``"31/12/2013"``."""
+    return day.strftime("%d/%m/%Y")
 
 
 def _meeting_of(engine: Engine, period: str) -> Meeting | None:
@@ -74,27 +110,51 @@ def _meeting_of(engine: Engine, period: str) -> Meeting | None:
     return Meeting.of_row(held.iloc[0].to_dict()) if not held.empty else None
 
 
-def _figure_rows(now: dict, before: dict) -> list[tuple[str, str, str]]:
-    def change(key: str, money: bool = False) -> str:
-        delta = now[key] - before[key]
-        text = fmt.money(delta) if money else fmt.number(delta)
-        return ("+" if delta > 0 else "") + text + " depuis le semestre précédent"
+def _figure_rows(now: dict, before: dict, year_before: dict, year: int) -> list[tuple[str, str, str]]:
+    """The key figures with their change since the previous semester; money, whose fundings are
+    dated by year only, with its change since the end of the previous year."""
 
+    def change(key: str) -> str:
+        delta = now[key] - before[key]
+        return ("+" if delta > 0 else "") + fmt.number(delta) + " depuis le semestre précédent"
+
+    delta = now["money"] - year_before["money"]
+    money_change = ("+" if delta > 0 else "") + fmt.money(delta) + f" depuis fin {year - 1}"
     return [
         ("Projets proposés depuis 2011", fmt.number(now["projects"]), change("projects")),
-        ("Montant engagé", fmt.money(now["money"]), change("money", money=True)),
-        ("Emplois créés (prévus)", fmt.number(now["jobs_created"]), change("jobs_created")),
-        ("Emplois maintenus", fmt.number(now["jobs_maintained"]), change("jobs_maintained")),
+        ("Montant engagé", fmt.money(now["money"]), money_change),
+        (JOBS_PLANNED, fmt.number(now["jobs_created"]), change("jobs_created")),
+        ("Emplois maintenus prévus par les projets", fmt.number(now["jobs_maintained"]), change("jobs_maintained")),
         ("Communes d'implantation", fmt.number(now["communes"]), change("communes")),
     ]
 
 
-def _key_figures(engine: Engine, filters: Filters, period: str, place: str) -> Section:
+def _key_figures(engine: Engine, filters: Filters, period: str, scope: str) -> Section:
+    assert filters.as_of is not None
     now = queries.key_figures(engine, filters.with_(period_from=PLAN_START, period_to=period))
-    before = queries.key_figures(engine, filters.with_(period_from=PLAN_START, period_to=periods.previous(period)))
-    section = Section("Chiffres clés", figures=_figure_rows(now, before) if now["projects"] else [])
+    previous = periods.previous(period)
+    before = queries.key_figures(
+        engine,
+        filters.with_(
+            period_from=PLAN_START, period_to=previous, as_of=min(periods.bounds(previous)[1], filters.as_of)
+        ),
+    )
+    year = filters.as_of.year
+    year_before = queries.key_figures(
+        engine,
+        filters.with_(period_from=PLAN_START, period_to=f"{year - 1}-S2", as_of=date(year - 1, 12, 31)),
+    )
+    section = Section("Chiffres clés", figures=_figure_rows(now, before, year_before, year) if now["projects"] else [])
+    if now["projects"]:
+        section.values = dict(
+            zip(
+                [label for label, _, _ in section.figures],
+                [now[k] for k in ("projects", "money", "jobs_created", "jobs_maintained", "communes")],
+            )
+        )
     section.sentences.append(
-        f"Cumul depuis le 1er semestre 2011, {place}, à la fin du {fmt.period_label(period)}."
+        f"Cumul depuis le 1er semestre 2011, {scope}, situation au {short_day(filters.as_of)} : projets "
+        "proposés à cette date, à l'étape atteinte ce jour-là, financements des années écoulées."
         if now["projects"]
         else NO_DATA
     )
@@ -104,66 +164,73 @@ def _key_figures(engine: Engine, filters: Filters, period: str, place: str) -> S
     return section
 
 
-def _since_last(engine: Engine, meeting: Meeting | None, period: str) -> Section:
+def _scope(place: str | None) -> str:
+    return place or METROPOLIS
+
+
+def _since_last(engine: Engine, meeting: Meeting | None, filters: Filters, period: str, place: str | None) -> Section:
+    assert filters.as_of is not None
     section = Section("Depuis le dernier comité")
-    end = meeting.date if meeting else periods.bounds(period)[1]
+    end = min(meeting.date if meeting else periods.bounds(period)[1], filters.as_of)
     held = proceedings.meetings(engine, MeetingBody.COMITE.value)
     earlier = held[held["date"] < end]
     start = earlier.iloc[0]["date"] if not earlier.empty else periods.bounds(period)[0]
-    diff = proceedings.changes_between(engine, start, end)
+    diff = proceedings.changes_between(engine, start, end, Filters(territory=filters.territory))
     if diff.empty:
         section.sentences.append(NO_DATA)
         return section
-    section.sentences.append(f"Du {fmt.day(start)} au {fmt.day(end)}.")
-    section.figures = [
-        ("Nouveaux projets", fmt.number(len(diff.new_projects)), ""),
-        ("Étapes franchies", fmt.number(len(diff.steps)), ""),
-        ("Avis rendus", fmt.number(len(diff.opinions)), ""),
-        ("Montant engagé", fmt.money(diff.money), ""),
-        ("Changements de fiches", fmt.number(len(diff.sheets)), ""),
+    projects = f"projets du {place}" if place else "projets de toute la métropole"
+    sheets = f"fiches servies par les projets du {place}" if diff.sheets_scoped else "fiches de toute la métropole"
+    section.sentences.append(f"Du {fmt.day(start)} au {fmt.day(end)} : {projects} ; {sheets}.")
+    counts = [
+        (f"Nouveaux projets ({_scope(place)})", len(diff.new_projects)),
+        (f"Étapes franchies ({_scope(place)})", len(diff.steps)),
+        (f"Avis rendus ({_scope(place)})", len(diff.opinions)),
     ]
+    section.figures = [(label, fmt.number(n), "") for label, n in counts]
+    money_label = f"Financements des projets retenus ({_scope(place)})"
+    sheets_label = (
+        f"Changements de fiches (fiches servies, {place})"
+        if diff.sheets_scoped
+        else f"Changements de fiches ({METROPOLIS})"
+    )
+    section.figures += [(money_label, fmt.money(diff.money), ""), (sheets_label, fmt.number(len(diff.sheets)), "")]
+    section.values = dict(counts) | {money_label: diff.money, sheets_label: len(diff.sheets)}
     return section
 
 
-def _fiches(engine: Engine, filters: Filters, period: str) -> Section:
-    """The fiches with their status and declared progress as they stood at the end of the semester
-    (the day after its last day)."""
-    end = pd.Timestamp(periods.bounds(period)[1]) + pd.Timedelta(days=1)
-    tree = followup.sheet_tree(engine, filters)
-    history = followup.sheet_history(engine)
-    history = history[history["changed_at"] < end]
-    latest = history.drop_duplicates(["sheet_id", "field"], keep="last").pivot(
-        index="sheet_id", columns="field", values="new_value"
-    )
-    status = tree["id"].map(latest.get("status", {})).astype(object).fillna(SheetStatus.A_VENIR.value)
-    progress = tree["id"].map(latest.get("progress", {})).astype(object)
-    progress = progress.where(progress.notna(), status.map({SheetStatus.REALISEE.value: "100"})).fillna("–")
-    late = lifecycle.late(tree["planned_end"], status, end.date())
+def _fiches(engine: Engine, filters: Filters, period: str, place: str | None) -> Section:
+    """The fiches with their status, declared progress and lateness on the pack's day; with a
+    territory, the fiches its projects serve (as the Plan d'actions page shows them)."""
+    assert filters.as_of is not None
+    tree = narrow(followup.sheet_tree(engine, filters), with_projects=filters.is_place_filtered)
     table = pd.DataFrame(
         {
             "Fiche": tree["code"],
             "Intitulé": tree["title"],
-            "Statut": status.map(SheetStatus.labels()),
-            "Avancement déclaré": progress.map(lambda v: v if v == "–" else f"{v} %"),
-            "En retard": late.map({True: "oui", False: ""}),
+            "Statut": tree["status"].map(SheetStatus.labels()),
+            "Avancement déclaré": tree["progress"].map(lambda v: "–" if pd.isna(v) else f"{int(v)} %"),
+            "En retard": tree["late"].map({True: "oui", False: ""}),
             "Projets": tree["projects"].astype(int),
         }
     )
     section = Section("Fiches du plan", tables=[("Fiches par statut", table)])
     counts = table["Statut"].value_counts()
+    which = f"fiches servies par les projets du {place}" if place else "toutes les fiches du plan"
     section.sentences.append(
         ", ".join(f"{fmt.plural(int(n), 'fiche')} « {label} »" for label, n in counts.items())
-        + f" ; {fmt.plural(int(late.sum()), 'fiche')} en retard à la fin du {fmt.period_label(period)}."
+        + f" ; {fmt.plural(int(tree['late'].sum()), 'fiche')} en retard, situation au {short_day(filters.as_of)} "
+        f"({which})."
     )
-    if history.empty:
-        section.sentences.append("Aucun changement de fiche enregistré à cette date.")
+    section.values = {"Fiches en retard": int(tree["late"].sum())}
     return section
 
 
-def _proposals(engine: Engine, meeting: Meeting | None, filters: Filters, period: str) -> Section:
+def _proposals(engine: Engine, meeting: Meeting | None, filters: Filters, period: str, place: str | None) -> Section:
+    assert filters.as_of is not None
     section = Section("Propositions et avis du comité")
     if meeting:
-        opinions = proceedings.opinions_at(engine, meeting.id, filters)
+        opinions = proceedings.opinions_at(engine, meeting.id, filters.with_(as_of=None))
         if not opinions.empty:
             opinions["Avis"] = opinions.pop("value").map(OpinionValue.labels())
             section.tables.append(
@@ -174,7 +241,7 @@ def _proposals(engine: Engine, meeting: Meeting | None, filters: Filters, period
                     ),
                 )
             )
-    awaiting = proceedings.awaiting_opinion(engine, filters, at=periods.bounds(period)[1])
+    awaiting = proceedings.awaiting_opinion(engine, filters.with_(as_of=None), at=filters.as_of)
     if not awaiting.empty:
         section.tables.append(
             (
@@ -186,26 +253,55 @@ def _proposals(engine: Engine, meeting: Meeting | None, filters: Filters, period
         )
     if section.empty:
         section.sentences.append(NO_DATA)
+    else:
+        section.sentences.append(f"Projets du {place}" if place else "Projets de toute la métropole")
+        section.sentences[-1] += f" ; en attente d'avis : situation au {short_day(filters.as_of)}."
     return section
 
 
 def _map(engine: Engine, filters: Filters, period: str) -> Section:
+    assert filters.as_of is not None
     figures = places.place_figures(engine, filters.with_(period_from=PLAN_START, period_to=period), "commune")
-    section = Section("Carte : projets pour 10 000 habitants")
+    section = Section(f"Carte : {PROPOSED_PER_10K.lower()}")
     if figures["projects"].sum() == 0:
         section.sentences.append(NO_DATA)
         return section
     section.charts.append(
         (
-            "Projets pour 10 000 habitants, par commune",
+            f"{PROPOSED_PER_10K}, par commune",
             Chart("choropleth", figures, {"level": "commune", "measure": "projects_per_10k"}),
         )
+    )
+    section.sentences.append(
+        f"Toutes les communes de la métropole, situation au {short_day(filters.as_of)} : projets proposés depuis "
+        "2011, rapportés aux habitants des communes membres."
     )
     section.sentences.append(ATTRIBUTION)
     return section
 
 
-def _indicators(engine: Engine, period: str, territory: str | None) -> Section:
+def _indicator_sentence(indicator: Indicator, values: pd.DataFrame, targets: pd.DataFrame, place: str) -> str | None:
+    """The last value of ``values`` (one place) with, when one is set for that place, its target."""
+    if values.empty:
+        return None
+    code = values["place"].iloc[0]
+    gaps = indicators.gaps(values, targets, indicator.direction, code)
+    last = values.sort_values("period", key=lambda p: p.map(periods.parse)).iloc[-1]
+    text = (
+        f"{indicator.label} — {place} : {indicators.value_text(indicator, last['value'])} "
+        f"au {fmt.period_label(last['period'])}"
+    )
+    target = gaps[gaps["period"] == last["period"]]
+    if target.empty:
+        return text + "."
+    row = target.iloc[0]
+    return (
+        f"{text} pour une cible de {indicators.value_text(indicator, row['value_target'])} "
+        f"({'atteinte' if row['met'] else 'non atteinte'})."
+    )
+
+
+def _indicators(engine: Engine, period: str, territory: str | None, place: str | None) -> Section:
     section = Section("Indicateurs et cibles")
     for code in KEY_INDICATORS:
         data = indicators.series(engine, code, PLAN_START, period)
@@ -214,21 +310,25 @@ def _indicators(engine: Engine, period: str, territory: str | None) -> Section:
             values = values[values["place"].isin([territory, indicators.METRO])]
         if values.empty:
             continue
-        section.charts.append((indicator.label, Chart("indicator", values, indicator=indicator, targets=data.targets)))
-        gaps = indicators.gaps(values, data.targets, indicator.direction)
-        if not gaps.empty:
-            last = gaps.iloc[-1]
-            section.sentences.append(
-                f"{indicator.label} : {fmt.number(last['value'], 1)} {indicator.unit} au "
-                f"{fmt.period_label(last['period'])} pour une cible de {fmt.number(last['value_target'], 1)} "
-                f"({'atteinte' if last['met'] else 'non atteinte'})."
-            )
+        title = f"{indicator.label} (projets engagés)" if code == "projets_pour_10000_hab" else indicator.label
+        section.charts.append((title, Chart("indicator", values, indicator=indicator, targets=data.targets)))
+        shown = [(territory, place)] if territory and place else []
+        for where, name in shown + [(indicators.METRO, "Métropole")]:
+            sentence = _indicator_sentence(indicator, values[values["place"] == where], data.targets, name)
+            if sentence:
+                section.sentences.append(sentence)
     if section.empty:
         section.sentences.append(NO_DATA)
+    else:
+        section.sentences.append(
+            "Projets pour 10 000 habitants (indicateur) : projets validés, retenus, en cours ou réalisés, rapportés "
+            "aux habitants des communes membres ; emplois créés : relevés par les territoires."
+        )
     return section
 
 
-def _equity(engine: Engine, filters: Filters, period: str) -> Section:
+def _equity(engine: Engine, filters: Filters, period: str, place: str | None) -> Section:
+    assert filters.as_of is not None
     scope = filters.with_(period_from=PLAN_START, period_to=period)
     communes = places.place_figures(engine, scope, "commune")
     territories = places.place_figures(engine, scope, "territory")
@@ -239,17 +339,19 @@ def _equity(engine: Engine, filters: Filters, period: str) -> Section:
         section.sentences.append(NO_DATA)
         return section
     result = equity_report.report(communes, territories, "projects")
-    section.sentences = [finding.sentence for finding in result.findings]
+    where = f"communes du {place}" if place else "communes de toute la métropole"
+    section.sentences = [f"Projets proposés depuis 2011, {where}, situation au {short_day(filters.as_of)}."]
+    section.sentences += [finding.sentence for finding in result.findings]
     section.figures = [(f.label, f.value, "") for f in result.findings if f.value is not None and not f.technical]
     table = result.territories[["name", "population", "projects", "projects_per_10k", "lq"]]
     section.tables.append(
         (
-            "Projets par territoire",
+            "Projets proposés par territoire (toute la métropole)",
             pd.DataFrame(
                 {
                     "Territoire": table["name"],
                     "Habitants": table["population"].map(fmt.number),
-                    "Projets": table["projects"].astype(int),
+                    "Projets proposés": table["projects"].astype(int),
                     "Pour 10 000 hab.": table["projects_per_10k"].map(lambda v: fmt.number(v, 1)),
                     "Quotient de localisation": table["lq"].map(lambda v: fmt.number(v, 2)),
                 }
@@ -259,8 +361,8 @@ def _equity(engine: Engine, filters: Filters, period: str) -> Section:
     return section
 
 
-def _compare(engine: Engine, territory: str, period: str, place: str) -> Section:
-    scope = Filters(period_from=PLAN_START, period_to=period)
+def _compare(engine: Engine, territory: str, period: str, place: str, day: date) -> Section:
+    scope = Filters(period_from=PLAN_START, period_to=period, as_of=day)
     figures = places.place_figures(engine, scope, "territory")
     summary = places.place_summary(figures, territory)
     section = Section(f"{place} et la métropole")
@@ -268,59 +370,66 @@ def _compare(engine: Engine, territory: str, period: str, place: str) -> Section
         section.sentences.append(NO_DATA)
         return section
     rows = [
-        ("Projets pour 10 000 habitants", "projects_per_10k", 1, ""),
-        ("Montant engagé par habitant", "money_per_inhabitant", 2, " €"),
-        ("Emplois créés pour 10 000 habitants", "jobs_per_10k", 1, ""),
+        (PROPOSED_PER_10K, "projects_per_10k", 1, ""),
+        ("Montant engagé par habitant", "money_per_inhabitant", 2, "\u00a0€"),
+        ("Emplois prévus pour 10 000 habitants", "jobs_per_10k", 1, ""),
     ]
     section.figures = [
         (label, f"{fmt.number(summary[key], d)}{unit}", f"métropole : {fmt.number(summary['metro'][key], d)}{unit}")
         for label, key, d, unit in rows
     ]
+    section.values = {label: float(summary[key]) for label, key, _, _ in rows}
+    section.sentences.append(f"Cumul depuis le 1er semestre 2011, situation au {short_day(day)}.")
     return section
 
 
-def _sources(engine: Engine) -> Section:
+def _sources(engine: Engine, day: date) -> Section:
     title = queries.plan_title(engine)
     return Section(
         "Sources",
         sentences=[
             ATTRIBUTION + ".",
             f"Plan d'actions : {title} (délibération du 28 janvier 2011).",
-            "Tableau de bord essdash ; chiffres calculés à partir du registre des projets à la date indiquée.",
+            "Tableau de bord essdash ; chiffres calculés à partir du registre des projets et de l'historique daté "
+            f"des étapes et des fiches, situation au {short_day(day)}.",
         ],
     )
 
 
 def build(engine: Engine, period: str, territory: str | None = None) -> Pack:
-    """The meeting pack of a semester, for the metropolis or one territory (compared with it)."""
+    """The meeting pack of a semester, for the metropolis or one territory (compared with it), as
+    things stood on :func:`situation_day`."""
     periods.parse(period)
     info = queries.dataset_info(engine)
-    filters = Filters(territory=territory)
     names = queries.territory_options(engine).set_index("code")["name"]
     if territory and territory not in names.index:
         raise ValueError(f"Territoire « {territory} » inconnu.")
-    place = names[territory] if territory else "Toute la métropole"
+    name = str(names[territory]) if territory else None
+    place = name or "Toute la métropole"
+    day = situation_day(engine, period)
+    filters = Filters(territory=territory, as_of=day)
     meeting = _meeting_of(engine, period)
     when = f"séance du {fmt.day(meeting.date)}" if meeting else f"{fmt.period_label(period)} (pas de séance du comité)"
-    sections = [_key_figures(engine, filters, period, place)]
-    if territory:
-        sections.append(_compare(engine, territory, period, place))
+    sections = [_key_figures(engine, filters, period, name or METROPOLIS)]
+    if territory and name:
+        sections.append(_compare(engine, territory, period, name, day))
     sections += [
-        _since_last(engine, meeting, period),
-        _fiches(engine, filters, period),
-        _proposals(engine, meeting, filters, period),
+        _since_last(engine, meeting, filters, period, name),
+        _fiches(engine, filters, period, name),
+        _proposals(engine, meeting, filters, period, name),
         _map(engine, filters, period),
-        _indicators(engine, period, territory),
-        _equity(engine, filters, period),
-        _sources(engine),
+        _indicators(engine, period, territory, name),
+        _equity(engine, filters, period, name),
+        _sources(engine, day),
     ]
     return Pack(
         period=period,
         title="Comité métropolitain de l'économie sociale et solidaire",
-        subtitle=f"Point d'étape du plan d'actions 2011-2014 — {when} — {place}",
+        subtitle=f"Point d'étape du plan d'actions 2011-2014 — {when} — situation au {short_day(day)} — {place}",
         meeting=meeting,
         territory=territory,
         place=place,
         demo=info.get("dataset") == "demo",
         sections=sections,
+        day=day,
     )

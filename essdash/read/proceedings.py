@@ -1,6 +1,10 @@
 """Reads of the committee's work: its meetings, the proposals awaiting an opinion and the
 pipeline, the next committee's agenda, what changed between two dates, and the opinions given at a
 meeting. The agenda, the changes and the meetings travel as frozen dataclasses.
+
+Scope: the proposals, steps, opinions and money are those of the selection's projects; the fiches
+are, when a place is chosen, those its projects serve (the Plan d'actions page's rule,
+:func:`essdash.read.sheet_filters.narrow`), else every fiche of the plan.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain.vocabulary import MeetingBody, OpinionValue, ProjectStatus
-from essdash.read.filters import Filters, project_conditions, read_frame
+from essdash.read.filters import Filters, project_conditions, read_frame, step_on
 from essdash.read.followup import as_of, sheet_tree
+from essdash.read.sheet_filters import narrow
 
 S, P = m.ActionSheet, m.Project
 
@@ -63,7 +69,9 @@ class Agenda:
 @dataclass(frozen=True)
 class Changes:
     """What happened after ``start`` up to ``end`` (included): new projects, steps, opinions, money
-    engaged on the projects retained, and changes of fiches."""
+    of the projects retained, and changes of fiches; ``money_by_project`` is that money per project
+    (``project_id``, ``amount``). ``sheets_scoped`` says whether the fiches are those the
+    selection's projects serve (a place is chosen) rather than every fiche of the plan."""
 
     start: date
     end: date
@@ -72,6 +80,8 @@ class Changes:
     opinions: pd.DataFrame
     money: float
     sheets: pd.DataFrame
+    money_by_project: pd.DataFrame
+    sheets_scoped: bool = False
 
     @property
     def empty(self) -> bool:
@@ -127,16 +137,17 @@ def committees(engine: Engine) -> tuple[Meeting | None, Meeting | None]:
 
 def awaiting_opinion(engine: Engine, filters: Filters = Filters(), at: date | None = None) -> pd.DataFrame:
     """Proposals validated by the technicians and awaiting the committee (adjourned ones included),
-    today or, with ``at``, as they stood on that day (from their dated steps)."""
-    events = read_frame(
+    today or, with ``at``, as they stood on that day (their step that day, :func:`step_on`)."""
+    validated = read_frame(
         engine,
-        select(col(m.ProjectEvent.project_id), col(m.ProjectEvent.date), col(m.ProjectEvent.to_status))
-        .where(col(m.ProjectEvent.date) <= (at or date.max))
-        .order_by(col(m.ProjectEvent.date), col(m.ProjectEvent.id)),
-    )
-    latest = events.drop_duplicates("project_id", keep="last")
-    waiting = latest.loc[latest["to_status"] == ProjectStatus.VALIDE.value, "project_id"].tolist()
-    validated = events[events["to_status"] == ProjectStatus.VALIDE.value].groupby("project_id")["date"].max()
+        select(col(m.ProjectEvent.project_id), func.max(col(m.ProjectEvent.date)).label("date"))
+        .where(
+            col(m.ProjectEvent.to_status) == ProjectStatus.VALIDE.value,
+            col(m.ProjectEvent.date) <= (at or date.max),
+        )
+        .group_by(col(m.ProjectEvent.project_id)),
+    ).set_index("project_id")["date"]
+    waiting = step_on(at) == ProjectStatus.VALIDE.value
     frame = read_frame(
         engine,
         select(
@@ -152,18 +163,30 @@ def awaiting_opinion(engine: Engine, filters: Filters = Filters(), at: date | No
         .join(m.Organisation, col(m.Organisation.id) == col(P.carrier_id))
         .join(m.Commune, col(m.Commune.insee_code) == col(P.commune_code))
         .join(m.Territory, col(m.Territory.code) == col(m.Commune.territory_code))
-        .where(col(P.id).in_(waiting), *project_conditions(filters)),
+        .where(waiting, *project_conditions(filters.with_(as_of=at))),
     )
     frame["validated_on"] = frame["id"].map(validated)
     return frame.sort_values(["validated_on", "id"]).reset_index(drop=True)
 
 
+def _served_sheets(filters: Filters):
+    """The ids of the fiches the selection's projects serve (a sub-fiche's parent included)."""
+    parent = aliased(S, name="parent_sheet")
+    served = (
+        select(col(m.ProjectSheet.sheet_id))
+        .join(P, col(P.id) == col(m.ProjectSheet.project_id))
+        .where(*project_conditions(filters))
+    )
+    parents = select(col(parent.parent_id)).where(col(parent.id).in_(served), col(parent.parent_id).is_not(None))
+    return served.union(parents)
+
+
 def agenda(engine: Engine, filters: Filters = Filters()) -> Agenda:
-    """The next committee's agenda, built from the data (proposals: those of the selection)."""
+    """The next committee's agenda, built from the data: the selection's proposals, and, when a
+    place is chosen, the fiches its projects serve (as on the Plan d'actions page)."""
     last, following = committees(engine)
     since = last.date if last else date.min
-    changed = read_frame(
-        engine,
+    stmt = (
         select(
             col(S.code),
             col(S.title),
@@ -176,25 +199,29 @@ def agenda(engine: Engine, filters: Filters = Filters()) -> Agenda:
         )
         .join(S, col(S.id) == col(m.ActionSheetHistory.sheet_id))
         .where(col(m.ActionSheetHistory.changed_at) > since)
-        .order_by(col(m.ActionSheetHistory.changed_at)),
+        .order_by(col(m.ActionSheetHistory.changed_at))
     )
-    tree = sheet_tree(engine, Filters())
+    if filters.is_place_filtered:
+        stmt = stmt.where(col(S.id).in_(_served_sheets(filters)))
+    late = narrow(sheet_tree(engine, filters), late_only=True, with_projects=filters.is_place_filtered)
     return Agenda(
         last=last,
         following=following,
         awaiting=awaiting_opinion(engine, filters),
-        sheets_changed=changed,
-        late=tree[tree["late"]][["code", "title", "pilot", "planned_end", "status_label", "progress"]],
+        sheets_changed=read_frame(engine, stmt),
+        late=late[["code", "title", "pilot", "planned_end", "status_label", "progress"]],
     )
 
 
-def changes_between(engine: Engine, start: date, end: date) -> Changes:
-    """What happened after ``start`` up to ``end`` (included): the committee's "since last time"."""
+def changes_between(engine: Engine, start: date, end: date, filters: Filters = Filters()) -> Changes:
+    """What happened after ``start`` up to ``end`` (included): the committee's "since last time",
+    for the selection's projects (its place and criteria; its period and reference day are ignored)."""
+    selection = project_conditions(filters.with_(period_from=None, period_to=None, as_of=None))
     new = read_frame(
         engine,
         select(col(P.id), col(P.title), col(P.proposed_on))
-        .where(col(P.proposed_on) > start, col(P.proposed_on) <= end)
-        .order_by(col(P.proposed_on)),
+        .where(col(P.proposed_on) > start, col(P.proposed_on) <= end, *selection)
+        .order_by(col(P.proposed_on), col(P.id)),
     )
     steps = read_frame(
         engine,
@@ -211,8 +238,9 @@ def changes_between(engine: Engine, start: date, end: date) -> Changes:
             col(m.ProjectEvent.date) > start,
             col(m.ProjectEvent.date) <= end,
             col(m.ProjectEvent.from_status).is_not(None),
+            *selection,
         )
-        .order_by(col(m.ProjectEvent.date)),
+        .order_by(col(m.ProjectEvent.date), col(m.ProjectEvent.id)),
     )
     for column in ("from_status", "to_status"):
         steps[column] = steps[column].map(ProjectStatus.labels())
@@ -221,41 +249,57 @@ def changes_between(engine: Engine, start: date, end: date) -> Changes:
         select(col(m.Meeting.date), col(P.id), col(P.title), col(m.Opinion.value), col(m.Opinion.comment))
         .join(m.Meeting, col(m.Meeting.id) == col(m.Opinion.meeting_id))
         .join(P, col(P.id) == col(m.Opinion.project_id))
-        .where(col(m.Meeting.date) > start, col(m.Meeting.date) <= end)
-        .order_by(col(m.Meeting.date)),
+        .where(col(m.Meeting.date) > start, col(m.Meeting.date) <= end, *selection)
+        .order_by(col(m.Meeting.date), col(P.id)),
     )
     opinions["value"] = opinions["value"].map(OpinionValue.labels())
-    retained = select(col(m.ProjectEvent.project_id)).where(
-        col(m.ProjectEvent.to_status) == ProjectStatus.RETENU.value,
-        col(m.ProjectEvent.date) > start,
-        col(m.ProjectEvent.date) <= end,
-    )
-    with engine.connect() as conn:
-        money = conn.execute(
-            select(func.coalesce(func.sum(col(m.Funding.amount)), 0.0)).where(col(m.Funding.project_id).in_(retained))
-        ).scalar_one()
-    sheets = read_frame(
-        engine,
-        select(
-            col(m.ActionSheetHistory.changed_at),
-            col(S.code),
-            col(S.title),
-            col(m.ActionSheetHistory.field),
-            col(m.ActionSheetHistory.old_value),
-            col(m.ActionSheetHistory.new_value),
-            col(m.ActionSheetHistory.author),
-        )
-        .join(S, col(S.id) == col(m.ActionSheetHistory.sheet_id))
+    retained = (
+        select(col(m.ProjectEvent.project_id))
+        .join(P, col(P.id) == col(m.ProjectEvent.project_id))
         .where(
-            and_(
-                func.date(col(m.ActionSheetHistory.changed_at)) > start,
-                func.date(col(m.ActionSheetHistory.changed_at)) <= end,
-            )
+            col(m.ProjectEvent.to_status) == ProjectStatus.RETENU.value,
+            col(m.ProjectEvent.date) > start,
+            col(m.ProjectEvent.date) <= end,
+            *selection,
         )
-        .order_by(col(m.ActionSheetHistory.changed_at)),
     )
+    money = read_frame(
+        engine,
+        select(col(m.Funding.project_id), func.sum(col(m.Funding.amount)).label("amount"))
+        .where(col(m.Funding.project_id).in_(retained))
+        .group_by(col(m.Funding.project_id))
+        .order_by(col(m.Funding.project_id)),
+    )
+    scoped = filters.is_place_filtered
+    sheets = select(
+        col(m.ActionSheetHistory.changed_at),
+        col(S.code),
+        col(S.title),
+        col(m.ActionSheetHistory.field),
+        col(m.ActionSheetHistory.old_value),
+        col(m.ActionSheetHistory.new_value),
+        col(m.ActionSheetHistory.author),
+    ).join(S, col(S.id) == col(m.ActionSheetHistory.sheet_id))
+    if scoped:
+        sheets = sheets.where(
+            col(S.id).in_(_served_sheets(filters.with_(period_from=None, period_to=None, as_of=None)))
+        )
+    sheets = sheets.where(
+        and_(
+            func.date(col(m.ActionSheetHistory.changed_at)) > start,
+            func.date(col(m.ActionSheetHistory.changed_at)) <= end,
+        )
+    ).order_by(col(m.ActionSheetHistory.changed_at), col(m.ActionSheetHistory.id))
     return Changes(
-        start=start, end=end, new_projects=new, steps=steps, opinions=opinions, money=float(money), sheets=sheets
+        start=start,
+        end=end,
+        new_projects=new,
+        steps=steps,
+        opinions=opinions,
+        money=float(money["amount"].sum()),
+        sheets=read_frame(engine, sheets),
+        money_by_project=money,
+        sheets_scoped=scoped,
     )
 
 
