@@ -203,9 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     restore = commands.add_parser("restore", help="remplace la base par une sauvegarde (l'état actuel est sauvegardé)")
     restore.add_argument("file", help="fichier de sauvegarde (.db)")
     restore.set_defaults(func=_restore)
-    pack_report = commands.add_parser("report", help="écrit le pack de séance d'un semestre en PDF ou PowerPoint")
+    pack_report = commands.add_parser(
+        "report", help="écrit le pack de séance d'un semestre en PDF, PowerPoint ou JSON (données)"
+    )
     pack_report.add_argument("--period", required=True, help="semestre, ex. 2013-S2")
-    pack_report.add_argument("--format", choices=("pdf", "pptx"), required=True)
+    pack_report.add_argument("--format", choices=("pdf", "pptx", "json"), required=True)
     pack_report.add_argument("--out", help="fichier à écrire (défaut : pack-comite-SEMESTRE[-TERRITOIRE].FORMAT)")
     _place_options(pack_report, territory_help="code du territoire comparé à la métropole (ex. roubaisien)")
     pack_report.set_defaults(func=_report)

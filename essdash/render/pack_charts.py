@@ -1,9 +1,11 @@
 """Drawing the charts of the meeting pack: each :class:`essdash.read.pack.Chart` (rows and kind)
-becomes the altair chart that the presentation, the PDF and the PowerPoint show."""
+becomes the altair chart that the presentation, the PDF and the PowerPoint show; :func:`chart_table`
+gives the rows behind it with French column labels (the JSON export)."""
 
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 
 from essdash.read.pack import Chart
 from essdash.render import charts, maps
@@ -20,3 +22,40 @@ def draw(chart: Chart) -> alt.Chart:
     if chart.kind == "indicator" and chart.indicator is not None and chart.targets is not None:
         return charts.indicator_chart(chart.rows, chart.targets, chart.indicator)
     raise ValueError(f"unknown pack chart kind: {chart.kind}")
+
+
+COLUMNS = {
+    "projects_by_status": {"status": "Code de l'étape", "label": "Étape", "projects": "Projets"},
+    "choropleth": {
+        "code": "Code INSEE",
+        "name": "Commune",
+        "territory": "Territoire",
+        "member": "Commune membre",
+        "population": "Habitants",
+        "projects": "Projets proposés",
+        "money": "Montant engagé (€)",
+        "jobs_created": "Emplois prévus",
+        "projects_per_10k": "Projets proposés pour 10 000 habitants",
+        "money_per_inhabitant": "Montant engagé par habitant (€)",
+        "jobs_per_10k": "Emplois prévus pour 10 000 habitants",
+    },
+    "indicator": {"period": "Semestre", "place": "Code du lieu", "place_name": "Lieu", "value": "Valeur"},
+}
+TARGET_COLUMNS = {"period": "Semestre", "place": "Code du lieu", "value": "Cible"}
+
+
+def chart_table(chart: Chart) -> pd.DataFrame:
+    """The rows behind ``chart`` with French column labels (an indicator's value column says its unit)."""
+    columns = dict(COLUMNS[chart.kind])
+    if chart.kind == "indicator" and chart.indicator is not None:
+        columns["value"] = f"Valeur ({chart.indicator.unit})"
+    kept = [c for c in columns if c in chart.rows.columns]
+    return chart.rows[kept].rename(columns=columns).reset_index(drop=True)
+
+
+def target_table(chart: Chart) -> pd.DataFrame | None:
+    """An indicator chart's targets with French column labels, else None."""
+    if chart.targets is None:
+        return None
+    kept = [c for c in TARGET_COLUMNS if c in chart.targets.columns]
+    return chart.targets[kept].rename(columns=TARGET_COLUMNS).reset_index(drop=True)

@@ -1,5 +1,5 @@
 """Meeting pack exports: the :class:`essdash.read.pack.Pack` of a semester as a PDF report (reportlab,
-A4 portrait) and as a PowerPoint deck (python-pptx, 16:9), with the same content, offline.
+A4 portrait), as a PowerPoint deck (python-pptx, 16:9) and as JSON data, with the same content, offline.
 
 Charts are the pack's altair specs rendered to PNG by vl-convert (no network). Every piece of
 text is data, never markup: PDF paragraphs are XML-escaped before reportlab parses them, slides
@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 
 from essdash.read.pack import Pack
+from essdash.render.report_json import to_json
 from essdash.render.report_pdf import to_pdf
 from essdash.render.report_pptx import to_pptx
 
 FORMATS = {
     "pdf": "application/pdf",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "json": "application/json",
 }
 
 
@@ -31,4 +33,6 @@ def render(pack: Pack, fmt_name: str) -> bytes:
         return to_pdf(pack)
     if fmt_name == "pptx":
         return to_pptx(pack)
-    raise ValueError(f"Format « {fmt_name} » inconnu : choisissez pdf ou pptx.")
+    if fmt_name == "json":
+        return to_json(pack)
+    raise ValueError(f"Format « {fmt_name} » inconnu : choisissez pdf, pptx ou json.")
