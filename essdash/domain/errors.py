@@ -32,6 +32,10 @@ class BackupError(EssdashError):
     """A backup cannot be taken, or a file to restore is not a usable essdash database."""
 
 
+class BusyError(EssdashError):
+    """Another write held the database longer than a write may wait; nothing was written."""
+
+
 class ConflictError(EssdashError):
     """Someone else saved the same record meanwhile; nothing was overwritten.
 

@@ -22,11 +22,15 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import SQLModel
 
 from essdash.domain import models as m
-from essdash.domain.errors import DatabaseError, EssdashError
+from essdash.domain.errors import BusyError, DatabaseError, EssdashError
 from essdash.store import backup, migrations
 from essdash.store.config import Settings, get_settings
 from essdash.store.plan import load_indicators, load_plan
 from essdash.store.reference import load_reference
+
+# How long a write waits for another one to release the database before it is refused (seconds).
+# The largest import (100 000 rows) holds the lock for about 10 s on the reference machine.
+WRITE_WAIT_SECONDS = 15.0
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -45,11 +49,11 @@ def sqlite_path(url: str) -> Path | None:
 def _set_pragmas(dbapi_connection, _record, *, fast: bool) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={round(WRITE_WAIT_SECONDS * 1000)}")
     if fast:
         cursor.execute("PRAGMA journal_mode=OFF")
         cursor.execute("PRAGMA synchronous=OFF")
-    else:
+    elif cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # switching needs the lock: only once
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -57,13 +61,29 @@ def _set_pragmas(dbapi_connection, _record, *, fast: bool) -> None:
 
 @contextmanager
 def locked_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that holds the database's write lock from its start (SQLite: ``BEGIN IMMEDIATE``).
+    """The transaction of every write: it takes the database's write lock from its start (SQLite:
+    ``BEGIN IMMEDIATE``), so that two writers queue instead of failing halfway.
 
-    Commits when the block ends normally; an exception rolls everything back."""
-    with engine.connect() as conn:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-        yield conn
-        conn.commit()
+    A writer waits at most ``WRITE_WAIT_SECONDS`` for the lock; past that, or if the database stays
+    locked, :class:`BusyError` says so in French and nothing is written. Commits when the block ends
+    normally; an exception rolls everything back."""
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
+            conn.commit()
+    except OperationalError as exc:
+        if not _busy(exc):
+            raise
+        raise BusyError(
+            f"La base est occupée par une autre écriture depuis plus de {WRITE_WAIT_SECONDS:g} secondes : "
+            "rien n'a été enregistré. Votre saisie est conservée, réessayez dans un instant."
+        ) from exc
+
+
+def _busy(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return "locked" in text or "busy" in text
 
 
 def make_engine(url: str, *, fast_build: bool = False) -> Engine:

@@ -10,6 +10,7 @@ from essdash.domain import rules
 from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import CommentBody, CommentTarget
 from essdash.store import clock
+from essdash.store.db import locked_transaction
 from essdash.write.actor import Actor, signed
 from essdash.write.records import text_field
 
@@ -37,7 +38,7 @@ def add_comment(engine: Engine, actor: Actor, target: str, target_id: int, body:
             issues.append(("Commentaire", "Objet", f"{target} n° {target_id} introuvable."))
     if issues:
         raise ValidationError(issues)
-    with engine.begin() as conn:
+    with locked_transaction(engine) as conn:
         conn.execute(
             insert(m.Comment).values(
                 target=target,

@@ -16,6 +16,7 @@ from essdash.domain import rules
 from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import MeetingBody, OpinionValue, ProjectStatus
 from essdash.store import clock
+from essdash.store.db import locked_transaction
 from essdash.write.actor import Actor, signed
 from essdash.write.projects import OPINION_STATUS, PROJECT_FIELDS
 from essdash.write.records import locked_update, text_field
@@ -40,7 +41,7 @@ def record_opinions(engine: Engine, actor: Actor, meeting_id: int, items: list[d
     if issues:
         raise ValidationError(issues)
     now = clock.now(engine)
-    with engine.begin() as conn:
+    with locked_transaction(engine) as conn:
         for item, reason in zip(chosen, reasons):
             project, opinion = item["project"], OpinionValue(item["opinion"])
             target = OPINION_STATUS[opinion]
@@ -116,7 +117,7 @@ def create_meeting(
         issues.append(("Séance", "Date", str(exc)))
     if issues:
         raise ValidationError(issues)
-    with engine.begin() as conn:
+    with locked_transaction(engine) as conn:
         return conn.execute(
             insert(m.Meeting).values(body=body, date=day, title=title, attendance=attendance, notes=notes)
         ).inserted_primary_key[0]

@@ -10,6 +10,7 @@ from essdash.domain import rules
 from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import SheetStatus
 from essdash.store import clock
+from essdash.store.db import locked_transaction
 from essdash.write.actor import Actor, signed
 from essdash.write.records import locked_update, text_field
 
@@ -42,7 +43,7 @@ def update_sheet(
     if not changed:
         raise ValidationError([("Fiche", "Statut", "ni le statut ni l'avancement n'ont changé.")])
     now = clock.now(engine)
-    with engine.begin() as conn:
+    with locked_transaction(engine) as conn:
         locked_update(conn, m.ActionSheet, sheet_id, loaded, changed, SHEET_FIELDS, "La fiche")
         conn.execute(
             insert(m.ActionSheetHistory),

@@ -26,6 +26,7 @@ from essdash.domain.vocabulary import (
     Sector,
 )
 from essdash.store import clock
+from essdash.store.db import locked_transaction
 from essdash.write.actor import Actor, signed
 from essdash.write.geography import metropolis_box
 from essdash.write.records import locked_update, text_field
@@ -160,7 +161,7 @@ def create_project(
     if issues:
         raise ValidationError(issues)
     now = clock.now(engine)
-    with engine.begin() as conn:
+    with locked_transaction(engine) as conn:
         if carrier is None:
             carrier = conn.execute(
                 insert(m.Organisation).values(
@@ -202,7 +203,7 @@ def update_project(engine: Engine, actor: Actor, project_id: int, loaded: dict, 
     if not changed:
         return
     now = clock.now(engine)
-    with engine.begin() as conn:
+    with locked_transaction(engine) as conn:
         locked_update(
             conn,
             m.Project,
@@ -295,7 +296,7 @@ def advance_project(
         values["start_date"] = day
     if target in (ProjectStatus.REALISE, ProjectStatus.ABANDONNE):
         values["end_date"] = day
-    with engine.begin() as conn:
+    with locked_transaction(engine) as conn:
         locked_update(conn, m.Project, project_id, loaded, values, PROJECT_FIELDS, "Le projet")
         conn.execute(
             insert(m.ProjectEvent).values(

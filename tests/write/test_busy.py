@@ -1,0 +1,75 @@
+"""A write that meets another one holding the database: it waits within the stated bound, then is
+refused in French with nothing written; released in time, it goes through."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from contextlib import closing
+
+import pytest
+from sqlalchemy import func, select
+
+from essdash.domain import models as m
+from essdash.domain.errors import BusyError
+from essdash.store import db
+from essdash.store.db import make_engine, sqlite_path
+from essdash.write import comments
+from essdash.write.actor import Actor
+from tests.fixtures.samples import dump
+
+ACTOR = Actor("Sophie Lefebvre", "mission ESS")
+
+
+def _comment(engine) -> None:
+    sheet = 1
+    comments.add_comment(engine, ACTOR, "fiche", sheet, "mission_ess", "Point d'étape.")
+
+
+def _hold_lock(path, seconds: float, started: threading.Event) -> None:
+    """Another writer: takes the write lock and keeps it for ``seconds``."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        started.set()
+        time.sleep(seconds)
+        other.execute("ROLLBACK")
+
+
+def test_a_write_past_the_bound_is_refused_in_french_and_writes_nothing(empty_engine, monkeypatch):
+    path = sqlite_path(str(empty_engine.url))
+    empty_engine.dispose()
+    monkeypatch.setattr(db, "WRITE_WAIT_SECONDS", 0.3)
+    engine = make_engine(str(empty_engine.url))
+    _comment(engine)  # the database in service: already in WAL mode
+    before = dump(path)
+    started = threading.Event()
+    holder = threading.Thread(target=_hold_lock, args=(path, 2.0, started))
+    holder.start()
+    started.wait(5)
+    try:
+        with pytest.raises(BusyError, match=r"occupée par une autre écriture depuis plus de 0\.3 secondes"):
+            _comment(engine)
+    finally:
+        holder.join()
+        engine.dispose()
+    assert dump(path) == before
+
+
+def test_a_write_waits_for_a_lock_released_within_the_bound(empty_engine, monkeypatch):
+    path = sqlite_path(str(empty_engine.url))
+    empty_engine.dispose()
+    monkeypatch.setattr(db, "WRITE_WAIT_SECONDS", 10.0)
+    engine = make_engine(str(empty_engine.url))
+    _comment(engine)  # the database in service: already in WAL mode
+    started = threading.Event()
+    holder = threading.Thread(target=_hold_lock, args=(path, 0.5, started))
+    holder.start()
+    started.wait(5)
+    try:
+        _comment(engine)
+    finally:
+        holder.join()
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(m.Comment)).scalar_one() == 2
+    engine.dispose()
