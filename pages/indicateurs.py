@@ -3,18 +3,17 @@
 import streamlit as st
 
 from essdash.domain import fmt
-from essdash.domain.errors import ValidationError
-from essdash.read import indicators
+from essdash.read import indicators, queries
 from essdash.render import charts
+from essdash.ui import forms as ui_forms
 from essdash.ui import frame as ui
 from essdash.ui import indicator_views as ui_views
-from essdash.write.actor import Actor
 from essdash.write.measurements import save_measurements
 
 ctx = ui.page_frame("Indicateurs", ":material/monitoring:")
+ui_forms.flash()
 catalogue = ui.read(indicators.catalogue)
 labels = dict(zip(catalogue["code"], catalogue["category"] + " · " + catalogue["label"]))
-
 tab_series, tab_entry, tab_catalogue = st.tabs(["Évolution", "Saisie", "Catalogue"])
 
 with tab_series:
@@ -25,6 +24,7 @@ with tab_series:
     if ctx.filters.territory:
         values = values[values["place"].isin([ctx.filters.territory, indicators.METRO])]
     st.caption(
+        f"{ui.place_caption(ctx.filters.with_(commune=None))} · "
         f"{'Calculé à partir du registre' if indicator.kind == 'computed' else 'Saisi par semestre'} · "
         f"{indicator.unit} · {'plus' if indicator.direction == 'up' else 'moins'} c'est mieux · "
         + (f"Formule : {indicator.formula}" if indicator.formula else indicator.source)
@@ -34,7 +34,7 @@ with tab_series:
     else:
         st.altair_chart(charts.indicator_chart(values, data.targets, indicator), width="stretch")
         st.caption("Trait noir épais : la métropole · traits fins : les territoires · tirets rouges : la cible.")
-        ui_views.indicator_gaps(indicators.gaps(values, data.targets, indicator.direction), indicator)
+        ui_views.indicator_headline(data, ctx.filters.territory or indicators.METRO)
         ui_views.indicator_table(values, indicator)
 
 with tab_entry:
@@ -45,37 +45,19 @@ with tab_entry:
     unit = catalogue.set_index("code").loc[entry_code, "unit"]
     with st.form("entry"):
         rows = ui_views.entry_grid(ui.read(indicators.entry_grid, entry_code, period), unit, f"{entry_code}-{period}")
-        author = st.text_input("Saisi par", key="i_author", placeholder="Prénom Nom")
+        actor = ui_forms.signature("i_author")
         submitted = st.form_submit_button("Enregistrer les valeurs", type="primary")
-    if submitted:
-        try:
-            written = save_measurements(ctx.engine, Actor(author, "groupe des techniciens"), entry_code, period, rows)
-        except ValidationError as exc:
-            st.error(
-                "**Rien n'a été enregistré.** Corrigez :\n"
-                + "\n".join(
-                    f"- {fmt.md_escape(place)}, colonne {column} : {fmt.md_escape(message)}"
-                    for place, column, message in exc.issues
-                )
-            )
-        else:
-            ui.clear_reads()
-            st.success(
-                f"{fmt.plural(written, 'valeur enregistrée', 'valeurs enregistrées')} pour {fmt.period_label(period)}."
-            )
+    if submitted and ui_forms.run(
+        lambda: save_measurements(ctx.engine, actor, entry_code, period, rows),
+        lambda n: f"{fmt.plural(n, 'valeur enregistrée', 'valeurs enregistrées')} pour {fmt.period_label(period)}.",
+        actor,
+    ):
+        st.rerun()
     with st.expander("Historique des valeurs de ce semestre (valeurs remplacées comprises)"):
-        st.dataframe(
-            ui.read(indicators.history, entry_code, period),
-            hide_index=True,
-            width="stretch",
-            column_config=ui_views.HISTORY_COLUMNS,
+        territories = ui.read(queries.territory_options)
+        ui_views.history_table(
+            ui.read(indicators.history, entry_code, period), dict(zip(territories["code"], territories["name"]))
         )
 
 with tab_catalogue:
-    st.dataframe(
-        catalogue,
-        hide_index=True,
-        width="stretch",
-        column_order=ui_views.CATALOGUE_COLUMNS.keys(),
-        column_config=ui_views.CATALOGUE_COLUMNS,
-    )
+    ui_views.catalogue_table(catalogue)

@@ -1,4 +1,4 @@
-"""Synthèse: the key figures of the plan for the current territory or commune."""
+"""Synthèse: the key figures of the plan for the current territory or commune, on the reference date."""
 
 import streamlit as st
 
@@ -12,6 +12,7 @@ filters = ctx.filters
 figures = ui.read(queries.key_figures, filters)
 
 st.subheader(ui.place_caption(filters))
+st.caption(ui.scope_caption(filters))
 cols = st.columns(5)
 cols[0].metric(
     "Projets",

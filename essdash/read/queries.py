@@ -112,7 +112,9 @@ def projects_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 
 def money_by_funder(engine: Engine, filters: Filters) -> pd.DataFrame:
-    """Money committed per funder for the selection, largest first."""
+    """Money committed per funder for the selection, largest first (on a reference day, the
+    fundings of the years up to that day's year)."""
+    years = [col(m.Funding.year) <= filters.as_of.year] if filters.as_of else []
     stmt: Select = (
         select(
             col(m.Funder.name).label("funder"),
@@ -122,7 +124,7 @@ def money_by_funder(engine: Engine, filters: Filters) -> pd.DataFrame:
         )
         .join(m.Funding, col(m.Funding.funder_id) == col(m.Funder.id))
         .join(P, col(P.id) == col(m.Funding.project_id))
-        .where(*project_conditions(filters))
+        .where(*project_conditions(filters), *years)
         .group_by(col(m.Funder.id))
         .order_by(func.sum(col(m.Funding.amount)).desc())
     )

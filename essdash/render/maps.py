@@ -179,6 +179,24 @@ class Legend(folium.MacroElement):
         self.items = [(colour, html.escape(label)) for colour, label in items]
 
 
+_SCALE = Template("""
+{% macro script(this, kwargs) %}
+L.control.scale({metric: true, imperial: false, position: "bottomright"}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+
+class MetricScale(folium.MacroElement):
+    """A scale in kilometres only, in the bottom-right corner (above the attribution), clear of the
+    legend in the bottom-left one (folium's ``control_scale`` shows miles too, bottom-left)."""
+
+    _template = _SCALE
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"
+
+
 class _RawScript(Element):
     """Script text added to the page as is: branca would otherwise compile it as a template."""
 
@@ -306,12 +324,12 @@ def build_map(
         location=CENTER,
         zoom_start=10,
         tiles=None,
-        control_scale=True,
         zoom_snap=0.25,
         maxZoom=18,
         minZoom=8,
         height=height,
     )
+    MetricScale().add_to(fmap)
     if tiles:
         folium.TileLayer(TILES, name="Fond de carte", attr=TILES_ATTRIBUTION, max_zoom=18).add_to(fmap)
     breaks = class_breaks(figures.loc[figures["member"], measure])

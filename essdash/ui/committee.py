@@ -1,14 +1,15 @@
 """Streamlit views of the committee (the Comité page): the next committee's agenda with the opinions
 form, what changed between two committees, the proposal pipeline and the meetings, and the column
-labels of their tables."""
+labels of their tables; codes are shown as their French labels."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
-from essdash.domain.vocabulary import MeetingBody
+from essdash.domain.vocabulary import MeetingBody, OpinionValue, SheetStatus
 from essdash.read import followup, proceedings
 from essdash.read.filters import Filters
 from essdash.render import charts
@@ -16,6 +17,8 @@ from essdash.ui import forms
 from essdash.ui.frame import place_caption, read
 from essdash.ui.records import SHEET_COLUMNS
 
+FIELD_LABELS = {"status": "Statut", "progress": "Avancement déclaré"}
+LATE_COLUMNS = {"code": st.column_config.TextColumn("Fiche", width="small"), **SHEET_COLUMNS}
 SHEET_CHANGE_COLUMNS = {
     "code": "Fiche",
     "title": "Intitulé",
@@ -58,6 +61,27 @@ MEETING_COLUMNS = {
 }
 
 
+def _sheet_value(field: str, value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if field == "status":
+        return SheetStatus.labels().get(value, value)
+    return f"{value} %" if field == "progress" else str(value)
+
+
+def in_french(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a committee table with its codes as French labels: a fiche change's field and its
+    values before and after (« En cours » → « Réalisée », « 40 % »), an opinion's value."""
+    table = table.copy()
+    if {"field", "old_value", "new_value"} <= set(table.columns):
+        for column in ("old_value", "new_value"):
+            table[column] = [_sheet_value(f, v) for f, v in zip(table["field"], table[column])]
+        table["field"] = table["field"].map(FIELD_LABELS).fillna(table["field"])
+    if "value" in table.columns:
+        table["value"] = table["value"].map(OpinionValue.labels()).fillna(table["value"])
+    return table
+
+
 def agenda(engine: Engine, items: proceedings.Agenda, filters: Filters) -> None:
     """The next committee's agenda: the proposals awaiting its opinion (with the opinions form), the
     fiches changed since the last committee and the late fiches."""
@@ -79,9 +103,15 @@ def agenda(engine: Engine, items: proceedings.Agenda, filters: Filters) -> None:
     forms.opinions(engine, items.awaiting.head(forms.OPINION_ROWS))
     since = f" depuis le comité du {fmt.day(last.date)}" if last else ""
     st.markdown(f"**2. Fiches dont le statut ou l'avancement a changé{since}** ({len(items.sheets_changed)})")
-    st.dataframe(items.sheets_changed, hide_index=True, width="stretch", column_config=SHEET_CHANGE_COLUMNS)
+    st.dataframe(in_french(items.sheets_changed), hide_index=True, width="stretch", column_config=SHEET_CHANGE_COLUMNS)
     st.markdown(f"**3. Fiches en retard** ({len(items.late)})")
-    st.dataframe(items.late, hide_index=True, width="stretch", column_config=SHEET_COLUMNS)
+    st.dataframe(
+        items.late,
+        hide_index=True,
+        width="stretch",
+        column_config=LATE_COLUMNS,
+        column_order=[c for c in LATE_COLUMNS if c in items.late.columns],
+    )
 
 
 def changes() -> None:
@@ -114,7 +144,7 @@ def changes() -> None:
         ("Fiches", diff.sheets),
     ):
         with st.expander(f"{title} ({len(table)})"):
-            st.dataframe(table, hide_index=True, width="stretch", column_config=DIFF_COLUMNS)
+            st.dataframe(in_french(table), hide_index=True, width="stretch", column_config=DIFF_COLUMNS)
 
 
 def pipeline(filters: Filters) -> None:

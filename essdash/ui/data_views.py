@@ -16,10 +16,10 @@ from essdash.read.filters import Filters
 from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet.columns import KINDS
 from essdash.store import backup
+from essdash.ui import forms
 from essdash.ui.cache import clear_reads, read
 from essdash.ui.filters import place_caption, project_filters
 from essdash.write import imports as io_import
-from essdash.write.actor import Actor
 
 # exported views of projects, which the project filters narrow
 PROJECT_VIEWS = {"projects", "organisations", "fundings", "sheets", "equity_communes", "equity_territories"}
@@ -72,14 +72,15 @@ def _preview(plan) -> None:
 
 def _apply(engine: Engine, plan) -> None:
     """The name of the person importing and the import button; a done import reruns with a fresh uploader."""
-    author = st.text_input("Votre nom (enregistré avec l'import)", key="imp_author")
+    actor = forms.signature("imp_author")
     if not st.button(f"Importer {fmt.plural(plan.rows, 'ligne')}", type="primary", disabled=not plan.ok, key="imp_go"):
         return
     try:
-        result = io_import.apply(engine, plan, Actor(author, "mission ESS"))
+        result = io_import.apply(engine, plan, actor)
     except EssdashError as exc:
         st.error(fmt.md_escape(str(exc)))
         return
+    forms.remember(actor)
     _after_write()
     st.session_state["imp_round"] += 1  # a fresh, empty file uploader
     saved = f" Sauvegarde prise juste avant : {result.backup.name}." if result.backup else ""

@@ -14,18 +14,22 @@ from essdash.ui.frame import read
 
 
 def equity_columns(spec: EquityMeasure) -> dict:
-    """Column labels of the equity tables for one measure."""
+    """Column labels of the equity tables for one measure; decimals in the reader's locale (« 1,47 »
+    in French), the columns staying numbers so that they sort."""
     return {
         "name": st.column_config.TextColumn("Lieu"),
         "territory": st.column_config.TextColumn("Territoire"),
         "communes": st.column_config.NumberColumn("Communes", format="%d"),
         "population": st.column_config.NumberColumn("Habitants", format="localized"),
         "size_class": st.column_config.TextColumn("Taille"),
-        "distance_km": st.column_config.NumberColumn("Distance à Lille (km)", format="%.1f"),
+        "distance_km": st.column_config.NumberColumn("Distance à Lille (km)", format="localized", step=0.1),
         spec.count: st.column_config.NumberColumn(spec.label, format="localized"),
-        spec.rate: st.column_config.NumberColumn(spec.rate_title, format="%.2f"),
+        spec.rate: st.column_config.NumberColumn(spec.rate_title, format="localized", step=0.01),
         "lq": st.column_config.NumberColumn(
-            "Quotient de localisation", format="%.2f", help="1 = part des projets égale à la part de la population"
+            "Quotient de localisation",
+            format="localized",
+            step=0.01,
+            help="1 = part des projets égale à la part de la population",
         ),
         "flag": st.column_config.TextColumn("Entonnoir (99,8 %)"),
     }

@@ -1,22 +1,27 @@
-"""Filters bound to the URL and the sidebar (territory, commune), the project filter widgets, the
-period slider, and the row a page shows (picked in a table or named in the URL).
+"""Filters bound to the URL and the sidebar (territory, commune, reference date), the project filter
+widgets, the period slider, and the row a page shows (picked in a table or named in the URL).
 
-The territory and commune filters live in the URL (``?territoire=roubaisien&commune=59512``) and
-follow the user from page to page.
+The territory and commune filters and the reference date live in the URL
+(``?territoire=roubaisien&commune=59512&au=2013-12-31``) and follow the user from page to page.
+The reference date (« situation au … ») is the data's latest date unless a past semester end is
+chosen; every page's :class:`Filters` carry it (``as_of``, None for the latest date).
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
-from essdash.domain import fmt
+from essdash.domain import fmt, periods
 from essdash.domain.vocabulary import InterventionMode, ProjectStatus, Sector
-from essdash.read import indicators, queries
+from essdash.read import followup, indicators, queries
 from essdash.read.filters import Filters
 from essdash.ui.cache import read
 
 PLACE_PARAMS = ("territoire", "commune")
+DATE_PARAM = "au"
 NONE_LABEL = "Toute la métropole"
 
 
@@ -99,6 +104,89 @@ def place_filters(*, widgets: bool = True) -> tuple[str | None, str | None]:
     return territory, commune
 
 
+def reference_dates() -> list[date]:
+    """The days a page can show, latest first: the data's latest date, then every semester end before it."""
+    latest = read(followup.as_of)
+    ends = [periods.bounds(p)[1] for p in read(indicators.reference_periods)]
+    return [latest, *sorted((d for d in ends if d < latest), reverse=True)]
+
+
+def short_day(day: date) -> str:
+    """``date(2013, 12, 31)`` → ``"31/12/2013"``."""
+    return f"{day:%d/%m/%Y}"
+
+
+def date_label(day: date, latest: date) -> str:
+    """« 31/12/2013 (fin du 2e semestre 2013) », or « 15/12/2014 (dernière date des données) »."""
+    if day == latest:
+        return f"{short_day(day)} (dernière date des données)"
+    return f"{short_day(day)} (fin du {fmt.period_label(periods.of_date(day))})"
+
+
+def _date_state() -> str | None:
+    """The chosen reference date of this session (ISO), reconciled with the URL (the URL wins)."""
+    state = st.session_state.setdefault("reference_date", {})
+    if st.query_params.get(DATE_PARAM):
+        state[DATE_PARAM] = st.query_params[DATE_PARAM]
+    elif state.get(DATE_PARAM):
+        st.query_params[DATE_PARAM] = state[DATE_PARAM]
+    return state.get(DATE_PARAM)
+
+
+def _drop_date() -> None:
+    st.session_state.setdefault("reference_date", {}).pop(DATE_PARAM, None)
+    st.query_params.pop(DATE_PARAM, None)
+
+
+def _on_date_change() -> None:
+    day = st.session_state["flt_au"]
+    if day == reference_dates()[0]:
+        _drop_date()
+    else:
+        st.session_state["reference_date"][DATE_PARAM] = day.isoformat()
+        st.query_params[DATE_PARAM] = day.isoformat()
+
+
+def reference_date(*, widgets: bool = True) -> date | None:
+    """The sidebar's « Situation au » selector bound to the URL: a past semester end, or None for the
+    data's latest date. An unknown date in the URL is dropped with a warning.
+    Without ``widgets``, the date is only read from the URL and the session."""
+    options = reference_dates()
+    latest = options[0]
+    code = _date_state()
+    chosen_day = None
+    if code:
+        try:
+            chosen_day = date.fromisoformat(code)
+        except ValueError:
+            chosen_day = None
+        if chosen_day not in options:
+            st.warning(f"Date « {fmt.md_escape(code)} » non proposée : situation à la dernière date des données.")
+            chosen_day = None
+        if chosen_day is None or chosen_day == latest:
+            _drop_date()
+            chosen_day = None
+    if widgets:
+        st.session_state["flt_au"] = chosen_day or latest
+        st.sidebar.selectbox(
+            "Situation au",
+            options,
+            key="flt_au",
+            format_func=lambda d: date_label(d, latest),
+            on_change=_on_date_change,
+            help="Toutes les pages montrent la situation à cette date : projets proposés jusque-là, à "
+            "l'étape atteinte ce jour-là, financements des années jusqu'à celle-ci, fiches à leur statut d'alors.",
+        )
+    return chosen_day
+
+
+def url_params(filters: Filters) -> dict[str, str]:
+    """The URL parameters that carry the place filters and the reference date to another page."""
+    params = {"territoire": filters.territory, "commune": filters.commune}
+    params[DATE_PARAM] = filters.as_of.isoformat() if filters.as_of else None
+    return {k: v for k, v in params.items() if v}
+
+
 def place_caption(filters: Filters) -> str:
     """Plain-French description of the place filters, for headings."""
     if filters.commune:
@@ -108,6 +196,19 @@ def place_caption(filters: Filters) -> str:
         territories = read(queries.territory_options)
         return territories.loc[territories["code"] == filters.territory, "name"].iloc[0]
     return NONE_LABEL
+
+
+def scope_caption(filters: Filters) -> str:
+    """Where, on which day and over which semesters of proposal a page's figures are:
+    « Roubaix · situation au 31/12/2013 · projets proposés du 1er semestre 2011 au 2e semestre 2013 »."""
+    day = filters.as_of or read(followup.as_of)
+    semesters = read(indicators.reference_periods)
+    first = filters.period_from or semesters[0]
+    last = filters.period_to or periods.of_date(day)
+    return (
+        f"{place_caption(filters)} · situation au {short_day(day)} · projets proposés du "
+        f"{fmt.period_label(first)} au {fmt.period_label(last)}"
+    )
 
 
 def project_filters(base: Filters, *, search: bool = True) -> Filters:

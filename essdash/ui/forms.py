@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from essdash.domain import fmt
-from essdash.domain.errors import ConflictError, ValidationError
+from essdash.domain.errors import BusyError, ConflictError, ValidationError
 from essdash.domain.vocabulary import (
     PROJECT_TRANSITIONS,
     CommentBody,
@@ -27,34 +27,65 @@ from essdash.domain.vocabulary import (
 )
 from essdash.read import followup, proceedings, queries
 from essdash.ui.cache import clear_reads, read
+from essdash.ui.records import signed_by
 from essdash.write import comments as write_comments
 from essdash.write import committee, plan_sheets, projects
 from essdash.write.actor import Actor
 
-
-def _signature(key: str) -> Actor:
-    name = st.text_input("Signé par", key=key, placeholder="Prénom Nom", value=st.session_state.get("actor_name", ""))
-    return Actor(name, "groupe des techniciens")
+ROLES = ("administrateur", "mission ESS", "présidence du comité", "technicien", "membre")
 
 
-def _run(action, success: str) -> bool:
-    """Run a service call; show its refusal in French, or the success and refresh the reads."""
-    try:
-        action()
-    except ValidationError as exc:
-        st.error(
-            "**Rien n'a été enregistré.** Corrigez :\n"
-            + "\n".join(
-                f"- {fmt.md_escape(place)}, {fmt.md_escape(column)} : {fmt.md_escape(message)}"
-                for place, column, message in exc.issues
-            )
+def signature(key: str) -> Actor:
+    """« Votre nom » and « Votre rôle », filled in with the last signature of the session (a person
+    signs once per session, until accounts exist); the :class:`Actor` of the write."""
+    signer = st.session_state.get("signer", {})
+    c1, c2 = st.columns(2)
+    name = c1.text_input("Votre nom", key=key, placeholder="Prénom Nom", value=signer.get("name", ""))
+    role = c2.selectbox(
+        "Votre rôle",
+        ROLES,
+        key=f"{key}-role",
+        index=ROLES.index(signer["role"]) if signer.get("role") in ROLES else None,
+        placeholder="Choisir votre rôle",
+    )
+    return Actor(name, role or "")
+
+
+def remember(actor: Actor) -> None:
+    """Keep the signature of a write for the session's next forms."""
+    st.session_state["signer"] = {"name": actor.name.strip(), "role": actor.role}
+
+
+def show_refusal(exc: ValidationError) -> None:
+    """A refused write's issues, in French, beside the form."""
+    st.error(
+        "**Rien n'a été enregistré.** Corrigez :\n"
+        + "\n".join(
+            f"- {fmt.md_escape(place)}, {fmt.md_escape(column)} : {fmt.md_escape(message)}"
+            for place, column, message in exc.issues
         )
+    )
+
+
+def run(action, success, actor: Actor | None = None) -> bool:
+    """Run a service call; show its refusal in French, or else remember the signature, keep the
+    success message (``success``: a text, or a function of the call's result) for the next run and
+    refresh the reads."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        show_refusal(exc)
         return False
     except ConflictError as exc:
         st.error(f"**Modification refusée.** {fmt.md_escape(str(exc))}")
         return False
+    except BusyError as exc:
+        st.error(f"**Enregistrement impossible pour l'instant.** {fmt.md_escape(str(exc))}")
+        return False
+    if actor is not None:
+        remember(actor)
     clear_reads()
-    st.session_state["flash"] = success
+    st.session_state["flash"] = success(result) if callable(success) else success
     return True
 
 
@@ -110,7 +141,7 @@ def new_project(engine) -> None:
         proposed_on = c1.date_input("Proposé le", value=read(followup.as_of), format="DD/MM/YYYY")
         priority = c2.checkbox("En quartier prioritaire de la politique de la ville")
         description = st.text_area("Description")
-        actor = _signature("sig-new-project")
+        actor = signature("sig-new-project")
         submitted = st.form_submit_button("Enregistrer la proposition", type="primary")
     if submitted:
         data = {
@@ -123,7 +154,7 @@ def new_project(engine) -> None:
             "jobs_maintained": kept,
             "priority_district": priority,
         }
-        if _run(
+        if run(
             lambda: projects.create_project(
                 engine,
                 actor,
@@ -134,6 +165,7 @@ def new_project(engine) -> None:
                 proposed_on=proposed_on,
             ),
             "Proposition enregistrée.",
+            actor,
         ):
             st.rerun()
 
@@ -179,10 +211,10 @@ def project_actions(engine, project_id: int) -> None:
                     else st.date_input("Date", value=read(followup.as_of), format="DD/MM/YYYY", key="step_day")
                 )
                 comment = st.text_area("Motif ou commentaire", key="step_comment")
-                actor = _signature("sig-step")
+                actor = signature("sig-step")
                 submitted = st.form_submit_button("Enregistrer l'étape", type="primary")
             loaded = _remember("project", project_id, current, submitted)
-            if submitted and _run(
+            if submitted and run(
                 lambda: projects.advance_project(
                     engine,
                     actor,
@@ -195,6 +227,7 @@ def project_actions(engine, project_id: int) -> None:
                     opinion=opinion.value if opinion else None,
                 ),
                 "Étape enregistrée.",
+                actor,
             ):
                 _forget("project", project_id)
                 st.rerun()
@@ -213,7 +246,7 @@ def project_actions(engine, project_id: int) -> None:
             start = c1.date_input("Début", value=detail["start_date"], format="DD/MM/YYYY", key="edit_start")
             end = c2.date_input("Fin", value=detail["end_date"], format="DD/MM/YYYY", key="edit_end")
             description = st.text_area("Description", detail["description"], key="edit_description")
-            actor = _signature("sig-edit")
+            actor = signature("sig-edit")
             submitted = st.form_submit_button("Enregistrer les modifications", type="primary")
         loaded = _remember("project-edit", project_id, current, submitted)
         changes = {
@@ -226,8 +259,10 @@ def project_actions(engine, project_id: int) -> None:
             "end_date": end,
             "description": description,
         }
-        if submitted and _run(
-            lambda: projects.update_project(engine, actor, project_id, loaded, changes), "Modifications enregistrées."
+        if submitted and run(
+            lambda: projects.update_project(engine, actor, project_id, loaded, changes),
+            "Modifications enregistrées.",
+            actor,
         ):
             _forget("project-edit", project_id)
             st.rerun()
@@ -239,16 +274,17 @@ def comments(engine, target: str, target_id: int, existing: pd.DataFrame) -> Non
     """Existing comments, newest first, and the form to add one."""
     for row in existing.itertuples():
         st.markdown(
-            f"- {fmt.day(row.created_at)} — **{fmt.md_escape(row.author)}** "
-            f"({CommentBody.labels().get(row.body, row.body)}) : {fmt.md_escape(row.text)}"
+            f"- {fmt.day(row.created_at)} — **{signed_by(row.author, body=row.body)}** : {fmt.md_escape(row.text)}"
         )
     with st.form(f"comment-{target}-{target_id}", clear_on_submit=True):
         body = st.selectbox("Au nom de", list(CommentBody), format_func=lambda b: b.label, key=f"cbody-{target}")
         text = st.text_area("Commentaire", key=f"ctext-{target}")
-        actor = _signature(f"sig-comment-{target}")
+        actor = signature(f"sig-comment-{target}")
         submitted = st.form_submit_button("Ajouter le commentaire")
-    if submitted and _run(
-        lambda: write_comments.add_comment(engine, actor, target, target_id, body.value, text), "Commentaire ajouté."
+    if submitted and run(
+        lambda: write_comments.add_comment(engine, actor, target, target_id, body.value, text),
+        "Commentaire ajouté.",
+        actor,
     ):
         st.rerun()
 
@@ -267,14 +303,15 @@ def sheet_change(engine, detail: dict) -> None:
         )
         progress = c2.slider("Avancement déclaré (%)", 0, 100, int(detail["progress"]), step=5, key="sheet_progress")
         comment = st.text_area("Pourquoi ? (obligatoire, entre dans l'historique)", key="sheet_comment")
-        actor = _signature("sig-sheet")
+        actor = signature("sig-sheet")
         submitted = st.form_submit_button("Enregistrer", type="primary")
     loaded = _remember("sheet", detail["id"], current, submitted)
-    if submitted and _run(
+    if submitted and run(
         lambda: plan_sheets.update_sheet(
             engine, actor, detail["id"], loaded, status=status.value, progress=int(progress), comment=comment
         ),
         "Fiche mise à jour.",
+        actor,
     ):
         _forget("sheet", detail["id"])
         st.rerun()
@@ -308,7 +345,7 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
                 "Commentaire", key=f"opc-{row.id}", label_visibility="collapsed", placeholder="Réserves, motif…"
             )
             choices.append((row, opinion, comment))
-        actor = _signature("sig-opinions")
+        actor = signature("sig-opinions")
         submitted = st.form_submit_button("Enregistrer les avis", type="primary")
     loaded = {
         row.id: _remember(
@@ -320,9 +357,10 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
         {"project": loaded[row.id], "opinion": opinion.value if opinion else None, "comment": comment}
         for row, opinion, comment in choices
     ]
-    if submitted and _run(
+    if submitted and run(
         lambda: committee.record_opinions(engine, actor, meeting, items),
         f"{fmt.plural(sum(1 for i in items if i['opinion']), 'avis enregistré', 'avis enregistrés')}.",
+        actor,
     ):
         for row, _, _ in choices:
             _forget("project", row.id)
@@ -337,12 +375,13 @@ def new_meeting(engine) -> None:
         title = st.text_input("Intitulé", key="meeting_title")
         attendance = c1.number_input("Participants", min_value=0, step=1, key="meeting_attendance")
         notes = st.text_area("Relevé de décisions", key="meeting_notes")
-        actor = _signature("sig-meeting")
+        actor = signature("sig-meeting")
         submitted = st.form_submit_button("Enregistrer la séance")
-    if submitted and _run(
+    if submitted and run(
         lambda: committee.create_meeting(
             engine, actor, body=body.value, day=day, title=title, attendance=int(attendance), notes=notes
         ),
         "Séance enregistrée.",
+        actor,
     ):
         st.rerun()

@@ -14,11 +14,21 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
-from essdash.read import queries
+from essdash.read import followup, queries
 from essdash.read.filters import Filters
 from essdash.store.reference import ATTRIBUTION
 from essdash.ui.cache import clear_reads, compute, engine, read
-from essdash.ui.filters import chosen, period_range, place_caption, place_filters, project_filters
+from essdash.ui.filters import (
+    chosen,
+    period_range,
+    place_caption,
+    place_filters,
+    project_filters,
+    reference_date,
+    scope_caption,
+    short_day,
+    url_params,
+)
 from essdash.ui.navigation import APP_TITLE, sidebar_links
 
 __all__ = [
@@ -33,12 +43,14 @@ __all__ = [
     "place_filters",
     "project_filters",
     "read",
+    "scope_caption",
 ]
 
 
 @dataclass(frozen=True)
 class PageContext:
-    """What page_frame hands to a page: the engine, the place filters of the URL, the dataset's description."""
+    """What page_frame hands to a page: the engine, the place filters and reference date of the URL
+    (``filters.as_of``: None at the data's latest date), the dataset's description."""
 
     engine: Engine
     filters: Filters
@@ -58,7 +70,8 @@ h1 {font-size: 3.2rem !important;} h2 {font-size: 2.4rem !important;}
 
 
 def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContext:
-    """Page config, database check, navigation, sidebar filters and the fictional-data notice.
+    """Page config, database check, navigation, sidebar filters (place, reference date), the notice
+    of a past reference date and the fictional-data notice.
 
     ``presenting`` hides the sidebar, header and page title (full-width views, large type); the
     fictional-data notice then shrinks to one line.
@@ -73,17 +86,26 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
     info = read(queries.dataset_info)
     if presenting:
         territory, commune = place_filters(widgets=False)
+        filters = Filters(territory=territory, commune=commune, as_of=reference_date(widgets=False))
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
         if info.get("dataset") == "demo":
             st.caption("Données de démonstration fictives.")
-        return PageContext(eng, Filters(territory=territory, commune=commune), info)
+        return PageContext(eng, filters, info)
     nav = st.sidebar.container()
     territory, commune = place_filters()
-    sidebar_links(nav, territory, commune)
+    filters = Filters(territory=territory, commune=commune, as_of=reference_date())
+    sidebar_links(nav, url_params(filters))
     with st.sidebar:
         st.caption(f"Données au {fmt.day(pd.Timestamp(info.get('as_of')).date())}" if info.get("as_of") else "")
         st.caption(ATTRIBUTION)
     st.title(title)
+    if filters.as_of:
+        st.warning(
+            f"**Situation au {short_day(filters.as_of)}** — ce n'est pas la dernière date des données "
+            f"({short_day(read(followup.as_of))}) : projets, étapes, montants et fiches tels qu'ils "
+            "étaient ce jour-là.",
+            icon=":material/history:",
+        )
     if info.get("dataset") == "demo":
         st.info(
             "**Données de démonstration fictives.** Porteurs, projets, montants et indicateurs sont "
@@ -91,4 +113,4 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
             "sont réels.",
             icon=":material/science:",
         )
-    return PageContext(eng, Filters(territory=territory, commune=commune), info)
+    return PageContext(eng, filters, info)

@@ -1,5 +1,6 @@
-"""Streamlit views of the evaluation indicators: the entry grid, an indicator against its target and
-as a table, and the column labels of the catalogue and of the history of values."""
+"""Streamlit views of the evaluation indicators: the entry grid, an indicator's headline (the selected
+territory's value or the metropolis's, against its target) and table, the catalogue and the history
+of values, in French (labels, not codes)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,24 @@ import streamlit as st
 
 from essdash.domain import fmt
 from essdash.domain.vocabulary import Provenance
+from essdash.read import indicators
 from essdash.read.indicators import Indicator
 
 CATALOGUE_COLUMNS = {
     "category": st.column_config.TextColumn("Catégorie"),
     "label": st.column_config.TextColumn("Indicateur", width="medium"),
     "unit": st.column_config.TextColumn("Unité"),
-    "direction": st.column_config.TextColumn("Sens", help="up : plus c'est mieux ; down : moins c'est mieux"),
+    "direction": st.column_config.TextColumn("Sens"),
     "level": st.column_config.TextColumn("Niveau"),
-    "kind": st.column_config.TextColumn("Type", help="entered : saisi ; computed : calculé à partir du registre"),
+    "kind": st.column_config.TextColumn("Type"),
     "formula": st.column_config.TextColumn("Formule", width="large"),
     "definition": st.column_config.TextColumn("Définition", width="large"),
     "source": st.column_config.TextColumn("Source"),
+}
+CATALOGUE_LABELS = {
+    "direction": {"up": "plus c'est mieux", "down": "moins c'est mieux"},
+    "kind": {"entered": "saisi", "computed": "calculé à partir du registre"},
+    "level": {"commune": "commune", "territoire": "territoire", "metropole": "métropole"},
 }
 HISTORY_COLUMNS = {
     "territory_code": "Territoire",
@@ -69,26 +76,56 @@ def entry_grid(grid: pd.DataFrame, unit: str, scope: str) -> list[dict]:
     return rows
 
 
-def indicator_gaps(gaps: pd.DataFrame, indicator: Indicator) -> None:
-    """Metropolitan value against target, with the gap, for the semesters that have a target."""
-    if gaps.empty:
-        st.caption("Pas de cible fixée pour cet indicateur.")
+def catalogue_table(catalogue: pd.DataFrame) -> None:
+    """The catalogue of indicators, with French words for direction, kind and level."""
+    table = catalogue.copy()
+    for column, labels in CATALOGUE_LABELS.items():
+        table[column] = table[column].map(labels).fillna(table[column])
+    st.dataframe(
+        table, hide_index=True, width="stretch", column_order=CATALOGUE_COLUMNS.keys(), column_config=CATALOGUE_COLUMNS
+    )
+
+
+def history_table(history: pd.DataFrame, territory_names: dict[str, str]) -> None:
+    """The values of a semester, replaced ones included, with territory names and provenance labels."""
+    table = history.assign(
+        territory_code=history["territory_code"].map(territory_names).fillna(history["territory_code"]),
+        provenance=history["provenance"].map(Provenance.labels()).fillna(history["provenance"]),
+    )
+    st.dataframe(table, hide_index=True, width="stretch", column_config=HISTORY_COLUMNS)
+
+
+def indicator_headline(data: indicators.Series, place: str) -> None:
+    """The latest value of ``place`` (a territory code or the metropolis), named, against its target
+    (the gap, for the last semester that has a target for that place)."""
+    values = data.values[(data.values["place"] == place) & data.values["value"].notna()]
+    if values.empty:
+        st.caption("Aucune valeur pour ce territoire sur la période.")
         return
+    indicator = data.indicator
     decimals = 0 if indicator.unit in ("emplois", "personnes", "€") else 1
-    last = gaps.iloc[-1]
-    verdict = "atteinte" if last["met"] else "non atteinte"
+    gaps = indicators.gaps(data.values, data.targets, indicator.direction, place)
+    last = gaps.iloc[-1] if not gaps.empty else values.iloc[-1]
+    name = values["place_name"].iloc[0]
+    delta = None
+    if not gaps.empty:
+        verdict = "atteinte" if last["met"] else "non atteinte"
+        delta = f"{fmt.number(last['gap'], decimals)} par rapport à la cible ({verdict})"
     st.metric(
-        f"Métropole, {fmt.period_label(last['period'])}",
+        f"{name}, {fmt.period_label(last['period'])}",
         f"{fmt.number(last['value'], decimals)} {indicator.unit}",
-        delta=f"{fmt.number(last['gap'], decimals)} par rapport à la cible ({verdict})",
+        delta=delta,
         delta_color="normal" if indicator.direction == "up" else "inverse",
     )
+    if gaps.empty:
+        st.caption(f"Pas de cible fixée pour {name}.")
 
 
 def indicator_table(values: pd.DataFrame, indicator: Indicator) -> None:
     """Values as a table: places in rows, semesters in columns."""
     table = values.pivot_table(index="place_name", columns="period", values="value", aggfunc="first")
     table.columns = [fmt.period_label(p) for p in table.columns]
+    table.index.name = "Lieu"
     st.dataframe(
         table,
         width="stretch",

@@ -43,13 +43,12 @@ def navigation() -> StreamlitPage:
     return st.navigation(pages, position="hidden")
 
 
-def sidebar_links(container, territory: str | None, commune: str | None) -> None:
-    """Links to every page, carrying the place filters.
+def sidebar_links(container, params: dict[str, str]) -> None:
+    """Links to every page, carrying ``params`` (the place filters and the reference date of the URL).
 
     Streamlit's own menu is hidden: on a fresh server a deep link may run in the legacy
     ``pages/`` mode, whose menu lists file names; these links look and work the same in both modes.
     """
-    params = {k: v for k, v in (("territoire", territory), ("commune", commune)) if v}
     with container:
         st.markdown(f"**{APP_TITLE}**")
         for page in PAGES:

@@ -42,6 +42,17 @@ REGISTER_COLUMNS = {
 }
 
 
+def signed_by(author: str, role: str | None = None, body: str | None = None) -> str:
+    """Who signed, escaped for Markdown, with the role once: « Claire Martin (technicien) » (an author
+    already written with its role keeps it), then the body spoken for unless it is that role
+    (« · Forum des acteurs »)."""
+    text = author if not role or author.rstrip().endswith(")") else f"{author} ({role})"
+    label = CommentBody.labels().get(body, body) if body else ""
+    if label and label.lower() not in text.lower():
+        text += f" · {label}"
+    return fmt.md_escape(text)
+
+
 def project_record(project_id) -> bool:
     """The record of one project: identity, place, fiches, money, jobs and its dated steps.
     Returns whether the project exists."""
@@ -200,10 +211,11 @@ def sheet_record(detail: dict, row: pd.Series) -> None:
                     else f"{event.old_value} % → {event.new_value} %"
                 )
                 st.markdown(
-                    f"- {fmt.day(event.at)} — {field} : **{values}** — {esc(event.comment)} _({esc(event.author)})_"
+                    f"- {fmt.day(event.at)} — {field} : **{values}** — {esc(event.comment)} "
+                    f"_({signed_by(event.author, event.role)})_"
                 )
             else:
                 st.markdown(
-                    f"- {fmt.day(event.at)} — commentaire : {esc(event.comment)} _({esc(event.author)}, "
-                    f"{esc(CommentBody.labels().get(event.role, event.role))})_"
+                    f"- {fmt.day(event.at)} — commentaire : {esc(event.comment)} "
+                    f"_({signed_by(event.author, body=event.role)})_"
                 )

@@ -124,7 +124,8 @@ def test_upload_preview_then_import_with_a_name(base):
     before = _count(base, m.Organisation)
     at.button(key="imp_go").click().run()
     assert "indiquez votre nom" in at.error[0].value and _count(base, m.Organisation) == before
-    at.text_input(key="imp_author").input("Claire Martin").run()
+    at.text_input(key="imp_author").input("Claire Martin")
+    at.selectbox(key="imp_author-role").select("technicien").run()
     at.button(key="imp_go").click().run()
     assert not at.exception
     done = at.success[0].value

@@ -57,6 +57,7 @@ def test_entry_form_saves_values_and_keeps_history(writable_app):
     at.text_input(key=f"v-{scope}-weppes").input("61,5")
     at.text_input(key=f"s-{scope}-weppes").input("Enquête emploi 2014")
     at.text_input(key="i_author").input("Claire Martin")
+    at.selectbox(key="i_author-role").select("technicien")
     at.button[0].click().run()
     assert not at.error, [e.value for e in at.error]
     assert "1 valeur enregistrée" in at.success[0].value
@@ -78,9 +79,10 @@ def test_entry_form_refuses_bad_values_in_french_and_writes_nothing(writable_app
     at.text_input(key=f"v-{scope}-est").input("40 €")
     at.text_input(key=f"v-{scope}-weppes").input("44")
     at.text_input(key="i_author").input("Claire Martin")
+    at.selectbox(key="i_author-role").select("technicien")
     at.button[0].click().run()
     message = at.error[0].value
     assert "Rien n'a été enregistré" in message
-    assert "Territoire de la Lys, colonne Valeur" in message and "hors de l'intervalle" in message
-    assert "Territoire Est, colonne Valeur" in message and "unité" in message
+    assert "Territoire de la Lys, Valeur" in message and "hors de l'intervalle" in message
+    assert "Territoire Est, Valeur" in message and "unité" in message
     assert indicators.history(engine, "part_cdi", "2014-S2").equals(before)

@@ -35,11 +35,13 @@ def test_fiche_status_change_requires_a_comment_then_writes_history(writable_app
     before = followup.sheet_detail(engine, "II.2")
     at.selectbox(key="sheet_status").select(SheetStatus.BLOQUEE)
     at.text_input(key="sig-sheet").input("Claire Martin")
+    at.selectbox(key="sig-sheet-role").select("technicien")
     _button(at, "Enregistrer").click().run()
     assert "expliquez la modification" in at.error[0].value
     assert followup.sheet_detail(engine, "II.2")["version"] == before["version"]
     at.selectbox(key="sheet_status").select(SheetStatus.BLOQUEE)
     at.text_input(key="sig-sheet").input("Claire Martin")
+    at.selectbox(key="sig-sheet-role").select("technicien")
     at.text_area(key="sheet_comment").input("Le fonds foncier attend la délibération")
     _button(at, "Enregistrer").click().run()
     assert not at.error, [e.value for e in at.error]
@@ -59,6 +61,7 @@ def test_committee_records_opinions_in_one_screen(writable_app):
     at.selectbox(key=f"op-{second}").select(OpinionValue.DEFAVORABLE)
     at.text_input(key=f"opc-{second}").input("Pas d'ancrage territorial")
     at.text_input(key="sig-opinions").input("Jean Dupont")
+    at.selectbox(key="sig-opinions-role").select("présidence du comité")
     _button(at, "Enregistrer les avis").click().run()
     assert not at.error, [e.value for e in at.error]
     assert at.success[0].value == "2 avis enregistrés."
@@ -86,12 +89,13 @@ def test_project_step_from_its_record(writable_app):
     assert at.selectbox(key="step_meeting_groupe_techniciens").label == "Séance (Groupe de travail des techniciens)"
     assert at.selectbox(key="step_to").value.value == "valide"
     at.text_input(key="sig-step").input("Karim Benali")
+    at.selectbox(key="sig-step-role").select("technicien")
     _button(at, "Enregistrer l'étape").click().run()
     assert not at.error, [e.value for e in at.error]
     detail = queries.project_detail(engine, int(proposed))
     assert detail["status"] == "valide"
     assert detail["events"]["meeting"].iloc[-1].startswith("Groupe de travail des techniciens")
-    assert detail["events"]["author"].iloc[-1] == "Karim Benali (groupe des techniciens)"
+    assert detail["events"]["author"].iloc[-1] == "Karim Benali (technicien)"
 
 
 def test_two_sessions_editing_the_same_project(writable_app):
@@ -100,10 +104,12 @@ def test_two_sessions_editing_the_same_project(writable_app):
     first, second = make("pages/projets.py", projet=pid), make("pages/projets.py", projet=pid)
     first.text_input(key="edit_title").input("Titre corrigé par la mission")
     first.text_input(key="sig-edit").input("Claire Martin")
+    first.selectbox(key="sig-edit-role").select("technicien")
     _button(first, "Enregistrer les modifications").click().run()
     assert not first.error and first.success[0].value == "Modifications enregistrées."
     second.number_input(key="edit_people").set_value(999)
     second.text_input(key="sig-edit").input("Karim Benali")
+    second.selectbox(key="sig-edit-role").select("technicien")
     _button(second, "Enregistrer les modifications").click().run()
     message = second.error[0].value
     assert "Modification refusée" in message and "Titre corrigé par la mission" in message
@@ -118,6 +124,7 @@ def test_new_project_form(writable_app):
     form_inputs["Titre du projet *"].input("Recyclerie des Weppes")
     form_inputs["Porteur (structure) *"].input("Association Nouvelle")
     at.text_input(key="sig-new-project").input("Claire Martin")
+    at.selectbox(key="sig-new-project-role").select("technicien")
     _button(at, "Enregistrer la proposition").click().run()
     message = at.error[0].value
     assert "Commune" in message and "Fiches" in message

@@ -52,3 +52,22 @@ def test_comments_and_fiche_history_in_the_demo_are_dated_at_the_demo_day(empty_
     assert [c.date() for c in created] == [date(2014, 12, 15)]
     assert {c.date() for c in changed} == {date(2014, 12, 15)}
     assert len(changed) == 2  # status and progress
+
+
+def test_a_demo_write_never_goes_before_what_the_demo_recorded(empty_engine):
+    write_meta(empty_engine, dataset="demo", as_of="2014-12-15")
+    loaded = _fiche(empty_engine)
+    with empty_engine.begin() as conn:
+        conn.execute(
+            m.ActionSheetHistory.__table__.insert().values(
+                sheet_id=loaded["id"],
+                changed_at=datetime(2014, 12, 15, 23, 59, 58),
+                author="Claire Martin",
+                role="mission ESS",
+                field="progress",
+                old_value="0",
+                new_value="10",
+                comment="Saisie de la démonstration.",
+            )
+        )
+    assert clock.now(empty_engine) == datetime(2014, 12, 15, 23, 59, 59)
