@@ -28,7 +28,7 @@ else:
     slides = ui_presentation.views(meeting_pack)
     slide = min(st.session_state.get("slide", 0), len(slides))
     ui_presentation.presentation_view(meeting_pack, slides, slide)
-    back, position, forward, leave = st.columns([2, 3, 2, 2])
+    back, position, forward, leave = st.columns([2, 2, 2, 3])
     if back.button("◀ Précédent", disabled=slide == 0, width="stretch"):
         st.session_state["slide"] = slide - 1
         st.rerun()

@@ -26,10 +26,10 @@ GAP = 16  # between two blocks of a view
 ROW_HEIGHT = 35  # a table row (Streamlit's data grid row), also its header row
 TABLE_TITLE = 45
 MIN_ROWS = 3  # a table page shows at least these rows, or the view ends before it
-FIGURES_HEIGHT = 175  # a row of key-figure cards
+FIGURES_HEIGHT = 140  # a row of key-figure cards (labels on two lines at most)
 FIGURES_PER_ROW = 3  # at 1280 px
 SENTENCE_LINE = 36
-SENTENCE_CHARS = 80  # characters per line of a sentence at 1280 px
+SENTENCE_CHARS = 90  # characters per line of a sentence at 1280 px
 CHART_HEIGHT = 420  # a pack chart at projector size, with its title
 
 FIGURE_CSS = """

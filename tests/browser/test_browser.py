@@ -15,13 +15,9 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -34,20 +30,8 @@ except ImportError:  # pragma: no cover - playwright is in requirements-dev.txt
     pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)", allow_module_level=True)
 expect = sync_api.expect
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = Path("/tmp/essdash-projets.png")
 WAIT_MS = 30_000
-SERVER_START_TIMEOUT = 60.0
 SPACES = ("\u202f", "\u00a0", " ")
 # Text Streamlit shows when a script raises, or when the app reports a French error.
 ERROR_SELECTORS = ('[data-testid="stException"]', '[data-testid="stAlertContentError"]')
@@ -64,101 +48,6 @@ expect.set_options(timeout=WAIT_MS)
 
 
 # --- fixtures ------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def chromium_path() -> str:
-    if not os.path.exists(CHROMIUM):
-        message = f"chromium not found at {CHROMIUM}: browser tests need Debian's chromium package"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI is set, so this is an error, not a skip)")
-        pytest.skip(message)
-    return CHROMIUM
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, chromium_path):
-    """A fresh Streamlit server on a free port and a not-yet-existing SQLite file.
-
-    Yields ``(base_url, db_path)``. Only /_stcore/health is polled before the tests, so the
-    first *page* request is the one test A makes.
-    """
-    db_path = tmp_path_factory.mktemp("essdash-browser") / "essdash.db"
-    assert not db_path.exists()
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "PYTHONUNBUFFERED": "1"}
-    env.pop("ESSDASH_SEED", None)
-    log_path = db_path.parent / "streamlit.log"
-    log = open(log_path, "wb")  # noqa: SIM115 (held by the server process until the fixture ends)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with code {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit did not answer within {SERVER_START_TIMEOUT:.0f} s:\n"
-                    f"{log_path.read_text(errors='replace')}"
-                )
-            time.sleep(0.2)
-        yield base_url, db_path
-    finally:
-        _stop(proc)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")
