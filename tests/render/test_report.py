@@ -25,6 +25,7 @@ from essdash.write import projects
 from essdash.write.actor import Actor
 
 PERIOD = "2013-S2"
+END = date(2013, 12, 31)  # « situation au » of the 2013-S2 pack
 HOSTILE = "<b>gras</b> & <img src=x onerror=alert(1)> Titre très très long sans espaces " + "A" * 66
 ACTOR = Actor("Sophie Lefebvre", "groupe des techniciens")
 
@@ -84,14 +85,14 @@ def test_pdf_figures_sections_and_equity_sentences_match_the_database(metro, dem
     assert data.startswith(b"%PDF")
     pages = _pdf_pages(data)
     text = " ".join(pages)
-    now = queries.key_figures(demo_engine, Filters(period_from="2011-S1", period_to=PERIOD))
+    now = queries.key_figures(demo_engine, Filters(period_from="2011-S1", period_to=PERIOD, as_of=END))
     assert now["projects"] > 0
     assert f"Projets proposés depuis 2011 {fmt.number(now['projects'])} " in text
     assert f"Montant engagé {_flat(fmt.money(now['money']))} " in text
-    assert f"Emplois créés (prévus) {fmt.number(now['jobs_created'])} " in text
+    assert f"Emplois prévus par les projets {fmt.number(now['jobs_created'])} " in text
     for section in built.sections:
         assert section.title in text
-    scope = Filters(period_from="2011-S1", period_to=PERIOD)
+    scope = Filters(period_from="2011-S1", period_to=PERIOD, as_of=END)
     equity = equity_report.report(
         places.place_figures(demo_engine, scope, "commune"),
         places.place_figures(demo_engine, scope, "territory"),
@@ -117,7 +118,7 @@ def test_pptx_slides_follow_the_sections_with_the_same_figures(metro, demo_engin
     assert "2e semestre 2013" in subtitle and "Données de démonstration fictives" in subtitle
     assert _section_titles(slides) == [s.title for s in built.sections]
     assert _section_titles(slides)[:3] == ["Chiffres clés", "Depuis le dernier comité", "Fiches du plan"]
-    now = queries.key_figures(demo_engine, Filters(period_from="2011-S1", period_to=PERIOD))
+    now = queries.key_figures(demo_engine, Filters(period_from="2011-S1", period_to=PERIOD, as_of=END))
     figures = {row[0]: row[1] for row in slides[1]["tables"][0]}
     assert slides[1]["title"] == "Chiffres clés"
     assert figures["Projets proposés depuis 2011"] == fmt.number(now["projects"])
@@ -148,18 +149,21 @@ def test_the_map_is_drawn_not_blank(metro):
 def test_territory_pack_compares_with_the_metropolis(roubaix, demo_engine):
     built, pdf, pptx = roubaix
     summary = places.place_summary(
-        places.place_figures(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"), "territory"),
+        places.place_figures(
+            demo_engine, Filters(period_from="2011-S1", period_to="2014-S2", as_of=built.day), "territory"
+        ),
         "roubaisien",
     )
     metro_value = f"métropole : {fmt.number(summary['metro']['projects_per_10k'], 1)}"
     own_value = fmt.number(summary["projects_per_10k"], 1)
     text = " ".join(_pdf_pages(pdf))
     assert "Territoire Roubaisien" in text and "Territoire Roubaisien et la métropole" in text
-    assert f"Projets pour 10 000 habitants {own_value} {_flat(metro_value)}" in text
+    assert built.day == date(2014, 12, 15)  # the demo's reference date, before the semester's end
+    assert f"Projets proposés pour 10 000 habitants {own_value} {_flat(metro_value)}" in text
     slides = _slides(pptx)
     assert _section_titles(slides)[:2] == ["Chiffres clés", "Territoire Roubaisien et la métropole"]
     compare = next(s for s in slides if s["title"] == "Territoire Roubaisien et la métropole")
-    assert ["Projets pour 10 000 habitants", own_value, metro_value] in compare["tables"][0]
+    assert ["Projets proposés pour 10 000 habitants", own_value, metro_value] in compare["tables"][0]
     assert report.filename(built, "pptx") == "pack-comite-2014-S2-roubaisien.pptx"
     assert report.filename(pack.build(demo_engine, PERIOD), "pdf") == "pack-comite-2013-S2.pdf"
 
