@@ -36,7 +36,7 @@ with map_col:
     event = st_folium(fmap, key="carte", height=620, use_container_width=True, returned_objects=["last_active_drawing"])
     st.caption(
         f"Couleurs : toutes les {'communes' if level == 'commune' else 'territoires'} de la métropole, "
-        f"pour comparer ; points : les projets de la sélection ({ui.place_caption(filters)}). "
+        f"pour comparer ; points : les projets de la sélection ({ui.scope_caption(filters)}). "
         f"{ATTRIBUTION}"
     )
 place = map_views.chosen_place(event, filters)

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from essdash.domain import fmt
 from essdash.read import equity_report, places
 from essdash.read.equity_report import EQUITY_MEASURES
 from essdash.ui import equity_views
@@ -21,8 +20,7 @@ if filters.territory:  # a technician's question: do all the communes of my terr
     communes = communes[communes["territory_code"] == filters.territory]
 result = ui.compute(equity_report.report, communes, territories, measure)
 st.caption(
-    f"{fmt.period_label(first)} – {fmt.period_label(last)} · communes membres sur la période"
-    f"{' du ' + ui.place_caption(filters) if filters.territory else ''} · "
+    f"{ui.scope_caption(filters.with_(commune=None))} · communes membres sur la période · "
     "projets rattachés à leur commune principale. " + result.metro_sentence
 )
 equity_views.findings(result)

@@ -31,8 +31,8 @@ view = sheet_filters.narrow(
 )
 st.caption(
     f"{fmt.plural(len(view), 'fiche')} · {fmt.plural(int(view['late'].sum()), 'fiche')} en retard au "
-    f"{fmt.day(ui.read(followup.as_of))} · projets, montants et emplois : {ui.place_caption(ctx.filters)}. "
-    + followup.PROGRESS_RULE
+    f"{fmt.day(ctx.filters.as_of or ui.read(followup.as_of))} · projets, montants et emplois : "
+    f"{ui.place_caption(ctx.filters)}. " + followup.PROGRESS_RULE
 )
 view = sheet_filters.indented(view)
 selection = st.dataframe(

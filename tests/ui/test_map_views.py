@@ -1,6 +1,11 @@
-"""The Carte page's choice of the place to summarise and of the zoom, without Streamlit running."""
+"""The Carte page's choice of the place to summarise and of the zoom, and its map's scale, without
+Streamlit running."""
 
+import re
+
+from essdash.read import places
 from essdash.read.filters import Filters
+from essdash.render import maps
 from essdash.ui import map_views
 
 ROUBAIX = "59512"
@@ -36,3 +41,11 @@ def test_focus_zooms_on_the_commune_inside_its_territory():
     (t_south, t_west), (t_north, t_east) = map_views.focus(Filters(territory="roubaisien"))
     assert t_south <= south and t_west <= west and t_north >= north and t_east >= east
     assert (t_north - t_south) * (t_east - t_west) > (north - south) * (east - west)
+
+
+def test_the_map_scale_is_in_kilometres_only_and_away_from_the_legend(demo_engine):
+    figures = places.place_figures(demo_engine, Filters(), "commune")
+    page = maps.build_map(figures, "commune", next(iter(maps.MEASURES)), None).get_root().render()
+    scales = re.findall(r"L\.control\.scale\(([^)]*)\)", page)
+    assert scales == ['{metric: true, imperial: false, position: "bottomright"}']
+    assert "bottom:18px; left:10px" in page  # the legend stays in the bottom-left corner
