@@ -2,10 +2,11 @@
 
 The revision of schema version *n* is ``f"{n:04d}"``: ``0001`` is the first schema, ``0002`` adds
 the import log, ``0003`` the comments, ``0004`` one current indicator value per indicator, semester
-and place (duplicates resolved, then a unique partial index). Migrations keep the ``schema_version`` meta entry in step. A new database is
-created from the models and stamped at the head revision; an older one is upgraded in a single
-transaction whose foreign keys are checked before it commits, so an upgrade applies whole or not
-at all. Alembic is imported only when needed: opening an up-to-date database does not load it.
+and place (duplicates resolved, then a unique partial index). Migrations keep the
+``schema_version`` meta entry in step. A new database is created from the models and stamped at the
+head revision; an older one is upgraded in a single transaction whose foreign keys are checked
+before it commits, so an upgrade applies whole or not at all. Alembic is imported only when needed:
+opening an up-to-date database does not load it.
 """
 
 from __future__ import annotations
