@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy import create_engine, delete, event, insert, select
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from essdash.domain import models as m
 from essdash.domain.errors import BusyError, DatabaseError, EssdashError
@@ -31,6 +32,7 @@ from essdash.store.reference import load_reference
 # How long a write waits for another one to release the database before it is refused (seconds).
 # The largest import (100 000 rows) holds the lock for about 10 s on the reference machine.
 WRITE_WAIT_SECONDS = 15.0
+WRITE_TOKEN = "write_token"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -66,11 +68,13 @@ def locked_transaction(engine: Engine) -> Iterator[Connection]:
 
     A writer waits at most ``WRITE_WAIT_SECONDS`` for the lock; past that, or if the database stays
     locked, :class:`BusyError` says so in French and nothing is written. Commits when the block ends
-    normally; an exception rolls everything back."""
+    normally, with a new :func:`write_token`; an exception rolls everything back."""
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield conn
+            conn.execute(delete(m.MetaEntry).where(col(m.MetaEntry.key) == WRITE_TOKEN))
+            conn.execute(insert(m.MetaEntry).values(key=WRITE_TOKEN, value=uuid.uuid4().hex))
             conn.commit()
     except OperationalError as exc:
         if not _busy(exc):
@@ -79,6 +83,13 @@ def locked_transaction(engine: Engine) -> Iterator[Connection]:
             f"La base est occupée par une autre écriture depuis plus de {WRITE_WAIT_SECONDS:g} secondes : "
             "rien n'a été enregistré. Votre saisie est conservée, réessayez dans un instant."
         ) from exc
+
+
+def write_token(conn: Connection) -> str:
+    """A token that changes with every committed write (empty before the first): two reads that see
+    the same token see the same data, so a long validation can run before taking the write lock."""
+    stmt = select(col(m.MetaEntry.value)).where(col(m.MetaEntry.key) == WRITE_TOKEN)
+    return conn.execute(stmt).scalar_one_or_none() or ""
 
 
 def _busy(exc: OperationalError) -> bool:

@@ -6,8 +6,10 @@ the database and returns an :class:`ImportPlan`: how columns were understood, ev
 and column, and how many rows would be created, updated or left unchanged. Nothing is written.
 
 ``apply(engine, plan, actor)`` refuses a plan with errors; otherwise it backs the database up,
-then, holding the write lock (:func:`essdash.store.db.locked_transaction`), validates the file again against the current
-data and writes everything in one transaction, logged in ``importbatch``: all rows or none.
+validates the file again against the current data without holding other writers back, then takes
+the write lock and writes everything in one transaction, logged in ``importbatch``: all rows or
+none. If anyone wrote in between (:func:`essdash.store.db.write_token` changed), the file is
+validated once more under the lock, so it is never written against data it was not checked on.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet.cells import is_blank
 from essdash.spreadsheet.columns import KINDS, Column, Kind
 from essdash.store import backup, clock
-from essdash.store.db import locked_transaction
+from essdash.store.db import locked_transaction, write_token
 from essdash.write.actor import Actor, signed
 from essdash.write.import_kinds import BUILDERS
 from essdash.write.import_rows import Builder, Context, Issue, Row
@@ -226,14 +228,12 @@ def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
     now = clock.now(engine)
     author = actor.label
     try:
+        with engine.connect() as conn:  # validated again without holding other writers back…
+            token = write_token(conn)
+            fresh, builder = _checked(conn, engine, plan)
         with locked_transaction(engine) as conn:
-            fresh, builder = _plan(conn, engine, plan.kind, plan.table)
-            if not fresh.ok:
-                raise ImportFileError(
-                    "Les données ont changé depuis l'aperçu et le fichier ne passe plus la "
-                    f"validation ({fmt.plural(len(fresh.errors), 'erreur')}) : relancez l'aperçu. "
-                    "Rien n'a été écrit."
-                )
+            if write_token(conn) != token:  # …and once more under the lock only if someone wrote meanwhile
+                fresh, builder = _checked(conn, engine, plan)
             builder.write(conn, author, now)
             batch_id = conn.execute(
                 insert(m.ImportBatch).values(
@@ -251,6 +251,18 @@ def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
     except SQLAlchemyError as exc:
         raise ImportFileError(f"Import annulé : {_refusal(exc)}. Rien n'a été écrit.") from exc
     return ImportResult(fresh.inserted, fresh.updated, fresh.unchanged, fresh.created, saved, batch_id)
+
+
+def _checked(conn: Connection, engine: Engine, plan: ImportPlan) -> tuple[ImportPlan, Builder]:
+    """The plan validated again against the database as ``conn`` sees it; refused if it no longer passes."""
+    fresh, builder = _plan(conn, engine, plan.kind, plan.table)
+    if not fresh.ok or builder is None:
+        raise ImportFileError(
+            "Les données ont changé depuis l'aperçu et le fichier ne passe plus la "
+            f"validation ({fmt.plural(len(fresh.errors), 'erreur')}) : relancez l'aperçu. "
+            "Rien n'a été écrit."
+        )
+    return fresh, builder
 
 
 def _refusal(exc: SQLAlchemyError) -> str:

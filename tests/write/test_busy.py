@@ -15,9 +15,9 @@ from essdash.domain import models as m
 from essdash.domain.errors import BusyError
 from essdash.store import db
 from essdash.store.db import make_engine, sqlite_path
-from essdash.write import comments
+from essdash.write import comments, imports
 from essdash.write.actor import Actor
-from tests.fixtures.samples import dump
+from tests.fixtures.samples import GOOD, csv_file, dump
 
 ACTOR = Actor("Sophie Lefebvre", "mission ESS")
 
@@ -73,3 +73,48 @@ def test_a_write_waits_for_a_lock_released_within_the_bound(empty_engine, monkey
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(m.Comment)).scalar_one() == 2
     engine.dispose()
+
+
+def _spy_checks(monkeypatch, engine, *, write_meanwhile: bool) -> list[int]:
+    """Count the import's validations against the database; optionally, someone else writes right
+    after the first one (between the validation and the write lock)."""
+    calls: list[int] = []
+    real = imports._checked
+
+    def checked(conn, engine_, plan):
+        calls.append(1)
+        result = real(conn, engine_, plan)
+        if write_meanwhile and len(calls) == 1:
+            _comment(engine)
+        return result
+
+    monkeypatch.setattr(imports, "_checked", checked)
+    return calls
+
+
+@pytest.mark.parametrize(("write_meanwhile", "validations"), [(False, 1), (True, 2)])
+def test_an_import_is_validated_again_under_the_lock_only_if_someone_wrote(
+    empty_engine, monkeypatch, write_meanwhile, validations
+):
+    plan = imports.prepare(empty_engine, csv_file(GOOD["organisations"]), "porteurs.csv", "organisations")
+    assert plan.ok
+    calls = _spy_checks(monkeypatch, empty_engine, write_meanwhile=write_meanwhile)
+    imports.apply(empty_engine, plan, ACTOR)
+    assert len(calls) == validations
+    with empty_engine.connect() as conn:
+        assert (
+            conn.execute(select(func.count()).select_from(m.Organisation)).scalar_one()
+            == len(GOOD["organisations"]) - 1
+        )
+
+
+def test_every_write_changes_the_write_token(empty_engine):
+    with empty_engine.connect() as conn:
+        first = db.write_token(conn)
+    _comment(empty_engine)
+    with empty_engine.connect() as conn:
+        second = db.write_token(conn)
+    _comment(empty_engine)
+    with empty_engine.connect() as conn:
+        third = db.write_token(conn)
+    assert first == "" and len({first, second, third}) == 3
