@@ -8,8 +8,9 @@ and column, and how many rows would be created, updated or left unchanged. Nothi
 ``apply(engine, plan, actor)`` refuses a plan with errors; otherwise it backs the database up,
 validates the file again against the current data without holding other writers back, then takes
 the write lock and writes everything in one transaction, logged in ``importbatch``: all rows or
-none. If anyone wrote in between (:func:`essdash.store.db.write_token` changed), the file is
-validated once more under the lock, so it is never written against data it was not checked on.
+none. If anyone wrote in between (:func:`essdash.store.db.write_token` changed), nothing is written
+and the validation starts again (three times, then once holding the lock), so a file is never written
+against data it was not checked on.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from essdash.write.import_kinds import BUILDERS
 from essdash.write.import_rows import Builder, Context, Issue, Row
 
 HEADER_SEARCH = 10
+UNLOCKED_TRIES = 3  # validations outside the write lock before one under it, when others keep writing
 
 
 @dataclass
@@ -228,29 +230,47 @@ def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
     now = clock.now(engine)
     author = actor.label
     try:
-        with engine.connect() as conn:  # validated again without holding other writers back…
-            token = write_token(conn)
-            fresh, builder = _checked(conn, engine, plan)
-        with locked_transaction(engine) as conn:
-            if write_token(conn) != token:  # …and once more under the lock only if someone wrote meanwhile
+        for _ in range(UNLOCKED_TRIES):  # validated again without holding other writers back…
+            with engine.connect() as conn:
+                token = write_token(conn)
                 fresh, builder = _checked(conn, engine, plan)
-            builder.write(conn, author, now)
-            batch_id = conn.execute(
-                insert(m.ImportBatch).values(
-                    kind=plan.kind.code,
-                    file_name=plan.table.file_name,
-                    sha256=plan.table.sha256,
-                    rows_inserted=fresh.inserted,
-                    rows_updated=fresh.updated,
-                    rows_unchanged=fresh.unchanged,
-                    author=author,
-                    imported_at=now,
-                    backup_file=saved.name if saved else None,
-                )
-            ).inserted_primary_key[0]
+            try:
+                with locked_transaction(engine) as conn:
+                    if write_token(conn) != token:
+                        raise _WrittenMeanwhile
+                    batch_id = _write(conn, plan, fresh, builder, author, now, saved)
+                break
+            except _WrittenMeanwhile:
+                continue
+        else:  # …others kept writing: validated once more while holding the lock
+            with locked_transaction(engine) as conn:
+                fresh, builder = _checked(conn, engine, plan)
+                batch_id = _write(conn, plan, fresh, builder, author, now, saved)
     except SQLAlchemyError as exc:
         raise ImportFileError(f"Import annulé : {_refusal(exc)}. Rien n'a été écrit.") from exc
     return ImportResult(fresh.inserted, fresh.updated, fresh.unchanged, fresh.created, saved, batch_id)
+
+
+class _WrittenMeanwhile(Exception):
+    """Someone wrote between the import's validation and its write lock: nothing is written, try again."""
+
+
+def _write(conn: Connection, plan: ImportPlan, fresh: ImportPlan, builder: Builder, author: str, now, saved) -> int:
+    """Write the validated rows and the import's log entry; the log entry's id."""
+    builder.write(conn, author, now)
+    return conn.execute(
+        insert(m.ImportBatch).values(
+            kind=plan.kind.code,
+            file_name=plan.table.file_name,
+            sha256=plan.table.sha256,
+            rows_inserted=fresh.inserted,
+            rows_updated=fresh.updated,
+            rows_unchanged=fresh.unchanged,
+            author=author,
+            imported_at=now,
+            backup_file=saved.name if saved else None,
+        )
+    ).inserted_primary_key[0]
 
 
 def _checked(conn: Connection, engine: Engine, plan: ImportPlan) -> tuple[ImportPlan, Builder]:

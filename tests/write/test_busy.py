@@ -75,16 +75,16 @@ def test_a_write_waits_for_a_lock_released_within_the_bound(empty_engine, monkey
     engine.dispose()
 
 
-def _spy_checks(monkeypatch, engine, *, write_meanwhile: bool) -> list[int]:
-    """Count the import's validations against the database; optionally, someone else writes right
-    after the first one (between the validation and the write lock)."""
+def _spy_checks(monkeypatch, engine, *, writes_meanwhile: int) -> list[int]:
+    """Count the import's validations against the database; someone else writes right after each of
+    the first ``writes_meanwhile`` ones (between the validation and the write lock)."""
     calls: list[int] = []
     real = imports._checked
 
     def checked(conn, engine_, plan):
         calls.append(1)
         result = real(conn, engine_, plan)
-        if write_meanwhile and len(calls) == 1:
+        if len(calls) <= writes_meanwhile:
             _comment(engine)
         return result
 
@@ -92,13 +92,16 @@ def _spy_checks(monkeypatch, engine, *, write_meanwhile: bool) -> list[int]:
     return calls
 
 
-@pytest.mark.parametrize(("write_meanwhile", "validations"), [(False, 1), (True, 2)])
-def test_an_import_is_validated_again_under_the_lock_only_if_someone_wrote(
-    empty_engine, monkeypatch, write_meanwhile, validations
+@pytest.mark.parametrize(
+    ("writes_meanwhile", "validations"),
+    [(0, 1), (1, 2), (2, 3), (3, 4)],  # three tries outside the lock, then one holding it
+)
+def test_an_import_is_validated_again_when_someone_wrote_meanwhile(
+    empty_engine, monkeypatch, writes_meanwhile, validations
 ):
     plan = imports.prepare(empty_engine, csv_file(GOOD["organisations"]), "porteurs.csv", "organisations")
     assert plan.ok
-    calls = _spy_checks(monkeypatch, empty_engine, write_meanwhile=write_meanwhile)
+    calls = _spy_checks(monkeypatch, empty_engine, writes_meanwhile=writes_meanwhile)
     imports.apply(empty_engine, plan, ACTOR)
     assert len(calls) == validations
     with empty_engine.connect() as conn:
