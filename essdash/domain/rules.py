@@ -139,9 +139,18 @@ def unit_of(raw) -> str | None:
 MAX_VALUE = 1e12  # indicator values: beyond, a typing error
 
 
+# Indicator units whose values are counts (whole numbers, summed over territories), and all the units
+# whose metropolitan value is the sum of the territories' (the others: a population-weighted mean).
+COUNT_UNITS = frozenset({"emplois", "personnes"})
+SUMMED_UNITS = COUNT_UNITS | {"€"}
+
+
 def indicator_value(raw, unit: str) -> float:
-    """An indicator value typed in French habits, its unit (if typed) checked against ``unit``."""
+    """An indicator value typed in French habits, its unit (if typed) checked against ``unit``; a
+    count (jobs, people) must be a whole number."""
     value = number(raw)
+    if unit in COUNT_UNITS and value != int(value):
+        raise ValueError(f"{shown_number(value)} : un nombre de {unit} est un nombre entier.")
     given = unit_of(raw)
     if given is not None:
         expected = "%" if unit == "%" else "€" if unit.startswith("€") else None

@@ -25,7 +25,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
-from essdash.domain import equity, fmt, periods
+from essdash.domain import equity, fmt, periods, rules
 from essdash.domain import models as m
 from essdash.domain.vocabulary import ProjectStatus
 from essdash.read import followup
@@ -38,8 +38,6 @@ ENGAGED = {
     ProjectStatus.EN_COURS.value,
     ProjectStatus.REALISE.value,
 }
-SUMMED_UNITS = {"emplois", "personnes", "€"}
-COUNT_UNITS = {"emplois", "personnes"}
 COOPERATIVE_FORMS = {"scop", "scic", "cae"}
 METRO = "metropole"
 METRO_LABEL = "Métropole"
@@ -209,7 +207,7 @@ def entered_values(engine: Engine, code: str, period_list: list[str], unit: str)
         year = periods.parse(period)[0]
         members = communes[communes["member_since"] <= year].groupby("territory_code")["population"].sum()
         weights = group["place"].map(members).fillna(0)
-        if unit in SUMMED_UNITS:
+        if unit in rules.SUMMED_UNITS:
             metro = group["value"].sum()
         else:
             metro = float(np.average(group["value"], weights=weights)) if weights.sum() else float("nan")
@@ -255,7 +253,7 @@ def value_text(indicator: Indicator, value: float) -> str:
     """A value of ``indicator`` as French text with its unit: « 404 emplois », « 56,7 % », « 1 200 € »."""
     if pd.isna(value):
         return "–"
-    if indicator.unit in COUNT_UNITS:
+    if indicator.unit in rules.COUNT_UNITS:
         return f"{fmt.number(round(value))} {indicator.unit}"
     if indicator.unit == "€":
         return fmt.money(value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from essdash.domain import periods
+from essdash.domain import periods, rules
 from essdash.domain.vocabulary import (
     Provenance,
     SheetStatus,
@@ -166,7 +166,7 @@ def indicator_values(rng: random.Random, indicators: list[dict], communes: list[
                         "period": period,
                         "territory_code": territory,
                         "commune_code": None,
-                        "value": round(value, 1),
+                        "value": round(value) if indicator["unit"] in rules.COUNT_UNITS else round(value, 1),
                         "provenance": weighted(
                             rng, [(Provenance.DECLARE, 6), (Provenance.VERIFIE, 3), (Provenance.ESTIME, 1)]
                         ).value,
@@ -184,7 +184,7 @@ def indicator_values(rng: random.Random, indicators: list[dict], communes: list[
                     "indicator_code": indicator["code"],
                     "period": f"{year}-S2",
                     "territory_code": None,
-                    "value": round(metro, 1),
+                    "value": round(metro) if indicator["unit"] in rules.COUNT_UNITS else round(metro, 1),
                 }
             )
     return targets, measurements

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from essdash.domain import fmt
+from essdash.domain import fmt, rules
 from essdash.domain.vocabulary import Provenance
 from essdash.read import indicators
 from essdash.read.indicators import Indicator
@@ -103,7 +103,7 @@ def indicator_headline(data: indicators.Series, place: str) -> None:
         st.caption("Aucune valeur pour ce territoire sur la période.")
         return
     indicator = data.indicator
-    decimals = 0 if indicator.unit in ("emplois", "personnes", "€") else 1
+    decimals = 0 if indicator.unit in rules.SUMMED_UNITS else 1
     gaps = indicators.gaps(data.values, data.targets, indicator.direction, place)
     last = gaps.iloc[-1] if not gaps.empty else values.iloc[-1]
     name = values["place_name"].iloc[0]

@@ -98,3 +98,16 @@ def test_the_import_status_policy():
     assert "de « Réalisé » à « Abandonné » hors des étapes prévues" in skipped.comment
     with pytest.raises(ValueError):
         rules.import_status_policy("propose", "inconnu", "liste.csv")
+
+
+@pytest.mark.parametrize(("raw", "unit"), [("12,5", "emplois"), ("0,5", "personnes")])
+def test_a_count_of_jobs_or_people_is_a_whole_number(raw, unit):
+    with pytest.raises(ValueError, match="nombre entier"):
+        rules.indicator_value(raw, unit)
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "value"), [("12", "emplois", 12.0), ("12,5", "%", 12.5), ("7,5", "nombre", 7.5)]
+)
+def test_other_units_keep_their_decimals(raw, unit, value):
+    assert rules.indicator_value(raw, unit) == value

@@ -153,3 +153,14 @@ def test_demo_fiches_without_projects_are_the_only_ones_to_come_or_abandoned(dem
         started = {r[0] for r in conn.execute(select(m.ActionSheet.id).where(m.ActionSheet.status != "a_venir"))}
     assert idle and not {sid for sid, _ in idle} & served
     assert started <= declared  # every fiche under way has a dated history of its declared progress
+
+
+def test_demo_counts_of_jobs_and_people_are_whole_numbers(demo_engine):
+    with demo_engine.connect() as conn:
+        rows = conn.execute(
+            select(m.Indicator.unit, m.Measurement.value).join(
+                m.Indicator, m.Indicator.code == m.Measurement.indicator_code
+            )
+        ).all()
+    counts = [value for unit, value in rows if unit in ("emplois", "personnes")]
+    assert counts and all(value == int(value) for value in counts)
