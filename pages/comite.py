@@ -18,7 +18,7 @@ tab_next, tab_since, tab_pipeline, tab_meetings = st.tabs(
 with tab_next:
     committee.agenda(ctx.engine, agenda, ctx.filters)
 with tab_since:
-    committee.changes()
+    committee.changes(ctx.filters)
 with tab_pipeline:
     committee.pipeline(ctx.filters)
 with tab_meetings:

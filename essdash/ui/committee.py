@@ -114,8 +114,9 @@ def agenda(engine: Engine, items: proceedings.Agenda, filters: Filters) -> None:
     )
 
 
-def changes() -> None:
-    """What changed between two committee meetings chosen in the list of committees."""
+def changes(filters: Filters) -> None:
+    """What changed between two committee meetings chosen in the list of committees, for the
+    selection's projects (its place; fiche changes: the fiches its projects serve)."""
     committees = read(proceedings.meetings, MeetingBody.COMITE.value)
     dates = committees["date"].tolist()
     c1, c2 = st.columns(2)
@@ -130,12 +131,15 @@ def changes() -> None:
     if not (start and end and start < end):
         st.caption("Choisissez deux séances, la première avant la seconde.")
         return
-    diff = read(proceedings.changes_between, start, end)
+    diff = read(proceedings.changes_between, start, end, filters.with_(as_of=None))
+    place = place_caption(filters)
+    sheets = f"fiches servies par les projets ({place})" if diff.sheets_scoped else "toute la métropole"
+    st.caption(fmt.md_escape(f"Projets : {place} · fiches : {sheets} · du {fmt.day(start)} au {fmt.day(end)}."))
     m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Nouveaux projets", fmt.number(len(diff.new_projects)))
     m2.metric("Étapes franchies", fmt.number(len(diff.steps)))
     m3.metric("Avis rendus", fmt.number(len(diff.opinions)))
-    m4.metric("Montant engagé", fmt.money_short(diff.money), help=fmt.money(diff.money))
+    m4.metric("Financements des projets retenus", fmt.money_short(diff.money), help=fmt.money(diff.money))
     m5.metric("Changements de fiches", fmt.number(len(diff.sheets)))
     for title, table in (
         ("Nouveaux projets", diff.new_projects),

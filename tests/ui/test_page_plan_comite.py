@@ -1,5 +1,8 @@
 """Plan d'actions, Comité and the project forms through app.py, writing to a copy of the demo base."""
 
+from sqlalchemy import select
+
+from essdash.domain import models as m
 from essdash.domain.vocabulary import OpinionValue, SheetStatus
 from essdash.read import followup, proceedings, queries
 from essdash.read.filters import Filters
@@ -80,6 +83,25 @@ def test_since_last_committee_and_pipeline_tabs(app, demo_engine):
     assert pipeline["projects"].sum() == len(proceedings.awaiting_opinion(demo_engine)) + len(
         queries.project_register(demo_engine, Filters(statuses=("propose", "renvoye")))
     )
+
+
+def test_since_last_committee_follows_the_territory(app, demo_engine):
+    """Roubaisien's new projects between the last two committees, counted here from the raw rows."""
+    at = app("pages/comite.py", territoire="roubaisien")
+    start, end = proceedings.meetings(demo_engine, "comite_metropolitain")["date"].tolist()[1::-1]
+    with demo_engine.connect() as conn:
+        communes = dict(conn.execute(select(m.Commune.insee_code, m.Commune.territory_code)).all())
+        further = conn.execute(select(m.ProjectCommune.project_id, m.ProjectCommune.commune_code)).all()
+        projects = conn.execute(select(m.Project.id, m.Project.proposed_on, m.Project.commune_code)).all()
+    there = {pid for pid, code in further if communes[code] == "roubaisien"}
+    expected = [
+        pid
+        for pid, proposed, commune in projects
+        if start < proposed <= end and (communes[commune] == "roubaisien" or pid in there)
+    ]
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert expected and metrics["Nouveaux projets"] == str(len(expected))
+    assert any("Territoire Roubaisien" in caption.value for caption in at.caption)
 
 
 def test_project_step_from_its_record(writable_app):
