@@ -17,7 +17,7 @@ filters = ui.project_filters(ctx.filters)
 register = ui.read(queries.project_register, filters)
 st.caption(
     f"{fmt.plural(len(register), 'projet')} · {ui.place_caption(filters)} · "
-    f"{fmt.money(register['amount'].sum())} engagés · {fmt.number(register['jobs_created'].sum())} emplois créés"
+    f"{fmt.money(register['amount'].sum())} engagés · {fmt.number(register['jobs_created'].sum())} emplois prévus"
 )
 
 selection = st.dataframe(

@@ -20,7 +20,7 @@ cols[0].metric(
     help=f"{fmt.plural(figures['carriers'], 'porteur')} · {fmt.plural(figures['communes'], 'commune')} d'implantation",
 )
 cols[1].metric("Montant engagé", fmt.money_short(figures["money"]), help=fmt.money(figures["money"]))
-cols[2].metric("Emplois créés", fmt.number(figures["jobs_created"]))
+cols[2].metric("Emplois prévus", fmt.number(figures["jobs_created"]))
 cols[3].metric("Emplois maintenus", fmt.number(figures["jobs_maintained"]))
 cols[4].metric(
     "Bénéficiaires",

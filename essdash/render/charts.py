@@ -137,7 +137,7 @@ def jobs_by_territory(frame: pd.DataFrame) -> alt.Chart:
         var_name="kind",
         value_name="jobs",
     )
-    long["kind"] = long["kind"].map({"jobs_created": "Emplois créés", "jobs_maintained": "Emplois maintenus"})
+    long["kind"] = long["kind"].map({"jobs_created": "Emplois prévus", "jobs_maintained": "Emplois maintenus"})
     chart = (
         alt.Chart(long)
         .mark_bar()

@@ -37,10 +37,10 @@ class Measure:
 MEASURES = {
     "projects_per_10k": Measure("Projets pour 10 000 habitants", "projets pour 10 000 hab.", 1),
     "money_per_inhabitant": Measure("Montant engagé par habitant", "€ par habitant", 2),
-    "jobs_per_10k": Measure("Emplois créés pour 10 000 habitants", "emplois pour 10 000 hab.", 1),
+    "jobs_per_10k": Measure("Emplois prévus pour 10 000 habitants", "emplois prévus pour 10 000 hab.", 1),
     "projects": Measure("Nombre de projets", "projets", 0),
     "money": Measure("Montant engagé", "€", 0),
-    "jobs_created": Measure("Emplois créés", "emplois", 0),
+    "jobs_created": Measure("Emplois prévus", "emplois prévus", 0),
 }
 CLASS_COLOURS = ["#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"]
 ZERO_COLOUR = "#ffffff"
@@ -221,7 +221,7 @@ _MARKERS = Template("""
     var cluster = L.markerClusterGroup({maxClusterRadius: 45, chunkedLoading: true});
     var markers = [];
     function popup(i) {
-        var jobs = d.jobs[i] + (d.jobs[i] < 2 ? " emploi créé" : " emplois créés");
+        var jobs = d.jobs[i] + (d.jobs[i] < 2 ? " emploi prévu" : " emplois prévus");
         return "<strong>" + d.titles[d.title[i]] + "</strong><br>" + d.carriers[d.carrier[i]] + "<br>" +
             d.communes[d.commune[i]] + " · " + d.statuses[+d.status[i]] + "<br>" + money.format(d.amount[i]) +
             " · " + jobs + notes[+d.placed[i]] + '<br><a href="/projets?projet=' + d.id[i] +

@@ -136,7 +136,7 @@ def new_project(engine) -> None:
         chosen = c2.multiselect("Fiches du plan servies *", sheets["code"].tolist(), placeholder="Choisir")
         mode = c1.selectbox("Mode d'intervention *", list(InterventionMode), format_func=lambda f: f.label)
         sector = c2.selectbox("Filière *", list(Sector), format_func=lambda f: f.label)
-        jobs = c1.number_input("Emplois créés prévus", min_value=0, step=1)
+        jobs = c1.number_input("Emplois prévus", min_value=0, step=1)
         kept = c2.number_input("Emplois maintenus prévus", min_value=0, step=1)
         proposed_on = c1.date_input("Proposé le", value=read(followup.as_of), format="DD/MM/YYYY")
         priority = c2.checkbox("En quartier prioritaire de la politique de la ville")
@@ -235,7 +235,7 @@ def project_actions(engine, project_id: int) -> None:
         with st.form(f"edit-{project_id}"):
             title = st.text_input("Titre", detail["title"], key="edit_title")
             c1, c2 = st.columns(2)
-            jobs = c1.number_input("Emplois créés", min_value=0, value=int(detail["jobs_created"]), key="edit_jobs")
+            jobs = c1.number_input("Emplois prévus", min_value=0, value=int(detail["jobs_created"]), key="edit_jobs")
             kept = c2.number_input(
                 "Emplois maintenus", min_value=0, value=int(detail["jobs_maintained"]), key="edit_kept"
             )

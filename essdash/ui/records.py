@@ -34,7 +34,7 @@ REGISTER_COLUMNS = {
     "sector": st.column_config.TextColumn("Filière"),
     "intervention_mode": st.column_config.TextColumn("Mode d'intervention"),
     "amount": st.column_config.NumberColumn("Montant engagé (€)", format="localized"),
-    "jobs_created": st.column_config.NumberColumn("Emplois créés", format="localized"),
+    "jobs_created": st.column_config.NumberColumn("Emplois prévus", format="localized"),
     "jobs_maintained": st.column_config.NumberColumn("Emplois maintenus", format="localized"),
     "beneficiaries": st.column_config.NumberColumn("Bénéficiaires", format="localized"),
     "priority_district": st.column_config.CheckboxColumn("Quartier prioritaire"),
@@ -82,7 +82,7 @@ def project_record(project_id) -> bool:
         f"**Début** : {fmt.day(detail['start_date'])} · **Fin** : {fmt.day(detail['end_date'])}"
     )
     right.markdown(
-        f"**Emplois créés** : {fmt.number(detail['jobs_created'])}  \n"
+        f"**Emplois prévus** : {fmt.number(detail['jobs_created'])}  \n"
         f"**Emplois maintenus** : {fmt.number(detail['jobs_maintained'])}  \n"
         f"**Bénéficiaires** : {fmt.number(detail['beneficiaries'])}  \n"
         f"**Montant engagé** : {fmt.money(detail['fundings']['amount'].sum())}"
@@ -132,11 +132,11 @@ def place_summary(summary: dict | None) -> None:
     st.caption(f"{fmt.number(summary['population'])} habitants")
     st.metric("Projets", fmt.number(summary["projects"]))
     st.metric("Montant engagé", fmt.money(summary["money"]))
-    st.metric("Emplois créés", fmt.number(summary["jobs_created"]))
+    st.metric("Emplois prévus", fmt.number(summary["jobs_created"]))
     for key, label, decimals, unit in (
         ("projects_per_10k", "Projets pour 10 000 hab.", 1, ""),
         ("money_per_inhabitant", "Montant par habitant", 2, " €"),
-        ("jobs_per_10k", "Emplois créés pour 10 000 hab.", 1, ""),
+        ("jobs_per_10k", "Emplois prévus pour 10 000 hab.", 1, ""),
     ):
         value, metro = summary[key], summary["metro"][key]
         delta = None if pd.isna(value) or pd.isna(metro) else value - metro
@@ -162,7 +162,7 @@ SHEET_COLUMNS = {
     "planned_end": st.column_config.DateColumn("Fin prévue", format="DD/MM/YYYY"),
     "projects": st.column_config.NumberColumn("Projets", format="%d"),
     "money": st.column_config.NumberColumn("Montant (€)", format="localized"),
-    "jobs": st.column_config.NumberColumn("Emplois créés", format="%d"),
+    "jobs": st.column_config.NumberColumn("Emplois prévus", format="%d"),
 }
 
 
@@ -194,7 +194,7 @@ def sheet_record(detail: dict, row: pd.Series) -> None:
                 "title": "Projet",
                 "commune": "Commune",
                 "status": "Étape",
-                "jobs_created": st.column_config.NumberColumn("Emplois créés", format="%d"),
+                "jobs_created": st.column_config.NumberColumn("Emplois prévus", format="%d"),
             },
         )
     with right:

@@ -39,7 +39,7 @@ PROJECT_FIELDS = {
     "sector": "Filière",
     "start_date": "Début",
     "end_date": "Fin",
-    "jobs_created": "Emplois créés",
+    "jobs_created": "Emplois prévus",
     "jobs_maintained": "Emplois maintenus",
     "beneficiaries": "Bénéficiaires",
     "priority_district": "Quartier prioritaire",

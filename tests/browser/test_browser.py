@@ -122,6 +122,17 @@ def selectbox_in(container, label: str):
     return container.locator('[data-testid="stSelectbox"]').get_by_role("combobox", name=label, exact=True)
 
 
+def sign(page, panel, name: str, role: str) -> None:
+    """Fill a form's signature: « Votre nom » and « Votre rôle »."""
+    panel.get_by_label("Votre nom").fill(name)
+    role_box = selectbox_in(panel, "Votre rôle")
+    role_box.scroll_into_view_if_needed()
+    role_box.click()
+    role_box.fill(role)
+    page.get_by_role("option", name=role, exact=True).click()
+    expect(role_box).to_have_value(role, timeout=WAIT_MS)
+
+
 def choose_territory(page, name: str, code: str):
     """Pick a territory in the sidebar; wait for the URL and the page's heading to follow."""
     territory = selectbox(page, "Territoire")
@@ -384,7 +395,7 @@ def test_d_map_draws_polygons_and_escaped_popups(server, map_page):
     )
     assert HOSTILE_TITLE in popup, popup
     assert "Roubaix" in popup and f"Ouvrir la fiche du projet n° {project_id}" in popup
-    assert "3 emplois créés" in popup
+    assert "3 emplois prévus" in popup
     assert _in_map(page, "() => window.__essdashXss") is None
 
 
@@ -446,7 +457,7 @@ def test_f_a_proposal_is_validated_then_given_an_opinion(server, page):
     panel = page.get_by_role("tabpanel").filter(has_text="Nouvelle étape")
     expect(panel.get_by_role("button", name="Enregistrer l'étape")).to_be_visible(timeout=WAIT_MS)
     expect(selectbox_in(panel, "Nouvelle étape")).to_have_value("Validé techniquement")
-    panel.get_by_label("Signé par").fill("Karim Benali")
+    sign(page, panel, "Karim Benali", "technicien")
     panel.get_by_role("button", name="Enregistrer l'étape").click()
     assert _wait_status(db_path, project_id, "valide") == "valide"
     expect(page.get_by_text("Étape enregistrée.")).to_be_visible(timeout=WAIT_MS)
@@ -461,7 +472,7 @@ def test_f_a_proposal_is_validated_then_given_an_opinion(server, page):
     page.get_by_role("option", name="Favorable", exact=True).click()
     expect(panel.get_by_text("Séance (Comité métropolitain de l'ESS)")).to_be_visible(timeout=WAIT_MS)
     panel.get_by_label("Motif ou commentaire").fill("Projet exemplaire pour le quartier")
-    panel.get_by_label("Signé par").fill("Jean Dupont")
+    sign(page, panel, "Jean Dupont", "présidence du comité")
     panel.get_by_role("button", name="Enregistrer l'étape").click()
     assert _wait_status(db_path, project_id, "retenu") == "retenu"
     expect(page.get_by_text("Projet exemplaire pour le quartier").first).to_be_visible(timeout=WAIT_MS)

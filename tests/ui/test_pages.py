@@ -51,7 +51,7 @@ def test_synthese_shows_the_whole_metropolis(app, demo_engine):
     metrics = _metrics(at)
     assert metrics["Projets"] == fmt.number(figures["projects"])
     assert metrics["Montant engagé"] == fmt.money_short(figures["money"])
-    assert metrics["Emplois créés"] == fmt.number(figures["jobs_created"])
+    assert metrics["Emplois prévus"] == fmt.number(figures["jobs_created"])
     assert metrics["Emplois maintenus"] == fmt.number(figures["jobs_maintained"])
     assert at.subheader[0].value == "Toute la métropole"
     assert "Données de démonstration fictives" in at.info[0].value

@@ -143,7 +143,7 @@ def test_refused_transitions_leave_the_database_unchanged(base, steps, to_status
     [
         ({"title": "  "}, {}, "Titre", "obligatoire"),
         ({"commune_code": "75056"}, {}, "Commune", "inconnue"),
-        ({"jobs_created": -2}, {}, "Emplois créés", "positif"),
+        ({"jobs_created": -2}, {}, "Emplois prévus", "positif"),
         ({"start_date": date(2014, 5, 1), "end_date": date(2014, 1, 1)}, {}, "Fin", "précède"),
         ({"sector": "aeronautique"}, {}, "Filière", "inconnue"),
         ({}, {"sheets": ["IV.9"]}, "Fiches", "inconnue"),
@@ -175,11 +175,11 @@ def test_second_save_of_the_same_project_is_refused_with_what_changed(base):
     with pytest.raises(ConflictError) as conflict:
         projects.update_project(base, Actor("Karim", "mission ESS"), pid, second_view, {"beneficiaries": 40})
     assert ("Titre", "Garage solidaire", "Garage solidaire du Pile") in conflict.value.changes
-    assert ("Emplois créés", "3", "5") in conflict.value.changes
+    assert ("Emplois prévus", "3", "5") in conflict.value.changes
     assert "Rien n'a été enregistré" in str(conflict.value)
     assert _dump(base) == before
     events = queries.project_detail(base, pid)["events"]
-    assert "titre, emplois créés" in events["comment"].iloc[-1]
+    assert "titre, emplois prévus" in events["comment"].iloc[-1]
 
 
 def test_fiche_changes_need_a_comment_and_write_history(base):
