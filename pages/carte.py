@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from essdash.read import places
-from essdash.render import maps
+from essdash.render import maps, static_map
 from essdash.store.reference import ATTRIBUTION
 from essdash.ui import frame as ui
 from essdash.ui import map_views
@@ -49,4 +49,4 @@ if points is not None:
     map_views.placement_notes(points)
 
 if st.toggle("Carte statique (sans réseau, pour les exports)", key="m_static"):
-    st.altair_chart(maps.static_choropleth(figures, level, measure), width="content")
+    st.altair_chart(static_map.static_choropleth(figures, level, measure), width="content")

@@ -1,5 +1,5 @@
-"""Map builders: the interactive folium map (choropleth and project markers) and the static
-altair choropleth used where an interactive map cannot go (exports, presentation).
+"""Map builders: the interactive folium map (choropleth and project markers), with the classes,
+colours and legend that the static map (:mod:`essdash.render.static_map`) shares.
 
 Everything user-written that reaches the map (titles, carriers) is HTML-escaped here, on the
 server, before it enters the map's HTML or its marker data. Colours are ColorBrewer's YlGnBu,
@@ -10,12 +10,10 @@ members in the period are drawn grey with a dashed outline and left out of the f
 from __future__ import annotations
 
 import html
-import itertools
 import json
 import math
 from dataclasses import dataclass
 
-import altair as alt
 import folium
 import numpy as np
 import pandas as pd
@@ -23,7 +21,6 @@ from folium.elements import CssLink, Element, JavascriptLink, JSCSSMixin
 from jinja2 import Template
 
 from essdash.domain import fmt
-from essdash.render.charts import FRENCH_LOCALE
 from essdash.store.reference import boundaries
 
 
@@ -127,7 +124,7 @@ def fill_colours(figures: pd.DataFrame, measure: str, breaks: list[float]) -> di
     return out
 
 
-def _features(figures: pd.DataFrame, level: str, measure: str, *, escape: bool) -> list[dict]:
+def place_features(figures: pd.DataFrame, level: str, measure: str, *, escape: bool) -> list[dict]:
     """The boundaries with names (HTML-escaped when ``escape``), the measure's value and its label."""
     key = "insee_code" if level == "commune" else "code"
     by_code = figures.set_index("code")
@@ -334,7 +331,7 @@ def build_map(
         folium.TileLayer(TILES, name="Fond de carte", attr=TILES_ATTRIBUTION, max_zoom=18).add_to(fmap)
     breaks = class_breaks(figures.loc[figures["member"], measure])
     colours = fill_colours(figures, measure, breaks)
-    features = _features(figures, level, measure, escape=True)
+    features = place_features(figures, level, measure, escape=True)
 
     def style(feature):
         props = feature["properties"]
@@ -368,51 +365,3 @@ def build_map(
     if focus:
         fmap.fit_bounds([list(focus[0]), list(focus[1])])
     return fmap
-
-
-def _ring_area(ring) -> float:
-    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring)) / 2
-
-
-def _d3_winding(geometry: dict) -> dict:
-    """A copy of a (Multi)Polygon wound as d3-geo, hence Vega, expects: exterior rings clockwise.
-
-    The reference files follow RFC 7946 (exterior rings anticlockwise), which d3 reads as "the
-    whole globe but this polygon": the static map would draw as a blank box."""
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    rewound = [
-        [ring[::-1] if (_ring_area(ring) > 0) == (i == 0) else ring for i, ring in enumerate(polygon)]
-        for polygon in polygons
-    ]
-    return {"type": geometry["type"], "coordinates": rewound[0] if geometry["type"] == "Polygon" else rewound}
-
-
-def static_choropleth(
-    figures: pd.DataFrame, level: str, measure: str, *, title: str | None = None, width: int = 560, height: int = 520
-) -> alt.Chart:
-    """The same choropleth as an altair geoshape: no tiles, no network, exportable to SVG/PNG."""
-    breaks = class_breaks(figures.loc[figures["member"], measure])
-    items = legend_items(breaks, measure, with_non_members=not figures["member"].all())
-    labels, colours = [label for _, label in items], [colour for colour, _ in items]
-    class_labels = [label for _, label in legend_items(breaks, measure)]
-    features = _features(figures, level, measure, escape=False)
-    for feature in features:
-        feature["geometry"] = _d3_winding(feature["geometry"])
-        props = feature["properties"]
-        props["class"] = NON_MEMBER_LABEL if not props["member"] else class_labels[classify(props["value"], breaks) + 1]
-    chart = (
-        alt.Chart(alt.Data(values=features))
-        .mark_geoshape(stroke="#555555", strokeWidth=0.5)
-        .encode(
-            color=alt.Color(
-                "properties.class:N",
-                title=MEASURES[measure].label,
-                scale=alt.Scale(domain=labels, range=colours),
-                legend=alt.Legend(orient="right", labelLimit=0, titleLimit=0),  # 0: labels never cut
-            ),
-            tooltip=[alt.Tooltip("properties.name:N", title="Lieu"), alt.Tooltip("properties.label:N", title="Valeur")],
-        )
-        .project("mercator")
-        .properties(width=width, height=height, title=title or MEASURES[measure].label)
-    )
-    return chart.configure(locale=FRENCH_LOCALE).configure_view(stroke=None)

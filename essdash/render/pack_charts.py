@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 
 from essdash.read.pack import Chart
-from essdash.render import charts, maps
+from essdash.render import charts, static_map
 
 
 def draw(chart: Chart) -> alt.Chart:
@@ -16,7 +16,7 @@ def draw(chart: Chart) -> alt.Chart:
     if chart.kind == "projects_by_status":
         return charts.projects_by_status(chart.rows)
     if chart.kind == "choropleth":
-        return maps.static_choropleth(
+        return static_map.static_choropleth(
             chart.rows, chart.options["level"], chart.options["measure"], width=480, height=440
         )
     if chart.kind == "indicator" and chart.indicator is not None and chart.targets is not None:

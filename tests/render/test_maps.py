@@ -11,7 +11,7 @@ from essdash.domain import fmt
 from essdash.domain import models as m
 from essdash.read import places, queries
 from essdash.read.filters import Filters
-from essdash.render import maps
+from essdash.render import maps, static_map
 
 PLAN = Filters(period_from="2011-S1", period_to="2014-S2")
 
@@ -160,7 +160,7 @@ def test_user_text_is_escaped_before_it_enters_the_map(hostile):
 
 def test_static_choropleth_spec(demo_engine):
     figures = places.place_figures(demo_engine, PLAN, "commune")
-    spec = maps.static_choropleth(figures, "commune", "jobs_per_10k").to_dict()
+    spec = static_map.static_choropleth(figures, "commune", "jobs_per_10k").to_dict()
     assert spec["mark"]["type"] == "geoshape"
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     values = spec["data"]["values"] if "values" in spec["data"] else next(iter(spec["datasets"].values()))
