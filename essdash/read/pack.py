@@ -25,7 +25,6 @@ jobs the territories report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -36,71 +35,22 @@ from essdash.domain.vocabulary import MeetingBody, OpinionValue, SheetStatus
 from essdash.read import equity_report, followup, indicators, places, proceedings, queries
 from essdash.read.filters import Filters
 from essdash.read.indicators import Indicator
+from essdash.read.pack_model import (
+    JOBS_PLANNED,
+    KEY_INDICATORS,
+    METROPOLIS,
+    NO_DATA,
+    PLAN_START,
+    PROPOSED_PER_10K,
+    Chart,
+    Pack,
+    Section,
+    short_day,
+    situation_day,
+)
 from essdash.read.proceedings import Meeting
 from essdash.read.sheet_filters import narrow
 from essdash.store.reference import ATTRIBUTION
-
-PLAN_START = "2011-S1"
-KEY_INDICATORS = ("projets_pour_10000_hab", "emplois_crees", "part_cdi")
-NO_DATA = "Aucune donnée pour ce semestre."
-METROPOLIS = "toute la métropole"
-PROPOSED_PER_10K = "Projets proposés pour 10 000 habitants"
-JOBS_PLANNED = "Emplois prévus par les projets"
-
-
-@dataclass(frozen=True)
-class Chart:
-    """The rows behind one chart of the pack, and which drawing of :mod:`essdash.render.pack_charts` shows them."""
-
-    kind: str  # "projects_by_status", "choropleth" or "indicator"
-    rows: pd.DataFrame
-    options: dict[str, str] = field(default_factory=dict)  # the choropleth's level and measure
-    indicator: Indicator | None = None  # an indicator chart's indicator…
-    targets: pd.DataFrame | None = None  # …and its targets
-
-
-@dataclass
-class Section:
-    """One part of the pack: a title, sentences, tables (title → DataFrame) and charts.
-
-    ``values`` gives, for a figure's label, the raw number its text shows (for the JSON export)."""
-
-    title: str
-    sentences: list[str] = field(default_factory=list)
-    figures: list[tuple[str, str, str]] = field(default_factory=list)  # (label, value, change)
-    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
-    charts: list[tuple[str, Chart]] = field(default_factory=list)
-    values: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.figures or any(not t.empty for _, t in self.tables) or self.charts)
-
-
-@dataclass
-class Pack:
-    """The meeting pack of a semester: ``day`` is the day whose situation every figure gives."""
-
-    period: str
-    title: str
-    subtitle: str
-    meeting: Meeting | None
-    territory: str | None
-    place: str
-    demo: bool
-    sections: list[Section]
-    day: date | None = None
-
-
-def situation_day(engine: Engine, period: str) -> date:
-    """The day the pack of ``period`` describes: the semester's last day, or the data's reference
-    date when the semester is not over by then."""
-    return min(periods.bounds(period)[1], followup.as_of(engine))
-
-
-def short_day(day: date) -> str:
-    """``date(2013, 12, 31)`` → ``"31/12/2013"``."""
-    return day.strftime("%d/%m/%Y")
 
 
 def _meeting_of(engine: Engine, period: str) -> Meeting | None:

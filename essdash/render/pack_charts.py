@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from essdash.read.pack import Chart
+from essdash.read.pack_model import Chart
 from essdash.render import charts, static_map
 
 

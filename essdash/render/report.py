@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from essdash.read.pack import Pack
+from essdash.read.pack_model import Pack
 from essdash.render.report_json import to_json
 from essdash.render.report_pdf import to_pdf
 from essdash.render.report_pptx import to_pptx

@@ -12,7 +12,7 @@ import pandas as pd
 import vl_convert
 
 from essdash.domain import fmt
-from essdash.read.pack import Chart, Pack
+from essdash.read.pack_model import Chart, Pack
 from essdash.render.pack_charts import draw
 
 DEMO_NOTICE = "Données de démonstration fictives"

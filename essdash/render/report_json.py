@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from essdash.domain import fmt
-from essdash.read.pack import Chart, Pack, Section
+from essdash.read.pack_model import Chart, Pack, Section
 from essdash.render.pack_charts import chart_table, target_table
 from essdash.render.report_common import _cell
 

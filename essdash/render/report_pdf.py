@@ -31,7 +31,7 @@ from reportlab.platypus import (
 )
 
 from essdash.domain import fmt
-from essdash.read.pack import Pack, Section
+from essdash.read.pack_model import Pack, Section
 from essdash.render.report_common import (
     BLUE,
     DEMO_NOTICE,

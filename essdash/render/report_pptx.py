@@ -12,7 +12,7 @@ from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from essdash.domain import fmt
-from essdash.read.pack import Pack, Section
+from essdash.read.pack_model import Pack, Section
 from essdash.render.report_common import (
     BLUE,
     DEMO_NOTICE,

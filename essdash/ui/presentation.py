@@ -15,7 +15,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
-from essdash.read import pack
+from essdash.read import pack, pack_model
 from essdash.render import charts, pack_charts
 from essdash.ui.frame import read
 
@@ -51,7 +51,7 @@ class View:
     title: str
     figures: list[tuple[str, str, str]] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
-    charts: list[tuple[str, pack.Chart]] = field(default_factory=list)
+    charts: list[tuple[str, pack_model.Chart]] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
 
 
@@ -79,7 +79,7 @@ class _Views:
         return self.views[-1]
 
 
-def section_views(section: pack.Section) -> list[View]:
+def section_views(section: pack_model.Section) -> list[View]:
     """The views of one section: its blocks in order, a new view whenever the next block does not fit;
     a table is cut between rows (at least MIN_ROWS on a page), its header repeated on each page."""
     filler = _Views(section.title)
@@ -107,7 +107,7 @@ def section_views(section: pack.Section) -> list[View]:
     return filler.views
 
 
-def views(meeting_pack: pack.Pack) -> list[View]:
+def views(meeting_pack: pack_model.Pack) -> list[View]:
     """Every view after the title view, section by section."""
     return [view for section in meeting_pack.sections for view in section_views(section)]
 
@@ -135,7 +135,7 @@ def _scroll_to_top(slide: int) -> None:
     )
 
 
-def presentation_view(meeting_pack: pack.Pack, slides: list[View], slide: int) -> None:
+def presentation_view(meeting_pack: pack_model.Pack, slides: list[View], slide: int) -> None:
     """One full-width view of the presentation: 0 is the title, then ``slides[slide - 1]``."""
     esc = fmt.md_escape
     _scroll_to_top(slide)
