@@ -10,7 +10,7 @@ are, when a place is chosen, those its projects serve (the Plan d'actions page's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -91,22 +91,30 @@ class Changes:
 
 def pipeline(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Projects waiting at each step before the committee's opinion, per territory, with how long
-    they have waited since their last step (in days, to the reference date)."""
-    today = pd.Timestamp(as_of(engine))
+    they have waited since their last step (in days), on the selection's day (its ``as_of``, else the
+    data's reference date)."""
+    day = filters.as_of or as_of(engine)
+    today = pd.Timestamp(day)
     last = (
         select(col(m.ProjectEvent.project_id), func.max(col(m.ProjectEvent.date)).label("since"))
+        .where(col(m.ProjectEvent.date) <= day)
         .group_by(col(m.ProjectEvent.project_id))
         .subquery()
     )
+    step = step_on(filters.as_of)
     rows = read_frame(
         engine,
         select(
-            col(P.id), col(P.status), col(m.Territory.name).label("territory"), col(m.Territory.position), last.c.since
+            col(P.id),
+            step.label("status"),
+            col(m.Territory.name).label("territory"),
+            col(m.Territory.position),
+            last.c.since,
         )
         .join(m.Commune, col(m.Commune.insee_code) == col(P.commune_code))
         .join(m.Territory, col(m.Territory.code) == col(m.Commune.territory_code))
         .outerjoin(last, last.c.project_id == col(P.id))
-        .where(*project_conditions(filters), col(P.status).in_([s.value for s in PIPELINE_STEPS])),
+        .where(*project_conditions(filters), step.in_([s.value for s in PIPELINE_STEPS])),
     )
     rows["waiting_days"] = (today - pd.to_datetime(rows["since"])).dt.days
     summary = rows.groupby(["position", "territory", "status"], as_index=False).agg(
@@ -125,9 +133,10 @@ def meetings(engine: Engine, body: str | None = None) -> pd.DataFrame:
     return frame
 
 
-def committees(engine: Engine) -> tuple[Meeting | None, Meeting | None]:
-    """The last committee meeting held before the reference date, and the next one (on or after)."""
-    today = as_of(engine)
+def committees(engine: Engine, day: date | None = None) -> tuple[Meeting | None, Meeting | None]:
+    """The last committee meeting held before ``day`` (default: the data's reference date), and the
+    next one (on or after)."""
+    today = day or as_of(engine)
     held = meetings(engine, MeetingBody.COMITE.value)
     before, after = held[held["date"] < today], held[held["date"] >= today]
     last = Meeting.of_row(before.iloc[0].to_dict()) if not before.empty else None
@@ -183,8 +192,10 @@ def _served_sheets(filters: Filters):
 
 def agenda(engine: Engine, filters: Filters = Filters()) -> Agenda:
     """The next committee's agenda, built from the data: the selection's proposals, and, when a
-    place is chosen, the fiches its projects serve (as on the Plan d'actions page)."""
-    last, following = committees(engine)
+    place is chosen, the fiches its projects serve (as on the Plan d'actions page); on the
+    selection's day (its ``as_of``): the committee that followed that day."""
+    day = filters.as_of or as_of(engine)
+    last, following = committees(engine, day)
     since = last.date if last else date.min
     stmt = (
         select(
@@ -198,7 +209,10 @@ def agenda(engine: Engine, filters: Filters = Filters()) -> Agenda:
             col(m.ActionSheetHistory.comment),
         )
         .join(S, col(S.id) == col(m.ActionSheetHistory.sheet_id))
-        .where(col(m.ActionSheetHistory.changed_at) > since)
+        .where(
+            col(m.ActionSheetHistory.changed_at) > since,
+            col(m.ActionSheetHistory.changed_at) < day + timedelta(days=1),
+        )
         .order_by(col(m.ActionSheetHistory.changed_at))
     )
     if filters.is_place_filtered:
@@ -207,7 +221,7 @@ def agenda(engine: Engine, filters: Filters = Filters()) -> Agenda:
     return Agenda(
         last=last,
         following=following,
-        awaiting=awaiting_opinion(engine, filters),
+        awaiting=awaiting_opinion(engine, filters, at=filters.as_of),
         sheets_changed=read_frame(engine, stmt),
         late=late[["code", "title", "pilot", "planned_end", "status_label", "progress"]],
     )

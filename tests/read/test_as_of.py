@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from essdash.domain import models as m
-from essdash.read import places, queries
+from essdash.read import places, proceedings, queries
 from essdash.read.filters import Filters
 
 DAYS = (date(2012, 6, 30), date(2013, 12, 31), date(2014, 6, 30))
@@ -87,3 +87,18 @@ def test_places_add_up_to_the_metropolis_on_a_past_day(demo_engine, raw):
         projects, _, _, _, communes = raw
         primary = {pid for pid, proposed, _s, commune, _j in projects if proposed <= day and communes[commune] == code}
         assert figures.set_index("code").loc[code, "projects"] == len(primary)
+
+
+@pytest.mark.parametrize("territory", [None, "roubaisien"])
+def test_agenda_and_pipeline_on_a_past_day(demo_engine, raw, territory):
+    day = date(2013, 12, 31)
+    steps = _replay(raw, day, territory)
+    filters = Filters(territory=territory, as_of=day)
+    agenda = proceedings.agenda(demo_engine, filters)
+    assert sorted(agenda.awaiting["id"]) == sorted(pid for pid, step in steps.items() if step == "valide")
+    assert agenda.last is not None and agenda.last.date < day
+    assert agenda.following is not None and agenda.following.date >= day
+    pipeline = proceedings.pipeline(demo_engine, filters)
+    expected = Counter(step for step in steps.values() if step in ("propose", "renvoye", "valide"))
+    assert pipeline.groupby("status")["projects"].sum().to_dict() == dict(expected)
+    assert (pipeline["max_days"] >= 0).all()
