@@ -95,7 +95,7 @@ def projects(engine: Engine, filters: Filters) -> pd.DataFrame:
         .order_by(col(C.name)),
     )
     frame = register.merge(extra, on="id", how="left")
-    frame["further"] = frame["id"].map(further.groupby("id")["name"].agg(", ".join)).fillna("")
+    frame["further"] = frame["id"].map(further.groupby("id")["name"].agg(", ".join)).astype(object).fillna("")
     return _headed(
         frame,
         PROJECTS,
