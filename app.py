@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from essdash.ui.navigation import APP_ICON, APP_TITLE, navigation
+from essdash.ui.navigation import APP_TITLE, FAVICON, navigation
 
-st.set_page_config(page_title=APP_TITLE, page_icon=APP_ICON, layout="wide")
+st.set_page_config(page_title=APP_TITLE, page_icon=FAVICON, layout="wide")
 navigation().run()

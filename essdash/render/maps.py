@@ -5,6 +5,11 @@ Everything user-written that reaches the map (titles, carriers) is HTML-escaped 
 server, before it enters the map's HTML or its marker data. Colours are ColorBrewer's YlGnBu,
 readable by colour-blind users; places with nothing get white, and communes that were not yet
 members in the period are drawn grey with a dashed outline and left out of the figures.
+
+The map's scripts and styles (Leaflet, the marker-cluster plugin) come from the app's own
+``static/`` folder (Streamlit's static serving, at :data:`STATIC_URL`), never from a CDN, so the map
+draws without network; only the base tiles need it. folium's other defaults (jQuery, Bootstrap,
+awesome-markers and their fonts) are not loaded: nothing on this map uses them.
 """
 
 from __future__ import annotations
@@ -45,6 +50,9 @@ NON_MEMBER_COLOUR = "#9e9e9e"
 NON_MEMBER_LABEL = "Pas encore membre sur la période"
 CENTER = (50.63, 3.06)
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+STATIC_URL = "/app/static"  # static/ beside app.py, served by Streamlit (server.enableStaticServing)
+LEAFLET_JS = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js")]
+LEAFLET_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
 TILES_ATTRIBUTION = '© les contributeurs d\'<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
 
@@ -249,14 +257,11 @@ class ProjectMarkers(JSCSSMixin):
 
     _template = _MARKERS
     default_js = [  # noqa: RUF012 (folium reads these class lists)
-        ("markercluster", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js")
+        ("markercluster", f"{STATIC_URL}/leaflet.markercluster/leaflet.markercluster.js")
     ]
     default_css = [  # noqa: RUF012
-        ("markerclustercss", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css"),
-        (
-            "markerclusterdefault",
-            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css",
-        ),
+        ("markerclustercss", f"{STATIC_URL}/leaflet.markercluster/MarkerCluster.css"),
+        ("markerclusterdefault", f"{STATIC_URL}/leaflet.markercluster/MarkerCluster.Default.css"),
     ]
 
     def __init__(self, points: pd.DataFrame):
@@ -326,6 +331,7 @@ def build_map(
         minZoom=8,
         height=height,
     )
+    fmap.default_js, fmap.default_css = list(LEAFLET_JS), list(LEAFLET_CSS)
     MetricScale().add_to(fmap)
     if tiles:
         folium.TileLayer(TILES, name="Fond de carte", attr=TILES_ATTRIBUTION, max_zoom=18).add_to(fmap)

@@ -29,7 +29,7 @@ from essdash.ui.filters import (
     short_day,
     url_params,
 )
-from essdash.ui.navigation import APP_TITLE, sidebar_links
+from essdash.ui.navigation import APP_TITLE, FAVICON, sidebar_links
 
 __all__ = [
     "PageContext",
@@ -74,11 +74,13 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
     of a past reference date and the fictional-data notice.
 
     ``presenting`` hides the sidebar, header and page title (full-width views, large type); the
-    fictional-data notice then shrinks to one line.
+    fictional-data notice then shrinks to one line. ``icon`` is the page's Material icon, the one its
+    sidebar link shows (:data:`~essdash.ui.navigation.PAGES`); the browser tab shows the app's local
+    favicon instead, since Streamlit would fetch a Material favicon from Google's CDN.
     """
     st.set_page_config(
         page_title=f"{title} · {APP_TITLE}",
-        page_icon=icon,
+        page_icon=FAVICON,
         layout="wide",
         initial_sidebar_state="collapsed" if presenting else "auto",
     )

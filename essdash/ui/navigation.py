@@ -8,7 +8,8 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 APP_TITLE = "ESS · Lille Métropole"
-APP_ICON = ":material/diversity_3:"
+# The browser tab's icon, served from static/ (Streamlit fetches a ``:material/…:`` favicon from Google's CDN).
+FAVICON = "/app/static/favicon.png"
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,20 @@ PAGES = (
 )
 
 
+def _home() -> None:
+    """The root URL: Synthèse, at its own path (``/synthese``), with the URL's filters."""
+    st.switch_page(PAGES[0].script, query_params=st.query_params.to_dict())
+
+
 def navigation() -> StreamlitPage:
-    """Streamlit's navigation over :data:`PAGES` (the first is the home page, menu hidden); the page to run."""
-    pages = [
-        st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path, default=i == 0)
-        for i, page in enumerate(PAGES)
-    ]
+    """Streamlit's navigation over :data:`PAGES` (menu hidden); the page to run.
+
+    Every page has its own URL path, Synthèse included: the root URL is a hidden page that
+    switches to Synthèse. (Streamlit serves its default page at ``/`` only, so a default Synthèse
+    would answer ``/synthese`` with an English « Page not found » dialog.)
+    """
+    pages = [st.Page(_home, title=APP_TITLE, url_path="accueil", default=True, visibility="hidden")]
+    pages += [st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path) for page in PAGES]
     return st.navigation(pages, position="hidden")
 
 

@@ -5,9 +5,9 @@ the first page request builds the demo database *and* is a deep link to ``/proje
 territory filter: the case where Streamlit may run in its legacy ``pages/`` mode.
 
 Tests A to C share one browser page (A opens the deep link, B navigates from there, C changes
-the filter); each opens what it needs when run alone. The map tests serve Leaflet and its
-cluster plugin from npm packages (``npm pack``, cached outside the repository) in place of the
-CDNs, so the map draws without network. A screenshot of test A's page is saved to
+the filter); each opens what it needs when run alone. The map tests abort every request that
+would leave this machine (the base tiles): the app serves Leaflet and its cluster plugin itself
+(``static/``), so the map draws without network. A screenshot of test A's page is saved to
 ``/tmp/essdash-projets.png``; on failure, a screenshot of the failing page is saved next to it.
 """
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import subprocess
 import time
 from pathlib import Path
 
@@ -30,17 +29,19 @@ except ImportError:  # pragma: no cover - playwright is in requirements-dev.txt
     pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)", allow_module_level=True)
 expect = sync_api.expect
 
-SCREENSHOT = Path("/tmp/essdash-projets.png")
-WAIT_MS = 30_000
-SPACES = ("\u202f", "\u00a0", " ")
-# Text Streamlit shows when a script raises, or when the app reports a French error.
-ERROR_SELECTORS = ('[data-testid="stException"]', '[data-testid="stAlertContentError"]')
-ERROR_TEXTS = (
-    "Traceback (most recent call last)",
-    "StreamlitAPIException",
-    "This app has encountered an error",
-    "Impossible d'ouvrir les données",
+from tests.browser.support import (  # noqa: E402 (after the playwright check)
+    MAP_IFRAME,
+    WAIT_MS,
+    assert_no_error,
+    drawn_places,
+    in_map,
+    is_loopback,
+    map_frame,
+    wait_idle,
 )
+
+SCREENSHOT = Path("/tmp/essdash-projets.png")
+SPACES = ("\u202f", "\u00a0", " ")
 # Streamlit's legacy ``pages/`` mode names its menu entries after the files.
 LEGACY_MENU_LABELS = {"app", "synthese", "projets", "carte"}
 
@@ -163,22 +164,6 @@ def projects_metric(page):
     )
 
 
-def wait_idle(page) -> None:
-    """Wait until Streamlit has finished the current run (no 'running' status widget)."""
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=WAIT_MS)
-
-
-def assert_no_error(page) -> None:
-    for selector in ERROR_SELECTORS:
-        count = page.locator(selector).count()
-        assert count == 0, f"{count} Streamlit error block(s) {selector!r}: " + " | ".join(
-            page.locator(selector).all_inner_texts()
-        )
-    body = page.locator("body").inner_text()
-    for text in ERROR_TEXTS:
-        assert text not in body, f"page shows {text!r}"
-
-
 # --- tests ---------------------------------------------------------------------------------------
 
 ROUBAISIEN = "Territoire Roubaisien"
@@ -251,71 +236,15 @@ def test_c_sidebar_filter_updates_the_url(server, page):
 
 # --- the map ---------------------------------------------------------------------------------------
 
-ASSET_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "essdash-test-assets"
-NPM_PACKAGES = {"leaflet": "1.9.3", "leaflet.markercluster": "1.1.0"}
-# CDN file name → file inside the npm package.
-ASSET_FILES = {
-    "leaflet.js": "leaflet/package/dist/leaflet.js",
-    "leaflet.css": "leaflet/package/dist/leaflet.css",
-    "leaflet.markercluster.js": "leaflet.markercluster/package/dist/leaflet.markercluster.js",
-    "MarkerCluster.css": "leaflet.markercluster/package/dist/MarkerCluster.css",
-    "MarkerCluster.Default.css": "leaflet.markercluster/package/dist/MarkerCluster.Default.css",
-}
 HOSTILE_TITLE = '<img src=x onerror="window.__essdashXss = 1">Projet piégé'
 
 
-@pytest.fixture(scope="module")
-def leaflet_assets() -> dict[str, Path]:
-    """Leaflet and the cluster plugin from the npm registry, unpacked into a cache folder."""
-    import tarfile
-
-    for name, version in NPM_PACKAGES.items():
-        target = ASSET_CACHE / name
-        if (target / "package" / "package.json").exists():
-            continue
-        target.mkdir(parents=True, exist_ok=True)
-        try:
-            packed = (
-                subprocess.run(
-                    ["npm", "pack", f"{name}@{version}", "--silent"],
-                    cwd=target,
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                    timeout=120,
-                )
-                .stdout.strip()
-                .splitlines()[-1]
-            )
-        except (OSError, subprocess.SubprocessError) as exc:
-            message = f"npm pack {name}@{version} failed ({exc}): the map browser tests need the npm registry"
-            if os.environ.get("CI"):
-                pytest.fail(message)
-            pytest.skip(message + " (browser map test)")
-        with tarfile.open(target / packed) as archive:
-            archive.extractall(target, filter="data")
-    return {cdn_name: ASSET_CACHE / inside for cdn_name, inside in ASSET_FILES.items()}
-
-
 @pytest.fixture
-def map_page(browser, leaflet_assets):
-    """A page whose requests to CDNs and tile servers are answered locally (no network)."""
+def map_page(browser):
+    """A page whose requests outside this machine (the base tiles) are aborted: no network."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     context.set_default_timeout(WAIT_MS)
-
-    def answer(route):
-        url = route.request.url
-        if url.startswith("http://127.0.0.1"):
-            return route.continue_()
-        name = url.split("?")[0].rsplit("/", 1)[-1]
-        if name in leaflet_assets:
-            kind = "text/css" if name.endswith(".css") else "application/javascript"
-            return route.fulfill(status=200, content_type=kind, body=leaflet_assets[name].read_bytes())
-        if name.endswith((".js", ".css")):  # folium's other defaults (jQuery, Bootstrap …): not needed here
-            return route.fulfill(status=200, content_type="text/plain", body="")
-        return route.abort()  # base tiles and anything else from outside
-
-    context.route("**/*", answer)
+    context.route("**/*", lambda route: route.continue_() if is_loopback(route.request.url) else route.abort())
     page = context.new_page()
     yield page
     context.close()
@@ -342,43 +271,17 @@ def _add_hostile_project(db_path: Path) -> int:
         return cursor.lastrowid
 
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-def _map_frame(page):
-    """The map's frame once drawn (a changed map is remounted: the old frame goes at the run's end)."""
-    frame = page.frame_locator(MAP_IFRAME).last
-    expect(frame.locator(".leaflet-container")).to_be_visible(timeout=WAIT_MS)
-    expect(page.locator(MAP_IFRAME)).to_have_count(1, timeout=WAIT_MS)
-    return frame
-
-
-def _in_map(page, script: str, arg=None):
-    """Evaluate ``script`` (a function of the map container and ``arg``) inside the map's frame."""
-    return page.frame_locator(MAP_IFRAME).last.locator(".leaflet-container").evaluate(script, arg)
-
-
-def _drawn_places(page) -> int:
-    """Commune polygons Leaflet has drawn on the map (GeoJSON layers on screen)."""
-    return _in_map(
-        page,
-        """() => { let n = 0;
-        map_div.eachLayer((l) => { if (l.feature && l.feature.properties.level && l._path) n += 1; });
-        return n; }""",
-    )
-
-
 def test_d_map_draws_polygons_and_escaped_popups(server, map_page):
     base_url, db_path = server
     page = map_page
     _ensure_database(page, base_url, db_path)
     project_id = _add_hostile_project(db_path)
     page.goto(f"{base_url}/carte", wait_until="domcontentloaded")
-    frame = _map_frame(page)
+    frame = map_frame(page)
     expect(frame.locator(".marker-cluster").first).to_be_visible()
-    assert _drawn_places(page) == 95
+    assert drawn_places(page) == 95
     expect(frame.get_by_text("Projets pour 10 000 habitants")).to_be_visible()
-    popup = _in_map(
+    popup = in_map(
         page,
         """(_, id) => new Promise((resolve, reject) => {
         setTimeout(() => reject(new Error("popup did not open in 15 s")), 15000);
@@ -396,7 +299,7 @@ def test_d_map_draws_polygons_and_escaped_popups(server, map_page):
     assert HOSTILE_TITLE in popup, popup
     assert "Roubaix" in popup and f"Ouvrir la fiche du projet n° {project_id}" in popup
     assert "3 emplois prévus" in popup
-    assert _in_map(page, "() => window.__essdashXss") is None
+    assert in_map(page, "() => window.__essdashXss") is None
 
 
 def test_e_commune_click_and_filter_change_update_the_summary(server, map_page):
@@ -404,15 +307,15 @@ def test_e_commune_click_and_filter_change_update_the_summary(server, map_page):
     page = map_page
     _ensure_database(page, base_url, db_path)
     page.goto(f"{base_url}/carte", wait_until="domcontentloaded")
-    _map_frame(page)
+    map_frame(page)
     page.locator('[data-testid="stCheckbox"]').filter(has_text="Projets").locator("label").click()
     expect(page.frame_locator(MAP_IFRAME).last.locator(".marker-cluster")).to_have_count(0, timeout=WAIT_MS)
-    _map_frame(page)
-    assert _drawn_places(page) == 95
+    map_frame(page)
+    assert drawn_places(page) == 95
     # Click what is drawn at Roubaix's point. Leaflet, inside the component's iframe, does not
     # register Playwright's synthetic pointer sequence in headless mode, so the click event is
     # dispatched on the element found at that point (the commune's SVG path), as a browser would.
-    target = _in_map(
+    target = in_map(
         page,
         """(el) => {
         const p = map_div.latLngToContainerPoint([50.6894, 3.1817]), r = el.getBoundingClientRect();

@@ -36,8 +36,11 @@ def test_navigation_sidebar_bench_and_page_files_are_the_same_pages(app):
     files = {f"pages/{p.name}" for p in (root / "pages").glob("*.py")}
     at = app()
     registered = at._registered_pages.values()  # what app.py's st.navigation registered
-    navigation = {str(Path(info["script_path"]).relative_to(root)) for info in registered}
-    assert {info["url_pathname"] for info in registered} == {Path(f).stem for f in files} - {"synthese"} | {""}
+    home = [info for info in registered if not info["script_path"]]  # the root URL: switches to Synthèse
+    scripts = [info for info in registered if info["script_path"]]
+    navigation = {str(Path(info["script_path"]).relative_to(root)) for info in scripts}
+    assert [info["url_pathname"] for info in home] == [""]
+    assert {info["url_pathname"] for info in scripts} == {Path(f).stem for f in files}
     benched = {script for _, script, _ in bench.visits()}
     links = [link.proto.label for link in at.sidebar.get("page_link")]
     assert len(files) == 9 and navigation == benched == files
