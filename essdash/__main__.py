@@ -51,7 +51,7 @@ def _info(_args: argparse.Namespace) -> None:
 def _bench(args: argparse.Namespace) -> None:
     from essdash.ui import bench as ui_bench
 
-    ui_bench.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat)
+    ui_bench.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat, as_json=args.json)
 
 
 def _read(path: str) -> bytes:
@@ -175,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = commands.add_parser("bench", help="mesure le temps serveur de chaque page à 1×, 10×, 100×")
     bench.add_argument("--scales", default="1,10,100")
     bench.add_argument("--repeat", type=int, default=7, help="exécutions mesurées par page")
+    bench.add_argument("--json", action="store_true", help="les mêmes mesures en JSON (secondes, octets)")
     bench.set_defaults(func=_bench)
     load = commands.add_parser("import", help="importe un fichier CSV ou XLSX (tout ou rien, sauvegarde préalable)")
     load.add_argument("file", help="fichier .csv ou .xlsx")

@@ -5,11 +5,13 @@ every page through the real entry point with Streamlit's AppTest (a new session 
 prints the first visit (empty data caches) and the median of warm visits, each with its ratio to
 a visit of an empty page measured the same way on this machine; plus cold start (create and fill
 the database) and the process's peak memory. It prints figures and asserts nothing: speed targets
-live here, not in the tests.
+live here, not in the tests. With ``as_json`` it prints the same figures as one JSON document
+(seconds and bytes) instead of the French table.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import resource
@@ -99,12 +101,14 @@ def _kb(size: int) -> str:
     return f"{fmt.number(size / 1024)} Ko"
 
 
-def run(scales: list[int], repeat: int = 7) -> None:
+def run(scales: list[int], repeat: int = 7, *, as_json: bool = False) -> None:
     set_log_level("error")
     for name in QUIET_LOGGERS:  # bare-mode warnings that AppTest runs emit on every visit
         logging.getLogger(name).disabled = True
+    say = (lambda *_: None) if as_json else print
     empty = _empty_page(max(repeat, 9))
-    print(f"Page vide (référence) : {_ms(empty)} (médiane)\n")
+    report: dict = {"empty_page_s": empty, "scales": []}
+    say(f"Page vide (référence) : {_ms(empty)} (médiane)\n")
     with tempfile.TemporaryDirectory(prefix="essdash-bench-") as tmp:
         for scale in scales:
             url = f"sqlite:///{Path(tmp) / f'bench-{scale}.db'}"
@@ -113,25 +117,34 @@ def run(scales: list[int], repeat: int = 7) -> None:
             cold = time.perf_counter() - started
             engine.dispose()
             os.environ["DATABASE_URL"] = url
-            print(
+            figures: dict = {"scale": scale, "projects": 180 * scale, "cold_start_s": cold, "pages": []}
+            report["scales"].append(figures)
+            say(
                 f"Échelle ×{scale} — {fmt.number(180 * scale)} projets — démarrage à froid "
                 f"(création + remplissage) : {fmt.number(cold, 2)} s"
             )
             if scale == scales[0]:
                 for _, page, params in visits():  # first imports (altair, pandas …) are not page costs
                     _visit(lambda: AppTest.from_file(APP, default_timeout=120), page, params)
-            print(
+            say(
                 f"  {'page':<32} {'1re visite':>11} {'ratio':>7} {'à chaud':>9} {'ratio':>7} "
                 f"{'envoyé':>10} {'compressé':>10}"
             )
             for label, page, params in visits():
                 first, warm, (raw, packed) = _page_times(page, params, repeat)
-                print(
+                figures["pages"].append(
+                    {"page": label, "first_s": first, "warm_s": warm, "sent_bytes": raw, "compressed_bytes": packed}
+                )
+                say(
                     f"  {label:<32} {_ms(first):>11} {fmt.number(first / empty, 1):>6}× "
                     f"{_ms(warm):>9} {fmt.number(warm / empty, 1):>6}× {_kb(raw):>10} {_kb(packed):>10}"
                 )
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"  mémoire maximale du processus : {fmt.number(peak)} Mo\n")
+            figures["peak_memory_mb"] = peak
+            say(f"  mémoire maximale du processus : {fmt.number(peak)} Mo\n")
+    if as_json:
+        print(json.dumps(report, indent=2))
+        return
     print(
         "1re visite : caches de données vides ; à chaud : médiane des visites suivantes (nouvelle "
         "session, caches remplis). Ratio : rapporté à une visite de la page vide. Envoyé : octets des "
