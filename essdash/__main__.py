@@ -6,6 +6,7 @@ Messages are French, like the application; errors exit with status 2 and a one-l
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -21,6 +22,7 @@ from essdash.store import backup, db
 from essdash.store.config import get_settings
 from essdash.write import imports as io_import
 from essdash.write.actor import Actor
+from essdash.write.import_rows import ImportOptions
 
 
 def _init(args: argparse.Namespace, *, dataset: str) -> None:
@@ -68,10 +70,32 @@ def _write(path: str, data: bytes) -> None:
         raise EssdashError(f"Impossible d'écrire « {path} » ({exc.strerror}).") from exc
 
 
+def _mapping(engine, args: argparse.Namespace) -> tuple[tuple[str, str | None], ...] | None:
+    """The mapping ``--mapping`` names: a JSON file (header → field key or null), else a saved source name."""
+    if not args.mapping:
+        return None
+    if Path(args.mapping).is_file():
+        try:
+            given = json.loads(_read(args.mapping).decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise EssdashError(f"Correspondance illisible : « {args.mapping} » n'est pas un fichier JSON.") from exc
+    else:
+        given = io_import.mapping_named(engine, args.kind, args.mapping)
+        if given is None:
+            raise EssdashError(f"Aucune correspondance enregistrée sous « {args.mapping} » pour ce type de fichier.")
+    if not isinstance(given, dict) or not all(isinstance(v, (str, type(None))) for v in given.values()):
+        raise EssdashError('Correspondance attendue : {"en-tête du fichier": "champ" ou null, …}.')
+    return tuple(sorted(given.items()))
+
+
 def _import(args: argparse.Namespace) -> int:
     engine = db.open_database()
-    plan = io_import.prepare(engine, _read(args.file), Path(args.file).name, args.kind)
+    options = ImportOptions(sheet=args.sheet, mapping=_mapping(engine, args))
+    plan = io_import.prepare(engine, _read(args.file), Path(args.file).name, args.kind, options)
     print(plan.report())
+    if args.save_mapping and plan.placed:
+        io_import.save_mapping(engine, plan, args.save_mapping, Actor(args.author, "ligne de commande"))
+        print(f"Correspondance enregistrée sous « {args.save_mapping} ».")
     if not plan.ok:
         print(
             f"Import refusé : {fmt.plural(len(plan.errors), 'erreur')}. La base n'a pas été modifiée.", file=sys.stderr
@@ -181,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("file", help="fichier .csv ou .xlsx")
     load.add_argument("--kind", choices=tuple(KINDS), required=True, help="nature des lignes du fichier")
     load.add_argument("--dry-run", action="store_true", help="valide et décrit l'import sans rien écrire")
+    load.add_argument("--sheet", help="feuille du classeur à lire (par défaut : la première visible)")
+    load.add_argument(
+        "--mapping", help="correspondance des colonnes : fichier JSON {en-tête: champ} ou nom d'une source enregistrée"
+    )
+    load.add_argument("--save-mapping", metavar="NOM", help="enregistre la correspondance appliquée sous ce nom")
     load.add_argument(
         "--author",
         default=os.environ.get("USER") or os.environ.get("USERNAME") or "inconnu",

@@ -26,7 +26,7 @@ from essdash.domain.vocabulary import (
     SheetStatus,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class MetaEntry(SQLModel, table=True):
@@ -137,6 +137,7 @@ class Organisation(SQLModel, table=True):
     legal_form: str
     commune_code: str | None = Field(default=None, foreign_key="commune.insee_code")
     created_year: int | None = None
+    legal_form_text: str | None = None  # a partner's own words for a legal form read as « autre »
 
 
 class Project(SQLModel, table=True):
@@ -321,6 +322,21 @@ class ImportBatch(SQLModel, table=True):
     author: str
     imported_at: NaiveDatetime
     backup_file: str | None = None
+
+
+class ImportMapping(SQLModel, table=True):
+    """A confirmed mapping of a partner's columns, saved under its source's name and offered again
+    for a file with the same headers (``headers``: the folded headers, one per line)."""
+
+    __table_args__ = (UniqueConstraint("kind", "name", name="uq_importmapping_kind_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    name: str
+    headers: str = Field(index=True)
+    mapping: str  # JSON: {file header: field key, or null for an ignored column}
+    saved_at: NaiveDatetime
+    author: str
 
 
 class Comment(SQLModel, table=True):

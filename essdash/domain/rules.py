@@ -8,7 +8,9 @@ bidirectional controls, HTML tags and a leading ``=``, ``+`` or ``@`` (a spreads
 unless escaped by an apostrophe, which is also how exports neutralise such text: what a form
 accepts exports to a file that imports back unchanged.
 
-The lifecycle exception of imports is :func:`import_status_policy`.
+Partners' words for a legal form or a step are read by :func:`legal_form` and :func:`step`; a
+creation year may be given as a full date (:func:`creation_year`). The lifecycle exception of
+imports is :func:`import_status_policy`.
 """
 
 from __future__ import annotations
@@ -18,11 +20,21 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 import numpy as np
 
 from essdash.domain import fmt
-from essdash.domain.vocabulary import PROJECT_TRANSITIONS, ProjectStatus
+from essdash.domain.vocabulary import PROJECT_TRANSITIONS, LegalForm, ProjectStatus
+
+
+@lru_cache(maxsize=65536)
+def fold(value) -> str:
+    """Text reduced for matching: no case, accents, punctuation or units in parentheses."""
+    value = re.sub(r"\([^)]*\)", " ", str(value)).replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
+    value = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", value).split())
+
 
 # --- text ----------------------------------------------------------------------------------------
 
@@ -288,3 +300,91 @@ def import_status_policy(current: str | None, imported: str, file_name: str) -> 
     if outside:
         comment += f" Passage de « {now.label} » à « {target.label} » hors des étapes prévues par le suivi."
     return ImportedStep(now.value, target.value, outside, comment)
+
+
+# --- partners' words ----------------------------------------------------------------------------
+
+# Legal forms as partners write them, tried in this order on the folded text (« SAS ESUS » is an
+# ESUS, « association intermédiaire » a structure d'insertion before it is an association).
+_LEGAL_FORM_WORDS = (
+    (r"\besus\b|solidaire d utilite sociale", LegalForm.ESUS),
+    (r"\bscic\b|cooperative d interet collectif", LegalForm.SCIC),
+    (r"\bscop\b|cooperative (ouvriere de production|et participative)", LegalForm.SCOP),
+    (r"\bcae\b|cooperative d activites? et d emploi", LegalForm.CAE),
+    (r"insertion|\baci\b|\betti\b|\bsiae\b|\bgeiq\b|association intermediaire", LegalForm.SIAE),
+    (r"\bmutuelle", LegalForm.MUTUELLE),
+    (r"\bfondation\b", LegalForm.FONDATION),
+    (r"\bassociation\b|\basso\b|loi (de )?1901|loi (de )?1908", LegalForm.ASSOCIATION),
+    (
+        r"collectivite|\bcommune\b|\bepci\b|\bccas\b|etablissement public|\bmairie\b|\bmetropole\b",
+        LegalForm.COLLECTIVITE,
+    ),
+)
+
+
+def legal_form(value) -> tuple[str, str | None]:
+    """A legal form as a partner writes it: its code, and the partner's own words when it is read as
+    « autre » (« Association loi 1901 » → ``("association", None)``, « SARL » → ``("autre", "SARL")``)."""
+    shown = text(value, max_length=SHORT_LENGTH)
+    folded = fold(shown)
+    if not folded:
+        raise ValueError(f"« {shown} » n'est pas une forme juridique.")
+    for member in LegalForm:
+        if folded in (fold(member.value), fold(member.label)):
+            return member.value, None
+    for pattern, member in _LEGAL_FORM_WORDS:
+        if re.search(pattern, folded):
+            return member.value, None
+    return LegalForm.AUTRE.value, shown
+
+
+def _stem(folded: str) -> str:
+    """Words without their feminine or plural endings (« terminées » → « termine »)."""
+    return " ".join(
+        w.rstrip("s").removesuffix("e") if w.endswith(("ee", "ees")) else w.rstrip("s") for w in folded.split()
+    )
+
+
+_STEP_WORDS = {
+    ProjectStatus.PROPOSE: ("depose", "en instruction", "a l etude", "nouveau", "demande", "candidature", "en attente"),
+    ProjectStatus.RENVOYE: ("a completer", "incomplet", "renvoye"),
+    ProjectStatus.VALIDE: ("valide", "recevable", "instruit", "ajourne"),
+    ProjectStatus.RETENU: ("accepte", "accorde", "retenu", "favorable", "avis favorable", "finance", "laureat"),
+    ProjectStatus.REFUSE: ("refuse", "rejete", "defavorable", "avis defavorable", "non retenu"),
+    ProjectStatus.EN_COURS: ("en cours", "demarre", "engage", "en realisation", "actif"),
+    ProjectStatus.REALISE: ("termine", "realise", "acheve", "clos", "cloture", "fini", "solde"),
+    ProjectStatus.ABANDONNE: ("abandonne", "annule", "arrete", "stoppe"),
+}
+_STEPS = {
+    _stem(fold(word)): member.value
+    for member in ProjectStatus
+    for word in (member.value.replace("_", " "), member.label, *_STEP_WORDS[member])
+}
+
+
+def step(value) -> str:
+    """A project's step as partners write it: « en cours », « terminée », « accepté », « refusé »,
+    « abandonné »… or the label of the lifecycle."""
+    shown = text(value)
+    found = _STEPS.get(_stem(fold(shown)))
+    if found is None:
+        allowed = ", ".join(member.label for member in ProjectStatus)
+        raise ValueError(f"« {shown} » n'est pas une étape connue (valeurs admises : {allowed}, ou « terminé », …).")
+    return found
+
+
+def creation_year(value, today: date) -> int:
+    """A year of creation, given as a year (« 2007 ») or a full date (« 15/03/2007 »)."""
+    if isinstance(value, (date, datetime)):
+        result = value.year
+    else:
+        try:
+            result = integer(value)
+        except ValueError:
+            try:
+                result = day(value).year
+            except ValueError:
+                raise ValueError(f"« {_shown(value)} » n'est ni une année ni une date.") from None
+    if not 1800 <= result <= today.year:
+        raise ValueError(f"année {result} invalide (entre 1800 et {today.year}).")
+    return result

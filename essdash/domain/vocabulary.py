@@ -1,5 +1,7 @@
 """The domain's enumerations and their French labels: statuses, lifecycle transitions, legal forms,
 filières, modes of intervention, funding types, bodies, opinions, provenances, comment targets.
+« À qualifier » (filière, mode) and « Autre » (legal form) are what an import gives when a partner's
+file does not say, or says it in words of its own: nothing is refused for want of a classification.
 
 Each is stored as its plain ``value`` (a short ASCII code) and shows its French ``label``.
 """
@@ -71,6 +73,7 @@ class InterventionMode(LabelledEnum):
     CONVENTION_OBJECTIFS = ("convention_objectifs", "Convention d'objectifs")
     EXPERIMENTATION_TRANSFERT = ("experimentation_transfert", "Expérimentation et transfert")
     ASSISTANCE_MAITRISE_OUVRAGE = ("assistance_maitrise_ouvrage", "Assistance à maîtrise d'ouvrage")
+    A_QUALIFIER = ("a_qualifier", "À qualifier")
 
 
 class LegalForm(LabelledEnum):
@@ -83,6 +86,7 @@ class LegalForm(LabelledEnum):
     SIAE = ("siae", "Structure d'insertion par l'activité économique")
     ESUS = ("esus", "Entreprise solidaire d'utilité sociale")
     COLLECTIVITE = ("collectivite", "Collectivité ou établissement public")
+    AUTRE = ("autre", "Autre")
 
 
 class Sector(LabelledEnum):
@@ -96,6 +100,7 @@ class Sector(LabelledEnum):
     NUMERIQUE = ("numerique", "Numérique")
     COMMERCE_EQUITABLE = ("commerce_equitable", "Commerce équitable")
     INSERTION = ("insertion", "Insertion et formation")
+    A_QUALIFIER = ("a_qualifier", "À qualifier")
 
 
 class FundingType(LabelledEnum):

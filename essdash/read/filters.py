@@ -1,5 +1,5 @@
 """The selection and its SQL: a :class:`Filters` value says which projects a view shows (place,
-period of proposal, step, fiche, filière, mode, free text) and on which day (``as_of``, « situation
+period of proposal, step, fiche, filière, mode, « à qualifier », free text) and on which day (``as_of``, « situation
 au … »); :func:`project_conditions` turns it into SQL conditions. A project belongs to a territory
 or commune when its primary commune or one of its further communes is there.
 
@@ -19,8 +19,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from essdash.domain import fmt, periods
 from essdash.domain import models as m
-from essdash.domain import periods
+from essdash.domain.vocabulary import InterventionMode, LegalForm, Sector
 
 P, C, T = m.Project, m.Commune, m.Territory
 
@@ -34,6 +35,7 @@ class Filters:
     sector: str | None = None
     mode: str | None = None
     search: str = ""
+    to_qualify: bool = False  # only projects whose filière or mode remains « à qualifier »
     period_from: str | None = None
     period_to: str | None = None
     as_of: date | None = None
@@ -108,6 +110,13 @@ def project_conditions(filters: Filters) -> list:
         clauses.append(col(P.sector) == filters.sector)
     if filters.mode:
         clauses.append(col(P.intervention_mode) == filters.mode)
+    if filters.to_qualify:
+        clauses.append(
+            or_(
+                col(P.sector) == Sector.A_QUALIFIER.value,
+                col(P.intervention_mode) == InterventionMode.A_QUALIFIER.value,
+            )
+        )
     if filters.sheet:
         sheet, parent = m.ActionSheet, aliased(m.ActionSheet, name="parent_sheet")
         clauses.append(
@@ -150,3 +159,25 @@ def money_by_project(as_of: date | None = None):
 def labels(series: pd.Series, enum) -> pd.Series:
     """The French labels of a column of enumeration codes."""
     return series.map(enum.labels()).fillna(series)
+
+
+def to_complete(engine: Engine) -> list[str]:
+    """What imports left to complete, in French: projects whose filière or mode is « à qualifier »,
+    carriers whose legal form was read as « autre »."""
+    with engine.connect() as conn:
+        sectors = conn.execute(select(func.count()).where(col(P.sector) == Sector.A_QUALIFIER.value)).scalar_one()
+        modes = conn.execute(
+            select(func.count()).where(col(P.intervention_mode) == InterventionMode.A_QUALIFIER.value)
+        ).scalar_one()
+        forms = conn.execute(
+            select(func.count()).where(col(m.Organisation.legal_form) == LegalForm.AUTRE.value)
+        ).scalar_one()
+    return [
+        text
+        for n, text in (
+            (sectors, f"{fmt.plural(sectors, 'projet')} sans filière (« À qualifier »)"),
+            (modes, f"{fmt.plural(modes, 'projet')} sans mode d'intervention (« À qualifier »)"),
+            (forms, f"{fmt.plural(forms, 'porteur')} de forme juridique « Autre »"),
+        )
+        if n
+    ]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -24,12 +23,7 @@ from essdash.domain import rules
 neutralise = rules.neutralise
 
 
-@lru_cache(maxsize=65536)
-def fold(text) -> str:
-    """Text reduced for matching: no case, accents, punctuation or units in parentheses."""
-    text = re.sub(r"\([^)]*\)", " ", str(text)).replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+fold = rules.fold
 
 
 def is_blank(cell) -> bool:

@@ -3,7 +3,8 @@
 Each column has the French header that exports write and the other headers imports accept
 (compared after :func:`essdash.spreadsheet.cells.fold`: case, accents, spaces, underscores and units in
 parentheses do not matter). Computed columns are exported for reading and ignored at import, so
-that an exported file imports back as it is.
+that an exported file imports back as it is: a projects file's « Montant engagé (€) » is the sum the
+application computes, while a partner's « Montant » becomes funding lines.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ ORGANISATIONS = Kind(
                 "nom du porteur",
             ),
         ),
-        Column("legal_form", "Forme juridique", ("statut juridique", "forme")),
+        Column("legal_form", "Forme juridique", ("statut juridique", "forme", "statut", "type de structure")),
         Column("commune", "Commune", ("ville", "commune du siege", "siege")),
         Column("insee_code", "Code INSEE", INSEE),
         Column("created_year", "Année de création", ("annee", "creation", "date de creation", "cree en")),
@@ -73,7 +74,11 @@ PROJECTS = Kind(
     "Projets",
     (
         Column("id", "N°", ("no", "numero", "id", "identifiant", "n projet", "numero de projet")),
-        Column("title", "Titre", ("projet", "intitule", "libelle", "nom du projet", "titre du projet")),
+        Column(
+            "title",
+            "Titre",
+            ("projet", "intitule", "libelle", "nom du projet", "titre du projet", "intitule du projet"),
+        ),
         Column(
             "carrier",
             "Porteur",
@@ -84,11 +89,26 @@ PROJECTS = Kind(
         Column("insee_code", "Code INSEE", INSEE),
         Column("territory", "Territoire", computed=True),
         Column("further_communes", "Communes supplémentaires", ("autres communes", "communes d intervention")),
-        Column("status", "Étape", ("statut", "etat", "etape du projet")),
+        Column("status", "Étape", ("statut", "etat", "etape du projet", "avancement")),
         Column("sheets", "Fiches", ("fiche", "fiches du plan", "fiche du plan", "fiche action", "fiches actions")),
         Column("sector", "Filière", ("secteur", "domaine", "secteur d activite")),
         Column("intervention_mode", "Mode d'intervention", ("mode", "type d intervention")),
-        Column("amount", "Montant engagé (€)", ("montant", "montant total"), computed=True),
+        Column("amount", "Montant engagé (€)", computed=True),
+        Column(
+            "funding_amount",
+            "Montant",
+            (
+                "montant demande",
+                "montant accorde",
+                "montant sollicite",
+                "montant total",
+                "montant de l aide",
+                "subvention",
+            ),
+        ),
+        Column("funder", "Financeur", ("organisme financeur", "financeurs", "bailleur")),
+        Column("funding_year", "Année du financement", ("exercice", "annee", "millesime", "annee d engagement")),
+        Column("funding_type", "Type de financement", ("type d aide", "nature de l aide", "forme de l aide")),
         Column("jobs_created", "Emplois créés", ("creations d emplois", "nombre d emplois crees", "nb emplois crees")),
         Column("jobs_maintained", "Emplois maintenus", ("emplois consolides", "nb emplois maintenus")),
         Column(
@@ -106,7 +126,7 @@ PROJECTS = Kind(
         Column("lon", "Longitude", ("lon", "lng", "long")),
         Column("description", "Description", ("objet", "resume", "description du projet")),
     ),
-    required=(("title",), ("carrier",), ("commune", "insee_code"), ("sector",), ("intervention_mode",)),
+    required=(("title",), ("carrier",), ("commune", "insee_code")),
     natural_key="le titre, le porteur et la commune principale (et le n° s'il est donné)",
 )
 

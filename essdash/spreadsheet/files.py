@@ -49,14 +49,20 @@ _CSV_ERRORS = {
 }
 
 
+MERGED_HEADER_ROWS = 30  # merged cells are spread over their range in the first rows only (headers)
+
+
 @dataclass(frozen=True)
 class Table:
-    """A file's non-empty rows as ``(row number as the spreadsheet shows it, cells)``."""
+    """A file's non-empty rows as ``(row number as the spreadsheet shows it, cells)``; for a workbook,
+    its visible sheets and the rows where a merged cell spans several columns (a header's group)."""
 
     file_name: str
     description: str
     sha256: str
     rows: tuple[tuple[int, tuple], ...]
+    sheets: tuple[str, ...] = ()
+    merged: frozenset[int] = frozenset()
 
 
 def _trimmed(cells) -> tuple:
@@ -66,8 +72,9 @@ def _trimmed(cells) -> tuple:
     return tuple(cells)
 
 
-def read_table(data: bytes, file_name: str) -> Table:
-    """Read a CSV or XLSX file; ``ImportFileError`` (French) if it cannot be read as a table."""
+def read_table(data: bytes, file_name: str, sheet: str | None = None) -> Table:
+    """Read a CSV or XLSX file (of a workbook, the ``sheet`` named, else the first visible one);
+    ``ImportFileError`` (French) if it cannot be read as a table."""
     name = file_name or "fichier sans nom"
     if not data:
         raise ImportFileError(f"Le fichier « {name} » est vide.")
@@ -77,8 +84,9 @@ def read_table(data: bytes, file_name: str) -> Table:
             f"Le fichier « {name} » est trop volumineux ({size} Mio) : "
             f"{MAX_BYTES // 1024 // 1024} Mio au plus. Découpez-le en plusieurs fichiers."
         )
+    sheets, merged = (), frozenset()
     if data.startswith(b"PK\x03\x04"):
-        rows, description = _xlsx_rows(data, name)
+        rows, description, sheets, merged = _xlsx_rows(data, name, sheet)
     else:
         for signature, what in _SIGNATURES.items():
             if data.startswith(signature):
@@ -91,7 +99,7 @@ def read_table(data: bytes, file_name: str) -> Table:
         raise ImportFileError(f"Le fichier « {name} » ne contient aucune donnée.")
     if len(rows) > MAX_ROWS + 1:
         raise ImportFileError(f"Le fichier « {name} » a plus de {fmt.number(MAX_ROWS)} lignes : découpez-le.")
-    return Table(name, description, hashlib.sha256(data).hexdigest(), tuple(rows))
+    return Table(name, description, hashlib.sha256(data).hexdigest(), tuple(rows), sheets, merged)
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
@@ -182,7 +190,32 @@ def _xlsx_value(value):
     return value
 
 
-def _workbook_rows(data: bytes, name: str) -> tuple[list, str]:
+def _spread_merges(rows: list, merges: list[tuple[int, int, int, int]]) -> tuple[list, frozenset[int]]:
+    """Header rows as they show: a merged cell's value in every cell of its range (first rows only),
+    and the rows where a merged cell spans several columns."""
+    merges = [m for m in merges if m[0] <= MERGED_HEADER_ROWS and m[3] - m[1] < MAX_COLUMNS]
+    if not merges:
+        return rows, frozenset()
+    by_number = {number: list(cells) for number, cells in rows if number <= MERGED_HEADER_ROWS}
+    spanning = set()
+    for r1, c1, r2, c2 in merges:
+        value = by_number.get(r1, [])[c1 - 1] if c1 - 1 < len(by_number.get(r1, [])) else None
+        if value is None or (r1, c1) == (r2, c2):
+            continue
+        if c2 > c1:
+            spanning.add(r1)
+        for number in range(r1, min(r2, MERGED_HEADER_ROWS) + 1):
+            cells = by_number.setdefault(number, [])
+            cells.extend([None] * (c2 - len(cells)))
+            for column in range(c1, c2 + 1):
+                cells[column - 1] = value
+    known = {number for number, _ in rows}
+    spread = [(number, tuple(by_number[number]) if number in by_number else cells) for number, cells in rows]
+    spread += [(number, tuple(cells)) for number, cells in by_number.items() if number not in known]
+    return sorted(spread, key=lambda r: r[0]), frozenset(spanning)
+
+
+def _workbook_rows(data: bytes, name: str, chosen: str | None) -> tuple[list, str, tuple[str, ...], frozenset[int]]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         if "xl/workbook.xml" not in names:
@@ -198,14 +231,15 @@ def _workbook_rows(data: bytes, name: str) -> tuple[list, str]:
                 f"« {name} » est {what}, pas un classeur .xlsx ni un fichier CSV : "
                 "enregistrez les données au format .xlsx ou CSV."
             )
-        rows, description = workbook.sheet_rows(archive, name, MAX_COLUMNS)
-        filled = _filled_rows(((number, _trimmed(_xlsx_value(v) for v in cells)) for number, cells in rows), name)
-        return filled, f"classeur Excel (.xlsx), {description}"
+        sheet = workbook.sheet_rows(archive, name, MAX_COLUMNS, chosen)
+        filled = _filled_rows(((number, _trimmed(_xlsx_value(v) for v in cells)) for number, cells in sheet.rows), name)
+        filled, merged = _spread_merges(filled, sheet.merges())
+        return filled, f"classeur Excel (.xlsx), {sheet.description}", sheet.names, merged
 
 
-def _xlsx_rows(data: bytes, name: str) -> tuple[list, str]:
+def _xlsx_rows(data: bytes, name: str, chosen: str | None) -> tuple[list, str, tuple[str, ...], frozenset[int]]:
     try:
-        return _workbook_rows(data, name)
+        return _workbook_rows(data, name, chosen)
     except ImportFileError:
         raise
     except Exception as exc:  # zip, zlib and expat fail in many ways on damaged files; all mean "unreadable"

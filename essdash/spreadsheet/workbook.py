@@ -1,4 +1,7 @@
-"""Reading the first sheet of an XLSX workbook in bounded time and memory, whatever the file claims.
+"""Reading one sheet of an XLSX workbook in bounded time and memory, whatever the file claims.
+
+The sheet is the one chosen by name, else the first visible one (hidden sheets are left out unless
+chosen); its merged cells are reported so that a merged header can be read as it shows.
 
 An XLSX file is a zip archive of XML parts. A hostile or broken file can declare a sheet of
 16 384 × 1 048 576 cells, hold parts that decompress a thousand times larger than they are, or lie
@@ -26,6 +29,7 @@ from essdash.domain.errors import ImportFileError
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 150
 MAX_CELLS = 500_000
+MAX_MERGES = 1000  # merged ranges kept (a header has a few)
 _CHUNK = 1 << 20
 
 
@@ -86,14 +90,18 @@ def _drain(parsing: Iterator[None]) -> None:
         pass
 
 
-def _first_sheet(archive: zipfile.ZipFile, budget: _Budget, name: str) -> tuple[str, str, bool]:
-    """The first sheet's title and part, and whether dates count from 1904."""
+def _sheet(
+    archive: zipfile.ZipFile, budget: _Budget, name: str, chosen: str | None
+) -> tuple[str, str, bool, tuple[str, ...]]:
+    """The chosen (else first visible) sheet's description and part, whether dates count from 1904,
+    and the names of the visible sheets."""
     sheets, date1904 = [], [False]
 
     def start(tag, attrs):
         tag = _local(tag)
         if tag == "sheet":
-            sheets.append((attrs.get("name", ""), next((v for k, v in attrs.items() if _local(k) == "id"), None)))
+            rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
+            sheets.append((attrs.get("name", ""), rid, attrs.get("state", "visible") != "visible"))
         elif tag == "workbookPr":
             date1904[0] = attrs.get("date1904", "0").lower() in ("1", "true")
 
@@ -108,13 +116,25 @@ def _first_sheet(archive: zipfile.ZipFile, budget: _Budget, name: str) -> tuple[
 
     if "xl/_rels/workbook.xml.rels" in archive.namelist():
         _drain(_parse(budget.chunks(archive, "xl/_rels/workbook.xml.rels", name), relation, lambda tag: None))
-    title, rid = sheets[0]
+    visible = tuple(title for title, _, hidden in sheets if not hidden)
+    if chosen is not None:
+        found = [(title, rid) for title, rid, _ in sheets if title == chosen]
+        if not found:
+            names = ", ".join(f"« {title} »" for title in visible)
+            raise ImportFileError(f"« {name} » n'a pas de feuille « {chosen} » (feuilles : {names}).")
+        title, rid = found[0]
+    elif visible:
+        title, rid = next((title, rid) for title, rid, hidden in sheets if not hidden)
+    else:
+        raise ImportFileError(f"« {name} » ne contient aucune feuille visible.")
     target = targets.get(rid, "worksheets/sheet1.xml")
     part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
     if part not in archive.namelist():
-        raise ImportFileError(f"« {name} » est un classeur .xlsx endommagé : sa première feuille est introuvable.")
-    more = f" (la 1re de {len(sheets)} feuilles)" if len(sheets) > 1 else ""
-    return f"feuille « {title} »{more}", part, date1904[0]
+        raise ImportFileError(f"« {name} » est un classeur .xlsx endommagé : la feuille « {title} » est introuvable.")
+    hidden = [t for t, _, h in sheets if h]
+    more = [f"{len(visible)} feuilles visibles"] if len(visible) > 1 else []
+    more += [f"masquée{'s' if len(hidden) > 1 else ''} : " + ", ".join(f"« {t} »" for t in hidden)] if hidden else []
+    return f"feuille « {title} »" + (f" ({' ; '.join(more)})" if more else ""), part, date1904[0], visible
 
 
 def _shared_strings(archive: zipfile.ZipFile, budget: _Budget, name: str) -> list[str]:
@@ -206,6 +226,7 @@ class _SheetReader:
         self.kind = self.style = self.raw = None
         self.inline: list[str] = []
         self.text: list[str] | None = None
+        self.merges: list[str] = []
 
     def _tag(self, name: str) -> str:
         tag = self.tags.get(name)
@@ -243,6 +264,8 @@ class _SheetReader:
             reference = attrs.get("r", "")
             self.row_number = int(reference) if reference.isdigit() else self.row_number + 1
             self.cells, self.column = {}, 0
+        elif tag == "mergeCell" and len(self.merges) < MAX_MERGES:
+            self.merges.append(attrs.get("ref", ""))
 
     def end(self, name):
         tag = self._tag(name)
@@ -301,11 +324,41 @@ class _SheetReader:
         return raw
 
 
-def sheet_rows(archive: zipfile.ZipFile, name: str, max_columns: int) -> tuple[Iterator[tuple[int, tuple]], str]:
-    """The first sheet's non-empty rows (lazily) and its description; refusals as ``ImportFileError``."""
+class Sheet:
+    """One sheet being read: its rows (lazily), its description, the workbook's visible sheets, and,
+    once the rows are read, its merged ranges as ``(first row, first column, last row, last column)``."""
+
+    def __init__(self, rows: Iterator[tuple[int, tuple]], description: str, names: tuple[str, ...], reader):
+        self.rows, self.description, self.names, self._reader = rows, description, names, reader
+
+    def merges(self) -> list[tuple[int, int, int, int]]:
+        found = []
+        for ref in self._reader.merges:
+            first, _, last = ref.partition(":")
+            try:
+                (c1, r1), (c2, r2) = (_split(first), _split(last or first))
+            except ValueError:
+                continue
+            found.append((r1, c1, r2, c2))
+        return found
+
+
+def _split(reference: str) -> tuple[int, int]:
+    """« B3 » → ``(2, 3)`` (column, row), both counted from 1."""
+    letters = reference.rstrip("0123456789")
+    if not letters or not letters.isalpha() or len(letters) > 3:
+        raise ValueError(reference)
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - 64
+    return column, int(reference[len(letters) :])
+
+
+def sheet_rows(archive: zipfile.ZipFile, name: str, max_columns: int, chosen: str | None = None) -> Sheet:
+    """A sheet's non-empty rows (lazily) and what describes it; refusals as ``ImportFileError``."""
     check_archive(archive, name)
     budget = _Budget()
-    description, part, date1904 = _first_sheet(archive, budget, name)
+    description, part, date1904, names = _sheet(archive, budget, name, chosen)
     strings = _shared_strings(archive, budget, name)
     dates = _date_styles(archive, budget, name)
     reader = _SheetReader(name, strings, dates, MAC_EPOCH if date1904 else WINDOWS_EPOCH, max_columns)
@@ -315,4 +368,4 @@ def sheet_rows(archive: zipfile.ZipFile, name: str, max_columns: int) -> tuple[I
             yield from reader.ready
             reader.ready.clear()
 
-    return rows(), description
+    return Sheet(rows(), description, names, reader)

@@ -149,7 +149,7 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
             organisations.append(org)
             pool.append(org)
             carrier = org
-        sector = rng.choice(list(Sector))
+        sector = rng.choice([s for s in Sector if s is not Sector.A_QUALIFIER])
         priority = rng.random() < (0.45 if commune["insee_code"] in PRIORITY_COMMUNES else 0.08)
         recent = rng.random() < 0.1
         first_day = date(2014, 6, 1) if recent else PLAN_START

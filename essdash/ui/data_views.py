@@ -1,5 +1,6 @@
-"""The Données page's three tabs: import a partner's spreadsheet (preview, then all or nothing),
-export any filtered view, and back up or restore the base."""
+"""The Données page's three tabs: import a partner's spreadsheet (its sheet, the placing of its
+columns, the defaults of what it does not say, a preview, then all or nothing), export any filtered
+view, and back up or restore the base."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
 from essdash.domain.errors import EssdashError
+from essdash.domain.vocabulary import InterventionMode, Sector
 from essdash.read import exports as io_export
-from essdash.read.filters import Filters
+from essdash.read.filters import Filters, to_complete
 from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet.columns import KINDS
 from essdash.store import backup
@@ -20,18 +22,83 @@ from essdash.ui import forms
 from essdash.ui.cache import clear_reads, read
 from essdash.ui.filters import place_caption, project_filters
 from essdash.write import imports as io_import
+from essdash.write.import_rows import ImportOptions
 
 # exported views of projects, which the project filters narrow
 PROJECT_VIEWS = {"projects", "organisations", "fundings", "sheets", "equity_communes", "equity_territories"}
 
 
-def _plan(engine: Engine, uploaded, kind: str):
-    """The preview of the uploaded file, kept until the file or the kind changes (importing validates again)."""
-    key = (uploaded.file_id, kind)
+IGNORED = "(ignorée)"
+FULL_ISSUES = 200  # up to this many issues, shown as a table whose messages are never cut
+
+
+def _plan(engine: Engine, uploaded, kind: str, options: ImportOptions):
+    """The preview of the uploaded file, kept until the file, the kind or the choices change (importing
+    validates again)."""
+    key = (uploaded.file_id, kind, options)
     if st.session_state.get("imp_plan_key") != key:
-        st.session_state["imp_plan"] = io_import.prepare(engine, uploaded.getvalue(), uploaded.name, kind)
+        st.session_state["imp_plan"] = io_import.prepare(engine, uploaded.getvalue(), uploaded.name, kind, options)
         st.session_state["imp_plan_key"] = key
     return st.session_state["imp_plan"]
+
+
+def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
+    """The person's choices: a saved mapping or each column's field, and the defaults of a projects file."""
+    mapping = dict(base.mapping or ())
+    if plan is not None and plan.saved:
+        names = [name for name, _ in plan.saved]
+        offered = st.selectbox(
+            "Correspondance enregistrée pour ces en-têtes",
+            [None, *names],
+            key="imp_saved",
+            format_func=lambda n: "Aucune (proposition automatique)" if n is None else n,
+        )
+        if offered is not None:
+            mapping = dict(plan.saved[names.index(offered)][1])
+    if plan is not None and plan.placed:
+        fields = [c for c in KINDS[kind].columns if not c.computed]
+        labels = {c.key: c.header for c in fields}
+        with st.expander("Correspondance des colonnes", expanded=bool(plan.errors)):
+            columns = st.columns(3)
+            for i, placed in enumerate(p for p in plan.placed if p.header):
+                current = mapping.get(placed.header, placed.key)
+                choice = columns[i % 3].selectbox(
+                    placed.header,
+                    [None, *labels],
+                    index=[None, *labels].index(current) if current in labels or current is None else 0,
+                    format_func=lambda k: IGNORED if k is None else labels[k],
+                    key=f"imp_map_{i}",
+                )
+                if choice != placed.key or placed.header in mapping:
+                    mapping[placed.header] = choice
+    changes: dict = {"mapping": tuple(sorted(mapping.items())) or None}
+    if kind == "projects":
+        c1, c2, c3, c4 = st.columns(4)
+        changes["sector"] = c1.selectbox(
+            "Filière par défaut",
+            [s.value for s in Sector],
+            index=len(Sector) - 1,
+            format_func=lambda v: Sector(v).label,
+            key="imp_sector",
+        )
+        changes["mode"] = c2.selectbox(
+            "Mode d'intervention par défaut",
+            [s.value for s in InterventionMode],
+            index=len(InterventionMode) - 1,
+            format_func=lambda v: InterventionMode(v).label,
+            key="imp_mode",
+        )
+        changes["funder"] = c3.text_input("Financeur par défaut", value=base.funder, key="imp_funder") or base.funder
+        year = c4.number_input(
+            "Année des financements",
+            min_value=1990,
+            max_value=2100,
+            value=None,
+            key="imp_year",
+            placeholder="celle du début du projet",
+        )
+        changes["funding_year"] = int(year) if year else None
+    return ImportOptions(sheet=base.sheet, **changes)
 
 
 def _after_write() -> None:
@@ -48,8 +115,21 @@ def _preview(plan) -> None:
     )
     left, right = st.columns([2, 3])
     left.dataframe(plan.columns_frame(), hide_index=True, width="stretch")
-    right.dataframe(plan.sample, hide_index=True, width="stretch")
+    if not plan.sample.empty:
+        right.dataframe(plan.sample, hide_index=True, width="stretch")
     st.info(plan.summary(), icon=":material/rule:")
+    for line in plan.default_lines():
+        st.caption(f"Par défaut : {fmt.md_escape(line)}")
+    if plan.communes:
+        st.dataframe(
+            [
+                {"Commune saisie": typed, "Commune reconnue": name, "Code INSEE": code}
+                for typed, name, code in plan.communes
+            ],
+            hide_index=True,
+            width="stretch",
+            key="imp_communes",
+        )
     for what, names in plan.created.items():
         st.warning(f"Seront aussi créés ({what}) : {fmt.md_escape(', '.join(names))}.")
     for when in plan.previous:
@@ -60,14 +140,10 @@ def _preview(plan) -> None:
             "Rien ne sera écrit tant qu'il reste une erreur."
         )
     issues = plan.issues_frame()
-    if not issues.empty:
-        st.dataframe(
-            issues,
-            hide_index=True,
-            width="stretch",
-            key="imp_issues",
-            column_config={"Ligne": st.column_config.NumberColumn("Ligne", format="%d", width="small")},
-        )
+    if len(issues) > FULL_ISSUES:
+        st.dataframe(issues, hide_index=True, width="stretch", key="imp_issues")
+    elif not issues.empty:
+        st.table(issues.set_index("Ligne"))
 
 
 def _apply(engine: Engine, plan) -> None:
@@ -83,7 +159,7 @@ def _apply(engine: Engine, plan) -> None:
     forms.remember(actor)
     _after_write()
     st.session_state["imp_round"] += 1  # a fresh, empty file uploader
-    saved = f" Sauvegarde prise juste avant : {result.backup.name}." if result.backup else ""
+    saved = " Une sauvegarde de la base a été prise juste avant." if result.backup else ""
     st.session_state["imp_done"] = (
         f"Import de « {fmt.md_escape(plan.table.file_name)} » terminé : {result.summary()}{saved}"
     )
@@ -118,13 +194,45 @@ def import_tab(engine: Engine) -> None:
     )
     if uploaded is None:
         return
+    previous = (
+        st.session_state.get("imp_plan")
+        if st.session_state.get("imp_plan_key", (None,))[0] == uploaded.file_id
+        else None
+    )
+    sheets = previous.table.sheets if previous is not None else ()
+    sheet = st.selectbox("Feuille", sheets, key="imp_sheet") if len(sheets) > 1 else None
     try:
-        plan = _plan(engine, uploaded, kind)
+        options = _options(
+            kind, previous if previous is not None and previous.kind.code == kind else None, ImportOptions(sheet=sheet)
+        )
+        plan = _plan(engine, uploaded, kind, options)
     except EssdashError as exc:
         st.error(fmt.md_escape(str(exc)))
         return
     _preview(plan)
+    _save_mapping(engine, plan)
     _apply(engine, plan)
+    _to_complete(engine)
+
+
+def _save_mapping(engine: Engine, plan) -> None:
+    """Save the confirmed placing of columns under the source's name, to be offered again."""
+    c1, c2 = st.columns([3, 1])
+    name = c1.text_input("Nom de la source (pour réutiliser cette correspondance)", key="imp_source")
+    if c2.button("Enregistrer la correspondance", disabled=not name, key="imp_save_map"):
+        try:
+            io_import.save_mapping(engine, plan, name, forms.signature("imp_author"))
+        except EssdashError as exc:
+            st.error(fmt.md_escape(str(exc)))
+            return
+        st.success(f"Correspondance enregistrée sous « {fmt.md_escape(name)} ».")
+
+
+def _to_complete(engine: Engine) -> None:
+    """What imports left to complete: projects « à qualifier », carriers of legal form « autre »."""
+    left = read(to_complete)
+    if left:
+        st.caption("Reste à compléter : " + " · ".join(fmt.md_escape(line) for line in left))
 
 
 def export_tab(engine: Engine, place: Filters) -> None:

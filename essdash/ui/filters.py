@@ -212,7 +212,7 @@ def scope_caption(filters: Filters) -> str:
 
 
 def project_filters(base: Filters, *, search: bool = True) -> Filters:
-    """Widgets for step, fiche, sector and intervention mode (and free text); returns the filters."""
+    """Widgets for step, fiche, sector and intervention mode, « à qualifier » (and free text); returns the filters."""
     sheets = read(queries.sheet_options)
     titles = dict(zip(sheets["code"], sheets["title"]))
     c1, c2, c3, c4 = st.columns(4)
@@ -240,8 +240,12 @@ def project_filters(base: Filters, *, search: bool = True) -> Filters:
         placeholder="Tous les modes",
         format_func=lambda s: "Tous les modes" if s is None else s.label,
     )
+    to_qualify = st.checkbox(
+        "À qualifier", key="f_to_qualify", help="Seulement les projets dont la filière ou le mode reste à qualifier"
+    )
     text = st.text_input("Rechercher", placeholder="Titre, description ou porteur…", key="f_search") if search else ""
     return base.with_(
+        to_qualify=to_qualify,
         statuses=tuple(s.value for s in statuses),
         sheet=sheet,
         sector=sector and sector.value,

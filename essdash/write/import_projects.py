@@ -2,9 +2,12 @@
 
 An organisation is known by its name; a project by its title, carrier and primary commune (its n°
 tells apart homonyms already in the base). A project row may create its carrier (when it gives
-the legal form); the preview lists them. The status a file gives follows the import's lifecycle
-policy, :func:`essdash.domain.rules.import_status_policy`: every change is a dated step of the
-project's history.
+the legal form, read as partners write it: :func:`essdash.domain.rules.legal_form`); the preview
+lists them. The status a file gives, in partners' words (:func:`essdash.domain.rules.step`), follows
+the import's lifecycle policy, :func:`essdash.domain.rules.import_status_policy`: every change is a
+dated step of the project's history. A project row without filière or mode takes the file's default
+(« à qualifier » unless chosen), and its amount becomes a funding line (funder, type and year from
+their columns or the file's defaults).
 """
 
 from __future__ import annotations
@@ -18,21 +21,24 @@ from sqlalchemy.engine import Connection
 
 from essdash.domain import models as m
 from essdash.domain import rules
-from essdash.domain.vocabulary import InterventionMode, LegalForm, ProjectStatus, Sector
+from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import ORGANISATIONS, PROJECTS
 from essdash.store import clock
 from essdash.write.geography import metropolis_box
 from essdash.write.import_rows import (
+    UNSPECIFIED_FUNDER,
     Builder,
     Context,
     Issue,
     Row,
+    amount,
     bulk_update,
     count,
     name_key,
     year,
 )
+from essdash.write.import_values import funding_year
 
 P, ORG = m.Project.__table__, m.Organisation.__table__
 
@@ -48,7 +54,7 @@ class Organisations(Builder):
 
     def add(self, row: Row) -> None:
         name = row.get("name", cells.text, required=True)
-        form = row.get("legal_form", cells.choice, LegalForm, "une forme juridique connue")
+        form, form_text = row.get("legal_form", rules.legal_form) or (None, None)
         commune = self.ctx.places.commune(row)
         created = row.get("created_year", year)
         if row.failed or not self.once(row, name_key(name), "name"):
@@ -58,12 +64,16 @@ class Organisations(Builder):
             for k, v in (("legal_form", form), ("commune_code", commune), ("created_year", created))
             if v is not None
         }
+        if form is not None:
+            given["legal_form_text"] = form_text
         current = self.existing.get(name_key(name))
         if current is None:
             if form is None:
                 row.error("legal_form", f"forme juridique obligatoire pour un nouveau porteur (« {name} »).")
                 return
-            self.inserts.append({"name": name, "commune_code": None, "created_year": None, **given})
+            self.inserts.append(
+                {"name": name, "commune_code": None, "created_year": None, "legal_form_text": None, **given}
+            )
             self.inserted += 1
             return
         changed = {k: v for k, v in given.items() if current[k] != v}
@@ -116,6 +126,8 @@ class Projects(Builder):
         self.new_carriers: dict[str, dict] = {}
         self.inserts: list[dict] = []
         self.updates: list[dict] = []
+        self.funding_changes: list[dict] = []
+        self._fundings_in_base: dict[tuple, tuple[int, float]] | None = None
 
     def _sheets(self, row: Row) -> set[int] | None:
         if not row.given("sheets"):
@@ -128,8 +140,9 @@ class Projects(Builder):
                 found.add(self.sheet_ids[code.upper()])
         return found
 
-    def _carrier(self, row: Row, name: str, form: str | None) -> str | None:
+    def _carrier(self, row: Row, name: str, given: tuple[str, str | None] | None) -> str | None:
         key = name_key(name)
+        form, form_text = given or (None, None)
         if key in self.orgs:
             if form and form != self.orgs[key]["legal_form"]:
                 known = LegalForm(self.orgs[key]["legal_form"]).label
@@ -149,7 +162,9 @@ class Projects(Builder):
                 f"colonne « {self.kind.header('carrier_legal_form')} » pour le créer.",
             )
             return None
-        known = self.new_carriers.setdefault(key, {"name": name, "legal_form": form, "row": row.number})
+        known = self.new_carriers.setdefault(
+            key, {"name": name, "legal_form": form, "legal_form_text": form_text, "row": row.number}
+        )
         if known["legal_form"] != form:
             row.error("carrier_legal_form", f"« {name} » a une autre forme juridique ligne {known['row']}.")
             return None
@@ -160,14 +175,14 @@ class Projects(Builder):
             "title": row.get("title", cells.text, required=True),
             "description": row.get("description", cells.text, max_length=5000, multiline=True),
             "carrier": row.get("carrier", cells.text, required=True),
-            "form": row.get("carrier_legal_form", cells.choice, LegalForm, "une forme juridique connue"),
+            "form": row.get("carrier_legal_form", rules.legal_form),
             "commune_code": self.ctx.places.commune(row, required=True),
             "further": self.ctx.places.communes(row, "further_communes"),
-            "status": row.get("status", cells.choice, ProjectStatus, "une étape connue"),
+            "status": row.get("status", rules.step),
             "sheets": self._sheets(row),
-            "sector": row.get("sector", cells.choice, Sector, "une filière connue", required=True),
+            "sector": row.get("sector", cells.choice, Sector, "une filière connue"),
             "intervention_mode": row.get(
-                "intervention_mode", cells.choice, InterventionMode, "un mode d'intervention connu", required=True
+                "intervention_mode", cells.choice, InterventionMode, "un mode d'intervention connu"
             ),
             "priority_district": row.get("priority_district", cells.boolean),
             "lat": row.get("lat", cells.number),
@@ -176,6 +191,7 @@ class Projects(Builder):
         }
         v.update({k: row.get(k, count) for k in ("jobs_created", "jobs_maintained", "beneficiaries")})
         v.update({k: row.get(k, cells.day) for k in ("proposed_on", "start_date", "end_date")})
+        funding = self._funding(row, v)
         if (v["lat"] is None) != (v["lon"] is None) and not row.failed:
             row.error("lat" if v["lat"] is None else "lon", "latitude et longitude vont ensemble : donnez les deux.")
         carrier = None if row.failed else self._carrier(row, v["carrier"], v["form"])
@@ -197,6 +213,53 @@ class Projects(Builder):
             self._insert(row, v, carrier)
         else:
             self._update(row, v, self.existing[target])
+        if funding is not None and not row.failed:
+            self._add_funding(target, funding)
+
+    def _funding(self, row: Row, v: dict) -> dict | None:
+        """The funding line a row's amount gives (``None`` without an amount, or a zero one)."""
+        value = row.get("funding_amount", amount)
+        options = self.ctx.options
+        funder = row.get("funder", cells.text) or options.funder
+        kind = row.get("funding_type", cells.choice, FundingType, "un type de financement connu")
+        given_year = row.get("funding_year", funding_year)
+        if not value:
+            return None
+        dated = v["start_date"] or v["proposed_on"]
+        yr = given_year or options.funding_year or (dated.year if dated else self.today.year)
+        return {"funder": funder, "type": kind or options.funding_type, "amount": value, "year": yr}
+
+    def _add_funding(self, target: int | None, funding: dict) -> None:
+        """Keep a row's funding line: for a new project, with its insert; else checked against the base."""
+        if target is None:
+            self.inserts[-1]["fundings"].append(funding)
+        else:
+            current = self._existing_fundings().get(
+                (target, name_key(funding["funder"]), funding["year"], funding["type"])
+            )
+            if current is not None and current[1] == funding["amount"]:
+                return
+            self.funding_changes.append({**funding, "project_id": target, "id": current and current[0]})
+        self.fundings += 1
+        self.funding_total += funding["amount"]
+
+    def _existing_fundings(self) -> dict[tuple, tuple[int, float]]:
+        if self._fundings_in_base is None:
+            names = {fid: name_key(name) for fid, name in self.ctx.conn.execute(select(m.Funder.id, m.Funder.name))}
+            self._fundings_in_base = {
+                (pid, names[funder], yr, kind): (fid, value)
+                for fid, pid, funder, kind, value, yr in self.ctx.conn.execute(
+                    select(
+                        m.Funding.id,
+                        m.Funding.project_id,
+                        m.Funding.funder_id,
+                        m.Funding.type,
+                        m.Funding.amount,
+                        m.Funding.year,
+                    ).order_by(m.Funding.id.desc())
+                )
+            }
+        return self._fundings_in_base
 
     def _dates_ok(self, row: Row, start, end) -> bool:
         try:
@@ -244,6 +307,11 @@ class Projects(Builder):
             "priority_district": False,
             "proposed_on": self.today,
         }
+        options = self.ctx.options
+        defaults.update(sector=options.sector, intervention_mode=options.mode)
+        for key, column in (("status", "status"), ("sector", "sector"), ("intervention_mode", "intervention_mode")):
+            if v[key] is None:
+                self.defaulted[f"{self.kind.header(column)} : « {_label(key, defaults[key])} »"] += 1
         record = {k: v[k] if v[k] is not None else defaults.get(k) for k in self.FIELDS}
         record.update(
             title=v["title"],
@@ -251,6 +319,7 @@ class Projects(Builder):
             carrier=carrier,
             sheets=v["sheets"] or set(),
             further=(v["further"] or set()) - {v["commune_code"]},
+            fundings=[],
         )
         self.inserts.append(record)
         self.inserted += 1
@@ -283,6 +352,12 @@ class Projects(Builder):
     def finish(self) -> None:
         if self.new_carriers:
             self.created["porteurs"] = sorted(c["name"] for c in self.new_carriers.values())
+        if self.funding_changes or any(r["fundings"] for r in self.inserts):
+            known = {name_key(n) for (n,) in self.ctx.conn.execute(select(m.Funder.name))}
+            names = {name_key(f["funder"]): f["funder"] for r in self.inserts for f in r["fundings"]}
+            names.update({name_key(f["funder"]): f["funder"] for f in self.funding_changes})
+            if new := sorted(name for key, name in names.items() if key not in known):
+                self.created["financeurs"] = new
 
     def write(self, conn: Connection, author: str, now: datetime) -> None:
         carrier_ids = {k: o["id"] for k, o in self.orgs.items()}
@@ -291,10 +366,7 @@ class Projects(Builder):
             ids = (
                 conn.execute(
                     insert(ORG).returning(ORG.c.id, sort_by_parameter_order=True),
-                    [
-                        {"name": self.new_carriers[k]["name"], "legal_form": self.new_carriers[k]["legal_form"]}
-                        for k in keys
-                    ],
+                    [{k2: self.new_carriers[k][k2] for k2 in ("name", "legal_form", "legal_form_text")} for k in keys],
                 )
                 .scalars()
                 .all()
@@ -315,6 +387,7 @@ class Projects(Builder):
             ]
             ids = conn.execute(insert(P).returning(P.c.id, sort_by_parameter_order=True), rows).scalars().all()
             for pid, r in zip(ids, self.inserts):
+                self.funding_changes += [{**f, "project_id": pid, "id": None} for f in r["fundings"]]
                 sheets += [{"project_id": pid, "sheet_id": s} for s in sorted(r["sheets"])]
                 communes += [{"project_id": pid, "commune_code": c} for c in sorted(r["further"])]
                 step = rules.import_status_policy(None, r["status"], self.ctx.file_name)
@@ -355,3 +428,32 @@ class Projects(Builder):
         for table, rows in ((m.ProjectSheet, sheets), (m.ProjectCommune, communes), (m.ProjectEvent, events)):
             if rows:
                 conn.execute(insert(table), rows)
+        self._write_fundings(conn)
+
+    def _write_fundings(self, conn: Connection) -> None:
+        """The funding lines of the rows' amounts, creating their funders (of unstated kind) where needed."""
+        if not self.funding_changes:
+            return
+        funders = {name_key(name): fid for fid, name in conn.execute(select(m.Funder.id, m.Funder.name))}
+        for change in self.funding_changes:
+            key = name_key(change["funder"])
+            if key not in funders:
+                funders[key] = conn.execute(
+                    insert(m.Funder).values(name=change["funder"], kind=UNSPECIFIED_FUNDER)
+                ).inserted_primary_key[0]
+        columns = ("project_id", "type", "amount", "year")
+        new = [
+            {**{k: c[k] for k in columns}, "funder_id": funders[name_key(c["funder"])]}
+            for c in self.funding_changes
+            if c["id"] is None
+        ]
+        if new:
+            conn.execute(insert(m.Funding), new)
+        bulk_update(
+            conn, m.Funding.__table__, [(c["id"], {"amount": c["amount"]}) for c in self.funding_changes if c["id"]]
+        )
+
+
+def _label(key: str, code: str) -> str:
+    enum = {"status": ProjectStatus, "sector": Sector, "intervention_mode": InterventionMode}[key]
+    return enum(code).label

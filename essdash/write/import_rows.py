@@ -19,12 +19,28 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from essdash.domain import fmt, rules
 from essdash.domain import models as m
-from essdash.domain import rules
+from essdash.domain.vocabulary import FundingType, InterventionMode, Sector
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import Kind
 
 MAX_AMOUNT = 1e10  # euros: beyond, a typing error
+UNSPECIFIED_FUNDER = "Non précisé"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What a person chose for a file: its sheet, its mapping (file header → field key, ``None`` to
+    ignore), and the defaults of what its rows do not say."""
+
+    sheet: str | None = None
+    mapping: tuple[tuple[str, str | None], ...] | None = None
+    sector: str = Sector.A_QUALIFIER.value
+    mode: str = InterventionMode.A_QUALIFIER.value
+    funder: str = UNSPECIFIED_FUNDER
+    funding_type: str = FundingType.SUBVENTION.value
+    funding_year: int | None = None  # None: the year of the row's start or proposal, else the current year
 
 
 @dataclass(frozen=True)
@@ -82,17 +98,15 @@ count = rules.count
 def amount(cell) -> float:
     value = cells.number(cell)
     if value < 0:
-        raise ValueError(f"montant négatif refusé ({cells.shown_number(value)} €).")
+        raise ValueError(f"montant négatif refusé ({fmt.money(value, 0 if value.is_integer() else 2)}).")
     if value > MAX_AMOUNT:
-        raise ValueError(f"montant invraisemblable ({cells.shown_number(value)} €).")
+        raise ValueError(f"montant invraisemblable ({fmt.money(value)}).")
     return value
 
 
 def year(cell) -> int:
-    value = cell.year if isinstance(cell, date) else cells.integer(cell)
-    if not 1800 <= value <= date.today().year:
-        raise ValueError(f"année {value} invalide (entre 1800 et {date.today().year}).")
-    return value
+    """A year of creation: « 2007 » or a full date."""
+    return rules.creation_year(cell, date.today())
 
 
 def _commune_key(name) -> str:
@@ -113,6 +127,7 @@ class Places:
             select(m.CommuneAlias.alias_code, m.CommuneAlias.alias_name, m.CommuneAlias.insee_code)
         ).all()
         self.names = {code: name for code, name, _ in communes}
+        self.resolved: dict[str, str] = {}  # commune names as typed → INSEE code, for the preview
         self.codes = {code: code for code in self.names} | {alias: code for alias, _, code in aliases}
         self.by_name = {_commune_key(name): code for code, name, _ in communes}
         for _, name, code in aliases:
@@ -125,12 +140,17 @@ class Places:
             short = re.sub(r"^territoire (de la |des |du |de l )?", "", cells.fold(name))
             self.territories.update({cells.fold(code): code, cells.fold(name): code, short: code})
 
+    def known(self, cell) -> bool:
+        """Whether a cell names a commune of the metropolis (by name or code), as typed."""
+        return bool(self.codes.get(_code_text(cell)) or self.by_name.get(_commune_key(cell)))
+
     def _by_name(self, cell) -> tuple[str | None, str]:
         if isinstance(cell, bool):
             raise ValueError(f"« {cell} » n'est pas un nom de commune.")
         shown = _code_text(cell)
         code = self.codes.get(shown) or self.by_name.get(_commune_key(cells.text(shown)))
         if code:
+            self.resolved.setdefault(shown, code)
             return code, ""
         close = difflib.get_close_matches(_commune_key(shown), self.by_name, n=1, cutoff=0.8)
         return None, f" Vouliez-vous dire « {self.names[self.by_name[close[0]]]} » ?" if close else ""
@@ -205,6 +225,7 @@ class Context:
     engine: Engine
     file_name: str
     warnings: list[Issue] = field(default_factory=list)
+    options: ImportOptions = field(default_factory=ImportOptions)
 
     def __post_init__(self):
         self.places = Places(self.conn)
@@ -234,6 +255,9 @@ class Builder:
         self.ctx = ctx
         self.inserted = self.updated = self.unchanged = self.skipped = 0
         self.created: dict[str, list[str]] = {}
+        self.defaulted: dict[str, int] = defaultdict(int)  # « field: default » → rows that took it
+        self.fundings = 0
+        self.funding_total = 0.0
         self._seen: dict = {}
 
     def once(self, row: Row, identity, column: str) -> bool:

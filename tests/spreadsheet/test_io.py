@@ -291,10 +291,13 @@ def test_preview_describes_columns_sample_and_what_will_be_created(empty_engine)
     assert plan.ok and plan.header_row == 2 and plan.rows == 4
     columns = dict(plan.columns)
     assert columns["Montant engagé (€)"].startswith("ignorée : « Montant engagé (€) » est calculé")
-    assert columns["Remarques"] == "ignorée : colonne inconnue" and columns["Code INSEE"] == "Code INSEE"
+    assert columns["Remarques"] == "ignorée : colonne vide" and columns["Code INSEE"] == "Code INSEE"
     assert plan.created == {"porteurs": ["Nouvelle Asso"]}
     assert list(plan.sample["Titre"])[:2] == ["Épicerie solidaire du Pile", "Garage solidaire"]
-    assert "1 ligne au-dessus de l'en-tête (ligne 2) ignorée(s)." in [str(w) for w in plan.warnings]
+    assert (
+        "Ligne 1 : ligne au-dessus de l'en-tête, ignorée : « Liste transmise par la commune de Roubaix »."
+        in [str(w) for w in plan.warnings]
+    )
     assert "Colonnes :\n  Titre → Titre" in plan.report()
 
 
@@ -401,9 +404,9 @@ BAD_FILES = {
     # refused by its header: (kind, content, (row, column), message)
     "colonne obligatoire absente": (
         "projects",
-        csv_file([GOOD["projects"][0][:8], GOOD["projects"][1][:8]]),
+        csv_file([GOOD["projects"][0][1:8], GOOD["projects"][1][1:8]]),
         (1, None),
-        "colonne obligatoire absente : « Filière »",
+        "colonne obligatoire absente : « Titre » (colonnes examinées : « Porteur »",
     ),
     "colonne en double": (
         "organisations",
@@ -417,7 +420,12 @@ BAD_FILES = {
         (None, None),
         "aucune ligne de données",
     ),
-    "fichier d'une autre nature": ("projects", csv_file(GOOD["fundings"]), (1, None), "colonne obligatoire absente"),
+    "fichier d'une autre nature": (
+        "projects",
+        csv_file(GOOD["fundings"]),
+        (1, None),
+        "ce fichier ressemble à un fichier de « Financements »",
+    ),
     # refused row by row: (kind, content, (row, column), message)
     "commune inconnue": (
         "projects",
@@ -579,10 +587,11 @@ def test_an_error_report_lists_every_error_by_row_and_column(corpus_base):
         "Ligne 2, colonne « Emplois créés » : nombre négatif refusé (-1).",
         "Ligne 3, colonne « Filière » : « Spatial » n'est pas une filière connue (valeurs admises : "
         "Services à la personne, Alimentation et circuits courts, Environnement et réemploi, Bâtiment et habitat, "
-        "Culture et sport, Finance solidaire, Mobilité, Numérique, Commerce équitable, Insertion et formation).",
+        "Culture et sport, Finance solidaire, Mobilité, Numérique, Commerce équitable, Insertion et formation, "
+        "À qualifier).",
         "Ligne 3, colonne « Emplois créés » : nombre négatif refusé (-1).",
     ]
-    assert list(plan.issues_frame()["Ligne"]) == [2, 3, 3]
+    assert list(plan.issues_frame()["Ligne"]) == ["2", "3", "3"]
 
 
 # ----------------------------------------------------------------------------- exports and round trips

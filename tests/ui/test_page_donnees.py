@@ -129,8 +129,8 @@ def test_upload_preview_then_import_with_a_name(base):
     at.button(key="imp_go").click().run()
     assert not at.exception
     done = at.success[0].value
-    assert "terminé : 5 ligne(s) créée(s)" in done and "Sauvegarde prise juste avant" in done
-    assert "avant-import" in done
+    assert "terminé : 5 ligne(s) créée(s)" in done and "sauvegarde de la base a été prise juste avant" in done
+    assert "avant-import" not in done and ".db" not in done
     assert _count(base, m.Organisation) == before + 5 and _count(base, m.ImportBatch) == 1
     assert not any("lignes lues" in i.value for i in at.info) and "imp_go" not in [b.key for b in at.button]
     at.file_uploader(key="imp_file_1").set_value(upload)
@@ -148,9 +148,9 @@ def test_a_bad_file_lists_its_errors_and_cannot_be_imported(base):
     at.run()
     assert not at.exception
     assert at.error[0].value.startswith("3 erreurs : corrigez le fichier")
-    issues = next(d.value for d in at.dataframe if "Problème" in d.value.columns)
+    issues = next(t.value for t in at.table if "Problème" in t.value.columns)
     errors = issues[issues["Gravité"] == "erreur"]
-    assert list(zip(errors["Ligne"], errors["Colonne"])) == [(2, "Commune"), (3, "Emplois créés"), (5, "Porteur")]
+    assert list(zip(errors.index, errors["Colonne"])) == [("2", "Commune"), ("3", "Emplois créés"), ("5", "Porteur")]
     assert at.button(key="imp_go").disabled
     assert dump(base) == before
 
