@@ -64,8 +64,8 @@ class Organisations(Builder):
             for k, v in (("legal_form", form), ("commune_code", commune), ("created_year", created))
             if v is not None
         }
-        if form is not None:
-            given["legal_form_text"] = form_text
+        if form is not None and (form_text is not None or form != LegalForm.AUTRE.value):
+            given["legal_form_text"] = form_text  # « Autre » alone (an export read back) keeps the words known
         current = self.existing.get(name_key(name))
         if current is None:
             if form is None:
