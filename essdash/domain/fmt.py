@@ -6,6 +6,7 @@ comma: ``number(1234.5, 1)`` gives ``"1 234,5"``.
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 from datetime import date, datetime
@@ -25,10 +26,13 @@ def _missing(value) -> bool:
 
 
 def number(value, decimals: int = 0) -> str:
+    """Any finite number in French: ``number(1.5e20)`` → ``"150 000 000 000 000 000 000"``."""
     if _missing(value):
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    with decimal.localcontext() as context:  # rounding a float of 1e308 needs 309 digits, not 28
+        context.prec = 400
+        return format_decimal(value, format=pattern, locale=LOCALE)
 
 
 def money(value, decimals: int = 0) -> str:

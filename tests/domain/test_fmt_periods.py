@@ -54,3 +54,14 @@ def test_semesters():
 def test_bad_semester_is_refused_in_french(bad):
     with pytest.raises(ValueError, match="n'est pas un semestre"):
         periods.parse(bad)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1.5e20, "150 000 000 000 000 000 000"), (-1e30, "-1 " + " ".join(["000"] * 10)), (1.7e308, None)],
+)
+def test_numbers_of_any_magnitude_are_written_out(value, text):
+    written = fmt.number(value).replace("\u202f", " ")
+    if text:
+        assert written == text
+    assert written.replace(" ", "").lstrip("-").isdigit() and len(written.replace(" ", "")) > 20

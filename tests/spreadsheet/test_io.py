@@ -294,10 +294,9 @@ def test_preview_describes_columns_sample_and_what_will_be_created(empty_engine)
     assert columns["Remarques"] == "ignorée : colonne vide" and columns["Code INSEE"] == "Code INSEE"
     assert plan.created == {"porteurs": ["Nouvelle Asso"]}
     assert list(plan.sample["Titre"])[:2] == ["Épicerie solidaire du Pile", "Garage solidaire"]
-    assert (
-        "Ligne 1 : ligne au-dessus de l'en-tête, ignorée : « Liste transmise par la commune de Roubaix »."
-        in [str(w) for w in plan.warnings]
-    )
+    assert "Ligne 1 : ligne au-dessus de l'en-tête, ignorée : « Liste transmise par la commune de Roubaix »." in [
+        str(w) for w in plan.warnings
+    ]
     assert "Colonnes :\n  Titre → Titre" in plan.report()
 
 
