@@ -149,3 +149,14 @@ def test_shared_strings_dates_booleans_and_numbers_are_read_as_openpyxl_wrote_th
         (1, ("Nom", "Date", "Actif", "Nombre", "Décimal")),
         (2, ("Régie", date(2012, 3, 5), True, 42, 2.5)),
     )
+
+
+def test_an_absurd_amount_is_refused_in_french(empty_engine):
+    """Found by the long fuzz run: an amount of 1.5e73 crashed the message that refuses it."""
+    data = (
+        "Projet;Porteur;Commune;Financeur;Nature du financeur;Type de financement;Montant (€);Année\r\n"
+        ";;;;;;1.549523573233886e+73;\r\n"
+    ).encode("cp1252")
+    plan = imports.prepare(empty_engine, data, "financements.csv", "fundings")
+    messages = " ".join(str(issue) for issue in plan.errors)
+    assert not plan.ok and "montant invraisemblable" in messages
