@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
 from essdash.domain.errors import EssdashError
-from essdash.domain.vocabulary import InterventionMode, Sector
+from essdash.domain.vocabulary import FundingType, InterventionMode, Sector
 from essdash.read import exports as io_export
 from essdash.read.filters import Filters, to_complete
 from essdash.spreadsheet import files as io_files
@@ -45,6 +45,7 @@ def _plan(engine: Engine, uploaded, kind: str, options: ImportOptions):
 def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
     """The person's choices: a saved mapping or each column's field, and the defaults of a projects file."""
     mapping = dict(base.mapping or ())
+    offered = None
     if plan is not None and plan.saved:
         names = [name for name, _ in plan.saved]
         offered = st.selectbox(
@@ -67,13 +68,13 @@ def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
                     [None, *labels],
                     index=[None, *labels].index(current) if current in labels or current is None else 0,
                     format_func=lambda k: IGNORED if k is None else labels[k],
-                    key=f"imp_map_{i}",
+                    key=f"imp_map_{i}_{offered or ''}",  # fresh choices when a saved mapping is chosen
                 )
-                if choice != placed.key or placed.header in mapping:
+                if choice != placed.key or placed.how == "choisi" or placed.header in mapping:
                     mapping[placed.header] = choice
     changes: dict = {"mapping": tuple(sorted(mapping.items())) or None}
     if kind == "projects":
-        c1, c2, c3, c4 = st.columns(4)
+        c1, c2, c3, c4, c5 = st.columns(5)
         changes["sector"] = c1.selectbox(
             "Filière par défaut",
             [s.value for s in Sector],
@@ -98,6 +99,13 @@ def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
             placeholder="celle du début du projet",
         )
         changes["funding_year"] = int(year) if year else None
+        changes["funding_type"] = c5.selectbox(
+            "Type des financements",
+            [t.value for t in FundingType],
+            index=[t.value for t in FundingType].index(base.funding_type),
+            format_func=lambda v: FundingType(v).label,
+            key="imp_funding_type",
+        )
     return ImportOptions(sheet=base.sheet, **changes)
 
 
@@ -146,9 +154,8 @@ def _preview(plan) -> None:
         st.table(issues.set_index("Ligne"))
 
 
-def _apply(engine: Engine, plan) -> None:
-    """The name of the person importing and the import button; a done import reruns with a fresh uploader."""
-    actor = forms.signature("imp_author")
+def _apply(engine: Engine, plan, actor) -> None:
+    """The import button, signed by ``actor``; a done import reruns with a fresh uploader."""
     if not st.button(f"Importer {fmt.plural(plan.rows, 'ligne')}", type="primary", disabled=not plan.ok, key="imp_go"):
         return
     try:
@@ -170,6 +177,7 @@ def import_tab(engine: Engine) -> None:
     """Choose the kind of rows, download an empty template, upload a file, see its preview, import it."""
     if done := st.session_state.pop("imp_done", None):
         st.success(done, icon=":material/check_circle:")
+    _to_complete(engine)
     kind = st.selectbox(
         "Nature des lignes du fichier", list(KINDS), format_func=lambda k: KINDS[k].label, key="imp_kind"
     )
@@ -199,29 +207,29 @@ def import_tab(engine: Engine) -> None:
         if st.session_state.get("imp_plan_key", (None,))[0] == uploaded.file_id
         else None
     )
-    sheets = previous.table.sheets if previous is not None else ()
-    sheet = st.selectbox("Feuille", sheets, key="imp_sheet") if len(sheets) > 1 else None
     try:
-        options = _options(
-            kind, previous if previous is not None and previous.kind.code == kind else None, ImportOptions(sheet=sheet)
-        )
+        if previous is None or previous.kind.code != kind:
+            previous = _plan(engine, uploaded, kind, ImportOptions())  # the proposed reading, to choose from
+        sheets = previous.table.sheets
+        sheet = st.selectbox("Feuille", sheets, key="imp_sheet") if len(sheets) > 1 else None
+        options = _options(kind, previous, ImportOptions(sheet=sheet))
         plan = _plan(engine, uploaded, kind, options)
     except EssdashError as exc:
         st.error(fmt.md_escape(str(exc)))
         return
     _preview(plan)
-    _save_mapping(engine, plan)
-    _apply(engine, plan)
-    _to_complete(engine)
+    actor = forms.signature("imp_author")
+    _save_mapping(engine, plan, actor)
+    _apply(engine, plan, actor)
 
 
-def _save_mapping(engine: Engine, plan) -> None:
+def _save_mapping(engine: Engine, plan, actor) -> None:
     """Save the confirmed placing of columns under the source's name, to be offered again."""
     c1, c2 = st.columns([3, 1])
     name = c1.text_input("Nom de la source (pour réutiliser cette correspondance)", key="imp_source")
     if c2.button("Enregistrer la correspondance", disabled=not name, key="imp_save_map"):
         try:
-            io_import.save_mapping(engine, plan, name, forms.signature("imp_author"))
+            io_import.save_mapping(engine, plan, name, actor)
         except EssdashError as exc:
             st.error(fmt.md_escape(str(exc)))
             return

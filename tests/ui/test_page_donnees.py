@@ -18,6 +18,7 @@ from essdash.store import backup
 from essdash.store.db import make_engine
 from tests.conftest import APP
 from tests.fixtures.samples import GOOD, csv_file, dump, xlsx_file
+from tests.write.test_partner_files import PARTNER_HEAD, PARTNER_ROWS
 
 DONNEES = "pages/donnees.py"
 
@@ -62,7 +63,7 @@ def _page(**params) -> AppTest:
 
 
 def _clean(at):
-    assert not at.exception, [e.message for e in at.exception]
+    assert not at.exception, [(e.message, e.stack_trace) for e in at.exception]
     assert not at.error, [e.value for e in at.error]
 
 
@@ -191,3 +192,147 @@ def test_restore_from_the_page_refuses_a_foreign_file_and_restores_a_snapshot(ba
     assert _count(base, m.Funding) > 0
     reasons = [b["reason"] for b in backup.list_backups(base)]
     assert reasons == ["avant restauration"]
+
+
+def _partner_upload(rows) -> tuple[str, bytes, str]:
+    return ("partenaire.csv", csv_file([PARTNER_HEAD, *rows]), "text/csv")
+
+
+def _column(at, header: str):
+    """The mapping selectbox of the file's column ``header``."""
+    return next(s for s in at.selectbox if s.key and s.key.startswith("imp_map_") and s.label == header)
+
+
+def _sign(at) -> None:
+    at.text_input(key="imp_author").input("Claire Martin")
+    at.selectbox(key="imp_author-role").select("technicien").run()
+
+
+def test_the_mapping_of_each_column_can_be_changed_and_changes_the_reading(base):
+    at = _page()
+    at.file_uploader(key="imp_file_0").set_value(_partner_upload(PARTNER_ROWS))
+    at.run()
+    _clean(at)
+    assert _column(at, "Intitulé du projet").value == "title"
+    assert _column(at, "Montant (€)").value == "funding_amount"
+    summary = next(i.value for i in at.info if "lignes lues" in i.value)
+    assert "3 lignes lues · 3 à créer" in summary
+    assert summary.endswith(f"2 financements créés, {fmt.money(12500 + 3000.5)}")
+    fundings = _count(base, m.Funding)
+    _column(at, "Montant (€)").select_index(0).run()  # (ignorée)
+    _clean(at)
+    assert _column(at, "Montant (€)").value is None
+    assert any("3 lignes lues · 3 à créer" in i.value for i in at.info)
+    assert not any("financement" in i.value for i in at.info)
+    projects = _count(base, m.Project)
+    _sign(at)
+    at.button(key="imp_go").click().run()
+    assert not at.exception
+    assert _count(base, m.Project) == projects + 3 and _count(base, m.Funding) == fundings
+
+
+def test_a_saved_mapping_is_offered_again_for_a_file_with_the_same_headers(base):
+    at = _page()
+    at.file_uploader(key="imp_file_0").set_value(_partner_upload(PARTNER_ROWS))
+    at.run()
+    assert "imp_saved" not in [s.key for s in at.selectbox]
+    _column(at, "Montant (€)").select_index(0).run()
+    _sign(at)
+    at.text_input(key="imp_source").input("Ville de Lomme").run()
+    at.button(key="imp_save_map").click().run()
+    _clean(at)
+    assert any("Ville de Lomme" in s.value for s in at.success)
+    other_rows = [["Jardin partagé", "Les Semeurs", "SCIC", "Lille", "8 000", "1", "02/02/2014", "accepté"]]
+    again = _page()
+    again.file_uploader(key="imp_file_0").set_value(_partner_upload(other_rows))
+    again.run()
+    _clean(again)
+    assert any("1 financement créé" in i.value for i in again.info)
+    assert again.selectbox(key="imp_saved").options == ["Aucune (proposition automatique)", "Ville de Lomme"]
+    again.selectbox(key="imp_saved").select("Ville de Lomme").run()
+    _clean(again)
+    assert _column(again, "Montant (€)").value is None
+    assert not any("financement" in i.value for i in again.info)
+    renamed = [["Titre du projet", *PARTNER_HEAD[1:]], *other_rows]
+    third = _page()
+    third.file_uploader(key="imp_file_0").set_value(("autre.csv", csv_file(renamed), "text/csv"))
+    third.run()
+    _clean(third)
+    assert "imp_saved" not in [s.key for s in third.selectbox]
+
+
+def test_the_funding_type_is_chosen_for_the_whole_file(base):
+    at = _page()
+    at.file_uploader(key="imp_file_0").set_value(_partner_upload(PARTNER_ROWS))
+    at.run()
+    assert at.selectbox(key="imp_funding_type").value == "subvention"
+    at.selectbox(key="imp_funding_type").select("Avance remboursable").run()
+    _sign(at)
+    at.button(key="imp_go").click().run()
+    assert not at.exception
+    engine = make_engine(f"sqlite:///{base}")
+    with engine.connect() as conn:
+        types = conn.execute(
+            select(m.Funding.type, m.Funding.amount)
+            .join(m.Project, m.Project.id == m.Funding.project_id)
+            .where(m.Project.title.in_(["Épicerie solidaire", "Atelier vélo"]))
+            .order_by(m.Funding.amount)
+        ).all()
+    engine.dispose()
+    assert [tuple(t) for t in types] == [("avance_remboursable", 3000.5), ("avance_remboursable", 12500.0)]
+
+
+def _left_to_qualify(path: Path) -> set[int]:
+    """Marks some demo projects « à qualifier » (filière, mode or both); returns their ids."""
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE project SET sector = 'a_qualifier' WHERE id % 7 = 0")
+        conn.exec_driver_sql("UPDATE project SET intervention_mode = 'a_qualifier' WHERE id % 11 = 0")
+        ids = {
+            row[0]
+            for row in conn.exec_driver_sql("SELECT id, sector, intervention_mode FROM project")
+            if "a_qualifier" in row[1:]
+        }
+    engine.dispose()
+    return ids
+
+
+def test_the_register_filter_shows_exactly_the_projects_to_qualify(base):
+    ids = _left_to_qualify(base)
+    assert 10 < len(ids) < _count(base, m.Project)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/projets.py")
+    at.run()
+    _clean(at)
+    register = next(d.value for d in at.dataframe if "id" in d.value.columns)
+    assert len(register) == _count(base, m.Project)
+    at.checkbox(key="f_to_qualify").check().run()
+    _clean(at)
+    register = next(d.value for d in at.dataframe if "id" in d.value.columns)
+    assert set(register["id"]) == ids and len(register) == len(ids)
+
+
+def test_donnees_lists_what_remains_to_complete(base):
+    _left_to_qualify(base)
+    engine = make_engine(f"sqlite:///{base}")
+    with engine.connect() as conn:
+        sectors, modes, forms = (
+            conn.exec_driver_sql(sql).scalar_one()
+            for sql in (
+                "SELECT count(*) FROM project WHERE sector = 'a_qualifier'",
+                "SELECT count(*) FROM project WHERE intervention_mode = 'a_qualifier'",
+                "SELECT count(*) FROM organisation WHERE legal_form = 'autre'",
+            )
+        )
+    engine.dispose()
+    assert sectors > 1 and modes > 1
+    lines = [
+        f"{sectors} projets sans filière (« À qualifier »)",
+        f"{modes} projets sans mode d'intervention (« À qualifier »)",
+    ]
+    if forms:
+        lines.append(f"{forms} porteur{'s' if forms > 1 else ''} de forme juridique « Autre »")
+    at = _page()
+    _clean(at)
+    expected = "Reste à compléter : " + " · ".join(fmt.md_escape(line) for line in lines)
+    assert expected in [c.value for c in at.caption]
