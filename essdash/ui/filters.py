@@ -243,7 +243,14 @@ def project_filters(base: Filters, *, search: bool = True) -> Filters:
     to_qualify = st.checkbox(
         "À qualifier", key="f_to_qualify", help="Seulement les projets dont la filière ou le mode reste à qualifier"
     )
-    text = st.text_input("Rechercher", placeholder="Titre, description ou porteur…", key="f_search") if search else ""
+    # The label says in French what Streamlit's « Press Enter to apply » says in English.
+    text = (
+        st.text_input(
+            "Rechercher (Entrée pour appliquer)", placeholder="Titre, description ou porteur…", key="f_search"
+        )
+        if search
+        else ""
+    )
     return base.with_(
         to_qualify=to_qualify,
         statuses=tuple(s.value for s in statuses),

@@ -32,6 +32,8 @@ from essdash.write import comments as write_comments
 from essdash.write import committee, plan_sheets, projects
 from essdash.write.actor import Actor
 
+# French words beside Streamlit's English « Press Enter to submit form » of a form's text fields.
+FORM_HINT = "Remplissez les champs, puis cliquez sur « {button} » (la touche Entrée enregistre aussi)."
 ROLES = ("administrateur", "mission ESS", "présidence du comité", "technicien", "membre")
 
 
@@ -124,6 +126,7 @@ def new_project(engine) -> None:
     communes = read(queries.commune_options)
     names = dict(zip(communes["insee_code"], communes["name"]))
     with st.form("new-project", clear_on_submit=False):
+        st.markdown(FORM_HINT.format(button="Enregistrer la proposition"))
         title = st.text_input("Titre du projet *")
         c1, c2 = st.columns(2)
         carrier = c1.text_input(
@@ -233,6 +236,7 @@ def project_actions(engine, project_id: int) -> None:
                 st.rerun()
     with edit_tab:
         with st.form(f"edit-{project_id}"):
+            st.markdown(FORM_HINT.format(button="Enregistrer les modifications"))
             title = st.text_input("Titre", detail["title"], key="edit_title")
             c1, c2 = st.columns(2)
             jobs = c1.number_input("Emplois prévus", min_value=0, value=int(detail["jobs_created"]), key="edit_jobs")

@@ -57,6 +57,13 @@ class PageContext:
     info: dict
 
 
+# Streamlit's captions are its text colour at 60 % opacity (3,9:1 on white): opaque grey instead, for a
+# 7:1 contrast (WCAG 2 AA asks 4,5:1), on every page.
+READABLE_CSS = """
+<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {color: #595959; opacity: 1;}
+</style>
+"""
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
@@ -84,6 +91,7 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
         layout="wide",
         initial_sidebar_state="collapsed" if presenting else "auto",
     )
+    st.markdown(READABLE_CSS, unsafe_allow_html=True)
     eng = engine()
     info = read(queries.dataset_info)
     if presenting:
