@@ -20,8 +20,9 @@ st.caption(
     f"{fmt.money(register['amount'].sum())} engagés · {fmt.number(register['jobs_created'].sum())} emplois prévus"
 )
 
+shown = ui_records.register_page(register)
 selection = st.dataframe(
-    register,
+    shown,
     hide_index=True,
     width="stretch",
     on_select="rerun",
@@ -30,7 +31,7 @@ selection = st.dataframe(
     column_order=ui_records.REGISTER_COLUMNS.keys(),
     column_config=ui_records.REGISTER_COLUMNS,
 )
-project_id = ui.chosen(selection, register, "id", "projet")
+project_id = ui.chosen(selection, shown, "id", "projet")
 
 if project_id is not None:
     if ui_records.project_record(project_id):

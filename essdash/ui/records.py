@@ -22,6 +22,7 @@ from essdash.domain.vocabulary import (
 from essdash.read import queries
 from essdash.ui.frame import read
 
+REGISTER_PAGE_ROWS = 200  # rows of the register sent to the browser at once
 REGISTER_COLUMNS = {
     "id": st.column_config.NumberColumn("N°", format="%d", width="small"),
     "title": st.column_config.TextColumn("Projet", width="large"),
@@ -219,3 +220,24 @@ def sheet_record(detail: dict, row: pd.Series) -> None:
                     f"- {fmt.day(event.at)} — commentaire : {esc(event.comment)} "
                     f"_({signed_by(event.author, body=event.role)})_"
                 )
+
+
+def register_page(register: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the register to show, in the columns it shows: all rows up to
+    :data:`REGISTER_PAGE_ROWS`, else one page, chosen in French (« page k sur m ») under the register's
+    caption; the browser gets that page and those columns only."""
+    register = register[[column for column in REGISTER_COLUMNS if column in register.columns]]
+    pages = -(-len(register) // REGISTER_PAGE_ROWS)
+    if pages <= 1:
+        return register
+    if st.session_state.get("register_page", 1) > pages:  # the filters shrank the register
+        st.session_state["register_page"] = 1
+
+    def label(k: int) -> str:
+        first, last = (k - 1) * REGISTER_PAGE_ROWS + 1, min(k * REGISTER_PAGE_ROWS, len(register))
+        return f"page {k} sur {pages} (projets {fmt.number(first)} à {fmt.number(last)})"
+
+    page = st.selectbox("Page du registre", range(1, pages + 1), format_func=label, key="register_page")
+    st.caption(f"{fmt.plural(len(register), 'projet')}, page {page} sur {pages}.")
+    start = (page - 1) * REGISTER_PAGE_ROWS
+    return register.iloc[start : start + REGISTER_PAGE_ROWS]

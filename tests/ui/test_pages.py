@@ -12,8 +12,9 @@ from essdash.domain import fmt
 from essdash.domain.vocabulary import ProjectStatus, Sector
 from essdash.read import places, queries
 from essdash.read.filters import Filters
+from essdash.store.db import init_db
 from essdash.ui import bench
-from tests.conftest import APP
+from tests.conftest import APP, _app_factory
 
 PROJETS = "pages/projets.py"
 
@@ -267,3 +268,19 @@ def test_url_parameters_cannot_inject_markdown(app):
     warning = at.warning[0].value
     assert "&#91;clic&#93;&#40;javascript" in warning  # [ ] ( as character references: shown, never a link
     assert "[clic]" not in warning and "](" not in warning
+
+
+def test_projets_register_is_paged_beyond_200_rows(tmp_path, monkeypatch):
+    engine = init_db(f"sqlite:///{tmp_path / 'double.db'}", dataset="demo", scale=2)
+    expected = queries.project_register(engine, Filters())["id"].tolist()
+    engine.dispose()
+    assert len(expected) == 360  # the demo's 180 projects, twice
+    make = _app_factory(f"sqlite:///{tmp_path / 'double.db'}", monkeypatch)
+    at = make(PROJETS)
+    _no_errors(at)
+    assert at.dataframe[0].value["id"].tolist() == expected[:200]
+    assert "360 projets, page 1 sur 2." in [c.value for c in at.caption]
+    at.selectbox(key="register_page").select(2).run()
+    _no_errors(at)
+    assert at.dataframe[0].value["id"].tolist() == expected[200:]
+    assert "360 projets, page 2 sur 2." in [c.value for c in at.caption]
