@@ -1,4 +1,5 @@
-"""Command line: ``python -m essdash init-db | demo | info | bench | import | export | backup | restore | report``.
+"""Command line: ``python -m essdash init-db | demo | info | bench | bench-import | import | export | backup | restore
+| report``.
 
 Messages are French, like the application; errors exit with status 2 and a one-line message.
 """
@@ -54,6 +55,12 @@ def _bench(args: argparse.Namespace) -> None:
     from essdash.ui import bench as ui_bench
 
     ui_bench.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat, as_json=args.json)
+
+
+def _bench_import(args: argparse.Namespace) -> None:
+    from essdash.write import import_bench
+
+    print(import_bench.run(args.rows).report())
 
 
 def _read(path: str) -> bytes:
@@ -201,6 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--repeat", type=int, default=7, help="exécutions mesurées par page")
     bench.add_argument("--json", action="store_true", help="les mêmes mesures en JSON (secondes, octets)")
     bench.set_defaults(func=_bench)
+    bench_import = commands.add_parser(
+        "bench-import", help="mesure l'aperçu et l'import d'un fichier partenaire de N lignes générées (temps, mémoire)"
+    )
+    bench_import.add_argument("--rows", type=int, default=100_000, help="lignes du fichier généré")
+    bench_import.set_defaults(func=_bench_import)
     load = commands.add_parser("import", help="importe un fichier CSV ou XLSX (tout ou rien, sauvegarde préalable)")
     load.add_argument("file", help="fichier .csv ou .xlsx")
     load.add_argument("--kind", choices=tuple(KINDS), required=True, help="nature des lignes du fichier")
