@@ -54,6 +54,11 @@ def _info(_args: argparse.Namespace) -> None:
 def _bench(args: argparse.Namespace) -> None:
     from essdash.ui import bench as ui_bench
 
+    if args.browser:
+        from essdash.ui import bench_browser
+
+        bench_browser.run(scales=[int(s) for s in args.scales.split(",")])
+        return
     ui_bench.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat, as_json=args.json)
 
 
@@ -207,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--scales", default="1,10,100")
     bench.add_argument("--repeat", type=int, default=7, help="exécutions mesurées par page")
     bench.add_argument("--json", action="store_true", help="les mêmes mesures en JSON (secondes, octets)")
+    bench.add_argument(
+        "--browser", action="store_true", help="attentes ressenties dans Chromium (navigation, territoire) par page"
+    )
     bench.set_defaults(func=_bench)
     bench_import = commands.add_parser(
         "bench-import", help="mesure l'aperçu et l'import d'un fichier partenaire de N lignes générées (temps, mémoire)"
