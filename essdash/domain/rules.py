@@ -43,6 +43,9 @@ REFUSED_STARTS = ("=", "+", "@")
 # Characters that reorder or hide text on screen (« Trojan Source »): U+061C, U+200E–U+200F,
 # U+202A–U+202E, U+2066–U+2069.
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, but tab and line feed
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+_TAG = re.compile(r"<[a-zA-Z!/?][^<>]*>")
 
 # Longest text of each kind (characters).
 NAME_LENGTH = 200  # titles, carriers, funders, meeting titles, sources, a person's name
@@ -56,11 +59,11 @@ def text(value: str, *, max_length: int = NAME_LENGTH, multiline: bool = False) 
     bidirectional characters are refused; a leading apostrophe before a formula sign is removed."""
     value = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
     value = value if multiline else " ".join(value.split())
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in value):
+    if _CONTROL.search(value):
         raise ValueError("caractères de contrôle refusés.")
-    if any(c in BIDI_CONTROLS for c in value):
+    if _BIDI.search(value):
         raise ValueError("caractères de contrôle du sens d'écriture refusés (ils masquent ou inversent le texte).")
-    if re.search(r"<[a-zA-Z!/?][^<>]*>", value):
+    if _TAG.search(value):
         raise ValueError("les balises HTML sont refusées (texte brut seulement).")
     if value.startswith("'") and value.lstrip("'")[:1] in FORMULA_TRIGGERS:
         value = value[1:]
