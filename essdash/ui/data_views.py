@@ -200,6 +200,10 @@ def import_tab(engine: Engine) -> None:
         key=f"imp_file_{st.session_state.setdefault('imp_round', 0)}",
         max_upload_size=io_files.MAX_BYTES // 1024 // 1024,
     )
+    st.caption(
+        "Glissez le fichier dans le cadre ci-dessus, ou cliquez sur « Browse files » pour le choisir "
+        f"(CSV ou XLSX, {io_files.MAX_BYTES // 1024 // 1024} Mio au plus) ; la croix le retire."
+    )
     if uploaded is None:
         return
     previous = (
@@ -289,6 +293,10 @@ def _restore(path) -> None:
     st.subheader("Restaurer une sauvegarde")
     chosen = st.file_uploader(
         "Sauvegarde à restaurer (fichier .db d'essdash)", key="bk_file", max_upload_size=backup.MAX_RESTORE_BYTES >> 20
+    )
+    st.caption(
+        "Glissez la sauvegarde dans le cadre ci-dessus, ou cliquez sur « Browse files » pour la choisir "
+        f"({backup.MAX_RESTORE_BYTES >> 20} Mio au plus)."
     )
     confirm = st.checkbox("Je remplace toutes les données actuelles par cette sauvegarde", key="bk_confirm")
     if not st.button("Restaurer", disabled=chosen is None or not confirm, key="bk_go"):

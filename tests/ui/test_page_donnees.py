@@ -336,3 +336,10 @@ def test_donnees_lists_what_remains_to_complete(base):
     _clean(at)
     expected = "Reste à compléter : " + " · ".join(fmt.md_escape(line) for line in lines)
     assert expected in [c.value for c in at.caption]
+
+
+def test_french_instructions_stand_beside_the_english_uploaders(app):
+    """Streamlit's uploader says « Drag and drop file here » and « Browse files » in English."""
+    at = app(DONNEES)
+    instructions = [c.value for c in at.caption if "Browse files" in c.value]
+    assert len(instructions) == 2 and all(text.startswith("Glissez ") for text in instructions)
