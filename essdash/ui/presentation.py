@@ -21,7 +21,7 @@ from essdash.ui.frame import read
 
 # Heights in px at 1280×720. A view's content (below its heading, above the navigation buttons) may
 # fill VIEW_HEIGHT; the rest of the screen is the demo notice, the heading, the buttons and margins.
-VIEW_HEIGHT = 440
+VIEW_HEIGHT = 420
 GAP = 16  # between two blocks of a view
 ROW_HEIGHT = 35  # a table row (Streamlit's data grid row), also its header row
 TABLE_TITLE = 45
