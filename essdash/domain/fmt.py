@@ -35,6 +35,11 @@ def number(value, decimals: int = 0) -> str:
         return format_decimal(value, format=pattern, locale=LOCALE)
 
 
+def short_day(day: date) -> str:
+    """``date(2013, 12, 31)`` → ``"31/12/2013"`` (« situation au … »)."""
+    return f"{day:%d/%m/%Y}"
+
+
 def money(value, decimals: int = 0) -> str:
     """``1234567`` → ``"1 234 567 €"``."""
     return "–" if _missing(value) else f"{number(value, decimals)}{NBSP}€"

@@ -45,7 +45,6 @@ from essdash.read.pack_model import (
     Chart,
     Pack,
     Section,
-    short_day,
     situation_day,
 )
 from essdash.read.proceedings import Meeting
@@ -103,7 +102,7 @@ def _key_figures(engine: Engine, filters: Filters, period: str, scope: str) -> S
             )
         )
     section.sentences.append(
-        f"Cumul depuis le 1er semestre 2011, {scope}, situation au {short_day(filters.as_of)} : projets "
+        f"Cumul depuis le 1er semestre 2011, {scope}, situation au {fmt.short_day(filters.as_of)} : projets "
         "proposés à cette date, à l'étape atteinte ce jour-là, financements des années écoulées."
         if now["projects"]
         else NO_DATA
@@ -169,7 +168,7 @@ def _fiches(engine: Engine, filters: Filters, period: str, place: str | None) ->
     which = f"fiches servies par les projets du {place}" if place else "toutes les fiches du plan"
     section.sentences.append(
         ", ".join(f"{fmt.plural(int(n), 'fiche')} « {label} »" for label, n in counts.items())
-        + f" ; {fmt.plural(int(tree['late'].sum()), 'fiche')} en retard, situation au {short_day(filters.as_of)} "
+        + f" ; {fmt.plural(int(tree['late'].sum()), 'fiche')} en retard, situation au {fmt.short_day(filters.as_of)} "
         f"({which})."
     )
     section.values = {"Fiches en retard": int(tree["late"].sum())}
@@ -205,7 +204,7 @@ def _proposals(engine: Engine, meeting: Meeting | None, filters: Filters, period
         section.sentences.append(NO_DATA)
     else:
         section.sentences.append(f"Projets du {place}" if place else "Projets de toute la métropole")
-        section.sentences[-1] += f" ; en attente d'avis : situation au {short_day(filters.as_of)}."
+        section.sentences[-1] += f" ; en attente d'avis : situation au {fmt.short_day(filters.as_of)}."
     return section
 
 
@@ -223,7 +222,7 @@ def _map(engine: Engine, filters: Filters, period: str) -> Section:
         )
     )
     section.sentences.append(
-        f"Toutes les communes de la métropole, situation au {short_day(filters.as_of)} : projets proposés depuis "
+        f"Toutes les communes de la métropole, situation au {fmt.short_day(filters.as_of)} : projets proposés depuis "
         "2011, rapportés aux habitants des communes membres."
     )
     section.sentences.append(ATTRIBUTION)
@@ -290,7 +289,7 @@ def _equity(engine: Engine, filters: Filters, period: str, place: str | None) ->
         return section
     result = equity_report.report(communes, territories, "projects")
     where = f"communes du {place}" if place else "communes de toute la métropole"
-    section.sentences = [f"Projets proposés depuis 2011, {where}, situation au {short_day(filters.as_of)}."]
+    section.sentences = [f"Projets proposés depuis 2011, {where}, situation au {fmt.short_day(filters.as_of)}."]
     section.sentences += [finding.sentence for finding in result.findings]
     section.figures = [(f.label, f.value, "") for f in result.findings if f.value is not None and not f.technical]
     table = result.territories[["name", "population", "projects", "projects_per_10k", "lq"]]
@@ -329,7 +328,7 @@ def _compare(engine: Engine, territory: str, period: str, place: str, day: date)
         for label, key, d, unit in rows
     ]
     section.values = {label: float(summary[key]) for label, key, _, _ in rows}
-    section.sentences.append(f"Cumul depuis le 1er semestre 2011, situation au {short_day(day)}.")
+    section.sentences.append(f"Cumul depuis le 1er semestre 2011, situation au {fmt.short_day(day)}.")
     return section
 
 
@@ -341,7 +340,7 @@ def _sources(engine: Engine, day: date) -> Section:
             ATTRIBUTION + ".",
             f"Plan d'actions : {title} (délibération du 28 janvier 2011).",
             "Tableau de bord essdash ; chiffres calculés à partir du registre des projets et de l'historique daté "
-            f"des étapes et des fiches, situation au {short_day(day)}.",
+            f"des étapes et des fiches, situation au {fmt.short_day(day)}.",
         ],
     )
 
@@ -375,7 +374,7 @@ def build(engine: Engine, period: str, territory: str | None = None) -> Pack:
     return Pack(
         period=period,
         title="Comité métropolitain de l'économie sociale et solidaire",
-        subtitle=f"Point d'étape du plan d'actions 2011-2014 — {when} — situation au {short_day(day)} — {place}",
+        subtitle=f"Point d'étape du plan d'actions 2011-2014 — {when} — situation au {fmt.short_day(day)} — {place}",
         meeting=meeting,
         territory=territory,
         place=place,

@@ -71,8 +71,3 @@ def situation_day(engine: Engine, period: str) -> date:
     """The day the pack of ``period`` describes: the semester's last day, or the data's reference
     date when the semester is not over by then."""
     return min(periods.bounds(period)[1], followup.as_of(engine))
-
-
-def short_day(day: date) -> str:
-    """``date(2013, 12, 31)`` → ``"31/12/2013"``."""
-    return day.strftime("%d/%m/%Y")

@@ -83,7 +83,7 @@ def as_data(pack: Pack) -> dict[str, Any]:
         "period": pack.period,
         "period_label": fmt.period_label(pack.period),
         "situation_au": pack.day.isoformat() if pack.day else None,
-        "situation_au_texte": pack.day.strftime("%d/%m/%Y") if pack.day else None,
+        "situation_au_texte": fmt.short_day(pack.day) if pack.day else None,
         "place": pack.place,
         "territory": pack.territory,
         "demo": pack.demo,

@@ -111,16 +111,11 @@ def reference_dates() -> list[date]:
     return [latest, *sorted((d for d in ends if d < latest), reverse=True)]
 
 
-def short_day(day: date) -> str:
-    """``date(2013, 12, 31)`` → ``"31/12/2013"``."""
-    return f"{day:%d/%m/%Y}"
-
-
 def date_label(day: date, latest: date) -> str:
     """« 31/12/2013 (fin du 2e semestre 2013) », or « 15/12/2014 (dernière date des données) »."""
     if day == latest:
-        return f"{short_day(day)} (dernière date des données)"
-    return f"{short_day(day)} (fin du {fmt.period_label(periods.of_date(day))})"
+        return f"{fmt.short_day(day)} (dernière date des données)"
+    return f"{fmt.short_day(day)} (fin du {fmt.period_label(periods.of_date(day))})"
 
 
 def _date_state() -> str | None:
@@ -206,7 +201,7 @@ def scope_caption(filters: Filters) -> str:
     first = filters.period_from or semesters[0]
     last = filters.period_to or periods.of_date(day)
     return (
-        f"{place_caption(filters)} · situation au {short_day(day)} · projets proposés du "
+        f"{place_caption(filters)} · situation au {fmt.short_day(day)} · projets proposés du "
         f"{fmt.period_label(first)} au {fmt.period_label(last)}"
     )
 

@@ -26,7 +26,6 @@ from essdash.ui.filters import (
     project_filters,
     reference_date,
     scope_caption,
-    short_day,
     url_params,
 )
 from essdash.ui.navigation import APP_TITLE, FAVICON, sidebar_links
@@ -111,8 +110,8 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
     st.title(title)
     if filters.as_of:
         st.warning(
-            f"**Situation au {short_day(filters.as_of)}** — ce n'est pas la dernière date des données "
-            f"({short_day(read(followup.as_of))}) : projets, étapes, montants et fiches tels qu'ils "
+            f"**Situation au {fmt.short_day(filters.as_of)}** — ce n'est pas la dernière date des données "
+            f"({fmt.short_day(read(followup.as_of))}) : projets, étapes, montants et fiches tels qu'ils "
             "étaient ce jour-là.",
             icon=":material/history:",
         )

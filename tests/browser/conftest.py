@@ -135,6 +135,20 @@ def browser(chromium_path):
             browser.close()
 
 
+@pytest.fixture(scope="module")
+def page(browser):
+    """A French browser page of 1400×1000, shared by a module's tests."""
+    from tests.browser.support import WAIT_MS
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
 def pytest_collection_modifyitems(items):
     here = __file__.rsplit("/", 1)[0]
     for item in items:

@@ -65,17 +65,6 @@ def axe_source() -> str:
     return script.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
-
-
 def _blocking(page, axe_source: str, where: str) -> list[str]:
     """The serious or critical WCAG 2 A/AA violations axe finds on the page as it stands."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):

@@ -51,17 +51,6 @@ expect.set_options(timeout=WAIT_MS)
 # --- fixtures ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
-
-
 @pytest.fixture(autouse=True)
 def _report_failure(request, server, page):
     """On failure, save a screenshot of the page and print the server log's errors.

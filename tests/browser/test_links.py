@@ -23,17 +23,6 @@ def readme_links() -> list[str]:
     return LINK.findall(README.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
-
-
 def _open(page, base_url: str, link: str) -> None:
     """Open ``link``; check its page's heading shows, the run ends, no error or dialog, filters kept."""
     parts = urlsplit(link)
