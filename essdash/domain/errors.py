@@ -49,3 +49,12 @@ class ConflictError(EssdashError):
             f"{what} a été modifié(e) par quelqu'un d'autre pendant votre saisie ({detail}). "
             "Rien n'a été enregistré : rechargez la page pour repartir de la version à jour."
         )
+
+
+class AccessError(EssdashError):
+    """The gate refused a write: no person, an unknown or removed account, or a role or place that
+    does not allow it; nothing was written."""
+
+
+class ConfigurationError(EssdashError):
+    """A setting (environment variable, secrets) is missing or wrong; the dashboard does not start."""

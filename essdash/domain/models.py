@@ -22,11 +22,12 @@ from essdash.domain.vocabulary import (
     OpinionValue,
     ProjectStatus,
     Provenance,
+    Role,
     Sector,
     SheetStatus,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class MetaEntry(SQLModel, table=True):
@@ -118,6 +119,7 @@ class ActionSheetHistory(SQLModel, table=True):
     old_value: str | None = None
     new_value: str | None = None
     comment: str
+    account: str | None = None
 
 
 class Action(SQLModel, table=True):
@@ -196,6 +198,8 @@ class Meeting(SQLModel, table=True):
     title: str
     attendance: int | None = None
     notes: str = ""
+    account: str | None = None
+    author: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class ProjectEvent(SQLModel, table=True):
@@ -211,6 +215,7 @@ class ProjectEvent(SQLModel, table=True):
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     author: str
     comment: str = ""
+    account: str | None = None
 
 
 class Opinion(SQLModel, table=True):
@@ -221,6 +226,8 @@ class Opinion(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     value: str
     comment: str = ""
+    account: str | None = None
+    author: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class Funder(SQLModel, table=True):
@@ -307,6 +314,7 @@ class Measurement(SQLModel, table=True):
     recorded_at: NaiveDatetime
     recorded_by: str
     superseded_at: NaiveDatetime | None = None
+    account: str | None = None
 
 
 class ImportBatch(SQLModel, table=True):
@@ -322,6 +330,7 @@ class ImportBatch(SQLModel, table=True):
     author: str
     imported_at: NaiveDatetime
     backup_file: str | None = None
+    account: str | None = None
 
 
 class ImportMapping(SQLModel, table=True):
@@ -337,6 +346,7 @@ class ImportMapping(SQLModel, table=True):
     mapping: str  # JSON: {file header: field key, or null for an ignored column}
     saved_at: NaiveDatetime
     author: str
+    account: str | None = None
 
 
 class Comment(SQLModel, table=True):
@@ -355,3 +365,36 @@ class Comment(SQLModel, table=True):
     author: str
     created_at: NaiveDatetime
     text: str
+    account: str | None = None
+
+
+class Member(SQLModel, table=True):
+    """A person of the shared dashboard, known by the e-mail their OpenID provider gives: a role and,
+    for a technician, a territory and/or single communes (INSEE codes, comma-separated)."""
+
+    __table_args__ = (Role.check("role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True)
+    name: str
+    role: str
+    territory_code: str | None = Field(default=None, foreign_key="territory.code")
+    communes: str = ""
+    added_at: NaiveDatetime
+    version: int = 1
+
+
+class JournalEntry(SQLModel, table=True):
+    """One write let through by the gate: who (account, name, role at that moment), what, where, when."""
+
+    __tablename__ = "journal"
+    __table_args__ = (Index("ix_journal_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: NaiveDatetime
+    account: str | None = None
+    name: str
+    role: str
+    deed: str
+    place: str
+    summary: str

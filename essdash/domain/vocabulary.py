@@ -144,3 +144,31 @@ class CommentBody(LabelledEnum):
     BENEFICIAIRE = ("beneficiaire", "Bénéficiaire")
     COMITE = ("comite_metropolitain", "Comité métropolitain")
     MISSION = ("mission_ess", "Mission ESS")
+
+
+class Role(LabelledEnum):
+    """What a member of the shared dashboard may do (see :mod:`essdash.domain.access`)."""
+
+    ADMIN = ("administrateur", "administrateur")
+    MISSION = ("mission", "mission ESS")
+    CHAIR = ("presidence", "présidence du comité")
+    TECHNICIAN = ("technicien", "technicien")
+    MEMBER = ("membre", "membre")
+
+
+class Deed(LabelledEnum):
+    """A kind of write, as the gate (:mod:`essdash.write.gate`) knows it; the label completes
+    « … n'est pas autorisé à … »."""
+
+    PROJECT = ("projet", "créer ou modifier un projet")
+    STEP = ("etape", "enregistrer une étape de projet")
+    SHEET = ("fiche", "modifier une fiche du plan")
+    MEETING = ("seance", "créer une séance")
+    OPINION = ("avis", "enregistrer un avis du comité")
+    COMMENT = ("commentaire", "commenter")
+    MEASUREMENT = ("indicateur", "saisir des valeurs d'indicateurs")
+    IMPORT = ("import", "importer un fichier")
+    BACKUP = ("sauvegarde", "télécharger une sauvegarde de la base")
+    RESTORE = ("restauration", "restaurer une sauvegarde")
+    MEMBERS = ("membres", "gérer les membres")
+    SETTINGS = ("reglages", "initialiser ou remplacer la base")

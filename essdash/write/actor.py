@@ -1,4 +1,9 @@
-"""Who acts: every write takes the acting person, with a name and a role, recorded with the change."""
+"""Who acts: every write takes the acting person, recorded with the change.
+
+A person is either the local person of « poste local » mode (a name and a role given once per
+session, ``account`` is ``None``) or a member of the shared dashboard (``account``: the e-mail their
+OpenID provider gave). The gate (:mod:`essdash.write.gate`) decides what each may do.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,22 @@ from dataclasses import dataclass
 
 from essdash.domain import rules
 from essdash.domain.errors import ValidationError
+from essdash.domain.vocabulary import Role
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The person who writes: a name and a role (« groupe des techniciens », « mission ESS »…)."""
+    """The person who writes: a name, a role, and the member's account (e-mail) when there is one."""
 
     name: str
     role: str
+    account: str | None = None
 
     @property
     def label(self) -> str:
-        return f"{self.name.strip()} ({self.role.strip()})"
+        """The signature kept with a change: « Claire Martin (mission ESS) »."""
+        role = Role.labels().get(self.role.strip(), self.role.strip())
+        return f"{self.name.strip()} ({role})"
 
     def checked(self) -> Actor:
         """The actor, trimmed; a missing name or role is refused in French (nothing is written)."""
@@ -38,7 +47,7 @@ class Actor:
                 issues.append(("Saisie", column, str(exc)))
         if issues:
             raise ValidationError(issues)
-        return Actor(rules.text(self.name), rules.text(self.role, max_length=rules.SHORT_LENGTH))
+        return Actor(rules.text(self.name), rules.text(self.role, max_length=rules.SHORT_LENGTH), self.account)
 
 
 def signed(actor: Actor | None) -> Actor:

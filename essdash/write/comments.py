@@ -8,16 +8,19 @@ from sqlalchemy.engine import Engine
 from essdash.domain import models as m
 from essdash.domain import rules
 from essdash.domain.errors import ValidationError
-from essdash.domain.vocabulary import CommentBody, CommentTarget
+from essdash.domain.vocabulary import CommentBody, CommentTarget, Deed
 from essdash.store import clock
 from essdash.store.db import locked_transaction
-from essdash.write.actor import Actor, signed
+from essdash.write.actor import Actor
+from essdash.write.gate import authorize
 from essdash.write.records import text_field
 
 
 def add_comment(engine: Engine, actor: Actor, target: str, target_id: int, body: str, text: str) -> None:
-    """A dated, attributed comment on a fiche or a project."""
-    actor = signed(actor)
+    """A dated, attributed comment on a fiche or a project (a project's comment lands in its communes)."""
+    on_project = target == CommentTarget.PROJET.value
+    permit = authorize(engine, actor, Deed.COMMENT, project_id=target_id if on_project else None)
+    actor = permit.actor
     issues = []
     if target not in CommentTarget.labels():
         issues.append(("Commentaire", "Objet", f"objet « {target} » inconnu."))
@@ -38,6 +41,7 @@ def add_comment(engine: Engine, actor: Actor, target: str, target_id: int, body:
             issues.append(("Commentaire", "Objet", f"{target} n° {target_id} introuvable."))
     if issues:
         raise ValidationError(issues)
+    now = clock.now(engine)
     with locked_transaction(engine) as conn:
         conn.execute(
             insert(m.Comment).values(
@@ -45,7 +49,9 @@ def add_comment(engine: Engine, actor: Actor, target: str, target_id: int, body:
                 target_id=target_id,
                 body=body,
                 author=actor.label,
-                created_at=clock.now(engine),
+                account=actor.account,
+                created_at=now,
                 text=text,
             )
         )
+        permit.log(conn, f"Commentaire sur {CommentTarget(target).label.lower()} n° {target_id}", now)

@@ -14,10 +14,11 @@ from sqlalchemy.engine import Engine
 from essdash.domain import models as m
 from essdash.domain import rules
 from essdash.domain.errors import ValidationError
-from essdash.domain.vocabulary import MeetingBody, OpinionValue, ProjectStatus
+from essdash.domain.vocabulary import Deed, MeetingBody, OpinionValue, ProjectStatus
 from essdash.store import clock
 from essdash.store.db import locked_transaction
-from essdash.write.actor import Actor, signed
+from essdash.write.actor import Actor
+from essdash.write.gate import authorize
 from essdash.write.projects import OPINION_STATUS, PROJECT_FIELDS
 from essdash.write.records import locked_update, text_field
 
@@ -27,7 +28,8 @@ def record_opinions(engine: Engine, actor: Actor, meeting_id: int, items: list[d
 
     ``items`` hold ``project`` (the loaded project row, with ``id`` and ``version``), ``opinion``
     and ``comment``; items without an opinion are skipped."""
-    actor = signed(actor)
+    permit = authorize(engine, actor, Deed.OPINION)
+    actor = permit.actor
     chosen = [item for item in items if item.get("opinion")]
     with engine.connect() as conn:
         meeting = conn.execute(select(m.Meeting).where(m.Meeting.id == meeting_id)).mappings().first()
@@ -62,6 +64,7 @@ def record_opinions(engine: Engine, actor: Actor, meeting_id: int, items: list[d
                     to_status=target.value,
                     meeting_id=meeting_id,
                     author=actor.label,
+                    account=actor.account,
                     comment=reason or f"Avis {opinion.label.lower()} du comité.",
                 )
             )
@@ -71,8 +74,12 @@ def record_opinions(engine: Engine, actor: Actor, meeting_id: int, items: list[d
                     meeting_id=meeting_id,
                     value=opinion.value,
                     comment=reason,
+                    author=actor.label,
+                    account=actor.account,
                 )
             )
+        if chosen:
+            permit.log(conn, f"{len(chosen)} avis du comité (séance n° {meeting_id})", now)
     return len(chosen)
 
 
@@ -100,7 +107,8 @@ def create_meeting(
     engine: Engine, actor: Actor, *, body: str, day: date, title: str, attendance: int | None = None, notes: str = ""
 ) -> int:
     """Record a meeting of one of the bodies; returns its id."""
-    actor = signed(actor)
+    permit = authorize(engine, actor, Deed.MEETING)
+    actor = permit.actor
     issues: list = []
     if body not in MeetingBody.labels():
         issues.append(("Séance", "Instance", f"instance « {body} » inconnue."))
@@ -118,6 +126,16 @@ def create_meeting(
     if issues:
         raise ValidationError(issues)
     with locked_transaction(engine) as conn:
-        return conn.execute(
-            insert(m.Meeting).values(body=body, date=day, title=title, attendance=attendance, notes=notes)
+        meeting_id = conn.execute(
+            insert(m.Meeting).values(
+                body=body,
+                date=day,
+                title=title,
+                attendance=attendance,
+                notes=notes,
+                author=actor.label,
+                account=actor.account,
+            )
         ).inserted_primary_key[0]
+        permit.log(conn, f"Séance n° {meeting_id} : {title}", clock.now(engine))
+    return meeting_id

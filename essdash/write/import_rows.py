@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from essdash.domain import fmt, rules
 from essdash.domain import models as m
+from essdash.domain.access import Place, Scope
 from essdash.domain.vocabulary import FundingType, InterventionMode, Sector
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import Kind
@@ -41,6 +42,7 @@ class ImportOptions:
     funder: str = UNSPECIFIED_FUNDER
     funding_type: str = FundingType.SUBVENTION.value
     funding_year: int | None = None  # None: the year of the row's start or proposal, else the current year
+    scope: Scope | None = None  # where the importing person may write (None: everywhere), checked row by row
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,11 @@ def _code_text(cell) -> str:
 
 
 class Places:
-    """Communes (by INSEE code, former code or name) and territories (by code or name)."""
+    """Communes (by INSEE code, former code or name) and territories (by code or name); with a
+    ``scope`` (the importing person's, from the gate), a row landing outside it is refused."""
 
-    def __init__(self, conn: Connection):
+    def __init__(self, conn: Connection, scope: Scope | None = None):
+        self.scope = scope
         communes = conn.execute(select(m.Commune.insee_code, m.Commune.name, m.Commune.territory_code)).all()
         aliases = conn.execute(
             select(m.CommuneAlias.alias_code, m.CommuneAlias.alias_name, m.CommuneAlias.insee_code)
@@ -182,6 +186,10 @@ class Places:
                     f"« {shown} » ne correspond pas au code INSEE "
                     f"{_code_text(row.values['insee_code'])} ({self.names[by_code]}).",
                 )
+            else:
+                self.within(row, "commune", by_name)
+        if by_code and not row.given("commune"):
+            self.within(row, "insee_code", by_code)
         if required and not (row.given("insee_code") or row.given("commune")):
             row.error("commune" if "commune" in row.values else "insee_code", "commune obligatoire manquante.")
         return by_code or by_name
@@ -201,6 +209,7 @@ class Places:
             if code is None:
                 row.error(key, f"commune « {part.strip()} » inconnue dans la métropole.{hint}")
             else:
+                self.within(row, key, code)
                 found.add(code)
         return found
 
@@ -214,7 +223,19 @@ class Places:
                 f"territoire « {row.values['territory']} » inconnu (codes admis : "
                 f"{', '.join(sorted(set(self.territories.values())))}).",
             )
+        elif self.scope is not None and not self.scope.covers(Place(territories=frozenset({code}))):
+            row.error("territory", f"le territoire « {row.values['territory']} » est hors de votre périmètre.")
         return code
+
+    def within(self, row: Row, key: str, commune: str) -> None:
+        """Refuse the row if ``commune`` lies outside the importing person's scope."""
+        if self.scope is not None and not self.scope.covers(Place(frozenset({commune}))):
+            row.error(key, f"{self.names[commune]} ({commune}) est hors de votre périmètre.")
+
+    def whole(self, row: Row, key: str) -> None:
+        """Refuse a row for the whole metropolis when the importing person answers for less."""
+        if self.scope is not None:
+            row.error(key, "une valeur pour toute la métropole est hors de votre périmètre.")
 
 
 @dataclass
@@ -228,7 +249,7 @@ class Context:
     options: ImportOptions = field(default_factory=ImportOptions)
 
     def __post_init__(self):
-        self.places = Places(self.conn)
+        self.places = Places(self.conn, self.options.scope)
 
     def organisations(self) -> dict[str, dict]:
         return {name_key(r["name"]): dict(r) for r in self.conn.execute(select(m.Organisation.__table__)).mappings()}

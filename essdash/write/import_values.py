@@ -52,6 +52,7 @@ class Fundings(Builder):
         for pid, title, carrier_id, commune in projects:
             self.projects[name_key(title)].append((pid, carriers[carrier_id], commune))
         self.project_ids = {pid for rows in self.projects.values() for pid, _, _ in rows}
+        self.commune_of = {pid: commune for rows in self.projects.values() for pid, _, commune in rows}
         self.funders = {name_key(name): fid for fid, name in conn.execute(select(F.c.id, F.c.name))}
         self.existing = {}
         for fid, pid, funder_id, kind, value, yr in conn.execute(
@@ -102,6 +103,8 @@ class Fundings(Builder):
 
     def add(self, row: Row) -> None:
         project = self._project(row)
+        if project is not None:
+            self.ctx.places.within(row, "project" if row.given("project") else "project_id", self.commune_of[project])
         funder = row.get("funder", cells.text, required=True)
         funder_kind = row.get("funder_kind", cells.text, max_length=100)
         kind = row.get("type", cells.choice, FundingType, "un type de financement connu", required=True)
@@ -224,6 +227,8 @@ class Measurements(Builder):
         indicator = self._indicator(row)
         semester = row.get("period", cells.period, required=True)
         territory, commune = self.ctx.places.territory(row), self.ctx.places.commune(row)
+        if territory is None and commune is None and not row.failed:
+            self.ctx.places.whole(row, "territory" if "territory" in row.values else "value")
         provenance = (
             row.get("provenance", cells.choice, Provenance, "une provenance connue") or Provenance.DECLARE.value
         )

@@ -20,7 +20,7 @@ against data it was not checked on.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -31,18 +31,21 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from essdash.domain import fmt, rules
 from essdash.domain import models as m
 from essdash.domain.errors import ImportFileError
+from essdash.domain.vocabulary import Deed
 from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet import mapping
 from essdash.spreadsheet.cells import fold, is_blank
 from essdash.spreadsheet.columns import KINDS, Kind
 from essdash.store import backup, clock
 from essdash.store.db import locked_transaction, write_token
-from essdash.write.actor import Actor, signed
+from essdash.write.actor import Actor
+from essdash.write.gate import Permit, authorize, scope_of
 from essdash.write.import_kinds import BUILDERS
 from essdash.write.import_rows import Builder, Context, ImportOptions, Issue, Row
 
 HEADER_SEARCH = 10
 UNLOCKED_TRIES = 3  # validations outside the write lock before one under it, when others keep writing
+SHOWN_ISSUES = 20  # rows named in the message of an import refused at writing time
 
 
 @dataclass
@@ -353,7 +356,8 @@ def mapping_named(engine: Engine, kind: str, name: str) -> dict[str, str | None]
 
 def save_mapping(engine: Engine, plan: ImportPlan, name: str, actor: Actor) -> None:
     """Save the plan's placing of columns under the source's ``name`` (replacing one of that name)."""
-    actor = signed(actor)
+    permit = authorize(engine, actor, Deed.IMPORT)
+    actor = permit.actor
     try:
         name = rules.text(name)
     except ValueError as exc:
@@ -367,6 +371,7 @@ def save_mapping(engine: Engine, plan: ImportPlan, name: str, actor: Actor) -> N
         "mapping": json.dumps(plan.mapping(), ensure_ascii=False),
         "saved_at": clock.now(engine),
         "author": actor.label,
+        "account": actor.account,
     }
     with locked_transaction(engine) as conn:
         conn.execute(
@@ -375,11 +380,16 @@ def save_mapping(engine: Engine, plan: ImportPlan, name: str, actor: Actor) -> N
             )
         )
         conn.execute(insert(m.ImportMapping).values(values))
+        permit.log(conn, f"Correspondance de colonnes « {name} » enregistrée", values["saved_at"])
 
 
 def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
-    """Back up, then write the whole plan in one transaction; ``ImportFileError`` and nothing written otherwise."""
-    actor = signed(actor)
+    """Back up, then write the whole plan in one transaction; ``ImportFileError`` and nothing written otherwise.
+
+    The gate checks the person, then every row against their scope (a technician's file with one
+    row elsewhere is refused whole, naming its rows)."""
+    actor, scope = scope_of(engine, actor, Deed.IMPORT)
+    plan = replace(plan, options=replace(plan.options, scope=scope))
     if not plan.ok:
         raise ImportFileError(
             f"Import refusé : {fmt.plural(len(plan.errors), 'erreur')} à corriger dans "
@@ -388,7 +398,6 @@ def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
     path = backup.database_file(engine)
     saved = backup.take(path, "avant-import") if path else None
     now = clock.now(engine)
-    author = actor.label
     try:
         for _ in range(UNLOCKED_TRIES):  # validated again without holding other writers back…
             with engine.connect() as conn:
@@ -398,14 +407,14 @@ def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
                 with locked_transaction(engine) as conn:
                     if write_token(conn) != token:
                         raise _WrittenMeanwhile
-                    batch_id = _write(conn, plan, fresh, builder, author, now, saved)
+                    batch_id = _write(conn, plan, fresh, builder, actor, now, saved)
                 break
             except _WrittenMeanwhile:
                 continue
         else:  # …others kept writing: validated once more while holding the lock
             with locked_transaction(engine) as conn:
                 fresh, builder = _checked(conn, engine, plan)
-                batch_id = _write(conn, plan, fresh, builder, author, now, saved)
+                batch_id = _write(conn, plan, fresh, builder, actor, now, saved)
     except SQLAlchemyError as exc:
         raise ImportFileError(f"Import annulé : {_refusal(exc)}. Rien n'a été écrit.") from exc
     return ImportResult(fresh.inserted, fresh.updated, fresh.unchanged, fresh.created, saved, batch_id)
@@ -415,9 +424,10 @@ class _WrittenMeanwhile(Exception):
     """Someone wrote between the import's validation and its write lock: nothing is written, try again."""
 
 
-def _write(conn: Connection, plan: ImportPlan, fresh: ImportPlan, builder: Builder, author: str, now, saved) -> int:
-    """Write the validated rows and the import's log entry; the log entry's id."""
-    builder.write(conn, author, now)
+def _write(conn: Connection, plan: ImportPlan, fresh: ImportPlan, builder: Builder, actor: Actor, now, saved) -> int:
+    """Write the validated rows, the import's log entry and its journal line; the log entry's id."""
+    builder.write(conn, actor.label, now)
+    Permit(actor, Deed.IMPORT, "—").log(conn, f"Import de « {plan.table.file_name} » : {fresh.summary()}", now)
     return conn.execute(
         insert(m.ImportBatch).values(
             kind=plan.kind.code,
@@ -426,7 +436,8 @@ def _write(conn: Connection, plan: ImportPlan, fresh: ImportPlan, builder: Build
             rows_inserted=fresh.inserted,
             rows_updated=fresh.updated,
             rows_unchanged=fresh.unchanged,
-            author=author,
+            author=actor.label,
+            account=actor.account,
             imported_at=now,
             backup_file=saved.name if saved else None,
         )
@@ -437,10 +448,12 @@ def _checked(conn: Connection, engine: Engine, plan: ImportPlan) -> tuple[Import
     """The plan validated again against the database as ``conn`` sees it; refused if it no longer passes."""
     fresh, builder = _plan(conn, engine, plan.kind, plan.table, plan.options)
     if not fresh.ok or builder is None:
+        shown = " ; ".join(str(issue) for issue in fresh.errors[:SHOWN_ISSUES])
+        more = len(fresh.errors) - SHOWN_ISSUES
         raise ImportFileError(
-            "Les données ont changé depuis l'aperçu et le fichier ne passe plus la "
-            f"validation ({fmt.plural(len(fresh.errors), 'erreur')}) : relancez l'aperçu. "
-            "Rien n'a été écrit."
+            f"Le fichier ne passe pas la validation ({fmt.plural(len(fresh.errors), 'erreur')}) : {shown}"
+            + (f" ; et {fmt.plural(more, 'autre erreur')}" if more > 0 else "")
+            + ". Rien n'a été écrit : corrigez le fichier ou relancez l'aperçu."
         )
     return fresh, builder
 

@@ -11,11 +11,12 @@ from sqlalchemy.engine import Engine
 from essdash.domain import models as m
 from essdash.domain import periods, rules
 from essdash.domain.errors import ValidationError
-from essdash.domain.vocabulary import Provenance
+from essdash.domain.vocabulary import Deed, Provenance
 from essdash.read import indicators
 from essdash.store import clock
 from essdash.store.db import locked_transaction
-from essdash.write.actor import Actor, signed
+from essdash.write.actor import Actor
+from essdash.write.gate import authorize
 from essdash.write.records import text_field
 
 
@@ -33,8 +34,11 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
     ``rows`` hold ``code`` (territory), ``value``, ``provenance`` and ``source``; empty values
     are left alone. A changed value supersedes the current one, which is kept. Returns the number
     of values written; raises ``ValidationError`` listing every refused cell, writing nothing.
+    A person who answers for one territory may enter that territory's values only.
     """
-    actor = signed(actor)
+    given = [row.get("code") for row in rows if not _blank(row.get("value"))]
+    permit = authorize(engine, actor, Deed.MEASUREMENT, territories=[code for code in given if code] or None)
+    actor = permit.actor
     with engine.connect() as conn:
         indicator = conn.execute(select(m.Indicator).where(m.Indicator.code == code)).mappings().first()
         names = dict(conn.execute(select(m.Territory.code, m.Territory.name)).all())
@@ -55,7 +59,7 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
             issues.append((place, "Territoire", f"territoire « {row.get('code')} » inconnu."))
             continue
         raw = row.get("value")
-        if raw is None or (isinstance(raw, str) and not raw.strip()) or raw != raw:
+        if _blank(raw):
             continue
         try:
             value = rules.indicator_value(raw, indicator["unit"])
@@ -103,7 +107,15 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
                     source=row["source"],
                     recorded_at=now,
                     recorded_by=actor.label,
+                    account=actor.account,
                 )
             )
             written += 1
+        if written:
+            permit.log(conn, f"{written} valeur(s) de « {indicator['label']} », {period}", now)
     return written
+
+
+def _blank(raw) -> bool:
+    """An empty cell of the entry grid: nothing to save."""
+    return raw is None or (isinstance(raw, str) and not raw.strip()) or raw != raw

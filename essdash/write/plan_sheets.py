@@ -8,10 +8,11 @@ from sqlalchemy.engine import Engine
 from essdash.domain import models as m
 from essdash.domain import rules
 from essdash.domain.errors import ValidationError
-from essdash.domain.vocabulary import SheetStatus
+from essdash.domain.vocabulary import Deed, SheetStatus
 from essdash.store import clock
 from essdash.store.db import locked_transaction
-from essdash.write.actor import Actor, signed
+from essdash.write.actor import Actor
+from essdash.write.gate import authorize
 from essdash.write.records import locked_update, text_field
 
 SHEET_FIELDS = {"status": "Statut", "progress": "Avancement déclaré (%)"}
@@ -22,7 +23,8 @@ def update_sheet(
 ) -> None:
     """Change a fiche's status or declared progress: a comment is required, and every change is a
     dated history row with who and why."""
-    actor = signed(actor)
+    permit = authorize(engine, actor, Deed.SHEET)
+    actor = permit.actor
     issues = []
     if status not in SheetStatus.labels():
         issues.append(("Fiche", "Statut", f"statut « {status} » inconnu."))
@@ -52,7 +54,8 @@ def update_sheet(
                     "sheet_id": sheet_id,
                     "changed_at": now,
                     "author": actor.name,
-                    "role": actor.role,
+                    "role": actor.label.removeprefix(actor.name).strip(" ()"),
+                    "account": actor.account,
                     "field": key,
                     "old_value": str(loaded[key]),
                     "new_value": str(value),
@@ -61,3 +64,4 @@ def update_sheet(
                 for key, value in changed.items()
             ],
         )
+        permit.log(conn, f"Fiche n° {sheet_id} : " + ", ".join(SHEET_FIELDS[k].lower() for k in changed), now)

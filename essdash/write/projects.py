@@ -18,6 +18,7 @@ from essdash.domain import rules
 from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import (
     PROJECT_TRANSITIONS,
+    Deed,
     InterventionMode,
     LegalForm,
     MeetingBody,
@@ -27,7 +28,8 @@ from essdash.domain.vocabulary import (
 )
 from essdash.store import clock
 from essdash.store.db import locked_transaction
-from essdash.write.actor import Actor, signed
+from essdash.write.actor import Actor
+from essdash.write.gate import authorize
 from essdash.write.geography import metropolis_box
 from essdash.write.records import locked_update, text_field
 
@@ -140,7 +142,8 @@ def create_project(
     proposed_on: date,
 ) -> int:
     """Register a new proposal (step « proposé »), creating its carrier if new; returns its id."""
-    actor = signed(actor)
+    permit = authorize(engine, actor, Deed.PROJECT, communes=[code for code in [data.get("commune_code")] if code])
+    actor = permit.actor
     required = ("title", "commune_code", "intervention_mode", "sector")
     with engine.connect() as conn:
         clean, issues = _check_project(conn, {key: data.get(key) for key in PROJECT_FIELDS if key != "status"})
@@ -186,15 +189,20 @@ def create_project(
                 from_status=None,
                 to_status=ProjectStatus.PROPOSE.value,
                 author=actor.label,
+                account=actor.account,
                 comment="Proposition enregistrée.",
             )
         )
+        permit.log(conn, f"Projet n° {project_id} proposé : {clean['title']}", now)
     return project_id
 
 
 def update_project(engine: Engine, actor: Actor, project_id: int, loaded: dict, changes: dict) -> None:
     """Save edited fields of a project, refusing if it changed since ``loaded`` was read."""
-    actor = signed(actor)
+    permit = authorize(engine, actor, Deed.PROJECT, project_id=project_id)
+    actor = permit.actor
+    if changes.get("commune_code") and changes["commune_code"] != loaded.get("commune_code"):
+        authorize(engine, actor, Deed.PROJECT, communes=[changes["commune_code"]])
     with engine.connect() as conn:
         clean, issues = _check_project(conn, changes)
     if issues:
@@ -220,8 +228,12 @@ def update_project(engine: Engine, actor: Actor, project_id: int, loaded: dict, 
                 from_status=loaded["status"],
                 to_status=loaded["status"],
                 author=actor.label,
+                account=actor.account,
                 comment="Fiche modifiée : " + ", ".join(PROJECT_FIELDS[k].lower() for k in changed) + ".",
             )
+        )
+        permit.log(
+            conn, f"Projet n° {project_id} modifié : " + ", ".join(PROJECT_FIELDS[k].lower() for k in changed), now
         )
 
 
@@ -240,7 +252,8 @@ def advance_project(
     """Move a project one step along its lifecycle (see ``PROJECT_TRANSITIONS``), dated and tied
     to a meeting (the step then takes the meeting's date); an opinion of the committee is
     recorded with it."""
-    actor = signed(actor)
+    permit = authorize(engine, actor, Deed.OPINION if opinion is not None else Deed.STEP, project_id=project_id)
+    actor = permit.actor
     current = ProjectStatus(loaded["status"])
     issues = []
     if opinion is not None:
@@ -291,7 +304,8 @@ def advance_project(
         issues.append(("Projet", "Date", f"la séance choisie a eu lieu le {meeting['date']:%d/%m/%Y}."))
     if issues:
         raise ValidationError(issues)
-    values = {"status": target.value, "updated_at": clock.now(engine)}
+    now = clock.now(engine)
+    values = {"status": target.value, "updated_at": now}
     if target is ProjectStatus.EN_COURS:
         values["start_date"] = day
     if target in (ProjectStatus.REALISE, ProjectStatus.ABANDONNE):
@@ -306,10 +320,19 @@ def advance_project(
                 to_status=target.value,
                 meeting_id=meeting_id,
                 author=actor.label,
+                account=actor.account,
                 comment=comment,
             )
         )
         if opinion is not None:
             conn.execute(
-                insert(m.Opinion).values(project_id=project_id, meeting_id=meeting_id, value=opinion, comment=comment)
+                insert(m.Opinion).values(
+                    project_id=project_id,
+                    meeting_id=meeting_id,
+                    value=opinion,
+                    comment=comment,
+                    author=actor.label,
+                    account=actor.account,
+                )
             )
+        permit.log(conn, f"Projet n° {project_id} : {current.label} → {target.label}", now)
