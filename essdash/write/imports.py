@@ -448,12 +448,13 @@ def _checked(conn: Connection, engine: Engine, plan: ImportPlan) -> tuple[Import
     """The plan validated again against the database as ``conn`` sees it; refused if it no longer passes."""
     fresh, builder = _plan(conn, engine, plan.kind, plan.table, plan.options)
     if not fresh.ok or builder is None:
-        shown = " ; ".join(str(issue) for issue in fresh.errors[:SHOWN_ISSUES])
+        shown = " ; ".join(str(issue).rstrip(".") for issue in fresh.errors[:SHOWN_ISSUES])
         more = len(fresh.errors) - SHOWN_ISSUES
         raise ImportFileError(
-            f"Le fichier ne passe pas la validation ({fmt.plural(len(fresh.errors), 'erreur')}) : {shown}"
+            "Les données ont changé depuis l'aperçu, ou des lignes sortent de votre périmètre : le fichier ne "
+            f"passe plus la validation ({fmt.plural(len(fresh.errors), 'erreur')}) : {shown}"
             + (f" ; et {fmt.plural(more, 'autre erreur')}" if more > 0 else "")
-            + ". Rien n'a été écrit : corrigez le fichier ou relancez l'aperçu."
+            + ". Rien n'a été écrit : relancez l'aperçu."
         )
     return fresh, builder
 
