@@ -8,15 +8,11 @@ per module on a database file that does not exist yet, and the Playwright browse
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.browser.servers import streamlit_server
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -29,23 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SERVER_START_TIMEOUT = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -67,56 +46,10 @@ def server(tmp_path_factory, chromium_path):
     """
     db_path = tmp_path_factory.mktemp("essdash-browser") / "essdash.db"
     assert not db_path.exists()
-    port = _free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "PYTHONUNBUFFERED": "1"}
     env.pop("ESSDASH_SEED", None)
-    log_path = db_path.parent / "streamlit.log"
-    log = open(log_path, "wb")  # noqa: SIM115 (held by the server process until the fixture ends)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",  # the code does not change under a test: no module reloads
-            "none",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with code {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit did not answer within {SERVER_START_TIMEOUT:.0f} s:\n"
-                    f"{log_path.read_text(errors='replace')}"
-                )
-            time.sleep(0.2)
+    with streamlit_server("app.py", PROJECT_DIR, env, db_path.parent / "streamlit.log") as base_url:
         yield base_url, db_path
-    finally:
-        _stop(proc)
-        log.close()
 
 
 @pytest.fixture(scope="module")
