@@ -1,12 +1,16 @@
 """Command line: ``python -m essdash init-db | demo | info | bench | bench-import | import | export | backup | restore
-| report``.
+| report | users``.
 
-Messages are French, like the application; errors exit with status 2 and a one-line message.
+Messages are French, like the application; errors exit with status 2 and a one-line message. Writing
+commands (import, backup, restore, init-db or demo over an existing base, users add/remove) pass the
+same gate as the interface: ``--as EMAIL`` acts as that member in either mode; without it, in « poste
+local » mode, the system user signs.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -15,19 +19,43 @@ from pathlib import Path
 
 from essdash.domain import fmt
 from essdash.domain.errors import EssdashError
+from essdash.domain.vocabulary import Deed, Role
 from essdash.read import exports as io_export
+from essdash.read import members as read_members
 from essdash.read import queries
 from essdash.read.filters import Filters
 from essdash.spreadsheet.columns import KINDS
-from essdash.store import backup, db
+from essdash.store import db
 from essdash.store.config import get_settings
+from essdash.write import admin, members
 from essdash.write import imports as io_import
 from essdash.write.actor import Actor
+from essdash.write.gate import authorize
 from essdash.write.import_rows import ImportOptions
+
+
+def _system_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER") or os.environ.get("USERNAME") or "inconnu"
+
+
+def _actor(args: argparse.Namespace) -> Actor:
+    """Who runs a writing command: the member of ``--as``, else (« poste local » mode only, the gate
+    checks) the system user."""
+    email = getattr(args, "as_member", None)
+    if email:
+        return Actor(email, "compte", email.strip().lower())
+    return Actor(getattr(args, "author", None) or _system_user(), "ligne de commande")
 
 
 def _init(args: argparse.Namespace, *, dataset: str) -> None:
     settings = get_settings()
+    if db.exists(settings.database_url):
+        current = db.open_database(settings)
+        authorize(current, _actor(args), Deed.SETTINGS)
+        current.dispose()
     started = time.perf_counter()
     engine = db.init_db(
         settings.database_url,
@@ -106,7 +134,7 @@ def _import(args: argparse.Namespace) -> int:
     plan = io_import.prepare(engine, _read(args.file), Path(args.file).name, args.kind, options)
     print(plan.report())
     if args.save_mapping and plan.placed:
-        io_import.save_mapping(engine, plan, args.save_mapping, Actor(args.author, "ligne de commande"))
+        io_import.save_mapping(engine, plan, args.save_mapping, _actor(args))
         print(f"Correspondance enregistrée sous « {args.save_mapping} ».")
     if not plan.ok:
         print(
@@ -116,7 +144,7 @@ def _import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Essai à blanc : rien n'a été écrit.")
         return 0
-    result = io_import.apply(engine, plan, Actor(args.author, "ligne de commande"))
+    result = io_import.apply(engine, plan, _actor(args))
     print(f"Import terminé : {result.summary()}")
     if result.backup:
         print(f"Sauvegarde prise avant l'import : {result.backup}")
@@ -139,27 +167,50 @@ def _export(args: argparse.Namespace) -> None:
     print(f"Export « {io_export.VIEWS[args.kind]} » écrit dans « {args.out} » ({size} octets). {exported.note}".strip())
 
 
-def _database_file() -> Path:
-    engine = db.open_database()
-    path = backup.database_file(engine)
-    if path is None:
-        raise EssdashError("La base est en mémoire : rien à sauvegarder ni à restaurer.")
-    return path
-
-
 def _backup(args: argparse.Namespace) -> None:
-    path = _database_file()
+    engine = db.open_database()
     if args.out:
-        _write(args.out, backup.snapshot(path))
+        _write(args.out, admin.copy(engine, _actor(args)))
         print(f"Copie de la base écrite dans « {args.out} ».")
     else:
-        print(f"Sauvegarde : {backup.take(path, 'manuelle')}")
+        print(f"Sauvegarde : {admin.take(engine, _actor(args))}")
 
 
 def _restore(args: argparse.Namespace) -> None:
-    path = _database_file()
-    saved = backup.restore(path, _read(args.file), Path(args.file).name)
+    engine = db.open_database()
+    saved = admin.restore(engine, _actor(args), _read(args.file), Path(args.file).name)
     print(f"Base restaurée depuis « {args.file} ». L'état précédent est sauvegardé : {saved}")
+
+
+def _users(args: argparse.Namespace) -> None:
+    engine = db.open_database()
+    if args.action == "list":
+        listed = read_members.members(engine)
+        if listed.empty:
+            print("Aucun membre.")
+        for row in listed.itertuples():
+            where = ", ".join(part for part in (row.territory, row.communes) if part)
+            print(f"{row.email}\t{row.role}\t{row.name}" + (f"\t{where}" if where else ""))
+        return
+    if args.action == "remove":
+        members.remove_member(engine, _actor(args), args.email)
+        print(f"Membre « {args.email} » retiré : il perd l'accès à sa prochaine requête.")
+        return
+    communes = [c for c in (args.communes or "").split(",") if c.strip()]
+    done = members.save_member(
+        engine, _actor(args), args.email, args.role, name=args.name or "", territory=args.territory, communes=communes
+    )
+    print(f"Membre « {args.email} » {done} ({Role(args.role).label}).")
+
+
+def _as_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--as",
+        dest="as_member",
+        metavar="EMAIL",
+        help="agit comme ce membre (mêmes droits que dans l'interface) ; sans lui, en mode poste local, "
+        "l'utilisateur système signe",
+    )
 
 
 def _report(args: argparse.Namespace) -> None:
@@ -201,10 +252,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     init.add_argument("--scale", type=int, default=1, help="multiplicateur du nombre de projets de démo")
     init.add_argument("--seed", type=int, default=None, help="graine du générateur de démo")
+    _as_option(init)
     init.set_defaults(func=lambda a: _init(a, dataset=a.dataset))
     demo = commands.add_parser("demo", help="recrée la base avec N fois les projets de démonstration")
     demo.add_argument("--scale", type=int, default=1)
     demo.add_argument("--seed", type=int, default=None)
+    _as_option(demo)
     demo.set_defaults(func=lambda a: _init(a, dataset="demo"))
     info = commands.add_parser("info", help="décrit la base configurée (DATABASE_URL)")
     info.set_defaults(func=_info)
@@ -231,10 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     load.add_argument("--save-mapping", metavar="NOM", help="enregistre la correspondance appliquée sous ce nom")
     load.add_argument(
-        "--author",
-        default=os.environ.get("USER") or os.environ.get("USERNAME") or "inconnu",
-        help="nom enregistré avec l'import",
+        "--author", help="nom enregistré avec l'import en mode poste local (défaut : l'utilisateur système)"
     )
+    _as_option(load)
     load.set_defaults(func=_import)
     export = commands.add_parser("export", help="exporte une vue filtrée en CSV, XLSX ou GeoJSON")
     export.add_argument("--kind", choices=tuple(io_export.VIEWS), required=True)
@@ -249,10 +301,27 @@ def main(argv: list[str] | None = None) -> int:
     export.set_defaults(func=_export)
     save = commands.add_parser("backup", help="sauvegarde la base (dossier des sauvegardes, ou --out)")
     save.add_argument("--out", help="écrit une copie de la base dans ce fichier")
+    _as_option(save)
     save.set_defaults(func=_backup)
     restore = commands.add_parser("restore", help="remplace la base par une sauvegarde (l'état actuel est sauvegardé)")
     restore.add_argument("file", help="fichier de sauvegarde (.db)")
+    _as_option(restore)
     restore.set_defaults(func=_restore)
+    users = commands.add_parser("users", help="membres du tableau de bord partagé : add, list, remove")
+    user_actions = users.add_subparsers(dest="action", required=True)
+    add = user_actions.add_parser("add", help="ajoute un membre, ou change son rôle et son périmètre")
+    add.add_argument("email", help="adresse électronique, telle que le fournisseur d'identité la donne")
+    add.add_argument("--role", required=True, choices=tuple(Role.labels()), help="rôle du membre")
+    add.add_argument("--nom", dest="name", help="nom affiché (défaut : tiré de l'adresse)")
+    _place_options(add, territory_help="territoire dont répond un technicien (ex. roubaisien)")
+    add.add_argument("--communes", metavar="CODES", help="codes INSEE séparés par des virgules (ex. 59512,59599)")
+    _as_option(add)
+    listing = user_actions.add_parser("list", help="liste les membres, leur rôle et leur périmètre")
+    listing.set_defaults()
+    remove = user_actions.add_parser("remove", help="retire un membre (il perd l'accès à sa prochaine requête)")
+    remove.add_argument("email")
+    _as_option(remove)
+    users.set_defaults(func=_users)
     pack_report = commands.add_parser(
         "report", help="écrit le pack de séance d'un semestre en PDF, PowerPoint ou JSON (données)"
     )

@@ -78,7 +78,8 @@ def refusal(role: Role, deed: Deed, place: Place | None, scope: Scope) -> str | 
     ``place`` is ``None`` for a write with no territory (a fiche of the plan, a meeting, a member):
     only the role counts then."""
     if deed not in ALLOWED[role]:
-        return f"le rôle « {role.label} » ne permet pas de {deed.label}"
+        article = "d'" if deed.label[0] in "aeéiou" else "de "
+        return f"le rôle « {role.label} » ne permet pas {article}{deed.label}"
     if place is not None and deed in SCOPED.get(role, ()) and not scope.covers(place):
         where = "toute la métropole" if place.whole else "ce lieu"
         return f"{where} est hors de votre périmètre ({role.label})"

@@ -85,6 +85,18 @@ def neutralise(value: str) -> str:
 
 # --- numbers -------------------------------------------------------------------------------------
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def email(value) -> str:
+    """An e-mail address, trimmed and lower-cased (a member's key, as their OpenID provider gives
+    it); ``ValueError`` in French otherwise."""
+    clean = text(str(value or ""), max_length=SHORT_LENGTH * 2).lower()
+    if not _EMAIL.fullmatch(clean):
+        raise ValueError(f"« {clean} » n'est pas une adresse électronique (ex. prenom.nom@lillemetropole.fr).")
+    return clean
+
+
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]")
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _UNIT = re.compile(r"(?i)(€|eur|euros|%)$")

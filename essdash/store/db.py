@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, insert, select
+from sqlalchemy import create_engine, delete, event, insert, inspect, select
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
@@ -257,6 +257,20 @@ def check_database(engine: Engine) -> dict[str, str]:
             f"La base de données a été créée par une version plus récente d'essdash (schéma {version})."
         )
     return meta
+
+
+def exists(url: str) -> bool:
+    """Whether an essdash database already stands at ``url`` (rebuilding it then needs a right)."""
+    path = sqlite_path(url)
+    if path is not None:
+        return path.exists() and path.stat().st_size > 0
+    engine = make_engine(url)
+    try:
+        return inspect(engine).has_table("metaentry")
+    except OperationalError:
+        return False
+    finally:
+        engine.dispose()
 
 
 def open_database(settings: Settings | None = None) -> Engine:

@@ -1,0 +1,55 @@
+"""The base as a whole, through the gate: download a copy, take a backup, restore one.
+
+Restoring is an administrateur's action; a copy of the base holds every member's address, so
+downloading one is kept to those who may see all data. Each is in the journal (a restore's line
+is written in the restored base).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from essdash.domain.errors import BackupError
+from essdash.domain.vocabulary import Deed
+from essdash.store import backup, clock
+from essdash.store.db import locked_transaction
+from essdash.write.actor import Actor
+from essdash.write.gate import authorize
+
+
+def _file(engine: Engine) -> Path:
+    path = backup.database_file(engine)
+    if path is None:
+        raise BackupError("La base est en mémoire : rien à sauvegarder ni à restaurer.")
+    return path
+
+
+def copy(engine: Engine, actor: Actor | None) -> bytes:
+    """A consistent copy of the whole base, to download."""
+    permit = authorize(engine, actor, Deed.BACKUP)
+    data = backup.snapshot(_file(engine))
+    with locked_transaction(engine) as conn:
+        permit.log(conn, "Copie de la base téléchargée", clock.now(engine))
+    return data
+
+
+def take(engine: Engine, actor: Actor | None, reason: str = "manuelle") -> Path:
+    """A backup in the backups folder; its path."""
+    permit = authorize(engine, actor, Deed.BACKUP)
+    saved = backup.take(_file(engine), reason)
+    with locked_transaction(engine) as conn:
+        permit.log(conn, f"Sauvegarde prise : {saved.name}", clock.now(engine))
+    return saved
+
+
+def restore(engine: Engine, actor: Actor | None, data: bytes, label: str) -> Path:
+    """Replace the base by a backup (checked whole first); the previous state's backup path."""
+    permit = authorize(engine, actor, Deed.RESTORE)
+    path = _file(engine)
+    saved = backup.restore(path, data, label)
+    engine.dispose()  # the pool's connections still read the replaced file
+    with locked_transaction(engine) as conn:
+        permit.log(conn, f"Base restaurée depuis « {label} » (état précédent : {saved.name})", clock.now(engine))
+    return saved
