@@ -1,8 +1,11 @@
-"""Entry point: ``streamlit run app.py``. Page configuration and navigation over ``pages/``."""
+"""Entry point: ``streamlit run app.py``. Page configuration, who may come in (in shared mode, the
+login), and navigation over ``pages/``."""
 
 import streamlit as st
 
+from essdash.ui import session
 from essdash.ui.navigation import APP_TITLE, FAVICON, navigation
 
 st.set_page_config(page_title=APP_TITLE, page_icon=FAVICON, layout="wide")
+session.admit()
 navigation().run()

@@ -3,11 +3,13 @@
 import streamlit as st
 
 from essdash.domain import fmt
+from essdash.domain.vocabulary import Deed
 from essdash.read import indicators, queries
 from essdash.render import charts
 from essdash.ui import forms as ui_forms
 from essdash.ui import frame as ui
 from essdash.ui import indicator_views as ui_views
+from essdash.ui import session
 from essdash.write.measurements import save_measurements
 
 ctx = ui.page_frame("Indicateurs", ":material/monitoring:")
@@ -43,16 +45,20 @@ with tab_entry:
     semesters = ui.read(indicators.reference_periods)
     period = st.selectbox("Semestre", semesters[::-1], format_func=fmt.period_label, key="i_entry_period")
     unit = catalogue.set_index("code").loc[entry_code, "unit"]
-    with st.form("entry"):
-        rows = ui_views.entry_grid(ui.read(indicators.entry_grid, entry_code, period), unit, f"{entry_code}-{period}")
-        actor = ui_forms.signature("i_author")
-        submitted = st.form_submit_button("Enregistrer les valeurs", type="primary")
-    if submitted and ui_forms.run(
-        lambda: save_measurements(ctx.engine, actor, entry_code, period, rows),
-        lambda n: f"{fmt.plural(n, 'valeur enregistrée', 'valeurs enregistrées')} pour {fmt.period_label(period)}.",
-        actor,
-    ):
-        st.rerun()
+    if not session.may(Deed.MEASUREMENT):
+        session.read_only("saisir des valeurs d'indicateurs")
+    else:
+        with st.form("entry"):
+            grid = ui.read(indicators.entry_grid, entry_code, period)
+            rows = ui_views.entry_grid(grid, unit, f"{entry_code}-{period}")
+            actor = ui_forms.signature("i_author")
+            submitted = st.form_submit_button("Enregistrer les valeurs", type="primary")
+        if submitted and ui_forms.run(
+            lambda: save_measurements(ctx.engine, actor, entry_code, period, rows),
+            lambda n: f"{fmt.plural(n, 'valeur enregistrée', 'valeurs enregistrées')} pour {fmt.period_label(period)}.",
+            actor,
+        ):
+            st.rerun()
     with st.expander("Historique des valeurs de ce semestre (valeurs remplacées comprises)"):
         territories = ui.read(queries.territory_options)
         ui_views.history_table(

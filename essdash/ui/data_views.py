@@ -11,16 +11,17 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
-from essdash.domain.errors import EssdashError
-from essdash.domain.vocabulary import FundingType, InterventionMode, Sector
+from essdash.domain.errors import AccessError, EssdashError
+from essdash.domain.vocabulary import Deed, FundingType, InterventionMode, Sector
 from essdash.read import exports as io_export
 from essdash.read.filters import Filters, to_complete
 from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet.columns import KINDS
 from essdash.store import backup
-from essdash.ui import forms
+from essdash.ui import forms, session
 from essdash.ui.cache import clear_reads, read
 from essdash.ui.filters import place_caption, project_filters
+from essdash.write import admin, gate
 from essdash.write import imports as io_import
 from essdash.write.import_rows import ImportOptions
 
@@ -174,9 +175,13 @@ def _apply(engine: Engine, plan, actor) -> None:
 
 
 def import_tab(engine: Engine) -> None:
-    """Choose the kind of rows, download an empty template, upload a file, see its preview, import it."""
+    """Choose the kind of rows, download an empty template, upload a file, see its preview, import it
+    (a technician's rows checked against their territory in the preview already)."""
     if done := st.session_state.pop("imp_done", None):
         st.success(done, icon=":material/check_circle:")
+    if not session.may(Deed.IMPORT):
+        session.read_only("importer des fichiers")
+        return
     _to_complete(engine)
     kind = st.selectbox(
         "Nature des lignes du fichier", list(KINDS), format_func=lambda k: KINDS[k].label, key="imp_kind"
@@ -206,6 +211,12 @@ def import_tab(engine: Engine) -> None:
     )
     if uploaded is None:
         return
+    actor = session.current()
+    try:
+        scope = gate.scope_of(engine, actor, Deed.IMPORT)[1] if actor is not None else None
+    except AccessError as exc:
+        st.error(fmt.md_escape(str(exc)))
+        return
     previous = (
         st.session_state.get("imp_plan")
         if st.session_state.get("imp_plan_key", (None,))[0] == uploaded.file_id
@@ -213,10 +224,10 @@ def import_tab(engine: Engine) -> None:
     )
     try:
         if previous is None or previous.kind.code != kind:
-            previous = _plan(engine, uploaded, kind, ImportOptions())  # the proposed reading, to choose from
+            previous = _plan(engine, uploaded, kind, ImportOptions(scope=scope))  # the proposed reading
         sheets = previous.table.sheets
         sheet = st.selectbox("Feuille", sheets, key="imp_sheet") if len(sheets) > 1 else None
-        options = _options(kind, previous, ImportOptions(sheet=sheet))
+        options = _options(kind, previous, ImportOptions(sheet=sheet, scope=scope))
         plan = _plan(engine, uploaded, kind, options)
     except EssdashError as exc:
         st.error(fmt.md_escape(str(exc)))
@@ -289,8 +300,11 @@ def _backup_list(saved: list[dict]) -> None:
     )
 
 
-def _restore(path) -> None:
+def _restore(engine: Engine) -> None:
     st.subheader("Restaurer une sauvegarde")
+    if not session.may(Deed.RESTORE):
+        session.read_only("restaurer une sauvegarde (administrateurs seulement)")
+        return
     chosen = st.file_uploader(
         "Sauvegarde à restaurer (fichier .db d'essdash)", key="bk_file", max_upload_size=backup.MAX_RESTORE_BYTES >> 20
     )
@@ -302,7 +316,7 @@ def _restore(path) -> None:
     if not st.button("Restaurer", disabled=chosen is None or not confirm, key="bk_go"):
         return
     try:
-        before = backup.restore(path, chosen.getvalue(), chosen.name)
+        before = admin.restore(engine, session.signer(), chosen.getvalue(), chosen.name)
     except EssdashError as exc:
         st.error(fmt.md_escape(str(exc)))
         return
@@ -319,9 +333,12 @@ def backup_tab(engine: Engine) -> None:
     if path is None:
         st.info("La base est en mémoire : il n'y a rien à sauvegarder.")
         return
+    if not session.may(Deed.BACKUP):
+        session.read_only("télécharger ou restaurer la base")
+        return
     st.download_button(
         "Télécharger une copie de la base",
-        data=partial(backup.snapshot, path),
+        data=partial(admin.copy, engine, session.signer()),
         file_name=f"essdash-{date.today():%Y%m%d}.db",
         mime="application/vnd.sqlite3",
         key="bk_download",
@@ -335,4 +352,4 @@ def backup_tab(engine: Engine) -> None:
     )
     if saved:
         _backup_list(saved)
-    _restore(path)
+    _restore(engine)

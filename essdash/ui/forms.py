@@ -3,6 +3,11 @@ opinions and meetings. Each form calls one function of :mod:`essdash.write` (``p
 ``committee``, ``plan_sheets``, ``comments``) and shows its French refusals beside the form;
 nothing is written unless everything is valid.
 
+A form is shown only to whom may use it (:func:`essdash.ui.session.may`); the gate of the write
+layer still decides when it is submitted. Writes are signed by the session's person
+(:mod:`essdash.ui.session`): the member in shared mode, the local person otherwise, who gives a
+name and a role once per session.
+
 A record's version is remembered when its form is shown; saving compares it with the database,
 so that a second session editing the same record is refused instead of overwriting silently.
 """
@@ -13,19 +18,22 @@ import pandas as pd
 import streamlit as st
 
 from essdash.domain import fmt
-from essdash.domain.errors import BusyError, ConflictError, ValidationError
+from essdash.domain.errors import AccessError, BusyError, ConflictError, ValidationError
 from essdash.domain.vocabulary import (
     PROJECT_TRANSITIONS,
     CommentBody,
+    Deed,
     InterventionMode,
     LegalForm,
     MeetingBody,
     OpinionValue,
     ProjectStatus,
+    Role,
     Sector,
     SheetStatus,
 )
 from essdash.read import followup, proceedings, queries
+from essdash.ui import session
 from essdash.ui.cache import clear_reads, read
 from essdash.ui.records import signed_by
 from essdash.write import comments as write_comments
@@ -34,28 +42,26 @@ from essdash.write.actor import Actor
 
 # French words beside Streamlit's English « Press Enter to submit form » of a form's text fields.
 FORM_HINT = "Remplissez les champs, puis cliquez sur « {button} » (la touche Entrée enregistre aussi)."
-ROLES = ("administrateur", "mission ESS", "présidence du comité", "technicien", "membre")
+ROLES = tuple(Role.labels().values())
 
 
 def signature(key: str) -> Actor:
-    """« Votre nom » and « Votre rôle », filled in with the last signature of the session (a person
-    signs once per session, until accounts exist); the :class:`Actor` of the write."""
-    signer = st.session_state.get("signer", {})
+    """The :class:`Actor` of a write: the session's person, shown as « Signé : … »; in « poste
+    local » mode, until the person has signed once in this session, « Votre nom » and « Votre rôle »."""
+    person = session.current()
+    if person is not None:
+        st.caption(f":material/signature: Signé : {fmt.md_escape(person.label)}")
+        return person
     c1, c2 = st.columns(2)
-    name = c1.text_input("Votre nom", key=key, placeholder="Prénom Nom", value=signer.get("name", ""))
-    role = c2.selectbox(
-        "Votre rôle",
-        ROLES,
-        key=f"{key}-role",
-        index=ROLES.index(signer["role"]) if signer.get("role") in ROLES else None,
-        placeholder="Choisir votre rôle",
-    )
+    name = c1.text_input("Votre nom", key=key, placeholder="Prénom Nom")
+    role = c2.selectbox("Votre rôle", ROLES, key=f"{key}-role", index=None, placeholder="Choisir votre rôle")
     return Actor(name, role or "")
 
 
 def remember(actor: Actor) -> None:
-    """Keep the signature of a write for the session's next forms."""
-    st.session_state["signer"] = {"name": actor.name.strip(), "role": actor.role}
+    """Keep the local person's signature for the session's next forms (a member is known already)."""
+    if actor.account is None:
+        st.session_state[session.SIGNER] = {"name": actor.name.strip(), "role": actor.role}
 
 
 def show_refusal(exc: ValidationError) -> None:
@@ -83,6 +89,9 @@ def run(action, success, actor: Actor | None = None) -> bool:
         return False
     except BusyError as exc:
         st.error(f"**Enregistrement impossible pour l'instant.** {fmt.md_escape(str(exc))}")
+        return False
+    except AccessError as exc:
+        st.error(f"**Action non autorisée.** {fmt.md_escape(str(exc))}")
         return False
     if actor is not None:
         remember(actor)
@@ -122,6 +131,9 @@ def _meeting_choice(label: str, body: MeetingBody, key: str) -> int | None:
 
 def new_project(engine) -> None:
     """The form that registers a new proposal."""
+    if not session.may(Deed.PROJECT):
+        session.read_only("proposer un projet")
+        return
     sheets = read(queries.sheet_options)
     communes = read(queries.commune_options)
     names = dict(zip(communes["insee_code"], communes["name"]))
@@ -181,10 +193,14 @@ def project_actions(engine, project_id: int) -> None:
     fields = ("id", "version", "status", *projects.PROJECT_FIELDS)
     current = {k: detail[k] for k in fields if k in detail}
     status = ProjectStatus(detail["status"])
+    can_step = session.may(Deed.STEP, project_id=project_id) or session.may(Deed.OPINION, project_id=project_id)
+    can_edit = session.may(Deed.PROJECT, project_id=project_id)
     step_tab, edit_tab, comment_tab = st.tabs(["Faire avancer", "Modifier", "Commentaires"])
     with step_tab:
         following = PROJECT_TRANSITIONS[status]
-        if not following:
+        if not can_step:
+            session.read_only("faire avancer ce projet")
+        elif not following:
             st.caption(f"Étape finale : {status.label}.")
         else:
             c1, c2 = st.columns(2)
@@ -235,43 +251,47 @@ def project_actions(engine, project_id: int) -> None:
                 _forget("project", project_id)
                 st.rerun()
     with edit_tab:
-        with st.form(f"edit-{project_id}"):
-            st.markdown(FORM_HINT.format(button="Enregistrer les modifications"))
-            title = st.text_input("Titre", detail["title"], key="edit_title")
-            c1, c2 = st.columns(2)
-            jobs = c1.number_input("Emplois prévus", min_value=0, value=int(detail["jobs_created"]), key="edit_jobs")
-            kept = c2.number_input(
-                "Emplois maintenus", min_value=0, value=int(detail["jobs_maintained"]), key="edit_kept"
-            )
-            people = c1.number_input(
-                "Bénéficiaires", min_value=0, value=int(detail["beneficiaries"]), key="edit_people"
-            )
-            priority = c2.checkbox("Quartier prioritaire", value=bool(detail["priority_district"]), key="edit_priority")
-            start = c1.date_input("Début", value=detail["start_date"], format="DD/MM/YYYY", key="edit_start")
-            end = c2.date_input("Fin", value=detail["end_date"], format="DD/MM/YYYY", key="edit_end")
-            description = st.text_area("Description", detail["description"], key="edit_description")
-            actor = signature("sig-edit")
-            submitted = st.form_submit_button("Enregistrer les modifications", type="primary")
-        loaded = _remember("project-edit", project_id, current, submitted)
-        changes = {
-            "title": title,
-            "jobs_created": jobs,
-            "jobs_maintained": kept,
-            "beneficiaries": people,
-            "priority_district": priority,
-            "start_date": start,
-            "end_date": end,
-            "description": description,
-        }
-        if submitted and run(
-            lambda: projects.update_project(engine, actor, project_id, loaded, changes),
-            "Modifications enregistrées.",
-            actor,
-        ):
-            _forget("project-edit", project_id)
-            st.rerun()
+        if can_edit:
+            _project_edit(engine, project_id, detail, current)
+        else:
+            session.read_only("modifier ce projet")
     with comment_tab:
         comments(engine, "projet", project_id, read(followup.project_comments, project_id))
+
+
+def _project_edit(engine, project_id: int, detail: dict, current: dict) -> None:
+    """The form that edits a project's record."""
+    with st.form(f"edit-{project_id}"):
+        st.markdown(FORM_HINT.format(button="Enregistrer les modifications"))
+        title = st.text_input("Titre", detail["title"], key="edit_title")
+        c1, c2 = st.columns(2)
+        jobs = c1.number_input("Emplois prévus", min_value=0, value=int(detail["jobs_created"]), key="edit_jobs")
+        kept = c2.number_input("Emplois maintenus", min_value=0, value=int(detail["jobs_maintained"]), key="edit_kept")
+        people = c1.number_input("Bénéficiaires", min_value=0, value=int(detail["beneficiaries"]), key="edit_people")
+        priority = c2.checkbox("Quartier prioritaire", value=bool(detail["priority_district"]), key="edit_priority")
+        start = c1.date_input("Début", value=detail["start_date"], format="DD/MM/YYYY", key="edit_start")
+        end = c2.date_input("Fin", value=detail["end_date"], format="DD/MM/YYYY", key="edit_end")
+        description = st.text_area("Description", detail["description"], key="edit_description")
+        actor = signature("sig-edit")
+        submitted = st.form_submit_button("Enregistrer les modifications", type="primary")
+    loaded = _remember("project-edit", project_id, current, submitted)
+    changes = {
+        "title": title,
+        "jobs_created": jobs,
+        "jobs_maintained": kept,
+        "beneficiaries": people,
+        "priority_district": priority,
+        "start_date": start,
+        "end_date": end,
+        "description": description,
+    }
+    if submitted and run(
+        lambda: projects.update_project(engine, actor, project_id, loaded, changes),
+        "Modifications enregistrées.",
+        actor,
+    ):
+        _forget("project-edit", project_id)
+        st.rerun()
 
 
 def comments(engine, target: str, target_id: int, existing: pd.DataFrame) -> None:
@@ -280,6 +300,9 @@ def comments(engine, target: str, target_id: int, existing: pd.DataFrame) -> Non
         st.markdown(
             f"- {fmt.day(row.created_at)} — **{signed_by(row.author, body=row.body)}** : {fmt.md_escape(row.text)}"
         )
+    if not session.may(Deed.COMMENT, project_id=target_id if target == "projet" else None):
+        session.read_only("commenter")
+        return
     with st.form(f"comment-{target}-{target_id}", clear_on_submit=True):
         body = st.selectbox("Au nom de", list(CommentBody), format_func=lambda b: b.label, key=f"cbody-{target}")
         text = st.text_area("Commentaire", key=f"ctext-{target}")
@@ -295,6 +318,9 @@ def comments(engine, target: str, target_id: int, existing: pd.DataFrame) -> Non
 
 def sheet_change(engine, detail: dict) -> None:
     """The form that changes a fiche's status or declared progress, with the required comment."""
+    if not session.may(Deed.SHEET):
+        session.read_only("modifier les fiches du plan")
+        return
     current = {k: detail[k] for k in ("id", "version", "status", "progress")}
     with st.form(f"sheet-{detail['id']}"):
         c1, c2 = st.columns(2)
@@ -328,6 +354,9 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
     """The committee's opinions on every awaiting proposal, recorded in one go."""
     if awaiting.empty:
         st.caption("Aucune proposition en attente d'avis.")
+        return
+    if not session.may(Deed.OPINION):
+        session.read_only("enregistrer les avis du comité")
         return
     with st.form("opinions"):
         meeting = _meeting_choice("Séance du comité", MeetingBody.COMITE, "opinion_meeting")
@@ -372,6 +401,10 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
 
 
 def new_meeting(engine) -> None:
+    """The form that records a meeting of one of the bodies."""
+    if not session.may(Deed.MEETING):
+        session.read_only("enregistrer une séance")
+        return
     with st.form("new-meeting", clear_on_submit=True):
         c1, c2 = st.columns(2)
         body = c1.selectbox("Instance", list(MeetingBody), format_func=lambda b: b.label, key="meeting_body")

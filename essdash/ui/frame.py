@@ -17,6 +17,7 @@ from essdash.domain import fmt
 from essdash.read import followup, queries
 from essdash.read.filters import Filters
 from essdash.store.reference import ATTRIBUTION
+from essdash.ui import session
 from essdash.ui.cache import clear_reads, compute, engine, read
 from essdash.ui.filters import (
     chosen,
@@ -104,6 +105,7 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
     territory, commune = place_filters()
     filters = Filters(territory=territory, commune=commune, as_of=reference_date())
     sidebar_links(nav, url_params(filters))
+    session.sidebar()
     with st.sidebar:
         st.caption(f"Données au {fmt.day(pd.Timestamp(info.get('as_of')).date())}" if info.get("as_of") else "")
         st.caption(ATTRIBUTION)

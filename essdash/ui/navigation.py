@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from essdash.ui import session
+
 APP_TITLE = "ESS · Lille Métropole"
 # The browser tab's icon, served from static/ (Streamlit fetches a ``:material/…:`` favicon from Google's CDN).
 FAVICON = "/app/static/favicon.png"
@@ -20,6 +22,7 @@ class Page:
     title: str
     icon: str
     url_path: str
+    admin_only: bool = False
 
 
 PAGES = (
@@ -32,7 +35,14 @@ PAGES = (
     Page("pages/equite.py", "Équité", ":material/balance:", "equite"),
     Page("pages/presentation.py", "Présentation", ":material/slideshow:", "presentation"),
     Page("pages/donnees.py", "Données", ":material/database:", "donnees"),
+    Page("pages/acces.py", "Accès", ":material/admin_panel_settings:", "acces", admin_only=True),
 )
+
+
+def visible_pages() -> tuple[Page, ...]:
+    """The pages of this session: « Accès » only for whom manages accounts."""
+    admin = session.is_admin()
+    return tuple(page for page in PAGES if admin or not page.admin_only)
 
 
 def _home() -> None:
@@ -48,7 +58,9 @@ def navigation() -> StreamlitPage:
     would answer ``/synthese`` with an English « Page not found » dialog.)
     """
     pages = [st.Page(_home, title=APP_TITLE, url_path="accueil", default=True, visibility="hidden")]
-    pages += [st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path) for page in PAGES]
+    pages += [
+        st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path) for page in visible_pages()
+    ]
     return st.navigation(pages, position="hidden")
 
 
@@ -60,6 +72,6 @@ def sidebar_links(container, params: dict[str, str]) -> None:
     """
     with container:
         st.markdown(f"**{APP_TITLE}**")
-        for page in PAGES:
+        for page in visible_pages():
             st.page_link(page.script, label=page.title, icon=page.icon, query_params=params, width="stretch")
         st.divider()
