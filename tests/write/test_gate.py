@@ -1,0 +1,231 @@
+"""The one gate, as a table: role × kind of write × place, allowed or refused, through the real write
+functions. The expected answers are written out below from the issue's list of roles, not read from
+the code's permission table. Every refusal leaves the database byte-identical (``iterdump``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from essdash.domain.errors import AccessError, ImportFileError
+from essdash.domain.vocabulary import MeetingBody, ProjectStatus
+from essdash.store import backup
+from essdash.write import admin, comments, committee, imports, members, plan_sheets, projects
+from essdash.write.actor import Actor
+from essdash.write.measurements import save_measurements
+from tests.fixtures.samples import dump
+
+LOCAL = Actor("Claire Martin", "mission ESS")
+ROUBAIX, LILLE = "59512", "59350"
+EMAILS = {
+    "administrateur": "admin@mel.fr",
+    "mission": "mission@mel.fr",
+    "presidence": "presidente@mel.fr",
+    "technicien": "tech.roubaix@mel.fr",
+    "membre": "membre@mel.fr",
+}
+# role → what it may do; « R » marks a write allowed only at the Roubaisien technician's places.
+ALLOWED = {
+    "administrateur": {
+        "project",
+        "step",
+        "sheet",
+        "meeting",
+        "opinion",
+        "comment",
+        "comment-sheet",
+        "measurement",
+        "import",
+        "backup",
+        "restore",
+        "members",
+    },
+    "mission": {
+        "project",
+        "step",
+        "sheet",
+        "meeting",
+        "opinion",
+        "comment",
+        "comment-sheet",
+        "measurement",
+        "import",
+        "backup",
+    },
+    "presidence": {"meeting", "opinion", "comment", "comment-sheet"},
+    "technicien": {"project R", "step R", "comment R", "comment-sheet", "measurement R", "import R"},
+    "membre": {"comment", "comment-sheet"},
+}
+DEEDS = (
+    "project",
+    "step",
+    "sheet",
+    "meeting",
+    "opinion",
+    "comment",
+    "comment-sheet",
+    "measurement",
+    "import",
+    "backup",
+    "restore",
+    "members",
+)
+
+
+def _project(engine, commune: str) -> int:
+    return projects.create_project(
+        engine,
+        LOCAL,
+        {
+            "title": f"Projet {commune}",
+            "commune_code": commune,
+            "intervention_mode": "a_qualifier",
+            "sector": "a_qualifier",
+        },
+        carrier_name=f"Porteur {commune}",
+        legal_form="association",
+        sheets=["III.4"],
+        proposed_on=date(2013, 5, 2),
+    )
+
+
+@pytest.fixture
+def base(empty_engine):
+    """Two projects (Roubaix, Lille), a committee meeting, one member per role."""
+    engine = empty_engine
+    ids = {ROUBAIX: _project(engine, ROUBAIX), LILLE: _project(engine, LILLE)}
+    meeting = committee.create_meeting(
+        engine, LOCAL, body=MeetingBody.COMITE.value, day=date(2013, 6, 1), title="Comité de juin"
+    )
+    for role, email in EMAILS.items():
+        territory = "roubaisien" if role == "technicien" else None
+        members.save_member(engine, LOCAL, email, role, territory=territory)
+    return engine, ids, meeting
+
+
+def _csv(commune_name: str) -> bytes:
+    return (
+        "Intitulé du projet;Porteur;Forme juridique;Commune;Statut\n"
+        f"Recyclerie {commune_name};Association {commune_name};association;{commune_name};proposé\n"
+    ).encode()
+
+
+def _write(engine, actor, deed: str, where: str, ids: dict, meeting: int) -> None:
+    """One write of that kind at that place (Roubaix or Lille), through the real write function."""
+    commune = ROUBAIX if where == "roubaix" else LILLE
+    territory = "roubaisien" if where == "roubaix" else "lillois"
+    pid = ids[commune]
+    if deed == "project":
+        projects.create_project(
+            engine,
+            actor,
+            {"title": "Nouveau", "commune_code": commune, "intervention_mode": "a_qualifier", "sector": "a_qualifier"},
+            carrier_name="Porteur neuf",
+            legal_form="association",
+            sheets=["III.4"],
+            proposed_on=date(2013, 7, 1),
+        )
+    elif deed == "step":
+        loaded = {"id": pid, "version": 1, "status": ProjectStatus.PROPOSE.value}
+        projects.advance_project(
+            engine, actor, pid, loaded, ProjectStatus.ABANDONNE.value, day=date(2013, 7, 1), comment="Porteur dissous."
+        )
+    elif deed == "sheet":
+        plan_sheets.update_sheet(
+            engine,
+            actor,
+            1,
+            {"id": 1, "version": 1, "status": "a_venir", "progress": 0},
+            status="en_cours",
+            progress=10,
+            comment="Démarrage.",
+        )
+    elif deed == "meeting":
+        committee.create_meeting(engine, actor, body=MeetingBody.FORUM.value, day=date(2013, 7, 1), title="Forum")
+    elif deed == "opinion":
+        committee.record_opinions(engine, actor, meeting, [])
+    elif deed == "comment":
+        comments.add_comment(engine, actor, "projet", pid, "groupe_techniciens", "Bon ancrage.")
+    elif deed == "comment-sheet":
+        comments.add_comment(engine, actor, "fiche", 1, "groupe_techniciens", "À suivre.")
+    elif deed == "measurement":
+        save_measurements(
+            engine, actor, "part_cdi", "2013-S1", [{"code": territory, "value": "50", "source": "Enquête"}]
+        )
+    elif deed == "import":
+        plan = imports.prepare(engine, _csv("Roubaix" if where == "roubaix" else "Lille"), "porteurs.csv", "projects")
+        assert plan.ok, plan.report()
+        imports.apply(engine, plan, actor)
+    elif deed == "backup":
+        admin.copy(engine, actor)
+    elif deed == "restore":
+        admin.restore(engine, actor, backup.snapshot(Path(engine.url.database)), "copie.db")
+    elif deed == "members":
+        members.save_member(engine, actor, "nouveau@mel.fr", "membre")
+
+
+CASES = [(role, deed, where) for role in ALLOWED for deed in DEEDS for where in ("roubaix", "lille")]
+
+
+@pytest.mark.parametrize("role, deed, where", CASES, ids=[f"{r}-{d}-{w}" for r, d, w in CASES])
+def test_role_deed_and_place_through_the_gate(base, monkeypatch, role, deed, where):
+    engine, ids, meeting = base
+    monkeypatch.setenv("ESSDASH_MODE", "partage")
+    allowed = deed in ALLOWED[role] or (f"{deed} R" in ALLOWED[role] and where == "roubaix")
+    actor = Actor("quelqu'un", "membre", EMAILS[role])  # the gate takes the role from the database
+    path = Path(engine.url.database)
+    before = dump(path)
+    if allowed:
+        _write(engine, actor, deed, where, ids, meeting)
+        assert deed == "opinion" or dump(path) != before  # (no opinion given: nothing to record)
+        return
+    refusal = ImportFileError if deed == "import" and f"{deed} R" in ALLOWED[role] else AccessError
+    with pytest.raises(refusal) as refused:
+        _write(engine, actor, deed, where, ids, meeting)
+    assert dump(path) == before
+    if refusal is ImportFileError:
+        assert "Ligne 2" in str(refused.value) and "Lille (59350) est hors de votre périmètre" in str(refused.value)
+
+
+def test_a_write_with_no_person_or_an_unknown_account_is_refused(base, monkeypatch):
+    engine, ids, _ = base
+    path = Path(engine.url.database)
+    before = dump(path)
+    for actor in (None, Actor("Inconnu", "membre", "inconnu@ailleurs.fr")):
+        with pytest.raises(AccessError):
+            comments.add_comment(engine, actor, "projet", ids[ROUBAIX], "forum_acteurs", "Bonjour.")
+    monkeypatch.setenv("ESSDASH_MODE", "partage")
+    with pytest.raises(AccessError, match="seul un membre connecté"):
+        comments.add_comment(engine, LOCAL, "projet", ids[ROUBAIX], "forum_acteurs", "Bonjour.")
+    assert dump(path) == before
+
+
+def test_the_role_and_scope_come_from_the_database_not_the_caller(base, monkeypatch):
+    engine, ids, _ = base
+    monkeypatch.setenv("ESSDASH_MODE", "partage")
+    forged = Actor("Tech", "administrateur", EMAILS["technicien"])  # claims to be an administrateur
+    with pytest.raises(AccessError, match="technicien"):
+        members.save_member(engine, forged, "complice@mel.fr", "administrateur")
+    members.remove_member(engine, Actor("x", "x", EMAILS["administrateur"]), EMAILS["technicien"])
+    with pytest.raises(AccessError, match="n'est pas \\(ou plus\\) membre"):
+        comments.add_comment(engine, forged, "projet", ids[ROUBAIX], "forum_acteurs", "Encore là ?")
+
+
+def test_writes_are_signed_with_the_account_and_journalled(base, monkeypatch):
+    engine, ids, _ = base
+    monkeypatch.setenv("ESSDASH_MODE", "partage")
+    tech = Actor("?", "?", EMAILS["technicien"])
+    comments.add_comment(engine, tech, "projet", ids[ROUBAIX], "groupe_techniciens", "Visite faite.")
+    with engine.connect() as conn:
+        author, account = conn.exec_driver_sql("SELECT author, account FROM comment").one()
+        journal = conn.exec_driver_sql("SELECT account, role, deed, place FROM journal ORDER BY id DESC").first()
+    assert (author, account) == ("Tech Roubaix (technicien)", EMAILS["technicien"])
+    assert tuple(journal) == (EMAILS["technicien"], "technicien", "commentaire", "Roubaix")
+
+
+def test_the_last_administrateur_stays(base):
+    engine, _, _ = base
+    with pytest.raises(Exception, match="dernier administrateur"):
+        members.remove_member(engine, LOCAL, EMAILS["administrateur"])
