@@ -1,0 +1,161 @@
+"""The pages in shared mode, through the real entry point with AppTest holding a user (``at.user``):
+nothing before login, whom to ask for an unknown e-mail, an expired session logged out, and what
+a technician of Roubaisien, a membre, the présidence and an administrateur each see."""
+
+from __future__ import annotations
+
+import html
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from essdash.domain.vocabulary import ProjectStatus
+from essdash.write import members
+from essdash.write.actor import Actor
+from tests.conftest import APP
+
+LOCAL = Actor("Claire Martin", "mission ESS")
+AUTH = {
+    "cookie_secret": "pas-un-vrai-secret-de-test",
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "client_id": "essdash",
+    "client_secret": "secret-de-test",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+PEOPLE = {
+    "admin@mel.fr": ("administrateur", None),
+    "tech.roubaix@mel.fr": ("technicien", "roubaisien"),
+    "membre@mel.fr": ("membre", None),
+    "presidente@mel.fr": ("presidence", None),
+}
+
+
+@pytest.fixture
+def shared(writable_app, monkeypatch):
+    """A factory of shared-mode AppTest runs on a private demo copy with one member per role:
+    ``visit(email, page=None, secrets=True, **params)``; ``email=None`` for a visitor."""
+    _, engine = writable_app
+    for email, (role, territory) in PEOPLE.items():
+        members.save_member(engine, LOCAL, email, role, territory=territory)
+    monkeypatch.setenv("ESSDASH_MODE", "partage")
+
+    def visit(email: str | None, page: str | None = None, *, secrets: bool = True, issued=None, **params):
+        at = AppTest.from_file(APP, default_timeout=60)
+        if secrets:
+            at.secrets["auth"] = AUTH
+        at.user = (
+            {"is_logged_in": True, "email": email, "iat": issued or time.time()} if email else {"is_logged_in": False}
+        )
+        for key, value in params.items():
+            at.query_params[key] = value
+        if page:
+            at.switch_page(page)
+        return at.run()
+
+    with engine.connect() as conn:
+        ids = dict(
+            conn.exec_driver_sql(
+                "SELECT commune_code, MIN(id) FROM project WHERE status NOT IN ('realise', 'abandonne') "
+                "AND commune_code IN ('59512', '59350') GROUP BY commune_code"
+            ).all()
+        )
+    return visit, engine, ids
+
+
+def _texts(at) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "title", "error", "info") for e in getattr(at, kind)]
+    return html.unescape(" ".join(str(p) for p in parts)).replace("\u2060", "")
+
+
+def _buttons(at) -> set[str]:
+    return {b.label for b in at.button}
+
+
+def test_shared_mode_refuses_to_start_without_the_auth_secrets(shared):
+    visit, _, _ = shared
+    at = visit("admin@mel.fr", secrets=False)
+    assert "ne peut pas démarrer" in _texts(at) and "auth.cookie_secret" in _texts(at)
+    assert not at.metric and "Synthèse" not in [t.value for t in at.title]
+
+
+def test_nothing_is_shown_before_login(shared):
+    visit, _, _ = shared
+    at = visit(None, "pages/projets.py")
+    assert "Se connecter" in _buttons(at)
+    assert not at.metric and not at.dataframe and not at.sidebar.get("page_link")
+
+
+def test_an_unknown_email_is_told_whom_to_ask(shared):
+    visit, _, _ = shared
+    at = visit("inconnu@ailleurs.fr")
+    text = _texts(at)
+    assert "Accès non ouvert" in text and "inconnu@ailleurs.fr" in text and "admin@mel.fr" in text
+    assert not at.metric and "Se déconnecter" in _buttons(at)
+
+
+def test_an_expired_session_is_logged_out(shared):
+    visit, _, _ = shared
+    at = visit("admin@mel.fr", issued=time.time() - 9 * 3600)  # default: 8 hours
+    assert at.user.get("is_logged_in") is False
+    assert not at.metric
+
+
+def test_a_technician_advances_projects_of_their_territory_only(shared):
+    visit, _, ids = shared
+    roubaix = visit("tech.roubaix@mel.fr", "pages/projets.py", projet=str(ids["59512"]))
+    assert not roubaix.exception, roubaix.exception
+    assert {"Enregistrer l'étape", "Enregistrer les modifications"} <= _buttons(roubaix)
+    assert "Signé : Tech Roubaix (technicien)" in _texts(roubaix)
+    lille = visit("tech.roubaix@mel.fr", "pages/projets.py", projet=str(ids["59350"]))
+    assert not {"Enregistrer l'étape", "Enregistrer les modifications", "Ajouter le commentaire"} & _buttons(lille)
+    assert "Lecture seule : votre rôle (technicien) ne permet pas de faire avancer ce projet" in _texts(lille)
+    assert "Accès" not in [link.proto.label for link in lille.sidebar.get("page_link")]
+
+
+def test_a_technician_saves_a_step_signed_with_their_account(shared):
+    visit, engine, ids = shared
+    at = visit("tech.roubaix@mel.fr", "pages/projets.py", projet=str(ids["59512"]))
+    at.selectbox(key="step_to").select(ProjectStatus.ABANDONNE).run()
+    at.text_area(key="step_comment").input("Le porteur a cessé son activité.")
+    next(b for b in at.button if b.label == "Enregistrer l'étape").click().run()
+    assert not at.error, [e.value for e in at.error]
+    with engine.connect() as conn:
+        step = conn.exec_driver_sql(
+            "SELECT to_status, author, account FROM projectevent WHERE project_id = ? ORDER BY id DESC LIMIT 1",
+            (ids["59512"],),
+        ).one()
+    assert tuple(step) == ("abandonne", "Tech Roubaix (technicien)", "tech.roubaix@mel.fr")
+
+
+def test_a_membre_reads_and_comments_only(shared):
+    visit, _, ids = shared
+    at = visit("membre@mel.fr", "pages/projets.py", projet=str(ids["59512"]))
+    buttons = _buttons(at)
+    assert "Ajouter le commentaire" in buttons
+    assert not {"Enregistrer l'étape", "Enregistrer les modifications", "Enregistrer la proposition"} & buttons
+    assert "Lecture seule : votre rôle (membre) ne permet pas de proposer un projet" in _texts(at)
+    data = visit("membre@mel.fr", "pages/donnees.py")
+    assert "Télécharger une copie de la base" not in [b.label for b in data.get("download_button")]
+    assert "ne permet pas d'importer des fichiers" in _texts(data)
+
+
+def test_the_presidence_records_opinions_but_does_not_edit_fiches(shared):
+    visit, _, _ = shared
+    committee = visit("presidente@mel.fr", "pages/comite.py")
+    assert not committee.exception, committee.exception
+    assert {"Enregistrer les avis", "Enregistrer la séance"} <= _buttons(committee)
+    plan = visit("presidente@mel.fr", "pages/plan.py", fiche="I.1")
+    assert "ne permet pas de modifier les fiches du plan" in _texts(plan)
+
+
+def test_only_an_administrateur_has_the_acces_page(shared):
+    visit, _, _ = shared
+    at = visit("admin@mel.fr", "pages/acces.py")
+    assert not at.exception, at.exception
+    assert "Accès" in [link.proto.label for link in at.sidebar.get("page_link")]
+    shown = at.dataframe[0].value
+    assert set(shown["Adresse"]) == set(PEOPLE)
+    assert "Enregistrer le membre" in _buttons(at)
+    registered = {info["url_pathname"] for info in visit("membre@mel.fr")._registered_pages.values()}
+    assert "acces" not in registered and "projets" in registered
