@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
 import tomllib
 from contextlib import closing
 from pathlib import Path
@@ -96,3 +97,13 @@ def test_a_misspelt_mode_is_refused(base, capsys, monkeypatch):
 def test_the_documented_command_listens_on_loopback_only():
     config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
     assert config["server"]["address"] == "127.0.0.1"
+
+
+def test_no_secret_is_in_the_repository():
+    root = Path(__file__).resolve().parent.parent
+    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    assert not [name for name in tracked if name.endswith("secrets.toml")]
+    ignored = subprocess.run(
+        ["git", "check-ignore", ".streamlit/secrets.toml"], cwd=root, capture_output=True, text=True
+    )
+    assert ignored.returncode == 0  # a secrets file put beside config.toml is never committed by mistake
