@@ -137,6 +137,27 @@ def write_secrets(app_dir: Path, issuer: str, app_port: int, client_id: str, cli
     return path
 
 
+def user_cookie(cookie_secret: str, app_url: str, email: str, name: str) -> str:
+    """A ``_streamlit_user`` cookie value as Streamlit's /oauth2callback sets it after a login of
+    ``email`` at the app ``app_url``: the user's claims with the app's origin, signed with itsdangerous
+    (salt: the cookie's name) under ``cookie_secret``. With the app's own secret it logs that person in;
+    with any other secret it is a forgery the app must ignore."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(app_url))
+    claims = {
+        "sub": email,
+        "email": email,
+        "email_verified": True,
+        "name": name,
+        "iat": int(time.time()),
+        "origin": origin,
+        "is_logged_in": True,
+        "provider": "default",
+    }
+    return URLSafeTimedSerializer(cookie_secret, salt="_streamlit_user").dumps(json.dumps(claims))
+
+
 def _at(url: str, base_url: str) -> bool:
     """Whether ``url`` is on the server at ``base_url`` (same scheme, host and port)."""
     here, there = urlsplit(url), urlsplit(base_url)
