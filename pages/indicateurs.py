@@ -50,6 +50,8 @@ with tab_entry:
     else:
         with st.form("entry"):
             grid = ui.read(indicators.entry_grid, entry_code, period)
+            if (mine := session.scope(Deed.MEASUREMENT)) is not None:  # a technician: their territory only
+                grid = grid[grid["code"] == mine.territory]
             rows = ui_views.entry_grid(grid, unit, f"{entry_code}-{period}")
             actor = ui_forms.signature("i_author")
             submitted = st.form_submit_button("Enregistrer les valeurs", type="primary")

@@ -137,6 +137,8 @@ def new_project(engine) -> None:
     sheets = read(queries.sheet_options)
     communes = read(queries.commune_options)
     names = dict(zip(communes["insee_code"], communes["name"]))
+    if (mine := session.scope(Deed.PROJECT)) is not None:  # a technician: the communes they answer for
+        names = {code: name for code, name in names.items() if code in mine.territory_communes | mine.communes}
     with st.form("new-project", clear_on_submit=False):
         st.markdown(FORM_HINT.format(button="Enregistrer la proposition"))
         title = st.text_input("Titre du projet *")

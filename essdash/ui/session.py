@@ -16,7 +16,8 @@ import time
 import streamlit as st
 
 from essdash.domain import fmt
-from essdash.domain.errors import ConfigurationError
+from essdash.domain.access import Scope
+from essdash.domain.errors import AccessError, ConfigurationError
 from essdash.domain.vocabulary import Deed, Role
 from essdash.read import members
 from essdash.store.config import get_settings
@@ -100,6 +101,16 @@ def may(deed: Deed, **where) -> bool:
     if not shared():
         return True
     return gate.allowed(engine(), current(), deed, **where)
+
+
+def scope(deed: Deed) -> Scope | None:
+    """Where the person may do ``deed`` (``None``: everywhere), to offer only those places."""
+    if not shared():
+        return None
+    try:
+        return gate.scope_of(engine(), current(), deed)[1]
+    except AccessError:
+        return Scope()
 
 
 def read_only(what: str) -> None:

@@ -159,3 +159,17 @@ def test_only_an_administrateur_has_the_acces_page(shared):
     assert "Enregistrer le membre" in _buttons(at)
     registered = {info["url_pathname"] for info in visit("membre@mel.fr")._registered_pages.values()}
     assert "acces" not in registered and "projets" in registered
+
+
+def test_a_technician_is_offered_the_communes_of_their_territory_only(shared):
+    visit, engine, _ = shared
+    at = visit("tech.roubaix@mel.fr", "pages/projets.py")
+    offered = next(s for s in at.selectbox if s.label == "Commune principale *").options
+    with engine.connect() as conn:
+        roubaisien = conn.exec_driver_sql(
+            "SELECT name FROM commune WHERE territory_code = 'roubaisien' ORDER BY name"
+        ).scalars()
+        expected = list(roubaisien)
+    assert sorted(offered) == expected and "Lille" not in offered and len(expected) > 1
+    everyone = visit("admin@mel.fr", "pages/projets.py")
+    assert len(next(s for s in everyone.selectbox if s.label == "Commune principale *").options) == 95
