@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain.vocabulary import Deed, Role
@@ -23,12 +24,16 @@ def members(engine: Engine) -> pd.DataFrame:
     (names and codes), sorted by e-mail."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(m.Member.email, m.Member.name, m.Member.role, m.Member.territory_code, m.Member.communes).order_by(
-                m.Member.email
-            )
+            select(
+                col(m.Member.email),
+                col(m.Member.name),
+                col(m.Member.role),
+                col(m.Member.territory_code),
+                col(m.Member.communes),
+            ).order_by(col(m.Member.email))
         ).all()
-        territories = dict(conn.execute(select(m.Territory.code, m.Territory.name)).all())
-        communes = dict(conn.execute(select(m.Commune.insee_code, m.Commune.name)).all())
+        territories = dict(conn.execute(select(col(m.Territory.code), col(m.Territory.name))).all())
+        communes = dict(conn.execute(select(col(m.Commune.insee_code), col(m.Commune.name))).all())
     return pd.DataFrame(
         [
             {
@@ -53,7 +58,9 @@ def administrators(engine: Engine) -> list[tuple[str, str]]:
         return [
             (name, email)
             for name, email in conn.execute(
-                select(m.Member.name, m.Member.email).where(m.Member.role == Role.ADMIN.value).order_by(m.Member.name)
+                select(col(m.Member.name), col(m.Member.email))
+                .where(col(m.Member.role) == Role.ADMIN.value)
+                .order_by(col(m.Member.name))
             )
         ]
 
@@ -69,24 +76,26 @@ def journal(
 ) -> pd.DataFrame:
     """The gate's journal, newest first, filtered by account, kind of write and days (inclusive)."""
     stmt = select(
-        m.JournalEntry.at,
-        m.JournalEntry.name,
-        m.JournalEntry.account,
-        m.JournalEntry.role,
-        m.JournalEntry.deed,
-        m.JournalEntry.place,
-        m.JournalEntry.summary,
+        col(m.JournalEntry.at),
+        col(m.JournalEntry.name),
+        col(m.JournalEntry.account),
+        col(m.JournalEntry.role),
+        col(m.JournalEntry.deed),
+        col(m.JournalEntry.place),
+        col(m.JournalEntry.summary),
     )
     if account:
-        stmt = stmt.where(m.JournalEntry.account == account)
+        stmt = stmt.where(col(m.JournalEntry.account) == account)
     if deed:
-        stmt = stmt.where(m.JournalEntry.deed == deed)
+        stmt = stmt.where(col(m.JournalEntry.deed) == deed)
     if since:
-        stmt = stmt.where(m.JournalEntry.at >= datetime.combine(since, time.min))
+        stmt = stmt.where(col(m.JournalEntry.at) >= datetime.combine(since, time.min))
     if until:
-        stmt = stmt.where(m.JournalEntry.at <= datetime.combine(until, time.max))
+        stmt = stmt.where(col(m.JournalEntry.at) <= datetime.combine(until, time.max))
     with engine.connect() as conn:
-        rows = conn.execute(stmt.order_by(m.JournalEntry.at.desc(), m.JournalEntry.id.desc()).limit(limit)).all()
+        rows = conn.execute(
+            stmt.order_by(col(m.JournalEntry.at).desc(), col(m.JournalEntry.id).desc()).limit(limit)
+        ).all()
     labels = Deed.labels()
     return pd.DataFrame(
         [

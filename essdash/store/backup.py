@@ -254,6 +254,18 @@ def _rebuild(candidate: Path, fresh: Path, label: str) -> None:
             raise BackupError(f"« {label} » contient {len(broken)} référence(s) brisée(s) ; elle n'est pas restaurée.")
 
 
+def _still_admin(path: Path, email: str, label: str) -> None:
+    with closing(sqlite3.connect(path)) as conn:
+        found = conn.execute(
+            "SELECT 1 FROM member WHERE lower(email) = ? AND role = 'administrateur'", (email.lower(),)
+        ).fetchone()
+    if found is None:
+        raise BackupError(
+            f"« {label} » ne compte pas « {email} » parmi ses administrateurs : après la restauration, vous "
+            "n'auriez plus accès au tableau de bord partagé. Rien n'a changé."
+        )
+
+
 def _matching_columns(conn: sqlite3.Connection, label: str) -> None:
     """Refuse a candidate (attached as ``candidate``) whose tables lack or add columns to the models'."""
     for name, table in SQLModel.metadata.tables.items():
@@ -266,10 +278,12 @@ def _matching_columns(conn: sqlite3.Connection, label: str) -> None:
             )
 
 
-def restore(db_path: Path, data: bytes, label: str) -> Path:
+def restore(db_path: Path, data: bytes, label: str, *, keeping_admin: str | None = None) -> Path:
     """Replace the database's contents by the rows of the snapshot ``data``; returns the backup of the state before.
 
-    Nothing changes unless the snapshot passes every check (and its upgrade, if it is older).
+    Nothing changes unless the snapshot passes every check (and its upgrade, if it is older), and,
+    with ``keeping_admin`` (an e-mail), unless that administrateur is still one in the snapshot: a
+    shared dashboard must not lock out the person restoring it.
     """
     if len(data) > MAX_RESTORE_BYTES:
         raise BackupError(
@@ -289,6 +303,8 @@ def restore(db_path: Path, data: bytes, label: str) -> Path:
         if version < SCHEMA_VERSION:
             migrations.upgrade(f"sqlite:///{candidate}", version)
         _rebuild(candidate, fresh, label)
+        if keeping_admin is not None:
+            _still_admin(fresh, keeping_admin, label)
         saved = take(db_path, "avant-restauration")
         with closing(sqlite3.connect(fresh)) as src, closing(sqlite3.connect(db_path, timeout=30)) as dst:
             page_size = dst.execute("PRAGMA page_size").fetchone()[0]

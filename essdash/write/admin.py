@@ -45,10 +45,12 @@ def take(engine: Engine, actor: Actor | None, reason: str = "manuelle") -> Path:
 
 
 def restore(engine: Engine, actor: Actor | None, data: bytes, label: str) -> Path:
-    """Replace the base by a backup (checked whole first); the previous state's backup path."""
+    """Replace the base by a backup (checked whole first); the previous state's backup path. A
+    member restores only a backup in which they are still an administrateur (else they would be
+    locked out)."""
     permit = authorize(engine, actor, Deed.RESTORE)
     path = _file(engine)
-    saved = backup.restore(path, data, label)
+    saved = backup.restore(path, data, label, keeping_admin=permit.actor.account)
     engine.dispose()  # the pool's connections still read the replaced file
     with locked_transaction(engine) as conn:
         permit.log(conn, f"Base restaurée depuis « {label} » (état précédent : {saved.name})", clock.now(engine))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from essdash.domain.errors import AccessError, ImportFileError
+from essdash.domain.errors import AccessError, BackupError, ImportFileError
 from essdash.domain.vocabulary import MeetingBody, ProjectStatus
 from essdash.store import backup
 from essdash.write import admin, comments, committee, imports, members, plan_sheets, projects
@@ -229,3 +229,18 @@ def test_the_last_administrateur_stays(base):
     engine, _, _ = base
     with pytest.raises(Exception, match="dernier administrateur"):
         members.remove_member(engine, LOCAL, EMAILS["administrateur"])
+
+
+def test_a_restore_that_would_lock_the_administrateur_out_is_refused(base, monkeypatch):
+    engine, _, _ = base
+    path = Path(engine.url.database)
+    without_admin = backup.snapshot(path)
+    members.save_member(engine, LOCAL, "second.admin@mel.fr", "administrateur")
+    monkeypatch.setenv("ESSDASH_MODE", "partage")
+    before = dump(path)
+    with pytest.raises(BackupError, match=r"ne compte pas « second\.admin@mel\.fr » parmi ses administrateurs"):
+        admin.restore(engine, Actor("?", "?", "second.admin@mel.fr"), without_admin, "ancienne.db")
+    assert dump(path) == before
+    admin.restore(engine, Actor("?", "?", EMAILS["administrateur"]), without_admin, "ancienne.db")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM member WHERE email = 'second.admin@mel.fr'").scalar() == 0
