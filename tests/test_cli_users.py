@@ -97,6 +97,7 @@ def test_a_misspelt_mode_is_refused(base, capsys, monkeypatch):
 def test_the_documented_command_listens_on_loopback_only():
     config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
     assert config["server"]["address"] == "127.0.0.1"
+    assert config["server"].get("enableXsrfProtection", True) is True  # XSRF protection stays on
 
 
 def test_no_secret_is_in_the_repository():

@@ -10,7 +10,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from essdash.domain.vocabulary import ProjectStatus
+from essdash.domain.vocabulary import ProjectStatus, Role
 from essdash.write import members
 from essdash.write.actor import Actor
 from tests.conftest import APP
@@ -173,3 +173,24 @@ def test_a_technician_is_offered_the_communes_of_their_territory_only(shared):
     assert sorted(offered) == expected and "Lille" not in offered and len(expected) > 1
     everyone = visit("admin@mel.fr", "pages/projets.py")
     assert len(next(s for s in everyone.selectbox if s.label == "Commune principale *").options) == 95
+
+
+def test_the_acces_page_adds_and_removes_a_member_and_shows_the_journal(shared):
+    visit, _, _ = shared
+    at = visit("admin@mel.fr", "pages/acces.py")
+    form = next(t for t in at.text_input if t.label == "Adresse électronique *")
+    form.input("Nouvelle.Technicienne@mel.fr")
+    next(s for s in at.selectbox if s.label == "Rôle *").select(Role.TECHNICIAN)
+    next(s for s in at.selectbox if s.label == "Territoire (technicien)").select("lys")
+    next(b for b in at.button if b.label == "Enregistrer le membre").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert "nouvelle.technicienne@mel.fr" in set(at.dataframe[0].value["Adresse"])
+    journal = at.dataframe[1].value
+    assert journal.iloc[0]["Compte"] == "admin@mel.fr" and "nouvelle.technicienne@mel.fr" in journal.iloc[0]["Détail"]
+    at.selectbox(key="acc_j_account").select("tech.roubaix@mel.fr").run()
+    assert at.dataframe[1].value.empty  # the technician has written nothing yet
+    next(s for s in at.selectbox if s.label == "Retirer un membre").select("nouvelle.technicienne@mel.fr")
+    next(b for b in at.button if b.label == "Retirer").click().run()
+    assert "nouvelle.technicienne@mel.fr" not in set(at.dataframe[0].value["Adresse"])
+    gone = visit("nouvelle.technicienne@mel.fr")
+    assert "Accès non ouvert" in _texts(gone)
