@@ -116,7 +116,7 @@ def scope(deed: Deed) -> Scope | None:
 def read_only(what: str) -> None:
     """The line shown instead of a write the person may not do."""
     person = current()
-    role = Role.labels().get(person.role, person.role) if person else ""
+    role = person.role_label if person else ""
     article = "d'" if what[0] in "aeéiou" else "de "
     st.caption(f":material/lock: Lecture seule : votre rôle ({role}) ne permet pas {article}{what} ici.")
 

@@ -23,10 +23,14 @@ class Actor:
     account: str | None = None
 
     @property
+    def role_label(self) -> str:
+        """The role in French: a member's role code (``presidence``) becomes its label."""
+        return Role.labels().get(self.role.strip(), self.role.strip())
+
+    @property
     def label(self) -> str:
         """The signature kept with a change: « Claire Martin (mission ESS) »."""
-        role = Role.labels().get(self.role.strip(), self.role.strip())
-        return f"{self.name.strip()} ({role})"
+        return f"{self.name.strip()} ({self.role_label})"
 
     def checked(self) -> Actor:
         """The actor, trimmed; a missing name or role is refused in French (nothing is written)."""

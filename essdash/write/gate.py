@@ -50,7 +50,7 @@ class Permit:
                 at=at,
                 account=self.actor.account,
                 name=self.actor.name,
-                role=self.actor.label.removeprefix(self.actor.name).strip(" ()"),
+                role=self.actor.role_label,
                 deed=self.deed.value,
                 place=self.place,
                 summary=summary[:500],

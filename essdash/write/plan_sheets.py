@@ -54,7 +54,7 @@ def update_sheet(
                     "sheet_id": sheet_id,
                     "changed_at": now,
                     "author": actor.name,
-                    "role": actor.label.removeprefix(actor.name).strip(" ()"),
+                    "role": actor.role_label,
                     "account": actor.account,
                     "field": key,
                     "old_value": str(loaded[key]),
