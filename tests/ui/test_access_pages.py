@@ -104,7 +104,7 @@ def test_an_expired_session_is_logged_out(shared):
 def test_a_technician_advances_projects_of_their_territory_only(shared):
     visit, _, ids = shared
     roubaix = visit("tech.roubaix@mel.fr", "pages/projets.py", projet=str(ids["59512"]))
-    assert not roubaix.exception, roubaix.exception
+    assert not roubaix.exception, [e.stack_trace for e in roubaix.exception]
     assert {"Enregistrer l'étape", "Enregistrer les modifications"} <= _buttons(roubaix)
     assert "Signé : Tech Roubaix (technicien)" in _texts(roubaix)
     lille = visit("tech.roubaix@mel.fr", "pages/projets.py", projet=str(ids["59350"]))
