@@ -364,8 +364,15 @@ def test_f_a_proposal_is_validated_then_given_an_opinion(server, page):
     page.get_by_role("option", name="Favorable", exact=True).click()
     expect(panel.get_by_text("Séance (Comité métropolitain de l'ESS)")).to_be_visible(timeout=WAIT_MS)
     panel.get_by_label("Motif ou commentaire").fill("Projet exemplaire pour le quartier")
-    sign(page, panel, "Jean Dupont", "présidence du comité")
+    # the local person signed once in this session: the next form shows the signature, asks nothing
+    expect(panel.get_by_text("Signé : Karim Benali (technicien)")).to_be_visible(timeout=WAIT_MS)
+    expect(panel.get_by_label("Votre nom")).to_have_count(0)
     panel.get_by_role("button", name="Enregistrer l'étape").click()
     assert _wait_status(db_path, project_id, "retenu") == "retenu"
     expect(page.get_by_text("Projet exemplaire pour le quartier").first).to_be_visible(timeout=WAIT_MS)
     assert_no_error(page)
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        authors = conn.execute(
+            "SELECT author FROM projectevent WHERE project_id = ? ORDER BY id DESC LIMIT 2", (project_id,)
+        ).fetchall()
+    assert authors == [("Karim Benali (technicien)",)] * 2
