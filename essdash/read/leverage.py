@@ -29,6 +29,32 @@ from essdash.read.equity_report import Finding
 from essdash.read.filters import Filters, project_conditions, read_frame
 
 P, C, T = m.Project, m.Commune, m.Territory
+HEADERS = {
+    "code": "Code",
+    "id": "N°",
+    "title": "Projet",
+    "territory": "Territoire",
+    "commune": "Commune",
+    "projects": "Projets",
+    "funded": "Projets financés",
+    "total": "Financements comptés (€)",
+    "metropolis": "Euros de Lille Métropole",
+    "metropolis_others": "Autres financeurs avec Lille Métropole (€)",
+    "metropolis_leverage": "1 € de Lille Métropole → €",
+    "citizen": "Euros d'épargne citoyenne",
+    "citizen_others": "Autres financeurs avec l'épargne citoyenne (€)",
+    "citizen_leverage": "1 € d'épargne citoyenne → €",
+    "lq": "Effet levier de Lille Métropole / moyenne",
+    "kind": "Nature du financeur",
+    "metropolis_per_euro": "Par euro de Lille Métropole (€)",
+    "citizen_per_euro": "Par euro d'épargne citoyenne (€)",
+}
+"""French labels of the leverage tables' columns, shared by the Financements page and the exports
+(a kind table's ``metropolis`` and ``citizen`` columns are relabelled by :data:`KIND_HEADERS`)."""
+KIND_HEADERS = HEADERS | {
+    "metropolis": "Avec Lille Métropole (€)",
+    "citizen": "Avec l'épargne citoyenne (€)",
+}
 LEVER_COLUMNS = [f"{lever}{suffix}" for lever in lv.LEVERS for suffix in ("", "_others", "_leverage")]
 
 
@@ -190,6 +216,9 @@ class LeverageEquity:
     @property
     def figures(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.value is not None)
+
+    def finding_sentence(self, key: str) -> str:
+        return next((f.sentence for f in self.findings if f.key == key), "")
 
 
 def _theil_sentence(result: dict) -> str:
