@@ -20,6 +20,9 @@ from essdash.domain import models as m
 from essdash.read import exports
 from essdash.read import leverage as L
 from essdash.read.filters import Filters
+from essdash.write import imports
+from essdash.write.actor import Actor
+from tests.fixtures.samples import csv_file
 
 LM, REGION, CIGALES, NORD_ACTIF, SOLIDAIRE = 1, 2, 3, 4, 5
 
@@ -204,3 +207,21 @@ def test_exports_carry_the_funder_kind_and_the_leverage_tables(funded):
         assert not exports.frame(funded, view, Filters()).empty
     data = exports.export(funded, "leverage_territories", Filters(), "csv").data.decode("cp1252")
     assert "0,1" in data
+
+
+def test_an_imported_citizen_funder_counts_and_exports_back(funded):
+    """A partner's fundings file names a new CIGALES club of kind « Épargne citoyenne »: it becomes a
+    citizen-savings funder, and the fundings export carries its kind so that the file imports back."""
+    rows = [
+        ["N° projet", "Financeur", "Nature du financeur", "Type de financement", "Montant (€)", "Année"],
+        ["3", "Club CIGALES du Pile", "Épargne citoyenne", "Prise de participation", "1 500", "2011"],
+    ]
+    plan = imports.prepare(funded, csv_file(rows), "cigales.csv", "fundings")
+    assert plan.ok, plan.report()
+    imports.apply(funded, plan, Actor("Claire Martin", "mission ESS"))
+    citizen = L.summary(funded, Filters()).results["citizen"]
+    # P1 (2 000, others 18 000), P2 (1 000, others 4 000), now P3 (1 500, others 2 500 + 2 500)
+    assert (citizen["lever"], citizen["others"], citizen["projects"]) == (4_500.0, 27_000.0, 3)
+    exported = exports.export(funded, "fundings", Filters(), "csv").data
+    again = imports.prepare(funded, exported, "export.csv", "fundings")
+    assert again.ok and again.inserted == 0 and again.updated == 0
