@@ -9,7 +9,8 @@ from essdash.ui import frame as ui
 from essdash.ui import leverage_views
 
 ctx = ui.page_frame("Financements", ":material/euro:")
-filters = ctx.filters
+with st.expander("Filtres des projets"):
+    filters = ui.project_filters(ctx.filters, search=False)
 
 st.subheader(f"Effet levier — {ui.place_caption(filters)}")
 st.caption(f"{ui.scope_caption(filters)} · financements des années écoulées à cette date. {lv.DEFINITION}")

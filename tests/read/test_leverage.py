@@ -10,6 +10,7 @@ Five projects, five funders::
     P5 Armentières (Lys), III.4, 2012      LM 10 000 · Région 1 000
 """
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -17,9 +18,10 @@ from sqlalchemy import insert, select
 
 from essdash.domain import fmt
 from essdash.domain import models as m
-from essdash.read import exports
+from essdash.read import exports, pack
 from essdash.read import leverage as L
 from essdash.read.filters import Filters
+from essdash.render import pack_charts, report_json
 from essdash.write import imports
 from essdash.write.actor import Actor
 from tests.fixtures.samples import csv_file
@@ -225,3 +227,28 @@ def test_an_imported_citizen_funder_counts_and_exports_back(funded):
     exported = exports.export(funded, "fundings", Filters(), "csv").data
     again = imports.prepare(funded, exported, "export.csv", "fundings")
     assert again.ok and again.inserted == 0 and again.updated == 0
+
+
+def test_the_meeting_pack_shows_the_same_figures(funded):
+    built = pack.build(funded, "2014-S2")
+    section = next(s for s in built.sections if s.title == "Effet levier des financements")
+    figures = {label: (value, change) for label, value, change in section.figures}
+    metro = figures["1 € de Lille Métropole → autres financeurs (toute la métropole)"]
+    assert metro == (f"0,5{fmt.NBSP}€", f"1,5{fmt.NBSP}€ sous l'objectif de 2{fmt.NBSP}€")
+    assert figures["1 € d'épargne citoyenne → autres financeurs (toute la métropole)"][0] == f"7,3{fmt.NBSP}€"
+    assert section.values["1 € de Lille Métropole → autres financeurs (toute la métropole)"] == pytest.approx(
+        14_500 / 27_500
+    )
+    assert any("Territoire de la Lys (0,1" in sentence for sentence in section.sentences)
+    ((_title, chart),) = section.charts
+    assert chart.kind == "leverage" and pack_charts.draw(chart) is not None
+    assert pack_charts.chart_table(chart).set_index("Code").loc["lys", "1 € de Lille Métropole → €"] == 0.1
+    table = dict(section.tables)["Effet levier par territoire (toute la métropole)"].set_index("Territoire")
+    assert table.loc["Territoire Roubaisien", "1 € de Lille Métropole →"] == f"0,7{fmt.NBSP}€"
+    data = json.loads(report_json.to_json(built))
+    loaded = next(s for s in data["sections"] if s["title"] == section.title)
+    assert loaded["charts"][0]["kind"] == "leverage"
+    earlier = pack.build(funded, "2013-S2", "roubaisien")
+    part = next(s for s in earlier.sections if s.title == "Effet levier des financements")
+    # P1 only by then in Roubaix (P4 proposed in 2014): 10 000 € of the metropolis, 5 000 + 2 000 € of others
+    assert part.values["1 € de Lille Métropole → autres financeurs (Territoire Roubaisien)"] == pytest.approx(0.7)
