@@ -70,14 +70,18 @@ def _fold(text) -> str:
     return " ".join(bare.replace("’", " ").split())
 
 
+_METROPOLIS_KEYS = frozenset(_fold(name) for name in METROPOLIS_NAMES)
+_CITIZEN_KEYS = frozenset(_fold(kind) for kind in CITIZEN_SAVINGS_KINDS)
+
+
 def is_metropolis(name) -> bool:
     """Whether a funder's name is Lille Métropole's (one of :data:`METROPOLIS_NAMES`)."""
-    return _fold(name) in {_fold(n) for n in METROPOLIS_NAMES}
+    return _fold(name) in _METROPOLIS_KEYS
 
 
 def is_citizen_savings(kind) -> bool:
     """Whether a funder's kind is citizen savings (one of :data:`CITIZEN_SAVINGS_KINDS`)."""
-    return _fold(kind) in {_fold(k) for k in CITIZEN_SAVINGS_KINDS}
+    return _fold(kind) in _CITIZEN_KEYS
 
 
 def lever_money(lines: pd.DataFrame) -> pd.DataFrame:
@@ -112,25 +116,25 @@ def leverage(money: pd.DataFrame, lever: str) -> dict[str, float]:
 
 def by_group(money: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     """Both leverages per group: ``groups`` pairs ``project_id`` with ``group`` (a project may be in
-    several groups, or none). One row per group present in ``groups``, in order of first appearance,
-    with ``projects`` (of the group), ``funded`` (projects with a counted funding),
-    ``metropolis``, ``metropolis_others``, ``metropolis_leverage``, and the same for ``citizen``."""
-    rows = []
-    for group, part in groups.groupby("group", sort=False):
-        selected = money[money.index.isin(part["project_id"])]
-        row: dict = {"group": group, "projects": part["project_id"].nunique(), "funded": len(selected)}
-        for lever in LEVERS:
-            result = leverage(selected, lever)
-            row |= {
-                lever: result["lever"],
-                f"{lever}_others": result["others"],
-                f"{lever}_leverage": result["leverage"],
-            }
-        rows.append(row)
-    columns = ["group", "projects", "funded"] + [
-        f"{lv}{suffix}" for lv in LEVERS for suffix in ("", "_others", "_leverage")
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    several groups, or none; a pair given twice counts once). One row per group, in order of first
+    appearance, with ``projects`` (of the group), ``funded`` (projects with a counted funding),
+    ``metropolis``, ``metropolis_others``, ``metropolis_leverage``, and the same for ``citizen`` —
+    each group's figures those of :func:`leverage` over its projects."""
+    pairs = groups[["project_id", "group"]].drop_duplicates()
+    joined = pairs.join(money, on="project_id")
+    parts = {"funded": joined["total"].notna().astype(int)}
+    for lever in LEVERS:
+        own = joined[lever].fillna(0.0)
+        parts[lever] = own
+        parts[f"{lever}_others"] = (joined["total"].fillna(0.0) - own).where(own > 0, 0.0)
+    sums = pd.DataFrame(parts).groupby(pairs["group"].to_numpy(), sort=False).sum()
+    table = pd.DataFrame({"group": sums.index, "projects": pairs.groupby("group", sort=False).size().to_numpy()})
+    table["funded"] = sums["funded"].to_numpy()
+    for lever in LEVERS:
+        table[lever] = sums[lever].to_numpy()
+        table[f"{lever}_others"] = sums[f"{lever}_others"].to_numpy()
+        table[f"{lever}_leverage"] = [ratio(o, x) for o, x in zip(table[f"{lever}_others"], table[lever])]
+    return table
 
 
 def by_kind(lines: pd.DataFrame, lever: str) -> pd.DataFrame:

@@ -132,6 +132,8 @@ def project_table(engine: Engine, filters: Filters) -> pd.DataFrame:
     ``territory``, ``total`` and both levers' euros, others' euros and leverage; highest metropolis
     money first."""
     money = lv.lever_money(funding_lines(engine, filters))
+    if money.empty:
+        return pd.DataFrame(columns=["id", "title", "commune", "territory", *LEVER_COLUMNS, "total"])
     info = read_frame(
         engine,
         select(col(P.id), col(P.title), col(C.name).label("commune"), col(T.name).label("territory"))

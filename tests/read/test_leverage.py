@@ -252,3 +252,21 @@ def test_the_meeting_pack_shows_the_same_figures(funded):
     part = next(s for s in earlier.sections if s.title == "Effet levier des financements")
     # P1 only by then in Roubaix (P4 proposed in 2014): 10 000 € of the metropolis, 5 000 + 2 000 € of others
     assert part.values["1 € de Lille Métropole → autres financeurs (Territoire Roubaisien)"] == pytest.approx(0.7)
+
+
+def test_an_empty_base_gives_empty_tables_and_plain_sentences(empty_engine):
+    result = L.summary(empty_engine, Filters())
+    assert result.sentences == [
+        "Lille Métropole n'a financé aucun projet : pas d'effet levier à calculer.",
+        "Aucun euro d'épargne citoyenne n'a financé de projet : pas d'effet levier à calculer.",
+    ]
+    sizes = {view: len(exports.frame(empty_engine, view, Filters())) for view in exports.VIEWS if "leverage" in view}
+    assert sizes == {
+        "leverage_projects": 0,
+        "leverage_sheets": 0,
+        "leverage_territories": 8,
+        "leverage_communes": 95,
+        "leverage_kinds": 0,
+    }
+    sentence = L.equity_of_leverage(empty_engine, Filters()).finding_sentence("far_below")
+    assert sentence == "Lille Métropole ne finance aucun projet : pas d'effet levier à comparer."
