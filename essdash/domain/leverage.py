@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pandas as pd
 
@@ -163,12 +164,17 @@ def figure(value: float) -> str:
 
 
 def against_aim(value: float) -> str:
-    """A leverage against the plan's aim: « objectif 2 € atteint » or « 0,4 € sous l'objectif de 2 € »."""
+    """A leverage against the plan's aim: « objectif de 2 € atteint », or the gap between the aim and
+    the figure as shown (« 1,5 € » → « 0,5 € sous l'objectif de 2 € »)."""
     if math.isnan(value):
         return f"objectif : {fmt.money(AIM)}"
     if value >= AIM:
         return f"objectif de {fmt.money(AIM)} atteint"
-    return f"{fmt.money(AIM - value, 1)} sous l'objectif de {fmt.money(AIM)}"
+    shown = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+    gap = Decimal(str(AIM)) - shown
+    if gap <= 0:
+        return f"à peine sous l'objectif de {fmt.money(AIM)}"
+    return f"{fmt.money(float(gap), 1)} sous l'objectif de {fmt.money(AIM)}"
 
 
 def sentence(result: dict[str, float], lever: str, where: str = "") -> str:

@@ -67,6 +67,10 @@ def test_against_the_aim_of_two_euros():
     assert lv.AIM == 2.0
     assert lv.against_aim(2.0) == f"objectif de 2{fmt.NBSP}€ atteint"
     assert lv.against_aim(1.8) == f"0,2{fmt.NBSP}€ sous l'objectif de 2{fmt.NBSP}€"
+    # the gap is the one between the aim and the figure as shown: 1,46 shows « 1,5 € », 0,5 € below
+    assert lv.figure(1.46) == f"1,5{fmt.NBSP}€"
+    assert lv.against_aim(1.46) == f"0,5{fmt.NBSP}€ sous l'objectif de 2{fmt.NBSP}€"
+    assert lv.against_aim(1.97) == f"à peine sous l'objectif de 2{fmt.NBSP}€"
     result = {"lever": 10_000.0, "others": 18_000.0, "projects": 3, "leverage": 1.8}
     assert lv.sentence(result, "metropolis").startswith(
         f"Chaque euro de Lille Métropole a accompagné 1,8{fmt.NBSP}€ d'autres financeurs (3 projets"
