@@ -1,4 +1,4 @@
-"""Export of filtered views: projects, carriers, fundings, fiches, indicator values, equity tables.
+"""Export of filtered views: projects, carriers, fundings, fiches, indicator values, equity and leverage tables.
 
 Each view is a DataFrame with French headers, built from the same reads and filters as the pages
 (:func:`essdash.read.queries.project_register`, :func:`~essdash.read.filters.project_conditions`,
@@ -22,7 +22,7 @@ from sqlmodel import col
 from essdash.domain import equity
 from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, LegalForm, Provenance, SheetStatus
-from essdash.read import places, queries
+from essdash.read import leverage, places, queries
 from essdash.read.filters import Filters, project_conditions, read_frame
 from essdash.read.geo_export import geojson
 from essdash.spreadsheet import files as io_files
@@ -37,6 +37,11 @@ VIEWS = {
     "measurements": "Valeurs d'indicateurs",
     "equity_communes": "Équité par commune",
     "equity_territories": "Équité par territoire",
+    "leverage_projects": "Effet levier par projet",
+    "leverage_sheets": "Effet levier par fiche",
+    "leverage_territories": "Effet levier par territoire",
+    "leverage_communes": "Effet levier par commune",
+    "leverage_kinds": "Effet levier par nature de financeur",
 }
 SLUGS = {
     "projects": "projets",
@@ -46,6 +51,11 @@ SLUGS = {
     "measurements": "valeurs-indicateurs",
     "equity_communes": "equite-communes",
     "equity_territories": "equite-territoires",
+    "leverage_projects": "levier-projets",
+    "leverage_sheets": "levier-fiches",
+    "leverage_territories": "levier-territoires",
+    "leverage_communes": "levier-communes",
+    "leverage_kinds": "levier-financeurs",
 }
 FORMATS = {
     "csv": "CSV pour Excel (Windows-1252)",
@@ -337,8 +347,35 @@ def equity_table(engine: Engine, filters: Filters, level: str) -> pd.DataFrame:
     return frame
 
 
+def leverage_table(engine: Engine, filters: Filters, view: str) -> pd.DataFrame:
+    """A leverage table (:mod:`essdash.read.leverage`) with its French headers; amounts in euros,
+    leverages (euros per euro) to two decimals."""
+    if view == "leverage_kinds":
+        table = leverage.kind_table(leverage.summary(engine, filters))
+        return table.round({"metropolis_per_euro": 2, "citizen_per_euro": 2}).rename(columns=leverage.KIND_HEADERS)
+    if view == "leverage_projects":
+        table = leverage.project_table(engine, filters)
+        columns = ["id", "title", "commune", "territory", "total", *leverage.LEVER_COLUMNS]
+    elif view == "leverage_sheets":
+        table = leverage.sheet_table(engine, filters).rename(columns={"title": "sheet_title"})
+        columns = ["code", "sheet_title", "projects", "funded", *leverage.LEVER_COLUMNS]
+    else:
+        level = "commune" if view == "leverage_communes" else "territory"
+        table = leverage.place_table(engine, filters, level)
+        if level == "commune" and filters.territory:
+            table = table[table["territory_code"] == filters.territory]
+        place = ["code", "name", "territory"] if level == "commune" else ["code", "name"]
+        columns = [*place, "projects", "funded", *leverage.LEVER_COLUMNS, "lq"]
+    headers = leverage.HEADERS | {"name": "Commune" if view == "leverage_communes" else "Territoire"}
+    headers |= {"sheet_title": "Fiche"}
+    rounded = {c: 2 for c in ("metropolis_leverage", "citizen_leverage")} | {"lq": 3}
+    return table[columns].round(rounded).rename(columns=headers).reset_index(drop=True)
+
+
 def frame(engine: Engine, view: str, filters: Filters) -> pd.DataFrame:
     """The view ``view`` (a key of :data:`VIEWS`) for ``filters``."""
+    if view.startswith("leverage_"):
+        return leverage_table(engine, filters, view)
     if view.startswith("equity_"):
         return equity_table(engine, filters, "commune" if view == "equity_communes" else "territory")
     return {

@@ -3,7 +3,8 @@
 :func:`build` gathers, for a semester (and optionally one territory compared with the
 metropolis): key figures and their change since the previous semester, what happened since the
 last committee, the fiches, the proposals and their opinions, the choropleth, indicator series,
-the equity figures with their sentences, and the data's sources. The presentation mode and the
+the equity figures with their sentences, the leverage of a euro of the metropolis and of citizen
+savings (« 1 € → x € ») against the plan's aim, and the data's sources. The presentation mode and the
 PDF / PowerPoint / JSON renderers (:mod:`essdash.render.report`) all read this one structure, so they
 show the same figures. A chart is the rows behind it and the kind of chart that draws them
 (:class:`Chart`); :mod:`essdash.render.pack_charts` draws it.
@@ -31,8 +32,9 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt, periods
+from essdash.domain import leverage as lv
 from essdash.domain.vocabulary import MeetingBody, OpinionValue, SheetStatus
-from essdash.read import equity_report, followup, indicators, places, proceedings, queries
+from essdash.read import equity_report, followup, indicators, leverage, places, proceedings, queries
 from essdash.read.filters import Filters
 from essdash.read.indicators import Indicator
 from essdash.read.pack_model import (
@@ -310,6 +312,58 @@ def _equity(engine: Engine, filters: Filters, period: str, place: str | None) ->
     return section
 
 
+def _leverage(engine: Engine, filters: Filters, period: str, place: str | None) -> Section:
+    """« 1 € → x € »: the euros of other funders per euro of Lille Métropole and of citizen savings,
+    against the plan's aim of 2 €, in the pack's scope; per territory (all of them, to compare), the
+    metropolis's leverage and those drawing less than half of it."""
+    assert filters.as_of is not None
+    scope = filters.with_(period_from=PLAN_START, period_to=period)
+    result = leverage.summary(engine, scope)
+    section = Section("Effet levier des financements")
+    if not any(result.results[lever]["lever"] for lever in lv.LEVERS):
+        section.sentences.append(NO_DATA)
+        return section
+    for lever in lv.LEVERS:
+        value = result.results[lever]["leverage"]
+        label = f"{lv.LEVER_LABELS[lever]} → autres financeurs ({_scope(place)})"
+        section.figures.append((label, lv.figure(value), lv.against_aim(value)))
+        if result.results[lever]["lever"]:
+            section.values[label] = value
+    where = f"projets du {place}" if place else "projets de toute la métropole"
+    section.sentences = [
+        f"Cumul depuis le 1er semestre 2011, {where}, situation au {fmt.short_day(filters.as_of)} : "
+        "financements des années écoulées.",
+        *result.sentences,
+        leverage.equity_of_leverage(engine, scope).finding_sentence("far_below"),
+        lv.DEFINITION,
+    ]
+    territories = leverage.place_table(engine, scope, "territory")
+    funded = territories[territories["metropolis"] > 0]
+    if not funded.empty:
+        section.charts.append(
+            (
+                "Euros d'autres financeurs par euro de Lille Métropole, par territoire (toute la métropole)",
+                Chart("leverage", territories, {"lever": "metropolis"}),
+            )
+        )
+    section.tables.append(
+        (
+            "Effet levier par territoire (toute la métropole)",
+            pd.DataFrame(
+                {
+                    "Territoire": territories["name"],
+                    "Lille Métropole": territories["metropolis"].map(fmt.money),
+                    "Autres financeurs": territories["metropolis_others"].map(fmt.money),
+                    "1 € de Lille Métropole →": territories["metropolis_leverage"].map(lv.figure),
+                    "Épargne citoyenne": territories["citizen"].map(fmt.money),
+                    "1 € d'épargne citoyenne →": territories["citizen_leverage"].map(lv.figure),
+                }
+            ),
+        )
+    )
+    return section
+
+
 def _compare(engine: Engine, territory: str, period: str, place: str, day: date) -> Section:
     scope = Filters(period_from=PLAN_START, period_to=period, as_of=day)
     figures = places.place_figures(engine, scope, "territory")
@@ -369,6 +423,7 @@ def build(engine: Engine, period: str, territory: str | None = None) -> Pack:
         _map(engine, filters, period),
         _indicators(engine, period, territory, name),
         _equity(engine, filters, period, name),
+        _leverage(engine, filters, period, name),
         _sources(engine, day),
     ]
     return Pack(

@@ -27,9 +27,9 @@ JOBS_PLANNED = "Emplois prévus par les projets"
 class Chart:
     """The rows behind one chart of the pack, and which drawing of :mod:`essdash.render.pack_charts` shows them."""
 
-    kind: str  # "projects_by_status", "choropleth" or "indicator"
+    kind: str  # "projects_by_status", "choropleth", "indicator" or "leverage"
     rows: pd.DataFrame
-    options: dict[str, str] = field(default_factory=dict)  # the choropleth's level and measure
+    options: dict[str, str] = field(default_factory=dict)  # the choropleth's level and measure, the leverage's lever
     indicator: Indicator | None = None  # an indicator chart's indicator…
     targets: pd.DataFrame | None = None  # …and its targets
 

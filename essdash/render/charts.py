@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from essdash.domain import leverage
 from essdash.read.indicators import Indicator
 
 FRENCH_LOCALE = {
@@ -241,6 +242,36 @@ def rates_by_place(frame: pd.DataFrame, column: str, title: str, metro_rate: flo
         .encode(x="metro:Q")
     )
     return _french(alt.layer(bars, rule).properties(height=alt.Step(20)))
+
+
+def leverage_by_place(frame: pd.DataFrame, lever: str, reference: float) -> alt.Chart:
+    """Horizontal bars of a lever's euros of other funders per euro (``{lever}_leverage``) by place
+    (``name``), places without a euro of the lever left out; the plan's aim of 2 € as a solid red
+    rule, ``reference`` (all places together) as a dashed one."""
+    column, title = f"{lever}_leverage", leverage.LEVER_LABELS[lever] + " → euros d'autres financeurs"
+    shown = frame[frame[lever] > 0]
+    bars = (
+        alt.Chart(shown[["name", lever, column]])
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            x=alt.X(f"{column}:Q", title=title, axis=alt.Axis(format=",.1~f")),
+            y=alt.Y("name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            tooltip=[
+                alt.Tooltip("name:N", title="Lieu"),
+                alt.Tooltip(f"{column}:Q", title="Euros d'autres financeurs par euro", format=",.2f"),
+                alt.Tooltip(f"{lever}:Q", title="Euros du levier", format=MONEY_FORMAT),
+            ],
+        )
+    )
+    rules = pd.DataFrame({"value": [leverage.AIM, reference], "label": ["Objectif du plan", "Ensemble"]})
+    tooltip = [alt.Tooltip("label:N", title="Repère"), alt.Tooltip("value:Q", title="Euros par euro", format=",.2f")]
+    aim = alt.Chart(rules.iloc[:1]).mark_rule(color=TARGET_COLOUR, strokeWidth=2).encode(x="value:Q", tooltip=tooltip)
+    mean = (
+        alt.Chart(rules.iloc[1:].dropna())
+        .mark_rule(color="#555555", strokeDash=[5, 3], strokeWidth=2)
+        .encode(x="value:Q", tooltip=tooltip)
+    )
+    return _french(alt.layer(bars, aim, mean).properties(height=alt.Step(20)))
 
 
 def lorenz(curve: pd.DataFrame, what: str) -> alt.Chart:

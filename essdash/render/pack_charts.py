@@ -7,6 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from essdash.domain import leverage
 from essdash.read.pack_model import Chart
 from essdash.render import charts, static_map
 
@@ -19,6 +20,11 @@ def draw(chart: Chart) -> alt.Chart:
         return static_map.static_choropleth(
             chart.rows, chart.options["level"], chart.options["measure"], width=480, height=440
         )
+    if chart.kind == "leverage":
+        lever = chart.options["lever"]
+        rows = chart.rows[chart.rows[lever] > 0]
+        reference = leverage.ratio(float(rows[f"{lever}_others"].sum()), float(rows[lever].sum()))
+        return charts.leverage_by_place(chart.rows, lever, reference)
     if chart.kind == "indicator" and chart.indicator is not None and chart.targets is not None:
         return charts.indicator_chart(chart.rows, chart.targets, chart.indicator)
     raise ValueError(f"unknown pack chart kind: {chart.kind}")
@@ -38,6 +44,16 @@ COLUMNS = {
         "projects_per_10k": "Projets proposés pour 10 000 habitants",
         "money_per_inhabitant": "Montant engagé par habitant (€)",
         "jobs_per_10k": "Emplois prévus pour 10 000 habitants",
+    },
+    "leverage": {
+        "code": "Code",
+        "name": "Territoire",
+        "metropolis": "Euros de Lille Métropole",
+        "metropolis_others": "Autres financeurs avec Lille Métropole (€)",
+        "metropolis_leverage": "1 € de Lille Métropole → €",
+        "citizen": "Euros d'épargne citoyenne",
+        "citizen_others": "Autres financeurs avec l'épargne citoyenne (€)",
+        "citizen_leverage": "1 € d'épargne citoyenne → €",
     },
     "indicator": {"period": "Semestre", "place": "Code du lieu", "place_name": "Lieu", "value": "Valeur"},
 }

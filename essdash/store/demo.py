@@ -27,6 +27,8 @@ from essdash.domain.vocabulary import (
 from essdash.store.demo_follow_up import indicator_values, sheet_states
 from essdash.store.demo_names import (
     AS_OF,
+    CITIZEN_FUNDERS,
+    CITIZEN_SHARE,
     FORM_PREFIX,
     FORM_WEIGHTS,
     FUNDER_TYPES,
@@ -247,9 +249,13 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
                     }
                 )
 
+    citizen_rows = [
+        {"id": len(funder_rows) + i + 1, "name": n, "kind": k} for i, (n, k, *_) in enumerate(CITIZEN_FUNDERS)
+    ]
+    fundings += citizen_fundings(random.Random(seed + 2), fundings, [row["id"] for row in citizen_rows])
     with engine.begin() as conn:
         conn.execute(insert(m.Meeting), meetings)
-        conn.execute(insert(m.Funder), funder_rows)
+        conn.execute(insert(m.Funder), funder_rows + citizen_rows)
         conn.execute(insert(m.Organisation), organisations)
         conn.execute(insert(m.Project), projects)
         for table, rows in (
@@ -276,6 +282,32 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
         if measurements:
             conn.execute(insert(m.Measurement), measurements)
     return {"seed": seed, "scale": scale, "as_of": AS_OF.isoformat()}
+
+
+def citizen_fundings(rng: random.Random, fundings: list[dict], funder_ids: list[int]) -> list[dict]:
+    """Citizen-savings lines for a share of the funded projects, drawn with their own generator (so
+    that every other draw of the demo stays as it was): one line from one of :data:`CITIZEN_FUNDERS`
+    (its funding type and amount range), in the year of the project's first funding."""
+    first_year: dict[int, int] = {}
+    for line in fundings:
+        first_year[line["project_id"]] = min(first_year.get(line["project_id"], line["year"]), line["year"])
+    lines = []
+    for project_id, year in sorted(first_year.items()):
+        if rng.random() >= CITIZEN_SHARE:
+            continue
+        index = rng.randrange(len(CITIZEN_FUNDERS))
+        _, _, kind, low, high = CITIZEN_FUNDERS[index]
+        amount = round(rng.uniform(low, high) / 500) * 500
+        lines.append(
+            {
+                "project_id": project_id,
+                "funder_id": funder_ids[index],
+                "type": kind.value,
+                "amount": float(amount),
+                "year": year,
+            }
+        )
+    return lines
 
 
 def _unique_title(seen: dict, title: str, carrier_id: int) -> str:

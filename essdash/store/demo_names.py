@@ -41,6 +41,13 @@ FUNDERS = [
     ("Crédit Coopératif", "Banque coopérative", 2),
     ("Fondation de France", "Fondation", 1),
 ]
+# Citizen savings (« Épargne citoyenne », issue 17): a CIGALES club and a solidarity savings fund, both invented.
+# Their fundings are drawn apart from the others (:func:`essdash.store.demo.citizen_fundings`).
+CITIZEN_FUNDERS = [
+    ("Club CIGALES « Les Semeurs du Ferrain »", "Épargne citoyenne", FundingType.PRISE_PARTICIPATION, 1_000, 12_000),
+    ("Fonds d'épargne solidaire des habitants", "Épargne citoyenne", FundingType.PRET, 5_000, 40_000),
+]
+CITIZEN_SHARE = 0.25  # of the funded projects
 FUNDER_TYPES = {
     "Nord Actif": (FundingType.GARANTIE, FundingType.PRISE_PARTICIPATION, FundingType.PRET),
     "Crédit Coopératif": (FundingType.PRET,),

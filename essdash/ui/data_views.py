@@ -26,7 +26,9 @@ from essdash.write import imports as io_import
 from essdash.write.import_rows import ImportOptions
 
 # exported views of projects, which the project filters narrow
-PROJECT_VIEWS = {"projects", "organisations", "fundings", "sheets", "equity_communes", "equity_territories"}
+PROJECT_VIEWS = {"projects", "organisations", "fundings", "sheets", "equity_communes", "equity_territories"} | {
+    view for view in io_export.VIEWS if view.startswith("leverage_")
+}
 
 
 IGNORED = "(ignorée)"

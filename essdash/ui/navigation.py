@@ -33,6 +33,7 @@ PAGES = (
     Page("pages/carte.py", "Carte", ":material/map:", "carte"),
     Page("pages/indicateurs.py", "Indicateurs", ":material/monitoring:", "indicateurs"),
     Page("pages/equite.py", "Équité", ":material/balance:", "equite"),
+    Page("pages/financements.py", "Financements", ":material/euro:", "financements"),
     Page("pages/presentation.py", "Présentation", ":material/slideshow:", "presentation"),
     Page("pages/donnees.py", "Données", ":material/database:", "donnees"),
     Page("pages/acces.py", "Accès", ":material/admin_panel_settings:", "acces", admin_only=True),
