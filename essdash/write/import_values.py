@@ -101,6 +101,7 @@ class Fundings(Builder):
         return None
 
     def add(self, row: Row) -> None:
+        row.memo = self.parsed
         project = self._project(row)
         funder = row.get("funder", cells.text, required=True)
         funder_kind = row.get("funder_kind", cells.text, max_length=100)
@@ -221,6 +222,7 @@ class Measurements(Builder):
             row.error("value", str(exc))
 
     def add(self, row: Row) -> None:
+        row.memo = self.parsed
         indicator = self._indicator(row)
         semester = row.get("period", cells.period, required=True)
         territory, commune = self.ctx.places.territory(row), self.ctx.places.commune(row)
