@@ -217,7 +217,8 @@ class Projects(Builder):
         carrier = None if row.failed else self._carrier(row, v["carrier"], v["form"])
         if row.failed or carrier is None:
             return
-        candidates = self.by_key.get((name_key(v["title"]), carrier, v["commune_code"]), [])
+        key = (name_key(v["title"]), carrier, v["commune_code"])
+        candidates = self.by_key.get(key, [])
         target = v["id"] if v["id"] in candidates else candidates[0] if len(candidates) == 1 else None
         if len(candidates) > 1 and target is None:
             row.error(
@@ -226,7 +227,7 @@ class Projects(Builder):
                 f"indiquez le n° du projet (colonne « {self.kind.header('id')} »).",
             )
             return
-        identity = target or (name_key(v["title"]), carrier, v["commune_code"])
+        identity = target or key
         if not self.once(row, identity, "title"):
             return
         if target is None:
@@ -319,7 +320,7 @@ class Projects(Builder):
                 self.defaulted[self._default_lines[key]] += 1
         self.inserts.append(
             _New(
-                tuple(defaults.get(k) if v[k] is None else v[k] for k in self.FIELDS),
+                tuple([defaults.get(k) if v[k] is None else v[k] for k in self.FIELDS]),
                 v["title"],
                 v["commune_code"],
                 carrier,

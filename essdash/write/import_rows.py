@@ -85,14 +85,14 @@ class Row:
     def get(self, key: str, parse, *args, required: bool = False, **kwargs):
         """The parsed cell, or ``None`` when blank (an issue if ``required``) or refused."""
         cell = self.values.get(key)
-        if cells.is_blank(cell):
+        if cell is None or cells.is_blank(cell):
             if required:
                 self.error(key, "valeur obligatoire manquante.")
             return None
         if self.memo is None or cell.__class__ is not str:
             value, refusal = _parsed(parse, cell, args, kwargs)
         else:
-            site = (key, parse, args, tuple(kwargs.items()))
+            site = (key, parse, args, *kwargs.items()) if kwargs else (key, parse, args)
             known = self.memo.get(site)
             if known is None:
                 known = self.memo[site] = {}
