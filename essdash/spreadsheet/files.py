@@ -182,6 +182,9 @@ def _filled_rows(numbered, name: str) -> list:
     return rows
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # cell values kept as they are read
+
+
 def _xlsx_value(value):
     if isinstance(value, datetime):
         return value.date() if value.time() == time(0) else value
@@ -232,7 +235,13 @@ def _workbook_rows(data: bytes, name: str, chosen: str | None) -> tuple[list, st
                 "enregistrez les données au format .xlsx ou CSV."
             )
         sheet = workbook.sheet_rows(archive, name, MAX_COLUMNS, chosen)
-        filled = _filled_rows(((number, _trimmed(_xlsx_value(v) for v in cells)) for number, cells in sheet.rows), name)
+        filled = _filled_rows(
+            (
+                (number, _trimmed([v if v.__class__ in _PLAIN else _xlsx_value(v) for v in cells]))
+                for number, cells in sheet.rows
+            ),
+            name,
+        )
         filled, merged = _spread_merges(filled, sheet.merges())
         return filled, f"classeur Excel (.xlsx), {sheet.description}", sheet.names, merged
 

@@ -245,7 +245,7 @@ class _SheetReader:
         return column
 
     def start(self, name, attrs):
-        tag = self._tag(name)
+        tag = self.tags.get(name) or self._tag(name)
         if tag == "c":
             self.count += 1
             if self.count > MAX_CELLS:
@@ -268,11 +268,11 @@ class _SheetReader:
             self.merges.append(attrs.get("ref", ""))
 
     def end(self, name):
-        tag = self._tag(name)
+        tag = self.tags.get(name) or self._tag(name)
         if tag == "c":
             self.in_cell = False
             value = self._value()
-            if value is not None and not (isinstance(value, str) and not value.strip()):
+            if value is not None and not (value.__class__ is str and not value.strip()):
                 if self.column > self.max_columns:
                     raise ImportFileError(
                         f"« {self.name} », ligne {self.row_number} : plus de {self.max_columns} colonnes."
