@@ -160,8 +160,15 @@ def _csv_rows(data: bytes, name: str) -> tuple[list, str]:
         )
     delimiter = _sniff(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    shared: dict[str, str] = {}  # one string per distinct cell: a file repeats its communes, steps, dates…
     try:
-        rows = _filled_rows(((number, _trimmed(cells)) for number, cells in enumerate(reader, start=1)), name)
+        rows = _filled_rows(
+            (
+                (number, _trimmed([shared.setdefault(c, c) for c in cells]))
+                for number, cells in enumerate(reader, start=1)
+            ),
+            name,
+        )
     except csv.Error as exc:
         reason = next((fr for en, fr in _CSV_ERRORS.items() if en in str(exc)), "ligne mal formée")
         raise ImportFileError(f"« {name} », ligne {reader.line_num} : {reason}.") from exc

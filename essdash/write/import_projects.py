@@ -8,6 +8,10 @@ the import's lifecycle policy, :func:`essdash.domain.rules.import_status_policy`
 dated step of the project's history. A project row without filière or mode takes the file's default
 (« à qualifier » unless chosen), and its amount becomes a funding line (funder, type and year from
 their columns or the file's defaults).
+
+A file may hold 100 000 new projects: each is kept as a small tuple until the write, which inserts
+them by chunks (executemany, ids given as SQLite would, the write lock being held), each chunk with
+its funding lines, sheets, further communes and history.
 """
 
 from __future__ import annotations
