@@ -227,6 +227,7 @@ class _SheetReader:
         self.inline: list[str] = []
         self.text: list[str] | None = None
         self.merges: list[str] = []
+        self.inlined: dict[str, str] = {}  # one string per distinct inline text, as shared strings are
 
     def _tag(self, name: str) -> str:
         tag = self.tags.get(name)
@@ -298,7 +299,8 @@ class _SheetReader:
     def _value(self):
         kind, raw = self.kind, self.raw
         if kind == "inlineStr":
-            return "".join(self.inline)
+            text = "".join(self.inline)
+            return self.inlined.setdefault(text, text)
         if raw is None:
             return None
         if kind == "n":
