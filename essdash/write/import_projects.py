@@ -21,7 +21,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from essdash.domain import models as m
@@ -40,7 +40,10 @@ from essdash.write.import_rows import (
     amount,
     bulk_update,
     count,
+    insert_numbered,
+    insert_rows,
     name_key,
+    next_id,
     year,
 )
 from essdash.write.import_values import funding_year
@@ -379,21 +382,11 @@ class Projects(Builder):
         carrier_ids = {k: o["id"] for k, o in self.orgs.items()}
         if self.new_carriers:
             keys = list(self.new_carriers)
-            first = _next_id(conn, ORG)
-            conn.execute(
-                insert(ORG),
-                [
-                    {
-                        "id": first + i,
-                        **{k2: self.new_carriers[k][k2] for k2 in ("name", "legal_form", "legal_form_text")},
-                    }
-                    for i, k in enumerate(keys)
-                ],
-            )
-            carrier_ids.update(zip(keys, range(first, first + len(keys))))
+            given = [{k2: self.new_carriers[k][k2] for k2 in ("name", "legal_form", "legal_form_text")} for k in keys]
+            carrier_ids.update(zip(keys, insert_numbered(conn, ORG, given)))
         funders = self._funders(conn)
         self._write_fundings(conn, funders)
-        first = _next_id(conn, P)
+        first = next_id(conn, P)
         for start in range(0, len(self.inserts), CHUNK):
             self._write_new(conn, self.inserts[start : start + CHUNK], first + start, carrier_ids, funders, author, now)
         sheets, communes, events = [], [], []
@@ -421,7 +414,7 @@ class Projects(Builder):
         bulk_update(
             conn, P, [(u["id"], {**u["changed"], "version": u["version"] + 1, "updated_at": now}) for u in self.updates]
         )
-        _insert_all(conn, sheets=sheets, communes=communes, events=events)
+        insert_rows(conn, (m.ProjectSheet, sheets), (m.ProjectCommune, communes), (m.ProjectEvent, events))
 
     def _write_new(
         self, conn: Connection, chunk: list[_New], first: int, carriers: dict, funders: dict, author: str, now
@@ -462,22 +455,28 @@ class Projects(Builder):
                     "comment": step.comment,
                 }
             )
-        _insert_all(
+        insert_rows(
             conn,
-            fundings=[
-                {
-                    "project_id": pid,
-                    "type": r.funding.type,
-                    "amount": r.funding.amount,
-                    "year": r.funding.year,
-                    "funder_id": funders[name_key(r.funding.funder)],
-                }
-                for pid, r in zip(ids, chunk)
-                if r.funding
-            ],
-            sheets=[{"project_id": pid, "sheet_id": s} for pid, r in zip(ids, chunk) for s in r.sheets],
-            communes=[{"project_id": pid, "commune_code": c} for pid, r in zip(ids, chunk) for c in r.further],
-            events=events,
+            (
+                m.Funding,
+                [
+                    {
+                        "project_id": pid,
+                        "type": r.funding.type,
+                        "amount": r.funding.amount,
+                        "year": r.funding.year,
+                        "funder_id": funders[name_key(r.funding.funder)],
+                    }
+                    for pid, r in zip(ids, chunk)
+                    if r.funding
+                ],
+            ),
+            (m.ProjectSheet, [{"project_id": pid, "sheet_id": s} for pid, r in zip(ids, chunk) for s in r.sheets]),
+            (
+                m.ProjectCommune,
+                [{"project_id": pid, "commune_code": c} for pid, r in zip(ids, chunk) for c in r.further],
+            ),
+            (m.ProjectEvent, events),
         )
 
     def _funders(self, conn: Connection) -> dict[str, int]:
@@ -491,16 +490,8 @@ class Projects(Builder):
             key = name_key(name)
             if key not in funders and key not in missing:
                 missing[key] = name
-        if missing:
-            first = _next_id(conn, m.Funder.__table__)
-            conn.execute(
-                insert(m.Funder),
-                [
-                    {"id": first + i, "name": name, "kind": UNSPECIFIED_FUNDER}
-                    for i, name in enumerate(missing.values())
-                ],
-            )
-            funders.update(zip(missing, range(first, first + len(missing))))
+        given = [{"name": name, "kind": UNSPECIFIED_FUNDER} for name in missing.values()]
+        funders.update(zip(missing, insert_numbered(conn, m.Funder.__table__, given)))
         return funders
 
     def _write_fundings(self, conn: Connection, funders: dict[str, int]) -> None:
@@ -511,19 +502,13 @@ class Projects(Builder):
             for c in self.funding_changes
             if c["id"] is None
         ]
-        _insert_all(conn, fundings=new)
+        insert_rows(conn, (m.Funding, new))
         bulk_update(
             conn, m.Funding.__table__, [(c["id"], {"amount": c["amount"]}) for c in self.funding_changes if c["id"]]
         )
 
 
 CHUNK = 2000  # new projects written per statement: what the write holds in memory at once
-_TABLES = {
-    "fundings": m.Funding,
-    "sheets": m.ProjectSheet,
-    "communes": m.ProjectCommune,
-    "events": m.ProjectEvent,
-}
 
 
 class _Funding(NamedTuple):
@@ -545,18 +530,6 @@ class _New(NamedTuple):
     sheets: tuple[int, ...]
     further: tuple[str, ...]  # the further communes, sorted
     funding: _Funding | None
-
-
-def _next_id(conn: Connection, table) -> int:
-    """The id SQLite gives the next row of ``table``: one more than the largest."""
-    return (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
-
-
-def _insert_all(conn: Connection, **rows: list[dict]) -> None:
-    """Insert each list of rows in its table (``fundings``, ``sheets``, ``communes``, ``events``)."""
-    for name, table in _TABLES.items():
-        if rows.get(name):
-            conn.execute(insert(table), rows[name])
 
 
 def _label(key: str, code: str) -> str:

@@ -5,7 +5,8 @@
 resolves communes by INSEE code, former code or name (case, accents and hyphens ignored, « St »
 for « Saint », « lès » for « lez ») and territories by code or name. :class:`Builder` is the base
 of the per-kind builders of :mod:`essdash.write.import_kinds`: it counts inserts, updates and unchanged rows
-and refuses a natural key met twice in one file.
+and refuses a natural key met twice in one file. Writes are bulk: :func:`bulk_update`, :func:`insert_rows`,
+and :func:`insert_numbered` for rows whose ids are needed at once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from essdash.domain import fmt, rules
@@ -289,6 +290,28 @@ def bulk_update(conn: Connection, table, changes: list[tuple[int, dict]]) -> Non
             update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in columns}),
             params,
         )
+
+
+def next_id(conn: Connection, table) -> int:
+    """The id SQLite gives the next row of ``table``, one more than the largest: with the write lock
+    held, rows inserted under it and the ids that follow get the ids one INSERT each would give them."""
+    return (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+
+
+def insert_numbered(conn: Connection, table, rows: list[dict]) -> list[int]:
+    """Insert ``rows`` in one executemany under the ids that follow the largest; their ids, in order."""
+    if not rows:
+        return []
+    first = next_id(conn, table)
+    conn.execute(insert(table), [{"id": first + i, **row} for i, row in enumerate(rows)])
+    return list(range(first, first + len(rows)))
+
+
+def insert_rows(conn: Connection, *batches: tuple) -> None:
+    """Insert each ``(table, rows)`` batch that has rows, in the order given (one executemany each)."""
+    for table, rows in batches:
+        if rows:
+            conn.execute(insert(table), rows)
 
 
 class Builder:
