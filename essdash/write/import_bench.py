@@ -8,8 +8,11 @@ it imports, about 160 Mo, included).
 Each phase is given in wall-clock seconds and in CPU seconds of the child process
 (``time.process_time``): on a machine shared with other work, compare the CPU figures.
 
-    100 000 lignes : aperçu 6,1 s (CPU 6,0 s), import 12,0 s (CPU 11,2 s) (100 000 projets créés),
-    mémoire maximale 366 Mo
+    100 000 lignes : aperçu 6,4 s (CPU 6,3 s), import 9,7 s (CPU 9,4 s) (100 000 projets créés),
+    mémoire maximale 333 Mo
+
+(2 shared cores, lightly loaded; before the import was made to scale: aperçu 12,9 s, import 25,4 s,
+592 Mo.)
 """
 
 from __future__ import annotations
