@@ -100,6 +100,7 @@ def email(value) -> str:
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]")
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _UNIT = re.compile(r"(?i)(€|eur|euros|%)$")
+_DOTTED_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3}){2,}")  # « 1.234.567 »
 UNIT_SUFFIXES = {"%": "%", "€": "€", "eur": "€", "euros": "€"}
 
 
@@ -123,7 +124,7 @@ def number(value) -> float:
             s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
         elif s.count(",") == 1:
             s = s.replace(",", ".")
-        elif re.fullmatch(r"[+-]?\d{1,3}(\.\d{3}){2,}", s):
+        elif _DOTTED_THOUSANDS.fullmatch(s):
             s = s.replace(".", "")
         if not _DECIMAL.fullmatch(s):
             raise ValueError(f"« {raw} » n'est pas un nombre.")

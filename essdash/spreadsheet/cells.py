@@ -27,9 +27,11 @@ fold = rules.fold
 
 
 def is_blank(cell) -> bool:
-    if isinstance(cell, float):
-        return math.isnan(cell)
-    return cell is None or (isinstance(cell, str) and not cell.strip())
+    if cell is None:
+        return True
+    if isinstance(cell, str):
+        return not cell.strip()
+    return isinstance(cell, float) and math.isnan(cell)
 
 
 def _shown(cell) -> str:

@@ -160,8 +160,15 @@ def _csv_rows(data: bytes, name: str) -> tuple[list, str]:
         )
     delimiter = _sniff(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    shared: dict[str, str] = {}  # one string per distinct cell: a file repeats its communes, steps, dates…
     try:
-        rows = _filled_rows(((number, _trimmed(cells)) for number, cells in enumerate(reader, start=1)), name)
+        rows = _filled_rows(
+            (
+                (number, _trimmed([shared.setdefault(c, c) for c in cells]))
+                for number, cells in enumerate(reader, start=1)
+            ),
+            name,
+        )
     except csv.Error as exc:
         reason = next((fr for en, fr in _CSV_ERRORS.items() if en in str(exc)), "ligne mal formée")
         raise ImportFileError(f"« {name} », ligne {reader.line_num} : {reason}.") from exc
@@ -180,6 +187,9 @@ def _filled_rows(numbered, name: str) -> list:
             if len(rows) > MAX_ROWS + 1:
                 break
     return rows
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # cell values kept as they are read
 
 
 def _xlsx_value(value):
@@ -232,7 +242,13 @@ def _workbook_rows(data: bytes, name: str, chosen: str | None) -> tuple[list, st
                 "enregistrez les données au format .xlsx ou CSV."
             )
         sheet = workbook.sheet_rows(archive, name, MAX_COLUMNS, chosen)
-        filled = _filled_rows(((number, _trimmed(_xlsx_value(v) for v in cells)) for number, cells in sheet.rows), name)
+        filled = _filled_rows(
+            (
+                (number, _trimmed([v if v.__class__ in _PLAIN else _xlsx_value(v) for v in cells]))
+                for number, cells in sheet.rows
+            ),
+            name,
+        )
         filled, merged = _spread_merges(filled, sheet.merges())
         return filled, f"classeur Excel (.xlsx), {sheet.description}", sheet.names, merged
 

@@ -16,6 +16,7 @@ import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from essdash.domain import rules
 from essdash.spreadsheet.cells import fold, is_blank
@@ -50,8 +51,10 @@ def signature(headers: Sequence[str]) -> str:
     return "\n".join(f for f in (fold(h) for h in headers) if f)
 
 
+@lru_cache(maxsize=4096)
 def header_score(kind: Kind, header: str) -> tuple[Column | None, float]:
-    """The field whose names ``header`` is closest to, and how close (1: the same once folded)."""
+    """The field whose names ``header`` is closest to, and how close (1: the same once folded).
+    Remembered: the preview and the import of a file score the same first lines."""
     folded = fold(header)
     if not folded:
         return None, 0.0

@@ -227,6 +227,7 @@ class _SheetReader:
         self.inline: list[str] = []
         self.text: list[str] | None = None
         self.merges: list[str] = []
+        self.inlined: dict[str, str] = {}  # one string per distinct inline text, as shared strings are
 
     def _tag(self, name: str) -> str:
         tag = self.tags.get(name)
@@ -245,7 +246,7 @@ class _SheetReader:
         return column
 
     def start(self, name, attrs):
-        tag = self._tag(name)
+        tag = self.tags.get(name) or self._tag(name)
         if tag == "c":
             self.count += 1
             if self.count > MAX_CELLS:
@@ -268,11 +269,11 @@ class _SheetReader:
             self.merges.append(attrs.get("ref", ""))
 
     def end(self, name):
-        tag = self._tag(name)
+        tag = self.tags.get(name) or self._tag(name)
         if tag == "c":
             self.in_cell = False
             value = self._value()
-            if value is not None and not (isinstance(value, str) and not value.strip()):
+            if value is not None and not (value.__class__ is str and not value.strip()):
                 if self.column > self.max_columns:
                     raise ImportFileError(
                         f"« {self.name} », ligne {self.row_number} : plus de {self.max_columns} colonnes."
@@ -298,7 +299,8 @@ class _SheetReader:
     def _value(self):
         kind, raw = self.kind, self.raw
         if kind == "inlineStr":
-            return "".join(self.inline)
+            text = "".join(self.inline)
+            return self.inlined.setdefault(text, text)
         if raw is None:
             return None
         if kind == "n":

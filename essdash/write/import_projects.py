@@ -8,6 +8,10 @@ the import's lifecycle policy, :func:`essdash.domain.rules.import_status_policy`
 dated step of the project's history. A project row without filière or mode takes the file's default
 (« à qualifier » unless chosen), and its amount becomes a funding line (funder, type and year from
 their columns or the file's defaults).
+
+A file may hold 100 000 new projects: each is kept as a small tuple until the write, which inserts
+them by chunks (executemany, ids given as SQLite would, the write lock being held), each chunk with
+its funding lines, sheets, further communes and history.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
@@ -35,7 +40,10 @@ from essdash.write.import_rows import (
     amount,
     bulk_update,
     count,
+    insert_numbered,
+    insert_rows,
     name_key,
+    next_id,
     year,
 )
 from essdash.write.import_values import funding_year
@@ -53,6 +61,7 @@ class Organisations(Builder):
         self.updates: list[tuple[int, dict]] = []
 
     def add(self, row: Row) -> None:
+        row.memo = self.parsed
         name = row.get("name", cells.text, required=True)
         form, form_text = row.get("legal_form", rules.legal_form) or (None, None)
         commune = self.ctx.places.commune(row)
@@ -106,6 +115,7 @@ class Projects(Builder):
         "lat",
         "lon",
     )
+    STATUS, PROPOSED_ON = FIELDS.index("status"), FIELDS.index("proposed_on")
 
     def __init__(self, ctx: Context):
         super().__init__(ctx)
@@ -124,8 +134,24 @@ class Projects(Builder):
         for pid, code in conn.execute(select(m.ProjectCommune.project_id, m.ProjectCommune.commune_code)):
             self.communes_of[pid].add(code)
         self.new_carriers: dict[str, dict] = {}
-        self.inserts: list[dict] = []
+        self.inserts: list[_New] = []
         self.updates: list[dict] = []
+        options = ctx.options
+        self.defaults = {
+            "description": "",
+            "status": ProjectStatus.PROPOSE.value,
+            "jobs_created": 0,
+            "jobs_maintained": 0,
+            "beneficiaries": 0,
+            "priority_district": False,
+            "proposed_on": self.today,
+            "sector": options.sector,
+            "intervention_mode": options.mode,
+        }
+        self._default_lines = {  # what the preview counts when a new project takes a default
+            key: f"{self.kind.header(key)} : « {_label(key, self.defaults[key])} »"
+            for key in ("status", "sector", "intervention_mode")
+        }
         self.funding_changes: list[dict] = []
         self._fundings_in_base: dict[tuple, tuple[int, float]] | None = None
 
@@ -171,6 +197,7 @@ class Projects(Builder):
         return key
 
     def add(self, row: Row) -> None:
+        row.memo = self.parsed
         v = {
             "title": row.get("title", cells.text, required=True),
             "description": row.get("description", cells.text, max_length=5000, multiline=True),
@@ -197,7 +224,8 @@ class Projects(Builder):
         carrier = None if row.failed else self._carrier(row, v["carrier"], v["form"])
         if row.failed or carrier is None:
             return
-        candidates = self.by_key.get((name_key(v["title"]), carrier, v["commune_code"]), [])
+        key = (name_key(v["title"]), carrier, v["commune_code"])
+        candidates = self.by_key.get(key, [])
         target = v["id"] if v["id"] in candidates else candidates[0] if len(candidates) == 1 else None
         if len(candidates) > 1 and target is None:
             row.error(
@@ -206,17 +234,17 @@ class Projects(Builder):
                 f"indiquez le n° du projet (colonne « {self.kind.header('id')} »).",
             )
             return
-        identity = target or (name_key(v["title"]), carrier, v["commune_code"])
+        identity = target or key
         if not self.once(row, identity, "title"):
             return
         if target is None:
-            self._insert(row, v, carrier)
-        else:
-            self._update(row, v, self.existing[target])
+            self._insert(row, v, carrier, funding)
+            return
+        self._update(row, v, self.existing[target])
         if funding is not None and not row.failed:
             self._add_funding(target, funding)
 
-    def _funding(self, row: Row, v: dict) -> dict | None:
+    def _funding(self, row: Row, v: dict) -> _Funding | None:
         """The funding line a row's amount gives (``None`` without an amount, or a zero one)."""
         value = row.get("funding_amount", amount)
         options = self.ctx.options
@@ -227,21 +255,16 @@ class Projects(Builder):
             return None
         dated = v["start_date"] or v["proposed_on"]
         yr = given_year or options.funding_year or (dated.year if dated else self.today.year)
-        return {"funder": funder, "type": kind or options.funding_type, "amount": value, "year": yr}
+        return _Funding(funder, kind or options.funding_type, value, yr)
 
-    def _add_funding(self, target: int | None, funding: dict) -> None:
-        """Keep a row's funding line: for a new project, with its insert; else checked against the base."""
-        if target is None:
-            self.inserts[-1]["fundings"].append(funding)
-        else:
-            current = self._existing_fundings().get(
-                (target, name_key(funding["funder"]), funding["year"], funding["type"])
-            )
-            if current is not None and current[1] == funding["amount"]:
-                return
-            self.funding_changes.append({**funding, "project_id": target, "id": current and current[0]})
+    def _add_funding(self, target: int, funding: _Funding) -> None:
+        """Keep an existing project's funding line, checked against the base."""
+        current = self._existing_fundings().get((target, name_key(funding.funder), funding.year, funding.type))
+        if current is not None and current[1] == funding.amount:
+            return
+        self.funding_changes.append({**funding._asdict(), "project_id": target, "id": current and current[0]})
         self.fundings += 1
-        self.funding_total += funding["amount"]
+        self.funding_total += funding.amount
 
     def _existing_fundings(self) -> dict[tuple, tuple[int, float]]:
         if self._fundings_in_base is None:
@@ -295,34 +318,28 @@ class Projects(Builder):
         if step and step.outside_lifecycle:
             self.ctx.warnings.append(Issue(row.number, row.headers.get("status"), step.comment))
 
-    def _insert(self, row: Row, v: dict, carrier: str) -> None:
+    def _insert(self, row: Row, v: dict, carrier: str, funding: _Funding | None) -> None:
         if not self._dates_ok(row, v["start_date"], v["end_date"]) or not self._point_ok(row, v, None):
             return
-        defaults = {
-            "description": "",
-            "status": ProjectStatus.PROPOSE.value,
-            "jobs_created": 0,
-            "jobs_maintained": 0,
-            "beneficiaries": 0,
-            "priority_district": False,
-            "proposed_on": self.today,
-        }
-        options = self.ctx.options
-        defaults.update(sector=options.sector, intervention_mode=options.mode)
-        for key, column in (("status", "status"), ("sector", "sector"), ("intervention_mode", "intervention_mode")):
+        defaults = self.defaults
+        for key in ("status", "sector", "intervention_mode"):
             if v[key] is None:
-                self.defaulted[f"{self.kind.header(column)} : « {_label(key, defaults[key])} »"] += 1
-        record = {k: v[k] if v[k] is not None else defaults.get(k) for k in self.FIELDS}
-        record.update(
-            title=v["title"],
-            commune_code=v["commune_code"],
-            carrier=carrier,
-            sheets=v["sheets"] or set(),
-            further=(v["further"] or set()) - {v["commune_code"]},
-            fundings=[],
+                self.defaulted[self._default_lines[key]] += 1
+        self.inserts.append(
+            _New(
+                tuple([defaults.get(k) if v[k] is None else v[k] for k in self.FIELDS]),
+                v["title"],
+                v["commune_code"],
+                carrier,
+                tuple(sorted(v["sheets"] or ())),
+                tuple(sorted((v["further"] or set()) - {v["commune_code"]})),
+                funding,
+            )
         )
-        self.inserts.append(record)
         self.inserted += 1
+        if funding is not None:
+            self.fundings += 1
+            self.funding_total += funding.amount
 
     def _update(self, row: Row, v: dict, current: dict) -> None:
         given = {k: v[k] for k in self.FIELDS if v[k] is not None}
@@ -352,55 +369,27 @@ class Projects(Builder):
     def finish(self) -> None:
         if self.new_carriers:
             self.created["porteurs"] = sorted(c["name"] for c in self.new_carriers.values())
-        if self.funding_changes or any(r["fundings"] for r in self.inserts):
+        if self.funding_changes or any(r.funding for r in self.inserts):
             known = {name_key(n) for (n,) in self.ctx.conn.execute(select(m.Funder.name))}
-            names = {name_key(f["funder"]): f["funder"] for r in self.inserts for f in r["fundings"]}
+            names = {name_key(r.funding.funder): r.funding.funder for r in self.inserts if r.funding}
             names.update({name_key(f["funder"]): f["funder"] for f in self.funding_changes})
             if new := sorted(name for key, name in names.items() if key not in known):
                 self.created["financeurs"] = new
 
     def write(self, conn: Connection, author: str, now: datetime) -> None:
+        """New carriers and funders first, then the new projects by chunks (each with its funding line,
+        action sheets, further communes and entry in the history), then the updated ones."""
         carrier_ids = {k: o["id"] for k, o in self.orgs.items()}
         if self.new_carriers:
             keys = list(self.new_carriers)
-            ids = (
-                conn.execute(
-                    insert(ORG).returning(ORG.c.id, sort_by_parameter_order=True),
-                    [{k2: self.new_carriers[k][k2] for k2 in ("name", "legal_form", "legal_form_text")} for k in keys],
-                )
-                .scalars()
-                .all()
-            )
-            carrier_ids.update(zip(keys, ids))
+            given = [{k2: self.new_carriers[k][k2] for k2 in ("name", "legal_form", "legal_form_text")} for k in keys]
+            carrier_ids.update(zip(keys, insert_numbered(conn, ORG, given)))
+        funders = self._funders(conn)
+        self._write_fundings(conn, funders)
+        first = next_id(conn, P)
+        for start in range(0, len(self.inserts), CHUNK):
+            self._write_new(conn, self.inserts[start : start + CHUNK], first + start, carrier_ids, funders, author, now)
         sheets, communes, events = [], [], []
-        if self.inserts:
-            rows = [
-                {
-                    **{k: r[k] for k in self.FIELDS},
-                    "title": r["title"],
-                    "commune_code": r["commune_code"],
-                    "carrier_id": carrier_ids[r["carrier"]],
-                    "version": 1,
-                    "updated_at": now,
-                }
-                for r in self.inserts
-            ]
-            ids = conn.execute(insert(P).returning(P.c.id, sort_by_parameter_order=True), rows).scalars().all()
-            for pid, r in zip(ids, self.inserts):
-                self.funding_changes += [{**f, "project_id": pid, "id": None} for f in r["fundings"]]
-                sheets += [{"project_id": pid, "sheet_id": s} for s in sorted(r["sheets"])]
-                communes += [{"project_id": pid, "commune_code": c} for c in sorted(r["further"])]
-                step = rules.import_status_policy(None, r["status"], self.ctx.file_name)
-                events.append(
-                    {
-                        "project_id": pid,
-                        "date": r["proposed_on"],
-                        "from_status": step.from_status,
-                        "to_status": step.to_status,
-                        "author": author,
-                        "comment": step.comment,
-                    }
-                )
         for u in self.updates:
             if u["sheets"] is not None:
                 conn.execute(m.ProjectSheet.__table__.delete().where(m.ProjectSheet.project_id == u["id"]))
@@ -425,33 +414,122 @@ class Projects(Builder):
         bulk_update(
             conn, P, [(u["id"], {**u["changed"], "version": u["version"] + 1, "updated_at": now}) for u in self.updates]
         )
-        for table, rows in ((m.ProjectSheet, sheets), (m.ProjectCommune, communes), (m.ProjectEvent, events)):
-            if rows:
-                conn.execute(insert(table), rows)
-        self._write_fundings(conn)
+        insert_rows(conn, (m.ProjectSheet, sheets), (m.ProjectCommune, communes), (m.ProjectEvent, events))
 
-    def _write_fundings(self, conn: Connection) -> None:
-        """The funding lines of the rows' amounts, creating their funders (of unstated kind) where needed."""
-        if not self.funding_changes:
-            return
+    def _write_new(
+        self, conn: Connection, chunk: list[_New], first: int, carriers: dict, funders: dict, author: str, now
+    ) -> None:
+        """Insert new projects under the ids ``first``, ``first + 1``… (the ids SQLite would give them
+        one by one: the write lock is held) with what goes with each."""
+        ids = range(first, first + len(chunk))
+        conn.execute(
+            insert(P),
+            [
+                {
+                    "id": pid,
+                    **dict(zip(self.FIELDS, r.values)),
+                    "title": r.title,
+                    "commune_code": r.commune_code,
+                    "carrier_id": carriers[r.carrier],
+                    "version": 1,
+                    "updated_at": now,
+                }
+                for pid, r in zip(ids, chunk)
+            ],
+        )
+        steps: dict[str, rules.ImportedStep | None] = {}
+        events = []
+        for pid, r in zip(ids, chunk):
+            status = r.values[self.STATUS]
+            if status not in steps:
+                steps[status] = rules.import_status_policy(None, status, self.ctx.file_name)
+            step = steps[status]
+            assert step is not None  # a new project always enters at the file's step
+            events.append(
+                {
+                    "project_id": pid,
+                    "date": r.values[self.PROPOSED_ON],
+                    "from_status": step.from_status,
+                    "to_status": step.to_status,
+                    "author": author,
+                    "comment": step.comment,
+                }
+            )
+        insert_rows(
+            conn,
+            (
+                m.Funding,
+                [
+                    {
+                        "project_id": pid,
+                        "type": r.funding.type,
+                        "amount": r.funding.amount,
+                        "year": r.funding.year,
+                        "funder_id": funders[name_key(r.funding.funder)],
+                    }
+                    for pid, r in zip(ids, chunk)
+                    if r.funding
+                ],
+            ),
+            (m.ProjectSheet, [{"project_id": pid, "sheet_id": s} for pid, r in zip(ids, chunk) for s in r.sheets]),
+            (
+                m.ProjectCommune,
+                [{"project_id": pid, "commune_code": c} for pid, r in zip(ids, chunk) for c in r.further],
+            ),
+            (m.ProjectEvent, events),
+        )
+
+    def _funders(self, conn: Connection) -> dict[str, int]:
+        """The funders of the rows' funding lines by natural key, creating (of unstated kind) those missing."""
+        lines = [c["funder"] for c in self.funding_changes] + [r.funding.funder for r in self.inserts if r.funding]
+        if not lines:
+            return {}
         funders = {name_key(name): fid for fid, name in conn.execute(select(m.Funder.id, m.Funder.name))}
-        for change in self.funding_changes:
-            key = name_key(change["funder"])
-            if key not in funders:
-                funders[key] = conn.execute(
-                    insert(m.Funder).values(name=change["funder"], kind=UNSPECIFIED_FUNDER)
-                ).inserted_primary_key[0]
+        missing = {}
+        for name in lines:
+            key = name_key(name)
+            if key not in funders and key not in missing:
+                missing[key] = name
+        given = [{"name": name, "kind": UNSPECIFIED_FUNDER} for name in missing.values()]
+        funders.update(zip(missing, insert_numbered(conn, m.Funder.__table__, given)))
+        return funders
+
+    def _write_fundings(self, conn: Connection, funders: dict[str, int]) -> None:
+        """The funding lines the rows' amounts give to projects already in the base."""
         columns = ("project_id", "type", "amount", "year")
         new = [
             {**{k: c[k] for k in columns}, "funder_id": funders[name_key(c["funder"])]}
             for c in self.funding_changes
             if c["id"] is None
         ]
-        if new:
-            conn.execute(insert(m.Funding), new)
+        insert_rows(conn, (m.Funding, new))
         bulk_update(
             conn, m.Funding.__table__, [(c["id"], {"amount": c["amount"]}) for c in self.funding_changes if c["id"]]
         )
+
+
+CHUNK = 2000  # new projects written per statement: what the write holds in memory at once
+
+
+class _Funding(NamedTuple):
+    """The funding line a row's amount gives."""
+
+    funder: str
+    type: str
+    amount: float
+    year: int
+
+
+class _New(NamedTuple):
+    """A new project, as kept from its validation to its write (small: a file may hold 100 000)."""
+
+    values: tuple  # of Projects.FIELDS, in that order, defaults taken
+    title: str
+    commune_code: str
+    carrier: str  # the carrier's natural key
+    sheets: tuple[int, ...]
+    further: tuple[str, ...]  # the further communes, sorted
+    funding: _Funding | None
 
 
 def _label(key: str, code: str) -> str:

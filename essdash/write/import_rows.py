@@ -5,7 +5,8 @@
 resolves communes by INSEE code, former code or name (case, accents and hyphens ignored, « St »
 for « Saint », « lès » for « lez ») and territories by code or name. :class:`Builder` is the base
 of the per-kind builders of :mod:`essdash.write.import_kinds`: it counts inserts, updates and unchanged rows
-and refuses a natural key met twice in one file.
+and refuses a natural key met twice in one file. Writes are bulk: :func:`bulk_update`, :func:`insert_rows`,
+and :func:`insert_numbered` for rows whose ids are needed at once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from essdash.domain import fmt, rules
@@ -59,18 +60,26 @@ class Issue:
         return f"{where} : {self.message}" if where else self.message
 
 
+MEMO_SIZE = 4096  # distinct texts remembered per column and parser (titles, all different, stop there)
+
+
 @dataclass
 class Row:
-    """One data row: its cells by column key, and the issues it raises."""
+    """One data row: its cells by column key, and the issues it raises.
+
+    ``memo`` (shared by the rows of one file, see :attr:`Builder.parsed`) remembers what each text
+    cell gave, by column and parser: the communes, legal forms, steps, dates and amounts a partner's
+    file repeats on thousands of rows are parsed once. Parsers are pure, so the result is the same."""
 
     number: int
     values: dict
     headers: dict[str, str]
     issues: list[Issue]
     failed: bool = False
+    memo: dict | None = None
 
     def given(self, key: str) -> bool:
-        return key in self.values and not cells.is_blank(self.values[key])
+        return not cells.is_blank(self.values.get(key))
 
     def error(self, key: str, message: str) -> None:
         self.issues.append(Issue(self.number, self.headers.get(key, key) or None, message))
@@ -78,15 +87,35 @@ class Row:
 
     def get(self, key: str, parse, *args, required: bool = False, **kwargs):
         """The parsed cell, or ``None`` when blank (an issue if ``required``) or refused."""
-        if not self.given(key):
+        cell = self.values.get(key)
+        if cell is None or cells.is_blank(cell):
             if required:
                 self.error(key, "valeur obligatoire manquante.")
             return None
-        try:
-            return parse(self.values[key], *args, **kwargs)
-        except ValueError as exc:
-            self.error(key, str(exc))
-            return None
+        if self.memo is None or cell.__class__ is not str:
+            value, refusal = _parsed(parse, cell, args, kwargs)
+        else:
+            site = (key, parse, args, *kwargs.items()) if kwargs else (key, parse, args)
+            known = self.memo.get(site)
+            if known is None:
+                known = self.memo[site] = {}
+            outcome = known.get(cell)
+            if outcome is None:
+                outcome = _parsed(parse, cell, args, kwargs)
+                if len(known) < MEMO_SIZE:
+                    known[cell] = outcome
+            value, refusal = outcome
+        if refusal is not None:
+            self.error(key, refusal)
+        return value
+
+
+def _parsed(parse, cell, args: tuple, kwargs: dict) -> tuple:
+    """``(value, None)``, or ``(None, French refusal)`` when ``parse`` raises ``ValueError``."""
+    try:
+        return parse(cell, *args, **kwargs), None
+    except ValueError as exc:
+        return None, str(exc)
 
 
 def name_key(text: str) -> str:
@@ -132,6 +161,7 @@ class Places:
         ).all()
         self.names = {code: name for code, name, _ in communes}
         self.resolved: dict[str, str] = {}  # commune names as typed → INSEE code, for the preview
+        self._names: dict[str, tuple[str | None, str, str] | str] = {}  # text cells looked up: found, or refusal
         self.codes = {code: code for code in self.names} | {alias: code for alias, _, code in aliases}
         self.by_name = {_commune_key(name): code for code, name, _ in communes}
         for _, name, code in aliases:
@@ -159,6 +189,23 @@ class Places:
         close = difflib.get_close_matches(_commune_key(shown), self.by_name, n=1, cutoff=0.8)
         return None, f" Vouliez-vous dire « {self.names[self.by_name[close[0]]]} » ?" if close else ""
 
+    def _named(self, cell) -> tuple[str | None, str, str]:
+        """The code a commune cell names (``None`` if unknown), the hint then, and the cell as shown;
+        ``ValueError`` if it is no name. Text cells are looked up once."""
+        remember = cell.__class__ is str
+        found = self._names.get(cell) if remember else None
+        if found is None:
+            try:
+                code, hint = self._by_name(cell)
+                found = (code, hint, cells.text(cell))
+            except ValueError as exc:
+                found = str(exc)
+            if remember and len(self._names) < MEMO_SIZE:
+                self._names[cell] = found
+        if isinstance(found, str):
+            raise ValueError(found)
+        return found
+
     def commune(self, row: Row, *, required: bool = False) -> str | None:
         by_code = by_name = None
         if row.given("insee_code"):
@@ -173,8 +220,7 @@ class Places:
                 row.error("insee_code", f"code INSEE « {code} » inconnu dans la métropole{hint}.")
         if row.given("commune"):
             try:
-                by_name, hint = self._by_name(row.values["commune"])
-                shown = cells.text(row.values["commune"])
+                by_name, hint, shown = self._named(row.values["commune"])
             except ValueError as exc:
                 row.error("commune", str(exc))
                 return None
@@ -267,6 +313,28 @@ def bulk_update(conn: Connection, table, changes: list[tuple[int, dict]]) -> Non
         )
 
 
+def next_id(conn: Connection, table) -> int:
+    """The id SQLite gives the next row of ``table``, one more than the largest: with the write lock
+    held, rows inserted under it and the ids that follow get the ids one INSERT each would give them."""
+    return (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+
+
+def insert_numbered(conn: Connection, table, rows: list[dict]) -> list[int]:
+    """Insert ``rows`` in one executemany under the ids that follow the largest; their ids, in order."""
+    if not rows:
+        return []
+    first = next_id(conn, table)
+    conn.execute(insert(table), [{"id": first + i, **row} for i, row in enumerate(rows)])
+    return list(range(first, first + len(rows)))
+
+
+def insert_rows(conn: Connection, *batches: tuple) -> None:
+    """Insert each ``(table, rows)`` batch that has rows, in the order given (one executemany each)."""
+    for table, rows in batches:
+        if rows:
+            conn.execute(insert(table), rows)
+
+
 class Builder:
     """Validated rows of one kind, sorted into inserts, updates and unchanged rows."""
 
@@ -280,6 +348,7 @@ class Builder:
         self.fundings = 0
         self.funding_total = 0.0
         self._seen: dict = {}
+        self.parsed: dict = {}  # the rows' memo of parsed cells (see :class:`Row`)
 
     def once(self, row: Row, identity, column: str) -> bool:
         first = self._seen.setdefault(identity, row.number)

@@ -102,6 +102,7 @@ class Fundings(Builder):
         return None
 
     def add(self, row: Row) -> None:
+        row.memo = self.parsed
         project = self._project(row)
         if project is not None:
             self.ctx.places.within(row, "project" if row.given("project") else "project_id", self.commune_of[project])
@@ -224,6 +225,7 @@ class Measurements(Builder):
             row.error("value", str(exc))
 
     def add(self, row: Row) -> None:
+        row.memo = self.parsed
         indicator = self._indicator(row)
         semester = row.get("period", cells.period, required=True)
         territory, commune = self.ctx.places.territory(row), self.ctx.places.commune(row)
