@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from essdash.domain.errors import AccessError, BackupError, ImportFileError
-from essdash.domain.vocabulary import MeetingBody, ProjectStatus
+from essdash.domain.vocabulary import Deed, MeetingBody, ProjectStatus
 from essdash.store import backup
 from essdash.write import admin, comments, committee, imports, members, plan_sheets, projects
 from essdash.write.actor import Actor
+from essdash.write.gate import scope_of
+from essdash.write.import_rows import ImportOptions
 from essdash.write.measurements import save_measurements
 from tests.fixtures.samples import dump
 
@@ -244,3 +246,18 @@ def test_a_restore_that_would_lock_the_administrateur_out_is_refused(base, monke
     admin.restore(engine, Actor("?", "?", EMAILS["administrateur"]), without_admin, "ancienne.db")
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM member WHERE email = 'second.admin@mel.fr'").scalar() == 0
+
+
+def test_a_technicians_preview_names_every_row_outside_their_territory(base, monkeypatch):
+    engine, _, _ = base
+    monkeypatch.setenv("ESSDASH_MODE", "partage")
+    _, scope = scope_of(engine, Actor("?", "?", EMAILS["technicien"]), Deed.IMPORT)
+    rows = "".join(
+        f"Projet {i};Asso {i};association;{c};proposé\n" for i, c in enumerate(["Lille", "Roubaix", "Lille"])
+    )
+    data = ("Intitulé du projet;Porteur;Forme juridique;Commune;Statut\n" + rows).encode()
+    plan = imports.prepare(engine, data, "mixte.csv", "projects", ImportOptions(scope=scope))
+    assert [str(issue) for issue in plan.errors] == [
+        f"Ligne {n}, colonne « Commune » : Lille (59350) est hors de votre périmètre." for n in (2, 4)
+    ]
+    assert not plan.ok
