@@ -207,9 +207,9 @@ class Projects(Builder):
             "further": self.ctx.places.communes(row, "further_communes"),
             "status": row.get("status", rules.step),
             "sheets": self._sheets(row),
-            "sector": row.get("sector", cells.choice, Sector, "une filière connue"),
-            "intervention_mode": row.get(
-                "intervention_mode", cells.choice, InterventionMode, "un mode d'intervention connu"
+            "sector": self._classification(row, "sector", Sector, "une filière connue"),
+            "intervention_mode": self._classification(
+                row, "intervention_mode", InterventionMode, "un mode d'intervention connu"
             ),
             "priority_district": row.get("priority_district", cells.boolean),
             "lat": row.get("lat", cells.number),
@@ -317,6 +317,25 @@ class Projects(Builder):
         step = rules.import_status_policy(current["status"], status, self.ctx.file_name) if status else None
         if step and step.outside_lifecycle:
             self.ctx.warnings.append(Issue(row.number, row.headers.get("status"), step.comment))
+
+    def _classification(self, row: Row, key: str, enum, what: str) -> str | None:
+        """A filière or mode as the file says it; a value the register does not know is no reason to
+        refuse the row: the project comes in « À qualifier » (or keeps its own), with a warning."""
+        if not row.given(key):
+            return None
+        try:
+            return cells.choice(row.values[key], enum, what)
+        except ValueError:
+            shown = cells.text(row.values[key])
+            self.ctx.warnings.append(
+                Issue(
+                    row.number,
+                    row.headers[key],
+                    f"« {shown} » n'est pas {what} : le projet entre « À qualifier » (ou garde sa valeur), "
+                    "à compléter ensuite.",
+                )
+            )
+            return None
 
     def _insert(self, row: Row, v: dict, carrier: str, funding: _Funding | None) -> None:
         if not self._dates_ok(row, v["start_date"], v["end_date"]) or not self._point_ok(row, v, None):

@@ -482,7 +482,6 @@ BAD_FILES = {
         (2, "Nom"),
         "balises HTML",
     ),
-    "filière inconnue": ("projects", _projects_with(Filière="Aéronautique"), (2, "Filière"), "n'est pas une filière"),
     "cellule qui déborde": ("organisations", b"Nom;Forme juridique\r\nA;Association;en trop\r\n", (2, None), "déborde"),
     "fiche inconnue": ("projects", _projects_with(Fiches="II.32, IX.99"), (2, "Fiches"), "fiche « IX.99 » inconnue"),
     "porteur inconnu sans forme juridique": (
@@ -575,6 +574,25 @@ def test_bad_files_are_refused_with_french_messages_and_change_nothing(case, cor
         assert backup.list_backups(corpus_base) == backups_before
 
 
+def test_an_unknown_filiere_keeps_the_row_a_qualifier_with_a_warning(tmp_path):
+    engine = init_db(f"sqlite:///{tmp_path / 'base.db'}", dataset="empty")
+    for kind in ORDER[: ORDER.index("projects")]:
+        _import(engine, kind, csv_file(GOOD[kind]))
+    plan = io_import.prepare(engine, _projects_with(Filière="Aéronautique"), "p.csv", "projects")
+    assert plan.ok, plan.report()
+    warned = [str(w) for w in plan.warnings if w.column == "Filière"]
+    assert warned == [
+        "Ligne 2, colonne « Filière » : « Aéronautique » n'est pas une filière connue : le projet entre "
+        "« À qualifier » (ou garde sa valeur), à compléter ensuite."
+    ]
+    io_import.apply(engine, plan, ACTOR)
+    title = GOOD["projects"][1][GOOD["projects"][0].index("Titre")]
+    with engine.connect() as conn:
+        sector = conn.exec_driver_sql("SELECT sector FROM project WHERE title = ?", (title,)).scalar_one()
+    engine.dispose()
+    assert sector == "a_qualifier"
+
+
 def test_an_error_report_lists_every_error_by_row_and_column(corpus_base):
     rows = [GOOD["projects"][0], *([*GOOD["projects"][1][:10], "-1", *GOOD["projects"][1][11:]] for _ in range(2))]
     rows[2][0] = "Autre titre"
@@ -584,13 +602,14 @@ def test_an_error_report_lists_every_error_by_row_and_column(corpus_base):
     engine.dispose()
     assert [str(e) for e in plan.errors] == [
         "Ligne 2, colonne « Emplois créés » : nombre négatif refusé (-1).",
-        "Ligne 3, colonne « Filière » : « Spatial » n'est pas une filière connue (valeurs admises : "
-        "Services à la personne, Alimentation et circuits courts, Environnement et réemploi, Bâtiment et habitat, "
-        "Culture et sport, Finance solidaire, Mobilité, Numérique, Commerce équitable, Insertion et formation, "
-        "À qualifier).",
         "Ligne 3, colonne « Emplois créés » : nombre négatif refusé (-1).",
     ]
-    assert list(plan.issues_frame()["Ligne"]) == ["2", "3", "3"]
+    # an unknown filière is no reason to refuse a row: « à qualifier », with a warning
+    assert (
+        "Ligne 3, colonne « Filière » : « Spatial » n'est pas une filière connue : le projet entre « À qualifier »"
+        in (" ".join(str(w) for w in plan.warnings))
+    )
+    assert list(plan.issues_frame()["Ligne"])[:2] == ["2", "3"]
 
 
 # ----------------------------------------------------------------------------- exports and round trips
