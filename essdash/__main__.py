@@ -38,7 +38,7 @@ def _init(args: argparse.Namespace, *, dataset: str) -> None:
     elapsed = time.perf_counter() - started
     counts = queries.counts(engine)
     label = "vide (géographie et plan seulement)" if dataset == "empty" else f"de démonstration ×{args.scale}"
-    print(f"Base {label} créée en {fmt.number(elapsed, 2)} s : {settings.database_url}")
+    print(f"Base {label} créée en {fmt.number(elapsed, 2)} s : {engine.url}")
     print(" · ".join(f"{fmt.number(n)} {name}" for name, n in counts.items()))
 
 
@@ -139,26 +139,21 @@ def _export(args: argparse.Namespace) -> None:
     print(f"Export « {io_export.VIEWS[args.kind]} » écrit dans « {args.out} » ({size} octets). {exported.note}".strip())
 
 
-def _database_file() -> Path:
-    engine = db.open_database()
-    path = backup.database_file(engine)
-    if path is None:
-        raise EssdashError("La base est en mémoire : rien à sauvegarder ni à restaurer.")
-    return path
-
-
 def _backup(args: argparse.Namespace) -> None:
-    path = _database_file()
+    engine = db.open_database()
     if args.out:
-        _write(args.out, backup.snapshot(path))
+        _write(args.out, backup.snapshot_of(engine))
         print(f"Copie de la base écrite dans « {args.out} ».")
     else:
-        print(f"Sauvegarde : {backup.take(path, 'manuelle')}")
+        saved = backup.take_for(engine, "manuelle")
+        if saved is None:
+            raise EssdashError("La base est en mémoire : rien à sauvegarder ni à restaurer.")
+        print(f"Sauvegarde : {saved}")
 
 
 def _restore(args: argparse.Namespace) -> None:
-    path = _database_file()
-    saved = backup.restore(path, _read(args.file), Path(args.file).name)
+    engine = db.open_database()
+    saved = backup.restore_into(engine, _read(args.file), Path(args.file).name)
     print(f"Base restaurée depuis « {args.file} ». L'état précédent est sauvegardé : {saved}")
 
 

@@ -49,9 +49,9 @@ def test_constraints_refuse_bad_rows(empty_engine):
         conn.execute(insert(m.Project).values(**_project()))
 
 
-def test_database_url_must_be_sqlite():
-    with pytest.raises(DatabaseError, match="Seul SQLite"):
-        db.make_engine("postgresql://user@host/base")
+def test_database_url_must_be_sqlite_or_postgresql():
+    with pytest.raises(DatabaseError, match="Seuls SQLite et PostgreSQL"):
+        db.make_engine("mysql://user@host/base")
     with pytest.raises(DatabaseError, match="DATABASE_URL invalide"):
         db.sqlite_path("::pas une url::")
 
