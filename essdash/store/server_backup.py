@@ -54,7 +54,7 @@ def _client(engine: Engine, database: str | None = None) -> tuple[list[str], dic
         args.append(f"--port={url.port}")
     if url.username:
         args.append(f"--username={url.username}")
-    env = {**os.environ, "PGPASSWORD": str(url.password or "")}
+    env = {**os.environ, "PGPASSWORD": str(url.password)} if url.password else dict(os.environ)
     return args, env
 
 
