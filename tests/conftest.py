@@ -27,9 +27,11 @@ def pytest_report_header() -> str:
 
 
 @pytest.fixture
-def fresh_url(tmp_path):
+def fresh_url(tmp_path, monkeypatch):
     """A factory of URLs of new, empty databases for the test (SQLite files, or server databases)."""
     made: list[str] = []
+    if SERVER:
+        monkeypatch.setenv("ESSDASH_BACKUP_DIR", str(tmp_path / "backups"))
 
     def make(name: str = "base") -> str:
         if not SERVER:
@@ -77,15 +79,27 @@ def demo_engine(demo_url):
 
 
 @pytest.fixture
-def empty_engine(tmp_path, _templates):
-    """A database with the reference data and the plan, and no projects: tests may write to it."""
+def empty_engine(tmp_path, _templates, monkeypatch):
+    """A database with the reference data and the plan, and no projects: tests may write to it.
+
+    On the server, its backups go to ``backups/`` in the test's folder, as a SQLite file's do."""
     if SERVER:
+        monkeypatch.setenv("ESSDASH_BACKUP_DIR", str(tmp_path / "backups"))
         url = new_database("empty", template=_templates["empty"])
         engine = make_engine(url)
         yield engine
         engine.dispose()
         drop(url)
         return
+    engine = init_db(f"sqlite:///{tmp_path / 'empty.db'}", dataset="empty")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path):
+    """An empty base in a SQLite file whatever the store under test, for what only SQLite has
+    (its file format, its journal, the files an interrupted copy leaves)."""
     engine = init_db(f"sqlite:///{tmp_path / 'empty.db'}", dataset="empty")
     yield engine
     engine.dispose()
@@ -118,6 +132,7 @@ def writable_app(demo_engine, demo_url, tmp_path, monkeypatch, _templates):
 
     Yields ``(make, engine)``; the engine reads the copy."""
     if SERVER:
+        monkeypatch.setenv("ESSDASH_BACKUP_DIR", str(tmp_path / "backups"))
         url = new_database("copie", template=_templates["demo"])
     else:
         copy = tmp_path / "copie.db"

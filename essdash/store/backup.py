@@ -319,7 +319,7 @@ def restore(db_path: Path, data: bytes, label: str) -> Path:
 def take_for(engine: Engine, reason: str) -> Path | None:
     """Back up the database of ``engine`` now, whatever its store; ``None`` for an in-memory database."""
     if engine.dialect.name == "postgresql":
-        return server_backup.take(engine, reason)
+        return server_backup.take(engine, reason, KEEP)
     path = database_file(engine)
     return take(path, reason) if path else None
 

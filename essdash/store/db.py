@@ -323,7 +323,7 @@ def _upgrade(engine: Engine, version: int) -> None:
             f"mais la sauvegarde préalable a échoué : {exc}"
         ) from exc
     try:
-        migrations.upgrade(str(engine.url), version)
+        migrations.upgrade(engine.url.render_as_string(hide_password=False), version)
     except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
         raise DatabaseError(
             f"La mise à niveau de la base (schéma {version} → {m.SCHEMA_VERSION}) a échoué ; "

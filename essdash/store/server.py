@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -29,6 +30,7 @@ BUSY_STATES = {"55P03", "40001", "40P01"}
 # POOL_SIZE at rest, up to POOL_SIZE + POOL_OVERFLOW under load; a page run holds one briefly.
 POOL_SIZE = 10
 POOL_OVERFLOW = 20
+DROP_TRIES = 10
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -127,12 +129,20 @@ def create_database(admin_url: str, name: str, *, template: str | None = None) -
 
 
 def drop_database(admin_url: str, name: str) -> None:
-    """Drop the database ``name`` (its sessions are ended first)."""
+    """Drop the database ``name``: essdash's own sessions on it are ended first, and a server process
+    still on it (the autovacuum) is waited for, ``DROP_TRIES`` times at most."""
     if not _SCHEMA.match(name):
         raise ValueError(name)
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for attempt in range(DROP_TRIES):
+            try:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) not in ("42501", "55006") or attempt == DROP_TRIES - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
     finally:
         engine.dispose()

@@ -22,7 +22,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import MetaData, Table, insert, select, text
+from sqlalchemy import MetaData, Table, insert, inspect, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
@@ -35,6 +35,7 @@ from essdash.store.config import PROJECT_DIR
 KEEP = 30
 DUMP_MAGIC = b"PGDMP"
 INTERNAL_TABLES = {"alembic_version"}
+ESSDASH_TABLES = {"metaentry", "territory", "commune", "actionsheet", "organisation", "project", "funding"}
 COPY_BATCH = 5000
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z0-9-]+)\.dump$")
 
@@ -96,8 +97,8 @@ def dump(engine: Engine, target: Path) -> None:
         part.unlink(missing_ok=True)
 
 
-def take(engine: Engine, reason: str) -> Path:
-    """Back up the database now; returns the backup file. ``reason`` is a short slug."""
+def take(engine: Engine, reason: str, keep: int = KEEP) -> Path:
+    """Back up the database now, keeping the ``keep`` newest; returns the backup file. ``reason`` is a short slug."""
     slug = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "manuelle"
     target_dir = folder()
     try:
@@ -106,7 +107,7 @@ def take(engine: Engine, reason: str) -> Path:
         raise BackupError(f"Impossible de créer le dossier des sauvegardes « {target_dir} » ({exc}).") from exc
     target = target_dir / f"{engine.url.database}-{datetime.now():%Y%m%d-%H%M%S-%f}-{slug}.dump"
     dump(engine, target)
-    for old in list_backups(engine)[KEEP:]:
+    for old in list_backups(engine)[keep:]:
         old["path"].unlink(missing_ok=True)
     return target
 
@@ -180,8 +181,16 @@ def _check(candidate: Engine, label: str) -> int:
             )
         meta = dict(conn.execute(text("SELECT key, value FROM metaentry")).all()) if "metaentry" in tables else {}
     written = meta.get("schema_version")
-    if written is None or not re.fullmatch(r"[0-9]{1,6}", written):
-        raise BackupError(f"« {label} » n'est pas une sauvegarde essdash (version de schéma : {written or 'absente'}).")
+    missing = sorted(ESSDASH_TABLES - tables)
+    if missing or written is None:
+        raise BackupError(
+            f"« {label} » n'est pas une sauvegarde essdash (tables manquantes : {', '.join(missing) or 'aucune'} ; "
+            f"version de schéma : {written or 'absente'})."
+        )
+    if not re.fullmatch(r"[0-9]{1,6}", written):
+        raise BackupError(
+            f"« {label} » porte une version de schéma illisible (« {written} ») : ce n'est pas une sauvegarde essdash."
+        )
     if int(written) > SCHEMA_VERSION:
         raise BackupError(
             f"« {label} » vient d'une version plus récente d'essdash (schéma {written}) : "
@@ -193,7 +202,8 @@ def _check(candidate: Engine, label: str) -> int:
 def _matching_columns(candidate: Engine, label: str) -> MetaData:
     """The candidate's tables, refused if any lacks or adds columns to the models'."""
     found = MetaData()
-    found.reflect(candidate, only=[t for t in SQLModel.metadata.tables])
+    present_tables = set(inspect(candidate).get_table_names())
+    found.reflect(candidate, only=[t for t in SQLModel.metadata.tables if t in present_tables])
     for name, table in SQLModel.metadata.tables.items():
         present = sorted(c.name for c in found.tables[name].columns) if name in found.tables else []
         expected = [c.name for c in table.columns]
@@ -239,14 +249,21 @@ def restore(engine: Engine, data: bytes, label: str, max_bytes: int) -> Path:
     candidate_url = server.create_database(admin, name)
     candidate = server.make_engine(candidate_url)
     try:
-        with candidate.begin() as conn:  # the file creates its schema itself
-            conn.exec_driver_sql("DROP SCHEMA public")
         with tempfile.TemporaryDirectory(prefix="essdash-") as work:
             file = Path(work) / "restauration.dump"
             file.write_bytes(data)
             args, env = _client(engine, name)
             _run(
-                ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", *args, str(file)],
+                [
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--exit-on-error",
+                    *args,
+                    str(file),
+                ],
                 env,
                 f"Restauration depuis « {label} »",
             )

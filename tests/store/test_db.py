@@ -13,8 +13,8 @@ from essdash.store import db, demo
 from essdash.store.config import Settings
 
 
-def test_pragmas_wal_and_foreign_keys(empty_engine):
-    with empty_engine.connect() as conn:
+def test_pragmas_wal_and_foreign_keys(sqlite_engine):
+    with sqlite_engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
