@@ -289,10 +289,12 @@ def _backup_list(saved: list[dict]) -> None:
     )
 
 
-def _restore(path) -> None:
+def _restore(engine: Engine, server: bool) -> None:
     st.subheader("Restaurer une sauvegarde")
     chosen = st.file_uploader(
-        "Sauvegarde à restaurer (fichier .db d'essdash)", key="bk_file", max_upload_size=backup.MAX_RESTORE_BYTES >> 20
+        f"Sauvegarde à restaurer (fichier {'.dump' if server else '.db'} d'essdash)",
+        key="bk_file",
+        max_upload_size=backup.MAX_RESTORE_BYTES >> 20,
     )
     st.caption(
         "Glissez la sauvegarde dans le cadre ci-dessus, ou cliquez sur « Browse files » pour la choisir "
@@ -302,7 +304,7 @@ def _restore(path) -> None:
     if not st.button("Restaurer", disabled=chosen is None or not confirm, key="bk_go"):
         return
     try:
-        before = backup.restore(path, chosen.getvalue(), chosen.name)
+        before = backup.restore_into(engine, chosen.getvalue(), chosen.name)
     except EssdashError as exc:
         st.error(fmt.md_escape(str(exc)))
         return
@@ -315,24 +317,25 @@ def _restore(path) -> None:
 
 def backup_tab(engine: Engine) -> None:
     """Download a copy of the base, list the automatic backups, restore one."""
-    path = backup.database_file(engine)
-    if path is None:
+    server = engine.dialect.name == "postgresql"
+    if not server and backup.database_file(engine) is None:
         st.info("La base est en mémoire : il n'y a rien à sauvegarder.")
         return
+    st.caption(fmt.md_escape(backup.how(engine)))
     st.download_button(
         "Télécharger une copie de la base",
-        data=partial(backup.snapshot, path),
-        file_name=f"essdash-{date.today():%Y%m%d}.db",
-        mime="application/vnd.sqlite3",
+        data=partial(backup.snapshot_of, engine),
+        file_name=f"essdash-{date.today():%Y%m%d}.{'dump' if server else 'db'}",
+        mime="application/octet-stream" if server else "application/vnd.sqlite3",
         key="bk_download",
         on_click="ignore",
         icon=":material/download:",
     )
-    saved = backup.list_backups(path)
+    saved = backup.backups_of(engine)
     st.caption(
         f"Une sauvegarde est prise avant chaque import, mise à niveau et restauration ; les "
         f"{backup.KEEP} plus récentes sont gardées. {fmt.plural(len(saved), 'sauvegarde')} ici."
     )
     if saved:
         _backup_list(saved)
-    _restore(path)
+    _restore(engine, server)
