@@ -127,19 +127,24 @@ def app(demo_engine, demo_url, monkeypatch):
 
 
 @pytest.fixture
-def writable_app(demo_engine, demo_url, tmp_path, monkeypatch, _templates):
-    """Like ``app``, on a private copy of the demo database that the test may change.
-
-    Yields ``(make, engine)``; the engine reads the copy."""
+def demo_copy(demo_engine, demo_url, tmp_path, monkeypatch, _templates):
+    """The URL of a private copy of the demo database that the test may change (backups in ``tmp_path``)."""
     if SERVER:
         monkeypatch.setenv("ESSDASH_BACKUP_DIR", str(tmp_path / "backups"))
         url = new_database("copie", template=_templates["demo"])
-    else:
-        copy = tmp_path / "copie.db"
-        shutil.copyfile(sqlite_path(demo_url), copy)
-        url = f"sqlite:///{copy}"
-    engine = make_engine(url)
-    yield _app_factory(url, monkeypatch), engine
-    engine.dispose()
-    if SERVER:
+        yield url
         drop(url)
+        return
+    copy = tmp_path / "copie.db"
+    shutil.copyfile(sqlite_path(demo_url), copy)
+    yield f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def writable_app(demo_copy, monkeypatch):
+    """Like ``app``, on a private copy of the demo database that the test may change.
+
+    Yields ``(make, engine)``; the engine reads the copy."""
+    engine = make_engine(demo_copy)
+    yield _app_factory(demo_copy, monkeypatch), engine
+    engine.dispose()
