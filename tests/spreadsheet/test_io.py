@@ -609,7 +609,7 @@ def _comparable(engine, kind) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("file_format", ["csv", "csv-utf8", "xlsx"])
-def test_export_then_import_gives_the_same_rows(filled, tmp_path, file_format):
+def test_export_then_import_gives_the_same_rows(filled, fresh_url, file_format):
     exported = _exports(filled, file_format)
     path = filled
     before = dump(path, without=("importbatch", "metaentry"))
@@ -618,7 +618,7 @@ def test_export_then_import_gives_the_same_rows(filled, tmp_path, file_format):
         assert plan.ok and (plan.inserted, plan.updated) == (0, 0), plan.report()
         io_import.apply(filled, plan, ACTOR)
     assert dump(path, without=("importbatch", "metaentry")) == before
-    fresh = init_db(f"sqlite:///{tmp_path / 'neuve.db'}", dataset="empty")
+    fresh = init_db(fresh_url("neuve"), dataset="empty")
     for kind in ORDER:
         assert _import(fresh, kind, exported[kind], f"export.{file_format}").inserted == len(_comparable(filled, kind))
     for kind in ORDER:
