@@ -4,10 +4,11 @@ A backup is ``pg_dump --format=custom`` of the live schema, written to the backu
 (``ESSDASH_BACKUP_DIR``, else ``var/backups`` under the project) as
 ``<base>-<moment>-<reason>.dump``; rotation keeps the ``KEEP`` newest, like SQLite's.
 
-A restore never runs the uploaded file against the live database. ``pg_restore`` loads it into a
-fresh, temporary database of the same server; that database is checked (essdash's tables and
-columns, a readable schema version no newer than this essdash's, no trigger, view, function or
-unknown table) and upgraded if older. Its rows are then copied into a new schema of the live
+A restore never runs the uploaded file against the live database. ``pg_restore`` loads it, in a
+single transaction, into a fresh, temporary database of the same server (the file's statements run
+there with the application's role: restoring stays an administrator's action); that database is
+checked (essdash's tables and columns, a readable schema version no newer than this essdash's, no
+trigger, view, function or unknown table) and upgraded if older. Its rows are then copied into a new schema of the live
 database built from the models (the server checks every constraint), the current state is backed
 up, and the new schema is switched in place of the live one in one transaction.
 """
@@ -246,7 +247,13 @@ def restore(engine: Engine, data: bytes, label: str, max_bytes: int) -> Path:
     admin = engine.url.render_as_string(hide_password=False)
     name = f"essdash_restauration_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     building = f"essdash_neuve_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    candidate_url = server.create_database(admin, name)
+    try:
+        candidate_url = server.create_database(admin, name)
+    except SQLAlchemyError as exc:
+        raise BackupError(
+            f"Restauration impossible depuis « {label} » : le rôle « {engine.url.username} » ne peut pas créer la "
+            f"base temporaire où la vérifier (droit CREATEDB) ; la base n'a pas été modifiée ({exc.orig})."
+        ) from exc
     candidate = server.make_engine(candidate_url)
     try:
         with tempfile.TemporaryDirectory(prefix="essdash-") as work:
@@ -256,6 +263,7 @@ def restore(engine: Engine, data: bytes, label: str, max_bytes: int) -> Path:
             _run(
                 [
                     "pg_restore",
+                    "--single-transaction",  # all or nothing, and no statement that cannot run in one (DROP DATABASE)
                     "--clean",
                     "--if-exists",
                     "--no-owner",
