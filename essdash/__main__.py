@@ -66,7 +66,7 @@ def _init(args: argparse.Namespace, *, dataset: str) -> None:
     elapsed = time.perf_counter() - started
     counts = queries.counts(engine)
     label = "vide (géographie et plan seulement)" if dataset == "empty" else f"de démonstration ×{args.scale}"
-    print(f"Base {label} créée en {fmt.number(elapsed, 2)} s : {settings.database_url}")
+    print(f"Base {label} créée en {fmt.number(elapsed, 2)} s : {engine.url}")
     print(" · ".join(f"{fmt.number(n)} {name}" for name, n in counts.items()))
 
 
@@ -87,7 +87,7 @@ def _bench(args: argparse.Namespace) -> None:
 
         bench_browser.run(scales=[int(s) for s in args.scales.split(",")])
         return
-    ui_bench.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat, as_json=args.json)
+    ui_bench.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat, as_json=args.json, base=args.base)
 
 
 def _bench_import(args: argparse.Namespace) -> None:
@@ -265,6 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--scales", default="1,10,100")
     bench.add_argument("--repeat", type=int, default=7, help="exécutions mesurées par page")
     bench.add_argument("--json", action="store_true", help="les mêmes mesures en JSON (secondes, octets)")
+    bench.add_argument(
+        "--base",
+        metavar="URL",
+        help="base PostgreSQL (postgresql+psycopg://…) reconstruite à chaque échelle, au lieu d'un fichier SQLite "
+        "temporaire : son contenu est remplacé",
+    )
     bench.add_argument(
         "--browser", action="store_true", help="attentes ressenties dans Chromium (navigation, territoire) par page"
     )

@@ -1,4 +1,10 @@
-"""Shared fixtures: temporary databases built by code, and AppTest through the real entry point."""
+"""Shared fixtures: temporary databases built by code, and AppTest through the real entry point.
+
+The databases are SQLite files, or, when ``ESSDASH_TEST_DATABASE`` names a PostgreSQL server
+(``postgresql+psycopg://user@host/postgres``, password in ``PGPASSWORD``), fresh databases created
+on that server: the demo and the empty base are built once as templates, and every test that may
+write gets its own ``CREATE DATABASE … TEMPLATE`` copy, dropped afterwards.
+"""
 
 from __future__ import annotations
 
@@ -9,27 +15,91 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from essdash.store import server
 from essdash.store.db import init_db, make_engine, sqlite_path
+from tests.fixtures.stores import SERVER, drop, new_database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
+def pytest_report_header() -> str:
+    return f"essdash store: {'PostgreSQL ' + SERVER if SERVER else 'SQLite'}"
+
+
+@pytest.fixture
+def fresh_url(tmp_path, monkeypatch):
+    """A factory of URLs of new, empty databases for the test (SQLite files, or server databases)."""
+    made: list[str] = []
+    if SERVER:
+        monkeypatch.setenv("ESSDASH_BACKUP_DIR", str(tmp_path / "backups"))
+
+    def make(name: str = "base") -> str:
+        if not SERVER:
+            return f"sqlite:///{tmp_path / f'{name}.db'}"
+        made.append(new_database(name))
+        return made[-1]
+
+    yield make
+    for url in made:
+        drop(url)
+
+
 @pytest.fixture(scope="session")
-def demo_url(tmp_path_factory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+def _templates(tmp_path_factory):
+    """On the server: template databases of the demo and of the empty base, built once, never connected to after."""
+    if not SERVER:
+        yield {}
+        return
+    built = {}
+    for dataset in ("demo", "empty"):
+        url = new_database(f"{dataset}_modele")
+        init_db(url, dataset=dataset).dispose()
+        built[dataset] = url.rsplit("/", 1)[1]
+    yield built
+    for name in built.values():
+        server.drop_database(SERVER, name)
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory, _templates) -> str:
+    if SERVER:
+        url = new_database("demo", template=_templates["demo"])
+        yield url
+        drop(url)
+        return
+    yield f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
 
 
 @pytest.fixture(scope="session")
 def demo_engine(demo_url):
     """The demo dataset at scale 1, built once for the session; tests must not write to it."""
-    engine = init_db(demo_url, dataset="demo")
+    engine = make_engine(demo_url) if SERVER else init_db(demo_url, dataset="demo")
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
-def empty_engine(tmp_path):
-    """A database with the reference data and the plan, and no projects: tests may write to it."""
+def empty_engine(tmp_path, _templates, monkeypatch):
+    """A database with the reference data and the plan, and no projects: tests may write to it.
+
+    On the server, its backups go to ``backups/`` in the test's folder, as a SQLite file's do."""
+    if SERVER:
+        monkeypatch.setenv("ESSDASH_BACKUP_DIR", str(tmp_path / "backups"))
+        url = new_database("empty", template=_templates["empty"])
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+        drop(url)
+        return
+    engine = init_db(f"sqlite:///{tmp_path / 'empty.db'}", dataset="empty")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path):
+    """An empty base in a SQLite file whatever the store under test, for what only SQLite has
+    (its file format, its journal, the files an interrupted copy leaves)."""
     engine = init_db(f"sqlite:///{tmp_path / 'empty.db'}", dataset="empty")
     yield engine
     engine.dispose()
@@ -57,13 +127,24 @@ def app(demo_engine, demo_url, monkeypatch):
 
 
 @pytest.fixture
-def writable_app(demo_engine, demo_url, tmp_path, monkeypatch):
+def demo_copy(demo_engine, demo_url, tmp_path, monkeypatch, _templates):
+    """The URL of a private copy of the demo database that the test may change (backups in ``tmp_path``)."""
+    if SERVER:
+        monkeypatch.setenv("ESSDASH_BACKUP_DIR", str(tmp_path / "backups"))
+        url = new_database("copie", template=_templates["demo"])
+        yield url
+        drop(url)
+        return
+    copy = tmp_path / "copie.db"
+    shutil.copyfile(sqlite_path(demo_url), copy)
+    yield f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def writable_app(demo_copy, monkeypatch):
     """Like ``app``, on a private copy of the demo database that the test may change.
 
     Yields ``(make, engine)``; the engine reads the copy."""
-    copy = tmp_path / "copie.db"
-    shutil.copyfile(sqlite_path(demo_url), copy)
-    url = f"sqlite:///{copy}"
-    engine = make_engine(url)
-    yield _app_factory(url, monkeypatch), engine
+    engine = make_engine(demo_copy)
+    yield _app_factory(demo_copy, monkeypatch), engine
     engine.dispose()

@@ -4,33 +4,30 @@ leave the base byte-identical."""
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 import subprocess
 import tomllib
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from essdash.__main__ import main
-from essdash.store.db import sqlite_path
+from essdash.store import backup
+from essdash.store.db import make_engine
 from tests.fixtures.samples import dump
+from tests.fixtures.stores import connect
 
 ADMIN = "admin@mel.fr"
 TECH = "tech.roubaix@mel.fr"
 
 
 @pytest.fixture
-def base(demo_url, demo_engine, tmp_path, monkeypatch) -> Path:
-    """A private copy of the demo base, with an administrateur and a technician of Roubaisien."""
-    path = tmp_path / "base.db"
-    shutil.copyfile(sqlite_path(demo_url), path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+def base(demo_copy, monkeypatch) -> str:
+    """The URL of a private copy of the demo base, with an administrateur and a technician of Roubaisien."""
+    monkeypatch.setenv("DATABASE_URL", demo_copy)
     monkeypatch.delenv("ESSDASH_MODE", raising=False)
     assert main(["users", "add", ADMIN, "--role", "administrateur", "--nom", "Alice Admin"]) == 0
     assert main(["users", "add", TECH, "--role", "technicien", "--territoire", "roubaisien", "--as", ADMIN]) == 0
-    return path
+    return demo_copy
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -50,8 +47,10 @@ def test_users_are_listed_with_role_and_territory(base, capsys):
 
 
 def test_a_technician_may_not_manage_members_nor_restore(base, capsys, tmp_path):
-    copy = tmp_path / "copie.db"
-    shutil.copyfile(base, copy)
+    copy = tmp_path / "copie"
+    engine = make_engine(base)
+    copy.write_bytes(backup.snapshot_of(engine))
+    engine.dispose()
     before = dump(base)
     for argv in (
         ("users", "add", "x@mel.fr", "--role", "administrateur", "--as", TECH),
@@ -83,8 +82,8 @@ def test_shared_mode_needs_a_member_and_the_system_user_signs_locally(base, caps
     monkeypatch.setenv("USER", "jdupont")
     out_file = tmp_path / "copie.db"
     assert _run(capsys, "backup", "--out", str(out_file))[0] == 0
-    with closing(sqlite3.connect(base)) as conn:
-        journal = conn.execute("SELECT name, account, deed FROM journal ORDER BY id").fetchall()
+    with connect(base) as conn:
+        journal = [tuple(row) for row in conn.execute("SELECT name, account, deed FROM journal ORDER BY id")]
     assert journal[-2:] == [("Alice Admin", ADMIN, "membres"), ("jdupont", None, "sauvegarde")]
 
 

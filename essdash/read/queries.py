@@ -15,6 +15,7 @@ from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector, SheetStatus
 from essdash.read import history
 from essdash.read.filters import Filters, labels, money_by_project, project_conditions, read_frame, step_on
+from essdash.store.sql import joined
 
 P, C, T = m.Project, m.Commune, m.Territory
 
@@ -23,7 +24,9 @@ def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
     """The register of projects matching ``filters``, one row per project, French labels."""
     money = money_by_project(filters.as_of)
     sheets = (
-        select(col(m.ProjectSheet.project_id), func.group_concat(col(m.ActionSheet.code), ", ").label("sheets"))
+        select(
+            col(m.ProjectSheet.project_id), joined(col(m.ActionSheet.code), ", ", col(m.ActionSheet.id)).label("sheets")
+        )
         .join(m.ActionSheet, col(m.ActionSheet.id) == col(m.ProjectSheet.sheet_id))
         .group_by(col(m.ProjectSheet.project_id))
         .subquery("sheets")

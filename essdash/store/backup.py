@@ -1,4 +1,6 @@
-"""Backups of the SQLite database, taken with SQLite's online backup API.
+"""Backups of the database: SQLite's taken with SQLite's online backup API (below), PostgreSQL's
+with ``pg_dump`` (:mod:`essdash.store.server_backup`); ``take_for``, ``snapshot_of``, ``backups_of``
+and ``restore_into`` choose by the engine's store.
 
 A backup is a complete, self-contained database file in the backup folder (``backups/`` beside
 the database, or the folder named by ``ESSDASH_BACKUP_DIR``), named after the database, the moment
@@ -34,7 +36,7 @@ from sqlmodel import SQLModel
 
 from essdash.domain.errors import BackupError, DatabaseError
 from essdash.domain.models import SCHEMA_VERSION
-from essdash.store import migrations
+from essdash.store import migrations, server_backup
 
 KEEP = 30
 MAX_TOTAL_BYTES = 2 * 1024**3
@@ -328,3 +330,58 @@ def restore(db_path: Path, data: bytes, label: str, *, keeping_admin: str | None
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
     return saved
+
+
+def take_for(engine: Engine, reason: str) -> Path | None:
+    """Back up the database of ``engine`` now, whatever its store; ``None`` for an in-memory database."""
+    if engine.dialect.name == "postgresql":
+        return server_backup.take(engine, reason, KEEP)
+    path = database_file(engine)
+    return take(path, reason) if path else None
+
+
+def snapshot_of(engine: Engine) -> bytes:
+    """A copy of the database of ``engine`` to download: a SQLite file, or a ``pg_dump`` custom-format file."""
+    if engine.dialect.name == "postgresql":
+        return server_backup.snapshot(engine)
+    path = database_file(engine)
+    if path is None:
+        raise BackupError("La base est en mémoire : rien à sauvegarder.")
+    return snapshot(path)
+
+
+def backups_of(engine: Engine) -> list[dict]:
+    """The backups of the database of ``engine``, newest first (see :func:`list_backups`)."""
+    if engine.dialect.name == "postgresql":
+        return server_backup.list_backups(engine)
+    path = database_file(engine)
+    return list_backups(path) if path else []
+
+
+def restore_into(engine: Engine, data: bytes, label: str, *, keeping_admin: str | None = None) -> Path:
+    """Restore the backup ``data`` into the database of ``engine``; the backup of the state before.
+    With ``keeping_admin``, refused unless that e-mail is still an administrateur in the backup."""
+    if engine.dialect.name == "postgresql":
+        return server_backup.restore(engine, data, label, MAX_RESTORE_BYTES, keeping_admin)
+    path = database_file(engine)
+    if path is None:
+        raise BackupError("La base est en mémoire : rien à restaurer.")
+    return restore(path, data, label, keeping_admin=keeping_admin)
+
+
+def how(engine: Engine) -> str:
+    """What a backup is on this store, in French, for the Données page."""
+    if engine.dialect.name == "postgresql":
+        return (
+            f"Base PostgreSQL ({server_backup.database_label(engine)}) : une sauvegarde est un fichier « .dump » "
+            f"de pg_dump (format custom) dans « {server_backup.folder()} ». Restaurer charge le fichier dans une base "
+            "temporaire du serveur, la vérifie, copie ses lignes dans un schéma neuf puis le met en place d'un coup."
+        )
+    path = database_file(engine)
+    if path is None:
+        return "Base en mémoire : pas de sauvegarde."
+    return (
+        f"Base SQLite « {path.name} » : une sauvegarde est une copie complète du fichier (API de sauvegarde de "
+        f"SQLite) dans « {folder(path)} ». Restaurer vérifie le fichier, copie ses lignes dans une base neuve puis "
+        "la met en place d'un coup."
+    )

@@ -1,9 +1,11 @@
-"""Engine factory, schema creation and database initialisation.
+"""Engine factory, schema creation and database initialisation, on SQLite or PostgreSQL.
 
 SQLite is opened with foreign keys enforced, WAL journaling and a busy timeout. A new database
 is built in a temporary file next to the target and moved into place only once complete, so a
-failure never leaves a half-filled database behind. New databases are stamped at the head Alembic
-revision; a database made by an older version of essdash is backed up, then upgraded at opening.
+failure never leaves a half-filled database behind. On PostgreSQL (``postgresql+psycopg://…``) the
+same happens with a schema of the database (see :mod:`essdash.store.server`). New databases are
+stamped at the head Alembic revision; a database made by an older version of essdash is backed up,
+then upgraded at opening.
 """
 
 from __future__ import annotations
@@ -16,15 +18,15 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, insert, inspect, select
+from sqlalchemy import create_engine, delete, event, insert, inspect, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import SQLModel, col
 
 from essdash.domain import models as m
 from essdash.domain.errors import BusyError, DatabaseError, EssdashError
-from essdash.store import backup, migrations
+from essdash.store import backup, migrations, server
 from essdash.store.config import Settings, get_settings
 from essdash.store.plan import load_indicators, load_plan
 from essdash.store.reference import load_reference
@@ -35,17 +37,25 @@ WRITE_WAIT_SECONDS = 15.0
 WRITE_TOKEN = "write_token"
 
 
-def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL, or ``None`` for an in-memory database."""
+def _backend(url: str) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise DatabaseError(f"DATABASE_URL invalide : « {url} ».") from exc
-    if parsed.get_backend_name() != "sqlite":
-        raise DatabaseError(f"Seul SQLite est pris en charge ; DATABASE_URL désigne « {parsed.get_backend_name()} ».")
-    if not parsed.database or parsed.database == ":memory:":
+    name = parsed.get_backend_name()
+    if name not in ("sqlite", "postgresql"):
+        raise DatabaseError(f"Seuls SQLite et PostgreSQL sont pris en charge ; DATABASE_URL désigne « {name} ».")
+    return name
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or ``None`` for an in-memory database or a PostgreSQL server."""
+    if _backend(url) != "sqlite":
         return None
-    return Path(parsed.database)
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
 
 
 def _set_pragmas(dbapi_connection, _record, *, fast: bool) -> None:
@@ -71,18 +81,34 @@ def locked_transaction(engine: Engine) -> Iterator[Connection]:
     normally, with a new :func:`write_token`; an exception rolls everything back."""
     try:
         with engine.connect() as conn:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if engine.dialect.name == "postgresql":
+                server.take_write_lock(conn, WRITE_WAIT_SECONDS)
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield conn
             conn.execute(delete(m.MetaEntry).where(col(m.MetaEntry.key) == WRITE_TOKEN))
             conn.execute(insert(m.MetaEntry).values(key=WRITE_TOKEN, value=uuid.uuid4().hex))
             conn.commit()
-    except OperationalError as exc:
+    except DBAPIError as exc:
         if not _busy(exc):
             raise
         raise BusyError(
             f"La base est occupée par une autre écriture depuis plus de {WRITE_WAIT_SECONDS:g} secondes : "
             "rien n'a été enregistré. Votre saisie est conservée, réessayez dans un instant."
         ) from exc
+
+
+def ids_written(conn: Connection, table) -> None:
+    """After rows were inserted with their ids (an import numbers its rows itself): PostgreSQL's
+    sequence of ``table`` moves past the largest id, so the next row without an id gets a new one
+    (SQLite takes one more than the largest by itself)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)'
+            )
+        )
 
 
 def write_token(conn: Connection) -> str:
@@ -92,14 +118,17 @@ def write_token(conn: Connection) -> str:
     return conn.execute(stmt).scalar_one_or_none() or ""
 
 
-def _busy(exc: OperationalError) -> bool:
-    text = str(exc.orig).lower()
-    return "locked" in text or "busy" in text
+def _busy(exc: DBAPIError) -> bool:
+    if isinstance(exc.orig, sqlite3.Error):
+        text = str(exc.orig).lower()
+        return isinstance(exc, OperationalError) and ("locked" in text or "busy" in text)
+    return server.busy(exc)
 
 
 def make_engine(url: str, *, fast_build: bool = False) -> Engine:
-    """A SQLAlchemy engine for ``url`` with essdash's SQLite pragmas."""
-    sqlite_path(url)
+    """A SQLAlchemy engine for ``url``: essdash's pragmas on SQLite, a sized pool on PostgreSQL."""
+    if _backend(url) == "postgresql":
+        return server.make_engine(url)
     engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", lambda c, r: _set_pragmas(c, r, fast=fast_build))
     return engine
@@ -214,6 +243,12 @@ def init_db(url: str, *, dataset: str = "demo", scale: int = 1, seed: int = 2011
     """
     if dataset not in ("demo", "empty"):
         raise DatabaseError(f"Jeu de données inconnu « {dataset} » (attendu : demo ou empty).")
+    if _backend(url) == "postgresql":
+        try:
+            server.build_and_swap(url, lambda builder: _populate(builder, dataset=dataset, scale=scale, seed=seed))
+        except SADatabaseError as exc:
+            raise DatabaseError(f"Impossible de créer la base « {make_url(url).database} » ({exc.orig}).") from exc
+        return make_engine(url)
     path = sqlite_path(url)
     if path is None:
         engine = make_engine(url)
@@ -277,34 +312,49 @@ def open_database(settings: Settings | None = None) -> Engine:
     """The engine for the configured database, built with demo data on first launch."""
     settings = settings or get_settings()
     path = sqlite_path(settings.database_url)
-    if path is None or not path.exists():
+    if _backend(settings.database_url) == "postgresql":
+        engine = make_engine(settings.database_url)
+        if not _server_ready(engine):
+            engine = init_db(settings.database_url, dataset="demo", seed=settings.demo_seed)
+    elif path is None or not path.exists():
         engine = init_db(settings.database_url, dataset="demo", seed=settings.demo_seed)
     else:
         engine = make_engine(settings.database_url)
     meta = check_database(engine)
     if path is not None:
         backup.clean_temporaries(path)
-    if path is not None and int(meta["schema_version"]) < m.SCHEMA_VERSION:
-        _upgrade(engine, path, int(meta["schema_version"]))
+    if (path is not None or engine.dialect.name == "postgresql") and int(meta["schema_version"]) < m.SCHEMA_VERSION:
+        _upgrade(engine, int(meta["schema_version"]))
     return engine
 
 
-def _upgrade(engine: Engine, path: Path, version: int) -> None:
+def _server_ready(engine: Engine) -> bool:
+    """Whether the server's database holds essdash's tables; a French ``DatabaseError`` if it cannot be reached."""
+    try:
+        return server.has_tables(engine)
+    except SADatabaseError as exc:
+        raise DatabaseError(
+            f"Le serveur PostgreSQL de la base « {engine.url.database} » est injoignable ou refuse la connexion "
+            f"({exc.orig})."
+        ) from exc
+
+
+def _upgrade(engine: Engine, version: int) -> None:
     """Back up a database of an older schema, then upgrade it (whole, or not at all)."""
     engine.dispose()
     try:
-        saved = backup.take(path, "avant-mise-a-niveau")
+        saved = backup.take_for(engine, "avant-mise-a-niveau")
     except EssdashError as exc:
         raise DatabaseError(
             f"La base doit être mise à niveau (schéma {version} → {m.SCHEMA_VERSION}), "
             f"mais la sauvegarde préalable a échoué : {exc}"
         ) from exc
     try:
-        migrations.upgrade(str(engine.url), version)
+        migrations.upgrade(engine.url.render_as_string(hide_password=False), version)
     except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
         raise DatabaseError(
             f"La mise à niveau de la base (schéma {version} → {m.SCHEMA_VERSION}) a échoué ; "
-            f"la base n'a pas été modifiée (sauvegarde : {saved.name}) "
+            f"la base n'a pas été modifiée (sauvegarde : {saved.name if saved else 'aucune'}) "
             f"({exc.__class__.__name__})."
         ) from exc
     check_database(engine)

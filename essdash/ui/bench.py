@@ -101,17 +101,20 @@ def _kb(size: int) -> str:
     return f"{fmt.number(size / 1024)} Ko"
 
 
-def run(scales: list[int], repeat: int = 7, *, as_json: bool = False) -> None:
+def run(scales: list[int], repeat: int = 7, *, as_json: bool = False, base: str | None = None) -> None:
+    """Time every page at each scale on a temporary SQLite file, or on the database ``base`` (rebuilt
+    at each scale: its contents are replaced)."""
     set_log_level("error")
     for name in QUIET_LOGGERS:  # bare-mode warnings that AppTest runs emit on every visit
         logging.getLogger(name).disabled = True
     say = (lambda *_: None) if as_json else print
     empty = _empty_page(max(repeat, 9))
     report: dict = {"empty_page_s": empty, "scales": []}
+    say(f"Base : {'PostgreSQL' if base else 'SQLite'}")
     say(f"Page vide (référence) : {_ms(empty)} (médiane)\n")
     with tempfile.TemporaryDirectory(prefix="essdash-bench-") as tmp:
         for scale in scales:
-            url = f"sqlite:///{Path(tmp) / f'bench-{scale}.db'}"
+            url = base or f"sqlite:///{Path(tmp) / f'bench-{scale}.db'}"
             started = time.perf_counter()
             engine = db.init_db(url, dataset="demo", scale=scale)
             cold = time.perf_counter() - started

@@ -302,13 +302,15 @@ def _backup_list(saved: list[dict]) -> None:
     )
 
 
-def _restore(engine: Engine) -> None:
+def _restore(engine: Engine, server: bool) -> None:
     st.subheader("Restaurer une sauvegarde")
     if not session.may(Deed.RESTORE):
         session.read_only("restaurer une sauvegarde (administrateurs seulement)")
         return
     chosen = st.file_uploader(
-        "Sauvegarde à restaurer (fichier .db d'essdash)", key="bk_file", max_upload_size=backup.MAX_RESTORE_BYTES >> 20
+        f"Sauvegarde à restaurer (fichier {'.dump' if server else '.db'} d'essdash)",
+        key="bk_file",
+        max_upload_size=backup.MAX_RESTORE_BYTES >> 20,
     )
     st.caption(
         "Glissez la sauvegarde dans le cadre ci-dessus, ou cliquez sur « Browse files » pour la choisir "
@@ -331,27 +333,28 @@ def _restore(engine: Engine) -> None:
 
 def backup_tab(engine: Engine) -> None:
     """Download a copy of the base, list the automatic backups, restore one."""
-    path = backup.database_file(engine)
-    if path is None:
+    server = engine.dialect.name == "postgresql"
+    if not server and backup.database_file(engine) is None:
         st.info("La base est en mémoire : il n'y a rien à sauvegarder.")
         return
+    st.caption(fmt.md_escape(backup.how(engine)))
     if not session.may(Deed.BACKUP):
         session.read_only("télécharger ou restaurer la base")
         return
     st.download_button(
         "Télécharger une copie de la base",
         data=partial(admin.copy, engine, session.signer()),
-        file_name=f"essdash-{date.today():%Y%m%d}.db",
-        mime="application/vnd.sqlite3",
+        file_name=f"essdash-{date.today():%Y%m%d}.{'dump' if server else 'db'}",
+        mime="application/octet-stream" if server else "application/vnd.sqlite3",
         key="bk_download",
         on_click="ignore",
         icon=":material/download:",
     )
-    saved = backup.list_backups(path)
+    saved = backup.backups_of(engine)
     st.caption(
         f"Une sauvegarde est prise avant chaque import, mise à niveau et restauration ; les "
         f"{backup.KEEP} plus récentes sont gardées. {fmt.plural(len(saved), 'sauvegarde')} ici."
     )
     if saved:
         _backup_list(saved)
-    _restore(engine)
+    _restore(engine, server)

@@ -1,4 +1,5 @@
-"""The base as a whole, through the gate: download a copy, take a backup, restore one.
+"""The base as a whole, through the gate: download a copy, take a backup, restore one, on either
+store (the store-neutral functions of :mod:`essdash.store.backup`).
 
 Restoring is an administrateur's action; a copy of the base holds every member's address, so
 downloading one is kept to those who may see all data. Each is in the journal (a restore's line
@@ -19,17 +20,10 @@ from essdash.write.actor import Actor
 from essdash.write.gate import authorize
 
 
-def _file(engine: Engine) -> Path:
-    path = backup.database_file(engine)
-    if path is None:
-        raise BackupError("La base est en mémoire : rien à sauvegarder ni à restaurer.")
-    return path
-
-
 def copy(engine: Engine, actor: Actor | None) -> bytes:
     """A consistent copy of the whole base, to download."""
     permit = authorize(engine, actor, Deed.BACKUP)
-    data = backup.snapshot(_file(engine))
+    data = backup.snapshot_of(engine)
     with locked_transaction(engine) as conn:
         permit.log(conn, "Copie de la base téléchargée", clock.now(engine))
     return data
@@ -38,7 +32,9 @@ def copy(engine: Engine, actor: Actor | None) -> bytes:
 def take(engine: Engine, actor: Actor | None, reason: str = "manuelle") -> Path:
     """A backup in the backups folder; its path."""
     permit = authorize(engine, actor, Deed.BACKUP)
-    saved = backup.take(_file(engine), reason)
+    saved = backup.take_for(engine, reason)
+    if saved is None:
+        raise BackupError("La base est en mémoire : rien à sauvegarder ni à restaurer.")
     with locked_transaction(engine) as conn:
         permit.log(conn, f"Sauvegarde prise : {saved.name}", clock.now(engine))
     return saved
@@ -49,9 +45,8 @@ def restore(engine: Engine, actor: Actor | None, data: bytes, label: str) -> Pat
     member restores only a backup in which they are still an administrateur (else they would be
     locked out)."""
     permit = authorize(engine, actor, Deed.RESTORE)
-    path = _file(engine)
-    saved = backup.restore(path, data, label, keeping_admin=permit.actor.account)
-    engine.dispose()  # the pool's connections still read the replaced file
+    saved = backup.restore_into(engine, data, label, keeping_admin=permit.actor.account)
+    engine.dispose()  # on SQLite, the pool's connections still read the replaced file
     with locked_transaction(engine) as conn:
         permit.log(conn, f"Base restaurée depuis « {label} » (état précédent : {saved.name})", clock.now(engine))
     return saved

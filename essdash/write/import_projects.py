@@ -30,6 +30,7 @@ from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, 
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import ORGANISATIONS, PROJECTS
 from essdash.store import clock
+from essdash.store.db import ids_written
 from essdash.write.geography import metropolis_box
 from essdash.write.import_rows import (
     UNSPECIFIED_FUNDER,
@@ -408,6 +409,8 @@ class Projects(Builder):
         first = next_id(conn, P)
         for start in range(0, len(self.inserts), CHUNK):
             self._write_new(conn, self.inserts[start : start + CHUNK], first + start, carrier_ids, funders, author, now)
+        if self.inserts:
+            ids_written(conn, P)
         sheets, communes, events = [], [], []
         for u in self.updates:
             if u["sheets"] is not None:

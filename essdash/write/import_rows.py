@@ -26,6 +26,7 @@ from essdash.domain.access import Place, Scope
 from essdash.domain.vocabulary import FundingType, InterventionMode, Sector
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import Kind
+from essdash.store.db import ids_written
 
 MAX_AMOUNT = 1e10  # euros: beyond, a typing error
 UNSPECIFIED_FUNDER = "Non précisé"
@@ -325,6 +326,7 @@ def insert_numbered(conn: Connection, table, rows: list[dict]) -> list[int]:
         return []
     first = next_id(conn, table)
     conn.execute(insert(table), [{"id": first + i, **row} for i, row in enumerate(rows)])
+    ids_written(conn, table)
     return list(range(first, first + len(rows)))
 
 

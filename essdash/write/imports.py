@@ -395,8 +395,7 @@ def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
             f"Import refusé : {fmt.plural(len(plan.errors), 'erreur')} à corriger dans "
             f"« {plan.table.file_name} ». La base n'a pas été modifiée."
         )
-    path = backup.database_file(engine)
-    saved = backup.take(path, "avant-import") if path else None
+    saved = backup.take_for(engine, "avant-import")
     now = clock.now(engine)
     try:
         for _ in range(UNLOCKED_TRIES):  # validated again without holding other writers back…

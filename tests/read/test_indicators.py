@@ -1,6 +1,5 @@
 """Indicators against a hand-built database: computed values, entered values, targets, entry."""
 
-import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -10,9 +9,9 @@ from essdash.domain import models as m
 from essdash.domain.errors import ValidationError
 from essdash.domain.rules import indicator_value as parse_value
 from essdash.read import indicators
-from essdash.store.db import sqlite_path
 from essdash.write.actor import Actor
 from essdash.write.measurements import save_measurements
+from tests.fixtures.samples import dump
 
 POP = {"lillois": 238_246, "roubaisien": 228_347}
 
@@ -213,8 +212,7 @@ def test_parse_value_refusals(raw, unit, message):
 
 
 def _dump(engine):
-    with sqlite3.connect(sqlite_path(str(engine.url))) as conn:
-        return list(conn.iterdump())
+    return dump(engine)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,5 @@
 """Reads against a hand-built database (exact expected figures) and against the demo data."""
 
-import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -9,7 +8,7 @@ from sqlalchemy import insert, select
 from essdash.domain import models as m
 from essdash.read import queries
 from essdash.read.filters import Filters
-from essdash.store.db import sqlite_path
+from tests.fixtures.stores import connect
 
 
 @pytest.fixture
@@ -172,7 +171,7 @@ def test_project_detail(small):
 
 
 def test_demo_totals_match_an_independent_sql_computation(demo_engine, demo_url):
-    with sqlite3.connect(sqlite_path(demo_url)) as conn:
+    with connect(demo_url) as conn:
         (money,) = conn.execute(
             "SELECT SUM(f.amount) FROM funding f JOIN project p ON p.id = f.project_id "
             "JOIN commune c ON c.insee_code = p.commune_code WHERE c.territory_code='roubaisien' "

@@ -16,17 +16,25 @@ from essdash.__main__ import main
 from essdash.domain import models as m
 from essdash.domain.errors import BackupError, DatabaseError
 from essdash.store import backup, db, migrations
+from essdash.store.backup import SQLITE_MAGIC
 from essdash.store.config import Settings
+from essdash.store.server_backup import DUMP_MAGIC
 from tests.fixtures.samples import dump
+from tests.fixtures.stores import altered_snapshot, backup_rows, connect, leftovers
+
+INDEXES = {
+    "sqlite": "SELECT name, sql FROM sqlite_master WHERE type = 'index'",
+    "postgresql": "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()",
+}
 
 
 def _shape(engine) -> dict:
-    """Tables with their columns, keys, indexes and constraints, as SQLite reports them; indexes on
+    """Tables with their columns, keys, indexes and constraints, as the store reports them; indexes on
     expressions (which SQLAlchemy does not reflect) by their SQL, case and spaces ignored."""
     with engine.connect() as conn:
         expressions = {
             name: " ".join(sql.lower().replace("(", " ( ").replace(")", " ) ").replace(",", " , ").split())
-            for name, sql in conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+            for name, sql in conn.execute(text(INDEXES[engine.dialect.name]))
             if sql and "coalesce" in sql.lower()
         }
     with warnings.catch_warnings():
@@ -53,9 +61,8 @@ def _tables(found) -> dict:
     }
 
 
-def _first_schema_base(path: Path, *, with_alembic_table: bool) -> None:
+def _first_schema_base(url: str, *, with_alembic_table: bool) -> None:
     """A base as the first release of essdash left it: schema 0001, reference data, a project, a funding."""
-    url = f"sqlite:///{path}"
     migrations.upgrade(url, None, target="0001")
     engine = db.make_engine(url)
     db._fill_reference(engine)
@@ -88,21 +95,25 @@ def test_the_head_revision_is_the_schema_version():
     assert ScriptDirectory.from_config(config).get_current_head() == migrations.HEAD == f"{m.SCHEMA_VERSION:04d}"
 
 
-def test_new_bases_are_stamped_at_head_and_migrations_build_the_same_schema(tmp_path, empty_engine):
+def test_new_bases_are_stamped_at_head_and_migrations_build_the_same_schema(fresh_url, empty_engine):
     with empty_engine.connect() as conn:
         assert migrations.current_revision(conn) == migrations.HEAD
-    migrated = tmp_path / "migrated.db"
-    migrations.upgrade(f"sqlite:///{migrated}", None)
-    assert _shape(create_engine(f"sqlite:///{migrated}")) == _shape(empty_engine)
+    migrated = fresh_url("migrated")
+    migrations.upgrade(migrated, None)
+    engine = create_engine(migrated)
+    assert _shape(engine) == _shape(empty_engine)
+    engine.dispose()
 
 
 @pytest.mark.parametrize("with_alembic_table", [False, True])
-def test_a_first_schema_base_is_backed_up_and_upgraded_at_opening(tmp_path, with_alembic_table):
-    path = tmp_path / "ancienne.db"
-    _first_schema_base(path, with_alembic_table=with_alembic_table)
-    assert "importbatch" not in inspect(create_engine(f"sqlite:///{path}")).get_table_names()
-    before = dump(path)
-    engine = db.open_database(Settings(database_url=f"sqlite:///{path}"))
+def test_a_first_schema_base_is_backed_up_and_upgraded_at_opening(fresh_url, with_alembic_table):
+    url = fresh_url("ancienne")
+    _first_schema_base(url, with_alembic_table=with_alembic_table)
+    old = create_engine(url)
+    assert "importbatch" not in inspect(old).get_table_names()
+    old.dispose()
+    before = dump(url)
+    engine = db.open_database(Settings(database_url=url))
     with engine.connect() as conn:
         assert migrations.current_revision(conn) == migrations.HEAD
         assert conn.execute(select(m.MetaEntry.value).where(m.MetaEntry.key == "schema_version")).scalar_one() == str(
@@ -111,55 +122,69 @@ def test_a_first_schema_base_is_backed_up_and_upgraded_at_opening(tmp_path, with
         assert conn.execute(select(m.Project.title)).scalars().all() == ["Épicerie solidaire"]
         assert conn.execute(select(func.sum(m.Funding.amount))).scalar_one() == 12500.0
         assert conn.execute(select(func.count()).select_from(m.ImportBatch)).scalar_one() == 0
-    saved = backup.list_backups(path)
+    saved = backup.backups_of(engine)
     assert [b["reason"] for b in saved] == ["avant mise a niveau"]
-    assert dump(saved[0]["path"]) == before
+    assert backup_rows(saved[0]["path"]) == before
     engine.dispose()
-    assert db.open_database(Settings(database_url=f"sqlite:///{path}")) is not None
-    assert len(backup.list_backups(path)) == 1
+    again = db.open_database(Settings(database_url=url))
+    assert len(backup.backups_of(again)) == 1
+    again.dispose()
 
 
-def test_a_failed_upgrade_leaves_the_base_as_it_was(tmp_path):
-    path = tmp_path / "ancienne.db"
-    _first_schema_base(path, with_alembic_table=False)
-    with closing(sqlite3.connect(path)) as conn:
+def test_a_failed_upgrade_leaves_the_base_as_it_was(fresh_url):
+    url = fresh_url("ancienne")
+    _first_schema_base(url, with_alembic_table=False)
+    with connect(url) as conn:
         conn.execute("CREATE TABLE importbatch (x INTEGER)")
-        conn.commit()
-    before = dump(path)
+    before = dump(url)
     with pytest.raises(DatabaseError, match="la base n'a pas été modifiée"):
-        db.open_database(Settings(database_url=f"sqlite:///{path}"))
-    assert dump(path) == before
-    assert len(backup.list_backups(path)) == 1
+        db.open_database(Settings(database_url=url))
+    assert dump(url) == before
+    engine = db.make_engine(url)
+    assert len(backup.backups_of(engine)) == 1
+    engine.dispose()
 
 
 def test_backups_go_to_the_backup_folder_and_only_the_latest_are_kept(empty_engine, tmp_path, monkeypatch):
-    path = Path(empty_engine.url.database)
-    first = backup.take(path, "Avant import !")
-    assert first.parent == tmp_path / "backups" and first.name.endswith("-avant-import.db")
+    first = backup.take_for(empty_engine, "Avant import !")
+    assert first.parent == tmp_path / "backups" and first.stem.endswith("-avant-import")
     monkeypatch.setenv("ESSDASH_BACKUP_DIR", str(tmp_path / "ailleurs"))
     monkeypatch.setattr(backup, "KEEP", 3)
-    taken = [backup.take(path, "manuelle") for _ in range(5)]
-    assert [b["path"] for b in backup.list_backups(path)] == taken[:1:-1]
-    with closing(sqlite3.connect(taken[-1])) as conn:
+    taken = [backup.take_for(empty_engine, "manuelle") for _ in range(5)]
+    assert [b["path"] for b in backup.backups_of(empty_engine)] == taken[:1:-1]
+    assert sum(line.startswith(("commune ", 'INSERT INTO "commune"')) for line in backup_rows(taken[-1])) == 95
+
+
+def test_a_sqlite_backup_is_a_file_without_journal(sqlite_engine):
+    taken = backup.take_for(sqlite_engine, "manuelle")
+    with closing(sqlite3.connect(taken)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
-        assert conn.execute("SELECT count(*) FROM commune").fetchone()[0] == 95
 
 
 def test_snapshot_then_restore_brings_the_data_back(empty_engine, tmp_path):
-    path = Path(empty_engine.url.database)
-    snapshot = backup.snapshot(path)
-    assert snapshot.startswith(backup.SQLITE_MAGIC)
+    snapshot = backup.snapshot_of(empty_engine)
+    assert snapshot.startswith(MAGIC[empty_engine.dialect.name])
     with empty_engine.begin() as conn:
         conn.execute(insert(m.Organisation).values(name="Arrivée après la copie", legal_form="scop"))
     with empty_engine.connect() as conn:  # a connection held open, as a running app would
-        before_restore = backup.restore(path, snapshot, "copie.db")
+        before_restore = backup.restore_into(empty_engine, snapshot, "copie.db")
+        conn.rollback()  # PostgreSQL: a new transaction sees the restored tables
         assert conn.execute(select(func.count()).select_from(m.Organisation)).scalar_one() == 0
-    with closing(sqlite3.connect(before_restore)) as saved:
-        assert saved.execute("SELECT name FROM organisation").fetchall() == [("Arrivée après la copie",)]
+    assert [line for line in backup_rows(before_restore) if "Arrivée" in line] != []
     with empty_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(m.Commune)).scalar_one() == 95
+    assert not list((tmp_path / "backups").glob(".restauration-*"))
+    assert leftovers(empty_engine) == []
+
+
+def test_a_restored_sqlite_file_stays_in_wal_mode_and_intact(sqlite_engine):
+    backup.restore_into(sqlite_engine, backup.snapshot_of(sqlite_engine), "copie.db")
+    with sqlite_engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-    assert not list((tmp_path / "backups").glob(".restauration-*"))
+
+
+MAGIC = {"sqlite": SQLITE_MAGIC, "postgresql": DUMP_MAGIC}
 
 
 def _other_sqlite(path: Path) -> bytes:
@@ -179,10 +204,10 @@ def _other_sqlite(path: Path) -> bytes:
         (lambda tmp, snap: snap[:4096] + b"\x00" * (len(snap) - 4096), "endommagé|lisible|pas une sauvegarde"),
     ],
 )
-def test_restore_refuses_what_is_not_an_essdash_base_and_changes_nothing(empty_engine, tmp_path, make, message):
-    path = Path(empty_engine.url.database)
+def test_restore_refuses_what_is_not_an_essdash_sqlite_base_and_changes_nothing(sqlite_engine, tmp_path, make, message):
+    path = Path(sqlite_engine.url.database)
     content = make(tmp_path, backup.snapshot(path))
-    empty_engine.dispose()
+    sqlite_engine.dispose()
     before = dump(path)
     with pytest.raises(BackupError, match=message):
         backup.restore(path, content, "sauvegarde.db")
@@ -190,22 +215,36 @@ def test_restore_refuses_what_is_not_an_essdash_base_and_changes_nothing(empty_e
     assert backup.list_backups(path) == []
 
 
+NOT_A_BACKUP = {"sqlite": "ce n'est pas un fichier de base SQLite", "postgresql": "ce n'est pas un fichier pg_dump"}
+DAMAGED = {"sqlite": "endommagé|lisible", "postgresql": "Restauration depuis « sauvegarde.db » impossible"}
+
+
+@pytest.mark.parametrize("part", ["texte", "vide", "moitié"])
+def test_restore_refuses_a_file_that_is_not_a_whole_backup_of_the_store(empty_engine, part):
+    snap = backup.snapshot_of(empty_engine)
+    content = {"texte": b"Nom;Forme juridique\r\nA;Association\r\n", "vide": b"", "moitié": snap[: len(snap) // 2]}
+    message = (DAMAGED if part == "moitié" else NOT_A_BACKUP)[empty_engine.dialect.name]
+    before = dump(empty_engine)
+    with pytest.raises(BackupError, match=message):
+        backup.restore_into(empty_engine, content[part], "sauvegarde.db")
+    assert dump(empty_engine) == before
+    assert backup.backups_of(empty_engine) == []
+    assert leftovers(empty_engine) == []
+
+
 def test_restore_refuses_a_base_of_a_newer_version(empty_engine, tmp_path):
-    path = Path(empty_engine.url.database)
-    newer = tmp_path / "future.db"
-    newer.write_bytes(backup.snapshot(path))
-    with closing(sqlite3.connect(newer)) as conn:
-        conn.execute("UPDATE metaentry SET value = '99' WHERE key = 'schema_version'")
-        conn.commit()
+    newer = altered_snapshot(empty_engine, tmp_path, ["UPDATE metaentry SET value = '99' WHERE key = 'schema_version'"])
     with pytest.raises(BackupError, match="version plus récente"):
-        backup.restore(path, newer.read_bytes(), "future.db")
+        backup.restore_into(empty_engine, newer, "future.db")
 
 
-def test_a_first_schema_snapshot_is_upgraded_when_restored(empty_engine, tmp_path):
-    old = tmp_path / "v1.db"
+def test_a_first_schema_snapshot_is_upgraded_when_restored(empty_engine, fresh_url):
+    old = fresh_url("v1")
     _first_schema_base(old, with_alembic_table=False)
-    path = Path(empty_engine.url.database)
-    backup.restore(path, old.read_bytes(), "v1.db")
+    first = db.make_engine(old)
+    content = backup.snapshot_of(first)
+    first.dispose()
+    backup.restore_into(empty_engine, content, "v1.db")
     with empty_engine.connect() as conn:
         assert migrations.current_revision(conn) == migrations.HEAD
         assert conn.execute(select(m.Project.title)).scalars().all() == ["Épicerie solidaire"]
@@ -215,7 +254,7 @@ def test_a_first_schema_snapshot_is_upgraded_when_restored(empty_engine, tmp_pat
 def test_command_line_backup_and_restore(empty_engine, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", str(empty_engine.url))
     copy = tmp_path / "copie.db"
-    assert main(["backup", "--out", str(copy)]) == 0 and copy.read_bytes().startswith(backup.SQLITE_MAGIC)
+    assert main(["backup", "--out", str(copy)]) == 0 and copy.read_bytes().startswith(MAGIC[empty_engine.dialect.name])
     assert main(["backup"]) == 0 and "Sauvegarde :" in capsys.readouterr().out
     assert main(["restore", str(copy)]) == 0
     assert "Base restaurée depuis" in capsys.readouterr().out
@@ -225,11 +264,10 @@ def test_command_line_backup_and_restore(empty_engine, tmp_path, monkeypatch, ca
     assert "n'est pas une sauvegarde essdash" in capsys.readouterr().err
 
 
-def test_duplicate_current_values_are_resolved_when_a_schema_3_base_is_upgraded(tmp_path):
+def test_duplicate_current_values_are_resolved_when_a_schema_3_base_is_upgraded(fresh_url):
     """Two people once saved the same value at once: the latest stays current, the other is
     superseded when the latest was recorded; values of other places and past values are untouched."""
-    path = tmp_path / "v3.db"
-    url = f"sqlite:///{path}"
+    url = fresh_url("v3")
     migrations.upgrade(url, None, target="0003")
     engine = db.make_engine(url)
     db._fill_reference(engine)
@@ -308,10 +346,10 @@ def test_duplicate_current_values_are_resolved_when_a_schema_3_base_is_upgraded(
         (5, None),
         (6, None),
     ]
-    with pytest.raises(IntegrityError), engine.begin() as conn:
+    with pytest.raises(IntegrityError, match="ux_measurement_current"), engine.begin() as conn:
         conn.execute(
             insert(m.Measurement).values(
-                **one, territory_code=None, value=42.0, recorded_at=datetime(2013, 8, 1), recorded_by="G"
+                **one, id=7, territory_code=None, value=42.0, recorded_at=datetime(2013, 8, 1), recorded_by="G"
             )
         )
     engine.dispose()

@@ -11,10 +11,12 @@ from essdash.domain import models as m
 from essdash.domain.errors import DatabaseError, EssdashError
 from essdash.store import db, demo
 from essdash.store.config import Settings
+from tests.fixtures.samples import dump
+from tests.fixtures.stores import leftovers
 
 
-def test_pragmas_wal_and_foreign_keys(empty_engine):
-    with empty_engine.connect() as conn:
+def test_pragmas_wal_and_foreign_keys(sqlite_engine):
+    with sqlite_engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
@@ -49,9 +51,9 @@ def test_constraints_refuse_bad_rows(empty_engine):
         conn.execute(insert(m.Project).values(**_project()))
 
 
-def test_database_url_must_be_sqlite():
-    with pytest.raises(DatabaseError, match="Seul SQLite"):
-        db.make_engine("postgresql://user@host/base")
+def test_database_url_must_be_sqlite_or_postgresql():
+    with pytest.raises(DatabaseError, match="Seuls SQLite et PostgreSQL"):
+        db.make_engine("mysql://user@host/base")
     with pytest.raises(DatabaseError, match="DATABASE_URL invalide"):
         db.sqlite_path("::pas une url::")
 
@@ -79,7 +81,23 @@ def test_missing_database_is_built_with_demo_data(tmp_path):
     engine.dispose()
 
 
-def test_failed_build_leaves_no_half_filled_database(tmp_path, monkeypatch):
+def test_failed_build_leaves_no_half_filled_database(fresh_url, tmp_path, monkeypatch):
+    url = fresh_url("essdash")
+    built = db.init_db(url, dataset="empty")
+    before = dump(url)
+
+    def explode(*args, **kwargs):
+        raise sqlite3.OperationalError("disque plein (simulé)")
+
+    monkeypatch.setattr(demo, "generate", explode)
+    with pytest.raises(sqlite3.OperationalError):
+        db.init_db(url, dataset="demo")
+    assert dump(url) == before
+    assert leftovers(built) == []
+    built.dispose()
+
+
+def test_a_failed_sqlite_build_leaves_the_file_as_it_was(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'essdash.db'}"
     db.init_db(url, dataset="empty").dispose()
     before = (tmp_path / "essdash.db").read_bytes()

@@ -1,6 +1,5 @@
 """The demo dataset: deterministic, large and varied enough, uneven on purpose."""
 
-import sqlite3
 from datetime import date
 
 import pytest
@@ -10,13 +9,13 @@ from essdash.domain import models as m
 from essdash.domain import periods
 from essdash.domain.vocabulary import MeetingBody
 from essdash.read import history
-from essdash.store.db import init_db, sqlite_path
+from essdash.store.db import init_db
+from tests.fixtures.samples import dump
 
 
 def _dump(url: str) -> list[str]:
     """Every row of every table but the meta table (which records the creation time)."""
-    with sqlite3.connect(sqlite_path(url)) as conn:
-        return [line for line in conn.iterdump() if 'INSERT INTO "metaentry"' not in line]
+    return dump(url, without=("metaentry",))
 
 
 def _scalar(engine, stmt):
@@ -24,8 +23,8 @@ def _scalar(engine, stmt):
         return conn.execute(stmt).scalar_one()
 
 
-def test_same_seed_same_database_other_seed_other_data(tmp_path):
-    urls = [f"sqlite:///{tmp_path / name}" for name in ("a.db", "b.db", "c.db")]
+def test_same_seed_same_database_other_seed_other_data(fresh_url):
+    urls = [fresh_url(name) for name in ("a", "b", "c")]
     init_db(urls[0], seed=7).dispose()
     init_db(urls[1], seed=7).dispose()
     init_db(urls[2], seed=8).dispose()
@@ -107,8 +106,8 @@ def test_every_opinion_matches_a_committee_step(demo_engine):
 
 
 @pytest.mark.parametrize("scale", [3])
-def test_scale_multiplies_projects_on_the_same_geography(tmp_path, scale):
-    engine = init_db(f"sqlite:///{tmp_path / 'scaled.db'}", scale=scale)
+def test_scale_multiplies_projects_on_the_same_geography(fresh_url, scale):
+    engine = init_db(fresh_url("scaled"), scale=scale)
     assert _scalar(engine, select(func.count()).select_from(m.Project)) == 180 * scale
     assert _scalar(engine, select(func.count()).select_from(m.Commune)) == 95
     engine.dispose()

@@ -14,6 +14,7 @@ from essdash.domain.vocabulary import ProjectStatus, Role
 from essdash.write import members
 from essdash.write.actor import Actor
 from tests.conftest import APP
+from tests.fixtures.stores import connect
 
 LOCAL = Actor("Claire Martin", "mission ESS")
 AUTH = {
@@ -120,8 +121,8 @@ def test_a_technician_saves_a_step_signed_with_their_account(shared):
     at.text_area(key="step_comment").input("Le porteur a cessé son activité.")
     next(b for b in at.button if b.label == "Enregistrer l'étape").click().run()
     assert not at.error, [e.value for e in at.error]
-    with engine.connect() as conn:
-        step = conn.exec_driver_sql(
+    with connect(engine) as conn:
+        step = conn.execute(
             "SELECT to_status, author, account FROM projectevent WHERE project_id = ? ORDER BY id DESC LIMIT 1",
             (ids["59512"],),
         ).one()

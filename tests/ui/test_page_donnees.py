@@ -1,12 +1,10 @@
 """The Données page through the real entry point: uploads, preview, import, exports, backups, restore."""
 
 from io import BytesIO
-from pathlib import Path
 
 import openpyxl
 import pytest
-import streamlit as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -18,6 +16,7 @@ from essdash.store import backup
 from essdash.store.db import make_engine
 from tests.conftest import APP
 from tests.fixtures.samples import GOOD, csv_file, dump, xlsx_file
+from tests.fixtures.stores import backup_rows
 from tests.write.test_partner_files import PARTNER_HEAD, PARTNER_ROWS
 
 DONNEES = "pages/donnees.py"
@@ -45,13 +44,10 @@ def downloads(monkeypatch):
 
 
 @pytest.fixture
-def base(tmp_path, monkeypatch, demo_engine):
-    """A copy of the demo base that the page may change, configured as the app's database."""
-    path = tmp_path / "demo.db"
-    path.write_bytes(backup.snapshot(Path(demo_engine.url.database)))
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    st.cache_data.clear()
-    return path
+def base(writable_app):
+    """The URL of a copy of the demo base that the page may change, configured as the app's database."""
+    _make, engine = writable_app
+    return engine.url.render_as_string(hide_password=False)
 
 
 def _page(**params) -> AppTest:
@@ -67,15 +63,15 @@ def _clean(at):
     assert not at.error, [e.value for e in at.error]
 
 
-def _count(path: Path, table) -> int:
-    engine = make_engine(f"sqlite:///{path}")
+def _count(url: str, table) -> int:
+    engine = make_engine(url)
     with engine.connect() as conn:
         value = conn.execute(select(func.count()).select_from(table)).scalar_one()
     engine.dispose()
     return value
 
 
-def test_page_offers_import_export_and_backup_downloads(base, downloads):
+def test_page_offers_import_export_and_backup_downloads(base, downloads, tmp_path):
     at = _page()
     _clean(at)
     assert [t.label for t in at.tabs] == ["Importer", "Exporter", "Sauvegardes"]
@@ -84,15 +80,18 @@ def test_page_offers_import_export_and_backup_downloads(base, downloads):
         "Télécharger",
         "Télécharger une copie de la base",
     ]
-    engine = make_engine(f"sqlite:///{base}")
+    engine = make_engine(base)
     expected = io_export.export(engine, "projects", Filters(), "csv")
     assert downloads[expected.file_name]() == expected.data
     template = downloads["modele-projects.csv"]().decode("cp1252")
     assert template.startswith("N°;Titre;Porteur;Forme juridique du porteur")
-    snapshot = downloads[next(name for name in downloads if name.endswith(".db"))]()
-    copy = base.with_name("copie.db")
+    snapshot = downloads[next(name for name in downloads if name.endswith((".db", ".dump")))]()
+    copy = tmp_path / "copie"
     copy.write_bytes(snapshot)
-    assert _count(copy, m.Project) == _count(base, m.Project) == 180
+    assert sum(line.startswith(("project ", 'INSERT INTO "project"')) for line in backup_rows(copy)) == 180
+    assert _count(base, m.Project) == 180
+    store = {"sqlite": "Base SQLite", "postgresql": "Base PostgreSQL"}[engine.dialect.name]
+    assert any(c.value.startswith(store) and "Restaurer" in c.value for c in at.caption)
     assert any(c.value.startswith("180 lignes · Toute la métropole") for c in at.caption)
 
 
@@ -102,7 +101,7 @@ def test_export_follows_the_place_in_the_url_the_view_and_the_format(base, downl
     at.radio(key="exp_format").set_value("xlsx").run()
     _clean(at)
     assert "geojson" not in at.radio(key="exp_format").options
-    engine = make_engine(f"sqlite:///{base}")
+    engine = make_engine(base)
     expected = io_export.frame(engine, "fundings", Filters(territory="lys"))
     name = io_export.file_name("fundings", Filters(territory="lys"), "xlsx")
     sheet = openpyxl.load_workbook(BytesIO(downloads[name]())).active
@@ -173,8 +172,8 @@ def test_an_unreadable_file_gives_a_french_error_not_a_traceback(base, name, con
 
 
 def test_restore_from_the_page_refuses_a_foreign_file_and_restores_a_snapshot(base):
-    snapshot = backup.snapshot(base)
-    engine = make_engine(f"sqlite:///{base}")
+    engine = make_engine(base)
+    snapshot = backup.snapshot_of(engine)
     with engine.begin() as conn:
         conn.execute(m.Funding.__table__.delete())
     engine.dispose()
@@ -190,7 +189,9 @@ def test_restore_from_the_page_refuses_a_foreign_file_and_restores_a_snapshot(ba
     _clean(at)
     assert f"Base restaurée depuis « {fmt.md_escape('essdash.db')} »" in at.success[0].value
     assert _count(base, m.Funding) > 0
-    reasons = [b["reason"] for b in backup.list_backups(base)]
+    engine = make_engine(base)
+    reasons = [b["reason"] for b in backup.backups_of(engine)]
+    engine.dispose()
     assert reasons == ["avant restauration"]
 
 
@@ -270,7 +271,7 @@ def test_the_funding_type_is_chosen_for_the_whole_file(base):
     _sign(at)
     at.button(key="imp_go").click().run()
     assert not at.exception
-    engine = make_engine(f"sqlite:///{base}")
+    engine = make_engine(base)
     with engine.connect() as conn:
         types = conn.execute(
             select(m.Funding.type, m.Funding.amount)
@@ -282,15 +283,15 @@ def test_the_funding_type_is_chosen_for_the_whole_file(base):
     assert [tuple(t) for t in types] == [("avance_remboursable", 3000.5), ("avance_remboursable", 12500.0)]
 
 
-def _left_to_qualify(path: Path) -> set[int]:
+def _left_to_qualify(url: str) -> set[int]:
     """Marks some demo projects « à qualifier » (filière, mode or both); returns their ids."""
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(url)
     with engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE project SET sector = 'a_qualifier' WHERE id % 7 = 0")
-        conn.exec_driver_sql("UPDATE project SET intervention_mode = 'a_qualifier' WHERE id % 11 = 0")
+        conn.execute(text("UPDATE project SET sector = 'a_qualifier' WHERE id % 7 = 0"))
+        conn.execute(text("UPDATE project SET intervention_mode = 'a_qualifier' WHERE id % 11 = 0"))
         ids = {
             row[0]
-            for row in conn.exec_driver_sql("SELECT id, sector, intervention_mode FROM project")
+            for row in conn.execute(text("SELECT id, sector, intervention_mode FROM project"))
             if "a_qualifier" in row[1:]
         }
     engine.dispose()
@@ -314,7 +315,7 @@ def test_the_register_filter_shows_exactly_the_projects_to_qualify(base):
 
 def test_donnees_lists_what_remains_to_complete(base):
     _left_to_qualify(base)
-    engine = make_engine(f"sqlite:///{base}")
+    engine = make_engine(base)
     with engine.connect() as conn:
         sectors, modes, forms = (
             conn.exec_driver_sql(sql).scalar_one()

@@ -270,12 +270,13 @@ def test_url_parameters_cannot_inject_markdown(app):
     assert "[clic]" not in warning and "](" not in warning
 
 
-def test_projets_register_is_paged_beyond_200_rows(tmp_path, monkeypatch):
-    engine = init_db(f"sqlite:///{tmp_path / 'double.db'}", dataset="demo", scale=2)
+def test_projets_register_is_paged_beyond_200_rows(fresh_url, monkeypatch):
+    url = fresh_url("double")
+    engine = init_db(url, dataset="demo", scale=2)
     expected = queries.project_register(engine, Filters())["id"].tolist()
     engine.dispose()
     assert len(expected) == 360  # the demo's 180 projects, twice
-    make = _app_factory(f"sqlite:///{tmp_path / 'double.db'}", monkeypatch)
+    make = _app_factory(url, monkeypatch)
     at = make(PROJETS)
     _no_errors(at)
     assert at.dataframe[0].value["id"].tolist() == expected[:200]

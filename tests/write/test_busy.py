@@ -3,10 +3,8 @@ refused in French with nothing written; released in time, it goes through."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
-from contextlib import closing
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +12,7 @@ from sqlalchemy import func, select
 from essdash.domain import models as m
 from essdash.domain.errors import BusyError
 from essdash.store import db
-from essdash.store.db import make_engine, sqlite_path
+from essdash.store.db import make_engine
 from essdash.write import comments, imports
 from essdash.write.actor import Actor
 from tests.fixtures.samples import GOOD, csv_file, dump
@@ -27,45 +25,54 @@ def _comment(engine) -> None:
     comments.add_comment(engine, ACTOR, "fiche", sheet, "mission_ess", "Point d'étape.")
 
 
-def _hold_lock(path, seconds: float, started: threading.Event) -> None:
-    """Another writer: takes the write lock and keeps it for ``seconds``."""
-    with closing(sqlite3.connect(path, isolation_level=None)) as other:
-        other.execute("BEGIN IMMEDIATE")
-        started.set()
-        time.sleep(seconds)
-        other.execute("ROLLBACK")
+class _Release(Exception):
+    """Ends the other writer's transaction without writing."""
+
+
+def _hold_lock(url: str, seconds: float, started: threading.Event) -> None:
+    """Another writer: takes the write lock and keeps it for ``seconds``, then writes nothing."""
+    other = make_engine(url)
+    try:
+        with db.locked_transaction(other):
+            started.set()
+            time.sleep(seconds)
+            raise _Release
+    except _Release:
+        pass
+    finally:
+        other.dispose()
 
 
 def test_a_write_past_the_bound_is_refused_in_french_and_writes_nothing(empty_engine, monkeypatch):
-    path = sqlite_path(str(empty_engine.url))
+    url = str(empty_engine.url)
     empty_engine.dispose()
     monkeypatch.setattr(db, "WRITE_WAIT_SECONDS", 0.3)
-    engine = make_engine(str(empty_engine.url))
+    engine = make_engine(url)
     _comment(engine)  # the database in service: already in WAL mode
-    before = dump(path)
+    before = dump(engine)
     started = threading.Event()
-    holder = threading.Thread(target=_hold_lock, args=(path, 2.0, started))
+    holder = threading.Thread(target=_hold_lock, args=(url, 2.0, started))
     holder.start()
-    started.wait(5)
+    assert started.wait(5)
     try:
         with pytest.raises(BusyError, match=r"occupée par une autre écriture depuis plus de 0\.3 secondes"):
             _comment(engine)
     finally:
         holder.join()
-        engine.dispose()
-    assert dump(path) == before
+    assert dump(engine) == before
+    engine.dispose()
 
 
 def test_a_write_waits_for_a_lock_released_within_the_bound(empty_engine, monkeypatch):
-    path = sqlite_path(str(empty_engine.url))
+    url = str(empty_engine.url)
     empty_engine.dispose()
     monkeypatch.setattr(db, "WRITE_WAIT_SECONDS", 10.0)
-    engine = make_engine(str(empty_engine.url))
+    engine = make_engine(url)
     _comment(engine)  # the database in service: already in WAL mode
     started = threading.Event()
-    holder = threading.Thread(target=_hold_lock, args=(path, 0.5, started))
+    holder = threading.Thread(target=_hold_lock, args=(url, 0.5, started))
     holder.start()
-    started.wait(5)
+    assert started.wait(5)
     try:
         _comment(engine)
     finally:

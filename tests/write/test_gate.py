@@ -5,7 +5,6 @@ the code's permission table. Every refusal leaves the database byte-identical (`
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -163,7 +162,7 @@ def _write(engine, actor, deed: str, where: str, ids: dict, meeting: int) -> Non
     elif deed == "backup":
         admin.copy(engine, actor)
     elif deed == "restore":
-        admin.restore(engine, actor, backup.snapshot(Path(engine.url.database)), "copie.db")
+        admin.restore(engine, actor, backup.snapshot_of(engine), "copie.db")
     elif deed == "members":
         members.save_member(engine, actor, "nouveau@mel.fr", "membre")
 
@@ -177,7 +176,7 @@ def test_role_deed_and_place_through_the_gate(base, monkeypatch, role, deed, whe
     monkeypatch.setenv("ESSDASH_MODE", "partage")
     allowed = deed in ALLOWED[role] or (f"{deed} R" in ALLOWED[role] and where == "roubaix")
     actor = Actor("quelqu'un", "membre", EMAILS[role])  # the gate takes the role from the database
-    path = Path(engine.url.database)
+    path = engine
     before = dump(path)
     if allowed:
         _write(engine, actor, deed, where, ids, meeting)
@@ -193,7 +192,7 @@ def test_role_deed_and_place_through_the_gate(base, monkeypatch, role, deed, whe
 
 def test_a_write_with_no_person_or_an_unknown_account_is_refused(base, monkeypatch):
     engine, ids, _ = base
-    path = Path(engine.url.database)
+    path = engine
     before = dump(path)
     for actor in (None, Actor("Inconnu", "membre", "inconnu@ailleurs.fr")):
         with pytest.raises(AccessError):
@@ -235,8 +234,8 @@ def test_the_last_administrateur_stays(base):
 
 def test_a_restore_that_would_lock_the_administrateur_out_is_refused(base, monkeypatch):
     engine, _, _ = base
-    path = Path(engine.url.database)
-    without_admin = backup.snapshot(path)
+    path = engine
+    without_admin = backup.snapshot_of(engine)
     members.save_member(engine, LOCAL, "second.admin@mel.fr", "administrateur")
     monkeypatch.setenv("ESSDASH_MODE", "partage")
     before = dump(path)

@@ -3,7 +3,6 @@ the mapping saved and offered again, and refusals that change nothing."""
 
 import hashlib
 from io import BytesIO
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -245,7 +244,7 @@ def test_each_refusal_names_its_reason_and_changes_nothing(empty_engine, tmp_pat
     path = tmp_path / "partenaire.csv"
     path.write_bytes(csv_file([PARTNER_HEAD, *rows]))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    base = Path(empty_engine.url.database)
+    base = empty_engine
     before = dump(base)
     plan = io_import.prepare(empty_engine, path.read_bytes(), path.name, "projects")
     shown = [str(e).replace("\u00a0", " ").replace("\u202f", " ") for e in plan.errors]

@@ -4,7 +4,6 @@ and the import's refusals stay French."""
 
 import multiprocessing
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -43,10 +42,10 @@ def _create(engine, actor=ACTOR, carrier_name="SCOP Roule", **overrides) -> int:
 
 
 def _refused(engine, call) -> list[tuple[str, str, str]]:
-    before = dump(Path(engine.url.database))
+    before = dump(engine)
     with pytest.raises(ValidationError) as refused:
         call()
-    assert dump(Path(engine.url.database)) == before
+    assert dump(engine) == before
     return refused.value.issues
 
 
@@ -56,10 +55,10 @@ def test_every_write_needs_a_named_person_with_a_role(empty_engine):
     for actor, column in ((Actor("  ", "mission ESS"), "Saisi par"), (Actor("Claire", " "), "Rôle")):
         issues = _refused(empty_engine, lambda a=actor: _create(empty_engine, a))
         assert any(c == column and "signée" in text for _, c, text in issues), issues
-    before = dump(Path(empty_engine.url.database))
+    before = dump(empty_engine)
     with pytest.raises(AccessError, match="aucune personne"):
         _create(empty_engine, None)
-    assert dump(Path(empty_engine.url.database)) == before
+    assert dump(empty_engine) == before
     assert Actor(" Claire  Martin ", "mission ESS").checked().label == "Claire Martin (mission ESS)"
 
 
@@ -129,7 +128,7 @@ def test_what_a_form_accepts_exports_and_imports_back_unchanged(empty_engine):
     with empty_engine.connect() as conn:
         carriers = sorted(conn.execute(select(m.Organisation.name)).scalars())
     assert carriers == ["+ Mobilité & Cie", "@Roule 2"]  # the apostrophe only escaped the formula sign
-    path = Path(empty_engine.url.database)
+    path = empty_engine
     before = dump(path, without=("importbatch", "journal", "metaentry"))
     for file_format in ("csv", "xlsx"):
         for kind in ("organisations", "projects"):
@@ -192,13 +191,13 @@ def test_a_database_refusal_is_explained_in_french(empty_engine, monkeypatch):
         raise IntegrityError("INSERT …", {}, Exception("UNIQUE constraint failed"))
 
     monkeypatch.setattr(import_projects.Projects, "write", refuse)
-    before = dump(Path(empty_engine.url.database), without=())
+    before = dump(empty_engine, without=())
     with pytest.raises(ImportFileError) as refused:
         imports.apply(empty_engine, plan, ACTOR)
     message = str(refused.value)
     assert message.startswith("Import annulé : la base a refusé une écriture qui contredirait ses règles")
     assert "Error" not in message and "(" + "IntegrityError" not in message
-    assert dump(Path(empty_engine.url.database), without=()) == before
+    assert dump(empty_engine, without=()) == before
 
 
 # --- one current indicator value under concurrent saves --------------------------------------------

@@ -1,7 +1,6 @@
 """The plan follow-up and the proposal pipeline on a hand-built database: lifecycle rules,
 history rows, agenda, "since the last committee", concurrent edits and refusals."""
 
-import sqlite3
 from datetime import date
 
 import pytest
@@ -11,9 +10,10 @@ from essdash.domain import models as m
 from essdash.domain.errors import ConflictError, ValidationError
 from essdash.read import followup, proceedings, queries
 from essdash.read.filters import Filters
-from essdash.store.db import sqlite_path, write_meta
+from essdash.store.db import write_meta
 from essdash.write import comments, committee, plan_sheets, projects
 from essdash.write.actor import Actor
+from tests.fixtures.samples import dump
 
 ACTOR = Actor("Sophie Lefebvre", "groupe des techniciens")
 GOOD = {
@@ -63,8 +63,7 @@ def _row(engine, project_id) -> dict:
 
 
 def _dump(engine):
-    with sqlite3.connect(sqlite_path(str(engine.url))) as conn:
-        return list(conn.iterdump())
+    return dump(engine)
 
 
 def test_a_proposal_goes_through_the_whole_lifecycle(base):

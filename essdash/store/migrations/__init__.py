@@ -54,7 +54,7 @@ def current_revision(connection: Connection) -> str | None:
 
 
 def upgrade(url: str, from_version: int | None, target: str = "head") -> None:
-    """Upgrade the SQLite database at ``url`` to ``target`` in one transaction.
+    """Upgrade the database at ``url`` (SQLite or PostgreSQL) to ``target`` in one transaction.
 
     ``from_version`` is the schema version the database declares; a database made before
     essdash used Alembic has no revision table and is first stamped at that version. ``None``
@@ -64,23 +64,26 @@ def upgrade(url: str, from_version: int | None, target: str = "head") -> None:
     from alembic.util import CommandError
 
     engine = create_engine(url)
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
 
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record) -> None:
-        dbapi_connection.isolation_level = None  # transactions are begun below, DDL included
-        dbapi_connection.execute("PRAGMA foreign_keys=OFF")
-        dbapi_connection.execute("PRAGMA busy_timeout=5000")
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection, _record) -> None:
+            dbapi_connection.isolation_level = None  # transactions are begun below, DDL included
+            dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            dbapi_connection.execute("PRAGMA busy_timeout=5000")
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        @event.listens_for(engine, "begin")
+        def _begin(connection) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     try:
         with engine.begin() as connection:
             if from_version is not None and not inspect(connection).has_table("alembic_version"):
                 command.stamp(_config(connection), revision(from_version))
             command.upgrade(_config(connection), target)
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            # PostgreSQL checks foreign keys at every statement; SQLite's are off during the upgrade
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() if sqlite else []
             if broken:
                 raise DatabaseError(
                     f"La mise à niveau du schéma casserait {len(broken)} référence(s) entre tables "

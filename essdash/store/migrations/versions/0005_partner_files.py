@@ -3,7 +3,8 @@
 Filière and mode d'intervention gain « à qualifier » (what an import gives when a file does not
 say), legal forms gain « autre » with the partner's own words kept beside it, and confirmed column
 mappings are saved under their source's name (``importmapping``). SQLite cannot change a CHECK
-constraint in place: the two tables are rebuilt in batch mode, their rows kept.
+constraint in place: there the two tables are rebuilt in batch mode, their rows kept; PostgreSQL
+alters them in place.
 """
 
 import sqlalchemy as sa
@@ -46,7 +47,7 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
 
 def _checks(added: bool) -> None:
     for table, column, name, values, extra in CHECKS:
-        with op.batch_alter_table(table, recreate="always") as batch:
+        with op.batch_alter_table(table, recreate="auto") as batch:
             batch.drop_constraint(name, type_="check")
             batch.create_check_constraint(name, _one_of(column, (*values, extra) if added else values))
             if table == "organisation" and added:

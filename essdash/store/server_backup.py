@@ -1,0 +1,324 @@
+"""Backups of a PostgreSQL database, taken and restored with PostgreSQL's own tools.
+
+A backup is ``pg_dump --format=custom`` of the live schema, written to the backup folder
+(``ESSDASH_BACKUP_DIR``, else ``var/backups`` under the project) as
+``<base>-<moment>-<reason>.dump``; rotation keeps the ``KEEP`` newest, like SQLite's.
+
+A restore never runs the uploaded file against the live database. ``pg_restore`` loads it, in a
+single transaction, into a fresh, temporary database of the same server (the file's statements run
+there with the application's role: restoring stays an administrator's action); that database is
+checked (essdash's tables and columns, a readable schema version no newer than this essdash's, no
+trigger, view, function or unknown table) and upgraded if older. Its rows are then copied into a new schema of the live
+database built from the models (the server checks every constraint), the current state is backed
+up, and the new schema is switched in place of the live one in one transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import MetaData, Table, insert, inspect, select, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import SQLModel
+
+from essdash.domain.errors import BackupError, DatabaseError
+from essdash.domain.models import SCHEMA_VERSION
+from essdash.store import migrations, server
+from essdash.store.config import PROJECT_DIR
+
+KEEP = 30
+DUMP_MAGIC = b"PGDMP"
+INTERNAL_TABLES = {"alembic_version"}
+ESSDASH_TABLES = {"metaentry", "territory", "commune", "actionsheet", "organisation", "project", "funding"}
+COPY_BATCH = 5000
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z0-9-]+)\.dump$")
+
+
+def folder() -> Path:
+    configured = os.environ.get("ESSDASH_BACKUP_DIR")
+    return Path(configured) if configured else PROJECT_DIR / "var" / "backups"
+
+
+def _client(engine: Engine, database: str | None = None) -> tuple[list[str], dict[str, str]]:
+    """The connection options of PostgreSQL's command-line tools for ``engine`` (or another of its databases)."""
+    url = engine.url
+    args = [f"--dbname={database or url.database}"]
+    if url.host:
+        args.append(f"--host={url.host}")
+    if url.port:
+        args.append(f"--port={url.port}")
+    if url.username:
+        args.append(f"--username={url.username}")
+    env = {**os.environ, "PGPASSWORD": str(url.password)} if url.password else dict(os.environ)
+    return args, env
+
+
+def _run(command: list[str], env: dict[str, str], what: str) -> None:
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise BackupError(f"{what} impossible : l'outil PostgreSQL « {command[0]} » est introuvable ({exc}).") from exc
+    if done.returncode != 0:
+        detail = (done.stderr.strip().splitlines() or ["erreur inconnue"])[-1]
+        raise BackupError(f"{what} impossible ({command[0]} : {detail}).")
+
+
+def _live_schema(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return server.live_schema(conn)
+
+
+def dump(engine: Engine, target: Path) -> None:
+    """``pg_dump --format=custom`` of the live schema into the new file ``target``."""
+    args, env = _client(engine)
+    part = target.with_name(target.name + ".part")
+    try:
+        _run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--schema={_live_schema(engine)}",
+                f"--file={part}",
+                *args,
+            ],
+            env,
+            "Sauvegarde",
+        )
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def take(engine: Engine, reason: str, keep: int = KEEP) -> Path:
+    """Back up the database now, keeping the ``keep`` newest; returns the backup file. ``reason`` is a short slug."""
+    slug = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "manuelle"
+    target_dir = folder()
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"Impossible de créer le dossier des sauvegardes « {target_dir} » ({exc}).") from exc
+    target = target_dir / f"{engine.url.database}-{datetime.now():%Y%m%d-%H%M%S-%f}-{slug}.dump"
+    dump(engine, target)
+    for old in list_backups(engine)[keep:]:
+        old["path"].unlink(missing_ok=True)
+    return target
+
+
+def list_backups(engine: Engine) -> list[dict]:
+    """The backups of this database, newest first: path, name, moment, reason, size in bytes."""
+    target_dir, stem = folder(), engine.url.database
+    found = []
+    for path in target_dir.glob(f"{stem}-*.dump") if target_dir.is_dir() else ():
+        match = _NAME.match(path.name)
+        if match and match["stem"] == stem:
+            found.append(
+                {
+                    "path": path,
+                    "name": path.name,
+                    "reason": match["reason"].replace("-", " "),
+                    "taken_at": datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S-%f"),
+                    "size": path.stat().st_size,
+                }
+            )
+    return sorted(found, key=lambda b: b["taken_at"], reverse=True)
+
+
+def snapshot(engine: Engine) -> bytes:
+    """A consistent copy of the database, as the bytes of a ``pg_dump`` custom-format file."""
+    with tempfile.TemporaryDirectory(prefix="essdash-") as work:
+        target = Path(work) / "snapshot.dump"
+        dump(engine, target)
+        return target.read_bytes()
+
+
+def _check(candidate: Engine, label: str) -> int:
+    """The schema version of the restored candidate; ``BackupError`` if it is not an intact essdash base."""
+    with candidate.connect() as conn:
+        objects = conn.execute(
+            text(
+                "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'f', 'p')"
+            )
+        ).all()
+        triggers = (
+            conn.execute(
+                text(
+                    "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+                    "AND NOT t.tgisinternal"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        functions = (
+            conn.execute(
+                text(
+                    "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                    "WHERE n.nspname = current_schema()"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        tables = {name for name, kind in objects if kind == "r"}
+        known = set(SQLModel.metadata.tables) | INTERNAL_TABLES
+        foreign = [f"table « {name} »" for name, kind in objects if kind == "r" and name not in known]
+        foreign += [f"vue « {name} »" for name, kind in objects if kind != "r"]
+        foreign += [f"déclencheur « {name} »" for name in triggers] + [f"fonction « {name} »" for name in functions]
+        if foreign:
+            raise BackupError(
+                f"« {label} » contient des objets qu'essdash ne crée pas ({', '.join(sorted(foreign)[:5])}) : "
+                "ce n'est pas une sauvegarde essdash intacte, elle n'est pas restaurée."
+            )
+        meta = dict(conn.execute(text("SELECT key, value FROM metaentry")).all()) if "metaentry" in tables else {}
+    written = meta.get("schema_version")
+    missing = sorted(ESSDASH_TABLES - tables)
+    if missing or written is None:
+        raise BackupError(
+            f"« {label} » n'est pas une sauvegarde essdash (tables manquantes : {', '.join(missing) or 'aucune'} ; "
+            f"version de schéma : {written or 'absente'})."
+        )
+    if not re.fullmatch(r"[0-9]{1,6}", written):
+        raise BackupError(
+            f"« {label} » porte une version de schéma illisible (« {written} ») : ce n'est pas une sauvegarde essdash."
+        )
+    if int(written) > SCHEMA_VERSION:
+        raise BackupError(
+            f"« {label} » vient d'une version plus récente d'essdash (schéma {written}) : "
+            "mettez l'application à jour avant de la restaurer."
+        )
+    return int(written)
+
+
+def _matching_columns(candidate: Engine, label: str) -> MetaData:
+    """The candidate's tables, refused if any lacks or adds columns to the models'."""
+    found = MetaData()
+    present_tables = set(inspect(candidate).get_table_names())
+    found.reflect(candidate, only=[t for t in SQLModel.metadata.tables if t in present_tables])
+    for name, table in SQLModel.metadata.tables.items():
+        present = sorted(c.name for c in found.tables[name].columns) if name in found.tables else []
+        expected = [c.name for c in table.columns]
+        if present != sorted(expected):
+            raise BackupError(
+                f"« {label} » : la table « {name} » n'a pas les colonnes d'essdash "
+                f"(attendues : {', '.join(expected)} ; trouvées : {', '.join(present) or 'aucune'})."
+            )
+    return found
+
+
+def _copy_rows(candidate: Engine, found: MetaData, builder: Engine) -> None:
+    """Copy every essdash table's rows from the candidate into the new schema (built from the models)."""
+    SQLModel.metadata.create_all(builder)
+    with builder.begin() as conn:
+        migrations.stamp_head(conn)
+    with candidate.connect() as source, builder.begin() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            origin: Table = found.tables[table.name]
+            names = [c.name for c in table.columns]
+            rows = source.execute(select(*(origin.c[n] for n in names)).order_by(*origin.primary_key.columns))
+            while batch := rows.fetchmany(COPY_BATCH):
+                conn.execute(insert(table), [dict(zip(names, row, strict=True)) for row in batch])
+        server.reset_sequences(conn)
+
+
+def restore(engine: Engine, data: bytes, label: str, max_bytes: int, keeping_admin: str | None = None) -> Path:
+    """Replace the database's contents by the rows of the ``pg_dump`` file ``data``; returns the
+    backup of the state before. Nothing changes unless the file passes every check and, with
+    ``keeping_admin``, still counts that e-mail among its administrateurs."""
+    if len(data) > max_bytes:
+        raise BackupError(
+            f"« {label} » est trop volumineux ({len(data) // 1024 // 1024} Mio) : une sauvegarde à restaurer "
+            f"fait {max_bytes // 1024 // 1024} Mio au plus."
+        )
+    if not data.startswith(DUMP_MAGIC):
+        raise BackupError(
+            f"« {label} » n'est pas une sauvegarde essdash de PostgreSQL : "
+            "ce n'est pas un fichier pg_dump (format custom)."
+        )
+    admin = engine.url.render_as_string(hide_password=False)
+    name = f"essdash_restauration_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    building = f"essdash_neuve_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        candidate_url = server.create_database(admin, name)
+    except SQLAlchemyError as exc:
+        raise BackupError(
+            f"Restauration impossible depuis « {label} » : le rôle « {engine.url.username} » ne peut pas créer la "
+            f"base temporaire où la vérifier (droit CREATEDB) ; la base n'a pas été modifiée ({exc.orig})."
+        ) from exc
+    candidate = server.make_engine(candidate_url)
+    try:
+        with tempfile.TemporaryDirectory(prefix="essdash-") as work:
+            file = Path(work) / "restauration.dump"
+            file.write_bytes(data)
+            args, env = _client(engine, name)
+            _run(
+                [
+                    "pg_restore",
+                    "--single-transaction",  # all or nothing, and no statement that cannot run in one (DROP DATABASE)
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--exit-on-error",
+                    *args,
+                    str(file),
+                ],
+                env,
+                f"Restauration depuis « {label} »",
+            )
+        version = _check(candidate, label)
+        if version < SCHEMA_VERSION:
+            candidate.dispose()
+            migrations.upgrade(candidate_url, version)
+        found = _matching_columns(candidate, label)
+        if keeping_admin is not None:
+            _still_admin(candidate, keeping_admin, label)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{building}"')
+        builder = server.make_engine(admin, schema=building)
+        try:
+            _copy_rows(candidate, found, builder)
+        finally:
+            builder.dispose()
+        saved = take(engine, "avant-restauration")
+        server.swap(engine, building)
+    except SQLAlchemyError as exc:
+        raise BackupError(
+            f"Restauration impossible depuis « {label} » ; la base n'a pas été modifiée ({exc.__class__.__name__})."
+        ) from exc
+    except DatabaseError as exc:
+        raise BackupError(f"« {label} » n'a pas pu être mis à niveau ; la base n'a pas été modifiée. {exc}") from exc
+    finally:
+        candidate.dispose()
+        server.drop_database(admin, name)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{building}" CASCADE')
+    return saved
+
+
+def _still_admin(candidate: Engine, email: str, label: str) -> None:
+    with candidate.connect() as conn:
+        found = conn.execute(
+            text("SELECT 1 FROM member WHERE lower(email) = :email AND role = 'administrateur'"),
+            {"email": email.lower()},
+        ).first()
+    if found is None:
+        raise BackupError(
+            f"« {label} » ne compte pas « {email} » parmi ses administrateurs : après la restauration, vous "
+            "n'auriez plus accès au tableau de bord partagé. Rien n'a changé."
+        )
+
+
+def database_label(engine: Engine) -> str:
+    url = make_url(str(engine.url))
+    return f"{url.database} sur {url.host or 'localhost'}"
