@@ -22,6 +22,7 @@ from essdash.read import exports, pack
 from essdash.read import leverage as L
 from essdash.read.filters import Filters
 from essdash.render import pack_charts, report_json
+from essdash.store.db import ids_written
 from essdash.write import imports
 from essdash.write.actor import Actor
 from tests.fixtures.samples import csv_file
@@ -91,6 +92,8 @@ def funded(empty_engine):
             insert(m.Funding),
             [{"project_id": p, "funder_id": f, "type": t, "amount": float(a), "year": y} for p, f, t, a, y in lines],
         )
+        for table in (m.Organisation, m.Project, m.Funder):  # rows written with their ids (PostgreSQL's sequences)
+            ids_written(conn, table.__table__)
     return empty_engine
 
 
