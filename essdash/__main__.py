@@ -1,8 +1,8 @@
 """Command line: ``python -m essdash init-db | demo | info | bench | bench-import | import | export | backup | restore
-| report | users``.
+| report | users | plan``.
 
 Messages are French, like the application; errors exit with status 2 and a one-line message. Writing
-commands (import, backup, restore, init-db or demo over an existing base, users add/remove) pass the
+commands (import, backup, restore, init-db or demo over an existing base, users add/remove, plan import) pass the
 same gate as the interface: ``--as EMAIL`` acts as that member in either mode; without it, in « poste
 local » mode, the system user signs.
 """
@@ -243,7 +243,7 @@ def _report(args: argparse.Namespace) -> None:
 
     engine = db.open_database()
     try:
-        built = pack.build(engine, args.period.strip(), territory=args.territory)
+        built = pack.build(engine, args.period.strip(), territory=args.territory, plan_code=args.plan)
     except ValueError as exc:
         raise EssdashError(str(exc)) from exc
     data = report.render(built, args.format)
@@ -371,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     pack_report.add_argument("--format", choices=("pdf", "pptx", "json"), required=True)
     pack_report.add_argument("--out", help="fichier à écrire (défaut : pack-comite-SEMESTRE[-TERRITOIRE].FORMAT)")
     _place_options(pack_report, territory_help="code du territoire comparé à la métropole (ex. roubaisien)")
+    pack_report.add_argument("--plan", help="code du plan dont le pack suit les fiches (défaut : le plan en vigueur)")
     pack_report.set_defaults(func=_report)
     args = parser.parse_args(argv)
     if args.command == "export" and args.format == "geojson" and args.kind != "projects":

@@ -28,6 +28,7 @@ class PlanInfo:
     title: str
     start: date
     end: date
+    adopted_on: date
     source: str
     fictional: bool
     sheets: int
@@ -55,6 +56,7 @@ def plans(engine: Engine) -> list[PlanInfo]:
             col(P.title),
             col(P.start),
             col(P.end),
+            col(P.adopted_on),
             col(P.source),
             col(P.fictional),
             func.coalesce(sheets.c.sheets, 0),
@@ -64,7 +66,7 @@ def plans(engine: Engine) -> list[PlanInfo]:
     )
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    return [PlanInfo(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), int(r[7])) for r in rows]
+    return [PlanInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), int(r[8])) for r in rows]
 
 
 def in_force(known: list[PlanInfo], on: date | None) -> PlanInfo | None:

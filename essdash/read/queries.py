@@ -14,7 +14,7 @@ from sqlmodel import col
 from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector, SheetStatus
 from essdash.read import history
-from essdash.read.filters import Filters, labels, money_by_project, project_conditions, read_frame, step_on
+from essdash.read.filters import Filters, in_plan, labels, money_by_project, project_conditions, read_frame, step_on
 
 P, C, T = m.Project, m.Commune, m.Territory
 
@@ -275,16 +275,12 @@ def commune_options(engine: Engine, territory: str | None = None) -> pd.DataFram
     return read_frame(engine, stmt)
 
 
-def sheet_options(engine: Engine) -> pd.DataFrame:
+def sheet_options(engine: Engine, plan: str | None = None) -> pd.DataFrame:
+    """The fiches of the plan ``plan`` (every plan's when None), in the plan's order."""
     stmt = select(col(m.ActionSheet.code), col(m.ActionSheet.title), col(m.ActionSheet.parent_id)).order_by(
         col(m.ActionSheet.position)
     )
-    return read_frame(engine, stmt)
-
-
-def plan_title(engine: Engine) -> str:
-    with engine.connect() as conn:
-        return conn.execute(select(col(m.Plan.title))).scalar_one_or_none() or ""
+    return read_frame(engine, stmt.where(in_plan(m.ActionSheet, plan)) if plan else stmt)
 
 
 def dataset_info(engine: Engine) -> dict[str, str]:

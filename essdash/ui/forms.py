@@ -129,12 +129,12 @@ def _meeting_choice(label: str, body: MeetingBody, key: str) -> int | None:
     return st.selectbox(label, list(titles), format_func=titles.get, key=key)
 
 
-def new_project(engine) -> None:
-    """The form that registers a new proposal."""
+def new_project(engine, plan: str | None) -> None:
+    """The form that registers a new proposal, linked to fiches of the plan ``plan``."""
     if not session.may(Deed.PROJECT):
         session.read_only("proposer un projet")
         return
-    sheets = read(queries.sheet_options)
+    sheets = read(queries.sheet_options, plan)
     communes = read(queries.commune_options)
     names = dict(zip(communes["insee_code"], communes["name"]))
     if (mine := session.scope(Deed.PROJECT)) is not None:  # a technician: the communes they answer for
@@ -180,6 +180,7 @@ def new_project(engine) -> None:
                 legal_form=legal_form.value,
                 sheets=chosen,
                 proposed_on=proposed_on,
+                plan=plan,
             ),
             "Proposition enregistrée.",
             actor,

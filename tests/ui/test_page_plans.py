@@ -1,0 +1,64 @@
+"""Several plans in the pages: every page runs clean with ``?plan=`` for each plan, the selector and
+the URL agree, the fiche tree follows the chosen plan, and a fictional plan says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from essdash.ui.navigation import PAGES
+from essdash.write import plans
+from essdash.write.actor import Actor
+
+REAL, FICTIONAL = "PMDE-ESS-2011-2014", "FICTIF-2015-2020"
+FILE = Path(__file__).parents[1] / "fixtures" / "plan_fictif.yaml"
+
+
+@pytest.fixture
+def two_plans(writable_app):
+    """The demo, with the fictional 2015–2020 plan imported beside the real one."""
+    make, engine = writable_app
+    plans.import_plan(engine, Actor("Claire Martin", "mission ESS"), FILE.read_bytes(), FILE.name)
+    return make
+
+
+def _no_errors(at):
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _selector(at):
+    return next(box for box in at.sidebar.selectbox if box.label == "Plan d'actions")
+
+
+@pytest.mark.parametrize("code", [REAL, FICTIONAL])
+def test_every_page_runs_clean_for_each_plan(two_plans, code):
+    for page in PAGES:
+        at = two_plans(page.script, plan=code)
+        _no_errors(at)
+        if page.url_path != "presentation":
+            assert _selector(at).value == code, page.script
+        notices = " ".join(w.value for w in at.warning)
+        assert ("Plan fictif de démonstration" in notices) == (code == FICTIONAL), page.script
+
+
+def test_the_fiche_tree_and_a_deep_linked_fiche_follow_the_plan(two_plans):
+    real = two_plans("pages/plan.py")
+    assert _selector(real).value == REAL  # the demo's reference date falls in 2011–2014
+    assert len(real.dataframe[0].value) == 25
+    fictional = two_plans("pages/plan.py", plan=FICTIONAL, fiche="I.1")
+    _no_errors(fictional)
+    assert len(fictional.dataframe[0].value) == 4
+    heading = " ".join(h.value for h in fictional.subheader)
+    assert "I.1 — Fiche fictive" in heading and "animer le réseau des communes" in heading
+    assert "partager les données" in " ".join(md.value for md in fictional.markdown)
+    assert fictional.query_params["plan"] in (FICTIONAL, [FICTIONAL])
+
+
+def test_an_unknown_plan_in_the_url_is_dropped_with_a_french_warning(two_plans):
+    at = two_plans("pages/plan.py", plan="ATLANTIDE")
+    _no_errors(at)
+    assert "Plan « ATLANTIDE » inconnu" in " ".join(w.value for w in at.warning)
+    assert "plan" not in at.query_params
+    assert _selector(at).value == REAL
