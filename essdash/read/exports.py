@@ -22,8 +22,8 @@ from sqlmodel import col
 from essdash.domain import equity
 from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, LegalForm, Provenance, SheetStatus
-from essdash.read import places, queries
-from essdash.read.filters import Filters, project_conditions, read_frame
+from essdash.read import followup, places, queries
+from essdash.read.filters import Filters, in_plan, project_conditions, read_frame
 from essdash.read.geo_export import geojson
 from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet.columns import FUNDINGS, KINDS, MEASUREMENTS, ORGANISATIONS, PROJECTS, Kind
@@ -149,7 +149,7 @@ def organisations(engine: Engine, filters: Filters) -> pd.DataFrame:
         .outerjoin(counted, counted.c.carrier_id == col(o.id))
         .order_by(col(o.name))
     )
-    if filters != Filters():
+    if filters.with_(plan=None) != Filters():  # carriers are shared by every plan
         stmt = stmt.where(counted.c.projects > 0)
     frame = read_frame(engine, stmt)
     frame["legal_form"] = frame["legal_form"].map(LegalForm.labels())
@@ -211,8 +211,9 @@ def fundings(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 
 def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
-    """The plan's fiches (those the selection's projects serve, when filtered) with their state."""
+    """The chosen plan's fiches (those the selection's projects serve, when filtered) with their state."""
     s, axis = m.ActionSheet, m.Axis
+    plan = followup.plan_code(engine, filters)
     served = (
         select(col(m.ProjectSheet.sheet_id), func.count(col(m.ProjectSheet.project_id)).label("projects"))
         .where(col(m.ProjectSheet.project_id).in_(_selected_ids(filters)))
@@ -233,9 +234,10 @@ def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
         )
         .join(axis, col(axis.id) == col(s.axis_id))
         .outerjoin(served, served.c.sheet_id == col(s.id))
+        .where(*([in_plan(s, plan)] if plan else []))
         .order_by(col(s.position))
     )
-    if filters != Filters():
+    if filters.with_(plan=None) != Filters():
         stmt = stmt.where(served.c.projects > 0)
     frame = read_frame(engine, stmt)
     frame["status"] = frame["status"].map(SheetStatus.labels())

@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector, SheetStatus
-from essdash.read import history
+from essdash.read import followup, history
 from essdash.read.filters import Filters, in_plan, labels, money_by_project, project_conditions, read_frame, step_on
 
 P, C, T = m.Project, m.Commune, m.Territory
@@ -132,11 +132,14 @@ def money_by_funder(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 
 def sheets_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
-    """Fiches per status (on the selection's reference day): the whole plan, or the fiches the
-    selection's projects serve."""
+    """Fiches of the chosen plan per status (on the selection's reference day): the whole plan, or
+    the fiches the selection's projects serve."""
     states = history.sheet_states_on(engine, filters.as_of) if filters.as_of else None
+    plan = followup.plan_code(engine, filters)
     stmt = select(col(m.ActionSheet.id), col(m.ActionSheet.status))
-    if filters.with_(as_of=None) != Filters():
+    if plan:
+        stmt = stmt.where(in_plan(m.ActionSheet, plan))
+    if filters.with_(as_of=None, plan=None) != Filters():
         served = (
             select(col(m.ProjectSheet.sheet_id))
             .join(P, col(P.id) == col(m.ProjectSheet.project_id))

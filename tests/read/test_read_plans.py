@@ -119,3 +119,16 @@ def test_targets_and_the_pack_follow_the_plan(demo_two_plans):
     )
     with pytest.raises(ValueError, match="Plan « ATLANTIDE » inconnu"):
         pack.build(demo_two_plans, "2014-S2", plan_code="ATLANTIDE")
+
+
+def test_fiches_by_status_and_the_fiche_export_follow_the_plan_and_carriers_stay_shared(demo_two_plans, demo_engine):
+    from essdash.read import exports
+
+    counted = queries.sheets_by_status(demo_two_plans, Filters(plan=FICTIONAL))
+    assert counted["sheets"].sum() == 4 and counted.set_index("status").loc["a_venir", "sheets"] == 4
+    assert queries.sheets_by_status(demo_two_plans, Filters(plan=REAL)).equals(
+        queries.sheets_by_status(demo_engine, Filters())
+    )
+    assert sorted(exports.frame(demo_two_plans, "sheets", Filters(plan=FICTIONAL))["Code"]) == sorted(FICTIONAL_SHEETS)
+    carriers = exports.frame(demo_two_plans, "organisations", Filters(plan=FICTIONAL))
+    assert carriers.equals(exports.frame(demo_engine, "organisations", Filters()))
