@@ -210,6 +210,14 @@ def _plan(args: argparse.Namespace) -> None:
         for plan in read_plans.plans(engine):
             print(f"{plan.label}\t{plan.sheets} fiches\t{plan.title}\tsource : {plan.source or 'non renseignée'}")
         return
+    if args.action == "reprise":
+        pairs = plans.read_correspondence(_read(args.file), Path(args.file).name)
+        carried = plans.carry_over(engine, _actor(args), args.old_plan, args.new_plan, pairs)
+        print(
+            f"Reprise {args.old_plan} → {args.new_plan} : {carried.correspondences} correspondance(s) ajoutée(s), "
+            f"{carried.links} projet(s) rattaché(s) aux nouvelles fiches (historique conservé)."
+        )
+        return
     given = (args.code, args.title, args.start, args.end, args.source, args.motto, args.adopted_on, args.fictional)
     facts = None
     if any(given):
@@ -346,7 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     remove.add_argument("email")
     _as_option(remove)
     users.set_defaults(func=_users)
-    plan = commands.add_parser("plan", help="plans d'actions : import (YAML ou XLSX, tout ou rien), list")
+    plan = commands.add_parser(
+        "plan", help="plans d'actions : import (YAML ou XLSX, tout ou rien), list, reprise (correspondance de fiches)"
+    )
     plan_actions = plan.add_subparsers(dest="action", required=True)
     plan_import = plan_actions.add_parser("import", help="importe un plan (YAML comme data/plan.yaml, ou XLSX)")
     plan_import.add_argument("file", help="fichier .yaml ou .xlsx (une ligne par fiche ou par action)")
@@ -363,6 +373,13 @@ def main(argv: list[str] | None = None) -> int:
     plan_import.add_argument("--fictif", dest="fictional", action="store_true", help="plan fictif (XLSX)")
     _as_option(plan_import)
     plan_actions.add_parser("list", help="liste les plans de la base")
+    carry = plan_actions.add_parser(
+        "reprise", help="rattache les projets en cours aux fiches du plan suivant (ancienne fiche → nouvelle fiche)"
+    )
+    carry.add_argument("file", help="fichier CSV ou XLSX à deux colonnes : ancienne fiche, nouvelle fiche")
+    carry.add_argument("--de", dest="old_plan", required=True, help="code du plan d'origine")
+    carry.add_argument("--vers", dest="new_plan", required=True, help="code du plan suivant")
+    _as_option(carry)
     plan.set_defaults(func=_plan)
     pack_report = commands.add_parser(
         "report", help="écrit le pack de séance d'un semestre en PDF, PowerPoint ou JSON (données)"

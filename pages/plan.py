@@ -60,3 +60,6 @@ if code:
             ui_forms.comments(ctx.engine, "fiche", detail["id"], detail["timeline"].iloc[0:0])
 else:
     st.caption("Sélectionnez une fiche pour voir son texte, ses actions, ses projets et son historique.")
+
+with st.expander("Reprise des projets d'un plan antérieur (correspondance des fiches)"):
+    ui_forms.carry_over(ctx.engine, ui.read(followup.plan_code, ctx.filters))

@@ -125,6 +125,16 @@ class ActionSheet(SQLModel, table=True):
     version: int = 1
 
 
+class SheetCorrespondence(SQLModel, table=True):
+    """A fiche of an earlier plan continued by a fiche of a later one (carry-over): the projects
+    still open on the old fiche are linked to the new one too; their steps and opinions stay."""
+
+    __table_args__ = (Index("ix_sheetcorrespondence_new", "new_sheet_id"),)
+
+    old_sheet_id: int = Field(foreign_key="actionsheet.id", primary_key=True)
+    new_sheet_id: int = Field(foreign_key="actionsheet.id", primary_key=True)
+
+
 class ActionSheetHistory(SQLModel, table=True):
     """One dated change of a fiche (status, progress …) with who made it and why."""
 

@@ -2,7 +2,8 @@
 
 Several plans follow one another (2011–2014, then the next ones); projects and carriers are shared
 by all. A page shows one plan: the one the URL names (``?plan=CODE``), else the plan in force on
-the reference date (the latest started on or before it), else the earliest.
+the reference date (the latest started on or before it), else the earliest. A fiche of a later
+plan may continue fiches of earlier ones (:func:`correspondences`, the carry-over).
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+import pandas as pd
+from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from essdash.domain import models as m
+from essdash.read.filters import read_frame
 
 FICTIONAL = "plan fictif de démonstration"
 
@@ -83,3 +87,30 @@ def chosen(engine: Engine, code: str | None, on: date | None) -> PlanInfo | None
     """The plan named by ``code`` if the base has it, else the plan in force on ``on``."""
     known = plans(engine)
     return next((p for p in known if p.code == code), None) or in_force(known, on)
+
+
+def correspondences(engine: Engine, plan: str) -> pd.DataFrame:
+    """The fiches of earlier plans that fiches of ``plan`` continue: old plan, old fiche, new fiche."""
+    old, new = aliased(m.ActionSheet, name="old_sheet"), aliased(m.ActionSheet, name="new_sheet")
+    old_axis, new_axis = aliased(m.Axis, name="old_axis"), aliased(m.Axis, name="new_axis")
+    old_plan, new_plan = aliased(m.Plan, name="old_plan"), aliased(m.Plan, name="new_plan")
+    c = m.SheetCorrespondence
+    stmt: Select = (
+        select(
+            col(old_plan.code).label("old_plan"),
+            col(old.code).label("old_code"),
+            col(old.title).label("old_title"),
+            col(new.code).label("new_code"),
+            col(new.title).label("new_title"),
+        )
+        .select_from(c)
+        .join(old, col(old.id) == col(c.old_sheet_id))
+        .join(old_axis, col(old_axis.id) == col(old.axis_id))
+        .join(old_plan, col(old_plan.id) == col(old_axis.plan_id))
+        .join(new, col(new.id) == col(c.new_sheet_id))
+        .join(new_axis, col(new_axis.id) == col(new.axis_id))
+        .join(new_plan, col(new_plan.id) == col(new_axis.plan_id))
+        .where(col(new_plan.code) == plan)
+        .order_by(col(old_plan.start), col(old.position), col(new.position))
+    )
+    return read_frame(engine, stmt)

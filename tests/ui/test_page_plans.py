@@ -1,11 +1,13 @@
 """Several plans in the pages: every page runs clean with ``?plan=`` for each plan, the selector and
-the URL agree, the fiche tree follows the chosen plan, and a fictional plan says so."""
+the URL agree, the fiche tree follows the chosen plan, a fictional plan says so, and the Plan
+d'actions page carries projects over from the earlier plan."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from essdash.ui.navigation import PAGES
 from essdash.write import plans
@@ -20,6 +22,7 @@ def two_plans(writable_app):
     """The demo, with the fictional 2015–2020 plan imported beside the real one."""
     make, engine = writable_app
     plans.import_plan(engine, Actor("Claire Martin", "mission ESS"), FILE.read_bytes(), FILE.name)
+    make.engine = engine
     return make
 
 
@@ -62,3 +65,33 @@ def test_an_unknown_plan_in_the_url_is_dropped_with_a_french_warning(two_plans):
     assert "Plan « ATLANTIDE » inconnu" in " ".join(w.value for w in at.warning)
     assert "plan" not in at.query_params
     assert _selector(at).value == REAL
+
+
+def test_the_plan_page_records_a_carry_over_and_lists_it(two_plans):
+    at = two_plans("pages/plan.py", plan=FICTIONAL)
+    at.selectbox(key="co_old").select("III.4")
+    at.selectbox(key="co_new").select("I.2")
+    at.text_input(key="sig-carry").input("Claire Martin")
+    at.selectbox(key="sig-carry-role").select("mission ESS")
+    next(b for b in at.button if b.label == "Enregistrer la correspondance").click().run()
+    _no_errors(at)
+    with two_plans.engine.connect() as conn:
+        linked = conn.execute(
+            text(
+                "SELECT count(*) FROM projectsheet ps JOIN actionsheet s ON s.id = ps.sheet_id "
+                "JOIN axis a ON a.id = s.axis_id JOIN plan p ON p.id = a.plan_id "
+                "WHERE p.code = 'FICTIF-2015-2020' AND s.code = 'I.2'"
+            )
+        ).scalar_one()
+        still_open = conn.execute(
+            text(
+                "SELECT count(DISTINCT pr.id) FROM project pr JOIN projectsheet ps ON ps.project_id = pr.id "
+                "JOIN actionsheet s ON s.id = ps.sheet_id JOIN axis a ON a.id = s.axis_id "
+                "JOIN plan p ON p.id = a.plan_id WHERE p.code = 'PMDE-ESS-2011-2014' AND s.code = 'III.4' "
+                "AND pr.status NOT IN ('realise', 'abandonne')"
+            )
+        ).scalar_one()
+    assert linked == still_open > 0
+    assert "Correspondance III.4 → I.2" in at.success[0].value
+    shown = at.dataframe[-1].value
+    assert list(zip(shown["old_code"], shown["new_code"])) == [("III.4", "I.2")]

@@ -5,6 +5,7 @@ made up for the demonstration or the tests. Axis and fiche codes were unique acr
 which forbade a second plan reusing « I » or « I.1 »: an axis code is now unique within its plan,
 a fiche code within its axis (the plan's import checks it within the plan). SQLite cannot drop an
 unnamed UNIQUE constraint in place: the two tables are rebuilt in batch mode, their rows kept.
+``sheetcorrespondence`` records which fiche of a later plan continues a fiche of an earlier one.
 """
 
 import sqlalchemy as sa
@@ -30,11 +31,22 @@ def upgrade() -> None:
         with op.batch_alter_table(table, recreate="always", naming_convention=UNNAMED) as batch:
             batch.drop_constraint(f"uq_{table}_code", type_="unique")
             batch.create_unique_constraint(name, [scope, "code"])
+    op.create_table(
+        "sheetcorrespondence",
+        sa.Column("old_sheet_id", sa.Integer(), nullable=False),
+        sa.Column("new_sheet_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["old_sheet_id"], ["actionsheet.id"]),
+        sa.ForeignKeyConstraint(["new_sheet_id"], ["actionsheet.id"]),
+        sa.PrimaryKeyConstraint("old_sheet_id", "new_sheet_id"),
+    )
+    op.create_index("ix_sheetcorrespondence_new", "sheetcorrespondence", ["new_sheet_id"])
     op.execute("UPDATE metaentry SET value = '7' WHERE key = 'schema_version'")
 
 
 def downgrade() -> None:
     """Back to one plan's codes: fails (and changes nothing) while two plans share a code."""
+    op.drop_index("ix_sheetcorrespondence_new", table_name="sheetcorrespondence")
+    op.drop_table("sheetcorrespondence")
     for table, _scope, name in SCOPES:
         with op.batch_alter_table(table, recreate="always") as batch:
             batch.drop_constraint(name, type_="unique")
