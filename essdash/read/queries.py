@@ -209,10 +209,12 @@ def project_detail(engine: Engine, project_id: int) -> dict | None:
         detail["sheets"] = [
             dict(r)
             for r in conn.execute(
-                select(col(m.ActionSheet.code), col(m.ActionSheet.title))
+                select(col(m.ActionSheet.code), col(m.ActionSheet.title), col(m.Plan.code).label("plan"))
                 .join(m.ProjectSheet, col(m.ProjectSheet.sheet_id) == col(m.ActionSheet.id))
+                .join(m.Axis, col(m.Axis.id) == col(m.ActionSheet.axis_id))
+                .join(m.Plan, col(m.Plan.id) == col(m.Axis.plan_id))
                 .where(col(m.ProjectSheet.project_id) == project_id)
-                .order_by(col(m.ActionSheet.position))
+                .order_by(col(m.Plan.start), col(m.ActionSheet.position))
             ).mappings()
         ]
     detail["fundings"] = read_frame(

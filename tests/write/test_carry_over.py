@@ -13,7 +13,7 @@ import pytest
 
 from essdash.__main__ import main
 from essdash.domain.errors import ValidationError
-from essdash.read import followup, plans
+from essdash.read import followup, plans, queries
 from essdash.read.filters import Filters
 from essdash.store.db import make_engine, sqlite_path
 from essdash.write import plans as write_plans
@@ -75,6 +75,9 @@ def test_open_projects_are_linked_to_the_new_fiche_and_keep_their_history(base):
         (REAL, "II.2", "I.1"),
         (REAL, "III.4", "I.1"),
     ]
+    carried = queries.project_detail(base, min(expected))["sheets"]
+    assert (FICTIONAL, "I.1") in {(s["plan"], s["code"]) for s in carried}
+    assert {s["plan"] for s in carried} == {REAL, FICTIONAL}
     again = write_plans.carry_over(base, LOCAL, REAL, FICTIONAL, [("III.4", "I.1")])
     assert (again.correspondences, again.links) == (0, 0)
 
