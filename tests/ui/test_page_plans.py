@@ -4,6 +4,7 @@ d'actions page carries projects over from the earlier plan."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,15 @@ def test_the_plan_page_records_a_carry_over_and_lists_it(two_plans):
     assert "Correspondance III.4 → I.2" in at.success[0].value
     shown = at.dataframe[-1].value
     assert list(zip(shown["old_code"], shown["new_code"])) == [("III.4", "I.2")]
+
+
+def test_the_indicators_page_draws_the_targets_of_the_chosen_plan_only(two_plans):
+    def layers(code):
+        at = two_plans("pages/indicateurs.py", plan=code)
+        at.selectbox(key="i_code").select("emplois_crees").run()
+        _no_errors(at)
+        spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+        return len(spec.get("layer", []))
+
+    real, fictive = layers(REAL), layers(FICTIONAL)
+    assert real == fictive + 2  # target ticks and their dashed line; the demo has targets for 2011–2014 only
