@@ -25,6 +25,7 @@ from essdash.domain.vocabulary import FundingType, LegalForm, Provenance, SheetS
 from essdash.read import followup, places, queries
 from essdash.read.filters import Filters, in_plan, project_conditions, read_frame
 from essdash.read.geo_export import geojson
+from essdash.read.plans import FICTIONAL
 from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet.columns import FUNDINGS, KINDS, MEASUREMENTS, ORGANISATIONS, PROJECTS, Kind
 
@@ -222,6 +223,8 @@ def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
     )
     stmt: Select = (
         select(
+            col(m.Plan.code).label("plan"),
+            col(m.Plan.fictional),
             col(s.code),
             col(s.title),
             col(axis.code).label("axis"),
@@ -233,6 +236,7 @@ def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
             func.coalesce(served.c.projects, 0).label("projects"),
         )
         .join(axis, col(axis.id) == col(s.axis_id))
+        .join(m.Plan, col(m.Plan.id) == col(axis.plan_id))
         .outerjoin(served, served.c.sheet_id == col(s.id))
         .where(*([in_plan(s, plan)] if plan else []))
         .order_by(col(s.position))
@@ -241,8 +245,10 @@ def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
         stmt = stmt.where(served.c.projects > 0)
     frame = read_frame(engine, stmt)
     frame["status"] = frame["status"].map(SheetStatus.labels())
-    return frame.rename(
+    frame["plan"] = frame["plan"].where(~frame["fictional"].astype(bool), frame["plan"] + f" ({FICTIONAL})")
+    return frame.drop(columns="fictional").rename(
         columns={
+            "plan": "Plan",
             "code": "Code",
             "title": "Fiche",
             "axis": "Axe",

@@ -129,6 +129,9 @@ def test_fiches_by_status_and_the_fiche_export_follow_the_plan_and_carriers_stay
     assert queries.sheets_by_status(demo_two_plans, Filters(plan=REAL)).equals(
         queries.sheets_by_status(demo_engine, Filters())
     )
-    assert sorted(exports.frame(demo_two_plans, "sheets", Filters(plan=FICTIONAL))["Code"]) == sorted(FICTIONAL_SHEETS)
+    fictive = exports.frame(demo_two_plans, "sheets", Filters(plan=FICTIONAL))
+    assert sorted(fictive["Code"]) == sorted(FICTIONAL_SHEETS)
+    assert set(fictive["Plan"]) == {"FICTIF-2015-2020 (plan fictif de démonstration)"}
+    assert set(exports.frame(demo_two_plans, "sheets", Filters(plan=REAL))["Plan"]) == {REAL}
     carriers = exports.frame(demo_two_plans, "organisations", Filters(plan=FICTIONAL))
     assert carriers.equals(exports.frame(demo_engine, "organisations", Filters()))
