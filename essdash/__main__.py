@@ -1,8 +1,8 @@
 """Command line: ``python -m essdash init-db | demo | info | bench | bench-import | import | export | backup | restore
-| report | users``.
+| report | users | plan``.
 
 Messages are French, like the application; errors exit with status 2 and a one-line message. Writing
-commands (import, backup, restore, init-db or demo over an existing base, users add/remove) pass the
+commands (import, backup, restore, init-db or demo over an existing base, users add/remove, plan import) pass the
 same gate as the interface: ``--as EMAIL`` acts as that member in either mode; without it, in « poste
 local » mode, the system user signs.
 """
@@ -22,12 +22,13 @@ from essdash.domain.errors import EssdashError
 from essdash.domain.vocabulary import Deed, Role
 from essdash.read import exports as io_export
 from essdash.read import members as read_members
+from essdash.read import plans as read_plans
 from essdash.read import queries
 from essdash.read.filters import Filters
 from essdash.spreadsheet.columns import KINDS
 from essdash.store import db
 from essdash.store.config import get_settings
-from essdash.write import admin, members
+from essdash.write import admin, members, plans
 from essdash.write import imports as io_import
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
@@ -203,6 +204,37 @@ def _users(args: argparse.Namespace) -> None:
     print(f"Membre « {args.email} » {done} ({Role(args.role).label}).")
 
 
+def _plan(args: argparse.Namespace) -> None:
+    engine = db.open_database()
+    if args.action == "list":
+        for plan in read_plans.plans(engine):
+            print(f"{plan.label}\t{plan.sheets} fiches\t{plan.title}\tsource : {plan.source or 'non renseignée'}")
+        return
+    if args.action == "reprise":
+        pairs = plans.read_correspondence(_read(args.file), Path(args.file).name)
+        carried = plans.carry_over(engine, _actor(args), args.old_plan, args.new_plan, pairs)
+        print(
+            f"Reprise {args.old_plan} → {args.new_plan} : {carried.correspondences} correspondance(s) ajoutée(s), "
+            f"{carried.links} projet(s) rattaché(s) aux nouvelles fiches (historique conservé)."
+        )
+        return
+    given = (args.code, args.title, args.start, args.end, args.source, args.motto, args.adopted_on, args.fictional)
+    facts = None
+    if any(given):
+        facts = plans.PlanFacts(
+            code=args.code or "",
+            title=args.title or "",
+            start=args.start or "",
+            end=args.end or "",
+            source=args.source or "",
+            motto=args.motto or "",
+            adopted_on=args.adopted_on or "",
+            fictional=args.fictional,
+        )
+    done = plans.import_plan(engine, _actor(args), _read(args.file), Path(args.file).name, facts)
+    print(f"Plan « {done.code} » importé : {done.axes} axes, {done.sheets} fiches, {done.actions} actions.")
+
+
 def _as_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--as",
@@ -219,7 +251,7 @@ def _report(args: argparse.Namespace) -> None:
 
     engine = db.open_database()
     try:
-        built = pack.build(engine, args.period.strip(), territory=args.territory)
+        built = pack.build(engine, args.period.strip(), territory=args.territory, plan_code=args.plan)
     except ValueError as exc:
         raise EssdashError(str(exc)) from exc
     data = report.render(built, args.format)
@@ -328,6 +360,33 @@ def main(argv: list[str] | None = None) -> int:
     remove.add_argument("email")
     _as_option(remove)
     users.set_defaults(func=_users)
+    plan = commands.add_parser(
+        "plan", help="plans d'actions : import (YAML ou XLSX, tout ou rien), list, reprise (correspondance de fiches)"
+    )
+    plan_actions = plan.add_subparsers(dest="action", required=True)
+    plan_import = plan_actions.add_parser("import", help="importe un plan (YAML comme data/plan.yaml, ou XLSX)")
+    plan_import.add_argument("file", help="fichier .yaml ou .xlsx (une ligne par fiche ou par action)")
+    for option, dest, text in (
+        ("--code", "code", "code du plan (XLSX)"),
+        ("--titre", "title", "titre du plan (XLSX)"),
+        ("--debut", "start", "début du plan, jj/mm/aaaa (XLSX)"),
+        ("--fin", "end", "fin du plan, jj/mm/aaaa (XLSX)"),
+        ("--source", "source", "texte dont le plan est tiré (XLSX)"),
+        ("--devise", "motto", "devise du plan (XLSX, facultatif)"),
+        ("--adopte", "adopted_on", "date d'adoption (XLSX, défaut : le début)"),
+    ):
+        plan_import.add_argument(option, dest=dest, help=text)
+    plan_import.add_argument("--fictif", dest="fictional", action="store_true", help="plan fictif (XLSX)")
+    _as_option(plan_import)
+    plan_actions.add_parser("list", help="liste les plans de la base")
+    carry = plan_actions.add_parser(
+        "reprise", help="rattache les projets en cours aux fiches du plan suivant (ancienne fiche → nouvelle fiche)"
+    )
+    carry.add_argument("file", help="fichier CSV ou XLSX à deux colonnes : ancienne fiche, nouvelle fiche")
+    carry.add_argument("--de", dest="old_plan", required=True, help="code du plan d'origine")
+    carry.add_argument("--vers", dest="new_plan", required=True, help="code du plan suivant")
+    _as_option(carry)
+    plan.set_defaults(func=_plan)
     pack_report = commands.add_parser(
         "report", help="écrit le pack de séance d'un semestre en PDF, PowerPoint ou JSON (données)"
     )
@@ -335,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     pack_report.add_argument("--format", choices=("pdf", "pptx", "json"), required=True)
     pack_report.add_argument("--out", help="fichier à écrire (défaut : pack-comite-SEMESTRE[-TERRITOIRE].FORMAT)")
     _place_options(pack_report, territory_help="code du territoire comparé à la métropole (ex. roubaisien)")
+    pack_report.add_argument("--plan", help="code du plan dont le pack suit les fiches (défaut : le plan en vigueur)")
     pack_report.set_defaults(func=_report)
     args = parser.parse_args(argv)
     if args.command == "export" and args.format == "geojson" and args.kind != "projects":

@@ -21,7 +21,7 @@ tab_series, tab_entry, tab_catalogue = st.tabs(["Évolution", "Saisie", "Catalog
 with tab_series:
     code = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="i_code")
     first, last = ui.period_range(label="Période")
-    data = ui.read(indicators.series, code, first, last)
+    data = ui.read(indicators.series, code, first, last, ctx.filters.with_(territory=None, commune=None))
     indicator, values = data.indicator, data.values
     if ctx.filters.territory:
         values = values[values["place"].isin([ctx.filters.territory, indicators.METRO])]
@@ -35,7 +35,10 @@ with tab_series:
         st.info("Aucune valeur pour cet indicateur sur la période.")
     else:
         st.altair_chart(charts.indicator_chart(values, data.targets, indicator), width="stretch")
-        st.caption("Trait noir épais : la métropole · traits fins : les territoires · tirets rouges : la cible.")
+        st.caption(
+            "Trait noir épais : la métropole · traits fins : les territoires · tirets rouges : la cible "
+            "(cibles des semestres du plan affiché)."
+        )
         ui_views.indicator_headline(data, ctx.filters.territory or indicators.METRO)
         ui_views.indicator_table(values, indicator)
 

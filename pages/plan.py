@@ -1,4 +1,4 @@
-"""Plan d'actions: the 2011–2014 plan as a tree of fiches, their progress and history."""
+"""Plan d'actions: the chosen plan (the 2011–2014 one by default) as a tree of fiches, their progress and history."""
 
 import streamlit as st
 
@@ -48,7 +48,7 @@ selection = st.dataframe(
 code = ui.chosen(selection, view, "code", "fiche")
 
 if code:
-    detail = ui.read(followup.sheet_detail, code)
+    detail = ui.read(followup.sheet_detail, code, ctx.filters)
     if detail is None:
         st.error(f"Fiche « {fmt.md_escape(code)} » introuvable.")
     else:
@@ -60,3 +60,6 @@ if code:
             ui_forms.comments(ctx.engine, "fiche", detail["id"], detail["timeline"].iloc[0:0])
 else:
     st.caption("Sélectionnez une fiche pour voir son texte, ses actions, ses projets et son historique.")
+
+with st.expander("Reprise des projets d'un plan antérieur (correspondance des fiches)"):
+    ui_forms.carry_over(ctx.engine, ui.read(followup.plan_code, ctx.filters))

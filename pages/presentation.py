@@ -21,10 +21,10 @@ if not presenting:
     if st.button("Lancer la présentation", type="primary", icon=":material/slideshow:"):
         st.session_state.update(presenting=True, slide=0, presented_period=period)
         st.rerun()
-    ui_presentation.pack_downloads(ctx.engine, period, ctx.filters.territory)
+    ui_presentation.pack_downloads(ctx.engine, period, ctx.filters.territory, ctx.filters.plan)
 else:
     period = st.session_state["presented_period"]
-    meeting_pack = ui.read(pack.build, period, ctx.filters.territory)
+    meeting_pack = ui.read(pack.build, period, ctx.filters.territory, ctx.filters.plan)
     slides = ui_presentation.views(meeting_pack)
     slide = min(st.session_state.get("slide", 0), len(slides))
     ui_presentation.presentation_view(meeting_pack, slides, slide)

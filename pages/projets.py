@@ -3,7 +3,7 @@
 import streamlit as st
 
 from essdash.domain import fmt
-from essdash.read import queries
+from essdash.read import followup, queries
 from essdash.ui import forms as ui_forms
 from essdash.ui import frame as ui
 from essdash.ui import records as ui_records
@@ -11,7 +11,7 @@ from essdash.ui import records as ui_records
 ctx = ui.page_frame("Projets", ":material/folder_open:")
 ui_forms.flash()
 with st.expander("Nouvelle proposition de projet"):
-    ui_forms.new_project(ctx.engine)
+    ui_forms.new_project(ctx.engine, ui.read(followup.plan_code, ctx.filters))
 
 filters = ui.project_filters(ctx.filters)
 register = ui.read(queries.project_register, filters)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import NaiveDatetime
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, text
+from sqlalchemy import Boolean, CheckConstraint, Column, Index, String, UniqueConstraint, func, text
 from sqlmodel import Field, SQLModel
 
 from essdash.domain.vocabulary import (
@@ -27,7 +27,7 @@ from essdash.domain.vocabulary import (
     SheetStatus,
 )
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 class MetaEntry(SQLModel, table=True):
@@ -66,6 +66,13 @@ class CommuneAlias(SQLModel, table=True):
 
 
 class Plan(SQLModel, table=True):
+    """An action plan (2011–2014 …): several follow one another, sharing projects and carriers.
+
+    ``source`` names the text the plan was encoded from; ``fictional`` marks a plan made up for the
+    demonstration or the tests, labelled as such wherever it shows. Both are filled by the database
+    when an insert leaves them out (no Python-side default), as the reference data's insert does.
+    """
+
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True)
     title: str
@@ -73,29 +80,40 @@ class Plan(SQLModel, table=True):
     adopted_on: date
     start: date
     end: date
+    source: str = Field(default="", sa_column=Column(String, nullable=False, server_default=""))
+    fictional: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
 
 
 class Axis(SQLModel, table=True):
+    """An axis of a plan; its code (``I``, ``II`` …) is unique within its plan."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "code", name="uq_axis_plan_code"),)
+
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id")
-    code: str = Field(unique=True)
+    code: str
     title: str
     summary: str
     position: int
 
 
 class ActionSheet(SQLModel, table=True):
-    """A fiche of the plan: a section (``II.3``) or a sub-section (``II.32``) with its parent."""
+    """A fiche of a plan: a section (``II.3``) or a sub-section (``II.32``) with its parent.
+
+    Its code is unique within its axis here, and within its plan by the plan's import (a second
+    plan may reuse « I.1 »).
+    """
 
     __table_args__ = (
         SheetStatus.check("status"),
         CheckConstraint("progress BETWEEN 0 AND 100", name="ck_sheet_progress"),
+        UniqueConstraint("axis_id", "code", name="uq_actionsheet_axis_code"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     axis_id: int = Field(foreign_key="axis.id")
     parent_id: int | None = Field(default=None, foreign_key="actionsheet.id")
-    code: str = Field(unique=True)
+    code: str
     title: str
     summary: str
     pilot: str
@@ -105,6 +123,16 @@ class ActionSheet(SQLModel, table=True):
     progress: int = 0
     position: int
     version: int = 1
+
+
+class SheetCorrespondence(SQLModel, table=True):
+    """A fiche of an earlier plan continued by a fiche of a later one (carry-over): the projects
+    still open on the old fiche are linked to the new one too; their steps and opinions stay."""
+
+    __table_args__ = (Index("ix_sheetcorrespondence_new", "new_sheet_id"),)
+
+    old_sheet_id: int = Field(foreign_key="actionsheet.id", primary_key=True)
+    new_sheet_id: int = Field(foreign_key="actionsheet.id", primary_key=True)
 
 
 class ActionSheetHistory(SQLModel, table=True):

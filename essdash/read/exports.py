@@ -22,9 +22,10 @@ from sqlmodel import col
 from essdash.domain import equity
 from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, LegalForm, Provenance, SheetStatus
-from essdash.read import leverage, places, queries
-from essdash.read.filters import Filters, project_conditions, read_frame
+from essdash.read import followup, leverage, places, queries
+from essdash.read.filters import Filters, in_plan, project_conditions, read_frame
 from essdash.read.geo_export import geojson
+from essdash.read.plans import FICTIONAL
 from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet.columns import FUNDINGS, KINDS, MEASUREMENTS, ORGANISATIONS, PROJECTS, Kind
 
@@ -159,7 +160,7 @@ def organisations(engine: Engine, filters: Filters) -> pd.DataFrame:
         .outerjoin(counted, counted.c.carrier_id == col(o.id))
         .order_by(col(o.name))
     )
-    if filters != Filters():
+    if filters.with_(plan=None) != Filters():  # carriers are shared by every plan
         stmt = stmt.where(counted.c.projects > 0)
     frame = read_frame(engine, stmt)
     frame["legal_form"] = frame["legal_form"].map(LegalForm.labels())
@@ -221,8 +222,9 @@ def fundings(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 
 def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
-    """The plan's fiches (those the selection's projects serve, when filtered) with their state."""
+    """The chosen plan's fiches (those the selection's projects serve, when filtered) with their state."""
     s, axis = m.ActionSheet, m.Axis
+    plan = followup.plan_code(engine, filters)
     served = (
         select(col(m.ProjectSheet.sheet_id), func.count(col(m.ProjectSheet.project_id)).label("projects"))
         .where(col(m.ProjectSheet.project_id).in_(_selected_ids(filters)))
@@ -231,6 +233,8 @@ def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
     )
     stmt: Select = (
         select(
+            col(m.Plan.code).label("plan"),
+            col(m.Plan.fictional),
             col(s.code),
             col(s.title),
             col(axis.code).label("axis"),
@@ -242,15 +246,19 @@ def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
             func.coalesce(served.c.projects, 0).label("projects"),
         )
         .join(axis, col(axis.id) == col(s.axis_id))
+        .join(m.Plan, col(m.Plan.id) == col(axis.plan_id))
         .outerjoin(served, served.c.sheet_id == col(s.id))
+        .where(*([in_plan(s, plan)] if plan else []))
         .order_by(col(s.position))
     )
-    if filters != Filters():
+    if filters.with_(plan=None) != Filters():
         stmt = stmt.where(served.c.projects > 0)
     frame = read_frame(engine, stmt)
     frame["status"] = frame["status"].map(SheetStatus.labels())
-    return frame.rename(
+    frame["plan"] = frame["plan"].where(~frame["fictional"].astype(bool), frame["plan"] + f" ({FICTIONAL})")
+    return frame.drop(columns="fictional").rename(
         columns={
+            "plan": "Plan",
             "code": "Code",
             "title": "Fiche",
             "axis": "Axe",

@@ -39,6 +39,7 @@ class Filters:
     period_from: str | None = None
     period_to: str | None = None
     as_of: date | None = None
+    plan: str | None = None  # the plan's code; None: the plan in force on the reference date
 
     def with_(self, **changes) -> Filters:
         return replace(self, **changes)
@@ -82,6 +83,13 @@ def _place_clause(territory: str | None, commune: str | None):
     return clauses
 
 
+def in_plan(sheet, plan: str):
+    """The SQL condition that a fiche (``ActionSheet`` or an alias of it) belongs to the plan ``plan``."""
+    return col(sheet.axis_id).in_(
+        select(col(m.Axis.id)).join(m.Plan, col(m.Plan.id) == col(m.Axis.plan_id)).where(col(m.Plan.code) == plan)
+    )
+
+
 def step_on(day: date | None):
     """The SQL expression of a project's step on ``day``: the last dated step on or before it (same
     day: the later row), else the recorded status; without ``day``, the recorded status."""
@@ -119,14 +127,14 @@ def project_conditions(filters: Filters) -> list:
         )
     if filters.sheet:
         sheet, parent = m.ActionSheet, aliased(m.ActionSheet, name="parent_sheet")
+        parents = select(col(parent.id)).where(col(parent.code) == filters.sheet)
+        same_plan = [in_plan(sheet, filters.plan)] if filters.plan else []
         clauses.append(
             exists().where(
                 col(m.ProjectSheet.project_id) == col(P.id),
                 col(m.ProjectSheet.sheet_id) == col(sheet.id),
-                or_(
-                    col(sheet.code) == filters.sheet,
-                    col(sheet.parent_id).in_(select(col(parent.id)).where(col(parent.code) == filters.sheet)),
-                ),
+                or_(col(sheet.code) == filters.sheet, col(sheet.parent_id).in_(parents)),
+                *same_plan,
             )
         )
     if filters.period_from:

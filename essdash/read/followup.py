@@ -20,8 +20,8 @@ from sqlmodel import col
 from essdash.domain import lifecycle
 from essdash.domain import models as m
 from essdash.domain.vocabulary import ProjectStatus, SheetStatus
-from essdash.read import history
-from essdash.read.filters import Filters, money_by_project, project_conditions, read_frame, step_on
+from essdash.read import history, plans
+from essdash.read.filters import Filters, in_plan, money_by_project, project_conditions, read_frame, step_on
 
 S, P = m.ActionSheet, m.Project
 
@@ -49,10 +49,19 @@ def as_of(engine: Engine) -> date:
     return date.fromisoformat(value) if value else date.today()
 
 
+def plan_code(engine: Engine, filters: Filters) -> str | None:
+    """The code of the plan a page shows: ``filters.plan`` when the base has it, else the plan in
+    force on the reference date."""
+    chosen = plans.chosen(engine, filters.plan, filters.as_of or as_of(engine))
+    return chosen.code if chosen else None
+
+
 def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
-    """Every fiche with axis, parent, status, declared and computed progress, late flag, and its
-    linked projects' count, money and jobs (for the selection's projects), today or on ``filters.as_of``."""
+    """Every fiche of the chosen plan (:func:`plan_code`) with axis, parent, status, declared and
+    computed progress, late flag, and its linked projects' count, money and jobs (for the
+    selection's projects), today or on ``filters.as_of``."""
     today = filters.as_of or as_of(engine)
+    plan = plan_code(engine, filters)
     parent = aliased(S, name="parent")
     sheets = read_frame(
         engine,
@@ -73,6 +82,7 @@ def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
         )
         .join(m.Axis, col(m.Axis.id) == col(S.axis_id))
         .outerjoin(parent, col(parent.id) == col(S.parent_id))
+        .where(*([in_plan(S, plan)] if plan else []))
         .order_by(col(S.position)),
     )
     actions = read_frame(
@@ -132,14 +142,16 @@ def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
     return tree.drop(columns=["project_progress"])
 
 
-def sheet_detail(engine: Engine, code: str) -> dict | None:
-    """A fiche: its fields, actions, linked projects and dated timeline (changes and comments)."""
+def sheet_detail(engine: Engine, code: str, filters: Filters | None = None) -> dict | None:
+    """A fiche of the chosen plan (:func:`plan_code`): its fields, actions, linked projects and dated
+    timeline (changes and comments)."""
+    plan = plan_code(engine, filters or Filters())
     with engine.connect() as conn:
         row = (
             conn.execute(
                 select(S, col(m.Axis.title).label("axis_title"))
                 .join(m.Axis, col(m.Axis.id) == col(S.axis_id))
-                .where(col(S.code) == code)
+                .where(col(S.code) == code, *([in_plan(S, plan)] if plan else []))
             )
             .mappings()
             .first()

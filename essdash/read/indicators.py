@@ -21,15 +21,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from essdash.domain import equity, fmt, periods, rules
 from essdash.domain import models as m
 from essdash.domain.vocabulary import ProjectStatus
-from essdash.read import followup
-from essdash.read.filters import read_frame
+from essdash.read import followup, plans
+from essdash.read.filters import Filters, read_frame
 from essdash.read.history import project_steps_on, sheet_states_on
 
 ENGAGED = {
@@ -85,9 +85,9 @@ def catalogue(engine: Engine) -> pd.DataFrame:
 
 
 def reference_periods(engine: Engine) -> list[str]:
-    """The semesters the dashboard covers: from the plan's start to the data's reference date."""
+    """The semesters the dashboard covers: from the first plan's start to the data's reference date."""
     with engine.connect() as conn:
-        start = conn.execute(select(col(m.Plan.start))).scalar_one_or_none()
+        start = conn.execute(select(func.min(col(m.Plan.start)))).scalar_one_or_none()
     first = periods.of_date(start) if start else "2011-S1"
     last = periods.of_date(followup.as_of(engine))
     return periods.span(first, max(first, last, key=periods.parse))
@@ -215,9 +215,12 @@ def entered_values(engine: Engine, code: str, period_list: list[str], unit: str)
     return pd.concat([values, pd.DataFrame(rows)], ignore_index=True) if rows else values
 
 
-def series(engine: Engine, code: str, first: str | None = None, last: str | None = None) -> Series:
+def series(
+    engine: Engine, code: str, first: str | None = None, last: str | None = None, filters: Filters | None = None
+) -> Series:
     """An indicator's values per semester (from ``first`` to ``last``) by territory and for the
-    metropolis, with its targets."""
+    metropolis, with the targets of the semesters of the chosen plan (``filters.plan``, else the
+    plan in force on the reference date)."""
     with engine.connect() as conn:
         row = conn.execute(select(m.Indicator).where(col(m.Indicator.code) == code)).mappings().first()
     if row is None:
@@ -237,10 +240,15 @@ def series(engine: Engine, code: str, first: str | None = None, last: str | None
     territories = _territories(engine)
     names = dict(zip(territories["code"], territories["name"])) | {METRO: METRO_LABEL}
     values["place_name"] = values["place"].map(names)
+    scope = filters or Filters()
+    plan = plans.chosen(engine, scope.plan, scope.as_of or followup.as_of(engine))
+    in_plan = [
+        p for p in chosen if plan is None or (plan.start <= periods.bounds(p)[1] and periods.bounds(p)[0] <= plan.end)
+    ]
     targets = read_frame(
         engine,
         select(col(m.Target.period), col(m.Target.territory_code).label("place"), col(m.Target.value)).where(
-            col(m.Target.indicator_code) == code, col(m.Target.period).in_(chosen)
+            col(m.Target.indicator_code) == code, col(m.Target.period).in_(in_plan)
         ),
     )
     targets["place"] = targets["place"].fillna(METRO)

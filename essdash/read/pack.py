@@ -34,7 +34,7 @@ from sqlalchemy.engine import Engine
 from essdash.domain import fmt, periods
 from essdash.domain import leverage as lv
 from essdash.domain.vocabulary import MeetingBody, OpinionValue, SheetStatus
-from essdash.read import equity_report, followup, indicators, leverage, places, proceedings, queries
+from essdash.read import equity_report, followup, indicators, leverage, places, plans, proceedings, queries
 from essdash.read.filters import Filters
 from essdash.read.indicators import Indicator
 from essdash.read.pack_model import (
@@ -49,6 +49,7 @@ from essdash.read.pack_model import (
     Section,
     situation_day,
 )
+from essdash.read.plans import FICTIONAL, PlanInfo
 from essdash.read.proceedings import Meeting
 from essdash.read.sheet_filters import narrow
 from essdash.store.reference import ATTRIBUTION
@@ -252,10 +253,11 @@ def _indicator_sentence(indicator: Indicator, values: pd.DataFrame, targets: pd.
     )
 
 
-def _indicators(engine: Engine, period: str, territory: str | None, place: str | None) -> Section:
+def _indicators(engine: Engine, filters: Filters, period: str, place: str | None) -> Section:
+    territory = filters.territory
     section = Section("Indicateurs et cibles")
     for code in KEY_INDICATORS:
-        data = indicators.series(engine, code, PLAN_START, period)
+        data = indicators.series(engine, code, PLAN_START, period, filters)
         indicator, values = data.indicator, data.values
         if territory:
             values = values[values["place"].isin([territory, indicators.METRO])]
@@ -386,22 +388,31 @@ def _compare(engine: Engine, territory: str, period: str, place: str, day: date)
     return section
 
 
-def _sources(engine: Engine, day: date) -> Section:
-    title = queries.plan_title(engine)
+def _sources(plan: PlanInfo | None, day: date) -> Section:
+    adopted = f"{plan.title} (adopté le {fmt.day(plan.adopted_on)})" if plan else "aucun plan dans la base"
+    fictional = f" — {FICTIONAL}, ce plan n'existe pas" if plan and plan.fictional else ""
     return Section(
         "Sources",
         sentences=[
             ATTRIBUTION + ".",
-            f"Plan d'actions : {title} (délibération du 28 janvier 2011).",
+            f"Plan d'actions : {adopted}{fictional}.",
             "Tableau de bord essdash ; chiffres calculés à partir du registre des projets et de l'historique daté "
             f"des étapes et des fiches, situation au {fmt.short_day(day)}.",
         ],
     )
 
 
-def build(engine: Engine, period: str, territory: str | None = None) -> Pack:
+def _plan_name(plan: PlanInfo | None) -> str:
+    """« plan d'actions 2011-2014 », flagged when the plan is made up."""
+    if plan is None:
+        return "plan d'actions"
+    return f"plan d'actions {plan.start.year}-{plan.end.year}" + (f" ({FICTIONAL})" if plan.fictional else "")
+
+
+def build(engine: Engine, period: str, territory: str | None = None, plan_code: str | None = None) -> Pack:
     """The meeting pack of a semester, for the metropolis or one territory (compared with it), as
-    things stood on :func:`situation_day`."""
+    things stood on :func:`situation_day`, on the fiches of the plan ``plan_code`` (else the plan in
+    force that day)."""
     periods.parse(period)
     info = queries.dataset_info(engine)
     names = queries.territory_options(engine).set_index("code")["name"]
@@ -410,7 +421,10 @@ def build(engine: Engine, period: str, territory: str | None = None) -> Pack:
     name = str(names[territory]) if territory else None
     place = name or "Toute la métropole"
     day = situation_day(engine, period)
-    filters = Filters(territory=territory, as_of=day)
+    plan = plans.chosen(engine, plan_code, day)
+    if plan_code and (plan is None or plan.code != plan_code):
+        raise ValueError(f"Plan « {plan_code} » inconnu.")
+    filters = Filters(territory=territory, as_of=day, plan=plan.code if plan else None)
     meeting = _meeting_of(engine, period)
     when = f"séance du {fmt.day(meeting.date)}" if meeting else f"{fmt.period_label(period)} (pas de séance du comité)"
     sections = [_key_figures(engine, filters, period, name or METROPOLIS)]
@@ -421,15 +435,15 @@ def build(engine: Engine, period: str, territory: str | None = None) -> Pack:
         _fiches(engine, filters, period, name),
         _proposals(engine, meeting, filters, period, name),
         _map(engine, filters, period),
-        _indicators(engine, period, territory, name),
+        _indicators(engine, filters, period, name),
         _equity(engine, filters, period, name),
         _leverage(engine, filters, period, name),
-        _sources(engine, day),
+        _sources(plan, day),
     ]
     return Pack(
         period=period,
         title="Comité métropolitain de l'économie sociale et solidaire",
-        subtitle=f"Point d'étape du plan d'actions 2011-2014 — {when} — situation au {fmt.short_day(day)} — {place}",
+        subtitle=f"Point d'étape du {_plan_name(plan)} — {when} — situation au {fmt.short_day(day)} — {place}",
         meeting=meeting,
         territory=territory,
         place=place,

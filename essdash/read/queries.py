@@ -13,8 +13,8 @@ from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector, SheetStatus
-from essdash.read import history
-from essdash.read.filters import Filters, labels, money_by_project, project_conditions, read_frame, step_on
+from essdash.read import followup, history
+from essdash.read.filters import Filters, in_plan, labels, money_by_project, project_conditions, read_frame, step_on
 from essdash.store.sql import joined
 
 P, C, T = m.Project, m.Commune, m.Territory
@@ -135,11 +135,14 @@ def money_by_funder(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 
 def sheets_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
-    """Fiches per status (on the selection's reference day): the whole plan, or the fiches the
-    selection's projects serve."""
+    """Fiches of the chosen plan per status (on the selection's reference day): the whole plan, or
+    the fiches the selection's projects serve."""
     states = history.sheet_states_on(engine, filters.as_of) if filters.as_of else None
+    plan = followup.plan_code(engine, filters)
     stmt = select(col(m.ActionSheet.id), col(m.ActionSheet.status))
-    if filters.with_(as_of=None) != Filters():
+    if plan:
+        stmt = stmt.where(in_plan(m.ActionSheet, plan))
+    if filters.with_(as_of=None, plan=None) != Filters():
         served = (
             select(col(m.ProjectSheet.sheet_id))
             .join(P, col(P.id) == col(m.ProjectSheet.project_id))
@@ -209,10 +212,12 @@ def project_detail(engine: Engine, project_id: int) -> dict | None:
         detail["sheets"] = [
             dict(r)
             for r in conn.execute(
-                select(col(m.ActionSheet.code), col(m.ActionSheet.title))
+                select(col(m.ActionSheet.code), col(m.ActionSheet.title), col(m.Plan.code).label("plan"))
                 .join(m.ProjectSheet, col(m.ProjectSheet.sheet_id) == col(m.ActionSheet.id))
+                .join(m.Axis, col(m.Axis.id) == col(m.ActionSheet.axis_id))
+                .join(m.Plan, col(m.Plan.id) == col(m.Axis.plan_id))
                 .where(col(m.ProjectSheet.project_id) == project_id)
-                .order_by(col(m.ActionSheet.position))
+                .order_by(col(m.Plan.start), col(m.ActionSheet.position))
             ).mappings()
         ]
     detail["fundings"] = read_frame(
@@ -278,16 +283,12 @@ def commune_options(engine: Engine, territory: str | None = None) -> pd.DataFram
     return read_frame(engine, stmt)
 
 
-def sheet_options(engine: Engine) -> pd.DataFrame:
+def sheet_options(engine: Engine, plan: str | None = None) -> pd.DataFrame:
+    """The fiches of the plan ``plan`` (every plan's when None), in the plan's order."""
     stmt = select(col(m.ActionSheet.code), col(m.ActionSheet.title), col(m.ActionSheet.parent_id)).order_by(
         col(m.ActionSheet.position)
     )
-    return read_frame(engine, stmt)
-
-
-def plan_title(engine: Engine) -> str:
-    with engine.connect() as conn:
-        return conn.execute(select(col(m.Plan.title))).scalar_one_or_none() or ""
+    return read_frame(engine, stmt.where(in_plan(m.ActionSheet, plan)) if plan else stmt)
 
 
 def dataset_info(engine: Engine) -> dict[str, str]:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, insert, inspect, select, text
+from sqlalchemy import create_engine, delete, event, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
@@ -225,6 +225,9 @@ def _populate(engine: Engine, *, dataset: str, scale: int, seed: int) -> None:
     with engine.begin() as conn:
         migrations.stamp_head(conn)
     _fill_reference(engine)
+    with engine.begin() as conn:  # the plan's source: a column of the current schema only (see _fill_reference)
+        real = load_plan()
+        conn.execute(update(m.Plan).where(m.Plan.code == real.code).values(source=real.source))
     meta = {
         "schema_version": m.SCHEMA_VERSION,
         "dataset": dataset,

@@ -50,6 +50,8 @@ class SheetRef:
     pilot: str
     actions: tuple[ActionRef, ...]
     children: tuple[SheetRef, ...] = ()
+    start: date | None = None  # the plan's own dates when unset
+    end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class PlanRef:
     intervention_modes: tuple[dict, ...]
     governance_bodies: tuple[dict, ...]
     evaluation: dict = field(default_factory=dict)
+    source: str = ""
+    fictional: bool = False
 
     def all_sheets(self) -> list[tuple[AxisRef, SheetRef, SheetRef | None]]:
         """Every fiche as ``(axis, sheet, parent)``, parents before their children."""
@@ -135,6 +139,7 @@ def load_plan(data_dir: Path = DATA_DIR) -> PlanRef:
             intervention_modes=tuple(raw["intervention_modes"]),
             governance_bodies=tuple(raw["governance_bodies"]),
             evaluation=raw.get("evaluation") or {},
+            source=str(meta.get("source") or ""),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ReferenceDataError(

@@ -1,8 +1,9 @@
-"""Filters bound to the URL and the sidebar (territory, commune, reference date), the project filter
-widgets, the period slider, and the row a page shows (picked in a table or named in the URL).
+"""Filters bound to the URL and the sidebar (territory, commune, reference date, plan), the project
+filter widgets, the period slider, and the row a page shows (picked in a table or named in the URL).
 
-The territory and commune filters and the reference date live in the URL
-(``?territoire=roubaisien&commune=59512&au=2013-12-31``) and follow the user from page to page.
+The territory and commune filters, the reference date and the plan live in the URL
+(``?territoire=roubaisien&commune=59512&au=2013-12-31&plan=PMDE-ESS-2011-2014``) and follow the
+user from page to page. Without ``plan``, a page shows the plan in force on the reference date.
 The reference date (« situation au … ») is the data's latest date unless a past semester end is
 chosen; every page's :class:`Filters` carry it (``as_of``, None for the latest date).
 """
@@ -16,12 +17,13 @@ import streamlit as st
 
 from essdash.domain import fmt, periods
 from essdash.domain.vocabulary import InterventionMode, ProjectStatus, Sector
-from essdash.read import followup, indicators, queries
+from essdash.read import followup, indicators, plans, queries
 from essdash.read.filters import Filters
 from essdash.ui.cache import read
 
 PLACE_PARAMS = ("territoire", "commune")
 DATE_PARAM = "au"
+PLAN_PARAM = "plan"
 NONE_LABEL = "Toute la métropole"
 
 
@@ -175,10 +177,64 @@ def reference_date(*, widgets: bool = True) -> date | None:
     return chosen_day
 
 
+def _plan_state() -> str | None:
+    """The plan chosen in this session, reconciled with the URL (the URL wins)."""
+    state = st.session_state.setdefault("plan_filter", {})
+    if st.query_params.get(PLAN_PARAM):
+        state[PLAN_PARAM] = st.query_params[PLAN_PARAM]
+    elif state.get(PLAN_PARAM):
+        st.query_params[PLAN_PARAM] = state[PLAN_PARAM]
+    return state.get(PLAN_PARAM)
+
+
+def _drop_plan() -> None:
+    st.session_state.setdefault("plan_filter", {}).pop(PLAN_PARAM, None)
+    st.query_params.pop(PLAN_PARAM, None)
+
+
+def _on_plan_change(default: str) -> None:
+    code = st.session_state["flt_plan"]
+    if code == default:
+        _drop_plan()
+    else:
+        st.session_state["plan_filter"][PLAN_PARAM] = code
+        st.query_params[PLAN_PARAM] = code
+
+
+def plan_filter(as_of: date | None, *, widgets: bool = True) -> tuple[str | None, plans.PlanInfo | None]:
+    """The sidebar's « Plan d'actions » selector bound to the URL: the code the URL names (None for
+    the plan in force on the reference date) and the plan shown. An unknown code is dropped with a
+    warning. Without ``widgets``, the plan is only read from the URL and the session."""
+    known = read(plans.plans)
+    default = plans.in_force(known, as_of or read(followup.as_of))
+    code = _plan_state()
+    shown = next((p for p in known if p.code == code), None)
+    if code and shown is None:
+        st.warning(f"Plan « {fmt.md_escape(code)} » inconnu : plan en vigueur affiché.")
+    if shown is None or (default and shown.code == default.code):
+        _drop_plan()
+        code, shown = None, default
+    if widgets and shown is not None:
+        labels = {p.code: p.label for p in known}
+        st.session_state["flt_plan"] = shown.code
+        st.sidebar.selectbox(
+            "Plan d'actions",
+            list(labels),
+            key="flt_plan",
+            format_func=labels.get,
+            on_change=_on_plan_change,
+            args=(default.code if default else "",),
+            help="Fiches, retards, cibles des indicateurs et pack de séance suivent ce plan ; projets et "
+            "porteurs sont communs à tous les plans. Par défaut : le plan en vigueur à la date de situation.",
+        )
+    return code, shown
+
+
 def url_params(filters: Filters) -> dict[str, str]:
-    """The URL parameters that carry the place filters and the reference date to another page."""
+    """The URL parameters that carry the place filters, the reference date and the plan to another page."""
     params = {"territoire": filters.territory, "commune": filters.commune}
     params[DATE_PARAM] = filters.as_of.isoformat() if filters.as_of else None
+    params[PLAN_PARAM] = filters.plan
     return {k: v for k, v in params.items() if v}
 
 
@@ -208,7 +264,7 @@ def scope_caption(filters: Filters) -> str:
 
 def project_filters(base: Filters, *, search: bool = True) -> Filters:
     """Widgets for step, fiche, sector and intervention mode, « à qualifier » (and free text); returns the filters."""
-    sheets = read(queries.sheet_options)
+    sheets = read(queries.sheet_options, base.plan or read(followup.plan_code, base))
     titles = dict(zip(sheets["code"], sheets["title"]))
     c1, c2, c3, c4 = st.columns(4)
     statuses = c1.multiselect(

@@ -32,12 +32,13 @@ from essdash.domain.vocabulary import (
     Sector,
     SheetStatus,
 )
-from essdash.read import followup, proceedings, queries
+from essdash.read import followup, plans, proceedings, queries
 from essdash.ui import session
 from essdash.ui.cache import clear_reads, read
 from essdash.ui.records import signed_by
 from essdash.write import comments as write_comments
 from essdash.write import committee, plan_sheets, projects
+from essdash.write import plans as write_plans
 from essdash.write.actor import Actor
 
 # French words beside Streamlit's English « Press Enter to submit form » of a form's text fields.
@@ -129,12 +130,12 @@ def _meeting_choice(label: str, body: MeetingBody, key: str) -> int | None:
     return st.selectbox(label, list(titles), format_func=titles.get, key=key)
 
 
-def new_project(engine) -> None:
-    """The form that registers a new proposal."""
+def new_project(engine, plan: str | None) -> None:
+    """The form that registers a new proposal, linked to fiches of the plan ``plan``."""
     if not session.may(Deed.PROJECT):
         session.read_only("proposer un projet")
         return
-    sheets = read(queries.sheet_options)
+    sheets = read(queries.sheet_options, plan)
     communes = read(queries.commune_options)
     names = dict(zip(communes["insee_code"], communes["name"]))
     if (mine := session.scope(Deed.PROJECT)) is not None:  # a technician: the communes they answer for
@@ -180,6 +181,7 @@ def new_project(engine) -> None:
                 legal_form=legal_form.value,
                 sheets=chosen,
                 proposed_on=proposed_on,
+                plan=plan,
             ),
             "Proposition enregistrée.",
             actor,
@@ -421,6 +423,56 @@ def new_meeting(engine) -> None:
             engine, actor, body=body.value, day=day, title=title, attendance=int(attendance), notes=notes
         ),
         "Séance enregistrée.",
+        actor,
+    ):
+        st.rerun()
+
+
+def carry_over(engine, plan: str | None) -> None:
+    """The carry-over of the shown plan: the fiches of earlier plans its fiches continue, and the
+    form that adds a correspondence (old fiche → new fiche), linking the old fiche's open projects."""
+    if plan is None:
+        return
+    known = read(plans.plans)
+    shown = next((p for p in known if p.code == plan), None)
+    earlier = [p for p in known if shown is not None and p.start < shown.start]
+    done = read(plans.correspondences, plan)
+    if not done.empty:
+        st.dataframe(
+            done,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "old_plan": "Plan d'origine",
+                "old_code": "Ancienne fiche",
+                "old_title": "Intitulé",
+                "new_code": "Nouvelle fiche",
+                "new_title": "Intitulé ",
+            },
+        )
+    if not earlier:
+        st.caption("Aucun plan antérieur : rien à reprendre.")
+        return
+    if not session.may(Deed.SETTINGS):
+        session.read_only("rattacher les fiches d'un plan antérieur")
+        return
+    st.caption(
+        "Les projets encore ouverts (ni réalisés ni abandonnés) de l'ancienne fiche sont rattachés à la nouvelle ; "
+        "leurs étapes, avis et rattachements d'origine sont conservés."
+    )
+    c1, c2, c3 = st.columns(3)
+    labels = {p.code: p.label for p in earlier}
+    old_plan = c1.selectbox("Plan d'origine", list(labels), format_func=labels.get, key="co_old_plan")
+    old_sheets = read(queries.sheet_options, old_plan)
+    new_sheets = read(queries.sheet_options, plan)
+    old_titles = dict(zip(old_sheets["code"], old_sheets["title"]))
+    new_titles = dict(zip(new_sheets["code"], new_sheets["title"]))
+    old = c2.selectbox("Ancienne fiche", list(old_titles), format_func=lambda c: f"{c} — {old_titles[c]}", key="co_old")
+    new = c3.selectbox("Nouvelle fiche", list(new_titles), format_func=lambda c: f"{c} — {new_titles[c]}", key="co_new")
+    actor = signature("sig-carry")
+    if st.button("Enregistrer la correspondance", type="primary", key="co_save") and run(
+        lambda: write_plans.carry_over(engine, actor, old_plan, plan, [(old, new)]),
+        lambda r: f"Correspondance {old} → {new} : {fmt.plural(r.links, 'projet')} rattaché(s).",
         actor,
     ):
         st.rerun()

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from essdash.domain import fmt
 from essdash.read import followup, queries
 from essdash.read.filters import Filters
+from essdash.read.plans import FICTIONAL
 from essdash.store.reference import ATTRIBUTION
 from essdash.ui import session
 from essdash.ui.cache import clear_reads, compute, engine, read
@@ -24,6 +25,7 @@ from essdash.ui.filters import (
     period_range,
     place_caption,
     place_filters,
+    plan_filter,
     project_filters,
     reference_date,
     scope_caption,
@@ -77,8 +79,8 @@ h1 {font-size: 3.2rem !important;} h2 {font-size: 2.4rem !important;}
 
 
 def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContext:
-    """Page config, database check, navigation, sidebar filters (place, reference date), the notice
-    of a past reference date and the fictional-data notice.
+    """Page config, database check, navigation, sidebar filters (place, reference date, plan), the
+    notice of a past reference date and the fictional-data and fictional-plan notices.
 
     ``presenting`` hides the sidebar, header and page title (full-width views, large type); the
     fictional-data notice then shrinks to one line. ``icon`` is the page's Material icon, the one its
@@ -97,14 +99,20 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
     info = read(queries.dataset_info)
     if presenting:
         territory, commune = place_filters(widgets=False)
-        filters = Filters(territory=territory, commune=commune, as_of=reference_date(widgets=False))
+        as_of = reference_date(widgets=False)
+        plan, shown = plan_filter(as_of, widgets=False)
+        filters = Filters(territory=territory, commune=commune, as_of=as_of, plan=plan)
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
         if info.get("dataset") == "demo":
             st.caption("Données de démonstration fictives.")
+        if shown is not None and shown.fictional:
+            st.caption(f"{shown.code} : {FICTIONAL}.")
         return PageContext(eng, filters, info)
     nav = st.sidebar.container()
     territory, commune = place_filters()
-    filters = Filters(territory=territory, commune=commune, as_of=reference_date())
+    as_of = reference_date()
+    plan, shown = plan_filter(as_of)
+    filters = Filters(territory=territory, commune=commune, as_of=as_of, plan=plan)
     sidebar_links(nav, url_params(filters))
     session.sidebar()
     with st.sidebar:
@@ -117,6 +125,12 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
             f"({fmt.short_day(read(followup.as_of))}) : projets, étapes, montants et fiches tels qu'ils "
             "étaient ce jour-là.",
             icon=":material/history:",
+        )
+    if shown is not None and shown.fictional:
+        st.warning(
+            f"**Plan fictif de démonstration : {fmt.md_escape(shown.code)}.** Ce plan n'existe pas ; ses axes, "
+            "fiches et actions sont inventés pour la démonstration. Le seul plan réel est celui de 2011-2014.",
+            icon=":material/science:",
         )
     if info.get("dataset") == "demo":
         st.info(

@@ -166,11 +166,12 @@ PACK_FORMATS = (
 )
 
 
-def pack_downloads(engine: Engine, period: str, territory: str | None) -> None:
-    """Download buttons of the meeting pack; each file is rendered only when asked for."""
+def pack_downloads(engine: Engine, period: str, territory: str | None, plan: str | None = None) -> None:
+    """Download buttons of the meeting pack (on the fiches of ``plan``, else the plan in force);
+    each file is rendered only when asked for."""
     from essdash.render import report
 
-    meeting_pack = read(pack.build, period, territory)
+    meeting_pack = read(pack.build, period, territory, plan)
     for column, (kind, label, mime) in zip(st.columns(len(PACK_FORMATS)), PACK_FORMATS):
         column.download_button(
             label,

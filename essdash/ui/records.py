@@ -88,9 +88,15 @@ def project_record(project_id) -> bool:
         f"**Bénéficiaires** : {fmt.number(detail['beneficiaries'])}  \n"
         f"**Montant engagé** : {fmt.money(detail['fundings']['amount'].sum())}"
     )
+    several = len({s["plan"] for s in detail["sheets"]}) > 1  # carried over to a later plan
     st.markdown(
         "**Fiches du plan servies** : "
-        + (" · ".join(f"{s['code']} {esc(s['title'])}" for s in detail["sheets"]) or "aucune")
+        + (
+            " · ".join(
+                f"{s['code']} {esc(s['title'])}" + (f" ({esc(s['plan'])})" if several else "") for s in detail["sheets"]
+            )
+            or "aucune"
+        )
     )
     money_col, steps_col = st.columns(2)
     with money_col:

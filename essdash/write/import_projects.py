@@ -124,7 +124,13 @@ class Projects(Builder):
         self.orgs = ctx.organisations()
         self.today = clock.today(conn)
         carrier_keys = {o["id"]: k for k, o in self.orgs.items()}
-        self.sheet_ids = {code.upper(): i for i, code in conn.execute(select(m.ActionSheet.id, m.ActionSheet.code))}
+        self.sheet_ids: dict[str, dict[str, int]] = defaultdict(dict)  # fiche code → {plan code: id}
+        for i, code, plan in conn.execute(
+            select(m.ActionSheet.id, m.ActionSheet.code, m.Plan.code)
+            .join(m.Axis, m.Axis.id == m.ActionSheet.axis_id)
+            .join(m.Plan, m.Plan.id == m.Axis.plan_id)
+        ):
+            self.sheet_ids[code.upper()][plan.upper()] = i
         self.existing = {r["id"]: dict(r) for r in conn.execute(select(P)).mappings()}
         self.by_key: dict[tuple, list[int]] = defaultdict(list)
         for p in self.existing.values():
@@ -160,11 +166,19 @@ class Projects(Builder):
         if not row.given("sheets"):
             return None
         found = set()
-        for code in re.split(r"[,;\s]+", str(row.values["sheets"]).strip()):
-            if code.upper() not in self.sheet_ids:
-                row.error("sheets", f"fiche « {code} » inconnue dans le plan d'actions (exemple de code : II.32).")
+        for given in re.split(r"[,;\s]+", str(row.values["sheets"]).strip()):
+            plan, _, code = given.upper().rpartition(":")  # « PLAN:I.1 » names the plan of a shared code
+            plans = {p: i for p, i in self.sheet_ids.get(code, {}).items() if not plan or p == plan}
+            if not plans:
+                row.error("sheets", f"fiche « {given} » inconnue dans le plan d'actions (exemple de code : II.32).")
+            elif len(plans) > 1:
+                row.error(
+                    "sheets",
+                    f"la fiche « {given} » existe dans plusieurs plans ({', '.join(sorted(plans))}) : "
+                    f"écrivez « {sorted(plans)[-1]}:{code} » pour dire lequel.",
+                )
             else:
-                found.add(self.sheet_ids[code.upper()])
+                found.update(plans.values())
         return found
 
     def _carrier(self, row: Row, name: str, given: tuple[str, str | None] | None) -> str | None:

@@ -26,6 +26,7 @@ from essdash.domain.vocabulary import (
     ProjectStatus,
     Sector,
 )
+from essdash.read.filters import in_plan
 from essdash.store import clock
 from essdash.store.db import locked_transaction
 from essdash.write.actor import Actor
@@ -120,14 +121,19 @@ def _check_project(conn, data: dict) -> tuple[dict, list[tuple[str, str, str]]]:
     return clean, issues
 
 
-def _sheet_ids(conn, codes, issues) -> list[int]:
+def _sheet_ids(conn, codes, issues, plan: str | None) -> list[int]:
+    """The ids of the fiches ``codes`` of the plan ``plan`` (of any plan when None, if the code is
+    not shared by several plans)."""
     ids = []
     for code in codes or []:
-        found = conn.execute(select(m.ActionSheet.id).where(m.ActionSheet.code == code)).scalar_one_or_none()
-        if found is None:
+        stmt = select(m.ActionSheet.id).where(m.ActionSheet.code == code)
+        found = conn.execute(stmt.where(in_plan(m.ActionSheet, plan)) if plan else stmt).scalars().all()
+        if not found:
             issues.append(("Projet", "Fiches", f"fiche « {code} » inconnue."))
+        elif len(found) > 1:
+            issues.append(("Projet", "Fiches", f"la fiche « {code} » existe dans plusieurs plans : précisez le plan."))
         else:
-            ids.append(found)
+            ids.append(found[0])
     return ids
 
 
@@ -140,14 +146,16 @@ def create_project(
     legal_form: str,
     sheets: list[str],
     proposed_on: date,
+    plan: str | None = None,
 ) -> int:
-    """Register a new proposal (step « proposé »), creating its carrier if new; returns its id."""
+    """Register a new proposal (step « proposé »), creating its carrier if new, linked to the
+    fiches ``sheets`` of the plan ``plan``; returns its id."""
     permit = authorize(engine, actor, Deed.PROJECT, communes=[code for code in [data.get("commune_code")] if code])
     actor = permit.actor
     required = ("title", "commune_code", "intervention_mode", "sector")
     with engine.connect() as conn:
         clean, issues = _check_project(conn, {key: data.get(key) for key in PROJECT_FIELDS if key != "status"})
-        sheet_ids = _sheet_ids(conn, sheets, issues)
+        sheet_ids = _sheet_ids(conn, sheets, issues, plan)
         carrier_name = text_field(issues, "Projet", "Porteur", carrier_name, required="le porteur est obligatoire.")
         carrier = conn.execute(
             select(m.Organisation.id).where(func.lower(m.Organisation.name) == carrier_name.lower())

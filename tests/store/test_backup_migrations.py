@@ -353,3 +353,42 @@ def test_duplicate_current_values_are_resolved_when_a_schema_3_base_is_upgraded(
             )
         )
     engine.dispose()
+
+
+def test_a_schema_6_base_upgraded_keeps_its_plan_and_lets_a_second_plan_reuse_its_codes(tmp_path):
+    path = tmp_path / "v6.db"
+    url = f"sqlite:///{path}"
+    migrations.upgrade(url, None, target="0006")
+    engine = db.make_engine(url)
+    db._fill_reference(engine)
+    db.write_meta(engine, schema_version=6, dataset="empty", created_at="2014-12-15T18:00:00", as_of="2014-12-15")
+    with engine.connect() as conn:
+        sheets_before = conn.execute(select(func.count()).select_from(m.ActionSheet)).scalar_one()
+    engine.dispose()
+    engine = db.open_database(Settings(database_url=url))
+    with engine.begin() as conn:
+        plan = conn.execute(select(m.Plan.code, m.Plan.source, m.Plan.fictional)).one()
+        assert tuple(plan) == ("PMDE-ESS-2011-2014", "seed/plan-actions-ess-pmde-2011-2014.txt", False)
+        assert conn.execute(select(func.count()).select_from(m.ActionSheet)).scalar_one() == sheets_before == 25
+        plan_id = conn.execute(
+            insert(m.Plan).values(
+                code="FICTIF",
+                title="t",
+                motto="",
+                adopted_on=date(2015, 1, 1),
+                start=date(2015, 1, 1),
+                end=date(2020, 12, 31),
+                source="s",
+                fictional=True,
+            )
+        ).inserted_primary_key[0]
+        axis_id = conn.execute(
+            insert(m.Axis).values(plan_id=plan_id, code="I", title="t", summary="", position=0)
+        ).inserted_primary_key[0]
+        sheet = {"axis_id": axis_id, "code": "I.1", "title": "t", "summary": "", "pilot": "p", "position": 1}
+        dates = {"planned_start": date(2015, 1, 1), "planned_end": date(2020, 12, 31)}
+        conn.execute(insert(m.ActionSheet).values(**sheet, **dates))
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert(m.ActionSheet).values(**sheet, **dates))
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert(m.Axis).values(plan_id=plan_id, code="I", title="t", summary="", position=1))

@@ -1,0 +1,531 @@
+"""Import of an action plan from a file: the plans that follow the 2011–2014 one are data.
+
+A plan comes as YAML in the shape of ``data/plan.yaml`` (``plan:`` code, title, dates, source;
+``axes:`` → ``fiches:`` → ``actions:`` and ``children:``), or as an XLSX workbook with one row per
+fiche or per action (columns axe, fiche, titre de la fiche, action, pilote, début, fin …) whose
+plan-wide facts (code, title, dates, source) are given beside the file. The whole plan is checked
+before anything is written; every problem is reported in French, and a refused plan leaves the
+database as it was. An accepted one is written in one transaction, through the gate
+(:class:`~essdash.domain.vocabulary.Deed` ``SETTINGS``), and journalled.
+
+A project that continues from one plan to the next is carried over by a correspondence (old fiche
+→ new fiche), from a file or the Plan d'actions page: it gains a link to the new fiche and keeps
+its old links, steps and opinions (:func:`carry_over`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import yaml
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from essdash.domain import models as m
+from essdash.domain import rules
+from essdash.domain.errors import ImportFileError, ValidationError
+from essdash.domain.vocabulary import PROJECT_TRANSITIONS, Deed
+from essdash.spreadsheet import cells
+from essdash.spreadsheet.files import read_table
+from essdash.store import clock
+from essdash.store.db import locked_transaction
+from essdash.store.plan import ActionRef, AxisRef, PlanRef, SheetRef
+from essdash.write.actor import Actor
+from essdash.write.gate import authorize
+
+DEFAULT_PILOT = "Lille Métropole – mission ESS"
+CODE_LENGTH = 40
+PLAN = "Plan"
+# The XLSX columns, by their folded header (:func:`essdash.domain.rules.fold`).
+COLUMNS = {
+    "axe": "axis",
+    "titre de l axe": "axis_title",
+    "fiche": "sheet",
+    "titre de la fiche": "title",
+    "resume": "summary",
+    "fiche parente": "parent",
+    "action": "action",
+    "texte de l action": "action_text",
+    "pilote": "pilot",
+    "debut": "start",
+    "fin": "end",
+}
+REQUIRED_COLUMNS = ("axis", "sheet", "title")
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """The plan-wide facts of an XLSX plan, given beside the file (the command's options)."""
+
+    code: str = ""
+    title: str = ""
+    start: str | date = ""
+    end: str | date = ""
+    source: str = ""
+    motto: str = ""
+    adopted_on: str | date = ""
+    fictional: bool = False
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an accepted import wrote."""
+
+    code: str
+    axes: int
+    sheets: int
+    actions: int
+
+
+class _Issues(list):
+    """The problems found, as ``(place, column, message)``; a value that fails is ``None``."""
+
+    def text(self, place: str, column: str, value, *, required: bool = True, multiline: bool = False) -> str:
+        if cells.is_blank(value):
+            if required:
+                self.append((place, column, "valeur manquante."))
+            return ""
+        try:
+            return cells.text(
+                value, max_length=rules.LONG_LENGTH if multiline else rules.NAME_LENGTH, multiline=multiline
+            )
+        except ValueError as exc:
+            self.append((place, column, str(exc)))
+            return ""
+
+    def code(self, place: str, column: str, value) -> str:
+        code = self.text(place, column, value)
+        if code and (len(code) > CODE_LENGTH or " " in code):
+            self.append((place, column, f"code « {code} » : sans espace, {CODE_LENGTH} caractères au plus."))
+            return ""
+        return code
+
+    def day(self, place: str, column: str, value, *, required: bool = True) -> date | None:
+        if cells.is_blank(value):
+            if required:
+                self.append((place, column, "date manquante."))
+            return None
+        try:
+            return cells.day(value)
+        except ValueError as exc:
+            self.append((place, column, str(exc)))
+            return None
+
+    def span(self, place: str, start: date | None, end: date | None) -> None:
+        if start and end and end < start:
+            self.append((place, "Fin", f"la fin ({end:%d/%m/%Y}) précède le début ({start:%d/%m/%Y})."))
+
+
+def _plan_ref(issues: _Issues, facts: dict, axes: tuple[AxisRef, ...]) -> PlanRef | None:
+    code = issues.code(PLAN, "Code", facts.get("code"))
+    title = issues.text(PLAN, "Titre", facts.get("title"))
+    source = issues.text(PLAN, "Source", facts.get("source"))
+    start = issues.day(PLAN, "Début", facts.get("start"))
+    end = issues.day(PLAN, "Fin", facts.get("end"))
+    adopted = issues.day(PLAN, "Adopté le", facts.get("adopted_on"), required=False) or start
+    motto = issues.text(PLAN, "Devise", facts.get("motto"), required=False)
+    issues.span(PLAN, start, end)
+    if not axes:
+        issues.append((PLAN, "Axes", "le plan n'a aucun axe."))
+    if issues or start is None or end is None or adopted is None:
+        return None
+    return PlanRef(
+        code=code,
+        title=title,
+        motto=motto,
+        adopted_on=adopted,
+        start=start,
+        end=end,
+        axes=axes,
+        intervention_modes=(),
+        governance_bodies=(),
+        source=source,
+        fictional=bool(facts.get("fictional")),
+    )
+
+
+def _check_codes(issues: _Issues, plan: PlanRef) -> None:
+    axes = [axis.code for axis in plan.axes]
+    issues.extend((PLAN, "Axe", f"axe « {c} » en double.") for c in sorted({c for c in axes if axes.count(c) > 1}))
+    sheets = [sheet.code for _, sheet, _ in plan.all_sheets()]
+    issues.extend(
+        (PLAN, "Fiche", f"fiche « {c} » en double : un code de fiche est unique dans son plan.")
+        for c in sorted({c for c in sheets if sheets.count(c) > 1})
+    )
+    for _, sheet, _ in plan.all_sheets():
+        start, end = sheet.start or plan.start, sheet.end or plan.end
+        issues.span(f"Fiche {sheet.code}", start, end)
+
+
+# --- YAML ----------------------------------------------------------------------------------------
+
+
+def _yaml_sheet(issues: _Issues, raw, where: str, depth: int = 0) -> SheetRef | None:
+    if not isinstance(raw, dict):
+        issues.append((where, "Fiche", "une fiche s'écrit comme un dictionnaire (code, title …)."))
+        return None
+    code = issues.code(where, "Code", raw.get("code"))
+    place = f"Fiche {code}" if code else where
+    actions = []
+    for i, action in enumerate(raw.get("actions") or ()):
+        if not isinstance(action, dict):
+            issues.append((place, "Actions", f"l'action n° {i + 1} s'écrit comme un dictionnaire (title, text)."))
+            continue
+        actions.append(
+            ActionRef(
+                issues.text(place, f"Action n° {i + 1}", action.get("title")),
+                issues.text(place, f"Action n° {i + 1}", action.get("text"), required=False, multiline=True),
+            )
+        )
+    children = raw.get("children") or ()
+    if children and depth:
+        issues.append((place, "Sous-fiches", "une sous-fiche ne peut pas avoir elle-même de sous-fiches."))
+    kids = [_yaml_sheet(issues, child, f"{place}, sous-fiche", depth + 1) for child in children]
+    return SheetRef(
+        code=code,
+        title=issues.text(place, "Titre", raw.get("title")),
+        summary=issues.text(place, "Résumé", raw.get("summary"), required=False, multiline=True),
+        pilot=issues.text(place, "Pilote", raw.get("pilot"), required=False) or DEFAULT_PILOT,
+        actions=tuple(actions),
+        children=tuple(k for k in kids if k is not None),
+        start=issues.day(place, "Début", raw.get("start"), required=False),
+        end=issues.day(place, "Fin", raw.get("end"), required=False),
+    )
+
+
+def _from_yaml(data: bytes, name: str) -> PlanRef:
+    try:
+        raw = yaml.safe_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ImportFileError(f"Le fichier « {name} » n'est pas un YAML lisible ({exc}).") from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("plan"), dict):
+        raise ImportFileError(f"Le fichier « {name} » n'a pas de section « plan: » (code, title, start, end, source).")
+    issues = _Issues()
+    axes = []
+    for i, axis in enumerate(raw.get("axes") or ()):
+        if not isinstance(axis, dict):
+            issues.append((f"Axe n° {i + 1}", "Axe", "un axe s'écrit comme un dictionnaire (code, title, fiches)."))
+            continue
+        code = issues.code(f"Axe n° {i + 1}", "Code", axis.get("code"))
+        place = f"Axe {code or i + 1}"
+        sheets = [_yaml_sheet(issues, s, f"{place}, fiche n° {j + 1}") for j, s in enumerate(axis.get("fiches") or ())]
+        if not sheets:
+            issues.append((place, "Fiches", "l'axe n'a aucune fiche."))
+        axes.append(
+            AxisRef(
+                code,
+                issues.text(place, "Titre", axis.get("title")),
+                issues.text(place, "Résumé", axis.get("summary"), required=False, multiline=True),
+                tuple(s for s in sheets if s is not None),
+            )
+        )
+    plan = _plan_ref(issues, raw["plan"], tuple(axes))
+    return _checked(issues, plan)
+
+
+# --- XLSX ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Sheet:
+    axis: str
+    code: str
+    title: str = ""
+    summary: str = ""
+    parent: str = ""
+    pilot: str = ""
+    start: date | None = None
+    end: date | None = None
+    row: int = 0
+
+
+def _same(issues: _Issues, place: str, column: str, old, new):
+    """A fiche's fact given on several rows must agree; the first given wins."""
+    if old and new and old != new:
+        issues.append((place, column, f"« {new} » contredit « {old} » donné plus haut."))
+    return old or new
+
+
+def _from_xlsx(data: bytes, name: str, facts: PlanFacts) -> PlanRef:
+    table = read_table(data, name)
+    header, *rows = table.rows
+    columns = {COLUMNS[rules.fold(h)]: i for i, h in enumerate(header[1]) if rules.fold(h) in COLUMNS}
+    missing = [h for h, key in COLUMNS.items() if key in REQUIRED_COLUMNS and key not in columns]
+    if missing:
+        raise ImportFileError(
+            f"Le fichier « {name} » n'a pas les colonnes attendues ({', '.join(missing)}) ; "
+            f"colonnes reconnues : {', '.join(COLUMNS)}."
+        )
+    issues = _Issues()
+    axes: dict[str, str] = {}
+    sheets: dict[str, _Sheet] = {}
+    actions: dict[str, list[ActionRef]] = {}
+    for number, row in rows:
+        cell = dict.fromkeys(COLUMNS.values()) | {k: row[i] if i < len(row) else None for k, i in columns.items()}
+        place = f"Ligne {number}"
+        axis, code = issues.code(place, "Axe", cell["axis"]), issues.code(place, "Fiche", cell["sheet"])
+        if not axis or not code:
+            continue
+        axes[axis] = _same(
+            issues,
+            place,
+            "Titre de l'axe",
+            axes.get(axis, ""),
+            issues.text(place, "Titre de l'axe", cell["axis_title"], required=False),
+        )
+        sheet = sheets.setdefault(code, _Sheet(axis, code, row=number))
+        if sheet.axis != axis:
+            issues.append((place, "Axe", f"la fiche « {code} » est rangée sous l'axe « {sheet.axis} » plus haut."))
+        sheet.title = _same(
+            issues,
+            place,
+            "Titre de la fiche",
+            sheet.title,
+            issues.text(place, "Titre de la fiche", cell["title"], required=False),
+        )
+        sheet.summary = sheet.summary or issues.text(place, "Résumé", cell["summary"], required=False, multiline=True)
+        sheet.parent = _same(
+            issues,
+            place,
+            "Fiche parente",
+            sheet.parent,
+            issues.code(place, "Fiche parente", cell["parent"]) if not cells.is_blank(cell["parent"]) else "",
+        )
+        sheet.pilot = _same(
+            issues, place, "Pilote", sheet.pilot, issues.text(place, "Pilote", cell["pilot"], required=False)
+        )
+        sheet.start = _same(
+            issues, place, "Début", sheet.start, issues.day(place, "Début", cell["start"], required=False)
+        )
+        sheet.end = _same(issues, place, "Fin", sheet.end, issues.day(place, "Fin", cell["end"], required=False))
+        action = issues.text(place, "Action", cell["action"], required=False)
+        if action:
+            text = issues.text(place, "Texte de l'action", cell["action_text"], required=False, multiline=True)
+            actions.setdefault(code, []).append(ActionRef(action, text))
+    for sheet in sheets.values():
+        if not sheet.title:
+            issues.append((f"Ligne {sheet.row}", "Titre de la fiche", f"la fiche « {sheet.code} » n'a pas de titre."))
+        parent = sheets.get(sheet.parent)
+        if sheet.parent and (parent is None or parent.parent or parent.axis != sheet.axis):
+            issues.append(
+                (
+                    f"Ligne {sheet.row}",
+                    "Fiche parente",
+                    f"« {sheet.parent} » n'est pas une fiche de premier niveau du même axe.",
+                )
+            )
+
+    def ref(sheet: _Sheet) -> SheetRef:
+        children = tuple(ref(s) for s in sheets.values() if s.parent == sheet.code)
+        return SheetRef(
+            code=sheet.code,
+            title=sheet.title,
+            summary=sheet.summary,
+            pilot=sheet.pilot or DEFAULT_PILOT,
+            actions=tuple(actions.get(sheet.code, ())),
+            children=children,
+            start=sheet.start,
+            end=sheet.end,
+        )
+
+    tree = tuple(
+        AxisRef(
+            axis, title or f"Axe {axis}", "", tuple(ref(s) for s in sheets.values() if s.axis == axis and not s.parent)
+        )
+        for axis, title in axes.items()
+    )
+    plan = _plan_ref(issues, facts.__dict__, tree)
+    return _checked(issues, plan)
+
+
+def _checked(issues: _Issues, plan: PlanRef | None) -> PlanRef:
+    if plan is not None:
+        _check_codes(issues, plan)
+    if issues or plan is None:
+        raise ValidationError(list(issues))
+    return plan
+
+
+def read_plan(data: bytes, file_name: str, facts: PlanFacts | None = None) -> PlanRef:
+    """The plan of a YAML or XLSX file, checked whole: :class:`ValidationError` lists every problem,
+    :class:`ImportFileError` says why the file cannot be read at all."""
+    if data.startswith(b"PK\x03\x04"):
+        return _from_xlsx(data, file_name, facts or PlanFacts())
+    if facts is not None and facts != PlanFacts():
+        raise ImportFileError("Les code, titre, dates et source d'un plan YAML sont dans sa section « plan: ».")
+    return _from_yaml(data, file_name)
+
+
+def _insert(conn: Connection, plan: PlanRef) -> tuple[int, int]:
+    plan_id = conn.execute(
+        insert(m.Plan).values(
+            code=plan.code,
+            title=plan.title,
+            motto=plan.motto,
+            adopted_on=plan.adopted_on,
+            start=plan.start,
+            end=plan.end,
+            source=plan.source,
+            fictional=plan.fictional,
+        )
+    ).inserted_primary_key[0]
+    position = actions = 0
+    for axis_position, axis in enumerate(plan.axes):
+        axis_id = conn.execute(
+            insert(m.Axis).values(
+                plan_id=plan_id, code=axis.code, title=axis.title, summary=axis.summary, position=axis_position
+            )
+        ).inserted_primary_key[0]
+        ids: dict[str, int] = {}
+        for _, sheet, parent in (t for t in plan.all_sheets() if t[0] is axis):
+            position += 1
+            ids[sheet.code] = conn.execute(
+                insert(m.ActionSheet).values(
+                    axis_id=axis_id,
+                    parent_id=ids[parent.code] if parent else None,
+                    code=sheet.code,
+                    title=sheet.title,
+                    summary=sheet.summary,
+                    pilot=sheet.pilot,
+                    planned_start=sheet.start or plan.start,
+                    planned_end=sheet.end or plan.end,
+                    position=position,
+                )
+            ).inserted_primary_key[0]
+            if sheet.actions:
+                conn.execute(
+                    insert(m.Action),
+                    [
+                        {"sheet_id": ids[sheet.code], "title": a.title, "text": a.text, "position": i}
+                        for i, a in enumerate(sheet.actions)
+                    ],
+                )
+                actions += len(sheet.actions)
+    return position, actions
+
+
+def import_plan(
+    engine: Engine, actor: Actor | None, data: bytes, file_name: str, facts: PlanFacts | None = None
+) -> Imported:
+    """Check the plan of a file whole, then write it in one transaction (a refusal writes nothing)."""
+    permit = authorize(engine, actor, Deed.SETTINGS)
+    plan = read_plan(data, file_name, facts)
+    now = clock.now(engine)
+    with locked_transaction(engine) as conn:
+        if conn.execute(select(m.Plan.id).where(m.Plan.code == plan.code)).first() is not None:
+            raise ValidationError([(PLAN, "Code", f"le plan « {plan.code} » existe déjà dans la base.")])
+        sheets, actions = _insert(conn, plan)
+        fictional = " (plan fictif)" if plan.fictional else ""
+        permit.log(conn, f"Plan importé — {plan.code}{fictional} : {sheets} fiches, depuis « {file_name} »", now)
+    return Imported(plan.code, len(plan.axes), sheets, actions)
+
+
+# --- carry-over ----------------------------------------------------------------------------------
+
+OLD_COLUMN, NEW_COLUMN = "ancienne fiche", "nouvelle fiche"
+
+
+@dataclass(frozen=True)
+class CarriedOver:
+    """What a carry-over wrote: correspondences added, and projects newly linked to a new fiche."""
+
+    correspondences: int
+    links: int
+
+
+def read_correspondence(data: bytes, file_name: str) -> list[tuple[str, str]]:
+    """The ``(old fiche, new fiche)`` pairs of a CSV or XLSX file with the columns « ancienne fiche »
+    and « nouvelle fiche »."""
+    table = read_table(data, file_name)
+    header, *rows = table.rows
+    folded = [rules.fold(h) for h in header[1]]
+    if OLD_COLUMN not in folded or NEW_COLUMN not in folded:
+        raise ImportFileError(
+            f"Le fichier « {table.file_name} » n'a pas les colonnes « {OLD_COLUMN} » et « {NEW_COLUMN} »."
+        )
+    old, new = folded.index(OLD_COLUMN), folded.index(NEW_COLUMN)
+    issues = _Issues()
+    pairs = []
+    for number, row in rows:
+        cells_ = (row[old] if old < len(row) else None, row[new] if new < len(row) else None)
+        pair = (
+            issues.code(f"Ligne {number}", "Ancienne fiche", cells_[0]),
+            issues.code(f"Ligne {number}", "Nouvelle fiche", cells_[1]),
+        )
+        if all(pair):
+            pairs.append(pair)
+    if issues:
+        raise ValidationError(list(issues))
+    return pairs
+
+
+def _plan_sheets(conn: Connection, code: str) -> tuple[date | None, dict[str, int]]:
+    """The start of the plan ``code`` (None: no such plan) and its fiches' ids by code."""
+    start = conn.execute(select(m.Plan.start).where(m.Plan.code == code)).scalar_one_or_none()
+    sheets = conn.execute(
+        select(m.ActionSheet.code, m.ActionSheet.id).join(m.Axis).join(m.Plan).where(m.Plan.code == code)
+    ).all()
+    return start, {c: i for c, i in sheets}
+
+
+def carry_over(
+    engine: Engine, actor: Actor | None, old_plan: str, new_plan: str, pairs: list[tuple[str, str]]
+) -> CarriedOver:
+    """Record that each old fiche of ``old_plan`` continues as a new fiche of ``new_plan``, and link
+    the projects still open on the old fiche (neither réalisé nor abandonné) to the new one. Their
+    old links, steps and opinions are kept, so the earlier plan's figures do not change."""
+    permit = authorize(engine, actor, Deed.SETTINGS)
+    issues = _Issues()
+    with engine.connect() as conn:
+        old, old_sheets = _plan_sheets(conn, old_plan)
+        new, new_sheets = _plan_sheets(conn, new_plan)
+    for plan, code in ((old, old_plan), (new, new_plan)):
+        if plan is None:
+            issues.append((PLAN, "Code", f"plan « {code} » inconnu."))
+    if old is not None and new is not None and new <= old:
+        issues.append((PLAN, "Code", f"le plan « {new_plan} » doit commencer après le plan « {old_plan} »."))
+    if not pairs:
+        issues.append(("Correspondance", "Fiches", "aucune correspondance donnée."))
+    for old_code, new_code in pairs:
+        if old is not None and old_code not in old_sheets:
+            issues.append(("Correspondance", "Ancienne fiche", f"fiche « {old_code} » absente du plan « {old_plan} »."))
+        if new is not None and new_code not in new_sheets:
+            issues.append(("Correspondance", "Nouvelle fiche", f"fiche « {new_code} » absente du plan « {new_plan} »."))
+    if issues:
+        raise ValidationError(list(issues))
+    open_steps = [status.value for status, after in PROJECT_TRANSITIONS.items() if after]
+    now = clock.now(engine)
+    added = links = 0
+    with locked_transaction(engine) as conn:
+        for old_code, new_code in dict.fromkeys(pairs):
+            old_id, new_id = old_sheets[old_code], new_sheets[new_code]
+            known = select(m.SheetCorrespondence).where(
+                m.SheetCorrespondence.old_sheet_id == old_id, m.SheetCorrespondence.new_sheet_id == new_id
+            )
+            if conn.execute(known).first() is None:
+                conn.execute(insert(m.SheetCorrespondence).values(old_sheet_id=old_id, new_sheet_id=new_id))
+                added += 1
+            already = select(m.ProjectSheet.project_id).where(m.ProjectSheet.sheet_id == new_id)
+            continuing = (
+                conn.execute(
+                    select(m.Project.id)
+                    .join(m.ProjectSheet, m.ProjectSheet.project_id == m.Project.id)
+                    .where(
+                        m.ProjectSheet.sheet_id == old_id,
+                        m.Project.status.in_(open_steps),
+                        m.Project.id.not_in(already),
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if continuing:
+                conn.execute(insert(m.ProjectSheet), [{"project_id": p, "sheet_id": new_id} for p in continuing])
+                links += len(continuing)
+        permit.log(
+            conn,
+            f"Reprise {old_plan} → {new_plan} : {added} correspondance(s), {links} projet(s) rattaché(s)",
+            now,
+        )
+    return CarriedOver(added, links)
