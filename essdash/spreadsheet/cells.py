@@ -38,6 +38,11 @@ def _shown(cell) -> str:
     return cell.strftime("%d/%m/%Y") if isinstance(cell, date) else str(cell)
 
 
+def shown(cell) -> str:
+    """A cell as a message quotes it: a date as the French read it, anything else as it is."""
+    return _shown(cell)
+
+
 def text(cell, *, max_length: int = rules.NAME_LENGTH, multiline: bool = False) -> str:
     """A text cell, as :func:`essdash.domain.rules.text` checks it; a number cell reads as it shows."""
     if isinstance(cell, bool):

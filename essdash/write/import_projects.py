@@ -341,7 +341,7 @@ class Projects(Builder):
         try:
             return cells.choice(row.values[key], enum, what)
         except ValueError:
-            shown = cells.text(row.values[key])
+            shown = cells.shown(row.values[key])
             self.ctx.warnings.append(
                 Issue(
                     row.number,
