@@ -4,7 +4,6 @@ fictional plan (tests/fixtures/plan_fictif.yaml) reuses the codes « I.1 » … 
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from essdash.domain import models as m
 from essdash.domain.errors import ValidationError
 from essdash.read import followup, indicators, pack, plans, queries
 from essdash.read.filters import Filters
-from essdash.store.db import make_engine, sqlite_path, write_meta
+from essdash.store.db import make_engine, write_meta
 from essdash.write import plans as write_plans
 from essdash.write import projects
 from essdash.write.actor import Actor
@@ -33,10 +32,8 @@ def two_plans(empty_engine):
 
 
 @pytest.fixture
-def demo_two_plans(demo_url, demo_engine, tmp_path):
-    copy = tmp_path / "copie.db"
-    shutil.copyfile(sqlite_path(demo_url), copy)
-    engine = make_engine(f"sqlite:///{copy}")
+def demo_two_plans(demo_copy):
+    engine = make_engine(demo_copy)
     write_plans.import_plan(engine, LOCAL, FILE.read_bytes(), FILE.name)
     yield engine
     engine.dispose()
