@@ -21,6 +21,10 @@ SCOPES = (("axis", "plan_id", "uq_axis_plan_code"), ("actionsheet", "axis_id", "
 REAL_PLAN = ("PMDE-ESS-2011-2014", "seed/plan-actions-ess-pmde-2011-2014.txt")
 
 
+def _server() -> bool:
+    return op.get_bind().dialect.name == "postgresql"
+
+
 def upgrade() -> None:
     with op.batch_alter_table("plan") as batch:
         batch.add_column(sa.Column("source", sa.String(), nullable=False, server_default=""))
@@ -28,6 +32,10 @@ def upgrade() -> None:
     code, source = REAL_PLAN
     op.execute(f"UPDATE plan SET source = '{source}' WHERE code = '{code}'")
     for table, scope, name in SCOPES:
+        if _server():  # PostgreSQL named the first schema's UNIQUE (code) itself, and alters in place
+            op.drop_constraint(f"{table}_code_key", table, type_="unique")
+            op.create_unique_constraint(name, table, [scope, "code"])
+            continue
         with op.batch_alter_table(table, recreate="always", naming_convention=UNNAMED) as batch:
             batch.drop_constraint(f"uq_{table}_code", type_="unique")
             batch.create_unique_constraint(name, [scope, "code"])
@@ -48,6 +56,10 @@ def downgrade() -> None:
     op.drop_index("ix_sheetcorrespondence_new", table_name="sheetcorrespondence")
     op.drop_table("sheetcorrespondence")
     for table, _scope, name in SCOPES:
+        if _server():
+            op.drop_constraint(name, table, type_="unique")
+            op.create_unique_constraint(f"{table}_code_key", table, ["code"])
+            continue
         with op.batch_alter_table(table, recreate="always") as batch:
             batch.drop_constraint(name, type_="unique")
             batch.create_unique_constraint(f"uq_{table}_code", ["code"])
