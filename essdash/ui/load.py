@@ -53,8 +53,10 @@ RUN_TIMEOUT = 120.0  # seconds a page run may take before it counts as an error
 
 @dataclass(frozen=True)
 class Run:
-    """One page run of one session: its page, its filters, how long it took, and what went wrong."""
+    """One page run of one session (0 for the single session): its page, its filters, how long it took,
+    and what went wrong."""
 
+    session: int
     page: str
     query: str
     seconds: float
@@ -140,7 +142,8 @@ def _problem(msg: ForwardMsg, page: str) -> str | None:
 class Session:
     """One Streamlit session over a websocket, as a browser tab would hold it."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, number: int = 0) -> None:
+        self.number = number
         self.url = base_url.replace("http://", "ws://", 1).rstrip("/") + "/_stcore/stream"
         self.socket: websockets.ClientConnection | None = None
 
@@ -154,7 +157,7 @@ class Session:
         except (OSError, TimeoutError, websockets.WebSocketException) as exc:
             await self.close()
             error = f"connexion : {type(exc).__name__} {exc}".strip()
-        return Run(page, query, time.perf_counter() - started, error)
+        return Run(self.number, page, query, time.perf_counter() - started, error)
 
     @staticmethod
     async def _rerun(socket: websockets.ClientConnection, page: str, query: str) -> str | None:
@@ -179,10 +182,10 @@ class Session:
             self.socket = None
 
 
-async def _keep_running(base_url: str, until: float, seed: int, pause: float, pages: Sequence[str]) -> list[Run]:
-    """One session running random pages with random filters until ``until``, pausing between runs."""
-    rng = random.Random(seed)
-    session = Session(base_url)
+async def _keep_running(base_url: str, until: float, number: int, pause: float, pages: Sequence[str]) -> list[Run]:
+    """Session ``number`` running random pages with random filters until ``until``, pausing between runs."""
+    rng = random.Random(number)
+    session = Session(base_url, number)
     runs = []
     await asyncio.sleep(rng.uniform(0, pause))  # people do not all click at the same instant
     try:
