@@ -1,5 +1,5 @@
-"""Command line: ``python -m essdash init-db | demo | info | bench | bench-import | import | export | backup | restore
-| report | users | plan``.
+"""Command line: ``python -m essdash init-db | demo | info | bench | bench-import | load | import | export | backup
+| restore | report | users | plan``.
 
 Messages are French, like the application; errors exit with status 2 and a one-line message. Writing
 commands (import, backup, restore, init-db or demo over an existing base, users add/remove, plan import) pass the
@@ -89,6 +89,15 @@ def _bench(args: argparse.Namespace) -> None:
         bench_browser.run(scales=[int(s) for s in args.scales.split(",")])
         return
     ui_bench.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat, as_json=args.json, base=args.base)
+
+
+def _load(args: argparse.Namespace) -> int:
+    from essdash.ui import load
+
+    if args.sessions < 1 or args.seconds <= 0 or args.pause < 0:
+        raise EssdashError("--sessions et --seconds doivent être positifs, --pause positive ou nulle.")
+    figures = load.run(sessions=args.sessions, seconds=args.seconds, pause=args.pause, base=args.base)
+    return 1 if figures.errors else 0
 
 
 def _bench_import(args: argparse.Namespace) -> None:
@@ -307,6 +316,21 @@ def main(argv: list[str] | None = None) -> int:
         "--browser", action="store_true", help="attentes ressenties dans Chromium (navigation, territoire) par page"
     )
     bench.set_defaults(func=_bench)
+    load_test = commands.add_parser(
+        "load", help="N sessions Streamlit simultanées (sans navigateur) ouvrent des pages et filtrent, pendant S s"
+    )
+    load_test.add_argument("--sessions", type=int, default=50, help="sessions simultanées")
+    load_test.add_argument("--seconds", type=float, default=60, help="durée de la charge (et de la mesure seule)")
+    load_test.add_argument(
+        "--pause", type=float, default=0.0, help="pause moyenne entre deux pages d'une session, en secondes"
+    )
+    load_test.add_argument(
+        "--base",
+        metavar="URL",
+        help="base servie telle quelle (ex. postgresql+psycopg://…), au lieu d'un fichier SQLite de démonstration "
+        "temporaire ; rien n'y est écrit",
+    )
+    load_test.set_defaults(func=_load)
     bench_import = commands.add_parser(
         "bench-import", help="mesure l'aperçu et l'import d'un fichier partenaire de N lignes générées (temps, mémoire)"
     )

@@ -43,10 +43,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(script: Path, database_url: str) -> tuple[subprocess.Popen, str]:
-    """A Streamlit server of ``script`` on a free port, once it answers its health check."""
+def _serve(script: Path, database_url: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """A Streamlit server of ``script`` on a free port (``env`` added to this process's environment),
+    once it answers its health check."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, **(env or {}), "DATABASE_URL": database_url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true"]
         + ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],

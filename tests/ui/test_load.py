@@ -1,0 +1,81 @@
+"""The load test's figures and what it counts as an error, without a server: percentiles worked out
+by hand, and ForwardMsgs built as Streamlit sends them."""
+
+from __future__ import annotations
+
+from streamlit.proto.Alert_pb2 import Alert
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from essdash.ui.load import Figures, Run, _problem
+
+
+def _figures(single: list[float], crowd: list[float]) -> Figures:
+    return Figures(
+        sessions=4,
+        seconds=10,
+        single=[Run(0, "projets", "", s) for s in single],
+        crowd=[Run(1 + n % 4, "carte", "territoire=lys", s) for n, s in enumerate(crowd)],
+    )
+
+
+def test_medians_and_nearest_rank_95th_percentile():
+    # 1..20 s: the 95th percentile by nearest rank is the 19th value (0.95 × 20 = 19).
+    figures = _figures([2.0, 1.0, 4.0], [float(n) for n in range(20, 0, -1)])
+    assert figures.single_median == 2.0
+    assert figures.median == 10.5
+    assert figures.p95 == 19.0
+    assert figures.ratio == 9.5
+
+
+def test_95th_percentile_rounds_the_rank_up():
+    # 21 values: 0.95 × 21 = 19.95, so the 20th value.
+    assert _figures([1.0], [float(n) for n in range(1, 22)]).p95 == 20.0
+
+
+def test_errors_are_the_failed_runs_of_either_phase_and_the_report_names_them():
+    figures = _figures([1.0], [1.0, 2.0])
+    figures.single.append(Run(0, "plan", "", 0.5, "page introuvable"))
+    figures.crowd.append(Run(3, "comite", "au=2013-06-30", 0.5, "exception : KeyError 'x'"))
+    assert [run.page for run in figures.errors] == ["plan", "comite"]
+    report = figures.report()
+    assert "2 erreurs" in report
+    assert "comite?au=2013-06-30 — exception : KeyError 'x'" in report
+    assert "4 sessions simultanées" in report
+
+
+def _element(kind: str) -> ForwardMsg:
+    msg = ForwardMsg()
+    element = msg.delta.new_element
+    if kind == "exception":
+        element.exception.type = "ValueError"
+        element.exception.message = "boum"
+    else:
+        element.alert.body = "Attention"
+        element.alert.format = Alert.ERROR if kind == "error" else Alert.INFO
+    return msg
+
+
+def test_an_exception_or_an_error_message_is_an_error_an_information_is_not():
+    assert _problem(_element("exception"), "projets") == "exception : ValueError boum"
+    assert _problem(_element("error"), "projets") == "message d'erreur : Attention"
+    assert _problem(_element("info"), "projets") is None
+
+
+def test_the_page_run_must_be_the_page_asked_for():
+    msg = ForwardMsg()
+    for page_hash, path in (("h1", "synthese"), ("h2", "projets")):
+        page = msg.navigation.app_pages.add()
+        page.page_script_hash = page_hash
+        page.url_pathname = path
+    msg.navigation.page_script_hash = "h2"
+    assert _problem(msg, "projets") is None
+    assert _problem(msg, "carte") == "page exécutée : 'projets'"
+
+
+def test_page_not_found_and_compile_error_are_errors_a_rerun_is_not():
+    not_found = ForwardMsg()
+    not_found.page_not_found.page_name = "nulle-part"
+    assert _problem(not_found, "nulle-part") == "page introuvable"
+    compile_error = ForwardMsg(script_finished=ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+    assert _problem(compile_error, "projets") == "le script ne se compile pas"
+    assert _problem(ForwardMsg(script_finished=ForwardMsg.FINISHED_EARLY_FOR_RERUN), "projets") is None
