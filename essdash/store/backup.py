@@ -148,13 +148,17 @@ def list_backups(db_path: Path) -> list[dict]:
     for path in target_dir.glob(f"{db_path.stem}-*.db") if target_dir.is_dir() else ():
         match = _NAME.match(path.name)
         if match and match["stem"] == db_path.stem:
+            try:
+                size = path.stat().st_size
+            except FileNotFoundError:  # rotated away meanwhile by another writer's backup
+                continue
             found.append(
                 {
                     "path": path,
                     "name": path.name,
                     "reason": match["reason"].replace("-", " "),
                     "taken_at": datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S-%f"),
-                    "size": path.stat().st_size,
+                    "size": size,
                 }
             )
     return sorted(found, key=lambda b: b["taken_at"], reverse=True)

@@ -120,13 +120,17 @@ def list_backups(engine: Engine) -> list[dict]:
     for path in target_dir.glob(f"{stem}-*.dump") if target_dir.is_dir() else ():
         match = _NAME.match(path.name)
         if match and match["stem"] == stem:
+            try:
+                size = path.stat().st_size
+            except FileNotFoundError:  # rotated away meanwhile by another writer's backup
+                continue
             found.append(
                 {
                     "path": path,
                     "name": path.name,
                     "reason": match["reason"].replace("-", " "),
                     "taken_at": datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S-%f"),
-                    "size": path.stat().st_size,
+                    "size": size,
                 }
             )
     return sorted(found, key=lambda b: b["taken_at"], reverse=True)

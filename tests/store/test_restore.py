@@ -151,3 +151,13 @@ def test_backups_are_dropped_oldest_first_beyond_the_total_size(sqlite_engine, m
     newest = backup.take(path, "manuelle")
     assert [b["path"] for b in backup.list_backups(path)] == [newest]
     assert in_progress.exists()
+
+
+def test_a_backup_rotated_away_meanwhile_is_not_listed(sqlite_engine, monkeypatch):
+    """Another writer's rotation may delete a backup between the folder's listing and its reading."""
+    path = Path(sqlite_engine.url.database)
+    kept = backup.take(path, "manuelle")
+    ghost = kept.with_name(kept.name.replace("manuelle", "disparue"))  # listed by the folder, gone when read
+    listed = Path.glob
+    monkeypatch.setattr(Path, "glob", lambda self, pattern: [*listed(self, pattern), ghost])
+    assert [b["path"] for b in backup.list_backups(path)] == [kept]
