@@ -33,6 +33,7 @@ Input frames have one row per funding line with columns ``project_id``, ``funder
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -75,11 +76,13 @@ _METROPOLIS_KEYS = frozenset(_fold(name) for name in METROPOLIS_NAMES)
 _CITIZEN_KEYS = frozenset(_fold(kind) for kind in CITIZEN_SAVINGS_KINDS)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_metropolis(name) -> bool:
     """Whether a funder's name is Lille Métropole's (one of :data:`METROPOLIS_NAMES`)."""
     return _fold(name) in _METROPOLIS_KEYS
 
 
+@functools.lru_cache(maxsize=4096)
 def is_citizen_savings(kind) -> bool:
     """Whether a funder's kind is citizen savings (one of :data:`CITIZEN_SAVINGS_KINDS`)."""
     return _fold(kind) in _CITIZEN_KEYS

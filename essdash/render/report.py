@@ -24,8 +24,13 @@ FORMATS = {
 
 def filename(pack: Pack, fmt_name: str) -> str:
     """``pack-comite-2013-S2.pdf``, ``pack-comite-2014-S2-roubaisien.pptx``."""
-    place = "-" + re.sub(r"[^a-z0-9-]+", "-", pack.territory.lower()).strip("-") if pack.territory else ""
-    return f"pack-comite-{pack.period}{place}.{fmt_name}"
+    return filename_of(pack.period, pack.territory, fmt_name)
+
+
+def filename_of(period: str, territory: str | None, fmt_name: str) -> str:
+    """The file name of the pack of ``period`` for the territory of code ``territory`` (None: the metropolis)."""
+    place = "-" + re.sub(r"[^a-z0-9-]+", "-", territory.lower()).strip("-") if territory else ""
+    return f"pack-comite-{period}{place}.{fmt_name}"
 
 
 def render(pack: Pack, fmt_name: str) -> bytes:

@@ -168,15 +168,14 @@ PACK_FORMATS = (
 
 def pack_downloads(engine: Engine, period: str, territory: str | None, plan: str | None = None) -> None:
     """Download buttons of the meeting pack (on the fiches of ``plan``, else the plan in force);
-    each file is rendered only when asked for."""
+    the pack is built and its file rendered only when asked for, so the page opens without them."""
     from essdash.render import report
 
-    meeting_pack = read(pack.build, period, territory, plan)
     for column, (kind, label, mime) in zip(st.columns(len(PACK_FORMATS)), PACK_FORMATS):
         column.download_button(
             label,
-            data=lambda kind=kind: report.render(meeting_pack, kind),
-            file_name=report.filename(meeting_pack, kind),
+            data=lambda kind=kind: report.render(pack.build(engine, period, territory, plan), kind),
+            file_name=report.filename_of(period, territory, kind),
             mime=mime,
             on_click="ignore",
             icon=":material/download:",

@@ -5,7 +5,6 @@ from io import BytesIO
 import openpyxl
 import pytest
 from sqlalchemy import func, select, text
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from essdash.domain import fmt
@@ -20,27 +19,6 @@ from tests.fixtures.stores import backup_rows
 from tests.write.test_partner_files import PARTNER_HEAD, PARTNER_ROWS
 
 DONNEES = "pages/donnees.py"
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """What the page hands to its download buttons, by file name (deferred ones are generated on demand)."""
-    sent = {}
-    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
-
-    def eager(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):
-        sent[file_name] = lambda: data
-        return add(
-            self, data, mimetype, coordinates, file_name=file_name, is_for_static_download=is_for_static_download
-        )
-
-    def deferred(self, callable_, mimetype, coordinates, file_name=None, element_id=""):
-        sent[file_name] = callable_
-        return add_deferred(self, callable_, mimetype, coordinates, file_name=file_name, element_id=element_id)
-
-    monkeypatch.setattr(MediaFileManager, "add", eager)
-    monkeypatch.setattr(MediaFileManager, "add_deferred", deferred)
-    return sent
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """The presentation mode through app.py: every view from first to last, long tables continued over
 several views, then back to the setup with the same semester."""
 
+import io
 import itertools
 
 import pandas as pd
+from pptx import Presentation
 
 from essdash.domain import fmt
 from essdash.read import pack, places, queries
@@ -116,3 +118,13 @@ def test_technician_presentation_compares_with_the_metropolis(app, demo_engine):
     )
     trend = f"métropole : {fmt.number(summary['metro']['projects_per_10k'], 1)}"
     assert f"<div class='pack-trend'>{fmt.md_escape(trend)}</div>" in _figure_cards(at)
+
+
+def test_the_pack_downloads_are_built_when_asked_for_with_the_territory_of_the_url(app, downloads):
+    at = app(PAGE, territoire="roubaisien")
+    assert not at.exception, at.exception
+    assert sorted(downloads) == ["pack-comite-2014-S2-roubaisien.pdf", "pack-comite-2014-S2-roubaisien.pptx"]
+    slides = Presentation(io.BytesIO(downloads["pack-comite-2014-S2-roubaisien.pptx"]()))
+    texts = [shape.text_frame.text for slide in slides.slides for shape in slide.shapes if shape.has_text_frame]
+    assert any("Roubaisien" in text for text in texts)
+    assert downloads["pack-comite-2014-S2-roubaisien.pdf"]().startswith(b"%PDF")
