@@ -17,7 +17,6 @@ from sqlalchemy.engine import Engine
 from essdash.domain import fmt
 from essdash.read import pack, pack_model
 from essdash.render import charts, pack_charts
-from essdash.ui.frame import read
 
 # Heights in px at 1280×720. A view's content (below its heading, above the navigation buttons) may
 # fill VIEW_HEIGHT; the rest of the screen is the demo notice, the heading, the buttons and margins.
