@@ -49,4 +49,4 @@ if points is not None:
     map_views.placement_notes(points)
 
 if st.toggle("Carte statique (sans réseau, pour les exports)", key="m_static"):
-    st.altair_chart(static_map.static_choropleth(figures, level, measure), width="content")
+    ui.chart(static_map.static_choropleth, figures, level, measure, width="content")

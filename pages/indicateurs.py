@@ -34,7 +34,7 @@ with tab_series:
     if values.empty:
         st.info("Aucune valeur pour cet indicateur sur la période.")
     else:
-        st.altair_chart(charts.indicator_chart(values, data.targets, indicator), width="stretch")
+        ui.chart(charts.indicator_chart, values, data.targets, indicator)
         st.caption(
             "Trait noir épais : la métropole · traits fins : les territoires · tirets rouges : la cible "
             "(cibles des semestres du plan affiché)."

@@ -34,20 +34,20 @@ if not figures["projects"]:
 left, right = st.columns(2)
 with left:
     st.markdown("**Projets par étape**")
-    st.altair_chart(charts.projects_by_status(ui.read(queries.projects_by_status, filters)), width="stretch")
+    ui.chart(charts.projects_by_status, ui.read(queries.projects_by_status, filters))
     st.markdown("**Fiches du plan par statut**")
     st.caption(
         "Fiches servies par les projets de la sélection."
         if filters.is_place_filtered
         else "Toutes les fiches du plan d'actions."
     )
-    st.altair_chart(charts.sheets_by_status(ui.read(queries.sheets_by_status, filters)), width="stretch")
+    ui.chart(charts.sheets_by_status, ui.read(queries.sheets_by_status, filters))
 with right:
     st.markdown("**Montant engagé par financeur**")
     funders = ui.read(queries.money_by_funder, filters)
     if funders.empty:
         st.caption("Aucun financement engagé.")
     else:
-        st.altair_chart(charts.money_by_funder(funders), width="stretch")
+        ui.chart(charts.money_by_funder, funders)
     st.markdown("**Emplois par territoire**")
-    st.altair_chart(charts.jobs_by_territory(ui.read(queries.jobs_by_territory, filters)), width="stretch")
+    ui.chart(charts.jobs_by_territory, ui.read(queries.jobs_by_territory, filters))

@@ -6,6 +6,8 @@ French number and time locale travels in the spec's ``config.locale`` so Vega re
 
 from __future__ import annotations
 
+import threading
+
 import altair as alt
 import pandas as pd
 
@@ -61,6 +63,19 @@ MONEY_FORMAT = ",.0f"
 LABEL_LIMIT = 320
 # Text sizes (px) of a chart shown on a projector: read from the back of a room.
 PROJECTOR_TEXT = {"label": 18, "title": 20, "chart_title": 24, "bar_step": 36}
+
+
+# Altair's theme and data transformer are global to the process: one spec is made at a time.
+_ALTAIR_GLOBALS = threading.Lock()
+
+
+def vega_lite(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec with its data inline, as Streamlit draws an altair chart: without
+    Altair's default theme (its 300 px sizes) and without a row limit. It is not validated against
+    the Vega-Lite schema here, which costs more than building the chart: the tests validate every
+    chart the pages draw (``tests/ui/test_charts_valid.py``)."""
+    with _ALTAIR_GLOBALS, alt.theme.enable("none"), alt.data_transformers.enable("default", max_rows=None):
+        return chart.to_dict(validate=False)
 
 
 def _french(chart: alt.Chart) -> alt.Chart:

@@ -1,4 +1,5 @@
-"""The cached engine and the data caches: every read of the pages goes through :func:`read` or :func:`compute`."""
+"""The cached engine and the data caches: every read of the pages goes through :func:`read` or :func:`compute`,
+every chart through :func:`chart`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain.errors import EssdashError
+from essdash.render import charts
 from essdash.store.config import get_settings
 from essdash.store.db import open_database
 
@@ -53,3 +55,19 @@ def _computed(module: str, name: str, *args, **kwargs):
 def compute(func, *args, **kwargs):
     """Run a pure function of essdash (no engine) through the data cache, keyed by its arguments."""
     return _computed(func.__module__, func.__name__, *args, **kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _chart_spec(module: str, name: str, projector: bool, *args, **kwargs) -> dict:
+    chart = getattr(importlib.import_module(module), name)(*args, **kwargs)
+    return charts.vega_lite(charts.for_projector(chart) if projector else chart)
+
+
+def chart(build, *args, width: str | int = "stretch", projector: bool = False, **kwargs) -> None:
+    """Draw the altair chart ``build(*args, **kwargs)`` (larger text with ``projector``).
+
+    Its Vega-Lite spec goes through the data cache, keyed by the builder and its arguments: a rerun
+    or another session drawing the same chart of the same data reuses the spec instead of building
+    and converting the chart again.
+    """
+    st.vega_lite_chart(_chart_spec(build.__module__, build.__name__, projector, *args, **kwargs), width=width)

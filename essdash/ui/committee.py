@@ -14,7 +14,7 @@ from essdash.read import followup, proceedings
 from essdash.read.filters import Filters
 from essdash.render import charts
 from essdash.ui import forms
-from essdash.ui.frame import place_caption, read
+from essdash.ui.frame import chart, place_caption, read
 from essdash.ui.records import SHEET_COLUMNS
 
 FIELD_LABELS = {"status": "Statut", "progress": "Avancement déclaré"}
@@ -161,7 +161,7 @@ def pipeline(filters: Filters) -> None:
     if waiting.empty:
         st.info("Aucune proposition en attente.")
         return
-    st.altair_chart(charts.pipeline(waiting), width="stretch")
+    chart(charts.pipeline, waiting)
     st.dataframe(
         waiting,
         hide_index=True,

@@ -10,7 +10,7 @@ from essdash.read import equity_report, places
 from essdash.read.equity_report import EquityMeasure, EquityReport
 from essdash.read.filters import Filters
 from essdash.render import charts
-from essdash.ui.frame import read
+from essdash.ui.frame import chart, read
 
 
 def equity_columns(spec: EquityMeasure) -> dict:
@@ -70,9 +70,7 @@ def _sentence(result: EquityReport, key: str) -> str:
 def territories(result: EquityReport) -> None:
     """The rate of every territory against the metropolitan rate, and their table."""
     spec = result.measure
-    st.altair_chart(
-        charts.rates_by_place(result.territories, spec.rate, spec.rate_title, result.metro_rate), width="stretch"
-    )
+    chart(charts.rates_by_place, result.territories, spec.rate, spec.rate_title, result.metro_rate)
     st.dataframe(
         result.territories,
         hide_index=True,
@@ -117,7 +115,7 @@ def lorenz(result: EquityReport) -> None:
     if result.lorenz.empty:
         st.info("Rien à répartir sur cette période.")
     else:
-        st.altair_chart(charts.lorenz(result.lorenz, result.measure.word), width="stretch")
+        chart(charts.lorenz, result.lorenz, result.measure.word)
     st.caption(_sentence(result, "gini"))
 
 
@@ -131,7 +129,7 @@ def funnel(result: EquityReport) -> None:
         return
     spec = result.measure
     points = result.communes.assign(rate=result.communes[spec.rate])
-    st.altair_chart(charts.funnel(points, result.funnel, spec.rate_title), width="stretch")
+    chart(charts.funnel, points, result.funnel, spec.rate_title)
     st.caption(_sentence(result, "funnel"))
 
 

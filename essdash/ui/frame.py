@@ -19,7 +19,7 @@ from essdash.read.filters import Filters
 from essdash.read.plans import FICTIONAL
 from essdash.store.reference import ATTRIBUTION
 from essdash.ui import session
-from essdash.ui.cache import clear_reads, compute, engine, read
+from essdash.ui.cache import chart, clear_reads, compute, engine, read
 from essdash.ui.filters import (
     chosen,
     period_range,
@@ -35,6 +35,7 @@ from essdash.ui.navigation import APP_TITLE, FAVICON, sidebar_links
 
 __all__ = [
     "PageContext",
+    "chart",
     "chosen",
     "clear_reads",
     "compute",

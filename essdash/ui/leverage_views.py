@@ -11,6 +11,7 @@ from essdash.domain import leverage as lv
 from essdash.read import leverage
 from essdash.read.leverage import LeverageEquity, LeverageSummary
 from essdash.render import charts
+from essdash.ui.cache import chart
 
 
 def _columns(headers: dict[str, str]) -> dict:
@@ -67,7 +68,7 @@ def places(frame, level: str) -> None:
             st.caption("Aucun euro de ce levier dans la sélection.")
         else:
             reference = lv.ratio(float(shown[f"{lever}_others"].sum()), float(shown[lever].sum()))
-            st.altair_chart(charts.leverage_by_place(frame, lever, reference), width="stretch")
+            chart(charts.leverage_by_place, frame, lever, reference)
             st.caption(
                 f"Trait rouge : objectif du plan ({fmt.money(lv.AIM)}) ; trait gris : ensemble des territoires "
                 f"({lv.figure(reference)})."

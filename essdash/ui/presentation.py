@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
 from essdash.read import pack, pack_model
-from essdash.render import charts, pack_charts
+from essdash.render import pack_charts
+from essdash.ui.cache import chart as draw_chart
 
 # Heights in px at 1280×720. A view's content (below its heading, above the navigation buttons) may
 # fill VIEW_HEIGHT; the rest of the screen is the demo notice, the heading, the buttons and margins.
@@ -151,7 +152,7 @@ def presentation_view(meeting_pack: pack_model.Pack, slides: list[View], slide: 
         st.markdown(f"- {esc(sentence)}")
     for title, chart in view.charts:
         st.markdown(f"**{esc(title)}**")
-        st.altair_chart(charts.for_projector(pack_charts.draw(chart)), width="stretch")
+        draw_chart(pack_charts.draw, chart, projector=True)
     for title, table in view.tables:
         st.markdown(f"**{esc(title)}**")
         st.dataframe(
