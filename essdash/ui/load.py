@@ -89,9 +89,23 @@ class Figures:
         return _percentile([run.seconds for run in self.crowd], 0.95)
 
     @property
+    def single_p95(self) -> float:
+        return _percentile([run.seconds for run in self.single], 0.95)
+
+    @property
     def ratio(self) -> float:
         """The crowd's 95th percentile over the single session's median (the aim: 3 at most)."""
         return self.p95 / self.single_median
+
+    def by_page(self) -> list[tuple[str, float, float, float]]:
+        """Per page run by both: the single session's median, the crowd's median and 95th percentile."""
+        rows = []
+        for page in dict.fromkeys(run.page for run in self.single + self.crowd):
+            alone = [run.seconds for run in self.single if run.page == page]
+            crowd = [run.seconds for run in self.crowd if run.page == page]
+            if alone and crowd:
+                rows.append((page, statistics.median(alone), statistics.median(crowd), _percentile(crowd, 0.95)))
+        return rows
 
     def report(self) -> str:
         errors = self.errors
@@ -102,7 +116,13 @@ class Figures:
             f"{fmt.plural(len(errors), 'erreur')}",
             f"  session seule : médiane {_ms(self.single_median)} ({fmt.plural(len(self.single), 'page')})",
             f"  {self.sessions} sessions : médiane {_ms(self.median)}, 95e centile {_ms(self.p95)} "
-            f"— {fmt.number(self.ratio, 1)}× la médiane d'une session seule (objectif : 3× au plus)",
+            f"— {fmt.number(self.ratio, 1)}× la médiane d'une session seule (objectif : 3× au plus) ; "
+            f"{fmt.number(self.p95 / self.single_p95, 1)}× son 95e centile ({_ms(self.single_p95)})",
+            f"  {'page':<14} {'seule':>9} {'médiane':>9} {'95e c.':>9}",
+        ]
+        lines += [
+            f"  {page:<14} {_ms(alone):>9} {_ms(median):>9} {_ms(p95):>9}"
+            for page, alone, median, p95 in self.by_page()
         ]
         lines += [f"  erreur : {run.page}?{run.query} — {run.error}" for run in errors[:10]]
         return "\n".join(lines)

@@ -25,6 +25,19 @@ def test_medians_and_nearest_rank_95th_percentile():
     assert figures.median == 10.5
     assert figures.p95 == 19.0
     assert figures.ratio == 9.5
+    assert figures.single_p95 == 4.0  # 0.95 × 3 = 2.85: the 3rd of 1, 2, 4
+
+
+def test_per_page_figures_pair_the_single_session_with_the_crowd():
+    figures = Figures(
+        sessions=2,
+        seconds=10,
+        single=[Run(0, "projets", "", 1.0), Run(0, "projets", "", 3.0), Run(0, "plan", "", 5.0)],
+        crowd=[Run(1, "projets", "", s) for s in (2.0, 4.0, 6.0)] + [Run(2, "carte", "", 9.0)],
+    )
+    # plan ran alone only, carte in the crowd only: neither can be compared
+    assert figures.by_page() == [("projets", 2.0, 4.0, 6.0)]
+    assert "projets" in figures.report() and "carte" not in figures.report().split("95e c.")[1]
 
 
 def test_95th_percentile_rounds_the_rank_up():
