@@ -135,11 +135,11 @@ def fill_colours(figures: pd.DataFrame, measure: str, breaks: list[float]) -> di
 def place_features(figures: pd.DataFrame, level: str, measure: str, *, escape: bool) -> list[dict]:
     """The boundaries with names (HTML-escaped when ``escape``), the measure's value and its label."""
     key = "insee_code" if level == "commune" else "code"
-    by_code = figures.set_index("code")
+    by_code = {row["code"]: row for row in figures[["code", "name", "member", measure]].to_dict("records")}
     features = []
     for feature in boundaries(level)["features"]:
         code = feature["properties"][key]
-        row = by_code.loc[code]
+        row = by_code[code]
         value = row[measure] if row["member"] else None
         features.append(
             {
@@ -211,6 +211,25 @@ class _RawScript(Element):
 
     def render(self, **kwargs) -> str:
         return self.text
+
+
+class _RawMacro(folium.MacroElement):
+    """A MacroElement whose rendered header, html and script join the page as is. Branca's own
+    render compiles each rendered part as a Jinja template again: for the choropleth, whose script
+    holds every outline, that was most of the map's rendering time."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if (text := module.get(part)) is not None:
+                getattr(figure, part).add_child(_RawScript(text(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _GeoJson(folium.GeoJson, _RawMacro):
+    """folium's GeoJson, its rendered parts added as is (see :class:`_RawMacro`)."""
 
 
 PLACED_CODES = {"exact": 0, "commune": 1, "outside": 2}
@@ -356,7 +375,7 @@ def build_map(
             "fillOpacity": 0.75,
         }
 
-    folium.GeoJson(
+    _GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="Communes" if level == "commune" else "Territoires",
         style_function=style,
