@@ -229,21 +229,26 @@ def sheet_record(detail: dict, row: pd.Series) -> None:
 
 
 def register_page(register: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the register to show, in the columns it shows: all rows up to
-    :data:`REGISTER_PAGE_ROWS`, else one page, chosen in French (« page k sur m ») under the register's
-    caption; the browser gets that page and those columns only."""
+    """The rows of the register to show, in the columns it shows: one page of :func:`paged`."""
     register = register[[column for column in REGISTER_COLUMNS if column in register.columns]]
-    pages = -(-len(register) // REGISTER_PAGE_ROWS)
+    return paged(register, "register_page", "Page du registre", ("projet", "projets"))
+
+
+def paged(frame: pd.DataFrame, key: str, title: str, noun: tuple[str, str]) -> pd.DataFrame:
+    """All rows of ``frame`` up to :data:`REGISTER_PAGE_ROWS`, else one page, chosen in French
+    (« page k sur m ») in a selectbox titled ``title``, with a caption counting the rows (``noun``:
+    singular and plural); the browser gets that page only."""
+    pages = -(-len(frame) // REGISTER_PAGE_ROWS)
     if pages <= 1:
-        return register
-    if st.session_state.get("register_page", 1) > pages:  # the filters shrank the register
-        st.session_state["register_page"] = 1
+        return frame
+    if st.session_state.get(key, 1) > pages:  # the filters shrank the table
+        st.session_state[key] = 1
 
     def label(k: int) -> str:
-        first, last = (k - 1) * REGISTER_PAGE_ROWS + 1, min(k * REGISTER_PAGE_ROWS, len(register))
-        return f"page {k} sur {pages} (projets {fmt.number(first)} à {fmt.number(last)})"
+        first, last = (k - 1) * REGISTER_PAGE_ROWS + 1, min(k * REGISTER_PAGE_ROWS, len(frame))
+        return f"page {k} sur {pages} ({noun[1]} {fmt.number(first)} à {fmt.number(last)})"
 
-    page = st.selectbox("Page du registre", range(1, pages + 1), format_func=label, key="register_page")
-    st.caption(f"{fmt.plural(len(register), 'projet')}, page {page} sur {pages}.")
+    page = st.selectbox(title, range(1, pages + 1), format_func=label, key=key)
+    st.caption(f"{fmt.plural(len(frame), *noun)}, page {page} sur {pages}.")
     start = (page - 1) * REGISTER_PAGE_ROWS
-    return register.iloc[start : start + REGISTER_PAGE_ROWS]
+    return frame.iloc[start : start + REGISTER_PAGE_ROWS]

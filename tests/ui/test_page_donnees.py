@@ -89,6 +89,26 @@ def test_export_follows_the_place_in_the_url_the_view_and_the_format(base, downl
     assert any(c.value.startswith(f"{len(expected)} lignes · Territoire de la Lys") for c in at.caption)
 
 
+def test_the_export_preview_is_paged_and_the_file_has_every_line(base, downloads):
+    at = _page()
+    at.selectbox(key="exp_view").set_value("measurements").run()
+    _clean(at)
+    expected = io_export.frame(make_engine(base), "measurements", Filters())
+    assert len(expected) > 400  # the demo's 768 indicator values: four pages of 200
+    pages = -(-len(expected) // 200)
+    assert len(_export_table(at, expected)) == 200
+    assert f"{fmt.number(len(expected))} lignes, page 1 sur {pages}." in [c.value for c in at.caption]
+    at.selectbox(key="exp_page").select(pages).run()
+    _clean(at)
+    assert _export_table(at, expected)["Valeur"].tolist() == expected["Valeur"].tolist()[200 * (pages - 1) :]
+    name = io_export.file_name("measurements", Filters(), "csv")
+    assert downloads[name]().decode("cp1252").count("\n") >= len(expected) + 1
+
+
+def _export_table(at, expected):
+    return next(d.value for d in at.dataframe if list(d.value.columns) == list(expected.columns))
+
+
 def test_upload_preview_then_import_with_a_name(base):
     upload = ("porteurs.xlsx", xlsx_file(GOOD["organisations"]), "application/octet-stream")
     at = _page()
