@@ -15,7 +15,7 @@ from essdash.read.filters import Filters
 from essdash.render import charts
 from essdash.ui import forms
 from essdash.ui.frame import chart, place_caption, read
-from essdash.ui.records import SHEET_COLUMNS
+from essdash.ui.records import SHEET_COLUMNS, paged
 
 FIELD_LABELS = {"status": "Statut", "progress": "Avancement déclaré"}
 LATE_COLUMNS = {"code": st.column_config.TextColumn("Fiche", width="small"), **SHEET_COLUMNS}
@@ -141,14 +141,15 @@ def changes(filters: Filters) -> None:
     m3.metric("Avis rendus", fmt.number(len(diff.opinions)))
     m4.metric("Financements des projets retenus", fmt.money_short(diff.money), help=fmt.money(diff.money))
     m5.metric("Changements de fiches", fmt.number(len(diff.sheets)))
-    for title, table in (
-        ("Nouveaux projets", diff.new_projects),
-        ("Étapes", diff.steps),
-        ("Avis du comité", diff.opinions),
-        ("Fiches", diff.sheets),
+    for key, title, table, noun in (
+        ("projects", "Nouveaux projets", diff.new_projects, ("projet", "projets")),
+        ("steps", "Étapes", diff.steps, ("étape", "étapes")),
+        ("opinions", "Avis du comité", diff.opinions, ("avis", "avis")),
+        ("sheets", "Fiches", diff.sheets, ("changement", "changements")),
     ):
         with st.expander(f"{title} ({len(table)})"):
-            st.dataframe(in_french(table), hide_index=True, width="stretch", column_config=DIFF_COLUMNS)
+            shown = paged(in_french(table), f"c_page_{key}", "Page", noun)
+            st.dataframe(shown, hide_index=True, width="stretch", column_config=DIFF_COLUMNS)
 
 
 def pipeline(filters: Filters) -> None:
@@ -163,7 +164,7 @@ def pipeline(filters: Filters) -> None:
         return
     chart(charts.pipeline, waiting)
     st.dataframe(
-        waiting,
+        paged(waiting, "c_page_pipeline", "Page", ("proposition", "propositions")),
         hide_index=True,
         width="stretch",
         column_config=PIPELINE_COLUMNS,
