@@ -12,6 +12,7 @@ from essdash.read import leverage
 from essdash.read.leverage import LeverageEquity, LeverageSummary
 from essdash.render import charts
 from essdash.ui.cache import chart
+from essdash.ui.records import paged
 
 
 def _columns(headers: dict[str, str]) -> dict:
@@ -103,7 +104,8 @@ def projects(frame) -> None:
     if frame.empty:
         st.caption("Aucun projet financé dans la sélection.")
         return
-    _table(frame, ["id", "title", "commune", "territory", "total", *leverage.LEVER_COLUMNS])
+    shown = paged(frame, "lv_page_projects", "Page", ("projet", "projets"))
+    _table(shown, ["id", "title", "commune", "territory", "total", *leverage.LEVER_COLUMNS])
 
 
 def equity(result: LeverageEquity) -> None:
