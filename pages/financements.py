@@ -14,24 +14,25 @@ with st.expander("Filtres des projets"):
 
 st.subheader(f"Effet levier — {ui.place_caption(filters)}")
 st.caption(f"{ui.scope_caption(filters)} · financements des années écoulées à cette date. {lv.DEFINITION}")
-leverage_views.headline(ui.read(leverage.summary, filters))
+view = ui.read(leverage.overview, filters)
+leverage_views.headline(view.summary)
 
 tabs = st.tabs(["Territoires", "Communes", "Fiches", "Natures de financeurs", "Projets", "Équité du levier"])
 with tabs[0]:
     st.caption("Tous les territoires, pour comparer ; projets rattachés à leur commune principale.")
-    leverage_views.places(ui.read(leverage.place_table, filters, "territory"), "territory")
+    leverage_views.places(view.territories, "territory")
 with tabs[1]:
-    communes = ui.read(leverage.place_table, filters, "commune")
+    communes = view.communes
     if filters.territory:
         communes = communes[communes["territory_code"] == filters.territory]
     st.caption("Communes où un levier finance un projet ; projets rattachés à leur commune principale.")
     leverage_views.places(communes, "commune")
 with tabs[2]:
     st.caption("Une fiche compte les projets de ses sous-fiches ; un projet peut servir plusieurs fiches.")
-    leverage_views.sheets(ui.read(leverage.sheet_table, filters))
+    leverage_views.sheets(view.sheets)
 with tabs[3]:
-    leverage_views.kinds(ui.read(leverage.summary, filters))
+    leverage_views.kinds(view.summary)
 with tabs[4]:
-    leverage_views.projects(ui.read(leverage.project_table, filters))
+    leverage_views.projects(view.projects)
 with tabs[5]:
-    leverage_views.equity(ui.read(leverage.equity_of_leverage, filters))
+    leverage_views.equity(view.equity)

@@ -81,6 +81,39 @@ def funding_lines(engine: Engine, filters: Filters) -> pd.DataFrame:
     return frame.astype({"amount": float})
 
 
+class _Source:
+    """The funding lines and projects of each selection, read once for all the tables built from them
+    (one page shows several tables over the same selection and over all places)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lines: dict[Filters, pd.DataFrame] = {}
+        self._money: dict[Filters, pd.DataFrame] = {}
+        self._projects: dict[Filters, pd.DataFrame] = {}
+
+    def lines(self, filters: Filters) -> pd.DataFrame:
+        if filters not in self._lines:
+            self._lines[filters] = funding_lines(self.engine, filters)
+        return self._lines[filters]
+
+    def money(self, filters: Filters) -> pd.DataFrame:
+        """:func:`essdash.domain.leverage.lever_money` of the selection's lines."""
+        if filters not in self._money:
+            self._money[filters] = lv.lever_money(self.lines(filters))
+        return self._money[filters]
+
+    def projects(self, scope: Filters) -> pd.DataFrame:
+        """``id``, ``commune_code``, ``territory_code`` of the projects of ``scope``."""
+        if scope not in self._projects:
+            self._projects[scope] = read_frame(
+                self.engine,
+                select(col(P.id), col(P.commune_code), col(C.territory_code))
+                .join(C, col(C.insee_code) == col(P.commune_code))
+                .where(*project_conditions(scope)),
+            )
+        return self._projects[scope]
+
+
 @dataclass(frozen=True)
 class LeverageSummary:
     """Both leverages of a selection: per lever the :func:`essdash.domain.leverage.leverage` result,
@@ -100,8 +133,12 @@ class LeverageSummary:
 
 def summary(engine: Engine, filters: Filters, where: str = "") -> LeverageSummary:
     """Both leverages over the selection; ``where`` names its scope in the sentences."""
-    lines = funding_lines(engine, filters)
-    money = lv.lever_money(lines)
+    return _summary(_Source(engine), filters, where)
+
+
+def _summary(source: _Source, filters: Filters, where: str = "") -> LeverageSummary:
+    lines = source.lines(filters)
+    money = source.money(filters)
     return LeverageSummary(
         results={lever: lv.leverage(money, lever) for lever in lv.LEVERS},
         kinds={lever: lv.by_kind(lines, lever) for lever in lv.LEVERS},
@@ -124,14 +161,19 @@ def kind_table(result: LeverageSummary) -> pd.DataFrame:
 
 
 def _groups(project_ids, groups) -> pd.DataFrame:
-    return pd.DataFrame({"project_id": list(project_ids), "group": list(groups)})
+    return pd.DataFrame({"project_id": pd.Series(project_ids).tolist(), "group": pd.Series(groups).tolist()})
 
 
 def project_table(engine: Engine, filters: Filters) -> pd.DataFrame:
     """The selection's projects that have a counted funding: ``id``, ``title``, ``commune``,
     ``territory``, ``total`` and both levers' euros, others' euros and leverage; highest metropolis
     money first."""
-    money = lv.lever_money(funding_lines(engine, filters))
+    return _project_table(_Source(engine), filters)
+
+
+def _project_table(source: _Source, filters: Filters) -> pd.DataFrame:
+    engine = source.engine
+    money = source.money(filters)
     if money.empty:
         return pd.DataFrame(columns=["id", "title", "commune", "territory", *LEVER_COLUMNS, "total"])
     info = read_frame(
@@ -152,14 +194,14 @@ def place_table(engine: Engine, filters: Filters, level: str = "territory") -> p
     commune, every filter but the place ones: ``code``, ``name`` (and for communes
     ``territory_code``, ``territory``), ``projects``, ``funded``, the lever columns, and ``lq``
     (the place's metropolis leverage over that of all places). Every place, in the usual order."""
+    return _place_table(_Source(engine), filters, level)
+
+
+def _place_table(source: _Source, filters: Filters, level: str) -> pd.DataFrame:
+    engine = source.engine
     scope = filters.with_(territory=None, commune=None)
-    money = lv.lever_money(funding_lines(engine, scope))
-    projects = read_frame(
-        engine,
-        select(col(P.id), col(P.commune_code), col(C.territory_code))
-        .join(C, col(C.insee_code) == col(P.commune_code))
-        .where(*project_conditions(scope)),
-    )
+    money = source.money(scope)
+    projects = source.projects(scope)
     key = "territory_code" if level == "territory" else "commune_code"
     table = lv.by_group(money, _groups(projects["id"], projects[key]))
     if level == "territory":
@@ -184,6 +226,11 @@ def place_table(engine: Engine, filters: Filters, level: str = "territory") -> p
 def sheet_table(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Both leverages per fiche served by the selection's projects (a fiche with its sub-fiches'
     projects): ``code``, ``title``, ``projects``, ``funded`` and the lever columns, in plan order."""
+    return _sheet_table(_Source(engine), filters)
+
+
+def _sheet_table(source: _Source, filters: Filters) -> pd.DataFrame:
+    engine = source.engine
     sheet, parent = m.ActionSheet, aliased(m.ActionSheet, name="parent_sheet")
     links = read_frame(
         engine,
@@ -200,7 +247,7 @@ def sheet_table(engine: Engine, filters: Filters) -> pd.DataFrame:
             _groups(links["project_id"], links["parent_code"]).dropna(),
         ]
     ).drop_duplicates()
-    money = lv.lever_money(funding_lines(engine, filters))
+    money = source.money(filters)
     table = lv.by_group(money, pairs).rename(columns={"group": "code"})
     return sheets.merge(table, on="code", how="inner").reset_index(drop=True)
 
@@ -236,8 +283,12 @@ def equity_of_leverage(engine: Engine, filters: Filters) -> LeverageEquity:
     statistics with the metropolis's euros as the weights and the other funders' euros on its projects
     as the counts, over communes (those of the selected territory, if any; split between
     territories otherwise), and the places drawing less than half the reference leverage."""
-    communes = place_table(engine, filters, "commune")
-    territories = place_table(engine, filters, "territory")
+    return _equity_of_leverage(_Source(engine), filters)
+
+
+def _equity_of_leverage(source: _Source, filters: Filters) -> LeverageEquity:
+    communes = _place_table(source, filters, "commune")
+    territories = _place_table(source, filters, "territory")
     if filters.territory:
         communes = communes[communes["territory_code"] == filters.territory].reset_index(drop=True)
     counts, weights = communes["metropolis_others"].astype(float), communes["metropolis"].astype(float)
@@ -281,3 +332,30 @@ def equity_of_leverage(engine: Engine, filters: Filters) -> LeverageEquity:
         low = lv.sentence_far_below(communes, reference, "la moyenne du territoire")
     findings.append(Finding("far_below", "Nettement en dessous", None, low))
     return LeverageEquity(tuple(findings), territories, communes, reference)
+
+
+@dataclass(frozen=True)
+class LeverageOverview:
+    """Every table of the Financements page for one selection."""
+
+    summary: LeverageSummary
+    territories: pd.DataFrame
+    communes: pd.DataFrame
+    sheets: pd.DataFrame
+    projects: pd.DataFrame
+    equity: LeverageEquity
+
+
+def overview(engine: Engine, filters: Filters) -> LeverageOverview:
+    """:func:`summary`, :func:`place_table` by territory and by commune, :func:`sheet_table`,
+    :func:`project_table` and :func:`equity_of_leverage` of the selection, each the same as alone,
+    with the funding lines and projects read once."""
+    source = _Source(engine)
+    return LeverageOverview(
+        summary=_summary(source, filters),
+        territories=_place_table(source, filters, "territory"),
+        communes=_place_table(source, filters, "commune"),
+        sheets=_sheet_table(source, filters),
+        projects=_project_table(source, filters),
+        equity=_equity_of_leverage(source, filters),
+    )

@@ -13,6 +13,7 @@ Five projects, five funders::
 import json
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 from sqlalchemy import insert, select
 
@@ -273,3 +274,17 @@ def test_an_empty_base_gives_empty_tables_and_plain_sentences(empty_engine):
     }
     sentence = L.equity_of_leverage(empty_engine, Filters()).finding_sentence("far_below")
     assert sentence == "Lille Métropole ne finance aucun projet : pas d'effet levier à comparer."
+
+
+@pytest.mark.parametrize("place", [{}, {"territory": "roubaisien"}, {"commune": "59512"}])
+def test_the_page_overview_is_each_table_read_alone(demo_engine, place):
+    filters = Filters(**place)
+    view = L.overview(demo_engine, filters)
+    assert view.summary.results == L.summary(demo_engine, filters).results
+    assert view.summary.results["metropolis"]["projects"] > 0
+    pd.testing.assert_frame_equal(view.territories, L.place_table(demo_engine, filters, "territory"))
+    pd.testing.assert_frame_equal(view.communes, L.place_table(demo_engine, filters, "commune"))
+    pd.testing.assert_frame_equal(view.sheets, L.sheet_table(demo_engine, filters))
+    pd.testing.assert_frame_equal(view.projects, L.project_table(demo_engine, filters))
+    alone = L.equity_of_leverage(demo_engine, filters)
+    assert [f.sentence for f in view.equity.findings] == [f.sentence for f in alone.findings]
