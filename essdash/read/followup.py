@@ -98,33 +98,29 @@ def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
         sheets["status"] = sheets["id"].map(states["status"])
         sheets["progress"] = sheets["id"].map(states["progress"])
     money = money_by_project(filters.as_of)
-    links = read_frame(
+    step = step_on(filters.as_of)
+    score = case(  # a project's share of its fiche's progress, by step; other steps do not count
+        (step == ProjectStatus.REALISE.value, 1.0),
+        (step == ProjectStatus.EN_COURS.value, 0.5),
+        (step.in_([ProjectStatus.VALIDE.value, ProjectStatus.RETENU.value]), 0.0),
+        else_=None,
+    )
+    per_sheet = read_frame(
         engine,
         select(
             col(m.ProjectSheet.sheet_id),
-            col(P.id),
-            step_on(filters.as_of).label("status"),
-            col(P.jobs_created),
-            func.coalesce(money.c.amount, 0.0).label("amount"),
+            func.count(col(P.id)).label("projects"),
+            func.coalesce(func.sum(func.coalesce(money.c.amount, 0.0)), 0.0).label("money"),
+            func.coalesce(func.sum(col(P.jobs_created)), 0).label("jobs"),
+            func.avg(score).label("project_progress"),
         )
         .join(P, col(P.id) == col(m.ProjectSheet.project_id))
         .outerjoin(money, money.c.project_id == col(P.id))
-        .where(*project_conditions(filters)),
+        .where(*project_conditions(filters))
+        .group_by(col(m.ProjectSheet.sheet_id)),
     )
-    links["score"] = links["status"].map(
-        {
-            ProjectStatus.REALISE.value: 1.0,
-            ProjectStatus.EN_COURS.value: 0.5,
-            ProjectStatus.VALIDE.value: 0.0,
-            ProjectStatus.RETENU.value: 0.0,
-        }
-    )
-    per_sheet = links.groupby("sheet_id").agg(
-        projects=("id", "count"),
-        money=("amount", "sum"),
-        jobs=("jobs_created", "sum"),
-        project_progress=("score", "mean"),
-    )
+    per_sheet = per_sheet.astype({"projects": int, "money": float, "jobs": int, "project_progress": float})
+    per_sheet = per_sheet.set_index("sheet_id")
     tree = sheets.merge(actions, left_on="id", right_on="sheet_id", how="left").drop(columns="sheet_id")
     tree = tree.merge(per_sheet, left_on="id", right_index=True, how="left")
     tree = tree.fillna({"actions": 0, "actions_done": 0, "projects": 0, "money": 0.0, "jobs": 0})
