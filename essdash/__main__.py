@@ -309,8 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument(
         "--base",
         metavar="URL",
-        help="base PostgreSQL (postgresql+psycopg://…) reconstruite à chaque échelle, au lieu d'un fichier SQLite "
-        "temporaire : son contenu est remplacé",
+        help="base PostgreSQL (postgresql+psycopg://…) reconstruite à chaque échelle et mesurée en plus d'un "
+        "fichier SQLite temporaire, ses ratios à côté de ceux de SQLite : son contenu est remplacé",
     )
     bench.add_argument(
         "--browser", action="store_true", help="attentes ressenties dans Chromium (navigation, territoire) par page"

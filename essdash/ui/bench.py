@@ -101,53 +101,90 @@ def _kb(size: int) -> str:
     return f"{fmt.number(size / 1024)} Ko"
 
 
+def _store(url_of, scales: list[int], repeat: int, say) -> list[dict]:
+    """The figures of every scale on one store: ``url_of(scale)`` is the database rebuilt for it."""
+    found = []
+    for scale in scales:
+        url = url_of(scale)
+        started = time.perf_counter()
+        engine = db.init_db(url, dataset="demo", scale=scale)
+        cold = time.perf_counter() - started
+        engine.dispose()
+        os.environ["DATABASE_URL"] = url
+        say(f"  échelle ×{scale} : base créée et remplie en {fmt.number(cold, 2)} s, pages…")
+        figures: dict = {"scale": scale, "projects": 180 * scale, "cold_start_s": cold, "pages": []}
+        for _, page, params in visits():  # first imports (altair, pandas …) and connections are not page costs
+            _visit(lambda: AppTest.from_file(APP, default_timeout=120), page, params)
+        for label, page, params in visits():
+            first, warm, (raw, packed) = _page_times(page, params, repeat)
+            figures["pages"].append(
+                {"page": label, "first_s": first, "warm_s": warm, "sent_bytes": raw, "compressed_bytes": packed}
+            )
+        figures["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        found.append(figures)
+    return found
+
+
+def _print_scale(figures: dict, empty: float) -> None:
+    print(
+        f"Échelle ×{figures['scale']} — {fmt.number(figures['projects'])} projets — démarrage à froid "
+        f"(création + remplissage) : {fmt.number(figures['cold_start_s'], 2)} s"
+    )
+    print(
+        f"  {'page':<32} {'1re visite':>11} {'ratio':>7} {'à chaud':>9} {'ratio':>7} {'envoyé':>10} {'compressé':>10}"
+    )
+    for row in figures["pages"]:
+        first, warm = row["first_s"], row["warm_s"]
+        print(
+            f"  {row['page']:<32} {_ms(first):>11} {fmt.number(first / empty, 1):>6}× "
+            f"{_ms(warm):>9} {fmt.number(warm / empty, 1):>6}× {_kb(row['sent_bytes']):>10} "
+            f"{_kb(row['compressed_bytes']):>10}"
+        )
+    print(f"  mémoire maximale du processus : {fmt.number(figures['peak_memory_mb'])} Mo\n")
+
+
+def _print_beside(server: dict, sqlite: dict, empty: float) -> None:
+    """One scale on PostgreSQL, its ratios beside SQLite's."""
+    print(
+        f"Échelle ×{server['scale']} — démarrage à froid : PostgreSQL {fmt.number(server['cold_start_s'], 2)} s, "
+        f"SQLite {fmt.number(sqlite['cold_start_s'], 2)} s"
+    )
+    print(f"  {'':<32} {'1re visite (ratio)':>21} {'à chaud (ratio)':>21}")
+    print(f"  {'page':<32} {'PostgreSQL':>10} {'SQLite':>10} {'PostgreSQL':>10} {'SQLite':>10}")
+    for row, other in zip(server["pages"], sqlite["pages"]):
+        ratios = [row["first_s"], other["first_s"], row["warm_s"], other["warm_s"]]
+        cells = " ".join(f"{fmt.number(value / empty, 1) + '×':>10}" for value in ratios)
+        print(f"  {row['page']:<32} {cells}")
+    print()
+
+
 def run(scales: list[int], repeat: int = 7, *, as_json: bool = False, base: str | None = None) -> None:
-    """Time every page at each scale on a temporary SQLite file, or on the database ``base`` (rebuilt
-    at each scale: its contents are replaced)."""
+    """Time every page at each scale on a temporary SQLite file; with ``base`` (a PostgreSQL database,
+    rebuilt at each scale: its contents are replaced), on it as well, its ratios printed beside SQLite's."""
     set_log_level("error")
     for name in QUIET_LOGGERS:  # bare-mode warnings that AppTest runs emit on every visit
         logging.getLogger(name).disabled = True
     say = (lambda *_: None) if as_json else print
     empty = _empty_page(max(repeat, 9))
-    report: dict = {"empty_page_s": empty, "scales": []}
-    say(f"Base : {'PostgreSQL' if base else 'SQLite'}")
-    say(f"Page vide (référence) : {_ms(empty)} (médiane)\n")
+    say(f"Page vide (référence) : {_ms(empty)} (médiane)")
     with tempfile.TemporaryDirectory(prefix="essdash-bench-") as tmp:
-        for scale in scales:
-            url = base or f"sqlite:///{Path(tmp) / f'bench-{scale}.db'}"
-            started = time.perf_counter()
-            engine = db.init_db(url, dataset="demo", scale=scale)
-            cold = time.perf_counter() - started
-            engine.dispose()
-            os.environ["DATABASE_URL"] = url
-            figures: dict = {"scale": scale, "projects": 180 * scale, "cold_start_s": cold, "pages": []}
-            report["scales"].append(figures)
-            say(
-                f"Échelle ×{scale} — {fmt.number(180 * scale)} projets — démarrage à froid "
-                f"(création + remplissage) : {fmt.number(cold, 2)} s"
-            )
-            if scale == scales[0]:
-                for _, page, params in visits():  # first imports (altair, pandas …) are not page costs
-                    _visit(lambda: AppTest.from_file(APP, default_timeout=120), page, params)
-            say(
-                f"  {'page':<32} {'1re visite':>11} {'ratio':>7} {'à chaud':>9} {'ratio':>7} "
-                f"{'envoyé':>10} {'compressé':>10}"
-            )
-            for label, page, params in visits():
-                first, warm, (raw, packed) = _page_times(page, params, repeat)
-                figures["pages"].append(
-                    {"page": label, "first_s": first, "warm_s": warm, "sent_bytes": raw, "compressed_bytes": packed}
-                )
-                say(
-                    f"  {label:<32} {_ms(first):>11} {fmt.number(first / empty, 1):>6}× "
-                    f"{_ms(warm):>9} {fmt.number(warm / empty, 1):>6}× {_kb(raw):>10} {_kb(packed):>10}"
-                )
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            figures["peak_memory_mb"] = peak
-            say(f"  mémoire maximale du processus : {fmt.number(peak)} Mo\n")
+        say("SQLite :")
+        sqlite = _store(lambda scale: f"sqlite:///{Path(tmp) / f'bench-{scale}.db'}", scales, repeat, say)
+        server = None
+        if base:
+            say("PostgreSQL :")
+            server = _store(lambda _: base, scales, repeat, say)
+    report: dict = {"empty_page_s": empty, "scales": sqlite}
+    if server:
+        report["postgresql_scales"] = server
     if as_json:
         print(json.dumps(report, indent=2))
         return
+    print()
+    for figures in sqlite:
+        _print_scale(figures, empty)
+    for figures, other in zip(server or [], sqlite):
+        _print_beside(figures, other, empty)
     print(
         "1re visite : caches de données vides ; à chaud : médiane des visites suivantes (nouvelle "
         "session, caches remplis). Ratio : rapporté à une visite de la page vide. Envoyé : octets des "
