@@ -36,7 +36,7 @@ from sqlmodel import SQLModel
 
 from essdash.domain.errors import BackupError, DatabaseError
 from essdash.domain.models import SCHEMA_VERSION
-from essdash.store import migrations, server_backup
+from essdash.store import backup_files, migrations, server_backup
 
 KEEP = 30
 MAX_TOTAL_BYTES = 2 * 1024**3
@@ -55,7 +55,6 @@ ESSDASH_TABLES = {
     "indicator",
     "measurement",
 }
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z0-9-]+)\.db$")
 _TEMPORARIES = ("*.db.part", ".restauration-*")
 
 
@@ -143,25 +142,7 @@ def _size(path: Path) -> int:
 
 def list_backups(db_path: Path) -> list[dict]:
     """The backups of this database, newest first: path, name, moment, reason, size in bytes."""
-    target_dir = folder(db_path)
-    found = []
-    for path in target_dir.glob(f"{db_path.stem}-*.db") if target_dir.is_dir() else ():
-        match = _NAME.match(path.name)
-        if match and match["stem"] == db_path.stem:
-            try:
-                size = path.stat().st_size
-            except FileNotFoundError:  # rotated away meanwhile by another writer's backup
-                continue
-            found.append(
-                {
-                    "path": path,
-                    "name": path.name,
-                    "reason": match["reason"].replace("-", " "),
-                    "taken_at": datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S-%f"),
-                    "size": size,
-                }
-            )
-    return sorted(found, key=lambda b: b["taken_at"], reverse=True)
+    return backup_files.listed(folder(db_path), db_path.stem, ".db")
 
 
 def snapshot(db_path: Path) -> bytes:

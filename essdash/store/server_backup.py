@@ -30,7 +30,7 @@ from sqlmodel import SQLModel
 
 from essdash.domain.errors import BackupError, DatabaseError
 from essdash.domain.models import SCHEMA_VERSION
-from essdash.store import migrations, server
+from essdash.store import backup_files, migrations, server
 from essdash.store.config import PROJECT_DIR
 
 KEEP = 30
@@ -38,7 +38,6 @@ DUMP_MAGIC = b"PGDMP"
 INTERNAL_TABLES = {"alembic_version"}
 ESSDASH_TABLES = {"metaentry", "territory", "commune", "actionsheet", "organisation", "project", "funding"}
 COPY_BATCH = 5000
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z0-9-]+)\.dump$")
 
 
 def folder() -> Path:
@@ -115,25 +114,7 @@ def take(engine: Engine, reason: str, keep: int = KEEP) -> Path:
 
 def list_backups(engine: Engine) -> list[dict]:
     """The backups of this database, newest first: path, name, moment, reason, size in bytes."""
-    target_dir, stem = folder(), engine.url.database
-    found = []
-    for path in target_dir.glob(f"{stem}-*.dump") if target_dir.is_dir() else ():
-        match = _NAME.match(path.name)
-        if match and match["stem"] == stem:
-            try:
-                size = path.stat().st_size
-            except FileNotFoundError:  # rotated away meanwhile by another writer's backup
-                continue
-            found.append(
-                {
-                    "path": path,
-                    "name": path.name,
-                    "reason": match["reason"].replace("-", " "),
-                    "taken_at": datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S-%f"),
-                    "size": size,
-                }
-            )
-    return sorted(found, key=lambda b: b["taken_at"], reverse=True)
+    return backup_files.listed(folder(), str(engine.url.database), ".dump")
 
 
 def snapshot(engine: Engine) -> bytes:
