@@ -155,17 +155,7 @@ def snapshot(db_path: Path) -> bytes:
 
 def _version(meta: dict[str, str], label: str) -> int:
     """The schema version written in the file, read strictly (digits only)."""
-    written = meta["schema_version"]
-    if not re.fullmatch(r"[0-9]{1,6}", written):
-        raise BackupError(
-            f"« {label} » porte une version de schéma illisible (« {written} ») : ce n'est pas une sauvegarde essdash."
-        )
-    if int(written) > SCHEMA_VERSION:
-        raise BackupError(
-            f"« {label} » vient d'une version plus récente d'essdash (schéma {written}) : "
-            "mettez l'application à jour avant de la restaurer."
-        )
-    return int(written)
+    return backup_files.schema_version(meta["schema_version"], label)
 
 
 def _foreign_objects(conn: sqlite3.Connection, label: str) -> None:

@@ -1,10 +1,14 @@
-"""The backup files kept in a folder, on either store: ``STEM-YYYYMMDD-HHMMSS-ffffff-REASON.SUFFIX``."""
+"""The backup files kept in a folder, on either store (``STEM-YYYYMMDD-HHMMSS-ffffff-REASON.SUFFIX``),
+and the schema version a backup is read with."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
 from pathlib import Path
+
+from essdash.domain.errors import BackupError
+from essdash.domain.models import SCHEMA_VERSION
 
 
 def listed(target_dir: Path, stem: str, suffix: str) -> list[dict]:
@@ -34,3 +38,18 @@ def listed(target_dir: Path, stem: str, suffix: str) -> list[dict]:
 def glob_escape(text: str) -> str:
     """``text`` with the glob pattern characters taken literally."""
     return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def schema_version(written: str, label: str) -> int:
+    """The schema version written in the backup ``label``, read strictly (digits only, not newer
+    than this essdash's)."""
+    if not re.fullmatch(r"[0-9]{1,6}", written):
+        raise BackupError(
+            f"« {label} » porte une version de schéma illisible (« {written} ») : ce n'est pas une sauvegarde essdash."
+        )
+    if int(written) > SCHEMA_VERSION:
+        raise BackupError(
+            f"« {label} » vient d'une version plus récente d'essdash (schéma {written}) : "
+            "mettez l'application à jour avant de la restaurer."
+        )
+    return int(written)

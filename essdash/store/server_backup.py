@@ -173,16 +173,7 @@ def _check(candidate: Engine, label: str) -> int:
             f"« {label} » n'est pas une sauvegarde essdash (tables manquantes : {', '.join(missing) or 'aucune'} ; "
             f"version de schéma : {written or 'absente'})."
         )
-    if not re.fullmatch(r"[0-9]{1,6}", written):
-        raise BackupError(
-            f"« {label} » porte une version de schéma illisible (« {written} ») : ce n'est pas une sauvegarde essdash."
-        )
-    if int(written) > SCHEMA_VERSION:
-        raise BackupError(
-            f"« {label} » vient d'une version plus récente d'essdash (schéma {written}) : "
-            "mettez l'application à jour avant de la restaurer."
-        )
-    return int(written)
+    return backup_files.schema_version(written, label)
 
 
 def _matching_columns(candidate: Engine, label: str) -> MetaData:
