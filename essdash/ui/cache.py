@@ -3,16 +3,29 @@ every chart through :func:`chart`."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import pickle
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
+from streamlit import dataframe_util
 
 from essdash.domain.errors import EssdashError
 from essdash.render import charts
 from essdash.store.config import get_settings
 from essdash.store.db import open_database
+
+
+def _fingerprint(frame: pd.DataFrame) -> bytes:
+    """A DataFrame argument's cache key: the digest of its pickle, a tenth of the time of Streamlit's
+    own hashing of a frame with text columns (the same frame, the same key; any change, another)."""
+    return hashlib.blake2b(pickle.dumps(frame, protocol=5), digest_size=16).digest()
+
+
+FRAMES = {pd.DataFrame: _fingerprint}
 
 
 @st.cache_resource(show_spinner="Préparation de la base de données…")
@@ -47,7 +60,7 @@ def clear_reads() -> None:
     _cached.clear()
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_data(show_spinner=False, max_entries=128, hash_funcs=FRAMES)
 def _computed(module: str, name: str, *args, **kwargs):
     return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
@@ -57,10 +70,16 @@ def compute(func, *args, **kwargs):
     return _computed(func.__module__, func.__name__, *args, **kwargs)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=FRAMES)
 def _chart_spec(module: str, name: str, projector: bool, *args, **kwargs) -> dict:
     chart = getattr(importlib.import_module(module), name)(*args, **kwargs)
-    return charts.vega_lite(charts.for_projector(chart) if projector else chart)
+    spec = charts.vega_lite(charts.for_projector(chart) if projector else chart)
+    # Tables sent as Streamlit sends them (Arrow), converted once here rather than at every run;
+    # GeoJSON features stay in the spec, as Streamlit leaves them.
+    for key, values in spec.get("datasets", {}).items():
+        if not (values and isinstance(values[0], dict) and values[0].get("type") == "Feature"):
+            spec["datasets"][key] = dataframe_util.convert_anything_to_arrow_bytes(values)
+    return spec
 
 
 def chart(build, *args, width: str | int = "stretch", projector: bool = False, **kwargs) -> None:
