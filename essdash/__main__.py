@@ -322,7 +322,10 @@ def main(argv: list[str] | None = None) -> int:
     load_test.add_argument("--sessions", type=int, default=50, help="sessions simultanées")
     load_test.add_argument("--seconds", type=float, default=60, help="durée de la charge (et de la mesure seule)")
     load_test.add_argument(
-        "--pause", type=float, default=0.0, help="pause moyenne entre deux pages d'une session, en secondes"
+        "--pause",
+        type=float,
+        default=30.0,
+        help="pause moyenne entre deux pages d'une session (le temps de lire la page), en secondes ; 0 : sans pause",
     )
     load_test.add_argument(
         "--base",
