@@ -122,7 +122,8 @@ def _tour(browser, url: str) -> tuple[float, dict[str, list[float]]]:
             waits[entry.title].append(time.perf_counter() - start)
             before = page.url
             start = time.perf_counter()
-            page.get_by_role("combobox", name="Territoire").click()
+            sidebar = page.locator('[data-testid="stSidebarContent"]')
+            sidebar.get_by_role("combobox", name="Territoire", exact=True).click()
             other = TERRITORIES[1] if "territoire=roubaisien" in before else TERRITORIES[0]
             page.get_by_role("option").filter(has_text=other).first.click()
             page.wait_for_function("(before) => location.href !== before", arg=before, timeout=WAIT_MS)
