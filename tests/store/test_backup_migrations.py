@@ -252,7 +252,7 @@ def test_a_first_schema_snapshot_is_upgraded_when_restored(empty_engine, fresh_u
 
 
 def test_command_line_backup_and_restore(empty_engine, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", str(empty_engine.url))
+    monkeypatch.setenv("DATABASE_URL", empty_engine.url.render_as_string(hide_password=False))
     copy = tmp_path / "copie.db"
     assert main(["backup", "--out", str(copy)]) == 0 and copy.read_bytes().startswith(MAGIC[empty_engine.dialect.name])
     assert main(["backup"]) == 0 and "Sauvegarde :" in capsys.readouterr().out
