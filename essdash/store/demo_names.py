@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from itertools import accumulate
+from typing import NamedTuple
 
 from essdash.domain.vocabulary import (
     FundingType,
@@ -141,7 +143,20 @@ PEOPLE = [
 ]
 
 
-def weighted(rng: random.Random, pairs):
-    """One item drawn from (item, weight) pairs."""
+class Weights(NamedTuple):
+    """Items and their cumulative weights, summed once for many draws."""
+
+    items: tuple
+    cumulated: list
+
+
+def cumulative(pairs) -> Weights:
+    """The :class:`Weights` of (item, weight) pairs."""
     items, weights = zip(*pairs)
-    return rng.choices(items, weights=weights, k=1)[0]
+    return Weights(items, list(accumulate(weights)))
+
+
+def weighted(rng: random.Random, pairs):
+    """One item drawn from (item, weight) pairs or their :class:`Weights` (the same draw either way)."""
+    table = pairs if isinstance(pairs, Weights) else cumulative(pairs)
+    return rng.choices(table.items, cum_weights=table.cumulated, k=1)[0]
