@@ -5,16 +5,17 @@ A Core ``insert()`` given thousands of rows spends most of its time preparing ea
 defaults of the columns left out, each value converted by SQLAlchemy's own bind processor for the
 column's type (dates become the same text on SQLite). The rows are then handed to the driver in one
 go, inside the connection's transaction: on SQLite several rows per ``INSERT`` (see :func:`_insert_values`),
-on PostgreSQL ``COPY … FROM STDIN``.
+on PostgreSQL ``COPY … FROM STDIN``, its foreign keys checked once at the end (:func:`keys_checked_after`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.engine import Connection
 
 # Parameters per SQLite statement: the smallest limit any SQLite build has (999 before 3.32).
@@ -73,3 +74,25 @@ def _insert_values(conn: Connection, head: str, width: int, values: list[tuple])
     if full < len(values):
         rest = values[full:]
         conn.exec_driver_sql(head + ", ".join([mark] * len(rest)), tuple(v for line in rest for v in line))
+
+
+@contextmanager
+def keys_checked_after(conn: Connection) -> Iterator[None]:
+    """PostgreSQL: the foreign keys of the current schema are checked once, over all rows, when the
+    block ends instead of row by row (each is dropped, then added again under the same name and
+    definition, which checks every row; a row that breaks one fails the transaction). Nothing on SQLite."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    keys = conn.execute(
+        text(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace ORDER BY c.oid"
+        )
+    ).all()
+    quote = conn.dialect.identifier_preparer.quote
+    for table, name, _ in keys:
+        conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+    yield
+    for table, name, definition in keys:
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")

@@ -25,7 +25,7 @@ from essdash.domain.vocabulary import (
     ProjectStatus,
     Sector,
 )
-from essdash.store.bulk import insert_rows
+from essdash.store.bulk import insert_rows, keys_checked_after
 from essdash.store.demo_follow_up import indicator_values, sheet_states
 from essdash.store.demo_names import (
     AS_OF,
@@ -287,7 +287,7 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
         {"id": len(funder_rows) + i + 1, "name": n, "kind": k} for i, (n, k, *_) in enumerate(CITIZEN_FUNDERS)
     ]
     fundings += citizen_fundings(random.Random(seed + 2), fundings, [row["id"] for row in citizen_rows])
-    with engine.begin() as conn:
+    with engine.begin() as conn, keys_checked_after(conn):
         for table, rows in (
             (m.Meeting, meetings),
             (m.Funder, funder_rows + citizen_rows),
