@@ -10,8 +10,10 @@ on PostgreSQL ``COPY … FROM STDIN``, its foreign keys checked once at the end 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -23,7 +25,8 @@ SQLITE_VARIABLES = 999
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) into ``table``, in their order, as ``insert(table)`` would."""
+    """Insert ``rows`` (dicts with the same keys, plain hashable values) into ``table``, in their order,
+    as ``insert(table)`` would."""
     if not rows:
         return
     keys = list(rows[0])
@@ -34,20 +37,13 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     }
     columns = [*keys, *defaults]
     dialect = conn.dialect
-    processors = [table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in columns]
-    fixed = tuple(
-        process(value) if process else value
-        for process, value in zip(processors[len(keys) :], defaults.values(), strict=True)
-    )
-    converted = [(i, process) for i, process in enumerate(processors[: len(keys)]) if process]
-    pick = itemgetter(*keys)
-    values: list[tuple] = []
-    for row in rows:
-        picked = pick(row)
-        line = list(picked) if len(keys) > 1 else [picked]
-        for i, process in converted:
-            line[i] = process(line[i])
-        values.append((*line, *fixed))
+    # column by column, each value through the column type's bind processor (once per distinct value)
+    cells: list[Iterable] = []
+    for key in columns:
+        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+        given = map(itemgetter(key), rows) if key in rows[0] else repeat(defaults[key], len(rows))
+        cells.append(map(lru_cache(maxsize=None)(process), given) if process else given)
+    values = list(zip(*cells, strict=True))
     preparer = dialect.identifier_preparer
     names = ", ".join(preparer.quote(table.c[key].name) for key in columns)
     target = preparer.format_table(table)
@@ -65,15 +61,15 @@ def _insert_values(conn: Connection, head: str, width: int, values: list[tuple])
     of allowed values once per statement instead of once per row."""
     per = max(1, SQLITE_VARIABLES // width)
     mark = f"({', '.join('?' * width)})"
+    flat = list(chain.from_iterable(values))
     full = len(values) - len(values) % per
     if full:
+        step = per * width
         conn.exec_driver_sql(
-            head + ", ".join([mark] * per),
-            [tuple(v for line in values[i : i + per] for v in line) for i in range(0, full, per)],
+            head + ", ".join([mark] * per), [tuple(flat[i : i + step]) for i in range(0, full * width, step)]
         )
     if full < len(values):
-        rest = values[full:]
-        conn.exec_driver_sql(head + ", ".join([mark] * len(rest)), tuple(v for line in rest for v in line))
+        conn.exec_driver_sql(head + ", ".join([mark] * (len(values) - full)), tuple(flat[full * width :]))
 
 
 @contextmanager

@@ -5,6 +5,7 @@ INSEE codes of real communes."""
 from __future__ import annotations
 
 import random
+from bisect import bisect
 from datetime import date
 from itertools import accumulate
 from typing import NamedTuple
@@ -148,15 +149,18 @@ class Weights(NamedTuple):
 
     items: tuple
     cumulated: list
+    total: float
 
 
 def cumulative(pairs) -> Weights:
     """The :class:`Weights` of (item, weight) pairs."""
     items, weights = zip(*pairs)
-    return Weights(items, list(accumulate(weights)))
+    cumulated = list(accumulate(weights))
+    return Weights(items, cumulated, cumulated[-1] + 0.0)
 
 
 def weighted(rng: random.Random, pairs):
-    """One item drawn from (item, weight) pairs or their :class:`Weights` (the same draw either way)."""
+    """One item drawn from (item, weight) pairs or their :class:`Weights`: the draw of
+    ``rng.choices(items, weights, k=1)[0]`` (one ``random()`` against the cumulated weights)."""
     table = pairs if isinstance(pairs, Weights) else cumulative(pairs)
-    return rng.choices(table.items, cum_weights=table.cumulated, k=1)[0]
+    return table.items[bisect(table.cumulated, rng.random() * table.total, 0, len(table.items) - 1)]
