@@ -5,7 +5,7 @@ A Core ``insert()`` given thousands of rows spends most of its time preparing ea
 defaults of the columns left out, each value converted by SQLAlchemy's own bind processor for the
 column's type (dates become the same text on SQLite). The rows are then handed to the driver in one
 go, inside the connection's transaction: on SQLite several rows per ``INSERT`` (see :func:`_insert_values`),
-on PostgreSQL ``COPY … FROM STDIN``, its foreign keys checked once at the end (:func:`keys_checked_after`).
+on PostgreSQL ``COPY … FROM STDIN``; :func:`checked_after` checks the costliest constraints once at the end.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import CheckConstraint, Table, text
 from sqlalchemy.engine import Connection
+
+from essdash.domain.errors import DatabaseError
 
 # Parameters per SQLite statement: the smallest limit any SQLite build has (999 before 3.32).
 SQLITE_VARIABLES = 999
@@ -73,13 +75,37 @@ def _insert_values(conn: Connection, head: str, width: int, values: list[tuple])
 
 
 @contextmanager
-def keys_checked_after(conn: Connection) -> Iterator[None]:
-    """PostgreSQL: the foreign keys of the current schema are checked once, over all rows, when the
-    block ends instead of row by row (each is dropped, then added again under the same name and
-    definition, which checks every row; a row that breaks one fails the transaction). Nothing on SQLite."""
-    if conn.dialect.name != "postgresql":
-        yield
+def checked_after(conn: Connection, tables: Sequence[Table]) -> Iterator[None]:
+    """Constraints that cost the most row by row are checked once, over all rows, when the block ends;
+    a row that breaks one fails the transaction, as it would have at its insert.
+
+    PostgreSQL: the foreign keys of the current schema, each dropped, then added again under the same
+    name and definition (which checks every row). SQLite: the CHECK constraints of ``tables`` (whose
+    ``IN`` lists it would otherwise build again for every row), each counted with one query."""
+    if conn.dialect.name == "postgresql":
+        with _keys_added_after(conn):
+            yield
         return
+    conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+    preparer = conn.dialect.identifier_preparer
+    for table in tables:
+        for check in (c for c in table.constraints if isinstance(c, CheckConstraint)):
+            condition = check.sqltext.compile(dialect=conn.dialect)
+            broken = conn.exec_driver_sql(
+                f"SELECT count(*) FROM {preparer.format_table(table)} WHERE NOT ({condition})"
+            ).scalar_one()
+            if broken:
+                raise DatabaseError(
+                    f"{broken} ligne(s) de la table « {table.name} » ne respectent pas la contrainte « {check.name} »."
+                )
+
+
+@contextmanager
+def _keys_added_after(conn: Connection) -> Iterator[None]:
     keys = conn.execute(
         text(
             "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "

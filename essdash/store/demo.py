@@ -25,7 +25,7 @@ from essdash.domain.vocabulary import (
     ProjectStatus,
     Sector,
 )
-from essdash.store.bulk import insert_rows, keys_checked_after
+from essdash.store.bulk import checked_after, insert_rows
 from essdash.store.demo_follow_up import indicator_values, sheet_states
 from essdash.store.demo_names import (
     AS_OF,
@@ -287,18 +287,22 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
         {"id": len(funder_rows) + i + 1, "name": n, "kind": k} for i, (n, k, *_) in enumerate(CITIZEN_FUNDERS)
     ]
     fundings += citizen_fundings(random.Random(seed + 2), fundings, [row["id"] for row in citizen_rows])
-    with engine.begin() as conn, keys_checked_after(conn):
-        for table, rows in (
-            (m.Meeting, meetings),
-            (m.Funder, funder_rows + citizen_rows),
-            (m.Organisation, organisations),
-            (m.Project, projects),
-            (m.ProjectCommune, project_communes),
-            (m.ProjectSheet, project_sheets),
-            (m.ProjectEvent, events),
-            (m.Opinion, opinions),
-            (m.Funding, fundings),
-        ):
+    loaded = [
+        (m.Meeting, meetings),
+        (m.Funder, funder_rows + citizen_rows),
+        (m.Organisation, organisations),
+        (m.Project, projects),
+        (m.ProjectCommune, project_communes),
+        (m.ProjectSheet, project_sheets),
+        (m.ProjectEvent, events),
+        (m.Opinion, opinions),
+        (m.Funding, fundings),
+    ]
+    written = [table.__table__ for table, _ in loaded] + [
+        table.__table__ for table in (m.Action, m.ActionSheet, m.ActionSheetHistory, m.Target, m.Measurement)
+    ]
+    with engine.begin() as conn, checked_after(conn, written):
+        for table, rows in loaded:
             insert_rows(conn, table.__table__, rows)
         sheet_rows, history_rows = sheet_states(rng, sheets, {link["sheet_id"] for link in project_sheets})
         actions: dict[int, list[int]] = {}
