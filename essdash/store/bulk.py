@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import CheckConstraint, Table, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from essdash.domain.errors import DatabaseError
 
@@ -50,10 +51,14 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     names = ", ".join(preparer.quote(table.c[key].name) for key in columns)
     target = preparer.format_table(table)
     if dialect.name == "postgresql":
+        statement = f"COPY {target} ({names}) FROM STDIN"
         raw = conn.connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
-            for line in values:
-                copy.write_row(line)
+        try:
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+                for line in values:
+                    copy.write_row(line)
+        except dialect.loaded_dbapi.Error as exc:  # the driver's error, as SQLAlchemy would have raised it
+            raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error) from exc
     else:
         _insert_values(conn, f"INSERT INTO {target} ({names}) VALUES ", len(columns), values)
 
