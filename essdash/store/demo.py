@@ -112,7 +112,8 @@ def _meetings() -> list[dict]:
 
 
 class Calendar:
-    """The meetings of each body in date order, to find the next one after a day."""
+    """The meetings of each body, to find the next one after a day; ``meetings`` come in date order
+    (as :func:`_meetings` gives them)."""
 
     def __init__(self, meetings: list[dict]) -> None:
         self._meetings: dict[str, list[dict]] = {}
@@ -121,7 +122,7 @@ class Calendar:
         self._dates = {body: [mt["date"] for mt in mine] for body, mine in self._meetings.items()}
 
     def next(self, body: MeetingBody, after: date) -> dict | None:
-        """The first meeting of ``body`` strictly after ``after`` (``meetings`` are sorted by date)."""
+        """The first meeting of ``body`` strictly after ``after``, or ``None``."""
         mine = self._meetings.get(body.value, [])
         index = bisect_right(self._dates.get(body.value, []), after)
         return mine[index] if index < len(mine) else None
