@@ -8,6 +8,7 @@ project, amount and indicator value here is invented; only the geography and the
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 from bisect import bisect_right
@@ -131,8 +132,20 @@ class Calendar:
 def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, str]:
     """Fill an initialised database (reference data loaded) with the demo dataset.
 
-    Returns the meta entries that describe it.
+    Returns the meta entries that describe it. Python's cycle collector pauses meanwhile: the rows
+    built here (hundreds of thousands at scale 100) hold no cycles, and would otherwise make it walk
+    every object of the process (a whole Streamlit server's) again and again.
     """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _generate(engine, scale=scale, seed=seed)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _generate(engine: Engine, *, scale: int, seed: int) -> dict[str, str]:
     rng = random.Random(seed)
     with engine.connect() as conn:
         communes = [dict(r) for r in conn.execute(select(m.Commune).order_by(m.Commune.insee_code)).mappings()]
