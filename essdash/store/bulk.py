@@ -64,8 +64,9 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
 
 
 def _insert_values(conn: Connection, head: str, width: int, values: list[tuple]) -> None:
-    """SQLite: several rows per statement (``VALUES (…), (…)``, in order), which runs each CHECK's set
-    of allowed values once per statement instead of once per row."""
+    """SQLite: several rows per statement (``VALUES (…), (…)``, in order), so that what SQLite and the
+    driver do for every run of a statement (and each CHECK's set of allowed values) is done once
+    for many rows."""
     per = max(1, SQLITE_VARIABLES // width)
     mark = f"({', '.join('?' * width)})"
     flat = list(chain.from_iterable(values))
@@ -111,6 +112,7 @@ def checked_after(conn: Connection, tables: Sequence[Table]) -> Iterator[None]:
 
 @contextmanager
 def _keys_added_after(conn: Connection) -> Iterator[None]:
+    """PostgreSQL: the current schema's foreign keys dropped for the block, then added again as they were."""
     keys = conn.execute(
         text(
             "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
