@@ -8,11 +8,13 @@ project, amount and indicator value here is invented; only the geography and the
 
 from __future__ import annotations
 
+import gc
 import math
 import random
+from bisect import bisect_right
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from essdash.domain import models as m
@@ -24,6 +26,7 @@ from essdash.domain.vocabulary import (
     ProjectStatus,
     Sector,
 )
+from essdash.store.bulk import checked_after, insert_rows
 from essdash.store.demo_follow_up import indicator_values, sheet_states
 from essdash.store.demo_names import (
     AS_OF,
@@ -41,8 +44,28 @@ from essdash.store.demo_names import (
     PROJECTS_PER_SCALE,
     SECTOR_TITLES,
     TERRITORY_WEIGHT,
+    cumulative,
     weighted,
 )
+
+INTERVENTION_WEIGHTS = cumulative(
+    [
+        (InterventionMode.CONVENTION_OBJECTIFS, 5),
+        (InterventionMode.INTERVENTION_DIRECTE, 3),
+        (InterventionMode.EXPERIMENTATION_TRANSFERT, 2),
+        (InterventionMode.ASSISTANCE_MAITRISE_OUVRAGE, 1),
+    ]
+)
+OPINION_WEIGHTS = cumulative(
+    [
+        (OpinionValue.FAVORABLE, 64),
+        (OpinionValue.FAVORABLE_RESERVES, 15),
+        (OpinionValue.DEFAVORABLE, 9),
+        (OpinionValue.AJOURNE, 12),
+    ]
+)
+FORMS = cumulative(FORM_WEIGHTS)
+SECTORS = [s for s in Sector if s is not Sector.A_QUALIFIER]
 
 
 def _meetings() -> list[dict]:
@@ -89,15 +112,40 @@ def _meetings() -> list[dict]:
     ]
 
 
-def _next_meeting(meetings: list[dict], body: MeetingBody, after: date) -> dict | None:
-    return next((mt for mt in meetings if mt["body"] == body.value and mt["date"] > after), None)
+class Calendar:
+    """The meetings of each body, to find the next one after a day; ``meetings`` come in date order
+    (as :func:`_meetings` gives them)."""
+
+    def __init__(self, meetings: list[dict]) -> None:
+        self._meetings: dict[str, list[dict]] = {}
+        for meeting in meetings:
+            self._meetings.setdefault(meeting["body"], []).append(meeting)
+        self._dates = {body: [mt["date"] for mt in mine] for body, mine in self._meetings.items()}
+
+    def next(self, body: MeetingBody, after: date) -> dict | None:
+        """The first meeting of ``body`` strictly after ``after``, or ``None``."""
+        mine = self._meetings.get(body.value, [])
+        index = bisect_right(self._dates.get(body.value, []), after)
+        return mine[index] if index < len(mine) else None
 
 
 def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, str]:
     """Fill an initialised database (reference data loaded) with the demo dataset.
 
-    Returns the meta entries that describe it.
+    Returns the meta entries that describe it. Python's cycle collector pauses meanwhile: the rows
+    built here (hundreds of thousands at scale 100) hold no cycles, and would otherwise make it walk
+    every object of the process (a whole Streamlit server's) again and again.
     """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _generate(engine, scale=scale, seed=seed)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _generate(engine: Engine, *, scale: int, seed: int) -> dict[str, str]:
     rng = random.Random(seed)
     with engine.connect() as conn:
         communes = [dict(r) for r in conn.execute(select(m.Commune).order_by(m.Commune.insee_code)).mappings()]
@@ -112,35 +160,43 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
     big = [c for c in members if c["population"] >= 15000]
     small = [c for c in members if c["population"] < 15000]
     active = big + rng.sample(small, k=round(len(small) * 0.55))
-    weights = [c["population"] ** 0.8 * TERRITORY_WEIGHT[c["territory_code"]] for c in active]
+    spread = cumulative([(c, c["population"] ** 0.8 * TERRITORY_WEIGHT[c["territory_code"]]) for c in active])
     by_territory: dict[str, list[dict]] = {}
     for c in members:
         by_territory.setdefault(c["territory_code"], []).append(c)
+    neighbours = {
+        c["insee_code"]: [o for o in by_territory[c["territory_code"]] if o["insee_code"] != c["insee_code"]]
+        for c in members
+    }
     parents = {s["parent_id"] for s in sheets if s["parent_id"]}
     leaf_sheets = [s["id"] for s in sheets if s["id"] not in parents]
     # three sub-fiches that no project serves (drawn apart, so the other draws stay as they were)
     idle = set(random.Random(seed + 1).sample(leaf_sheets, k=3))
     leaf_sheets = [s for s in leaf_sheets if s not in idle]
     meetings = _meetings()
+    calendar = Calendar(meetings)
 
     n_projects = PROJECTS_PER_SCALE * scale
     organisations, org_by_commune = [], {}
     projects, project_communes, project_sheets, events, opinions, fundings = [], [], [], [], [], []
     funder_rows = [{"id": i + 1, "name": n, "kind": k} for i, (n, k, _) in enumerate(FUNDERS)]
-    funder_pairs = [(row, w) for row, (_, _, w) in zip(funder_rows, FUNDERS)]
+    funder_pairs = cumulative([(row, w) for row, (_, _, w) in zip(funder_rows, FUNDERS)])
+    names_by_commune: dict[str, set[str]] = {}
     now = datetime(2014, 12, 15, 18, 0)
 
     titles: dict[tuple[str, int], int] = {}
     for pid in range(1, n_projects + 1):
         # Every active commune gets a first project, then projects follow the weights.
-        commune = active[pid - 1] if pid <= len(active) else rng.choices(active, weights=weights, k=1)[0]
+        commune = active[pid - 1] if pid <= len(active) else weighted(rng, spread)
         pool = org_by_commune.setdefault(commune["insee_code"], [])
         carrier = rng.choice(pool) if pool else None
         if carrier is None or rng.random() < 0.55:
-            form = weighted(rng, FORM_WEIGHTS)
+            form = weighted(rng, FORMS)
             name = f"{FORM_PREFIX[form]} {rng.choice(NAME_WORDS)} {rng.choice(NAME_THEMES)} — {commune['name']}"
-            if any(o["name"] == name for o in pool):
+            taken = names_by_commune.setdefault(commune["insee_code"], set())
+            if name in taken:
                 name = f"{name} ({len(pool) + 1})"
+            taken.add(name)
             org = {
                 "id": len(organisations) + 1,
                 "name": name,
@@ -151,7 +207,7 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
             organisations.append(org)
             pool.append(org)
             carrier = org
-        sector = rng.choice([s for s in Sector if s is not Sector.A_QUALIFIER])
+        sector = rng.choice(SECTORS)
         priority = rng.random() < (0.45 if commune["insee_code"] in PRIORITY_COMMUNES else 0.08)
         recent = rng.random() < 0.1
         first_day = date(2014, 6, 1) if recent else PLAN_START
@@ -166,22 +222,14 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
             point = (None, None)
         elif placing < 0.065:  # latitude and longitude swapped, a classic entry error
             point = (point[1], point[0])
-        status, start, end, history = _lifecycle(rng, proposed, meetings)
+        status, start, end, history = _lifecycle(rng, proposed, calendar)
         project = {
             "id": pid,
             "title": _unique_title(titles, f"{rng.choice(SECTOR_TITLES[sector])} — {commune['name']}", carrier["id"]),
             "description": "Projet fictif généré pour la démonstration.",
             "carrier_id": carrier["id"],
             "commune_code": commune["insee_code"],
-            "intervention_mode": weighted(
-                rng,
-                [
-                    (InterventionMode.CONVENTION_OBJECTIFS, 5),
-                    (InterventionMode.INTERVENTION_DIRECTE, 3),
-                    (InterventionMode.EXPERIMENTATION_TRANSFERT, 2),
-                    (InterventionMode.ASSISTANCE_MAITRISE_OUVRAGE, 1),
-                ],
-            ).value,
+            "intervention_mode": weighted(rng, INTERVENTION_WEIGHTS).value,
             "sector": sector.value,
             "status": status.value,
             "proposed_on": proposed,
@@ -221,7 +269,7 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
         for sheet_id in rng.sample(leaf_sheets, k=rng.choice((1, 1, 2))):
             project_sheets.append({"project_id": pid, "sheet_id": sheet_id})
         if rng.random() < 0.15:
-            others = [c for c in by_territory[commune["territory_code"]] if c["insee_code"] != commune["insee_code"]]
+            others = neighbours[commune["insee_code"]]
             for other in rng.sample(others, k=min(len(others), rng.randint(1, 2))):
                 project_communes.append({"project_id": pid, "commune_code": other["insee_code"]})
         if status in (
@@ -253,34 +301,37 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
         {"id": len(funder_rows) + i + 1, "name": n, "kind": k} for i, (n, k, *_) in enumerate(CITIZEN_FUNDERS)
     ]
     fundings += citizen_fundings(random.Random(seed + 2), fundings, [row["id"] for row in citizen_rows])
-    with engine.begin() as conn:
-        conn.execute(insert(m.Meeting), meetings)
-        conn.execute(insert(m.Funder), funder_rows + citizen_rows)
-        conn.execute(insert(m.Organisation), organisations)
-        conn.execute(insert(m.Project), projects)
-        for table, rows in (
-            (m.ProjectCommune, project_communes),
-            (m.ProjectSheet, project_sheets),
-            (m.ProjectEvent, events),
-            (m.Opinion, opinions),
-            (m.Funding, fundings),
-        ):
-            if rows:
-                conn.execute(insert(table), rows)
+    loaded = [
+        (m.Meeting, meetings),
+        (m.Funder, funder_rows + citizen_rows),
+        (m.Organisation, organisations),
+        (m.Project, projects),
+        (m.ProjectCommune, project_communes),
+        (m.ProjectSheet, project_sheets),
+        (m.ProjectEvent, events),
+        (m.Opinion, opinions),
+        (m.Funding, fundings),
+    ]
+    written = [table.__table__ for table, _ in loaded] + [
+        table.__table__ for table in (m.Action, m.ActionSheet, m.ActionSheetHistory, m.Target, m.Measurement)
+    ]
+    with engine.begin() as conn, checked_after(conn, written):
+        for table, rows in loaded:
+            insert_rows(conn, table.__table__, rows)
         sheet_rows, history_rows = sheet_states(rng, sheets, {link["sheet_id"] for link in project_sheets})
-        actions = conn.execute(select(m.Action.id, m.Action.sheet_id).order_by(m.Action.id)).all()
+        actions: dict[int, list[int]] = {}
+        for action in conn.execute(select(m.Action.id, m.Action.sheet_id).order_by(m.Action.id)):
+            actions.setdefault(action.sheet_id, []).append(action.id)
         for row in sheet_rows:
-            mine = [a.id for a in actions if a.sheet_id == row["id"]]
+            mine = actions.get(row["id"], [])
             done = rng.sample(mine, k=round(len(mine) * row["progress"] / 100))
             if done:
                 conn.execute(m.Action.__table__.update().where(m.Action.id.in_(done)).values(done=True))
             conn.execute(m.ActionSheet.__table__.update().where(m.ActionSheet.id == row.pop("id")).values(**row))
-        conn.execute(insert(m.ActionSheetHistory), history_rows)
+        insert_rows(conn, m.ActionSheetHistory.__table__, history_rows)
         targets, measurements = indicator_values(rng, indicators, communes, now)
-        if targets:
-            conn.execute(insert(m.Target), targets)
-        if measurements:
-            conn.execute(insert(m.Measurement), measurements)
+        insert_rows(conn, m.Target.__table__, targets)
+        insert_rows(conn, m.Measurement.__table__, measurements)
     return {"seed": seed, "scale": scale, "as_of": AS_OF.isoformat()}
 
 
@@ -316,11 +367,11 @@ def _unique_title(seen: dict, title: str, carrier_id: int) -> str:
     return title if count == 1 else f"{title} ({count})"
 
 
-def _lifecycle(rng: random.Random, proposed: date, meetings: list[dict]):
+def _lifecycle(rng: random.Random, proposed: date, calendar: Calendar):
     """Walk a project through the pipeline until the reference date; returns status, dates, steps."""
     steps = [(proposed, None, ProjectStatus.PROPOSE, None, "Proposition déposée par le porteur.", None)]
     status, start, end = ProjectStatus.PROPOSE, None, None
-    tech = _next_meeting(meetings, MeetingBody.GROUPE_TECHNICIENS, proposed + timedelta(days=7))
+    tech = calendar.next(MeetingBody.GROUPE_TECHNICIENS, proposed + timedelta(days=7))
     if tech is None or tech["date"] > AS_OF:
         return status, start, end, steps
     roll = rng.random()
@@ -342,18 +393,10 @@ def _lifecycle(rng: random.Random, proposed: date, meetings: list[dict]):
     steps.append((tech["date"], status, ProjectStatus.VALIDE, tech, "Validation technique.", None))
     status, day = ProjectStatus.VALIDE, tech["date"]
     while True:
-        committee = _next_meeting(meetings, MeetingBody.COMITE, day)
+        committee = calendar.next(MeetingBody.COMITE, day)
         if committee is None or committee["date"] > AS_OF:
             return status, start, end, steps
-        opinion = weighted(
-            rng,
-            [
-                (OpinionValue.FAVORABLE, 64),
-                (OpinionValue.FAVORABLE_RESERVES, 15),
-                (OpinionValue.DEFAVORABLE, 9),
-                (OpinionValue.AJOURNE, 12),
-            ],
-        )
+        opinion = weighted(rng, OPINION_WEIGHTS)
         day = committee["date"]
         if opinion is OpinionValue.AJOURNE:
             steps.append(

@@ -5,7 +5,10 @@ INSEE codes of real communes."""
 from __future__ import annotations
 
 import random
+from bisect import bisect
 from datetime import date
+from itertools import accumulate
+from typing import NamedTuple
 
 from essdash.domain.vocabulary import (
     FundingType,
@@ -141,7 +144,23 @@ PEOPLE = [
 ]
 
 
-def weighted(rng: random.Random, pairs):
-    """One item drawn from (item, weight) pairs."""
+class Weights(NamedTuple):
+    """Items and their cumulative weights, summed once for many draws."""
+
+    items: tuple
+    cumulated: list
+    total: float
+
+
+def cumulative(pairs) -> Weights:
+    """The :class:`Weights` of (item, weight) pairs."""
     items, weights = zip(*pairs)
-    return rng.choices(items, weights=weights, k=1)[0]
+    cumulated = list(accumulate(weights))
+    return Weights(items, cumulated, cumulated[-1] + 0.0)
+
+
+def weighted(rng: random.Random, pairs):
+    """One item drawn from (item, weight) pairs or their :class:`Weights`: the draw of
+    ``rng.choices(items, weights, k=1)[0]`` (one ``random()`` against the cumulated weights)."""
+    table = pairs if isinstance(pairs, Weights) else cumulative(pairs)
+    return table.items[bisect(table.cumulated, rng.random() * table.total, 0, len(table.items) - 1)]

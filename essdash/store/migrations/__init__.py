@@ -6,14 +6,14 @@ and place (duplicates resolved, then a unique partial index). Migrations keep th
 ``schema_version`` meta entry in step. A new database is created from the models and stamped at the
 head revision; an older one is upgraded in a single transaction whose foreign keys are checked
 before it commits, so an upgrade applies whole or not at all. Alembic is imported only when needed:
-opening an up-to-date database does not load it.
+opening an up-to-date database or building a new one does not load it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table, create_engine, event, inspect
 from sqlalchemy.engine import Connection
 
 from essdash.domain.errors import DatabaseError
@@ -40,10 +40,17 @@ def _config(connection: Connection):
 
 
 def stamp_head(connection: Connection) -> None:
-    """Record that a database just created from the models is at the head revision."""
-    from alembic import command
-
-    command.stamp(_config(connection), "head")
+    """Record that a database just created from the models is at the head revision (:data:`HEAD`, the
+    scripts' head): Alembic's revision table, as Alembic creates it, holding ``HEAD``. Alembic itself
+    is not loaded, so that building a database does not wait for it."""
+    version = Table(
+        "alembic_version",
+        MetaData(),
+        Column("version_num", String(32), nullable=False),
+        PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+    )
+    version.create(connection)
+    connection.execute(version.insert().values(version_num=HEAD))
 
 
 def current_revision(connection: Connection) -> str | None:
