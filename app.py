@@ -4,8 +4,10 @@ login), and navigation over ``pages/``."""
 import streamlit as st
 
 from essdash.ui import session
+from essdash.ui.cache import settle_memory
 from essdash.ui.navigation import APP_TITLE, FAVICON, navigation
 
 st.set_page_config(page_title=APP_TITLE, page_icon=FAVICON, layout="wide")
+settle_memory()
 session.admit()
 navigation().run()

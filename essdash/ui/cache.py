@@ -3,6 +3,7 @@ every chart through :func:`chart`."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib
 import pickle
@@ -26,6 +27,16 @@ def _fingerprint(frame: pd.DataFrame) -> bytes:
 
 
 FRAMES = {pd.DataFrame: _fingerprint}
+
+
+@st.cache_resource
+def settle_memory() -> bool:
+    """Once per server process: move the objects alive by then (modules, libraries, Streamlit's own)
+    out of the garbage collector's reach. Its full passes then walk only what pages create since,
+    instead of pausing a random page run for a large part of a second under load."""
+    gc.collect()
+    gc.freeze()
+    return True
 
 
 @st.cache_resource(show_spinner="Préparation de la base de données…")
