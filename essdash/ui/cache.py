@@ -29,7 +29,7 @@ def _fingerprint(frame: pd.DataFrame) -> bytes:
 FRAMES = {pd.DataFrame: _fingerprint}
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def settle_memory() -> bool:
     """Once per server process: move the objects alive by then (modules, libraries, Streamlit's own)
     out of the garbage collector's reach. Its full passes then walk only what pages create since,
