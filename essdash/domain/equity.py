@@ -336,12 +336,10 @@ def _nothing(what: str = "projets") -> str:
     return f"{subject} : l'indice ne peut pas être calculé."
 
 
-def sentence_gini(value: float, what: str = "projets") -> str:
-    """The Gini index read aloud, with its band: < 0,2 very equal, < 0,35 moderately unequal,
-    < 0,5 unequal, else very unequal."""
-    if math.isnan(value):
-        return _nothing(what)
-    band = (
+def gini_band(value: float) -> str:
+    """The band of a Gini index: < 0,2 very equal, < 0,35 moderately unequal, < 0,5 unequal, else
+    very unequal."""
+    return (
         "très égale"
         if value < 0.2
         else "modérément inégale"
@@ -350,9 +348,16 @@ def sentence_gini(value: float, what: str = "projets") -> str:
         if value < 0.5
         else "très inégale"
     )
+
+
+def sentence_gini(value: float, what: str = "projets") -> str:
+    """The Gini index read aloud, with its band: < 0,2 very equal, < 0,35 moderately unequal,
+    < 0,5 unequal, else very unequal."""
+    if math.isnan(value):
+        return _nothing(what)
     return (
         f"Indice de Gini de {fmt.number(float(value), 2)} : rapportée à la population, la répartition "
-        f"des {what} est {band} (0 = égalité parfaite, 1 = tout au même endroit)."
+        f"des {what} est {gini_band(value)} (0 = égalité parfaite, 1 = tout au même endroit)."
     )
 
 

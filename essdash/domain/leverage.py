@@ -40,7 +40,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import pandas as pd
 
-from essdash.domain import fmt
+from essdash.domain import equity, fmt
 
 AIM = 2.0
 METROPOLIS = "Lille Métropole"
@@ -215,20 +215,7 @@ def sentence_gini(value: float) -> str:
         return "Aucun cofinancement : l'indice ne peut pas être calculé."
     return (
         f"Indice de Gini de {fmt.number(float(value), 2)} : rapporté aux euros de Lille Métropole, le "
-        f"cofinancement est réparti de façon {gini_band(value)} entre communes (0 = même effet levier partout)."
-    )
-
-
-def gini_band(value: float) -> str:
-    """The band of a Gini index, as on the Équité page: < 0,2, < 0,35, < 0,5, beyond."""
-    return (
-        "très égale"
-        if value < 0.2
-        else "modérément inégale"
-        if value < 0.35
-        else "inégale"
-        if value < 0.5
-        else "très inégale"
+        f"cofinancement est réparti de façon {equity.gini_band(value)} entre communes (0 = même effet levier partout)."
     )
 
 

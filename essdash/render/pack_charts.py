@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from essdash.domain import leverage
+from essdash.read import leverage as read_leverage
 from essdash.read.pack_model import Chart
 from essdash.render import charts, static_map
 
@@ -48,12 +49,7 @@ COLUMNS = {
     "leverage": {
         "code": "Code",
         "name": "Territoire",
-        "metropolis": "Euros de Lille Métropole",
-        "metropolis_others": "Autres financeurs avec Lille Métropole (€)",
-        "metropolis_leverage": "1 € de Lille Métropole → €",
-        "citizen": "Euros d'épargne citoyenne",
-        "citizen_others": "Autres financeurs avec l'épargne citoyenne (€)",
-        "citizen_leverage": "1 € d'épargne citoyenne → €",
+        **{column: read_leverage.HEADERS[column] for column in read_leverage.LEVER_COLUMNS},
     },
     "indicator": {"period": "Semestre", "place": "Code du lieu", "place_name": "Lieu", "value": "Valeur"},
 }

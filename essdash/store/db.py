@@ -28,7 +28,7 @@ from essdash.domain import models as m
 from essdash.domain.errors import BusyError, DatabaseError, EssdashError
 from essdash.store import backup, migrations, server
 from essdash.store.config import Settings, get_settings
-from essdash.store.plan import load_indicators, load_plan
+from essdash.store.plan import insert_plan, load_indicators, load_plan
 from essdash.store.reference import load_reference
 
 # How long a write waits for another one to release the database before it is refused (seconds).
@@ -147,47 +147,7 @@ def _fill_reference(engine: Engine) -> None:
         )
         conn.execute(insert(m.Commune), [c.__dict__ for c in ref.communes])
         conn.execute(insert(m.CommuneAlias), [a.__dict__ for a in ref.aliases])
-        plan_id = conn.execute(
-            insert(m.Plan).values(
-                code=plan.code,
-                title=plan.title,
-                motto=plan.motto,
-                adopted_on=plan.adopted_on,
-                start=plan.start,
-                end=plan.end,
-            )
-        ).inserted_primary_key[0]
-        position = 0
-        for axis_pos, axis in enumerate(plan.axes):
-            axis_id = conn.execute(
-                insert(m.Axis).values(
-                    plan_id=plan_id, code=axis.code, title=axis.title, summary=axis.summary, position=axis_pos
-                )
-            ).inserted_primary_key[0]
-            ids: dict[str, int] = {}
-            for _, sheet, parent in (t for t in plan.all_sheets() if t[0] is axis):
-                position += 1
-                ids[sheet.code] = conn.execute(
-                    insert(m.ActionSheet).values(
-                        axis_id=axis_id,
-                        parent_id=ids[parent.code] if parent else None,
-                        code=sheet.code,
-                        title=sheet.title,
-                        summary=sheet.summary,
-                        pilot=sheet.pilot,
-                        planned_start=plan.start,
-                        planned_end=plan.end,
-                        position=position,
-                    )
-                ).inserted_primary_key[0]
-                if sheet.actions:
-                    conn.execute(
-                        insert(m.Action),
-                        [
-                            {"sheet_id": ids[sheet.code], "title": a.title, "text": a.text, "position": i}
-                            for i, a in enumerate(sheet.actions)
-                        ],
-                    )
+        insert_plan(conn, plan, provenance=False)
         conn.execute(
             insert(m.Indicator),
             [

@@ -3,6 +3,7 @@
 ``data/plan.yaml`` encodes the plan's text (axes → fiches → actions, the intervention modes,
 the governance bodies); ``data/indicators.yaml`` the evaluation indicators. Both are checked on
 load and raise :class:`ReferenceDataError` with a French message when malformed.
+:func:`insert_plan` writes a plan (this one, or one a user imports) into a base.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from sqlalchemy import insert
+from sqlalchemy.engine import Connection
 
+from essdash.domain import models as m
 from essdash.domain.errors import ReferenceDataError
 from essdash.store.config import DATA_DIR
 
@@ -180,3 +184,53 @@ def load_indicators(data_dir: Path = DATA_DIR) -> tuple[dict, ...]:
             )
         codes.add(item["code"])
     return tuple(items)
+
+
+def insert_plan(conn: Connection, plan: PlanRef, *, provenance: bool = True) -> tuple[int, int]:
+    """Write a plan with its axes, fiches (a fiche without dates of its own gets the plan's) and actions;
+    the numbers of fiches and actions written. Without ``provenance``, the plan's ``source`` and
+    ``fictional`` columns are left out (the first schema, which tests build, has neither)."""
+    row = {
+        "code": plan.code,
+        "title": plan.title,
+        "motto": plan.motto,
+        "adopted_on": plan.adopted_on,
+        "start": plan.start,
+        "end": plan.end,
+    }
+    if provenance:
+        row.update(source=plan.source, fictional=plan.fictional)
+    plan_id = conn.execute(insert(m.Plan).values(**row)).inserted_primary_key[0]
+    position = actions = 0
+    for axis_position, axis in enumerate(plan.axes):
+        axis_id = conn.execute(
+            insert(m.Axis).values(
+                plan_id=plan_id, code=axis.code, title=axis.title, summary=axis.summary, position=axis_position
+            )
+        ).inserted_primary_key[0]
+        ids: dict[str, int] = {}
+        for _, sheet, parent in (t for t in plan.all_sheets() if t[0] is axis):
+            position += 1
+            ids[sheet.code] = conn.execute(
+                insert(m.ActionSheet).values(
+                    axis_id=axis_id,
+                    parent_id=ids[parent.code] if parent else None,
+                    code=sheet.code,
+                    title=sheet.title,
+                    summary=sheet.summary,
+                    pilot=sheet.pilot,
+                    planned_start=sheet.start or plan.start,
+                    planned_end=sheet.end or plan.end,
+                    position=position,
+                )
+            ).inserted_primary_key[0]
+            if sheet.actions:
+                conn.execute(
+                    insert(m.Action),
+                    [
+                        {"sheet_id": ids[sheet.code], "title": a.title, "text": a.text, "position": i}
+                        for i, a in enumerate(sheet.actions)
+                    ],
+                )
+                actions += len(sheet.actions)
+    return position, actions

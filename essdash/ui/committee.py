@@ -148,7 +148,7 @@ def changes(filters: Filters) -> None:
         ("sheets", "Fiches", diff.sheets, ("changement", "changements")),
     ):
         with st.expander(f"{title} ({len(table)})"):
-            shown = paged(in_french(table), f"c_page_{key}", "Page", noun)
+            shown = in_french(paged(table, f"c_page_{key}", "Page", noun))  # only the page shown is translated
             st.dataframe(shown, hide_index=True, width="stretch", column_config=DIFF_COLUMNS)
 
 

@@ -30,7 +30,7 @@ from essdash.spreadsheet import cells
 from essdash.spreadsheet.files import read_table
 from essdash.store import clock
 from essdash.store.db import locked_transaction
-from essdash.store.plan import ActionRef, AxisRef, PlanRef, SheetRef
+from essdash.store.plan import ActionRef, AxisRef, PlanRef, SheetRef, insert_plan
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
 
@@ -357,54 +357,6 @@ def read_plan(data: bytes, file_name: str, facts: PlanFacts | None = None) -> Pl
     return _from_yaml(data, file_name)
 
 
-def _insert(conn: Connection, plan: PlanRef) -> tuple[int, int]:
-    plan_id = conn.execute(
-        insert(m.Plan).values(
-            code=plan.code,
-            title=plan.title,
-            motto=plan.motto,
-            adopted_on=plan.adopted_on,
-            start=plan.start,
-            end=plan.end,
-            source=plan.source,
-            fictional=plan.fictional,
-        )
-    ).inserted_primary_key[0]
-    position = actions = 0
-    for axis_position, axis in enumerate(plan.axes):
-        axis_id = conn.execute(
-            insert(m.Axis).values(
-                plan_id=plan_id, code=axis.code, title=axis.title, summary=axis.summary, position=axis_position
-            )
-        ).inserted_primary_key[0]
-        ids: dict[str, int] = {}
-        for _, sheet, parent in (t for t in plan.all_sheets() if t[0] is axis):
-            position += 1
-            ids[sheet.code] = conn.execute(
-                insert(m.ActionSheet).values(
-                    axis_id=axis_id,
-                    parent_id=ids[parent.code] if parent else None,
-                    code=sheet.code,
-                    title=sheet.title,
-                    summary=sheet.summary,
-                    pilot=sheet.pilot,
-                    planned_start=sheet.start or plan.start,
-                    planned_end=sheet.end or plan.end,
-                    position=position,
-                )
-            ).inserted_primary_key[0]
-            if sheet.actions:
-                conn.execute(
-                    insert(m.Action),
-                    [
-                        {"sheet_id": ids[sheet.code], "title": a.title, "text": a.text, "position": i}
-                        for i, a in enumerate(sheet.actions)
-                    ],
-                )
-                actions += len(sheet.actions)
-    return position, actions
-
-
 def import_plan(
     engine: Engine, actor: Actor | None, data: bytes, file_name: str, facts: PlanFacts | None = None
 ) -> Imported:
@@ -415,7 +367,7 @@ def import_plan(
     with locked_transaction(engine) as conn:
         if conn.execute(select(m.Plan.id).where(m.Plan.code == plan.code)).first() is not None:
             raise ValidationError([(PLAN, "Code", f"le plan « {plan.code} » existe déjà dans la base.")])
-        sheets, actions = _insert(conn, plan)
+        sheets, actions = insert_plan(conn, plan)
         fictional = " (plan fictif)" if plan.fictional else ""
         permit.log(conn, f"Plan importé — {plan.code}{fictional} : {sheets} fiches, depuis « {file_name} »", now)
     return Imported(plan.code, len(plan.axes), sheets, actions)
