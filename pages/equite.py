@@ -25,16 +25,14 @@ st.caption(
 )
 equity_views.findings(result)
 
-tabs = st.tabs(["Territoires", "Communes", "Taille et distance", "Lorenz", "Entonnoir", "Zones blanches"])
-with tabs[0]:
-    equity_views.territories(result)
-with tabs[1]:
-    equity_views.communes(result)
-with tabs[2]:
-    equity_views.size_and_distance(result)
-with tabs[3]:
-    equity_views.lorenz(result)
-with tabs[4]:
-    equity_views.funnel(result)
-with tabs[5]:
-    equity_views.white_spots(filters, int(communes["member"].sum()))
+ui.tabs(
+    {
+        "Territoires": lambda: equity_views.territories(result),
+        "Communes": lambda: equity_views.communes(result),
+        "Taille et distance": lambda: equity_views.size_and_distance(result),
+        "Lorenz": lambda: equity_views.lorenz(result),
+        "Entonnoir": lambda: equity_views.funnel(result),
+        "Zones blanches": lambda: equity_views.white_spots(filters, int(communes["member"].sum())),
+    },
+    key="e_tab",
+)

@@ -17,22 +17,33 @@ st.caption(f"{ui.scope_caption(filters)} · financements des années écoulées 
 view = ui.read(leverage.overview, filters)
 leverage_views.headline(view.summary)
 
-tabs = st.tabs(["Territoires", "Communes", "Fiches", "Natures de financeurs", "Projets", "Équité du levier"])
-with tabs[0]:
+
+def communes() -> None:
+    shown = view.communes
+    if filters.territory:
+        shown = shown[shown["territory_code"] == filters.territory]
+    st.caption("Communes où un levier finance un projet ; projets rattachés à leur commune principale.")
+    leverage_views.places(shown, "commune")
+
+
+def territories() -> None:
     st.caption("Tous les territoires, pour comparer ; projets rattachés à leur commune principale.")
     leverage_views.places(view.territories, "territory")
-with tabs[1]:
-    communes = view.communes
-    if filters.territory:
-        communes = communes[communes["territory_code"] == filters.territory]
-    st.caption("Communes où un levier finance un projet ; projets rattachés à leur commune principale.")
-    leverage_views.places(communes, "commune")
-with tabs[2]:
+
+
+def sheets() -> None:
     st.caption("Une fiche compte les projets de ses sous-fiches ; un projet peut servir plusieurs fiches.")
     leverage_views.sheets(view.sheets)
-with tabs[3]:
-    leverage_views.kinds(view.summary)
-with tabs[4]:
-    leverage_views.projects(view.projects)
-with tabs[5]:
-    leverage_views.equity(view.equity)
+
+
+ui.tabs(
+    {
+        "Territoires": territories,
+        "Communes": communes,
+        "Fiches": sheets,
+        "Natures de financeurs": lambda: leverage_views.kinds(view.summary),
+        "Projets": lambda: leverage_views.projects(view.projects),
+        "Équité du levier": lambda: leverage_views.equity(view.equity),
+    },
+    key="f_tab",
+)

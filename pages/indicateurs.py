@@ -16,9 +16,10 @@ ctx = ui.page_frame("Indicateurs", ":material/monitoring:")
 ui_forms.flash()
 catalogue = ui.read(indicators.catalogue)
 labels = dict(zip(catalogue["code"], catalogue["category"] + " · " + catalogue["label"]))
-tab_series, tab_entry, tab_catalogue = st.tabs(["Évolution", "Saisie", "Catalogue"])
 
-with tab_series:
+
+def series() -> None:
+    """One indicator per semester, the metropolis and the territories, against its targets."""
     code = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="i_code")
     first, last = ui.period_range(label="Période")
     data = ui.read(indicators.series, code, first, last, ctx.filters.with_(territory=None, commune=None))
@@ -42,7 +43,9 @@ with tab_series:
         ui_views.indicator_headline(data, ctx.filters.territory or indicators.METRO)
         ui_views.indicator_table(values, indicator)
 
-with tab_entry:
+
+def entry() -> None:
+    """The values of one entered indicator for one semester, per territory, and their history."""
     entered = [c for c in labels if catalogue.set_index("code").loc[c, "kind"] == "entered"]
     entry_code = st.selectbox("Indicateur saisi", entered, format_func=labels.get, key="i_entry_code")
     semesters = ui.read(indicators.reference_periods)
@@ -64,11 +67,16 @@ with tab_entry:
             actor,
         ):
             st.rerun()
-    with st.expander("Historique des valeurs de ce semestre (valeurs remplacées comprises)"):
-        territories = ui.read(queries.territory_options)
-        ui_views.history_table(
-            ui.read(indicators.history, entry_code, period), dict(zip(territories["code"], territories["name"]))
-        )
 
-with tab_catalogue:
-    ui_views.catalogue_table(catalogue)
+    def history() -> None:
+        territories = ui.read(queries.territory_options)
+        names = dict(zip(territories["code"], territories["name"]))
+        ui_views.history_table(ui.read(indicators.history, entry_code, period), names)
+
+    ui.folded("Historique des valeurs de ce semestre (valeurs remplacées comprises)", "i_history_open", history)
+
+
+ui.tabs(
+    {"Évolution": series, "Saisie": entry, "Catalogue": lambda: ui_views.catalogue_table(catalogue)},
+    key="i_tab",
+)

@@ -53,13 +53,18 @@ if code:
         st.error(f"Fiche « {fmt.md_escape(code)} » introuvable.")
     else:
         ui_records.sheet_record(detail, tree[tree["code"] == code].iloc[0])
-        change, comment = st.tabs(["Changer le statut ou l'avancement", "Commenter"])
-        with change:
-            ui_forms.sheet_change(ctx.engine, detail)
-        with comment:
-            ui_forms.comments(ctx.engine, "fiche", detail["id"], detail["timeline"].iloc[0:0])
+        ui.tabs(
+            {
+                "Changer le statut ou l'avancement": lambda: ui_forms.sheet_change(ctx.engine, detail),
+                "Commenter": lambda: ui_forms.comments(ctx.engine, "fiche", detail["id"], detail["timeline"].iloc[0:0]),
+            },
+            key="sheet_tab",
+        )
 else:
     st.caption("Sélectionnez une fiche pour voir son texte, ses actions, ses projets et son historique.")
 
-with st.expander("Reprise des projets d'un plan antérieur (correspondance des fiches)"):
-    ui_forms.carry_over(ctx.engine, ui.read(followup.plan_code, ctx.filters))
+ui.folded(
+    "Reprise des projets d'un plan antérieur (correspondance des fiches)",
+    "co_open",
+    lambda: ui_forms.carry_over(ctx.engine, ui.read(followup.plan_code, ctx.filters)),
+)

@@ -10,8 +10,11 @@ from essdash.ui import records as ui_records
 
 ctx = ui.page_frame("Projets", ":material/folder_open:")
 ui_forms.flash()
-with st.expander("Nouvelle proposition de projet"):
-    ui_forms.new_project(ctx.engine, ui.read(followup.plan_code, ctx.filters))
+ui.folded(
+    "Nouvelle proposition de projet",
+    "p_new_open",
+    lambda: ui_forms.new_project(ctx.engine, ui.read(followup.plan_code, ctx.filters)),
+)
 
 filters = ui.project_filters(ctx.filters)
 register = ui.read(queries.project_register, filters)

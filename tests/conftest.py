@@ -109,10 +109,14 @@ def _app_factory(url: str, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", url)
     st.cache_data.clear()
 
-    def make(page: str | None = None, **params) -> AppTest:
+    def make(page: str | None = None, *, state: dict | None = None, **params) -> AppTest:
+        """``params`` go to the URL; ``state`` to the session before the first run (the open tab of
+        a lazy tab set, an unfolded expander: ``{"e_tab": "Lorenz"}``)."""
         at = AppTest.from_file(APP, default_timeout=60)
         for key, value in params.items():
             at.query_params[key] = value
+        for key, value in (state or {}).items():
+            at.session_state[key] = value
         if page:
             at.switch_page(page)
         return at.run()

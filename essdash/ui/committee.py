@@ -4,6 +4,8 @@ labels of their tables; codes are shown as their French labels."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -14,7 +16,7 @@ from essdash.read import followup, proceedings
 from essdash.read.filters import Filters
 from essdash.render import charts
 from essdash.ui import forms
-from essdash.ui.frame import chart, place_caption, read
+from essdash.ui.frame import chart, folded, place_caption, read
 from essdash.ui.records import SHEET_COLUMNS, paged
 
 FIELD_LABELS = {"status": "Statut", "progress": "Avancement déclaré"}
@@ -147,9 +149,12 @@ def changes(filters: Filters) -> None:
         ("opinions", "Avis du comité", diff.opinions, ("avis", "avis")),
         ("sheets", "Fiches", diff.sheets, ("changement", "changements")),
     ):
-        with st.expander(f"{title} ({len(table)})"):
-            shown = in_french(paged(table, f"c_page_{key}", "Page", noun))  # only the page shown is translated
-            st.dataframe(shown, hide_index=True, width="stretch", column_config=DIFF_COLUMNS)
+        folded(f"{title} ({len(table)})", f"c_open_{key}", partial(_change_table, table, key, noun))
+
+
+def _change_table(table: pd.DataFrame, key: str, noun: tuple[str, str]) -> None:
+    shown = in_french(paged(table, f"c_page_{key}", "Page", noun))  # only the page shown is translated
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=DIFF_COLUMNS)
 
 
 def pipeline(filters: Filters) -> None:
@@ -187,5 +192,4 @@ def meetings(engine: Engine) -> None:
         column_order=MEETING_COLUMNS.keys(),
         column_config=MEETING_COLUMNS,
     )
-    with st.expander("Enregistrer une séance"):
-        forms.new_meeting(engine)
+    folded("Enregistrer une séance", "c_new_meeting_open", lambda: forms.new_meeting(engine))

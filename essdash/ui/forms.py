@@ -35,6 +35,7 @@ from essdash.domain.vocabulary import (
 from essdash.read import followup, plans, proceedings, queries
 from essdash.ui import session
 from essdash.ui.cache import clear_reads, read
+from essdash.ui.lazy import tabs
 from essdash.ui.records import signed_by
 from essdash.write import comments as write_comments
 from essdash.write import committee, plan_sheets, projects
@@ -199,8 +200,8 @@ def project_actions(engine, project_id: int) -> None:
     status = ProjectStatus(detail["status"])
     can_step = session.may(Deed.STEP, project_id=project_id) or session.may(Deed.OPINION, project_id=project_id)
     can_edit = session.may(Deed.PROJECT, project_id=project_id)
-    step_tab, edit_tab, comment_tab = st.tabs(["Faire avancer", "Modifier", "Commentaires"])
-    with step_tab:
+
+    def step() -> None:
         following = PROJECT_TRANSITIONS[status]
         if not can_step:
             session.read_only("faire avancer ce projet")
@@ -254,13 +255,17 @@ def project_actions(engine, project_id: int) -> None:
             ):
                 _forget("project", project_id)
                 st.rerun()
-    with edit_tab:
+
+    def edit() -> None:
         if can_edit:
             _project_edit(engine, project_id, detail, current)
         else:
             session.read_only("modifier ce projet")
-    with comment_tab:
+
+    def comment() -> None:
         comments(engine, "projet", project_id, read(followup.project_comments, project_id))
+
+    tabs({"Faire avancer": step, "Modifier": edit, "Commentaires": comment}, key="pa_tab")
 
 
 def _project_edit(engine, project_id: int, detail: dict, current: dict) -> None:

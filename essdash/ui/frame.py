@@ -31,6 +31,7 @@ from essdash.ui.filters import (
     scope_caption,
     url_params,
 )
+from essdash.ui.lazy import folded, tabs
 from essdash.ui.navigation import APP_TITLE, FAVICON, sidebar_links
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "clear_reads",
     "compute",
     "engine",
+    "folded",
     "page_frame",
     "period_range",
     "place_caption",
@@ -47,6 +49,7 @@ __all__ = [
     "project_filters",
     "read",
     "scope_caption",
+    "tabs",
 ]
 
 

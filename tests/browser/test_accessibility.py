@@ -89,9 +89,22 @@ def _open(page, base_url: str, path: str, title: str) -> None:
 
 def test_axe_finds_no_serious_violation_on_any_page(server, page, axe_source):
     problems: list[str] = []
+    tabs_audited = 0
     for entry in PAGES:
         _open(page, server[0], entry.url_path, entry.title)
         problems += _blocking(page, axe_source, entry.title)
+        tabs = page.get_by_role("tab")  # lazy tabs: a tab's content is drawn only once it is open
+        for n in range(1, tabs.count()):
+            label = tabs.nth(n).inner_text()
+            tabs.nth(n).click()
+            expect(tabs.nth(n)).to_have_attribute("aria-selected", "true")
+            panel = page.get_by_role("tabpanel").filter(visible=True)
+            expect(panel.locator('[data-testid="stElementContainer"]').first).to_be_visible(timeout=WAIT_MS)
+            wait_idle(page)
+            assert_no_error(page)
+            problems += _blocking(page, axe_source, f"{entry.title} › {label}")
+            tabs_audited += 1
+    assert tabs_audited == 17  # Comité 3, Indicateurs 2, Équité 5, Financements 5, Données 2 beyond the first
     assert not problems, "\n".join(problems)
 
 

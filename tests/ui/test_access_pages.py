@@ -35,13 +35,14 @@ PEOPLE = {
 @pytest.fixture
 def shared(writable_app, monkeypatch):
     """A factory of shared-mode AppTest runs on a private demo copy with one member per role:
-    ``visit(email, page=None, secrets=True, **params)``; ``email=None`` for a visitor."""
+    ``visit(email, page=None, secrets=True, state=None, **params)``; ``email=None`` for a visitor;
+    ``state`` opens lazy tabs and expanders."""
     _, engine = writable_app
     for email, (role, territory) in PEOPLE.items():
         members.save_member(engine, LOCAL, email, role, territory=territory)
     monkeypatch.setenv("ESSDASH_MODE", "partage")
 
-    def visit(email: str | None, page: str | None = None, *, secrets: bool = True, issued=None, **params):
+    def visit(email: str | None, page: str | None = None, *, secrets=True, issued=None, state=None, **params):
         at = AppTest.from_file(APP, default_timeout=60)
         if secrets:
             at.secrets["auth"] = AUTH
@@ -50,6 +51,8 @@ def shared(writable_app, monkeypatch):
         )
         for key, value in params.items():
             at.query_params[key] = value
+        for key, value in (state or {}).items():
+            at.session_state[key] = value
         if page:
             at.switch_page(page)
         return at.run()
@@ -71,6 +74,25 @@ def _texts(at) -> str:
 
 def _buttons(at) -> set[str]:
     return {b.label for b in at.button}
+
+
+# A project's record with each of its tabs open in turn, the proposal form unfolded with the first.
+PROJECT_TABS = (
+    {"pa_tab": "Faire avancer", "p_new_open": True},
+    {"pa_tab": "Modifier"},
+    {"pa_tab": "Commentaires"},
+)
+
+
+def _every_tab(visit, email, page, states, **params) -> tuple[set[str], str]:
+    """The buttons and texts of a page over ``states`` (its lazy tabs and expanders open in turn)."""
+    buttons, texts = set(), []
+    for state in states:
+        at = visit(email, page, state=state, **params)
+        assert not at.exception, [e.stack_trace for e in at.exception]
+        buttons |= _buttons(at)
+        texts.append(_texts(at))
+    return buttons, " ".join(texts)
 
 
 def test_shared_mode_refuses_to_start_without_the_auth_secrets(shared):
@@ -104,13 +126,17 @@ def test_an_expired_session_is_logged_out(shared):
 
 def test_a_technician_advances_projects_of_their_territory_only(shared):
     visit, _, ids = shared
-    roubaix = visit("tech.roubaix@mel.fr", "pages/projets.py", projet=str(ids["59512"]))
-    assert not roubaix.exception, [e.stack_trace for e in roubaix.exception]
-    assert {"Enregistrer l'étape", "Enregistrer les modifications"} <= _buttons(roubaix)
-    assert "Signé : Tech Roubaix (technicien)" in _texts(roubaix)
+    buttons, texts = _every_tab(
+        visit, "tech.roubaix@mel.fr", "pages/projets.py", PROJECT_TABS, projet=str(ids["59512"])
+    )
+    assert {"Enregistrer l'étape", "Enregistrer les modifications"} <= buttons
+    assert "Signé : Tech Roubaix (technicien)" in texts
+    buttons, texts = _every_tab(
+        visit, "tech.roubaix@mel.fr", "pages/projets.py", PROJECT_TABS, projet=str(ids["59350"])
+    )
+    assert not {"Enregistrer l'étape", "Enregistrer les modifications", "Ajouter le commentaire"} & buttons
+    assert "Lecture seule : votre rôle (technicien) ne permet pas de faire avancer ce projet" in texts
     lille = visit("tech.roubaix@mel.fr", "pages/projets.py", projet=str(ids["59350"]))
-    assert not {"Enregistrer l'étape", "Enregistrer les modifications", "Ajouter le commentaire"} & _buttons(lille)
-    assert "Lecture seule : votre rôle (technicien) ne permet pas de faire avancer ce projet" in _texts(lille)
     assert "Accès" not in [link.proto.label for link in lille.sidebar.get("page_link")]
 
 
@@ -131,21 +157,21 @@ def test_a_technician_saves_a_step_signed_with_their_account(shared):
 
 def test_a_membre_reads_and_comments_only(shared):
     visit, _, ids = shared
-    at = visit("membre@mel.fr", "pages/projets.py", projet=str(ids["59512"]))
-    buttons = _buttons(at)
+    buttons, texts = _every_tab(visit, "membre@mel.fr", "pages/projets.py", PROJECT_TABS, projet=str(ids["59512"]))
     assert "Ajouter le commentaire" in buttons
     assert not {"Enregistrer l'étape", "Enregistrer les modifications", "Enregistrer la proposition"} & buttons
-    assert "Lecture seule : votre rôle (membre) ne permet pas de proposer un projet" in _texts(at)
-    data = visit("membre@mel.fr", "pages/donnees.py")
-    assert "Télécharger une copie de la base" not in [b.label for b in data.get("download_button")]
-    assert "ne permet pas d'importer des fichiers" in _texts(data)
+    assert "Lecture seule : votre rôle (membre) ne permet pas de proposer un projet" in texts
+    saving = visit("membre@mel.fr", "pages/donnees.py", state={"d_tab": "Sauvegardes"})
+    assert "Télécharger une copie de la base" not in [b.label for b in saving.get("download_button")]
+    assert "ne permet pas de télécharger ou restaurer la base" in _texts(saving)
+    assert "ne permet pas d'importer des fichiers" in _texts(visit("membre@mel.fr", "pages/donnees.py"))
 
 
 def test_the_presidence_records_opinions_but_does_not_edit_fiches(shared):
     visit, _, _ = shared
-    committee = visit("presidente@mel.fr", "pages/comite.py")
-    assert not committee.exception, committee.exception
-    assert {"Enregistrer les avis", "Enregistrer la séance"} <= _buttons(committee)
+    states = ({"c_tab": "Prochain comité"}, {"c_tab": "Séances", "c_new_meeting_open": True})
+    buttons, _ = _every_tab(visit, "presidente@mel.fr", "pages/comite.py", states)
+    assert {"Enregistrer les avis", "Enregistrer la séance"} <= buttons
     plan = visit("presidente@mel.fr", "pages/plan.py", fiche="I.1")
     assert "ne permet pas de modifier les fiches du plan" in _texts(plan)
 
@@ -164,7 +190,7 @@ def test_only_an_administrateur_has_the_acces_page(shared):
 
 def test_a_technician_is_offered_the_communes_of_their_territory_only(shared):
     visit, engine, _ = shared
-    at = visit("tech.roubaix@mel.fr", "pages/projets.py")
+    at = visit("tech.roubaix@mel.fr", "pages/projets.py", state={"p_new_open": True})
     offered = next(s for s in at.selectbox if s.label == "Commune principale *").options
     with engine.connect() as conn:
         roubaisien = conn.exec_driver_sql(
@@ -172,7 +198,7 @@ def test_a_technician_is_offered_the_communes_of_their_territory_only(shared):
         ).scalars()
         expected = list(roubaisien)
     assert sorted(offered) == expected and "Lille" not in offered and len(expected) > 1
-    everyone = visit("admin@mel.fr", "pages/projets.py")
+    everyone = visit("admin@mel.fr", "pages/projets.py", state={"p_new_open": True})
     assert len(next(s for s in everyone.selectbox if s.label == "Commune principale *").options) == 95
 
 

@@ -4,13 +4,22 @@
 from essdash.render import charts
 from essdash.ui.navigation import PAGES
 
+# The key of each page's lazy tab set (:func:`essdash.ui.lazy.tabs`).
+TAB_KEYS = {
+    "pages/comite.py": "c_tab",
+    "pages/donnees.py": "d_tab",
+    "pages/equite.py": "e_tab",
+    "pages/financements.py": "f_tab",
+    "pages/indicateurs.py": "i_tab",
+}
+
 
 def _button(at, prefix):
     return next(b for b in at.button if b.label.startswith(prefix))
 
 
 def test_every_chart_drawn_by_the_pages_is_valid_vega_lite(app, monkeypatch):
-    drawn = []
+    drawn, opened = [], []
     convert = charts.vega_lite
 
     def recording(chart):
@@ -21,6 +30,12 @@ def test_every_chart_drawn_by_the_pages_is_valid_vega_lite(app, monkeypatch):
     for page in PAGES:
         at = app(page.script)
         assert not at.exception, (page.title, at.exception)
+        if page.script in TAB_KEYS:  # lazy tabs: each tab's charts are drawn when it is open
+            labels = [tab.label for tab in at.tabs]
+            for label in labels[1:]:
+                at.session_state[TAB_KEYS[page.script]] = label
+                assert not at.run().exception, (page.title, label, at.exception)
+            opened.append(len(labels))
     at = app("pages/carte.py")
     at.toggle(key="m_static").set_value(True).run()
     at = app("pages/presentation.py")
@@ -34,4 +49,5 @@ def test_every_chart_drawn_by_the_pages_is_valid_vega_lite(app, monkeypatch):
         marks.update(str(layer.get("mark")) for layer in [spec, *spec.get("layer", [])] if layer.get("mark"))
     # Synthèse 4, Comité 1, Indicateurs 1, Équité 3, Financements 2, the static map, the pack's charts
     assert len(drawn) >= 12
+    assert opened == [4, 3, 6, 6, 3]  # Comité, Indicateurs, Équité, Financements, Données: every tab opened
     assert any("geoshape" in mark for mark in marks)

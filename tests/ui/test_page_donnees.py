@@ -28,10 +28,12 @@ def base(writable_app):
     return engine.url.render_as_string(hide_password=False)
 
 
-def _page(**params) -> AppTest:
+def _page(tab: str = "Importer", **params) -> AppTest:
+    """The page with ``tab`` open (its tabs are lazy: only the open one is drawn)."""
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
+    at.session_state["d_tab"] = tab
     at.switch_page(DONNEES)
     return at.run()
 
@@ -53,11 +55,17 @@ def test_page_offers_import_export_and_backup_downloads(base, downloads, tmp_pat
     at = _page()
     _clean(at)
     assert [t.label for t in at.tabs] == ["Importer", "Exporter", "Sauvegardes"]
-    assert [b.label for b in at.download_button] == [
-        "Modèle vide (CSV)",
-        "Télécharger",
-        "Télécharger une copie de la base",
-    ]
+    buttons, captions = {}, []
+    for tab in ("Importer", "Exporter", "Sauvegardes"):
+        at.session_state["d_tab"] = tab
+        _clean(at.run())
+        buttons[tab] = [b.label for b in at.download_button]
+        captions += [c.value for c in at.caption]
+    assert buttons == {
+        "Importer": ["Modèle vide (CSV)"],
+        "Exporter": ["Télécharger"],
+        "Sauvegardes": ["Télécharger une copie de la base"],
+    }
     engine = make_engine(base)
     expected = io_export.export(engine, "projects", Filters(), "csv")
     assert downloads[expected.file_name]() == expected.data
@@ -69,12 +77,12 @@ def test_page_offers_import_export_and_backup_downloads(base, downloads, tmp_pat
     assert sum(line.startswith(("project ", 'INSERT INTO "project"')) for line in backup_rows(copy)) == 180
     assert _count(base, m.Project) == 180
     store = {"sqlite": "Base SQLite", "postgresql": "Base PostgreSQL"}[engine.dialect.name]
-    assert any(c.value.startswith(store) and "Restaurer" in c.value for c in at.caption)
-    assert any(c.value.startswith("180 lignes · Toute la métropole") for c in at.caption)
+    assert any(c.startswith(store) and "Restaurer" in c for c in captions)
+    assert any(c.startswith("180 lignes · Toute la métropole") for c in captions)
 
 
 def test_export_follows_the_place_in_the_url_the_view_and_the_format(base, downloads):
-    at = _page(territoire="lys")
+    at = _page("Exporter", territoire="lys")
     at.selectbox(key="exp_view").set_value("fundings").run()
     at.radio(key="exp_format").set_value("xlsx").run()
     _clean(at)
@@ -90,7 +98,7 @@ def test_export_follows_the_place_in_the_url_the_view_and_the_format(base, downl
 
 
 def test_the_export_preview_is_paged_and_the_file_has_every_line(base, downloads):
-    at = _page()
+    at = _page("Exporter")
     at.selectbox(key="exp_view").set_value("measurements").run()
     _clean(at)
     expected = io_export.frame(make_engine(base), "measurements", Filters())
@@ -175,7 +183,7 @@ def test_restore_from_the_page_refuses_a_foreign_file_and_restores_a_snapshot(ba
     with engine.begin() as conn:
         conn.execute(m.Funding.__table__.delete())
     engine.dispose()
-    at = _page()
+    at = _page("Sauvegardes")
     at.file_uploader(key="bk_file").set_value(("notes.db", b"ceci n'est pas une base", "application/octet-stream"))
     at.checkbox(key="bk_confirm").check().run()
     at.button(key="bk_go").click().run()
@@ -341,4 +349,6 @@ def test_french_instructions_stand_beside_the_english_uploaders(app):
     """Streamlit's uploader says « Drag and drop file here » and « Browse files » in English."""
     at = app(DONNEES)
     instructions = [c.value for c in at.caption if "Browse files" in c.value]
+    at.session_state["d_tab"] = "Sauvegardes"
+    instructions += [c.value for c in at.run().caption if "Browse files" in c.value]
     assert len(instructions) == 2 and all(text.startswith("Glissez ") for text in instructions)

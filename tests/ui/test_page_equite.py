@@ -31,12 +31,17 @@ def test_figures_and_sentences_match_the_report(app, demo_engine):
     assert sentences == [
         f"- {result.finding(key).sentence}" for key in ("coverage", "gini", "theil", "hoover", "funnel")
     ]
-    kinds = [json.loads(e.proto.spec)["layer"][1]["mark"]["type"] for e in at.get("vega_lite_chart")]
-    assert kinds[:3] == ["rule", "line", "circle"]  # rates with the metropolitan rule, Lorenz, funnel
+    kinds = {}
+    for tab in ("Territoires", "Lorenz", "Entonnoir"):  # lazy tabs: each drawn when open
+        at.session_state["e_tab"] = tab
+        at.run()
+        kinds[tab] = [json.loads(e.proto.spec)["layer"][1]["mark"]["type"] for e in at.get("vega_lite_chart")]
+    # rates with the metropolitan rule, Lorenz, funnel: one chart per tab, the other tabs' not drawn
+    assert kinds == {"Territoires": ["rule"], "Lorenz": ["line"], "Entonnoir": ["circle"]}
 
 
 def test_money_has_no_funnel_and_other_figures(app):
-    at = app(PAGE)
+    at = app(PAGE, state={"e_tab": "Entonnoir"})
     at.radio(key="e_measure").set_value("money").run()
     assert not at.exception
     assert any("ne s'applique pas à des montants" in i.value for i in at.info)
@@ -45,14 +50,15 @@ def test_money_has_no_funnel_and_other_figures(app):
 
 def test_territory_focus_restricts_the_communes(app, demo_engine):
     at = app(PAGE, territoire="weppes")
-    communes = at.dataframe[1].value
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 8  # territories stay, for comparison
+    at.session_state["e_tab"] = "Communes"
+    communes = at.run().dataframe[0].value
     assert set(communes["territory"]) == {"Territoire des Weppes"}
-    assert len(at.dataframe[0].value) == 8  # territories stay, for comparison
     assert at.caption[0].value.startswith("Territoire des Weppes · situation au 15/12/2014 · projets proposés du ")
 
 
 def test_white_spots_follow_the_slider(app, demo_engine):
-    at = app(PAGE)
+    at = app(PAGE, state={"e_tab": "Zones blanches"})
     at.slider(key="e_last_n").set_value(2).run()
     spots = places.white_spots(demo_engine, PLAN, 2)
     assert at.dataframe[-1].value["insee_code"].tolist() == spots["insee_code"].tolist()

@@ -33,14 +33,17 @@ def test_headline_figures_and_sentences(app, demo_engine):
     assert metrics[METRO] != "–" and metrics[CITIZEN] != "–"
     texts = [md.value for md in at.markdown]
     assert fmt.md_escape(result.sentence("metropolis")) in texts
-    assert any(t.startswith("- ") and "Indice de Gini" in t for t in texts)
-    tables = {len(df.value) for df in at.dataframe}
-    assert 8 in tables  # the territories
+    tables = [len(df.value) for df in at.dataframe]
+    assert tables == [8]  # the territories' tab is open; the other tabs are not drawn
     assert at.get("vega_lite_chart")
+    assert not any("Indice de Gini" in t for t in texts)
+    at.session_state["f_tab"] = "Équité du levier"
+    _clean(at.run())
+    assert any(t.startswith("- ") and "Indice de Gini" in t for t in (md.value for md in at.markdown))
 
 
 def test_territory_and_reference_date(app, demo_engine):
-    at = app(PAGE, territoire="roubaisien", au="2013-06-30")
+    at = app(PAGE, territoire="roubaisien", au="2013-06-30", state={"f_tab": "Équité du levier"})
     _clean(at)
     expected = leverage.summary(demo_engine, Filters(territory="roubaisien", as_of=date(2013, 6, 30)))
     assert _metrics(at)[METRO] == lv.figure(expected.results["metropolis"]["leverage"])
@@ -48,4 +51,5 @@ def test_territory_and_reference_date(app, demo_engine):
     assert expected.results["metropolis"]["lever"] < whole.results["metropolis"]["lever"]
     assert any("Territoire Roubaisien" in s.value for s in at.subheader)
     # the equity of leverage compares the territory's communes: no split between territories
+    assert "Indice de Gini" in _metrics(at)
     assert "Theil : part entre territoires" not in _metrics(at)

@@ -21,13 +21,15 @@ def test_series_chart_table_and_catalogue(app, demo_engine):
     assert any(
         "Métropole" in json.dumps(layer) or layer.get("mark", {}).get("strokeWidth") == 3.5 for layer in spec["layer"]
     )
-    catalogue = at.dataframe[-1].value
-    assert len(catalogue) == len(indicators.catalogue(demo_engine))
     table = at.dataframe[0].value
     assert "Métropole" in table.index and fmt.period_label("2014-S2") in table.columns
     expected = indicators.series(demo_engine, code, "2011-S1", "2014-S2").values
     metro = expected[(expected["place"] == "metropole") & (expected["period"] == "2014-S2")]["value"].iloc[0]
     assert table.loc["Métropole", fmt.period_label("2014-S2")] == metro
+    at.session_state["i_tab"] = "Catalogue"
+    catalogue = at.run().dataframe
+    assert len(catalogue) == 1 and len(catalogue[0].value) == len(indicators.catalogue(demo_engine))
+    assert not at.get("vega_lite_chart")  # the series' tab is not drawn while the catalogue's is open
 
 
 def test_target_line_and_gap_for_an_entered_indicator(app, demo_engine):
@@ -49,7 +51,7 @@ def test_territory_filter_keeps_that_territory_and_the_metropolis(app):
 
 def test_entry_form_saves_values_and_keeps_history(writable_app):
     make, engine = writable_app
-    at = make(PAGE)
+    at = make(PAGE, state={"i_tab": "Saisie"})
     at.selectbox(key="i_entry_code").set_value("part_cdi").run()
     at.selectbox(key="i_entry_period").set_value("2014-S2").run()
     scope = "part_cdi-2014-S2"
@@ -71,7 +73,7 @@ def test_entry_form_saves_values_and_keeps_history(writable_app):
 def test_entry_form_refuses_bad_values_in_french_and_writes_nothing(writable_app):
     make, engine = writable_app
     before = indicators.history(engine, "part_cdi", "2014-S2")
-    at = make(PAGE)
+    at = make(PAGE, state={"i_tab": "Saisie"})
     at.selectbox(key="i_entry_code").set_value("part_cdi").run()
     at.selectbox(key="i_entry_period").set_value("2014-S2").run()
     scope = "part_cdi-2014-S2"

@@ -75,11 +75,12 @@ def test_committee_records_opinions_in_one_screen(writable_app):
 
 
 def test_since_last_committee_and_pipeline_tabs(app, demo_engine):
-    at = app("pages/comite.py")
+    at = app("pages/comite.py", state={"c_tab": "Depuis le dernier comité"})
     committees = proceedings.meetings(demo_engine, "comite_metropolitain")["date"].tolist()
     diff = proceedings.changes_between(demo_engine, committees[1], committees[0])
     assert {m.label: m.value for m in at.metric}["Nouveaux projets"] == str(len(diff.new_projects))
-    pipeline = at.dataframe[-2].value
+    at.session_state["c_tab"] = "Pipeline des propositions"
+    (pipeline,) = (df.value for df in at.run().dataframe)  # the other tabs' tables are not drawn
     assert pipeline["projects"].sum() == len(proceedings.awaiting_opinion(demo_engine)) + len(
         queries.project_register(demo_engine, Filters(statuses=("propose", "renvoye")))
     )
@@ -87,7 +88,7 @@ def test_since_last_committee_and_pipeline_tabs(app, demo_engine):
 
 def test_since_last_committee_follows_the_territory(app, demo_engine):
     """Roubaisien's new projects between the last two committees, counted here from the raw rows."""
-    at = app("pages/comite.py", territoire="roubaisien")
+    at = app("pages/comite.py", territoire="roubaisien", state={"c_tab": "Depuis le dernier comité"})
     start, end = proceedings.meetings(demo_engine, "comite_metropolitain")["date"].tolist()[1::-1]
     with demo_engine.connect() as conn:
         communes = dict(conn.execute(select(m.Commune.insee_code, m.Commune.territory_code)).all())
@@ -123,7 +124,7 @@ def test_project_step_from_its_record(writable_app):
 def test_two_sessions_editing_the_same_project(writable_app):
     make, engine = writable_app
     pid = str(queries.project_register(engine, Filters(statuses=("en_cours",)))["id"].iloc[0])
-    first, second = make("pages/projets.py", projet=pid), make("pages/projets.py", projet=pid)
+    first, second = (make("pages/projets.py", projet=pid, state={"pa_tab": "Modifier"}) for _ in range(2))
     first.text_input(key="edit_title").input("Titre corrigé par la mission")
     first.text_input(key="sig-edit").input("Claire Martin")
     first.selectbox(key="sig-edit-role").select("technicien")
@@ -141,7 +142,7 @@ def test_two_sessions_editing_the_same_project(writable_app):
 
 def test_new_project_form(writable_app):
     make, engine = writable_app
-    at = make("pages/projets.py")
+    at = make("pages/projets.py", state={"p_new_open": True})
     form_inputs = {t.label: t for t in at.text_input}
     form_inputs["Titre du projet *"].input("Recyclerie des Weppes")
     form_inputs["Porteur (structure) *"].input("Association Nouvelle")

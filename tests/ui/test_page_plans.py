@@ -69,7 +69,7 @@ def test_an_unknown_plan_in_the_url_is_dropped_with_a_french_warning(two_plans):
 
 
 def test_the_plan_page_records_a_carry_over_and_lists_it(two_plans):
-    at = two_plans("pages/plan.py", plan=FICTIONAL)
+    at = two_plans("pages/plan.py", plan=FICTIONAL, state={"co_open": True})
     at.selectbox(key="co_old").select("III.4")
     at.selectbox(key="co_new").select("I.2")
     at.text_input(key="sig-carry").input("Claire Martin")

@@ -130,7 +130,7 @@ def test_equity_tables_show_decimals_in_the_reader_locale(app):
 
 def test_a_comment_is_signed_once_with_the_chosen_role_on_the_demo_day(writable_app):
     make, engine = writable_app
-    at = make("pages/projets.py", projet="4")
+    at = make("pages/projets.py", projet="4", state={"pa_tab": "Commentaires"})
     at.selectbox(key="cbody-projet").select(CommentBody.FORUM)
     at.text_area(key="ctext-projet").input("Très bon ancrage local.")
     at.text_input(key="sig-comment-projet").input("Claire Martin")
