@@ -2,10 +2,12 @@
 
 For each scale it builds a temporary demo database, starts ``streamlit run app.py`` on it and drives
 Debian's Chromium (Playwright, a development dependency): the first load after the server's start,
-then on every page the sidebar link to it and a territory change, each wait timed from the click to
-the page's heading shown and Streamlit's run ended. Beside them, in the same run, an empty page's
-rerun (a button that reruns a script writing one line) on its own server. It prints figures and
-asserts nothing.
+then on every page the sidebar link to it (from the page before it in the sidebar, the first page
+from the last one) and a territory change. Each wait starts from a settled browser (the previous
+page drawn, its main thread idle, as when a person has read it) and runs from the click to the
+page's heading shown, Streamlit's run ended and the next frame painted. Beside them, in the same
+run and measured the same way, an empty page's rerun (a button that reruns a script writing one
+line) on its own server. It prints figures and asserts nothing.
 """
 
 from __future__ import annotations
@@ -77,13 +79,20 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def _idle(page) -> None:
+def _painted(page) -> None:
+    """Streamlit's run ended and the browser painted the frame after it."""
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=WAIT_MS)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def _settled(page) -> None:
+    """The browser's main thread idle: what the last page left to do is not counted in the next wait."""
+    page.evaluate("() => new Promise(done => requestIdleCallback(done, {timeout: 2000}))")
 
 
 def _shown(page, title: str) -> None:
     page.locator("h1").filter(has_text=title).first.wait_for(timeout=WAIT_MS)
-    _idle(page)
+    _painted(page)
 
 
 def _empty_rerun(browser, url: str) -> float:
@@ -93,34 +102,36 @@ def _empty_rerun(browser, url: str) -> float:
     page.get_by_text("exécution 1").wait_for(timeout=WAIT_MS)
     waits = []
     for n in range(2, EMPTY_RERUNS + 2):
+        _settled(page)
         start = time.perf_counter()
         page.get_by_role("button", name="Relancer").click()
         page.get_by_text(f"exécution {n}").wait_for(timeout=WAIT_MS)
+        _painted(page)
         waits.append(time.perf_counter() - start)
     page.close()
     return statistics.median(waits)
 
 
 def _tour(browser, url: str) -> tuple[float, dict[str, list[float]]]:
-    """First load after the server's start; then, twice round (first visit, then warm), per page: the
-    sidebar navigation to it and a territory change on it. Waits per page title, in that order."""
+    """First load (of the first page) after the server's start; then, twice round (first visit, then
+    warm), per page from the second to the first: the sidebar navigation to it and a territory
+    change on it. Waits per page title, in the sidebar's order."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     start = time.perf_counter()
     page.goto(f"{url}/{PAGES[0].url_path}")
     _shown(page, PAGES[0].title)
     first = time.perf_counter() - start
     waits: dict[str, list[float]] = {entry.title: [] for entry in PAGES}
-    for round_ in range(2):
-        if round_:  # the warm round starts where the first did, so it meets the same pages and places
-            page.goto(f"{url}/{PAGES[0].url_path}")
-            _shown(page, PAGES[0].title)
-        for entry in PAGES:
+    for _round in range(2):  # each round ends on the first page, where the next one starts
+        for entry in (*PAGES[1:], PAGES[0]):
+            _settled(page)
             start = time.perf_counter()
             page.locator('[data-testid="stSidebarContent"] a').filter(has_text=entry.title).first.click()
             page.wait_for_url(f"**/{entry.url_path}*", timeout=WAIT_MS)
             _shown(page, entry.title)
             waits[entry.title].append(time.perf_counter() - start)
             before = page.url
+            _settled(page)
             start = time.perf_counter()
             sidebar = page.locator('[data-testid="stSidebarContent"]')
             sidebar.get_by_role("combobox", name="Territoire", exact=True).click()
