@@ -357,55 +357,62 @@ def sheet_change(engine, detail: dict) -> None:
 
 
 OPINION_ROWS = 40  # proposals shown at once in the opinions form
+OPINION_COLUMNS = {
+    "id": st.column_config.NumberColumn("N°", format="%d", width="small"),
+    "title": st.column_config.TextColumn("Proposition", width="large"),
+    "carrier": "Porteur",
+    "commune": "Commune",
+    "validated_on": st.column_config.DateColumn("Validée le", format="DD/MM/YYYY"),
+    "opinion": st.column_config.SelectboxColumn("Avis", options=list(OpinionValue.labels().values())),
+    "comment": st.column_config.TextColumn("Commentaire (réserves, motif…)", width="large"),
+}
 
 
 def opinions(engine, awaiting: pd.DataFrame) -> None:
-    """The committee's opinions on every awaiting proposal, recorded in one go."""
+    """The committee's opinions on every awaiting proposal, recorded in one go: one editable table
+    (its « Avis » and « Commentaire » columns), whatever the number of proposals."""
     if awaiting.empty:
         st.caption("Aucune proposition en attente d'avis.")
         return
     if not session.may(Deed.OPINION):
         session.read_only("enregistrer les avis du comité")
         return
+    table = awaiting[["id", "title", "carrier", "commune", "validated_on"]].assign(opinion=None, comment="")
     with st.form("opinions"):
         meeting = _meeting_choice("Séance du comité", MeetingBody.COMITE, "opinion_meeting")
-        choices = []
-        for row in awaiting.itertuples():
-            c1, c2, c3 = st.columns([4, 2, 3])
-            c1.markdown(
-                f"**n° {row.id}** {fmt.md_escape(row.title)}  \n{fmt.md_escape(row.carrier)} · "
-                f"{row.commune} · validé le {fmt.day(row.validated_on)}"
-            )
-            opinion = c2.selectbox(
-                "Avis",
-                [None, *OpinionValue],
-                key=f"op-{row.id}",
-                label_visibility="collapsed",
-                format_func=lambda o: "— pas d'avis —" if o is None else o.label,
-            )
-            comment = c3.text_input(
-                "Commentaire", key=f"opc-{row.id}", label_visibility="collapsed", placeholder="Réserves, motif…"
-            )
-            choices.append((row, opinion, comment))
+        st.caption(
+            "Choisissez l'avis de chaque proposition dans la colonne « Avis » (double-clic ou Entrée sur la "
+            "cellule) et, au besoin, un commentaire ; les propositions sans avis restent en attente."
+        )
+        edited = st.data_editor(
+            table,
+            key="opinions_grid",
+            hide_index=True,
+            width="stretch",
+            num_rows="fixed",
+            disabled=["id", "title", "carrier", "commune", "validated_on"],
+            column_config=OPINION_COLUMNS,
+        )
         actor = signature("sig-opinions")
         submitted = st.form_submit_button("Enregistrer les avis", type="primary")
+    values = {label: value for value, label in OpinionValue.labels().items()}
     loaded = {
         row.id: _remember(
             "project", row.id, {"id": row.id, "version": row.version, "status": ProjectStatus.VALIDE.value}, submitted
         )
-        for row, _, _ in choices
+        for row in awaiting.itertuples()
     }
     items = [
-        {"project": loaded[row.id], "opinion": opinion.value if opinion else None, "comment": comment}
-        for row, opinion, comment in choices
+        {"project": loaded[pid], "opinion": values.get(opinion), "comment": comment or ""}
+        for pid, opinion, comment in zip(edited["id"], edited["opinion"], edited["comment"])
     ]
     if submitted and run(
         lambda: committee.record_opinions(engine, actor, meeting, items),
         f"{fmt.plural(sum(1 for i in items if i['opinion']), 'avis enregistré', 'avis enregistrés')}.",
         actor,
     ):
-        for row, _, _ in choices:
-            _forget("project", row.id)
+        for pid in loaded:
+            _forget("project", pid)
         st.rerun()
 
 

@@ -60,9 +60,15 @@ def test_committee_records_opinions_in_one_screen(writable_app):
     assert not at.exception and not at.error
     awaiting = proceedings.awaiting_opinion(engine)
     first, second = awaiting["id"].iloc[0], awaiting["id"].iloc[1]
-    at.selectbox(key=f"op-{first}").select(OpinionValue.FAVORABLE)
-    at.selectbox(key=f"op-{second}").select(OpinionValue.DEFAVORABLE)
-    at.text_input(key=f"opc-{second}").input("Pas d'ancrage territorial")
+    rows = list(at.dataframe[0].value["id"])  # the opinions table, one row per awaiting proposal
+    at.session_state["opinions_grid"] = {
+        "edited_rows": {
+            rows.index(first): {"opinion": OpinionValue.FAVORABLE.label},
+            rows.index(second): {"opinion": OpinionValue.DEFAVORABLE.label, "comment": "Pas d'ancrage territorial"},
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.text_input(key="sig-opinions").input("Jean Dupont")
     at.selectbox(key="sig-opinions-role").select("présidence du comité")
     _button(at, "Enregistrer les avis").click().run()

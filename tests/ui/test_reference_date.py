@@ -112,10 +112,11 @@ def test_the_agenda_shows_french_labels_not_codes(app, demo_engine):
     codes = set(SheetStatus.labels()) | set(ProjectStatus.labels()) | set(OpinionValue.labels()) | {"status"}
     changed = proceedings.agenda(demo_engine).sheets_changed
     assert not changed.empty
-    shown = at.dataframe[0].value
+    opinions, shown = at.dataframe[0], at.dataframe[1].value  # the opinions table first, editable
+    assert opinions.editing_mode == "fixed" and at.dataframe[1].editing_mode == "read_only"
     assert not codes & set(shown[["field", "old_value", "new_value"]].astype(str).stack())
     assert set(shown["field"]) <= {"Statut", "Avancement déclaré"}
-    changed_config, late_config = _column_configs(at)[:2]
+    changed_config, late_config = _column_configs(at)[1:3]
     assert changed_config["code"]["label"] == late_config["code"]["label"] == "Fiche"
     assert changed_config["field"]["label"] == "Champ"
 
@@ -154,7 +155,9 @@ def test_an_opinion_is_signed_with_the_role_of_its_author(writable_app):
     make, engine = writable_app
     at = make("pages/comite.py")
     first = int(proceedings.awaiting_opinion(engine)["id"].iloc[0])
-    at.selectbox(key=f"op-{first}").select(OpinionValue.FAVORABLE)
+    rows = list(at.dataframe[0].value["id"])  # the opinions table, one row per awaiting proposal
+    edits = {rows.index(first): {"opinion": OpinionValue.FAVORABLE.label}}
+    at.session_state["opinions_grid"] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
     at.text_input(key="sig-opinions").input("Jean Dupont")
     at.selectbox(key="sig-opinions-role").select("présidence du comité")
     next(b for b in at.button if b.label == "Enregistrer les avis").click().run()
