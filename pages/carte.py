@@ -20,7 +20,9 @@ level = c1.radio(
     horizontal=True,
     format_func={"commune": "Communes", "territory": "Territoires"}.get,
 )
-measure = c2.selectbox("Mesure", list(maps.MEASURES), key="m_measure", format_func=lambda k: maps.MEASURES[k].label)
+measure = c2.selectbox(
+    "Mesure", list(maps.MEASURES), key="m_measure", format_func=lambda k: maps.MEASURES[k].label, placeholder="Choisir…"
+)
 tiles = c3.toggle("Fond de carte", value=True, key="m_tiles", help="Sans fond de carte : contours seuls, sans réseau.")
 markers = c4.toggle("Projets", value=True, key="m_markers")
 period_from, period_to = ui.period_range()

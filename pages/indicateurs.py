@@ -20,7 +20,7 @@ labels = dict(zip(catalogue["code"], catalogue["category"] + " · " + catalogue[
 
 def series() -> None:
     """One indicator per semester, the metropolis and the territories, against its targets."""
-    code = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="i_code")
+    code = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="i_code", placeholder="Choisir…")
     first, last = ui.period_range(label="Période")
     data = ui.read(indicators.series, code, first, last, ctx.filters.with_(territory=None, commune=None))
     indicator, values = data.indicator, data.values
@@ -47,9 +47,13 @@ def series() -> None:
 def entry() -> None:
     """The values of one entered indicator for one semester, per territory, and their history."""
     entered = [c for c in labels if catalogue.set_index("code").loc[c, "kind"] == "entered"]
-    entry_code = st.selectbox("Indicateur saisi", entered, format_func=labels.get, key="i_entry_code")
+    entry_code = st.selectbox(
+        "Indicateur saisi", entered, format_func=labels.get, key="i_entry_code", placeholder="Choisir…"
+    )
     semesters = ui.read(indicators.reference_periods)
-    period = st.selectbox("Semestre", semesters[::-1], format_func=fmt.period_label, key="i_entry_period")
+    period = st.selectbox(
+        "Semestre", semesters[::-1], format_func=fmt.period_label, key="i_entry_period", placeholder="Choisir…"
+    )
     unit = catalogue.set_index("code").loc[entry_code, "unit"]
     if not session.may(Deed.MEASUREMENT):
         session.read_only("saisir des valeurs d'indicateurs")

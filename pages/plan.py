@@ -16,7 +16,11 @@ tree = ui.read(followup.sheet_tree, ctx.filters)
 c1, c2, c3 = st.columns([1, 2, 1])
 axes = dict(zip(tree["axis"], tree["axis_title"]))
 axis = c1.selectbox(
-    "Axe", [None, *axes], key="p_axis", format_func=lambda a: "Tous les axes" if a is None else f"Axe {a}"
+    "Axe",
+    [None, *axes],
+    key="p_axis",
+    format_func=lambda a: "Tous les axes" if a is None else f"Axe {a}",
+    placeholder="Choisir…",
 )
 statuses = c2.multiselect(
     "Statut", list(SheetStatus), format_func=lambda s: s.label, key="p_status", placeholder="Tous"

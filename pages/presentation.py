@@ -12,7 +12,9 @@ ctx = ui.page_frame("Présentation", ":material/slideshow:", presenting=presenti
 semesters = ui.read(indicators.reference_periods)
 
 if not presenting:
-    period = st.selectbox("Semestre", semesters[::-1], format_func=fmt.period_label, key="p_period")
+    period = st.selectbox(
+        "Semestre", semesters[::-1], format_func=fmt.period_label, key="p_period", placeholder="Choisir…"
+    )
     scope = ui.place_caption(ctx.filters.with_(commune=None))
     st.caption(
         f"Périmètre : {scope}. Choisissez un territoire dans le menu pour le dossier d'un technicien, "

@@ -57,6 +57,7 @@ def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
             [None, *names],
             key="imp_saved",
             format_func=lambda n: "Aucune (proposition automatique)" if n is None else n,
+            placeholder="Choisir…",
         )
         if offered is not None:
             mapping = dict(plan.saved[names.index(offered)][1])
@@ -73,6 +74,7 @@ def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
                     index=[None, *labels].index(current) if current in labels or current is None else 0,
                     format_func=lambda k: IGNORED if k is None else labels[k],
                     key=f"imp_map_{i}_{offered or ''}",  # fresh choices when a saved mapping is chosen
+                    placeholder="Choisir…",
                 )
                 if choice != placed.key or placed.how == "choisi" or placed.header in mapping:
                     mapping[placed.header] = choice
@@ -85,6 +87,7 @@ def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
             index=len(Sector) - 1,
             format_func=lambda v: Sector(v).label,
             key="imp_sector",
+            placeholder="Choisir…",
         )
         changes["mode"] = c2.selectbox(
             "Mode d'intervention par défaut",
@@ -92,6 +95,7 @@ def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
             index=len(InterventionMode) - 1,
             format_func=lambda v: InterventionMode(v).label,
             key="imp_mode",
+            placeholder="Choisir…",
         )
         changes["funder"] = c3.text_input("Financeur par défaut", value=base.funder, key="imp_funder") or base.funder
         year = c4.number_input(
@@ -109,6 +113,7 @@ def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
             index=[t.value for t in FundingType].index(base.funding_type),
             format_func=lambda v: FundingType(v).label,
             key="imp_funding_type",
+            placeholder="Choisir…",
         )
     return ImportOptions(sheet=base.sheet, **changes)
 
@@ -187,7 +192,11 @@ def import_tab(engine: Engine) -> None:
         return
     _to_complete(engine)
     kind = st.selectbox(
-        "Nature des lignes du fichier", list(KINDS), format_func=lambda k: KINDS[k].label, key="imp_kind"
+        "Nature des lignes du fichier",
+        list(KINDS),
+        format_func=lambda k: KINDS[k].label,
+        key="imp_kind",
+        placeholder="Choisir…",
     )
     st.caption(
         f"Une ligne déjà présente (même {KINDS[kind].natural_key}) est mise à jour, jamais dupliquée ; "
@@ -229,7 +238,7 @@ def import_tab(engine: Engine) -> None:
         if previous is None or previous.kind.code != kind:
             previous = _plan(engine, uploaded, kind, ImportOptions(scope=scope))  # the proposed reading
         sheets = previous.table.sheets
-        sheet = st.selectbox("Feuille", sheets, key="imp_sheet") if len(sheets) > 1 else None
+        sheet = st.selectbox("Feuille", sheets, key="imp_sheet", placeholder="Choisir…") if len(sheets) > 1 else None
         options = _options(kind, previous, ImportOptions(sheet=sheet, scope=scope))
         plan = _plan(engine, uploaded, kind, options)
     except EssdashError as exc:
@@ -263,7 +272,9 @@ def _to_complete(engine: Engine) -> None:
 
 def export_tab(engine: Engine, place: Filters) -> None:
     """Choose a view (narrowed by the project filters when it is about projects) and a format; see it, download it."""
-    view = st.selectbox("Vue à exporter", list(io_export.VIEWS), format_func=io_export.VIEWS.get, key="exp_view")
+    view = st.selectbox(
+        "Vue à exporter", list(io_export.VIEWS), format_func=io_export.VIEWS.get, key="exp_view", placeholder="Choisir…"
+    )
     filters = project_filters(place) if view in PROJECT_VIEWS else place
     formats = [k for k in io_export.FORMATS if k != "geojson" or view == "projects"]
     file_format = st.radio("Format", formats, format_func=io_export.FORMATS.get, horizontal=True, key="exp_format")

@@ -128,7 +128,7 @@ def _meeting_choice(label: str, body: MeetingBody, key: str) -> int | None:
         st.caption(f"Aucune séance « {body.label} » enregistrée.")
         return None
     titles = dict(zip(meetings["id"], meetings["title"] + " (" + meetings["date"].map(fmt.day) + ")"))
-    return st.selectbox(label, list(titles), format_func=titles.get, key=key)
+    return st.selectbox(label, list(titles), format_func=titles.get, key=key, placeholder="Choisir…")
 
 
 def new_project(engine, plan: str | None) -> None:
@@ -148,13 +148,17 @@ def new_project(engine, plan: str | None) -> None:
         carrier = c1.text_input(
             "Porteur (structure) *", help="Nom exact d'un porteur existant, ou d'un nouveau porteur"
         )
-        legal_form = c2.selectbox("Forme juridique (nouveau porteur)", list(LegalForm), format_func=lambda f: f.label)
+        legal_form = c2.selectbox(
+            "Forme juridique (nouveau porteur)", list(LegalForm), format_func=lambda f: f.label, placeholder="Choisir…"
+        )
         commune = c1.selectbox(
             "Commune principale *", list(names), format_func=names.get, index=None, placeholder="Choisir une commune"
         )
         chosen = c2.multiselect("Fiches du plan servies *", sheets["code"].tolist(), placeholder="Choisir")
-        mode = c1.selectbox("Mode d'intervention *", list(InterventionMode), format_func=lambda f: f.label)
-        sector = c2.selectbox("Filière *", list(Sector), format_func=lambda f: f.label)
+        mode = c1.selectbox(
+            "Mode d'intervention *", list(InterventionMode), format_func=lambda f: f.label, placeholder="Choisir…"
+        )
+        sector = c2.selectbox("Filière *", list(Sector), format_func=lambda f: f.label, placeholder="Choisir…")
         jobs = c1.number_input("Emplois prévus", min_value=0, step=1)
         kept = c2.number_input("Emplois maintenus prévus", min_value=0, step=1)
         proposed_on = c1.date_input("Proposé le", value=read(followup.as_of), format="DD/MM/YYYY")
@@ -209,7 +213,9 @@ def project_actions(engine, project_id: int) -> None:
             st.caption(f"Étape finale : {status.label}.")
         else:
             c1, c2 = st.columns(2)
-            target = c1.selectbox("Nouvelle étape", list(following), format_func=lambda s: s.label, key="step_to")
+            target = c1.selectbox(
+                "Nouvelle étape", list(following), format_func=lambda s: s.label, key="step_to", placeholder="Choisir…"
+            )
             committee = target in (ProjectStatus.RETENU, ProjectStatus.REFUSE) or status is ProjectStatus.VALIDE
             default = {ProjectStatus.RETENU: 1, ProjectStatus.REFUSE: 3}.get(target, 0)
             opinion = c2.selectbox(
@@ -221,6 +227,7 @@ def project_actions(engine, project_id: int) -> None:
                 disabled=not committee,
                 help="Pour un projet validé techniquement : l'avis décide de l'étape suivante "
                 "(ajourné : il reste en attente).",
+                placeholder="Choisir…",
             )
             body = MeetingBody.COMITE if opinion else MeetingBody.GROUPE_TECHNICIENS
             with st.form(f"step-{project_id}"):
@@ -313,7 +320,9 @@ def comments(engine, target: str, target_id: int, existing: pd.DataFrame) -> Non
         session.read_only("commenter")
         return
     with st.form(f"comment-{target}-{target_id}", clear_on_submit=True):
-        body = st.selectbox("Au nom de", list(CommentBody), format_func=lambda b: b.label, key=f"cbody-{target}")
+        body = st.selectbox(
+            "Au nom de", list(CommentBody), format_func=lambda b: b.label, key=f"cbody-{target}", placeholder="Choisir…"
+        )
         text = st.text_area("Commentaire", key=f"ctext-{target}")
         actor = signature(f"sig-comment-{target}")
         submitted = st.form_submit_button("Ajouter le commentaire")
@@ -339,6 +348,7 @@ def sheet_change(engine, detail: dict) -> None:
             format_func=lambda s: s.label,
             key="sheet_status",
             index=list(SheetStatus).index(SheetStatus(detail["status"])),
+            placeholder="Choisir…",
         )
         progress = c2.slider("Avancement déclaré (%)", 0, 100, int(detail["progress"]), step=5, key="sheet_progress")
         comment = st.text_area("Pourquoi ? (obligatoire, entre dans l'historique)", key="sheet_comment")
@@ -423,7 +433,9 @@ def new_meeting(engine) -> None:
         return
     with st.form("new-meeting", clear_on_submit=True):
         c1, c2 = st.columns(2)
-        body = c1.selectbox("Instance", list(MeetingBody), format_func=lambda b: b.label, key="meeting_body")
+        body = c1.selectbox(
+            "Instance", list(MeetingBody), format_func=lambda b: b.label, key="meeting_body", placeholder="Choisir…"
+        )
         day = c2.date_input("Date", value=read(followup.as_of), format="DD/MM/YYYY", key="meeting_day")
         title = st.text_input("Intitulé", key="meeting_title")
         attendance = c1.number_input("Participants", min_value=0, step=1, key="meeting_attendance")
@@ -474,13 +486,27 @@ def carry_over(engine, plan: str | None) -> None:
     )
     c1, c2, c3 = st.columns(3)
     labels = {p.code: p.label for p in earlier}
-    old_plan = c1.selectbox("Plan d'origine", list(labels), format_func=labels.get, key="co_old_plan")
+    old_plan = c1.selectbox(
+        "Plan d'origine", list(labels), format_func=labels.get, key="co_old_plan", placeholder="Choisir…"
+    )
     old_sheets = read(queries.sheet_options, old_plan)
     new_sheets = read(queries.sheet_options, plan)
     old_titles = dict(zip(old_sheets["code"], old_sheets["title"]))
     new_titles = dict(zip(new_sheets["code"], new_sheets["title"]))
-    old = c2.selectbox("Ancienne fiche", list(old_titles), format_func=lambda c: f"{c} — {old_titles[c]}", key="co_old")
-    new = c3.selectbox("Nouvelle fiche", list(new_titles), format_func=lambda c: f"{c} — {new_titles[c]}", key="co_new")
+    old = c2.selectbox(
+        "Ancienne fiche",
+        list(old_titles),
+        format_func=lambda c: f"{c} — {old_titles[c]}",
+        key="co_old",
+        placeholder="Choisir…",
+    )
+    new = c3.selectbox(
+        "Nouvelle fiche",
+        list(new_titles),
+        format_func=lambda c: f"{c} — {new_titles[c]}",
+        key="co_new",
+        placeholder="Choisir…",
+    )
     actor = signature("sig-carry")
     if st.button("Enregistrer la correspondance", type="primary", key="co_save") and run(
         lambda: write_plans.carry_over(engine, actor, old_plan, plan, [(old, new)]),

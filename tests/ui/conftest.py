@@ -1,7 +1,23 @@
-"""Fixtures of the page tests: what a page hands to its download buttons."""
+"""Fixtures of the page tests: what a page hands to its download buttons; the keys of the pages'
+lazy tab sets and folded forms."""
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
+
+# The key of each page's lazy tab set (:func:`essdash.ui.lazy.tabs`).
+TAB_KEYS = {
+    "pages/comite.py": "c_tab",
+    "pages/donnees.py": "d_tab",
+    "pages/equite.py": "e_tab",
+    "pages/financements.py": "f_tab",
+    "pages/indicateurs.py": "i_tab",
+}
+# The folded forms of each page (:func:`essdash.ui.lazy.folded`), unfolded.
+UNFOLDED = {
+    "pages/comite.py": {"c_new_meeting_open": True},
+    "pages/plan.py": {"co_open": True},
+    "pages/projets.py": {"p_new_open": True},
+}
 
 
 @pytest.fixture

@@ -3,15 +3,7 @@
 
 from essdash.render import charts
 from essdash.ui.navigation import PAGES
-
-# The key of each page's lazy tab set (:func:`essdash.ui.lazy.tabs`).
-TAB_KEYS = {
-    "pages/comite.py": "c_tab",
-    "pages/donnees.py": "d_tab",
-    "pages/equite.py": "e_tab",
-    "pages/financements.py": "f_tab",
-    "pages/indicateurs.py": "i_tab",
-}
+from tests.ui.conftest import TAB_KEYS
 
 
 def _button(at, prefix):

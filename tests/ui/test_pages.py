@@ -14,7 +14,9 @@ from essdash.read import places, queries
 from essdash.read.filters import Filters
 from essdash.store.db import init_db
 from essdash.ui import bench
+from essdash.ui.navigation import PAGES
 from tests.conftest import APP, _app_factory
+from tests.ui.conftest import TAB_KEYS, UNFOLDED
 
 PROJETS = "pages/projets.py"
 
@@ -285,3 +287,24 @@ def test_projets_register_is_paged_beyond_200_rows(fresh_url, monkeypatch):
     _no_errors(at)
     assert at.dataframe[0].value["id"].tolist() == expected[200:]
     assert "360 projets, page 2 sur 2." in [c.value for c in at.caption]
+
+
+def test_every_choice_box_has_a_french_placeholder(app, demo_engine):
+    """Streamlit's own placeholder, shown when a box's text is erased, is English (« Choose an
+    option »): every selectbox and multiselect of every page, tab and unfolded form has a French one."""
+    project = str(queries.project_register(demo_engine, Filters(statuses=("propose",)))["id"].iloc[0])
+    boxes = {}
+    for page in PAGES:
+        params = {"projet": project} if page.script == "pages/projets.py" else {}
+        at = app(page.script, state=UNFOLDED.get(page.script), **params)
+        runs = [at]
+        labels = [tab.label for tab in at.tabs][1:] if page.script in TAB_KEYS else []
+        for label in labels:
+            at.session_state[TAB_KEYS[page.script]] = label
+            runs.append(at.run())
+        for run in runs:
+            assert not run.exception, (page.title, run.exception)
+            for box in [*run.selectbox, *run.multiselect]:
+                boxes[(page.title, box.key or box.label)] = box.proto.placeholder
+    assert len(boxes) >= 40
+    assert not [where for where, placeholder in boxes.items() if not placeholder or "choose" in placeholder.lower()]
