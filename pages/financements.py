@@ -18,17 +18,17 @@ view = ui.read(leverage.overview, filters)
 leverage_views.headline(view.summary)
 
 
+def territories() -> None:
+    st.caption("Tous les territoires, pour comparer ; projets rattachés à leur commune principale.")
+    leverage_views.places(view.territories, "territory")
+
+
 def communes() -> None:
     shown = view.communes
     if filters.territory:
         shown = shown[shown["territory_code"] == filters.territory]
     st.caption("Communes où un levier finance un projet ; projets rattachés à leur commune principale.")
     leverage_views.places(shown, "commune")
-
-
-def territories() -> None:
-    st.caption("Tous les territoires, pour comparer ; projets rattachés à leur commune principale.")
-    leverage_views.places(view.territories, "territory")
 
 
 def sheets() -> None:

@@ -17,9 +17,10 @@ def tabs(views: Mapping[str, Callable[[], object]], key: str) -> None:
                 view()
 
 
-def folded(label: str, key: str, view: Callable[[], object], *, expanded: bool = False) -> None:
-    """An expander whose view runs only while it is unfolded (``st.session_state[key]`` is True)."""
-    box = st.expander(label, expanded=expanded, key=key, on_change="rerun")
+def folded(label: str, key: str, view: Callable[[], object]) -> None:
+    """An expander, folded when the page is opened, whose view runs only while it is unfolded
+    (``st.session_state[key]`` is True)."""
+    box = st.expander(label, key=key, on_change="rerun")
     if box.open:
         with box:
             view()
