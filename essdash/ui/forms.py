@@ -367,14 +367,17 @@ def sheet_change(engine, detail: dict) -> None:
 
 
 OPINION_ROWS = 40  # proposals shown at once in the opinions form
-OPINION_COLUMNS = {
+NO_OPINION = "— pas d'avis —"
+OPINION_COLUMNS = {  # in this order: the two columns to fill come right after the proposition
     "id": st.column_config.NumberColumn("N°", format="%d", width="small"),
-    "title": st.column_config.TextColumn("Proposition", width="large"),
+    "title": st.column_config.TextColumn("Proposition", width="medium"),
+    "opinion": st.column_config.SelectboxColumn(
+        "Avis", options=[NO_OPINION, *OpinionValue.labels().values()], required=True
+    ),
+    "comment": st.column_config.TextColumn("Commentaire (réserves, motif…)", width="medium"),
     "carrier": "Porteur",
     "commune": "Commune",
     "validated_on": st.column_config.DateColumn("Validée le", format="DD/MM/YYYY"),
-    "opinion": st.column_config.SelectboxColumn("Avis", options=list(OpinionValue.labels().values())),
-    "comment": st.column_config.TextColumn("Commentaire (réserves, motif…)", width="large"),
 }
 
 
@@ -387,7 +390,7 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
     if not session.may(Deed.OPINION):
         session.read_only("enregistrer les avis du comité")
         return
-    table = awaiting[["id", "title", "carrier", "commune", "validated_on"]].assign(opinion=None, comment="")
+    table = awaiting[["id", "title", "carrier", "commune", "validated_on"]].assign(opinion=NO_OPINION, comment="")
     with st.form("opinions"):
         meeting = _meeting_choice("Séance du comité", MeetingBody.COMITE, "opinion_meeting")
         st.caption(
@@ -402,6 +405,7 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
             num_rows="fixed",
             disabled=["id", "title", "carrier", "commune", "validated_on"],
             column_config=OPINION_COLUMNS,
+            column_order=OPINION_COLUMNS.keys(),
         )
         actor = signature("sig-opinions")
         submitted = st.form_submit_button("Enregistrer les avis", type="primary")

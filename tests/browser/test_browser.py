@@ -376,3 +376,48 @@ def test_f_a_proposal_is_validated_then_given_an_opinion(server, page):
             "SELECT author FROM projectevent WHERE project_id = ? ORDER BY id DESC LIMIT 2", (project_id,)
         ).fetchall()
     assert authors == [("Karim Benali (technicien)",)] * 2
+
+
+def test_g_the_committee_gives_opinions_in_the_table(server, page):
+    """The opinions table is edited as a person does it: the keyboard in Glide's grid, the option
+    list of the « Avis » cell, a comment typed in its cell; then the form is signed and sent."""
+    base_url, db_path = server
+    _ensure_database(page, base_url, db_path)
+    page.goto(f"{base_url}/comite", wait_until="domcontentloaded")
+    table = page.locator('[data-testid="stDataFrame"]').first
+    expect(table).to_be_visible(timeout=WAIT_MS)
+    wait_idle(page)
+    # the grid's accessible copy, column by column: N°, Proposition, Avis, Commentaire…
+    project_id = int(table.get_by_test_id("glide-cell-0-0").inner_text())
+    expect(table.get_by_test_id("glide-cell-2-0")).to_have_text("— pas d'avis —")
+    assert _status_of(db_path, project_id) == "valide"
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    first_row = (box["x"] + 20, box["y"] + 52)  # the first row's N° cell (read-only)
+    page.mouse.click(*first_row)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # the « Avis » cell: its option list opens
+    page.get_by_role("option", name="Défavorable", exact=True).click()
+    expect(table.get_by_test_id("glide-cell-2-0")).to_have_text("Défavorable")
+    page.mouse.click(*first_row)
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # the « Commentaire » cell: its text editor opens
+    editor = page.locator("textarea").filter(visible=True)
+    expect(editor).to_have_count(1, timeout=WAIT_MS)
+    editor.fill("Pas d'ancrage territorial")
+    editor.press("Enter")
+    expect(table.get_by_test_id("glide-cell-3-0")).to_have_text("Pas d'ancrage territorial")
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Enregistrer les avis")
+    if form.get_by_label("Votre nom").count():  # run alone: nobody has signed in this session yet
+        sign(page, form, "Jean Dupont", "présidence du comité")
+    form.get_by_role("button", name="Enregistrer les avis").click()
+    assert _wait_status(db_path, project_id, "refuse") == "refuse"
+    expect(page.get_by_text("1 avis enregistré.")).to_be_visible(timeout=WAIT_MS)
+    assert_no_error(page)
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        (comment,) = conn.execute(
+            "SELECT comment FROM projectevent WHERE project_id = ? ORDER BY id DESC LIMIT 1", (project_id,)
+        ).fetchone()
+    assert comment == "Pas d'ancrage territorial"
