@@ -86,7 +86,7 @@ def _bench(args: argparse.Namespace) -> None:
     if args.browser:
         from essdash.ui import bench_browser
 
-        bench_browser.run(scales=[int(s) for s in args.scales.split(",")])
+        bench_browser.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat)
         return
     ui_bench.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat, as_json=args.json, base=args.base)
 
@@ -304,7 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     info.set_defaults(func=_info)
     bench = commands.add_parser("bench", help="mesure le temps serveur de chaque page à 1×, 10×, 100×")
     bench.add_argument("--scales", default="1,10,100")
-    bench.add_argument("--repeat", type=int, default=7, help="exécutions mesurées par page")
+    bench.add_argument(
+        "--repeat", type=int, default=7, help="exécutions mesurées par page (avec --browser : tours à chaud)"
+    )
     bench.add_argument("--json", action="store_true", help="les mêmes mesures en JSON (secondes, octets)")
     bench.add_argument(
         "--base",

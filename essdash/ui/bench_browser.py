@@ -112,24 +112,24 @@ def _empty_rerun(browser, url: str) -> float:
     return statistics.median(waits)
 
 
-def _tour(browser, url: str) -> tuple[float, dict[str, list[float]]]:
-    """First load (of the first page) after the server's start; then, twice round (first visit, then
-    warm), per page from the second to the first: the sidebar navigation to it and a territory
-    change on it. Waits per page title, in the sidebar's order."""
+def _tour(browser, url: str, rounds: int) -> tuple[float, dict[str, list[tuple[float, float]]]]:
+    """First load (of the first page) after the server's start; then, ``rounds`` times round (the
+    first visits, then warm), per page from the second to the first: the sidebar navigation to it
+    and a territory change on it. Per page title, in the sidebar's order, one pair of waits a round."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     start = time.perf_counter()
     page.goto(f"{url}/{PAGES[0].url_path}")
     _shown(page, PAGES[0].title)
     first = time.perf_counter() - start
-    waits: dict[str, list[float]] = {entry.title: [] for entry in PAGES}
-    for _round in range(2):  # each round ends on the first page, where the next one starts
+    waits: dict[str, list[tuple[float, float]]] = {entry.title: [] for entry in PAGES}
+    for _round in range(rounds):  # each round ends on the first page, where the next one starts
         for entry in (*PAGES[1:], PAGES[0]):
             _settled(page)
             start = time.perf_counter()
             page.locator('[data-testid="stSidebarContent"] a').filter(has_text=entry.title).first.click()
             page.wait_for_url(f"**/{entry.url_path}*", timeout=WAIT_MS)
             _shown(page, entry.title)
-            waits[entry.title].append(time.perf_counter() - start)
+            navigation = time.perf_counter() - start
             before = page.url
             _settled(page)
             start = time.perf_counter()
@@ -139,12 +139,14 @@ def _tour(browser, url: str) -> tuple[float, dict[str, list[float]]]:
             page.get_by_role("option").filter(has_text=other).first.click()
             page.wait_for_function("(before) => location.href !== before", arg=before, timeout=WAIT_MS)
             _shown(page, entry.title)
-            waits[entry.title].append(time.perf_counter() - start)
+            waits[entry.title].append((navigation, time.perf_counter() - start))
     page.close()
     return first, waits
 
 
-def run(scales: list[int]) -> None:
+def run(scales: list[int], repeat: int) -> None:
+    """Print, per scale, the first load and each page's waits: at its first visit, and warm (the
+    median of ``repeat`` more rounds)."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="essdash-bench-browser-") as tmp, sync_playwright() as pw:
@@ -162,16 +164,17 @@ def run(scales: list[int]) -> None:
             db.init_db(database_url, dataset="demo", scale=scale).dispose()
             proc, url = _serve(PROJECT_DIR / "app.py", database_url)
             try:
-                first, waits = _tour(browser, url)
+                first, waits = _tour(browser, url, 1 + repeat)
             finally:
                 _stop(proc)
             print(
                 f"Échelle ×{scale} — {fmt.number(180 * scale)} projets — "
                 f"premier chargement après le démarrage : {fmt.number(first, 2)} s"
             )
-            print(f"  {'':<16}{'1re visite':>34}{'à chaud':>34}")
+            print(f"  {'':<16}{'1re visite':>34}{f'à chaud (médiane de {repeat} tours)':>34}")
             print(f"  {'page':<16}" + "".join(f"{head:>17}" for head in ("navigation", "territoire") * 2))
-            for title, times in waits.items():
-                cells = (f"{fmt.number(t * 1000)} ms {fmt.number(t / empty, 1)}×" for t in times)
+            for title, rounds in waits.items():
+                warm = [statistics.median(times) for times in zip(*rounds[1:], strict=True)]
+                cells = (f"{fmt.number(t * 1000)} ms {fmt.number(t / empty, 1)}×" for t in (*rounds[0], *warm))
                 print(f"  {title:<16}" + "".join(f"{cell:>17}" for cell in cells))
         browser.close()
