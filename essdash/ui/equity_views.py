@@ -4,8 +4,10 @@ of their tables."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from essdash.domain import fmt
 from essdash.read import equity_report, places
 from essdash.read.equity_report import EquityMeasure, EquityReport
 from essdash.read.filters import Filters
@@ -49,7 +51,7 @@ WHITE_SPOT_COLUMNS = {
     "name": "Commune",
     "territory": "Territoire",
     "population": st.column_config.NumberColumn("Habitants", format="localized"),
-    "latest": st.column_config.DateColumn("Dernier projet proposé", format="DD/MM/YYYY"),
+    "latest": "Dernier projet proposé",  # a date, or « jamais » (Streamlit would write « None »)
 }
 
 
@@ -138,4 +140,5 @@ def white_spots(filters: Filters, members: int) -> None:
     last_n = st.slider("Sans projet depuis (semestres)", 1, 8, 4, key="e_last_n")
     spots = read(places.white_spots, filters, last_n)
     st.markdown(equity_report.white_spots_sentence(spots, last_n, members))
-    st.dataframe(spots, hide_index=True, width="stretch", column_config=WHITE_SPOT_COLUMNS)
+    shown = spots.assign(latest=[fmt.short_day(d) if pd.notna(d) else "jamais" for d in spots["latest"]])
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=WHITE_SPOT_COLUMNS)

@@ -61,6 +61,10 @@ def test_white_spots_follow_the_slider(app, demo_engine):
     at = app(PAGE, state={"e_tab": "Zones blanches"})
     at.slider(key="e_last_n").set_value(2).run()
     spots = places.white_spots(demo_engine, PLAN, 2)
-    assert at.dataframe[-1].value["insee_code"].tolist() == spots["insee_code"].tolist()
+    shown = at.dataframe[-1].value
+    assert shown["insee_code"].tolist() == spots["insee_code"].tolist()
+    # the latest proposal's day, or « jamais » where Streamlit would write an English « None »
+    expected = ["jamais" if d is None else d.strftime("%d/%m/%Y") for d in spots["latest"]]
+    assert shown["latest"].tolist() == expected and "jamais" in expected and len(set(expected)) > 2
     at.slider(key="e_last_n").set_value(8).run()
     assert len(at.dataframe[-1].value) == len(places.white_spots(demo_engine, PLAN, 8)) <= len(spots)
