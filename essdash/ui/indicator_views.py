@@ -82,6 +82,7 @@ def catalogue_table(catalogue: pd.DataFrame) -> None:
     table = catalogue.copy()
     for column, labels in CATALOGUE_LABELS.items():
         table[column] = table[column].map(labels).fillna(table[column])
+    table["formula"] = table["formula"].fillna("–")  # an entered indicator has none (Streamlit would write « None »)
     st.dataframe(
         table, hide_index=True, width="stretch", column_order=CATALOGUE_COLUMNS.keys(), column_config=CATALOGUE_COLUMNS
     )

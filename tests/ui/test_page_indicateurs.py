@@ -28,7 +28,11 @@ def test_series_chart_table_and_catalogue(app, demo_engine):
     assert table.loc["Métropole", fmt.period_label("2014-S2")] == metro
     at.session_state["i_tab"] = "Catalogue"
     catalogue = at.run().dataframe
-    assert len(catalogue) == 1 and len(catalogue[0].value) == len(indicators.catalogue(demo_engine))
+    expected = indicators.catalogue(demo_engine)
+    assert len(catalogue) == 1 and len(catalogue[0].value) == len(expected)
+    formulas = dict(zip(catalogue[0].value["code"], catalogue[0].value["formula"]))
+    assert all(formulas[r.code] == (r.formula if isinstance(r.formula, str) else "–") for r in expected.itertuples())
+    assert "–" in formulas.values()  # the entered indicators: no formula, a dash rather than « None »
     assert not at.get("vega_lite_chart")  # the series' tab is not drawn while the catalogue's is open
 
 
