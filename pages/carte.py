@@ -3,6 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from essdash.domain import fmt
 from essdash.read import places
 from essdash.render import maps, static_map
 from essdash.store.reference import ATTRIBUTION
@@ -21,7 +22,7 @@ level = c1.radio(
     format_func={"commune": "Communes", "territory": "Territoires"}.get,
 )
 measure = c2.selectbox(
-    "Mesure", list(maps.MEASURES), key="m_measure", format_func=lambda k: maps.MEASURES[k].label, placeholder="Choisir…"
+    "Mesure", list(maps.MEASURES), key="m_measure", format_func=lambda k: maps.MEASURES[k].label, placeholder=fmt.CHOOSE
 )
 tiles = c3.toggle("Fond de carte", value=True, key="m_tiles", help="Sans fond de carte : contours seuls, sans réseau.")
 markers = c4.toggle("Projets", value=True, key="m_markers")

@@ -20,7 +20,7 @@ labels = dict(zip(catalogue["code"], catalogue["category"] + " · " + catalogue[
 
 def series() -> None:
     """One indicator per semester, the metropolis and the territories, against its targets."""
-    code = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="i_code", placeholder="Choisir…")
+    code = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="i_code", placeholder=fmt.CHOOSE)
     first, last = ui.period_range(label="Période")
     data = ui.read(indicators.series, code, first, last, ctx.filters.with_(territory=None, commune=None))
     indicator, values = data.indicator, data.values
@@ -48,11 +48,11 @@ def entry() -> None:
     """The values of one entered indicator for one semester, per territory, and their history."""
     entered = [c for c in labels if catalogue.set_index("code").loc[c, "kind"] == "entered"]
     entry_code = st.selectbox(
-        "Indicateur saisi", entered, format_func=labels.get, key="i_entry_code", placeholder="Choisir…"
+        "Indicateur saisi", entered, format_func=labels.get, key="i_entry_code", placeholder=fmt.CHOOSE
     )
     semesters = ui.read(indicators.reference_periods)
     period = st.selectbox(
-        "Semestre", semesters[::-1], format_func=fmt.period_label, key="i_entry_period", placeholder="Choisir…"
+        "Semestre", semesters[::-1], format_func=fmt.period_label, key="i_entry_period", placeholder=fmt.CHOOSE
     )
     unit = catalogue.set_index("code").loc[entry_code, "unit"]
     if not session.may(Deed.MEASUREMENT):

@@ -20,7 +20,7 @@ axis = c1.selectbox(
     [None, *axes],
     key="p_axis",
     format_func=lambda a: "Tous les axes" if a is None else f"Axe {a}",
-    placeholder="Choisir…",
+    placeholder=fmt.CHOOSE,
 )
 statuses = c2.multiselect(
     "Statut", list(SheetStatus), format_func=lambda s: s.label, key="p_status", placeholder="Tous"

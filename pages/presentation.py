@@ -13,7 +13,7 @@ semesters = ui.read(indicators.reference_periods)
 
 if not presenting:
     period = st.selectbox(
-        "Semestre", semesters[::-1], format_func=fmt.period_label, key="p_period", placeholder="Choisir…"
+        "Semestre", semesters[::-1], format_func=fmt.period_label, key="p_period", placeholder=fmt.CHOOSE
     )
     scope = ui.place_caption(ctx.filters.with_(commune=None))
     st.caption(

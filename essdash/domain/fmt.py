@@ -1,4 +1,5 @@
-"""French formatting of numbers, money, percentages, dates and semesters.
+"""French formatting of numbers, money, percentages, dates and semesters, and :data:`CHOOSE`, the
+French placeholder of the app's choice boxes.
 
 Babel's French formats group thousands with a narrow no-break space (U+202F) and use a decimal
 comma: ``number(1234.5, 1)`` gives ``"1 234,5"``.
@@ -17,6 +18,7 @@ from babel.numbers import format_decimal
 from essdash.domain import periods
 
 LOCALE = "fr_FR"
+CHOOSE = "Choisir…"  # a selectbox's or multiselect's placeholder: Streamlit's own is English (« Choose an option »)
 NNBSP = "\u202f"
 NBSP = "\u00a0"
 

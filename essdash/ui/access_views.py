@@ -50,12 +50,12 @@ def member_form(engine: Engine, listed) -> None:
         c1, c2 = st.columns(2)
         email = c1.text_input("Adresse électronique *", placeholder="prenom.nom@lillemetropole.fr")
         name = c2.text_input("Nom", placeholder="Prénom Nom (sinon tiré de l'adresse)")
-        role = c1.selectbox("Rôle *", list(Role), format_func=lambda r: r.label, placeholder="Choisir…")
+        role = c1.selectbox("Rôle *", list(Role), format_func=lambda r: r.label, placeholder=fmt.CHOOSE)
         territory = c2.selectbox(
             "Territoire (technicien)",
             [NO_TERRITORY, *territory_names],
             format_func=lambda c: territory_names.get(c, c),
-            placeholder="Choisir…",
+            placeholder=fmt.CHOOSE,
         )
         chosen = st.multiselect(
             "Communes (technicien d'une ou plusieurs communes)",

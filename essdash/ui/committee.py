@@ -128,7 +128,7 @@ def changes(filters: Filters) -> None:
         index=min(1, len(dates) - 1) if dates else None,
         format_func=fmt.day,
         key="c_start",
-        placeholder="Choisir…",
+        placeholder=fmt.CHOOSE,
     )
     end = c2.selectbox(
         "Jusqu'au comité du",
@@ -136,7 +136,7 @@ def changes(filters: Filters) -> None:
         index=0 if dates else None,
         format_func=fmt.day,
         key="c_end",
-        placeholder="Choisir…",
+        placeholder=fmt.CHOOSE,
     )
     if not (start and end and start < end):
         st.caption("Choisissez deux séances, la première avant la seconde.")
@@ -192,7 +192,7 @@ def meetings(engine: Engine) -> None:
         [None, *MeetingBody],
         key="c_body",
         format_func=lambda b: "Toutes les instances" if b is None else b.label,
-        placeholder="Choisir…",
+        placeholder=fmt.CHOOSE,
     )
     st.dataframe(
         read(proceedings.meetings, body.value if body else None),

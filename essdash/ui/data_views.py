@@ -57,7 +57,7 @@ def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
             [None, *names],
             key="imp_saved",
             format_func=lambda n: "Aucune (proposition automatique)" if n is None else n,
-            placeholder="Choisir…",
+            placeholder=fmt.CHOOSE,
         )
         if offered is not None:
             mapping = dict(plan.saved[names.index(offered)][1])
@@ -74,7 +74,7 @@ def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
                     index=[None, *labels].index(current) if current in labels or current is None else 0,
                     format_func=lambda k: IGNORED if k is None else labels[k],
                     key=f"imp_map_{i}_{offered or ''}",  # fresh choices when a saved mapping is chosen
-                    placeholder="Choisir…",
+                    placeholder=fmt.CHOOSE,
                 )
                 if choice != placed.key or placed.how == "choisi" or placed.header in mapping:
                     mapping[placed.header] = choice
@@ -87,7 +87,7 @@ def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
             index=len(Sector) - 1,
             format_func=lambda v: Sector(v).label,
             key="imp_sector",
-            placeholder="Choisir…",
+            placeholder=fmt.CHOOSE,
         )
         changes["mode"] = c2.selectbox(
             "Mode d'intervention par défaut",
@@ -95,7 +95,7 @@ def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
             index=len(InterventionMode) - 1,
             format_func=lambda v: InterventionMode(v).label,
             key="imp_mode",
-            placeholder="Choisir…",
+            placeholder=fmt.CHOOSE,
         )
         changes["funder"] = c3.text_input("Financeur par défaut", value=base.funder, key="imp_funder") or base.funder
         year = c4.number_input(
@@ -113,7 +113,7 @@ def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
             index=[t.value for t in FundingType].index(base.funding_type),
             format_func=lambda v: FundingType(v).label,
             key="imp_funding_type",
-            placeholder="Choisir…",
+            placeholder=fmt.CHOOSE,
         )
     return ImportOptions(sheet=base.sheet, **changes)
 
@@ -196,7 +196,7 @@ def import_tab(engine: Engine) -> None:
         list(KINDS),
         format_func=lambda k: KINDS[k].label,
         key="imp_kind",
-        placeholder="Choisir…",
+        placeholder=fmt.CHOOSE,
     )
     st.caption(
         f"Une ligne déjà présente (même {KINDS[kind].natural_key}) est mise à jour, jamais dupliquée ; "
@@ -238,7 +238,7 @@ def import_tab(engine: Engine) -> None:
         if previous is None or previous.kind.code != kind:
             previous = _plan(engine, uploaded, kind, ImportOptions(scope=scope))  # the proposed reading
         sheets = previous.table.sheets
-        sheet = st.selectbox("Feuille", sheets, key="imp_sheet", placeholder="Choisir…") if len(sheets) > 1 else None
+        sheet = st.selectbox("Feuille", sheets, key="imp_sheet", placeholder=fmt.CHOOSE) if len(sheets) > 1 else None
         options = _options(kind, previous, ImportOptions(sheet=sheet, scope=scope))
         plan = _plan(engine, uploaded, kind, options)
     except EssdashError as exc:
@@ -273,7 +273,7 @@ def _to_complete(engine: Engine) -> None:
 def export_tab(engine: Engine, place: Filters) -> None:
     """Choose a view (narrowed by the project filters when it is about projects) and a format; see it, download it."""
     view = st.selectbox(
-        "Vue à exporter", list(io_export.VIEWS), format_func=io_export.VIEWS.get, key="exp_view", placeholder="Choisir…"
+        "Vue à exporter", list(io_export.VIEWS), format_func=io_export.VIEWS.get, key="exp_view", placeholder=fmt.CHOOSE
     )
     filters = project_filters(place) if view in PROJECT_VIEWS else place
     formats = [k for k in io_export.FORMATS if k != "geojson" or view == "projects"]

@@ -173,7 +173,7 @@ def reference_date(*, widgets: bool = True) -> date | None:
             on_change=_on_date_change,
             help="Toutes les pages montrent la situation à cette date : projets proposés jusque-là, à "
             "l'étape atteinte ce jour-là, financements des années jusqu'à celle-ci, fiches à leur statut d'alors.",
-            placeholder="Choisir…",
+            placeholder=fmt.CHOOSE,
         )
     return chosen_day
 
@@ -227,7 +227,7 @@ def plan_filter(as_of: date | None, *, widgets: bool = True) -> tuple[str | None
             args=(default.code if default else "",),
             help="Fiches, retards, cibles des indicateurs et pack de séance suivent ce plan ; projets et "
             "porteurs sont communs à tous les plans. Par défaut : le plan en vigueur à la date de situation.",
-            placeholder="Choisir…",
+            placeholder=fmt.CHOOSE,
         )
     return code, shown
 

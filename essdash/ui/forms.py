@@ -128,7 +128,7 @@ def _meeting_choice(label: str, body: MeetingBody, key: str) -> int | None:
         st.caption(f"Aucune séance « {body.label} » enregistrée.")
         return None
     titles = dict(zip(meetings["id"], meetings["title"] + " (" + meetings["date"].map(fmt.day) + ")"))
-    return st.selectbox(label, list(titles), format_func=titles.get, key=key, placeholder="Choisir…")
+    return st.selectbox(label, list(titles), format_func=titles.get, key=key, placeholder=fmt.CHOOSE)
 
 
 def new_project(engine, plan: str | None) -> None:
@@ -149,16 +149,16 @@ def new_project(engine, plan: str | None) -> None:
             "Porteur (structure) *", help="Nom exact d'un porteur existant, ou d'un nouveau porteur"
         )
         legal_form = c2.selectbox(
-            "Forme juridique (nouveau porteur)", list(LegalForm), format_func=lambda f: f.label, placeholder="Choisir…"
+            "Forme juridique (nouveau porteur)", list(LegalForm), format_func=lambda f: f.label, placeholder=fmt.CHOOSE
         )
         commune = c1.selectbox(
             "Commune principale *", list(names), format_func=names.get, index=None, placeholder="Choisir une commune"
         )
         chosen = c2.multiselect("Fiches du plan servies *", sheets["code"].tolist(), placeholder="Choisir")
         mode = c1.selectbox(
-            "Mode d'intervention *", list(InterventionMode), format_func=lambda f: f.label, placeholder="Choisir…"
+            "Mode d'intervention *", list(InterventionMode), format_func=lambda f: f.label, placeholder=fmt.CHOOSE
         )
-        sector = c2.selectbox("Filière *", list(Sector), format_func=lambda f: f.label, placeholder="Choisir…")
+        sector = c2.selectbox("Filière *", list(Sector), format_func=lambda f: f.label, placeholder=fmt.CHOOSE)
         jobs = c1.number_input("Emplois prévus", min_value=0, step=1)
         kept = c2.number_input("Emplois maintenus prévus", min_value=0, step=1)
         proposed_on = c1.date_input("Proposé le", value=read(followup.as_of), format="DD/MM/YYYY")
@@ -214,7 +214,7 @@ def project_actions(engine, project_id: int) -> None:
         else:
             c1, c2 = st.columns(2)
             target = c1.selectbox(
-                "Nouvelle étape", list(following), format_func=lambda s: s.label, key="step_to", placeholder="Choisir…"
+                "Nouvelle étape", list(following), format_func=lambda s: s.label, key="step_to", placeholder=fmt.CHOOSE
             )
             committee = target in (ProjectStatus.RETENU, ProjectStatus.REFUSE) or status is ProjectStatus.VALIDE
             default = {ProjectStatus.RETENU: 1, ProjectStatus.REFUSE: 3}.get(target, 0)
@@ -227,7 +227,7 @@ def project_actions(engine, project_id: int) -> None:
                 disabled=not committee,
                 help="Pour un projet validé techniquement : l'avis décide de l'étape suivante "
                 "(ajourné : il reste en attente).",
-                placeholder="Choisir…",
+                placeholder=fmt.CHOOSE,
             )
             body = MeetingBody.COMITE if opinion else MeetingBody.GROUPE_TECHNICIENS
             with st.form(f"step-{project_id}"):
@@ -321,7 +321,7 @@ def comments(engine, target: str, target_id: int, existing: pd.DataFrame) -> Non
         return
     with st.form(f"comment-{target}-{target_id}", clear_on_submit=True):
         body = st.selectbox(
-            "Au nom de", list(CommentBody), format_func=lambda b: b.label, key=f"cbody-{target}", placeholder="Choisir…"
+            "Au nom de", list(CommentBody), format_func=lambda b: b.label, key=f"cbody-{target}", placeholder=fmt.CHOOSE
         )
         text = st.text_area("Commentaire", key=f"ctext-{target}")
         actor = signature(f"sig-comment-{target}")
@@ -348,7 +348,7 @@ def sheet_change(engine, detail: dict) -> None:
             format_func=lambda s: s.label,
             key="sheet_status",
             index=list(SheetStatus).index(SheetStatus(detail["status"])),
-            placeholder="Choisir…",
+            placeholder=fmt.CHOOSE,
         )
         progress = c2.slider("Avancement déclaré (%)", 0, 100, int(detail["progress"]), step=5, key="sheet_progress")
         comment = st.text_area("Pourquoi ? (obligatoire, entre dans l'historique)", key="sheet_comment")
@@ -368,6 +368,7 @@ def sheet_change(engine, detail: dict) -> None:
 
 OPINION_ROWS = 40  # proposals shown at once in the opinions form
 NO_OPINION = "— pas d'avis —"
+OPINION_SHOWN = ["id", "title", "carrier", "commune", "validated_on"]  # read-only, beside the two to fill
 OPINION_COLUMNS = {  # in this order: the two columns to fill come right after the proposition
     "id": st.column_config.NumberColumn("N°", format="%d", width="small"),
     "title": st.column_config.TextColumn("Proposition", width="medium"),
@@ -390,7 +391,7 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
     if not session.may(Deed.OPINION):
         session.read_only("enregistrer les avis du comité")
         return
-    table = awaiting[["id", "title", "carrier", "commune", "validated_on"]].assign(opinion=NO_OPINION, comment="")
+    table = awaiting[OPINION_SHOWN].assign(opinion=NO_OPINION, comment="")
     with st.form("opinions"):
         meeting = _meeting_choice("Séance du comité", MeetingBody.COMITE, "opinion_meeting")
         st.caption(
@@ -403,7 +404,7 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
             hide_index=True,
             width="stretch",
             num_rows="fixed",
-            disabled=["id", "title", "carrier", "commune", "validated_on"],
+            disabled=OPINION_SHOWN,
             column_config=OPINION_COLUMNS,
             column_order=OPINION_COLUMNS.keys(),
         )
@@ -438,7 +439,7 @@ def new_meeting(engine) -> None:
     with st.form("new-meeting", clear_on_submit=True):
         c1, c2 = st.columns(2)
         body = c1.selectbox(
-            "Instance", list(MeetingBody), format_func=lambda b: b.label, key="meeting_body", placeholder="Choisir…"
+            "Instance", list(MeetingBody), format_func=lambda b: b.label, key="meeting_body", placeholder=fmt.CHOOSE
         )
         day = c2.date_input("Date", value=read(followup.as_of), format="DD/MM/YYYY", key="meeting_day")
         title = st.text_input("Intitulé", key="meeting_title")
@@ -491,26 +492,10 @@ def carry_over(engine, plan: str | None) -> None:
     c1, c2, c3 = st.columns(3)
     labels = {p.code: p.label for p in earlier}
     old_plan = c1.selectbox(
-        "Plan d'origine", list(labels), format_func=labels.get, key="co_old_plan", placeholder="Choisir…"
+        "Plan d'origine", list(labels), format_func=labels.get, key="co_old_plan", placeholder=fmt.CHOOSE
     )
-    old_sheets = read(queries.sheet_options, old_plan)
-    new_sheets = read(queries.sheet_options, plan)
-    old_titles = dict(zip(old_sheets["code"], old_sheets["title"]))
-    new_titles = dict(zip(new_sheets["code"], new_sheets["title"]))
-    old = c2.selectbox(
-        "Ancienne fiche",
-        list(old_titles),
-        format_func=lambda c: f"{c} — {old_titles[c]}",
-        key="co_old",
-        placeholder="Choisir…",
-    )
-    new = c3.selectbox(
-        "Nouvelle fiche",
-        list(new_titles),
-        format_func=lambda c: f"{c} — {new_titles[c]}",
-        key="co_new",
-        placeholder="Choisir…",
-    )
+    old = _sheet_choice(c2, "Ancienne fiche", old_plan, "co_old")
+    new = _sheet_choice(c3, "Nouvelle fiche", plan, "co_new")
     actor = signature("sig-carry")
     if st.button("Enregistrer la correspondance", type="primary", key="co_save") and run(
         lambda: write_plans.carry_over(engine, actor, old_plan, plan, [(old, new)]),
@@ -518,3 +503,12 @@ def carry_over(engine, plan: str | None) -> None:
         actor,
     ):
         st.rerun()
+
+
+def _sheet_choice(column, label: str, plan: str | None, key: str) -> str | None:
+    """A fiche of ``plan`` chosen in ``column``, shown as « code — title »."""
+    sheets = read(queries.sheet_options, plan)
+    titles = dict(zip(sheets["code"], sheets["title"]))
+    return column.selectbox(
+        label, list(titles), format_func=lambda c: f"{c} — {titles[c]}", key=key, placeholder=fmt.CHOOSE
+    )

@@ -64,7 +64,7 @@ def entry_grid(grid: pd.DataFrame, unit: str, scope: str) -> list[dict]:
                     format_func=provenances.get,
                     index=list(provenances).index(row.provenance) if isinstance(row.provenance, str) else 0,
                     label_visibility="collapsed",
-                    placeholder="Choisir…",
+                    placeholder=fmt.CHOOSE,
                 ),
                 "source": source.text_input(
                     f"Source {row.name}",

@@ -248,7 +248,7 @@ def paged(frame: pd.DataFrame, key: str, title: str, noun: tuple[str, str]) -> p
         first, last = (k - 1) * REGISTER_PAGE_ROWS + 1, min(k * REGISTER_PAGE_ROWS, len(frame))
         return f"page {k} sur {pages} ({noun[1]} {fmt.number(first)} à {fmt.number(last)})"
 
-    page = st.selectbox(title, range(1, pages + 1), format_func=label, key=key, placeholder="Choisir…")
+    page = st.selectbox(title, range(1, pages + 1), format_func=label, key=key, placeholder=fmt.CHOOSE)
     st.caption(f"{fmt.plural(len(frame), *noun)}, page {page} sur {pages}.")
     start = (page - 1) * REGISTER_PAGE_ROWS
     return frame.iloc[start : start + REGISTER_PAGE_ROWS]
