@@ -1,13 +1,9 @@
-"""Entry point: ``streamlit run app.py``. Page configuration, who may come in (in shared mode, the
-login), and navigation over ``pages/``."""
+"""Entry point: ``streamlit run app.py`` serves ``main.py``, the script each visit runs, once the
+modules its pages need are loaded (:func:`essdash.ui.warm.ready`): the first visitor after a start
+does not wait for pandas, SQLAlchemy and Altair to load."""
 
 import streamlit as st
 
-from essdash.ui import session
-from essdash.ui.cache import settle_memory
-from essdash.ui.navigation import APP_TITLE, FAVICON, navigation
+from essdash.ui.warm import ready
 
-st.set_page_config(page_title=APP_TITLE, page_icon=FAVICON, layout="wide")
-settle_memory()
-session.admit()
-navigation().run()
+app = st.App("main.py", lifespan=ready)

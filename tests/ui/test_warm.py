@@ -1,0 +1,81 @@
+"""The server's start (``app.py``'s lifespan, :mod:`essdash.ui.warm`): it loads what the pages
+import before the first visit, while importing ``essdash.ui.warm`` itself loads nothing heavy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from essdash.store.config import PROJECT_DIR
+from essdash.ui import warm
+
+# Modules the pages import (pages/carte.py, equite.py, indicateurs.py) and Streamlit's own first-table
+# import; none is loaded by importing essdash.ui.warm.
+LOADED = (
+    "pandas",
+    "altair",
+    "sqlalchemy",
+    "streamlit",
+    "essdash.ui.map_views",
+    "essdash.ui.equity_views",
+    "essdash.write.measurements",
+    "pyarrow",
+    "PIL.Image",
+)
+
+
+def test_modules_are_the_absolute_imports_at_any_depth(tmp_path):
+    script = tmp_path / "page.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import json
+            import os.path
+            from essdash.domain import fmt
+            from essdash.domain.fmt import CHOOSE
+            from . import sibling
+            from streamlit_folium import st_folium
+            import streamlit_folium.x
+
+
+            def later():
+                import csv
+            """
+        ),
+        encoding="utf-8",
+    )
+    assert warm.modules([script]) == ["csv", "essdash.domain", "essdash.domain.fmt", "json", "os.path"]
+
+
+def test_the_scripts_are_main_and_every_page():
+    names = [path.relative_to(PROJECT_DIR).as_posix() for path in warm.scripts()]
+    assert names[0] == "main.py"
+    assert sorted(names[1:]) == sorted(f"pages/{path.name}" for path in (PROJECT_DIR / "pages").glob("*.py"))
+    assert len(names) == 12  # main.py and the 11 pages of the sidebar
+
+
+def test_the_lifespan_loads_the_pages_modules_and_its_import_loads_nothing_heavy():
+    code = textwrap.dedent(
+        f"""
+        import asyncio, sys
+        from essdash.ui import warm
+        names = {LOADED!r}
+        print(sorted(n for n in names if n in sys.modules))
+
+        async def start():
+            async with warm.ready(None):
+                pass
+
+        asyncio.run(start())
+        print(sorted(n for n in names if n not in sys.modules))
+        print("streamlit_folium" in sys.modules)
+        """
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    before, missing, component = run.stdout.splitlines()
+    assert before == "[]", f"importing essdash.ui.warm loaded {before}"
+    assert missing == "[]", f"after the lifespan, still not loaded: {missing}"
+    # Imported outside a script run, the map's component would never be registered: a 404 map frame.
+    assert component == "False"
