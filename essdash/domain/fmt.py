@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import decimal
 import math
+import numbers
 import re
 from datetime import date, datetime
 
@@ -35,6 +36,24 @@ def number(value, decimals: int = 0) -> str:
     with decimal.localcontext() as context:  # rounding a float of 1e308 needs 309 digits, not 28
         context.prec = 400
         return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def cell(value) -> str:
+    """A table cell as French text: ``"–"`` when missing (None, NaN, NaT), a date as
+    ``"05/03/2012"`` (with ``" 14:30"`` when it has a time), a number with its decimals (six at
+    most) and grouped thousands (``1234.5`` → ``"1 234,5"``), a truth as « oui » or « non », anything
+    else as it is."""
+    if value is None or value != value:  # NaN and NaT are the only values unequal to themselves
+        return "–"
+    if isinstance(value, datetime) and (value.hour, value.minute) != (0, 0):
+        return f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, date):
+        return short_day(value)
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, numbers.Real):  # Python's or NumPy's; its shortest decimal writing, exactly
+        return format_decimal(decimal.Decimal(str(value)), format="#,##0.######", locale=LOCALE)
+    return str(value)
 
 
 def short_day(day: date) -> str:

@@ -21,7 +21,7 @@ from essdash.store import backup
 from essdash.ui import forms, session
 from essdash.ui.cache import clear_reads, read
 from essdash.ui.filters import place_caption, project_filters
-from essdash.ui.records import paged
+from essdash.ui.records import paged, without_none
 from essdash.write import admin, gate
 from essdash.write import imports as io_import
 from essdash.write.import_rows import ImportOptions
@@ -283,8 +283,8 @@ def export_tab(engine: Engine, place: Filters) -> None:
         f"{fmt.plural(len(table), 'ligne')} · {place_caption(filters)} · les textes commençant par "
         "= + - @ sont précédés d'une apostrophe pour qu'aucun tableur ne les exécute."
     )
-    shown = paged(table, "exp_page", "Page de l'aperçu", ("ligne", "lignes"))
-    st.dataframe(shown, hide_index=True, width="stretch", key="exp_table")
+    shown, config = without_none(paged(table, "exp_page", "Page de l'aperçu", ("ligne", "lignes")))
+    st.dataframe(shown, hide_index=True, width="stretch", key="exp_table", column_config=config)
     st.download_button(
         "Télécharger",
         data=partial(io_export.file_bytes, engine, view, filters, file_format),

@@ -234,6 +234,19 @@ def register_page(register: pd.DataFrame) -> pd.DataFrame:
     return paged(register, "register_page", "Page du registre", ("projet", "projets"))
 
 
+def without_none(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """``frame`` for ``st.dataframe`` without Streamlit's English « None », which it draws in every
+    missing cell whatever the column's type: the columns that miss a value become French text
+    (:func:`essdash.domain.fmt.cell`, « – » where missing), right-aligned when they hold numbers;
+    with the column configuration that aligns them. For previews: a text column sorts as text."""
+    shown, config = frame.copy(), {}
+    for column in frame.columns[frame.isna().any()]:
+        shown[column] = frame[column].map(fmt.cell)
+        if pd.api.types.is_numeric_dtype(frame[column]):
+            config[column] = st.column_config.TextColumn(alignment="right")
+    return shown, config
+
+
 def paged(frame: pd.DataFrame, key: str, title: str, noun: tuple[str, str]) -> pd.DataFrame:
     """All rows of ``frame`` up to :data:`REGISTER_PAGE_ROWS`, else one page, chosen in French
     (« page k sur m ») in a selectbox titled ``title``, with a caption counting the rows (``noun``:

@@ -1,7 +1,9 @@
 """French formatting and semester arithmetic."""
 
-from datetime import date
+from datetime import date, datetime
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from essdash.domain import fmt, periods
@@ -22,6 +24,27 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 )
 def test_number(value, decimals, expected):
     assert fmt.number(value, decimals) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, "–"),
+        (float("nan"), "–"),
+        (pd.NaT, "–"),
+        (date(2012, 3, 5), "05/03/2012"),
+        (pd.Timestamp("2013-12-31"), "31/12/2013"),
+        (datetime(2012, 3, 5, 14, 30), "05/03/2012 14:30"),
+        (1234.5, f"1{NNBSP}234,5"),
+        (np.float64(50.634521), "50,634521"),
+        (np.int64(12000), f"12{NNBSP}000"),
+        (2.0, "2"),
+        (True, "oui"),
+        ("Roubaix", "Roubaix"),
+    ],
+)
+def test_a_table_cell_in_french(value, expected):
+    assert fmt.cell(value) == expected
 
 
 def test_money_and_percent():

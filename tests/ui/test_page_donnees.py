@@ -113,6 +113,31 @@ def test_the_export_preview_is_paged_and_the_file_has_every_line(base, downloads
     assert downloads[name]().decode("cp1252").count("\n") >= len(expected) + 1
 
 
+def test_the_export_preview_shows_no_english_none(base):
+    """Streamlit draws a missing cell as « None »: the preview's columns that miss values are French
+    text, « – » where the base has nothing, dates as dd/mm/yyyy, decimal commas."""
+    at = _page("Exporter")
+    at.selectbox(key="exp_view").set_value("projects").run()
+    _clean(at)
+    shown = _preview(at, "Début")
+    assert not shown.isna().any().any()
+    engine = make_engine(base)
+    with engine.connect() as conn:
+        undated = conn.execute(select(func.count()).where(m.Project.start_date.is_(None))).scalar_one()
+        placed = conn.execute(select(m.Project.lat).where(m.Project.lat.is_not(None)).limit(1)).scalar_one()
+    engine.dispose()
+    assert len(shown) == _count(base, m.Project) <= 200 and undated > 0
+    assert (shown["Début"] == "–").sum() == undated
+    assert shown["Début"][shown["Début"] != "–"].str.fullmatch(r"\d\d/\d\d/\d{4}").all()
+    assert f"{placed}".replace(".", ",") in set(shown["Latitude"])
+    at.selectbox(key="exp_view").set_value("measurements").run()
+    assert set(_preview(at, "Commune")["Commune"]) == {"–"}  # territory values: no commune
+
+
+def _preview(at, column):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
 def _export_table(at, expected):
     return next(d.value for d in at.dataframe if list(d.value.columns) == list(expected.columns))
 

@@ -7,6 +7,7 @@ from essdash.domain import fmt
 from essdash.domain import leverage as lv
 from essdash.read import leverage
 from essdash.read.filters import Filters
+from essdash.ui import leverage_views
 
 PAGE = "pages/financements.py"
 METRO = "1 € de Lille Métropole → euros d'autres financeurs"
@@ -53,3 +54,17 @@ def test_territory_and_reference_date(app, demo_engine):
     # the equity of leverage compares the territory's communes: no split between territories
     assert "Indice de Gini" in _metrics(at)
     assert "Theil : part entre territoires" not in _metrics(at)
+
+
+def test_an_empty_leverage_is_explained_in_french_beneath_its_table(app, demo_engine):
+    """Streamlit writes « None » in an empty cell: a commune with lever money of one kind only has no
+    leverage of the other, and the page says what that « None » means; the funder types have none."""
+    by_commune = leverage.place_table(demo_engine, Filters(), "commune")
+    with_lever = by_commune[(by_commune["metropolis"] > 0) | (by_commune["citizen"] > 0)]
+    assert ((with_lever["metropolis"] == 0) | (with_lever["citizen"] == 0)).any()
+    at = app(PAGE, state={"f_tab": "Communes"})
+    _clean(at)
+    assert leverage_views.NONE_MEANS in [c.value for c in at.caption]
+    at.session_state["f_tab"] = "Natures de financeurs"
+    _clean(at.run())
+    assert at.dataframe and leverage_views.NONE_MEANS not in [c.value for c in at.caption]
