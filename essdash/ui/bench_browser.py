@@ -6,8 +6,10 @@ then on every page the sidebar link to it (from the page before it in the sideba
 from the last one) and a territory change. Each wait starts from a settled browser (the previous
 page drawn, its main thread idle, as when a person has read it) and runs from the click to the
 page's heading shown, Streamlit's run ended and the next frame painted. Beside them, in the same
-run and measured the same way, an empty page's rerun (a button that reruns a script writing one
-line) on its own server. It prints figures and asserts nothing.
+run and measured the same way on its own server, an empty page's rerun (a button that reruns a
+script writing one line), the reference of every ratio; and, on another, Streamlit's own floor for
+the two gestures: a sidebar navigation between two pages holding only a title, and a choice in a
+Territoire box. It prints figures and asserts nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from essdash.domain import fmt
@@ -28,6 +32,7 @@ from essdash.store.config import PROJECT_DIR
 from essdash.ui.navigation import PAGES
 
 CHROMIUM = "/usr/bin/chromium"
+TERRITORIES = ("Roubaisien", "Lys")  # chosen in the Territoire box: the one not in the URL
 WAIT_MS = 60_000
 EMPTY_APP = (
     "import streamlit as st\n"
@@ -35,7 +40,22 @@ EMPTY_APP = (
     "st.button('Relancer')\n"
     "st.write(f\"exécution {st.session_state['n']}\")\n"
 )
-TERRITORIES = ("Roubaisien", "Lys")  # chosen in the Territoire box: the one not in the URL
+# Streamlit's floor for essdash's two gestures: two pages with nothing but a title, the sidebar links
+# to them and a Territoire box written into the URL, as essdash's is.
+FLOOR_APP = {
+    "plancher.py": (
+        "import streamlit as st\n"
+        "pages = [st.Page('une.py', title='Une', default=True), st.Page('deux.py', title='Deux', url_path='deux')]\n"
+        "page = st.navigation(pages, position='hidden')\n"
+        "for link in pages:\n"
+        "    st.sidebar.page_link(link)\n"
+        f"st.sidebar.selectbox('Territoire', {list(TERRITORIES)!r}, key='t')\n"
+        "st.query_params['territoire'] = st.session_state['t']\n"
+        "page.run()\n"
+    ),
+    "une.py": "import streamlit as st\nst.title('Une')\nst.write(f\"territoire : {st.session_state['t']}\")\n",
+    "deux.py": "import streamlit as st\nst.title('Deux')\n",
+}
 EMPTY_RERUNS = 7
 
 
@@ -90,9 +110,29 @@ def _settled(page) -> None:
     page.evaluate("() => new Promise(done => requestIdleCallback(done, {timeout: 2000}))")
 
 
-def _shown(page, title: str) -> None:
-    page.locator("h1").filter(has_text=title).first.wait_for(timeout=WAIT_MS)
+def _choose(page, territory: str) -> None:
+    """Choose ``territory`` in the sidebar's Territoire box, as a person does: open it, click."""
+    page.locator('[data-testid="stSidebarContent"]').get_by_role("combobox", name="Territoire", exact=True).click()
+    page.get_by_role("option").filter(has_text=territory).first.click()
+
+
+@contextmanager
+def _stopwatch(page, waits: list[float]) -> Iterator[None]:
+    """Add to ``waits`` the wait of the gesture in the ``with`` block, from a settled browser to the
+    frame painted after Streamlit's run."""
+    _settled(page)
+    start = time.perf_counter()
+    yield
     _painted(page)
+    waits.append(time.perf_counter() - start)
+
+
+def _sidebar_link(page, title: str) -> None:
+    page.locator('[data-testid="stSidebarContent"] a').filter(has_text=title).first.click()
+
+
+def _heading(page, title: str) -> None:
+    page.locator("h1").filter(has_text=title).first.wait_for(timeout=WAIT_MS)
 
 
 def _empty_rerun(browser, url: str) -> float:
@@ -100,16 +140,34 @@ def _empty_rerun(browser, url: str) -> float:
     page = browser.new_page()
     page.goto(url)
     page.get_by_text("exécution 1").wait_for(timeout=WAIT_MS)
-    waits = []
+    waits: list[float] = []
     for n in range(2, EMPTY_RERUNS + 2):
-        _settled(page)
-        start = time.perf_counter()
-        page.get_by_role("button", name="Relancer").click()
-        page.get_by_text(f"exécution {n}").wait_for(timeout=WAIT_MS)
-        _painted(page)
-        waits.append(time.perf_counter() - start)
+        with _stopwatch(page, waits):
+            page.get_by_role("button", name="Relancer").click()
+            page.get_by_text(f"exécution {n}").wait_for(timeout=WAIT_MS)
     page.close()
     return statistics.median(waits)
+
+
+def _floor(browser, url: str) -> tuple[float, float]:
+    """On :data:`FLOOR_APP`, the median wait of a sidebar navigation (to the other page and back)
+    and of a choice in the Territoire box."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    page.goto(url)
+    page.get_by_text(f"territoire : {TERRITORIES[0]}").wait_for(timeout=WAIT_MS)
+    navigation: list[float] = []
+    choice: list[float] = []
+    for n in range(EMPTY_RERUNS):
+        for title in ("Deux", "Une"):
+            with _stopwatch(page, navigation):
+                _sidebar_link(page, title)
+                _heading(page, title)
+        other = TERRITORIES[(n + 1) % 2]
+        with _stopwatch(page, choice):
+            _choose(page, other)
+            page.get_by_text(f"territoire : {other}").wait_for(timeout=WAIT_MS)
+    page.close()
+    return statistics.median(navigation), statistics.median(choice)
 
 
 def _tour(browser, url: str, rounds: int) -> tuple[float, dict[str, list[tuple[float, float]]]]:
@@ -119,27 +177,23 @@ def _tour(browser, url: str, rounds: int) -> tuple[float, dict[str, list[tuple[f
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     start = time.perf_counter()
     page.goto(f"{url}/{PAGES[0].url_path}")
-    _shown(page, PAGES[0].title)
+    _heading(page, PAGES[0].title)
+    _painted(page)
     first = time.perf_counter() - start
     waits: dict[str, list[tuple[float, float]]] = {entry.title: [] for entry in PAGES}
     for _round in range(rounds):  # each round ends on the first page, where the next one starts
         for entry in (*PAGES[1:], PAGES[0]):
-            _settled(page)
-            start = time.perf_counter()
-            page.locator('[data-testid="stSidebarContent"] a').filter(has_text=entry.title).first.click()
-            page.wait_for_url(f"**/{entry.url_path}*", timeout=WAIT_MS)
-            _shown(page, entry.title)
-            navigation = time.perf_counter() - start
+            pair: list[float] = []
+            with _stopwatch(page, pair):
+                _sidebar_link(page, entry.title)
+                page.wait_for_url(f"**/{entry.url_path}*", timeout=WAIT_MS)
+                _heading(page, entry.title)
             before = page.url
-            _settled(page)
-            start = time.perf_counter()
-            sidebar = page.locator('[data-testid="stSidebarContent"]')
-            sidebar.get_by_role("combobox", name="Territoire", exact=True).click()
-            other = TERRITORIES[1] if "territoire=roubaisien" in before else TERRITORIES[0]
-            page.get_by_role("option").filter(has_text=other).first.click()
-            page.wait_for_function("(before) => location.href !== before", arg=before, timeout=WAIT_MS)
-            _shown(page, entry.title)
-            waits[entry.title].append((navigation, time.perf_counter() - start))
+            with _stopwatch(page, pair):
+                _choose(page, TERRITORIES[1] if "territoire=roubaisien" in before else TERRITORIES[0])
+                page.wait_for_function("(before) => location.href !== before", arg=before, timeout=WAIT_MS)
+                _heading(page, entry.title)
+            waits[entry.title].append((pair[0], pair[1]))
     page.close()
     return first, waits
 
@@ -153,12 +207,24 @@ def run(scales: list[int], repeat: int) -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         empty_script = Path(tmp) / "vide.py"
         empty_script.write_text(EMPTY_APP, encoding="utf-8")
+        for name, script in FLOOR_APP.items():
+            (Path(tmp) / name).write_text(script, encoding="utf-8")
         proc, url = _serve(empty_script, "sqlite://")
         try:
             empty = _empty_rerun(browser, url)
         finally:
             _stop(proc)
+        proc, url = _serve(Path(tmp) / "plancher.py", "sqlite://")
+        try:
+            navigation, choice = _floor(browser, url)
+        finally:
+            _stop(proc)
         print(f"Relance d'une page vide (référence) : {fmt.number(empty * 1000)} ms (médiane)")
+        print(
+            "Plancher de Streamlit, deux pages vides mesurées de même : navigation "
+            f"{fmt.number(navigation * 1000)} ms ({fmt.number(navigation / empty, 1)}×), choix d'un "
+            f"territoire {fmt.number(choice * 1000)} ms ({fmt.number(choice / empty, 1)}×)"
+        )
         for scale in scales:
             database_url = f"sqlite:///{Path(tmp) / f'bench-{scale}.db'}"
             db.init_db(database_url, dataset="demo", scale=scale).dispose()
