@@ -1,9 +1,23 @@
-"""Entry point: ``streamlit run app.py`` serves ``main.py``, the script each visit runs, once the
-modules its pages need are loaded (:func:`essdash.ui.warm.ready`): the first visitor after a start
-does not wait for pandas, SQLAlchemy and Altair to load."""
+"""Entry point: ``streamlit run app.py``.
+
+Imported by the server at its start (no visit yet), this file is the ASGI app (``st.App``) that
+serves itself, once the modules of the pages are loaded (:func:`essdash.ui.warm.ready`): the first
+visitor after a start does not wait for pandas, SQLAlchemy and Altair. Run for a visit, it is the
+page configuration, who may come in (in shared mode, the login) and the navigation over ``pages/``.
+"""
 
 import streamlit as st
 
-from essdash.ui.warm import ready
+from essdash.ui.warm import ready, serving
 
-app = st.App("main.py", lifespan=ready)
+if serving():
+    app = st.App(__file__, lifespan=ready)
+else:
+    from essdash.ui import session
+    from essdash.ui.cache import settle_memory
+    from essdash.ui.navigation import APP_TITLE, FAVICON, navigation
+
+    st.set_page_config(page_title=APP_TITLE, page_icon=FAVICON, layout="wide")
+    settle_memory()
+    session.admit()
+    navigation().run()

@@ -19,7 +19,7 @@ from essdash.store import server
 from essdash.store.db import init_db, make_engine, sqlite_path
 from tests.fixtures.stores import SERVER, drop, new_database
 
-APP = str(Path(__file__).resolve().parent.parent / "main.py")
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def pytest_report_header() -> str:
@@ -126,7 +126,7 @@ def _app_factory(url: str, monkeypatch):
 
 @pytest.fixture
 def app(demo_engine, demo_url, monkeypatch):
-    """A factory of AppTest sessions of ``main.py`` on the demo database, with fresh caches."""
+    """A factory of AppTest sessions of ``app.py`` on the demo database, with fresh caches."""
     return _app_factory(demo_url, monkeypatch)
 
 

@@ -1,7 +1,7 @@
 """The layers of essdash, enforced by reading every module's imports (nothing is imported here).
 
 Each subpackage of ``essdash/`` is a layer and may import only the layers listed for it; Streamlit
-stays in ``essdash/ui``, ``pages/``, ``app.py`` and ``main.py``; pages hold no SQL; SQLite and everything
+stays in ``essdash/ui``, ``pages/`` and ``app.py``; pages hold no SQL; SQLite and everything
 dialect-specific stay in ``essdash/store``.
 """
 
@@ -27,20 +27,19 @@ ALLOWED = {
     "ui": {"domain", "store", "spreadsheet", "read", "write", "render"},
 }
 STREAMLIT = ("streamlit", "streamlit_folium")
-ENTRY = ("app.py", "main.py")  # the server's entry point and the script each visit runs
 DATABASE = ("sqlalchemy", "sqlmodel", "sqlite3", "psycopg", "alembic")
 DIALECT = re.compile(r"\bPRAGMA\b|\bBEGIN IMMEDIATE\b|sqlite_master|\bpg_[a-z_]+\(|\bVACUUM\b", re.IGNORECASE)
 SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b", re.IGNORECASE)
 
 
 def sources() -> list[Path]:
-    return sorted([*PACKAGE.rglob("*.py"), *(ROOT / "pages").glob("*.py"), *(ROOT / name for name in ENTRY)])
+    return sorted([*PACKAGE.rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"])
 
 
 def layer_of(path: Path) -> str | None:
     parts = path.relative_to(ROOT).parts
     if parts[0] != "essdash" or len(parts) < 3:
-        return None  # app.py, main.py, pages/, essdash/__init__.py, essdash/__main__.py (the command line)
+        return None  # app.py, pages/, essdash/__init__.py, essdash/__main__.py (the command line)
     return parts[1]
 
 
@@ -70,8 +69,8 @@ def test_imports_respect_the_layers(path):
     for line, module in imported(path):
         top = module.split(".")[0]
         if top in STREAMLIT and layer not in ("ui", None):
-            wrong.append(f"{line}: {module} (Streamlit only in essdash/ui, pages/, app.py and main.py)")
-        if (top in DATABASE and path.parent.name == "pages") or (top in DATABASE and path.name in ENTRY):
+            wrong.append(f"{line}: {module} (Streamlit only in essdash/ui, pages/ and app.py)")
+        if (top in DATABASE and path.parent.name == "pages") or (top in DATABASE and path.name == "app.py"):
             wrong.append(f"{line}: {module} (no database access in pages)")
         if top == "sqlite3" and layer != "store":
             wrong.append(f"{line}: {module} (SQLite only in essdash/store)")
@@ -89,7 +88,7 @@ def test_sql_stays_in_its_layers(path):
     text = path.read_text()
     if layer_of(path) != "store":
         assert not DIALECT.search(text), f"{path.relative_to(ROOT)}: dialect-specific SQL outside essdash/store"
-    if path.parent.name == "pages" or path.name in ENTRY:
+    if path.parent.name == "pages" or path.name == "app.py":
         assert not SQL.search(text), f"{path.relative_to(ROOT)}: SQL in a page"
 
 

@@ -30,7 +30,7 @@ from essdash.store import db
 from essdash.store.config import PROJECT_DIR
 from essdash.ui.navigation import PAGES
 
-APP = str(PROJECT_DIR / "main.py")
+APP = str(PROJECT_DIR / "app.py")
 QUIET_LOGGERS = ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching.cache_data_api")
 EMPTY_PAGE = "import streamlit as st\nst.write('')\n"
 # pages also measured with a territory in the URL (their reads narrow to it)

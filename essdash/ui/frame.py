@@ -97,7 +97,7 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
         layout="wide",
         initial_sidebar_state="collapsed" if presenting else "auto",
     )
-    session.admit()  # again here: a deep link may run a page without main.py (Streamlit's legacy pages/ mode)
+    session.admit()  # again here: a deep link may run a page without app.py (Streamlit's legacy pages/ mode)
     st.markdown(READABLE_CSS, unsafe_allow_html=True)
     eng = engine()
     info = read(queries.dataset_info)

@@ -1,9 +1,10 @@
-"""Server start: before the first visit is served, import every module that ``main.py`` and the
+"""Server start: before the first visit is served, import every module that ``app.py`` and the
 pages import (but the map's component, see :data:`COMPONENTS`), and the ones Streamlit loads at a
-page's first table. Without it, the first visitor
-after a start waits for pandas, SQLAlchemy, Altair and the app's own modules to load (about 1.6 s of
-a 5 s first load on a 2-core laptop). This module itself imports nothing heavy: ``app.py`` imports
-it while the server starts."""
+page's first table. Without it, the first visitor after a start waits for pandas, SQLAlchemy,
+Altair and the app's own modules to load (about 1.6 s of a 5 s first load on a 2-core laptop).
+
+This module itself imports nothing heavy: ``app.py`` imports it while the server starts, and asks
+it (:func:`serving`) which of its two parts to be."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ COMPONENTS = ("streamlit_folium",)
 
 def scripts(root: Path = ROOT) -> list[Path]:
     """The script each visit runs and its pages."""
-    return [root / "main.py", *sorted((root / "pages").glob("*.py"))]
+    return [root / "app.py", *sorted((root / "pages").glob("*.py"))]
 
 
 def modules(paths: list[Path]) -> list[str]:
@@ -59,6 +60,14 @@ def load(root: Path = ROOT) -> list[str]:
     for name in names:
         importlib.import_module(name)
     return names
+
+
+def serving() -> bool:
+    """Whether ``app.py`` is being imported by the server (to find its ``st.App``) rather than run
+    for a visit: no script run is under way."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return get_script_run_ctx() is None
 
 
 @asynccontextmanager

@@ -1,4 +1,4 @@
-"""The Équité page through main.py: figures equal the equity report, measures, territory focus."""
+"""The Équité page through app.py: figures equal the equity report, measures, territory focus."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""The Financements page through main.py: its figures and sentences are the leverage reads', for the
+"""The Financements page through app.py: its figures and sentences are the leverage reads', for the
 whole metropolis, a territory and a past reference date."""
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""The Indicateurs page through main.py: charts, catalogue, and the entry form writing to the database."""
+"""The Indicateurs page through app.py: charts, catalogue, and the entry form writing to the database."""
 
 import json
 

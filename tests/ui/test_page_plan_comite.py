@@ -1,4 +1,4 @@
-"""Plan d'actions, Comité and the project forms through main.py, writing to a copy of the demo base."""
+"""Plan d'actions, Comité and the project forms through app.py, writing to a copy of the demo base."""
 
 from sqlalchemy import select
 

@@ -1,4 +1,4 @@
-"""The presentation mode through main.py: every view from first to last, long tables continued over
+"""The presentation mode through app.py: every view from first to last, long tables continued over
 several views, then back to the setup with the same semester."""
 
 import io

@@ -1,4 +1,4 @@
-"""Every page through the real entry point (``main.py``, which ``app.py`` serves) with Streamlit's AppTest."""
+"""Every page through the real entry point (``app.py``) with Streamlit's AppTest."""
 
 import json
 from pathlib import Path
@@ -38,7 +38,7 @@ def test_navigation_sidebar_bench_and_page_files_are_the_same_pages(app):
     root = Path(APP).parent
     files = {f"pages/{p.name}" for p in (root / "pages").glob("*.py")}
     at = app()
-    registered = at._registered_pages.values()  # what main.py's st.navigation registered
+    registered = at._registered_pages.values()  # what app.py's st.navigation registered
     home = [info for info in registered if not info["script_path"]]  # the root URL: switches to Synthèse
     scripts = [info for info in registered if info["script_path"]]
     navigation = {str(Path(info["script_path"]).relative_to(root)) for info in scripts}

@@ -1,4 +1,4 @@
-"""The reference date (« Situation au … ») through main.py: chosen in the sidebar or the URL, shown by
+"""The reference date (« Situation au … ») through app.py: chosen in the sidebar or the URL, shown by
 the page frame, carried across pages and applied to the figures; and the French of the pages that
 show it (agenda labels, Équité decimals, signatures, the indicator headline of a territory)."""
 

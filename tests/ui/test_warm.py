@@ -48,11 +48,11 @@ def test_modules_are_the_absolute_imports_at_any_depth(tmp_path):
     assert warm.modules([script]) == ["csv", "essdash.domain", "essdash.domain.fmt", "json", "os.path"]
 
 
-def test_the_scripts_are_main_and_every_page():
+def test_the_scripts_are_the_entry_point_and_every_page():
     names = [path.relative_to(PROJECT_DIR).as_posix() for path in warm.scripts()]
-    assert names[0] == "main.py"
+    assert names[0] == "app.py"
     assert sorted(names[1:]) == sorted(f"pages/{path.name}" for path in (PROJECT_DIR / "pages").glob("*.py"))
-    assert len(names) == 12  # main.py and the 11 pages of the sidebar
+    assert len(names) == 12  # app.py and the 11 pages of the sidebar
 
 
 def test_the_lifespan_loads_the_pages_modules_and_its_import_loads_nothing_heavy():
@@ -79,3 +79,17 @@ def test_the_lifespan_loads_the_pages_modules_and_its_import_loads_nothing_heavy
     assert missing == "[]", f"after the lifespan, still not loaded: {missing}"
     # Imported outside a script run, the map's component would never be registered: a 404 map frame.
     assert component == "False"
+
+
+def test_app_py_is_the_server_when_imported_and_the_pages_when_run():
+    """Imported without a visit (as ``streamlit run`` does), app.py is an ``st.App`` serving itself and
+    draws nothing; run for a visit (AppTest, like every page test), it is the navigation."""
+    code = textwrap.dedent(
+        """
+        import app, streamlit as st
+        print(isinstance(app.app, st.App), app.app.script_path.name, app.app.script_path.is_absolute())
+        """
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "app.py", "True"]
