@@ -7,6 +7,7 @@ from essdash.domain.vocabulary import SheetStatus
 from essdash.read import followup, sheet_filters
 from essdash.ui import forms as ui_forms
 from essdash.ui import frame as ui
+from essdash.ui import plan_forms as ui_plan_forms
 from essdash.ui import records as ui_records
 
 ctx = ui.page_frame("Plan d'actions", ":material/account_tree:")
@@ -59,7 +60,7 @@ if code:
         ui_records.sheet_record(detail, tree[tree["code"] == code].iloc[0])
         ui.tabs(
             {
-                "Changer le statut ou l'avancement": lambda: ui_forms.sheet_change(ctx.engine, detail),
+                "Changer le statut ou l'avancement": lambda: ui_plan_forms.sheet_change(ctx.engine, detail),
                 "Commenter": lambda: ui_forms.comments(ctx.engine, "fiche", detail["id"], detail["timeline"].iloc[0:0]),
             },
             key="sheet_tab",
@@ -70,5 +71,5 @@ else:
 ui.folded(
     "Reprise des projets d'un plan antérieur (correspondance des fiches)",
     "co_open",
-    lambda: ui_forms.carry_over(ctx.engine, ui.read(followup.plan_code, ctx.filters)),
+    lambda: ui_plan_forms.carry_over(ctx.engine, ui.read(followup.plan_code, ctx.filters)),
 )

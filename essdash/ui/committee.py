@@ -15,7 +15,7 @@ from essdash.domain.vocabulary import MeetingBody, OpinionValue, SheetStatus
 from essdash.read import followup, proceedings
 from essdash.read.filters import Filters
 from essdash.render import charts
-from essdash.ui import forms
+from essdash.ui import committee_forms
 from essdash.ui.frame import chart, folded, place_caption, read
 from essdash.ui.records import SHEET_COLUMNS, paged
 
@@ -97,12 +97,12 @@ def agenda(engine: Engine, items: proceedings.Agenda, filters: Filters) -> None:
         f"**1. Propositions validées par les techniciens, en attente d'avis** ({len(items.awaiting)}, "
         f"{place_caption(filters)})"
     )
-    if len(items.awaiting) > forms.OPINION_ROWS:
+    if len(items.awaiting) > committee_forms.OPINION_ROWS:
         st.caption(
-            f"Les {forms.OPINION_ROWS} plus anciennes sont présentées ; choisissez un territoire pour "
+            f"Les {committee_forms.OPINION_ROWS} plus anciennes sont présentées ; choisissez un territoire pour "
             "traiter les autres."
         )
-    forms.opinions(engine, items.awaiting.head(forms.OPINION_ROWS))
+    committee_forms.opinions(engine, items.awaiting.head(committee_forms.OPINION_ROWS))
     since = f" depuis le comité du {fmt.day(last.date)}" if last else ""
     st.markdown(f"**2. Fiches dont le statut ou l'avancement a changé{since}** ({len(items.sheets_changed)})")
     st.dataframe(in_french(items.sheets_changed), hide_index=True, width="stretch", column_config=SHEET_CHANGE_COLUMNS)
@@ -201,4 +201,4 @@ def meetings(engine: Engine) -> None:
         column_order=MEETING_COLUMNS.keys(),
         column_config=MEETING_COLUMNS,
     )
-    folded("Enregistrer une séance", "c_new_meeting_open", lambda: forms.new_meeting(engine))
+    folded("Enregistrer une séance", "c_new_meeting_open", lambda: committee_forms.new_meeting(engine))

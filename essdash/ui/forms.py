@@ -1,7 +1,9 @@
-"""Streamlit forms that write: project creation, edits and steps, fiche changes, comments,
-opinions and meetings. Each form calls one function of :mod:`essdash.write` (``projects``,
-``committee``, ``plan_sheets``, ``comments``) and shows its French refusals beside the form;
-nothing is written unless everything is valid.
+"""Streamlit forms that write, and what every form shares: the signature, the run of a write with
+its French refusals beside the form, the success message that survives the rerun, the record
+versions and the choice of a meeting; and the project forms: creation, edits and steps, and
+comments. Each form calls one function of :mod:`essdash.write` (``projects``, ``comments``);
+nothing is written unless everything is valid. The committee's forms are in
+:mod:`essdash.ui.committee_forms`, the plan's in :mod:`essdash.ui.plan_forms`.
 
 A form is shown only to whom may use it (:func:`essdash.ui.session.may`); the gate of the write
 layer still decides when it is submitted. Writes are signed by the session's person
@@ -30,16 +32,14 @@ from essdash.domain.vocabulary import (
     ProjectStatus,
     Role,
     Sector,
-    SheetStatus,
 )
-from essdash.read import followup, plans, proceedings, queries
+from essdash.read import followup, proceedings, queries
 from essdash.ui import session
 from essdash.ui.cache import clear_reads, read
 from essdash.ui.lazy import tabs
 from essdash.ui.records import signed_by
 from essdash.write import comments as write_comments
-from essdash.write import committee, plan_sheets, projects
-from essdash.write import plans as write_plans
+from essdash.write import projects
 from essdash.write.actor import Actor
 
 # French words beside Streamlit's English « Press Enter to submit form » of a form's text fields.
@@ -109,7 +109,7 @@ def flash() -> None:
         st.success(message)
 
 
-def _remember(kind: str, row_id: int, current: dict, submitted: bool) -> dict:
+def remember_version(kind: str, row_id: int, current: dict, submitted: bool) -> dict:
     """The version of a record the user saw: kept while a form on it is being submitted."""
     key = f"loaded-{kind}-{row_id}"
     if submitted and key in st.session_state:
@@ -118,11 +118,13 @@ def _remember(kind: str, row_id: int, current: dict, submitted: bool) -> dict:
     return current
 
 
-def _forget(kind: str, row_id: int) -> None:
+def forget_version(kind: str, row_id: int) -> None:
+    """Drop the remembered version of a record once its form has saved it."""
     st.session_state.pop(f"loaded-{kind}-{row_id}", None)
 
 
-def _meeting_choice(label: str, body: MeetingBody, key: str) -> int | None:
+def meeting_choice(label: str, body: MeetingBody, key: str) -> int | None:
+    """A recorded meeting of ``body``, chosen by its title and date (none recorded: a caption)."""
     meetings = read(proceedings.meetings, body.value)
     if meetings.empty:
         st.caption(f"Aucune séance « {body.label} » enregistrée.")
@@ -232,7 +234,7 @@ def project_actions(engine, project_id: int) -> None:
             body = MeetingBody.COMITE if opinion else MeetingBody.GROUPE_TECHNICIENS
             with st.form(f"step-{project_id}"):
                 meeting = (
-                    _meeting_choice(f"Séance ({body.label})", body, f"step_meeting_{body.value}")
+                    meeting_choice(f"Séance ({body.label})", body, f"step_meeting_{body.value}")
                     if target in (ProjectStatus.VALIDE, ProjectStatus.RENVOYE) or opinion
                     else None
                 )
@@ -244,7 +246,7 @@ def project_actions(engine, project_id: int) -> None:
                 comment = st.text_area("Motif ou commentaire", key="step_comment")
                 actor = signature("sig-step")
                 submitted = st.form_submit_button("Enregistrer l'étape", type="primary")
-            loaded = _remember("project", project_id, current, submitted)
+            loaded = remember_version("project", project_id, current, submitted)
             if submitted and run(
                 lambda: projects.advance_project(
                     engine,
@@ -260,7 +262,7 @@ def project_actions(engine, project_id: int) -> None:
                 "Étape enregistrée.",
                 actor,
             ):
-                _forget("project", project_id)
+                forget_version("project", project_id)
                 st.rerun()
 
     def edit() -> None:
@@ -290,7 +292,7 @@ def _project_edit(engine, project_id: int, detail: dict, current: dict) -> None:
         description = st.text_area("Description", detail["description"], key="edit_description")
         actor = signature("sig-edit")
         submitted = st.form_submit_button("Enregistrer les modifications", type="primary")
-    loaded = _remember("project-edit", project_id, current, submitted)
+    loaded = remember_version("project-edit", project_id, current, submitted)
     changes = {
         "title": title,
         "jobs_created": jobs,
@@ -306,7 +308,7 @@ def _project_edit(engine, project_id: int, detail: dict, current: dict) -> None:
         "Modifications enregistrées.",
         actor,
     ):
-        _forget("project-edit", project_id)
+        forget_version("project-edit", project_id)
         st.rerun()
 
 
@@ -332,183 +334,3 @@ def comments(engine, target: str, target_id: int, existing: pd.DataFrame) -> Non
         actor,
     ):
         st.rerun()
-
-
-def sheet_change(engine, detail: dict) -> None:
-    """The form that changes a fiche's status or declared progress, with the required comment."""
-    if not session.may(Deed.SHEET):
-        session.read_only("modifier les fiches du plan")
-        return
-    current = {k: detail[k] for k in ("id", "version", "status", "progress")}
-    with st.form(f"sheet-{detail['id']}"):
-        c1, c2 = st.columns(2)
-        status = c1.selectbox(
-            "Statut",
-            list(SheetStatus),
-            format_func=lambda s: s.label,
-            key="sheet_status",
-            index=list(SheetStatus).index(SheetStatus(detail["status"])),
-            placeholder=fmt.CHOOSE,
-        )
-        progress = c2.slider("Avancement déclaré (%)", 0, 100, int(detail["progress"]), step=5, key="sheet_progress")
-        comment = st.text_area("Pourquoi ? (obligatoire, entre dans l'historique)", key="sheet_comment")
-        actor = signature("sig-sheet")
-        submitted = st.form_submit_button("Enregistrer", type="primary")
-    loaded = _remember("sheet", detail["id"], current, submitted)
-    if submitted and run(
-        lambda: plan_sheets.update_sheet(
-            engine, actor, detail["id"], loaded, status=status.value, progress=int(progress), comment=comment
-        ),
-        "Fiche mise à jour.",
-        actor,
-    ):
-        _forget("sheet", detail["id"])
-        st.rerun()
-
-
-OPINION_ROWS = 40  # proposals shown at once in the opinions form
-NO_OPINION = "— pas d'avis —"
-OPINION_SHOWN = ["id", "title", "carrier", "commune", "validated_on"]  # read-only, beside the two to fill
-OPINION_COLUMNS = {  # in this order: the two columns to fill come right after the proposition
-    "id": st.column_config.NumberColumn("N°", format="%d", width="small"),
-    "title": st.column_config.TextColumn("Proposition", width="medium"),
-    "opinion": st.column_config.SelectboxColumn(
-        "Avis", options=[NO_OPINION, *OpinionValue.labels().values()], required=True
-    ),
-    "comment": st.column_config.TextColumn("Commentaire (réserves, motif…)", width="medium"),
-    "carrier": "Porteur",
-    "commune": "Commune",
-    "validated_on": st.column_config.DateColumn("Validée le", format="DD/MM/YYYY"),
-}
-
-
-def opinions(engine, awaiting: pd.DataFrame) -> None:
-    """The committee's opinions on every awaiting proposal, recorded in one go: one editable table
-    (its « Avis » and « Commentaire » columns), whatever the number of proposals."""
-    if awaiting.empty:
-        st.caption("Aucune proposition en attente d'avis.")
-        return
-    if not session.may(Deed.OPINION):
-        session.read_only("enregistrer les avis du comité")
-        return
-    table = awaiting[OPINION_SHOWN].assign(opinion=NO_OPINION, comment="")
-    with st.form("opinions"):
-        meeting = _meeting_choice("Séance du comité", MeetingBody.COMITE, "opinion_meeting")
-        st.caption(
-            "Choisissez l'avis de chaque proposition dans la colonne « Avis » (double-clic ou Entrée sur la "
-            "cellule) et, au besoin, un commentaire ; les propositions sans avis restent en attente."
-        )
-        edited = st.data_editor(
-            table,
-            key="opinions_grid",
-            hide_index=True,
-            width="stretch",
-            num_rows="fixed",
-            disabled=OPINION_SHOWN,
-            column_config=OPINION_COLUMNS,
-            column_order=OPINION_COLUMNS.keys(),
-        )
-        actor = signature("sig-opinions")
-        submitted = st.form_submit_button("Enregistrer les avis", type="primary")
-    values = {label: value for value, label in OpinionValue.labels().items()}
-    loaded = {
-        row.id: _remember(
-            "project", row.id, {"id": row.id, "version": row.version, "status": ProjectStatus.VALIDE.value}, submitted
-        )
-        for row in awaiting.itertuples()
-    }
-    items = [
-        {"project": loaded[pid], "opinion": values.get(opinion), "comment": comment or ""}
-        for pid, opinion, comment in zip(edited["id"], edited["opinion"], edited["comment"])
-    ]
-    if submitted and run(
-        lambda: committee.record_opinions(engine, actor, meeting, items),
-        f"{fmt.plural(sum(1 for i in items if i['opinion']), 'avis enregistré', 'avis enregistrés')}.",
-        actor,
-    ):
-        for pid in loaded:
-            _forget("project", pid)
-        st.rerun()
-
-
-def new_meeting(engine) -> None:
-    """The form that records a meeting of one of the bodies."""
-    if not session.may(Deed.MEETING):
-        session.read_only("enregistrer une séance")
-        return
-    with st.form("new-meeting", clear_on_submit=True):
-        c1, c2 = st.columns(2)
-        body = c1.selectbox(
-            "Instance", list(MeetingBody), format_func=lambda b: b.label, key="meeting_body", placeholder=fmt.CHOOSE
-        )
-        day = c2.date_input("Date", value=read(followup.as_of), format="DD/MM/YYYY", key="meeting_day")
-        title = st.text_input("Intitulé", key="meeting_title")
-        attendance = c1.number_input("Participants", min_value=0, step=1, key="meeting_attendance")
-        notes = st.text_area("Relevé de décisions", key="meeting_notes")
-        actor = signature("sig-meeting")
-        submitted = st.form_submit_button("Enregistrer la séance")
-    if submitted and run(
-        lambda: committee.create_meeting(
-            engine, actor, body=body.value, day=day, title=title, attendance=int(attendance), notes=notes
-        ),
-        "Séance enregistrée.",
-        actor,
-    ):
-        st.rerun()
-
-
-def carry_over(engine, plan: str | None) -> None:
-    """The carry-over of the shown plan: the fiches of earlier plans its fiches continue, and the
-    form that adds a correspondence (old fiche → new fiche), linking the old fiche's open projects."""
-    if plan is None:
-        return
-    known = read(plans.plans)
-    shown = next((p for p in known if p.code == plan), None)
-    earlier = [p for p in known if shown is not None and p.start < shown.start]
-    done = read(plans.correspondences, plan)
-    if not done.empty:
-        st.dataframe(
-            done,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "old_plan": "Plan d'origine",
-                "old_code": "Ancienne fiche",
-                "old_title": "Intitulé",
-                "new_code": "Nouvelle fiche",
-                "new_title": "Intitulé ",
-            },
-        )
-    if not earlier:
-        st.caption("Aucun plan antérieur : rien à reprendre.")
-        return
-    if not session.may(Deed.SETTINGS):
-        session.read_only("rattacher les fiches d'un plan antérieur")
-        return
-    st.caption(
-        "Les projets encore ouverts (ni réalisés ni abandonnés) de l'ancienne fiche sont rattachés à la nouvelle ; "
-        "leurs étapes, avis et rattachements d'origine sont conservés."
-    )
-    c1, c2, c3 = st.columns(3)
-    labels = {p.code: p.label for p in earlier}
-    old_plan = c1.selectbox(
-        "Plan d'origine", list(labels), format_func=labels.get, key="co_old_plan", placeholder=fmt.CHOOSE
-    )
-    old = _sheet_choice(c2, "Ancienne fiche", old_plan, "co_old")
-    new = _sheet_choice(c3, "Nouvelle fiche", plan, "co_new")
-    actor = signature("sig-carry")
-    if st.button("Enregistrer la correspondance", type="primary", key="co_save") and run(
-        lambda: write_plans.carry_over(engine, actor, old_plan, plan, [(old, new)]),
-        lambda r: f"Correspondance {old} → {new} : {fmt.plural(r.links, 'projet')} rattaché(s).",
-        actor,
-    ):
-        st.rerun()
-
-
-def _sheet_choice(column, label: str, plan: str | None, key: str) -> str | None:
-    """A fiche of ``plan`` chosen in ``column``, shown as « code — title »."""
-    sheets = read(queries.sheet_options, plan)
-    titles = dict(zip(sheets["code"], sheets["title"]))
-    return column.selectbox(
-        label, list(titles), format_func=lambda c: f"{c} — {titles[c]}", key=key, placeholder=fmt.CHOOSE
-    )
