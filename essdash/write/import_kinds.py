@@ -2,14 +2,16 @@
 
 Natural keys (see the README): an organisation is its name; a project its title, carrier and
 primary commune (its n° tells apart homonyms already in the base); a funding its project, funder,
-year and type; an indicator value its indicator, semester and place. Organisations and projects
-are checked and written by :mod:`essdash.write.import_projects`, fundings and indicator values
-by :mod:`essdash.write.import_values`.
+year and type; an indicator value its indicator, semester and place. Organisations are checked and
+written by :mod:`essdash.write.import_organisations`, projects checked by
+:mod:`essdash.write.import_projects` and written by :mod:`essdash.write.import_project_writes`,
+fundings and indicator values by :mod:`essdash.write.import_values`.
 """
 
 from __future__ import annotations
 
-from essdash.write.import_projects import Organisations, Projects
+from essdash.write.import_organisations import Organisations
+from essdash.write.import_projects import Projects
 from essdash.write.import_values import Fundings, Measurements
 
 BUILDERS = {b.kind.code: b for b in (Organisations, Projects, Fundings, Measurements)}
