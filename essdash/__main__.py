@@ -28,7 +28,7 @@ from essdash.read.filters import Filters
 from essdash.spreadsheet.columns import KINDS
 from essdash.store import db
 from essdash.store.config import get_settings
-from essdash.write import admin, members, plans
+from essdash.write import admin, members, plan_carry_over, plan_file, plans
 from essdash.write import imports as io_import
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
@@ -220,8 +220,8 @@ def _plan(args: argparse.Namespace) -> None:
             print(f"{plan.label}\t{plan.sheets} fiches\t{plan.title}\tsource : {plan.source or 'non renseignée'}")
         return
     if args.action == "reprise":
-        pairs = plans.read_correspondence(_read(args.file), Path(args.file).name)
-        carried = plans.carry_over(engine, _actor(args), args.old_plan, args.new_plan, pairs)
+        pairs = plan_carry_over.read_correspondence(_read(args.file), Path(args.file).name)
+        carried = plan_carry_over.carry_over(engine, _actor(args), args.old_plan, args.new_plan, pairs)
         print(
             f"Reprise {args.old_plan} → {args.new_plan} : {carried.correspondences} correspondance(s) ajoutée(s), "
             f"{carried.links} projet(s) rattaché(s) aux nouvelles fiches (historique conservé)."
@@ -230,7 +230,7 @@ def _plan(args: argparse.Namespace) -> None:
     given = (args.code, args.title, args.start, args.end, args.source, args.motto, args.adopted_on, args.fictional)
     facts = None
     if any(given):
-        facts = plans.PlanFacts(
+        facts = plan_file.PlanFacts(
             code=args.code or "",
             title=args.title or "",
             start=args.start or "",

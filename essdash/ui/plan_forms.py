@@ -1,6 +1,6 @@
 """Streamlit forms of the plan (the Plan d'actions page): a fiche's status or declared progress, and
 the carry-over of an earlier plan's fiches into the shown one. Each form calls one function of
-:mod:`essdash.write` (``plan_sheets``, ``plans``) and shows its French refusals beside the form,
+:mod:`essdash.write` (``plan_sheets``, ``plan_carry_over``) and shows its French refusals beside the form,
 through the shared machinery of :mod:`essdash.ui.forms` (signature, run, record versions)."""
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from essdash.read import plans, queries
 from essdash.ui import session
 from essdash.ui.cache import read
 from essdash.ui.forms import forget_version, remember_version, run, signature
-from essdash.write import plan_sheets
-from essdash.write import plans as write_plans
+from essdash.write import plan_carry_over, plan_sheets
 
 
 def sheet_change(engine, detail: dict) -> None:
@@ -90,7 +89,7 @@ def carry_over(engine, plan: str | None) -> None:
     new = _sheet_choice(c3, "Nouvelle fiche", plan, "co_new")
     actor = signature("sig-carry")
     if st.button("Enregistrer la correspondance", type="primary", key="co_save") and run(
-        lambda: write_plans.carry_over(engine, actor, old_plan, plan, [(old, new)]),
+        lambda: plan_carry_over.carry_over(engine, actor, old_plan, plan, [(old, new)]),
         lambda r: f"Correspondance {old} → {new} : {fmt.plural(r.links, 'projet')} rattaché(s).",
         actor,
     ):

@@ -13,6 +13,7 @@ from essdash.domain.errors import ValidationError
 from essdash.read import followup, plans, queries
 from essdash.read.filters import Filters
 from essdash.store.db import make_engine
+from essdash.write import plan_carry_over
 from essdash.write import plans as write_plans
 from essdash.write.actor import Actor
 from tests.fixtures.samples import dump, xlsx_file
@@ -66,7 +67,7 @@ def test_open_projects_are_linked_to_the_new_fiche_and_keep_their_history(base):
     history = [line for line in dump(_path(base)) if _of(line, kept)]
     assert history  # the demo has steps and opinions: the comparison below is not empty
     real_tree = followup.sheet_tree(base, Filters(plan=REAL))
-    done = write_plans.carry_over(base, LOCAL, REAL, FICTIONAL, [("III.4", "I.1"), ("II.2", "I.1")])
+    done = plan_carry_over.carry_over(base, LOCAL, REAL, FICTIONAL, [("III.4", "I.1"), ("II.2", "I.1")])
     assert (done.correspondences, done.links) == (2, len(expected))
     assert _rows(base, LINKED_SQL, "I.1") == expected
     assert [line for line in dump(_path(base)) if _of(line, kept)] == history
@@ -81,7 +82,7 @@ def test_open_projects_are_linked_to_the_new_fiche_and_keep_their_history(base):
     carried = queries.project_detail(base, min(expected))["sheets"]
     assert (FICTIONAL, "I.1") in {(s["plan"], s["code"]) for s in carried}
     assert {s["plan"] for s in carried} == {REAL, FICTIONAL}
-    again = write_plans.carry_over(base, LOCAL, REAL, FICTIONAL, [("III.4", "I.1")])
+    again = plan_carry_over.carry_over(base, LOCAL, REAL, FICTIONAL, [("III.4", "I.1")])
     assert (again.correspondences, again.links) == (0, 0)
 
 
@@ -98,7 +99,7 @@ def test_open_projects_are_linked_to_the_new_fiche_and_keep_their_history(base):
 def test_a_refused_carry_over_leaves_the_base_byte_identical(base, old, new, pairs, message):
     before = dump(_path(base))
     with pytest.raises(ValidationError, match=message):
-        write_plans.carry_over(base, LOCAL, old, new, pairs)
+        plan_carry_over.carry_over(base, LOCAL, old, new, pairs)
     assert dump(_path(base)) == before
 
 

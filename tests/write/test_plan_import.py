@@ -14,7 +14,7 @@ from essdash.__main__ import main
 from essdash.domain import models as m
 from essdash.domain.errors import AccessError, ImportFileError, ValidationError
 from essdash.read import plans as read_plans
-from essdash.write import imports, plans
+from essdash.write import imports, plan_file, plans
 from essdash.write.actor import Actor
 from tests.fixtures.samples import dump, xlsx_file
 
@@ -28,7 +28,7 @@ ROWS = [
     ["I", None, "I.11", "Sous-fiche fictive", "I.1", None, None, None, None],
     ["II", "Axe fictif B", "II.1", "Fiche fictive deux", None, "Action fictive 3", None, None, None],
 ]
-FACTS = plans.PlanFacts(
+FACTS = plan_file.PlanFacts(
     code="FICTIF-2022-2026",
     title="Feuille de route fictive 2022-2026",
     start="01/01/2022",
