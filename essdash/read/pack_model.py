@@ -71,3 +71,8 @@ def situation_day(engine: Engine, period: str) -> date:
     """The day the pack of ``period`` describes: the semester's last day, or the data's reference
     date when the semester is not over by then."""
     return min(periods.bounds(period)[1], followup.as_of(engine))
+
+
+def scope_name(place: str | None) -> str:
+    """The scope a figure's label names: the territory's name, else « toute la métropole »."""
+    return place or METROPOLIS
