@@ -86,7 +86,12 @@ def _bench(args: argparse.Namespace) -> None:
     if args.browser:
         from essdash.ui import bench_browser
 
-        bench_browser.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat)
+        if args.base:
+            raise EssdashError(
+                "--base ne vaut que pour le banc du serveur : --browser mesure sur ses propres bases SQLite de démo."
+            )
+
+        bench_browser.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat, as_json=args.json)
         return
     ui_bench.run(scales=[int(s) for s in args.scales.split(",")], repeat=args.repeat, as_json=args.json, base=args.base)
 

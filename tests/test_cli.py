@@ -49,3 +49,10 @@ def test_an_unknown_territory_is_refused_in_french(demo_env, tmp_path, capsys):
     )
     assert "Territoire inconnu : « atlantide »" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_the_browser_bench_refuses_a_database_it_would_not_use(capsys):
+    """``bench --browser`` measures on its own SQLite demo bases: a ``--base`` is refused, in French,
+    before any browser or server starts."""
+    assert main(["bench", "--browser", "--base", "postgresql+psycopg://x@localhost/charge"]) == 2
+    assert "--base ne vaut que pour le banc du serveur" in capsys.readouterr().err

@@ -14,6 +14,7 @@ Territoire box. It prints figures and asserts nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import statistics
@@ -198,11 +199,25 @@ def _tour(browser, url: str, rounds: int) -> tuple[float, dict[str, list[tuple[f
     return first, waits
 
 
-def run(scales: list[int], repeat: int) -> None:
+def _print_scale(figures: dict, empty: float, repeat: int) -> None:
+    print(
+        f"Échelle ×{figures['scale']} — {fmt.number(figures['projects'])} projets — "
+        f"premier chargement après le démarrage : {fmt.number(figures['first_load_s'], 2)} s"
+    )
+    print(f"  {'':<16}{'1re visite':>34}{f'à chaud (médiane de {repeat} tours)':>34}")
+    print(f"  {'page':<16}" + "".join(f"{head:>17}" for head in ("navigation", "territoire") * 2))
+    for row in figures["pages"]:
+        cells = (f"{fmt.number(t * 1000)} ms {fmt.number(t / empty, 1)}×" for t in (*row["first_s"], *row["warm_s"]))
+        print(f"  {row['page']:<16}" + "".join(f"{cell:>17}" for cell in cells))
+
+
+def run(scales: list[int], repeat: int, *, as_json: bool = False) -> None:
     """Print, per scale, the first load and each page's waits: at its first visit, and warm (the
-    median of ``repeat`` more rounds)."""
+    median of ``repeat`` more rounds); with ``as_json``, the same figures (seconds) as one JSON
+    document, once all are measured."""
     from playwright.sync_api import sync_playwright
 
+    say = (lambda *_: None) if as_json else print
     with tempfile.TemporaryDirectory(prefix="essdash-bench-browser-") as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         empty_script = Path(tmp) / "vide.py"
@@ -219,12 +234,18 @@ def run(scales: list[int], repeat: int) -> None:
             navigation, choice = _floor(browser, url)
         finally:
             _stop(proc)
-        print(f"Relance d'une page vide (référence) : {fmt.number(empty * 1000)} ms (médiane)")
-        print(
+        say(f"Relance d'une page vide (référence) : {fmt.number(empty * 1000)} ms (médiane)")
+        say(
             "Plancher de Streamlit, deux pages vides mesurées de même : navigation "
             f"{fmt.number(navigation * 1000)} ms ({fmt.number(navigation / empty, 1)}×), choix d'un "
             f"territoire {fmt.number(choice * 1000)} ms ({fmt.number(choice / empty, 1)}×)"
         )
+        report: dict = {
+            "empty_rerun_s": empty,
+            "floor_s": {"navigation": navigation, "territory": choice},
+            "repeat": repeat,
+            "scales": [],
+        }
         for scale in scales:
             database_url = f"sqlite:///{Path(tmp) / f'bench-{scale}.db'}"
             db.init_db(database_url, dataset="demo", scale=scale).dispose()
@@ -233,14 +254,22 @@ def run(scales: list[int], repeat: int) -> None:
                 first, waits = _tour(browser, url, 1 + repeat)
             finally:
                 _stop(proc)
-            print(
-                f"Échelle ×{scale} — {fmt.number(180 * scale)} projets — "
-                f"premier chargement après le démarrage : {fmt.number(first, 2)} s"
-            )
-            print(f"  {'':<16}{'1re visite':>34}{f'à chaud (médiane de {repeat} tours)':>34}")
-            print(f"  {'page':<16}" + "".join(f"{head:>17}" for head in ("navigation", "territoire") * 2))
-            for title, rounds in waits.items():
-                warm = [statistics.median(times) for times in zip(*rounds[1:], strict=True)]
-                cells = (f"{fmt.number(t * 1000)} ms {fmt.number(t / empty, 1)}×" for t in (*rounds[0], *warm))
-                print(f"  {title:<16}" + "".join(f"{cell:>17}" for cell in cells))
+            figures = {
+                "scale": scale,
+                "projects": 180 * scale,
+                "first_load_s": first,
+                "pages": [  # waits as [navigation, territory]
+                    {
+                        "page": title,
+                        "first_s": list(rounds[0]),
+                        "warm_s": [statistics.median(times) for times in zip(*rounds[1:], strict=True)],
+                    }
+                    for title, rounds in waits.items()
+                ],
+            }
+            report["scales"].append(figures)
+            if not as_json:
+                _print_scale(figures, empty, repeat)
         browser.close()
+    if as_json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
