@@ -45,7 +45,7 @@ FUNDERS = [
     ("Fondation de France", "Fondation", 1),
 ]
 # Citizen savings (« Épargne citoyenne », issue 17): a CIGALES club and a solidarity savings fund, both invented.
-# Their fundings are drawn apart from the others (:func:`essdash.store.demo.citizen_fundings`).
+# Their fundings are drawn apart from the others (:func:`essdash.store.demo_fundings.citizen_fundings`).
 CITIZEN_FUNDERS = [
     ("Club CIGALES « Les Semeurs du Ferrain »", "Épargne citoyenne", FundingType.PRISE_PARTICIPATION, 1_000, 12_000),
     ("Fonds d'épargne solidaire des habitants", "Épargne citoyenne", FundingType.PRET, 5_000, 40_000),
