@@ -28,7 +28,7 @@ from essdash.read.filters import Filters
 from essdash.spreadsheet.columns import KINDS
 from essdash.store import db
 from essdash.store.config import get_settings
-from essdash.write import admin, members, plan_carry_over, plan_file, plans
+from essdash.write import admin, import_preview, members, plan_carry_over, plan_file, plans
 from essdash.write import imports as io_import
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
@@ -135,7 +135,7 @@ def _mapping(engine, args: argparse.Namespace) -> tuple[tuple[str, str | None], 
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise EssdashError(f"Correspondance illisible : « {args.mapping} » n'est pas un fichier JSON.") from exc
     else:
-        given = io_import.mapping_named(engine, args.kind, args.mapping)
+        given = import_preview.mapping_named(engine, args.kind, args.mapping)
         if given is None:
             raise EssdashError(f"Aucune correspondance enregistrée sous « {args.mapping} » pour ce type de fichier.")
     if not isinstance(given, dict) or not all(isinstance(v, (str, type(None))) for v in given.values()):
@@ -146,7 +146,7 @@ def _mapping(engine, args: argparse.Namespace) -> tuple[tuple[str, str | None], 
 def _import(args: argparse.Namespace) -> int:
     engine = db.open_database()
     options = ImportOptions(sheet=args.sheet, mapping=_mapping(engine, args))
-    plan = io_import.prepare(engine, _read(args.file), Path(args.file).name, args.kind, options)
+    plan = import_preview.prepare(engine, _read(args.file), Path(args.file).name, args.kind, options)
     print(plan.report())
     if args.save_mapping and plan.placed:
         io_import.save_mapping(engine, plan, args.save_mapping, _actor(args))

@@ -22,7 +22,7 @@ from essdash.ui import forms, session
 from essdash.ui.cache import clear_reads, read
 from essdash.ui.filters import place_caption, project_filters
 from essdash.ui.records import paged, without_none
-from essdash.write import admin, gate
+from essdash.write import admin, gate, import_preview
 from essdash.write import imports as io_import
 from essdash.write.import_rows import ImportOptions
 
@@ -41,7 +41,7 @@ def _plan(engine: Engine, uploaded, kind: str, options: ImportOptions):
     validates again)."""
     key = (uploaded.file_id, kind, options)
     if st.session_state.get("imp_plan_key") != key:
-        st.session_state["imp_plan"] = io_import.prepare(engine, uploaded.getvalue(), uploaded.name, kind, options)
+        st.session_state["imp_plan"] = import_preview.prepare(engine, uploaded.getvalue(), uploaded.name, kind, options)
         st.session_state["imp_plan_key"] = key
     return st.session_state["imp_plan"]
 

@@ -1,6 +1,6 @@
 """The import at scale, measured: ``python -m essdash bench-import --rows 100000`` builds an empty
 database and a partner's projects file of N generated rows (cp1252, ``;``, the partners' own
-headers and words), then times the preview (:func:`essdash.write.imports.prepare`) and the import
+headers and words), then times the preview (:func:`essdash.write.import_preview.prepare`) and the import
 (:func:`essdash.write.imports.apply`, which validates the file again before writing it) in a child
 process, and reports that process's peak memory (its ``ru_maxrss``: the interpreter and the libraries
 it imports, about 160 Mo, included).
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from essdash.domain import fmt
 from essdash.store.db import init_db
-from essdash.write import imports
+from essdash.write import import_preview, imports
 from essdash.write.actor import Actor
 
 HEADER = (
@@ -99,7 +99,7 @@ def _timed(rows: int, folder: str, results) -> None:
     engine = init_db(f"sqlite:///{Path(folder) / 'bench.db'}", dataset="empty")
     data = partner_file(rows)
     start, start_cpu = time.perf_counter(), time.process_time()
-    plan = imports.prepare(engine, data, "partenaire.csv", "projects")
+    plan = import_preview.prepare(engine, data, "partenaire.csv", "projects")
     prepared, prepared_cpu = time.perf_counter(), time.process_time()
     if not plan.ok:
         results.put(("refused", "\n".join(plan.report().splitlines()[-5:])))
