@@ -66,9 +66,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(script: Path, database_url: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    """A Streamlit server of ``script`` on a free port (``env`` added to this process's environment),
-    once it answers its health check."""
+@contextmanager
+def served(script: Path, database_url: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The URL of a Streamlit server of ``script`` on a free port (``env`` added to this process's
+    environment), once it answers its health check; the server is stopped when the block ends."""
     port = _free_port()
     env = {**os.environ, **(env or {}), "DATABASE_URL": database_url}
     proc = subprocess.Popen(
@@ -79,25 +80,29 @@ def _serve(script: Path, database_url: str, env: dict[str, str] | None = None) -
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"le serveur Streamlit de {script} n'a pas répondu en 60 s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while not _healthy(url):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"le serveur Streamlit de {script} n'a pas répondu en 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 def _painted(page) -> None:
@@ -224,16 +229,10 @@ def run(scales: list[int], repeat: int, *, as_json: bool = False) -> None:
         empty_script.write_text(EMPTY_APP, encoding="utf-8")
         for name, script in FLOOR_APP.items():
             (Path(tmp) / name).write_text(script, encoding="utf-8")
-        proc, url = _serve(empty_script, "sqlite://")
-        try:
+        with served(empty_script, "sqlite://") as url:
             empty = _empty_rerun(browser, url)
-        finally:
-            _stop(proc)
-        proc, url = _serve(Path(tmp) / "plancher.py", "sqlite://")
-        try:
+        with served(Path(tmp) / "plancher.py", "sqlite://") as url:
             navigation, choice = _floor(browser, url)
-        finally:
-            _stop(proc)
         say(f"Relance d'une page vide (référence) : {fmt.number(empty * 1000)} ms (médiane)")
         say(
             "Plancher de Streamlit, deux pages vides mesurées de même : navigation "
@@ -249,11 +248,8 @@ def run(scales: list[int], repeat: int, *, as_json: bool = False) -> None:
         for scale in scales:
             database_url = f"sqlite:///{Path(tmp) / f'bench-{scale}.db'}"
             db.init_db(database_url, dataset="demo", scale=scale).dispose()
-            proc, url = _serve(PROJECT_DIR / "app.py", database_url)
-            try:
+            with served(PROJECT_DIR / "app.py", database_url) as url:
                 first, waits = _tour(browser, url, 1 + repeat)
-            finally:
-                _stop(proc)
             figures = {
                 "scale": scale,
                 "projects": 180 * scale,

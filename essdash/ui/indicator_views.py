@@ -11,6 +11,7 @@ from essdash.domain import fmt, rules
 from essdash.domain.vocabulary import Provenance
 from essdash.read import indicators
 from essdash.read.indicators import Indicator
+from essdash.ui.records import without_none
 
 CATALOGUE_COLUMNS = {
     "category": st.column_config.TextColumn("Catégorie"),
@@ -82,9 +83,13 @@ def catalogue_table(catalogue: pd.DataFrame) -> None:
     table = catalogue.copy()
     for column, labels in CATALOGUE_LABELS.items():
         table[column] = table[column].map(labels).fillna(table[column])
-    table["formula"] = table["formula"].fillna("–")  # an entered indicator has none (Streamlit would write « None »)
+    shown, aligned = without_none(table)  # an entered indicator has no formula: « – », not Streamlit's « None »
     st.dataframe(
-        table, hide_index=True, width="stretch", column_order=CATALOGUE_COLUMNS.keys(), column_config=CATALOGUE_COLUMNS
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_order=CATALOGUE_COLUMNS.keys(),
+        column_config=aligned | CATALOGUE_COLUMNS,
     )
 
 

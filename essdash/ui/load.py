@@ -35,7 +35,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from essdash.domain import fmt
 from essdash.store import db
 from essdash.store.config import PROJECT_DIR
-from essdash.ui.bench_browser import _serve, _stop
+from essdash.ui.bench_browser import served
 from essdash.ui.navigation import PAGES
 
 # The filters a session picks from, as they appear in the URL (see essdash/ui/filters.py).
@@ -244,11 +244,8 @@ def run(*, sessions: int, seconds: float, pause: float, base: str | None) -> Fig
         database_url = base or f"sqlite:///{Path(tmp) / 'charge.db'}"
         if base is None:
             db.init_db(database_url, dataset="demo").dispose()
-        proc, url = _serve(PROJECT_DIR / "app.py", database_url, {"ESSDASH_MODE": "local"})
-        try:
+        with served(PROJECT_DIR / "app.py", database_url, {"ESSDASH_MODE": "local"}) as url:
             figures = measure(url, sessions=sessions, seconds=seconds, pause=pause)
-        finally:
-            _stop(proc)
     print(f"Base : {make_url(database_url).render_as_string(hide_password=True)}")
     print(figures.report())
     return figures
