@@ -36,7 +36,7 @@ from sqlmodel import SQLModel
 
 from essdash.domain.errors import BackupError, DatabaseError
 from essdash.domain.models import SCHEMA_VERSION
-from essdash.store import backup_files, migrations, server_backup
+from essdash.store import backup_files, migrations, server_backup, version
 
 KEEP = 30
 MAX_TOTAL_BYTES = 2 * 1024**3
@@ -225,6 +225,8 @@ def _rebuild(candidate: Path, fresh: Path, label: str) -> None:
             for name, table in SQLModel.metadata.tables.items():
                 columns = ", ".join(f'"{column.name}"' for column in table.columns)
                 conn.execute(f'INSERT INTO main."{name}" ({columns}) SELECT {columns} FROM candidate."{name}"')
+            for statement in version.RENEW_SQL:  # restored data: a new data version for every reader
+                conn.execute(statement)
         conn.execute("DETACH DATABASE candidate")
         broken = conn.execute("PRAGMA foreign_key_check").fetchall()
         if broken:

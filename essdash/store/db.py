@@ -18,15 +18,15 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, insert, inspect, select, text, update
+from sqlalchemy import create_engine, event, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlmodel import SQLModel, col
+from sqlmodel import SQLModel
 
 from essdash.domain import models as m
 from essdash.domain.errors import BusyError, DatabaseError, EssdashError
-from essdash.store import backup, migrations, server
+from essdash.store import backup, migrations, server, version
 from essdash.store.config import Settings, get_settings
 from essdash.store.plan import insert_plan, load_indicators, load_plan
 from essdash.store.reference import load_reference
@@ -34,7 +34,7 @@ from essdash.store.reference import load_reference
 # How long a write waits for another one to release the database before it is refused (seconds).
 # The largest import (100 000 rows) holds the lock for about 10 s on the reference machine.
 WRITE_WAIT_SECONDS = 15.0
-WRITE_TOKEN = "write_token"
+write_token = version.write_token
 
 
 def _backend(url: str) -> str:
@@ -58,7 +58,8 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
-def _set_pragmas(dbapi_connection, _record, *, fast: bool) -> None:
+def _set_pragmas(dbapi_connection, record, *, fast: bool, path: str | None) -> None:
+    record.info[version.OPENED] = version.file_identity(path)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={round(WRITE_WAIT_SECONDS * 1000)}")
@@ -86,8 +87,7 @@ def locked_transaction(engine: Engine) -> Iterator[Connection]:
             else:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield conn
-            conn.execute(delete(m.MetaEntry).where(col(m.MetaEntry.key) == WRITE_TOKEN))
-            conn.execute(insert(m.MetaEntry).values(key=WRITE_TOKEN, value=uuid.uuid4().hex))
+            version.renew(conn)
             conn.commit()
     except DBAPIError as exc:
         if not _busy(exc):
@@ -111,13 +111,6 @@ def ids_written(conn: Connection, table) -> None:
         )
 
 
-def write_token(conn: Connection) -> str:
-    """A token that changes with every committed write (empty before the first): two reads that see
-    the same token see the same data, so a long validation can run before taking the write lock."""
-    stmt = select(col(m.MetaEntry.value)).where(col(m.MetaEntry.key) == WRITE_TOKEN)
-    return conn.execute(stmt).scalar_one_or_none() or ""
-
-
 def _busy(exc: DBAPIError) -> bool:
     if isinstance(exc.orig, sqlite3.Error):
         text = str(exc.orig).lower()
@@ -130,7 +123,8 @@ def make_engine(url: str, *, fast_build: bool = False) -> Engine:
     if _backend(url) == "postgresql":
         return server.make_engine(url)
     engine = create_engine(url, connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", lambda c, r: _set_pragmas(c, r, fast=fast_build))
+    path = engine.url.database
+    event.listen(engine, "connect", lambda c, r: _set_pragmas(c, r, fast=fast_build, path=path))
     return engine
 
 
@@ -193,6 +187,7 @@ def _populate(engine: Engine, *, dataset: str, scale: int, seed: int) -> None:
         "dataset": dataset,
         "created_at": datetime.now().isoformat(timespec="seconds"),
         "as_of": date.today().isoformat(),
+        version.WRITE_TOKEN: uuid.uuid4().hex,  # a new base, a new data version
     }
     if dataset == "demo":
         meta.update(demo.generate(engine, scale=scale, seed=seed))
@@ -302,22 +297,24 @@ def _server_ready(engine: Engine) -> bool:
         ) from exc
 
 
-def _upgrade(engine: Engine, version: int) -> None:
+def _upgrade(engine: Engine, found: int) -> None:
     """Back up a database of an older schema, then upgrade it (whole, or not at all)."""
     engine.dispose()
     try:
         saved = backup.take_for(engine, "avant-mise-a-niveau")
     except EssdashError as exc:
         raise DatabaseError(
-            f"La base doit être mise à niveau (schéma {version} → {m.SCHEMA_VERSION}), "
+            f"La base doit être mise à niveau (schéma {found} → {m.SCHEMA_VERSION}), "
             f"mais la sauvegarde préalable a échoué : {exc}"
         ) from exc
     try:
-        migrations.upgrade(engine.url.render_as_string(hide_password=False), version)
+        migrations.upgrade(engine.url.render_as_string(hide_password=False), found)
     except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
         raise DatabaseError(
-            f"La mise à niveau de la base (schéma {version} → {m.SCHEMA_VERSION}) a échoué ; "
+            f"La mise à niveau de la base (schéma {found} → {m.SCHEMA_VERSION}) a échoué ; "
             f"la base n'a pas été modifiée (sauvegarde : {saved.name if saved else 'aucune'}) "
             f"({exc.__class__.__name__})."
         ) from exc
     check_database(engine)
+    with engine.begin() as conn:
+        version.renew(conn)

@@ -30,7 +30,7 @@ from sqlmodel import SQLModel
 
 from essdash.domain.errors import BackupError, DatabaseError
 from essdash.domain.models import SCHEMA_VERSION
-from essdash.store import backup_files, migrations, server
+from essdash.store import backup_files, migrations, server, version
 from essdash.store.config import PROJECT_DIR
 
 KEEP = 30
@@ -205,6 +205,7 @@ def _copy_rows(candidate: Engine, found: MetaData, builder: Engine) -> None:
             while batch := rows.fetchmany(COPY_BATCH):
                 conn.execute(insert(table), [dict(zip(names, row, strict=True)) for row in batch])
         server.reset_sequences(conn)
+        version.renew(conn)  # restored data: a new data version for every reader
 
 
 def restore(engine: Engine, data: bytes, label: str, max_bytes: int, keeping_admin: str | None = None) -> Path:

@@ -1,5 +1,11 @@
 """The cached engine and the data caches: every read of the pages goes through :func:`read` or :func:`compute`,
-every chart through :func:`chart`."""
+every chart through :func:`chart`.
+
+A cached read is keyed by the data version (:mod:`essdash.store.version`), read once per script run:
+a write committed anywhere (a form of this process, the command line, another process or another
+server on the same base) moves it, so the next page run reads the base as it is now, while reruns
+over an unchanged base reuse what was read.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,11 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit import dataframe_util
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from essdash.domain.errors import EssdashError
 from essdash.render import charts
+from essdash.store import version
 from essdash.store.config import get_settings
 from essdash.store.db import open_database
 
@@ -54,21 +62,41 @@ def engine() -> Engine:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(module: str, name: str, url: str, *args, **kwargs):
+def _cached(module: str, name: str, url: str, stamp: str, *args, **kwargs):
     return getattr(importlib.import_module(module), name)(_engine(url), *args, **kwargs)
 
 
 def read(func, *args, **kwargs):
     """Run a read function of essdash (engine first) through the data cache.
 
-    The cache is keyed by the function, the database and the arguments; :func:`clear_reads`
-    empties it after a write.
-    """
-    return _cached(func.__module__, func.__name__, get_settings().database_url, *args, **kwargs)
+    The cache is keyed by the function, the database, the data version of this run and the
+    arguments: what another writer committed since the last run is read anew."""
+    url = get_settings().database_url
+    return _cached(func.__module__, func.__name__, url, data_version(url), *args, **kwargs)
+
+
+# The attribute of a script run's context that keeps the data version read in that run.
+_RUN_VERSION = "_essdash_data_version"
+
+
+def data_version(url: str) -> str:
+    """The data version of the base, read once per script run (a new run, or a fragment's, reads it
+    again); outside a script run, read each time."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    seen = getattr(ctx, _RUN_VERSION, None)
+    if ctx is not None and seen is not None and seen[0] is ctx.cursors:  # the run's own dict, new at each run
+        return seen[1]
+    current = version.data_version(_engine(url))
+    if ctx is not None:
+        setattr(ctx, _RUN_VERSION, (ctx.cursors, current))
+    return current
 
 
 def clear_reads() -> None:
-    _cached.clear()
+    """After a write of this run: the rest of the run reads the data version, so the base, anew."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None:
+        setattr(ctx, _RUN_VERSION, None)
 
 
 @st.cache_data(show_spinner=False, max_entries=128, hash_funcs=FRAMES)
