@@ -55,7 +55,7 @@ def _init(args: argparse.Namespace, *, dataset: str) -> None:
     settings = get_settings()
     if db.exists(settings.database_url):
         current = db.open_database(settings)
-        authorize(current, _actor(args), Deed.SETTINGS)
+        authorize(current, _actor(args), Deed.SETTINGS, whole=True)
         current.dispose()
     started = time.perf_counter()
     engine = db.init_db(

@@ -40,6 +40,16 @@ SCOPED: dict[Role, frozenset[Deed]] = {
     Role.TECHNICIAN: frozenset({Deed.PROJECT, Deed.STEP, Deed.COMMENT, Deed.MEASUREMENT, Deed.IMPORT}),
 }
 
+# What a write of a scoped kind may be when it lands nowhere (no territory), even for a scoped role:
+# a comment on a fiche of the plan, a saved placing of an import's columns. Any other scoped write
+# that says no place is refused: it could not be checked against the person's scope.
+PLACELESS = frozenset({Deed.COMMENT, Deed.IMPORT})
+
+
+class Granted:
+    """What the gate grants a write (:class:`essdash.write.gate.Permit`): the store opens its write
+    transaction only with one (:func:`essdash.store.db.locked_transaction`)."""
+
 
 @dataclass(frozen=True)
 class Place:
@@ -76,10 +86,16 @@ def refusal(role: Role, deed: Deed, place: Place | None, scope: Scope) -> str | 
     """Why ``role`` may not do ``deed`` at ``place`` (a French clause), or ``None`` when it may.
 
     ``place`` is ``None`` for a write with no territory (a fiche of the plan, a meeting, a member):
-    only the role counts then."""
+    only the role counts then, except for a write that the role may do only within its scope, which
+    must say where it lands (but for the :data:`PLACELESS` kinds)."""
     if deed not in ALLOWED[role]:
         article = "d'" if deed.label[0] in "aeéiou" else "de "
         return f"le rôle « {role.label} » ne permet pas {article}{deed.label}"
+    if place is None and deed in SCOPED.get(role, ()) and deed not in PLACELESS:
+        return (
+            "cette écriture ne dit pas où elle s'applique : elle ne peut pas être vérifiée dans votre "
+            f"périmètre ({role.label})"
+        )
     if place is not None and deed in SCOPED.get(role, ()) and not scope.covers(place):
         where = "toute la métropole" if place.whole else "ce lieu"
         return f"{where} est hors de votre périmètre ({role.label})"

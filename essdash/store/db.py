@@ -25,6 +25,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import SQLModel
 
 from essdash.domain import models as m
+from essdash.domain.access import Granted
 from essdash.domain.errors import BusyError, DatabaseError, EssdashError
 from essdash.store import backup, migrations, server, version
 from essdash.store.config import Settings, get_settings
@@ -73,13 +74,17 @@ def _set_pragmas(dbapi_connection, record, *, fast: bool, path: str | None) -> N
 
 
 @contextmanager
-def locked_transaction(engine: Engine) -> Iterator[Connection]:
-    """The transaction of every write: it takes the database's write lock from its start (SQLite:
-    ``BEGIN IMMEDIATE``), so that two writers queue instead of failing halfway.
+def locked_transaction(engine: Engine, permit: Granted) -> Iterator[Connection]:
+    """The transaction of every write, opened only with the permit the gate gave
+    (:class:`essdash.write.gate.Permit`; anything else is a :class:`TypeError`). It takes the
+    database's write lock from its start (SQLite: ``BEGIN IMMEDIATE``), so that two writers queue
+    instead of failing halfway.
 
     A writer waits at most ``WRITE_WAIT_SECONDS`` for the lock; past that, or if the database stays
     locked, :class:`BusyError` says so in French and nothing is written. Commits when the block ends
     normally, with a new :func:`write_token`; an exception rolls everything back."""
+    if not isinstance(permit, Granted):
+        raise TypeError("A write transaction opens only with the gate's permit (essdash.write.gate.authorize).")
     try:
         with engine.connect() as conn:
             if engine.dialect.name == "postgresql":

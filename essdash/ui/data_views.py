@@ -225,7 +225,7 @@ def import_tab(engine: Engine) -> None:
         return
     actor = session.current()
     try:
-        scope = gate.scope_of(engine, actor, Deed.IMPORT)[1] if actor is not None else None
+        scope = gate.scope_of(engine, actor, Deed.IMPORT).scope if actor is not None else None
     except AccessError as exc:
         st.error(fmt.md_escape(str(exc)))
         return

@@ -108,7 +108,7 @@ def scope(deed: Deed) -> Scope | None:
     if not shared():
         return None
     try:
-        return gate.scope_of(engine(), current(), deed)[1]
+        return gate.scope_of(engine(), current(), deed).scope
     except AccessError:
         return Scope()
 

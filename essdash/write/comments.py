@@ -19,7 +19,7 @@ from essdash.write.records import text_field
 def add_comment(engine: Engine, actor: Actor, target: str, target_id: int, body: str, text: str) -> None:
     """A dated, attributed comment on a fiche or a project (a project's comment lands in its communes)."""
     on_project = target == CommentTarget.PROJET.value
-    permit = authorize(engine, actor, Deed.COMMENT, project_id=target_id if on_project else None)
+    permit = authorize(engine, actor, Deed.COMMENT, **({"project_id": target_id} if on_project else {"nowhere": True}))
     actor = permit.actor
     issues = []
     if target not in CommentTarget.labels():
@@ -42,7 +42,7 @@ def add_comment(engine: Engine, actor: Actor, target: str, target_id: int, body:
     if issues:
         raise ValidationError(issues)
     now = clock.now(engine)
-    with locked_transaction(engine) as conn:
+    with locked_transaction(engine, permit) as conn:
         conn.execute(
             insert(m.Comment).values(
                 target=target,

@@ -28,7 +28,7 @@ def record_opinions(engine: Engine, actor: Actor, meeting_id: int, items: list[d
 
     ``items`` hold ``project`` (the loaded project row, with ``id`` and ``version``), ``opinion``
     and ``comment``; items without an opinion are skipped."""
-    permit = authorize(engine, actor, Deed.OPINION)
+    permit = authorize(engine, actor, Deed.OPINION, whole=True)
     actor = permit.actor
     chosen = [item for item in items if item.get("opinion")]
     with engine.connect() as conn:
@@ -43,7 +43,7 @@ def record_opinions(engine: Engine, actor: Actor, meeting_id: int, items: list[d
     if issues:
         raise ValidationError(issues)
     now = clock.now(engine)
-    with locked_transaction(engine) as conn:
+    with locked_transaction(engine, permit) as conn:
         for item, reason in zip(chosen, reasons):
             project, opinion = item["project"], OpinionValue(item["opinion"])
             target = OPINION_STATUS[opinion]
@@ -107,7 +107,7 @@ def create_meeting(
     engine: Engine, actor: Actor, *, body: str, day: date, title: str, attendance: int | None = None, notes: str = ""
 ) -> int:
     """Record a meeting of one of the bodies; returns its id."""
-    permit = authorize(engine, actor, Deed.MEETING)
+    permit = authorize(engine, actor, Deed.MEETING, nowhere=True)
     actor = permit.actor
     issues: list = []
     if body not in MeetingBody.labels():
@@ -125,7 +125,7 @@ def create_meeting(
         issues.append(("Séance", "Date", str(exc)))
     if issues:
         raise ValidationError(issues)
-    with locked_transaction(engine) as conn:
+    with locked_transaction(engine, permit) as conn:
         meeting_id = conn.execute(
             insert(m.Meeting).values(
                 body=body,

@@ -11,13 +11,20 @@ and the command line all ask :func:`authorize` first, with the person, the kind 
 
 A refusal raises :class:`AccessError` in French before anything is written. A permitted write
 gets a :class:`Permit`, whose :meth:`Permit.log` adds the write to the journal in the write's own
-transaction (so a write and its trace stand or fall together).
+transaction (so a write and its trace stand or fall together). Only this module issues permits, and
+the store's write transaction (:func:`essdash.store.db.locked_transaction`) opens only with one: a
+write cannot skip the gate.
+
+Every call says where the write lands: a project, communes, territories, the whole metropolis, or
+explicitly nowhere (``nowhere=True``: a fiche, a meeting, a member). A call that says nothing is a
+programming error (:class:`TypeError`); a write that a role may do only within its scope is refused
+when it lands nowhere (:data:`essdash.domain.access.PLACELESS` excepted).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
@@ -25,7 +32,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from essdash.domain import access
 from essdash.domain import models as m
-from essdash.domain.access import Place, Scope
+from essdash.domain.access import Granted, Place, Scope
 from essdash.domain.errors import AccessError, ValidationError
 from essdash.domain.vocabulary import Deed, Role
 from essdash.store.config import get_settings
@@ -33,15 +40,23 @@ from essdash.write.actor import Actor, signed
 
 WHOLE = Place()
 NOWHERE = None  # a write with no territory: a fiche of the plan, a meeting, a member
+_SEAL = object()  # what only this module's permits carry
 
 
 @dataclass(frozen=True)
-class Permit:
-    """A write the gate let through: the signed person, what and where."""
+class Permit(Granted):
+    """A write the gate let through: the signed person, what and where (the place in French), and,
+    for a write checked row by row (:func:`scope_of`), where the person may write (``None``: anywhere)."""
 
     actor: Actor
     deed: Deed
     place: str
+    scope: Scope | None = None
+    seal: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.seal is not _SEAL:
+            raise TypeError("Only the gate (essdash.write.gate) issues a write permit.")
 
     def log(self, conn: Connection, summary: str, at: datetime) -> None:
         """Add the write to the journal, inside the write's transaction."""
@@ -67,44 +82,52 @@ def authorize(
     communes: Iterable[str] | None = None,
     territories: Iterable[str] | None = None,
     whole: bool = False,
+    nowhere: bool = False,
 ) -> Permit:
     """Whether ``actor`` may do ``deed`` there: the permit of the write, or :class:`AccessError`.
 
     The place is a project (its communes), communes, territories, the whole metropolis
-    (``whole``), or none of these for a write with no territory."""
+    (``whole``), or, said explicitly, no place (``nowhere``) for a write with no territory."""
+    said = [project_id is not None, communes is not None, territories is not None, whole]
+    if nowhere == any(said):
+        raise TypeError("authorize: say where the write lands (project_id, communes, territories, whole) or nowhere.")
     with engine.connect() as conn:
         person, scope = _person(conn, actor)
-        place = _place(conn, project_id, communes, territories, whole)
+        place = NOWHERE if nowhere else _place(conn, project_id, communes, territories, whole)
         label = place_label(conn, place)
     if person.account is not None:
         reason = access.refusal(Role(person.role), deed, place, scope)
         if reason:
             raise AccessError(f"Action refusée à {person.label} : {reason}. Rien n'a été enregistré.")
-    return Permit(person, deed, label)
+    return Permit(person, deed, label, seal=_SEAL)
 
 
 def allowed(engine: Engine, actor: Actor | None, deed: Deed, **where) -> bool:
-    """What :func:`authorize` would answer, for the interface to hide what a person may not do."""
+    """What :func:`authorize` would answer, for the interface to hide what a person may not do;
+    without a place (``where`` empty or all unset), whether the person may do ``deed`` anywhere."""
     try:
-        authorize(engine, actor, deed, **where)
+        if any(value is not None and value is not False for value in where.values()):
+            authorize(engine, actor, deed, **where)
+        else:
+            scope_of(engine, actor, deed)
     except (AccessError, ValidationError):
         return False
     return True
 
 
-def scope_of(engine: Engine, actor: Actor | None, deed: Deed) -> tuple[Actor, Scope | None]:
-    """The signed person and where they may do ``deed`` (``None``: everywhere), for a write that
-    checks many places, like an import row by row; refused like :func:`authorize` when the role
-    does not allow ``deed`` at all."""
+def scope_of(engine: Engine, actor: Actor | None, deed: Deed) -> Permit:
+    """The permit of a write that checks many places itself, like an import row by row: its
+    ``scope`` says where the person may do ``deed`` (``None``: everywhere), and each row must lie
+    within it. Refused like :func:`authorize` when the role does not allow ``deed`` at all."""
     with engine.connect() as conn:
         person, scope = _person(conn, actor)
     if person.account is None:
-        return person, None
+        return Permit(person, deed, "—", None, seal=_SEAL)
     role = Role(person.role)
-    reason = access.refusal(role, deed, None, scope)
-    if reason:
+    if deed not in access.ALLOWED[role]:
+        reason = access.refusal(role, deed, None, scope)
         raise AccessError(f"Action refusée à {person.label} : {reason}. Rien n'a été enregistré.")
-    return person, scope if deed in access.SCOPED.get(role, ()) else None
+    return Permit(person, deed, "—", scope if deed in access.SCOPED.get(role, ()) else None, seal=_SEAL)
 
 
 def member(conn: Connection, email: str) -> m.Member | None:
@@ -181,5 +204,5 @@ def _place(
         codes |= set(conn.execute(select(m.Project.commune_code).where(m.Project.id == project_id)).scalars())
     areas = frozenset(territories or ())
     if not codes and not areas:
-        return NOWHERE if project_id is None and communes is None and territories is None else WHOLE
+        return WHOLE
     return Place(frozenset(codes), areas)

@@ -57,7 +57,7 @@ class ImportResult:
 
 def save_mapping(engine: Engine, plan: ImportPlan, name: str, actor: Actor) -> None:
     """Save the plan's placing of columns under the source's ``name`` (replacing one of that name)."""
-    permit = authorize(engine, actor, Deed.IMPORT)
+    permit = authorize(engine, actor, Deed.IMPORT, nowhere=True)
     actor = permit.actor
     try:
         name = rules.text(name)
@@ -74,7 +74,7 @@ def save_mapping(engine: Engine, plan: ImportPlan, name: str, actor: Actor) -> N
         "author": actor.label,
         "account": actor.account,
     }
-    with locked_transaction(engine) as conn:
+    with locked_transaction(engine, permit) as conn:
         conn.execute(
             m.ImportMapping.__table__.delete().where(
                 m.ImportMapping.kind == plan.kind.code, m.ImportMapping.name == name
@@ -89,8 +89,8 @@ def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
 
     The gate checks the person, then every row against their scope (a technician's file with one
     row elsewhere is refused whole, naming its rows)."""
-    actor, scope = scope_of(engine, actor, Deed.IMPORT)
-    plan = replace(plan, options=replace(plan.options, scope=scope))
+    permit = scope_of(engine, actor, Deed.IMPORT)
+    plan = replace(plan, options=replace(plan.options, scope=permit.scope))
     if not plan.ok:
         raise ImportFileError(
             f"Import refusé : {fmt.plural(len(plan.errors), 'erreur')} à corriger dans "
@@ -104,17 +104,17 @@ def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
                 token = write_token(conn)
                 fresh, builder = _checked(conn, engine, plan)
             try:
-                with locked_transaction(engine) as conn:
+                with locked_transaction(engine, permit) as conn:
                     if write_token(conn) != token:
                         raise _WrittenMeanwhile
-                    batch_id = _write(conn, plan, fresh, builder, actor, now, saved)
+                    batch_id = _write(conn, plan, fresh, builder, permit, now, saved)
                 break
             except _WrittenMeanwhile:
                 continue
         else:  # …others kept writing: validated once more while holding the lock
-            with locked_transaction(engine) as conn:
+            with locked_transaction(engine, permit) as conn:
                 fresh, builder = _checked(conn, engine, plan)
-                batch_id = _write(conn, plan, fresh, builder, actor, now, saved)
+                batch_id = _write(conn, plan, fresh, builder, permit, now, saved)
     except SQLAlchemyError as exc:
         raise ImportFileError(f"Import annulé : {_refusal(exc)}. Rien n'a été écrit.") from exc
     return ImportResult(fresh.inserted, fresh.updated, fresh.unchanged, fresh.created, saved, batch_id)
@@ -124,10 +124,11 @@ class _WrittenMeanwhile(Exception):
     """Someone wrote between the import's validation and its write lock: nothing is written, try again."""
 
 
-def _write(conn: Connection, plan: ImportPlan, fresh: ImportPlan, builder: Builder, actor: Actor, now, saved) -> int:
+def _write(conn: Connection, plan: ImportPlan, fresh: ImportPlan, builder: Builder, permit: Permit, now, saved) -> int:
     """Write the validated rows, the import's log entry and its journal line; the log entry's id."""
+    actor = permit.actor
     builder.write(conn, actor.label, now)
-    Permit(actor, Deed.IMPORT, "—").log(conn, f"Import de « {plan.table.file_name} » : {fresh.summary()}", now)
+    permit.log(conn, f"Import de « {plan.table.file_name} » : {fresh.summary()}", now)
     return conn.execute(
         insert(m.ImportBatch).values(
             kind=plan.kind.code,

@@ -37,7 +37,12 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
     A person who answers for one territory may enter that territory's values only.
     """
     given = [row.get("code") for row in rows if not _blank(row.get("value"))]
-    permit = authorize(engine, actor, Deed.MEASUREMENT, territories=[code for code in given if code] or None)
+    permit = authorize(
+        engine,
+        actor,
+        Deed.MEASUREMENT,
+        **({"territories": [c for c in given if c], "whole": not all(given)} if given else {"nowhere": True}),
+    )
     actor = permit.actor
     with engine.connect() as conn:
         indicator = conn.execute(select(m.Indicator).where(m.Indicator.code == code)).mappings().first()
@@ -78,7 +83,7 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
         raise ValidationError(issues)
     now = clock.now(engine)
     written = 0
-    with locked_transaction(engine) as conn:
+    with locked_transaction(engine, permit) as conn:
         for row in clean:
             current = conn.execute(
                 select(m.Measurement.id, m.Measurement.value, m.Measurement.provenance, m.Measurement.source).where(

@@ -35,7 +35,7 @@ def save_member(
     communes: list[str] | tuple[str, ...] = (),
 ) -> str:
     """Add a member, or change the one with that e-mail; « ajouté » or « modifié »."""
-    permit = authorize(engine, actor, Deed.MEMBERS)
+    permit = authorize(engine, actor, Deed.MEMBERS, nowhere=True)
     issues: list = []
     try:
         email = rules.email(email)
@@ -49,21 +49,20 @@ def save_member(
     with engine.connect() as conn:
         known_territories = set(conn.execute(select(m.Territory.code)).scalars())
         known_communes = set(conn.execute(select(m.Commune.insee_code)).scalars())
-        current = member(conn, email) if not issues else None
-        last_admin = current is not None and _last_admin(conn, current)
     if territory and territory not in known_territories:
         issues.append(("Membre", "Territoire", f"territoire « {territory} » inconnu."))
     issues += [("Membre", "Communes", f"code INSEE « {c} » inconnu.") for c in codes if c not in known_communes]
     if role == Role.TECHNICIAN.value and not territory and not codes:
         issues.append(("Membre", "Territoire", "un technicien répond d'un territoire ou de communes : indiquez-les."))
-    if last_admin and role != Role.ADMIN.value:
-        issues.append(("Membre", "Rôle", "c'est le dernier administrateur : nommez-en un autre d'abord."))
     if issues:
         raise ValidationError(issues)
     values = {"name": name, "role": role, "territory_code": territory or None, "communes": ",".join(codes)}
     now = clock.now(engine)
     label = f"{name} <{email}> : {Role(role).label}" + (f", {territory}" if territory else "")
-    with locked_transaction(engine) as conn:
+    with locked_transaction(engine, permit) as conn:
+        current = member(conn, email)  # read again under the lock: another write may have come first
+        if current is not None and role != Role.ADMIN.value:
+            _keep_an_admin(conn, current)
         if current is None:
             conn.execute(insert(m.Member).values(email=email, added_at=now, version=1, **values))
         else:
@@ -76,21 +75,22 @@ def save_member(
 
 def remove_member(engine: Engine, actor: Actor | None, email: str) -> None:
     """Remove a member: their next request finds no membership."""
-    permit = authorize(engine, actor, Deed.MEMBERS)
-    with engine.connect() as conn:
+    permit = authorize(engine, actor, Deed.MEMBERS, nowhere=True)
+    with locked_transaction(engine, permit) as conn:
         current = member(conn, email)
         if current is None:
             raise ValidationError([("Membre", "Adresse électronique", f"aucun membre « {email} ».")])
-        if _last_admin(conn, current):
-            raise ValidationError([("Membre", "Rôle", "c'est le dernier administrateur : nommez-en un autre d'abord.")])
-    with locked_transaction(engine) as conn:
+        _keep_an_admin(conn, current)
         conn.execute(delete(m.Member).where(m.Member.id == current.id))
         permit.log(conn, f"Membre retiré — {current.name} <{current.email}>", clock.now(engine))
 
 
-def _last_admin(conn: Connection, current: m.Member) -> bool:
+def _keep_an_admin(conn: Connection, current: m.Member) -> None:
+    """Refuse to demote or remove the last administrateur. Checked inside the write's locked
+    transaction, so two administrateurs demoting each other at once leave one of them."""
     admins = conn.execute(select(func.count()).where(m.Member.role == Role.ADMIN.value)).scalar_one()
-    return current.role == Role.ADMIN.value and admins == 1
+    if current.role == Role.ADMIN.value and admins == 1:
+        raise ValidationError([("Membre", "Rôle", "c'est le dernier administrateur : nommez-en un autre d'abord.")])
 
 
 def _name_of(email: str) -> str:

@@ -78,7 +78,7 @@ def carry_over(
     """Record that each old fiche of ``old_plan`` continues as a new fiche of ``new_plan``, and link
     the projects still open on the old fiche (neither réalisé nor abandonné) to the new one. Their
     old links, steps and opinions are kept, so the earlier plan's figures do not change."""
-    permit = authorize(engine, actor, Deed.SETTINGS)
+    permit = authorize(engine, actor, Deed.SETTINGS, whole=True)
     issues = Issues()
     with engine.connect() as conn:
         old, old_sheets = _plan_sheets(conn, old_plan)
@@ -100,7 +100,7 @@ def carry_over(
     open_steps = [status.value for status, after in PROJECT_TRANSITIONS.items() if after]
     now = clock.now(engine)
     added = links = 0
-    with locked_transaction(engine) as conn:
+    with locked_transaction(engine, permit) as conn:
         for old_code, new_code in dict.fromkeys(pairs):
             old_id, new_id = old_sheets[old_code], new_sheets[new_code]
             known = select(m.SheetCorrespondence).where(

@@ -23,7 +23,7 @@ def update_sheet(
 ) -> None:
     """Change a fiche's status or declared progress: a comment is required, and every change is a
     dated history row with who and why."""
-    permit = authorize(engine, actor, Deed.SHEET)
+    permit = authorize(engine, actor, Deed.SHEET, nowhere=True)
     actor = permit.actor
     issues = []
     if status not in SheetStatus.labels():
@@ -45,7 +45,7 @@ def update_sheet(
     if not changed:
         raise ValidationError([("Fiche", "Statut", "ni le statut ni l'avancement n'ont changé.")])
     now = clock.now(engine)
-    with locked_transaction(engine) as conn:
+    with locked_transaction(engine, permit) as conn:
         locked_update(conn, m.ActionSheet, sheet_id, loaded, changed, SHEET_FIELDS, "La fiche")
         conn.execute(
             insert(m.ActionSheetHistory),

@@ -38,10 +38,10 @@ def import_plan(
     engine: Engine, actor: Actor | None, data: bytes, file_name: str, facts: PlanFacts | None = None
 ) -> Imported:
     """Check the plan of a file whole, then write it in one transaction (a refusal writes nothing)."""
-    permit = authorize(engine, actor, Deed.SETTINGS)
+    permit = authorize(engine, actor, Deed.SETTINGS, nowhere=True)
     plan = read_plan(data, file_name, facts)
     now = clock.now(engine)
-    with locked_transaction(engine) as conn:
+    with locked_transaction(engine, permit) as conn:
         if conn.execute(select(m.Plan.id).where(m.Plan.code == plan.code)).first() is not None:
             raise ValidationError([(PLAN, "Code", f"le plan « {plan.code} » existe déjà dans la base.")])
         sheets, actions = insert_plan(conn, plan)

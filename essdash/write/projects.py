@@ -172,7 +172,7 @@ def create_project(
     if issues:
         raise ValidationError(issues)
     now = clock.now(engine)
-    with locked_transaction(engine) as conn:
+    with locked_transaction(engine, permit) as conn:
         if carrier is None:
             carrier = conn.execute(
                 insert(m.Organisation).values(
@@ -219,7 +219,7 @@ def update_project(engine: Engine, actor: Actor, project_id: int, loaded: dict, 
     if not changed:
         return
     now = clock.now(engine)
-    with locked_transaction(engine) as conn:
+    with locked_transaction(engine, permit) as conn:
         locked_update(
             conn,
             m.Project,
@@ -318,7 +318,7 @@ def advance_project(
         values["start_date"] = day
     if target in (ProjectStatus.REALISE, ProjectStatus.ABANDONNE):
         values["end_date"] = day
-    with locked_transaction(engine) as conn:
+    with locked_transaction(engine, permit) as conn:
         locked_update(conn, m.Project, project_id, loaded, values, PROJECT_FIELDS, "Le projet")
         conn.execute(
             insert(m.ProjectEvent).values(

@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 
 from essdash.domain import models as m
 from essdash.domain.errors import BusyError
+from essdash.domain.vocabulary import Deed
 from essdash.store import db
 from essdash.store.db import make_engine
 from essdash.write import comments, imports
 from essdash.write.actor import Actor
+from essdash.write.gate import authorize
 from tests.fixtures.samples import GOOD, csv_file, dump
 
 ACTOR = Actor("Sophie Lefebvre", "mission ESS")
@@ -33,7 +35,7 @@ def _hold_lock(url: str, seconds: float, started: threading.Event) -> None:
     """Another writer: takes the write lock and keeps it for ``seconds``, then writes nothing."""
     other = make_engine(url)
     try:
-        with db.locked_transaction(other):
+        with db.locked_transaction(other, authorize(other, ACTOR, Deed.COMMENT, nowhere=True)):
             started.set()
             time.sleep(seconds)
             raise _Release

@@ -250,7 +250,7 @@ def test_a_restore_that_would_lock_the_administrateur_out_is_refused(base, monke
 def test_a_technicians_preview_names_every_row_outside_their_territory(base, monkeypatch):
     engine, _, _ = base
     monkeypatch.setenv("ESSDASH_MODE", "partage")
-    _, scope = scope_of(engine, Actor("?", "?", EMAILS["technicien"]), Deed.IMPORT)
+    scope = scope_of(engine, Actor("?", "?", EMAILS["technicien"]), Deed.IMPORT).scope
     rows = "".join(
         f"Projet {i};Asso {i};association;{c};proposé\n" for i, c in enumerate(["Lille", "Roubaix", "Lille"])
     )
