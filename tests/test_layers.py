@@ -2,7 +2,9 @@
 
 Each subpackage of ``essdash/`` is a layer and may import only the layers listed for it; Streamlit
 stays in ``essdash/ui``, ``pages/`` and ``app.py``; pages hold no SQL; SQLite and everything
-dialect-specific stay in ``essdash/store``.
+dialect-specific stay in ``essdash/store``; pages import only ``essdash/ui`` and ``essdash/domain``;
+``essdash/read`` and ``essdash/ui`` never open a write transaction. A module named to
+``importlib.import_module`` counts as an import.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ ALLOWED = {
     "render": {"domain", "store", "read"},
     "ui": {"domain", "store", "spreadsheet", "read", "write", "render"},
 }
+# What pages may import of essdash: the interface layer and the vocabulary, nothing that reads or writes.
+PAGES_IMPORT = {"ui", "domain"}
+# The layers that never open a write transaction.
+READ_ONLY = {"read", "ui"}
 STREAMLIT = ("streamlit", "streamlit_folium")
 DATABASE = ("sqlalchemy", "sqlmodel", "sqlite3", "psycopg", "alembic")
 DIALECT = re.compile(r"\bPRAGMA\b|\bBEGIN IMMEDIATE\b|sqlite_master|\bpg_[a-z_]+\(|\bVACUUM\b", re.IGNORECASE)
@@ -36,15 +42,16 @@ def sources() -> list[Path]:
     return sorted([*PACKAGE.rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"])
 
 
-def layer_of(path: Path) -> str | None:
-    parts = path.relative_to(ROOT).parts
+def layer_of(path: Path, root: Path = ROOT) -> str | None:
+    parts = path.relative_to(root).parts
     if parts[0] != "essdash" or len(parts) < 3:
         return None  # app.py, pages/, essdash/__init__.py, essdash/__main__.py (the command line)
     return parts[1]
 
 
 def imported(path: Path) -> list[tuple[int, str]]:
-    """Every module that ``path`` imports, at any depth of its code, with the line."""
+    """Every module that ``path`` imports, at any depth of its code, with the line: import
+    statements, and ``importlib.import_module`` or ``__import__`` of a module named in the code."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
@@ -53,7 +60,57 @@ def imported(path: Path) -> list[tuple[int, str]]:
             found.append((node.lineno, node.module))
             if node.module == "essdash":
                 found += [(node.lineno, f"essdash.{alias.name}") for alias in node.names]
+        elif isinstance(node, ast.Call) and _called(node) in ("import_module", "__import__") and node.args:
+            name = node.args[0]
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                found.append((node.lineno, name.value))
     return found
+
+
+def _called(node: ast.Call) -> str | None:
+    """The name a call calls: ``f`` of ``f(…)`` and of ``a.b.f(…)``."""
+    if isinstance(node.func, ast.Name):
+        return node.func.id
+    return node.func.attr if isinstance(node.func, ast.Attribute) else None
+
+
+def write_transactions(path: Path) -> list[int]:
+    """The lines of ``path`` that open a write transaction: ``locked_transaction(…)``, or ``….begin()``
+    (SQLAlchemy's transaction that commits)."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.Call) and _called(node) in ("locked_transaction", "begin")
+    ]
+
+
+def violations(path: Path, root: Path = ROOT) -> list[str]:
+    """What ``path`` does against the layers: each violation with its line."""
+    layer = layer_of(path, root)
+    page = path.parent.name == "pages" or path.name == "app.py"
+    wrong = []
+    for line, module in imported(path):
+        top = module.split(".")[0]
+        if top in STREAMLIT and layer not in ("ui", None):
+            wrong.append(f"{line}: {module} (Streamlit only in essdash/ui, pages/ and app.py)")
+        if top in DATABASE and page:
+            wrong.append(f"{line}: {module} (no database access in pages)")
+        if top == "sqlite3" and layer != "store":
+            wrong.append(f"{line}: {module} (SQLite only in essdash/store)")
+        if module.startswith("sqlalchemy.dialects") and layer != "store":
+            wrong.append(f"{line}: {module} (dialects only in essdash/store)")
+        parts = module.split(".")
+        below = parts[1] if top == "essdash" and len(parts) > 1 and parts[1] in ALLOWED else None
+        if layer and below and below != layer and below not in ALLOWED[layer]:
+            wrong.append(f"{line}: {module} ({layer} may import {sorted(ALLOWED[layer]) or 'no other layer'})")
+        if page and below and below not in PAGES_IMPORT:
+            wrong.append(f"{line}: {module} (pages import only {' and '.join(sorted(PAGES_IMPORT))} of essdash)")
+    if layer in READ_ONLY:
+        wrong += [
+            f"{line}: a write transaction ({layer} never writes: essdash/write does)"
+            for line in write_transactions(path)
+        ]
+    return wrong
 
 
 def test_every_module_of_essdash_lives_in_a_layer():
@@ -64,22 +121,7 @@ def test_every_module_of_essdash_lives_in_a_layer():
 
 @pytest.mark.parametrize("path", sources(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_imports_respect_the_layers(path):
-    layer = layer_of(path)
-    wrong = []
-    for line, module in imported(path):
-        top = module.split(".")[0]
-        if top in STREAMLIT and layer not in ("ui", None):
-            wrong.append(f"{line}: {module} (Streamlit only in essdash/ui, pages/ and app.py)")
-        if (top in DATABASE and path.parent.name == "pages") or (top in DATABASE and path.name == "app.py"):
-            wrong.append(f"{line}: {module} (no database access in pages)")
-        if top == "sqlite3" and layer != "store":
-            wrong.append(f"{line}: {module} (SQLite only in essdash/store)")
-        if module.startswith("sqlalchemy.dialects") and layer != "store":
-            wrong.append(f"{line}: {module} (dialects only in essdash/store)")
-        parts = module.split(".")
-        below = parts[1] if top == "essdash" and len(parts) > 1 and parts[1] in ALLOWED else None
-        if layer and below and below != layer and below not in ALLOWED[layer]:
-            wrong.append(f"{line}: {module} ({layer} may import {sorted(ALLOWED[layer]) or 'no other layer'})")
+    wrong = violations(path)
     assert not wrong, f"{path.relative_to(ROOT)}:\n" + "\n".join(wrong)
 
 
@@ -92,11 +134,35 @@ def test_sql_stays_in_its_layers(path):
         assert not SQL.search(text), f"{path.relative_to(ROOT)}: SQL in a page"
 
 
-def test_the_checks_see_a_violation(tmp_path):
-    """The checks above can fail: a domain module importing the read layer and a page with SQL."""
-    fake = tmp_path / "essdash" / "domain" / "bad.py"
-    fake.parent.mkdir(parents=True)
-    fake.write_text("import streamlit\nfrom essdash.read import queries\n")
-    modules = [m for _, m in imported(fake)]
-    assert modules == ["streamlit", "essdash.read"]
+BAD_FILES = {
+    "essdash/domain/bad.py": ("import streamlit\nfrom essdash.read import queries\n", ["streamlit", "read"]),
+    "essdash/store/hidden.py": ('import importlib\nimportlib.import_module("essdash.write.gate")\n', ["essdash.write"]),
+    "essdash/read/writes.py": (
+        "from essdash.store.db import locked_transaction\n"
+        "def f(engine, permit):\n    with locked_transaction(engine, permit):\n        pass\n",
+        ["write transaction"],
+    ),
+    "essdash/ui/commits.py": (
+        "def f(engine):\n    with engine.begin() as conn:\n        pass\n",
+        ["write transaction"],
+    ),
+    "pages/bad.py": (
+        "import sqlalchemy\nfrom essdash.read import queries\n",
+        ["no database access", "pages import only"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_the_checker_sees_a_violation(tmp_path, name):
+    """The real checker, run on files that break one rule each, names the rule."""
+    code, expected = BAD_FILES[name]
+    bad = tmp_path / name
+    bad.parent.mkdir(parents=True)
+    bad.write_text(code)
+    found = violations(bad, tmp_path)
+    assert len(found) == len(expected) and all(word in line for word, line in zip(expected, found)), found
+
+
+def test_the_sql_checks_see_sql():
     assert SQL.search('x = "SELECT id FROM project"') and DIALECT.search("PRAGMA foreign_keys=ON")

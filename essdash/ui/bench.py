@@ -26,13 +26,15 @@ from streamlit.logger import set_log_level
 from streamlit.testing.v1 import AppTest
 
 from essdash.domain import fmt
-from essdash.store import db
+from essdash.store import db, version
 from essdash.store.config import PROJECT_DIR
 from essdash.ui.navigation import PAGES
 
 APP = str(PROJECT_DIR / "app.py")
 QUIET_LOGGERS = ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching.cache_data_api")
 EMPTY_PAGE = "import streamlit as st\nst.write('')\n"
+# reads of the data version timed at each scale (every page run reads it once)
+VERSION_READS = 1000
 # pages also measured with a territory in the URL (their reads narrow to it)
 BY_TERRITORY = {"synthese", "projets", "carte", "equite"}
 TERRITORY = "roubaisien"
@@ -97,8 +99,22 @@ def _ms(seconds: float) -> str:
     return f"{fmt.number(seconds * 1000)} ms"
 
 
+def _version_ms(figures: dict) -> str:
+    return f"{fmt.number(figures['data_version_s'] * 1000, 3)} ms (médiane de {fmt.number(VERSION_READS)} lectures)"
+
+
 def _kb(size: int) -> str:
     return f"{fmt.number(size / 1024)} Ko"
+
+
+def _version_read(engine) -> float:
+    """The median time of reading the data version (seconds), as a page run does once."""
+    times = []
+    for _ in range(VERSION_READS):
+        started = time.perf_counter()
+        version.data_version(engine)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def _store(url_of, scales: list[int], repeat: int, say) -> list[dict]:
@@ -109,10 +125,17 @@ def _store(url_of, scales: list[int], repeat: int, say) -> list[dict]:
         started = time.perf_counter()
         engine = db.init_db(url, dataset="demo", scale=scale)
         cold = time.perf_counter() - started
+        read_version = _version_read(engine)
         engine.dispose()
         os.environ["DATABASE_URL"] = url
         say(f"  échelle ×{scale} : base créée et remplie en {fmt.number(cold, 2)} s, pages…")
-        figures: dict = {"scale": scale, "projects": 180 * scale, "cold_start_s": cold, "pages": []}
+        figures: dict = {
+            "scale": scale,
+            "projects": 180 * scale,
+            "cold_start_s": cold,
+            "data_version_s": read_version,
+            "pages": [],
+        }
         for _, page, params in visits():  # first imports (altair, pandas …) and connections are not page costs
             _visit(lambda: AppTest.from_file(APP, default_timeout=120), page, params)
         for label, page, params in visits():
@@ -140,6 +163,7 @@ def _print_scale(figures: dict, empty: float) -> None:
             f"{_ms(warm):>9} {fmt.number(warm / empty, 1):>6}× {_kb(row['sent_bytes']):>10} "
             f"{_kb(row['compressed_bytes']):>10}"
         )
+    print(f"  version des données, lue à chaque exécution de page : {_version_ms(figures)}")
     print(f"  mémoire maximale du processus : {fmt.number(figures['peak_memory_mb'])} Mo\n")
 
 
@@ -149,6 +173,7 @@ def _print_beside(server: dict, sqlite: dict, empty: float) -> None:
         f"Échelle ×{server['scale']} — démarrage à froid : PostgreSQL {fmt.number(server['cold_start_s'], 2)} s, "
         f"SQLite {fmt.number(sqlite['cold_start_s'], 2)} s"
     )
+    print(f"  version des données : PostgreSQL {_version_ms(server)}, SQLite {_version_ms(sqlite)}")
     print(f"  {'':<32} {'1re visite (ratio)':>21} {'à chaud (ratio)':>21}")
     print(f"  {'page':<32} {'PostgreSQL':>10} {'SQLite':>10} {'PostgreSQL':>10} {'SQLite':>10}")
     for row, other in zip(server["pages"], sqlite["pages"]):

@@ -18,14 +18,21 @@ def test_the_bench_measures_the_pages_and_prints_json(capsys, monkeypatch):
     assert [row["page"] for row in scale["pages"]] == ["Projets", "Projets ?territoire=roubaisien"]
     assert all(row["first_s"] > 0 and row["warm_s"] > 0 for row in scale["pages"])
     assert all(0 < row["compressed_bytes"] < row["sent_bytes"] for row in scale["pages"])
+    assert scale["data_version_s"] > 0
 
 
 def test_postgresql_ratios_are_printed_beside_sqlite_s(capsys):
-    def figures(first, warm, cold):
-        return {"scale": 100, "cold_start_s": cold, "pages": [{"page": "Projets", "first_s": first, "warm_s": warm}]}
+    def figures(first, warm, cold, version):
+        return {
+            "scale": 100,
+            "cold_start_s": cold,
+            "data_version_s": version,
+            "pages": [{"page": "Projets", "first_s": first, "warm_s": warm}],
+        }
 
-    bench._print_beside(figures(0.8, 0.3, 4.0), figures(0.6, 0.25, 2.5), empty=0.2)
+    bench._print_beside(figures(0.8, 0.3, 4.0, 0.00042), figures(0.6, 0.25, 2.5, 0.00011), empty=0.2)
     out = capsys.readouterr().out
     assert "PostgreSQL 4,00 s, SQLite 2,50 s" in out
+    assert "version des données : PostgreSQL 0,420 ms (médiane de 1\u202f000 lectures), SQLite 0,110 ms" in out
     # 0.8 / 0.2, 0.6 / 0.2, 0.3 / 0.2, 0.25 / 0.2
     assert out.splitlines()[-2].split() == ["Projets", "4,0×", "3,0×", "1,5×", "1,2×"]
