@@ -4,6 +4,7 @@ view, and back up or restore the base."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import partial
 
@@ -22,7 +23,7 @@ from essdash.ui import forms, session
 from essdash.ui.cache import clear_reads, read
 from essdash.ui.filters import place_caption, project_filters
 from essdash.ui.records import paged, without_none
-from essdash.write import admin, gate, import_preview
+from essdash.write import admin, import_preview
 from essdash.write import imports as io_import
 from essdash.write.import_rows import ImportOptions
 
@@ -47,7 +48,8 @@ def _plan(engine: Engine, uploaded, kind: str, options: ImportOptions):
 
 
 def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
-    """The person's choices: a saved mapping or each column's field, and the defaults of a projects file."""
+    """The person's choices: a saved mapping or each column's field, and the defaults of a projects file
+    (``base`` keeps the sheet and what the gate lets the person write, which the preview checks)."""
     mapping = dict(base.mapping or ())
     offered = None
     if plan is not None and plan.saved:
@@ -115,7 +117,7 @@ def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
             key="imp_funding_type",
             placeholder=fmt.CHOOSE,
         )
-    return ImportOptions(sheet=base.sheet, **changes)
+    return replace(base, **changes)
 
 
 def _after_write() -> None:
@@ -224,8 +226,8 @@ def import_tab(engine: Engine) -> None:
     if uploaded is None:
         return
     actor = session.current()
-    try:
-        scope = gate.scope_of(engine, actor, Deed.IMPORT).scope if actor is not None else None
+    try:  # the preview checks every row against the person's scope and role, as the import will
+        bound = io_import.limited(engine, actor, ImportOptions())[1] if actor is not None else ImportOptions()
     except AccessError as exc:
         st.error(fmt.md_escape(str(exc)))
         return
@@ -236,10 +238,10 @@ def import_tab(engine: Engine) -> None:
     )
     try:
         if previous is None or previous.kind.code != kind:
-            previous = _plan(engine, uploaded, kind, ImportOptions(scope=scope))  # the proposed reading
+            previous = _plan(engine, uploaded, kind, bound)  # the proposed reading
         sheets = previous.table.sheets
         sheet = st.selectbox("Feuille", sheets, key="imp_sheet", placeholder=fmt.CHOOSE) if len(sheets) > 1 else None
-        options = _options(kind, previous, ImportOptions(sheet=sheet, scope=scope))
+        options = _options(kind, previous, replace(bound, sheet=sheet))
         plan = _plan(engine, uploaded, kind, options)
     except EssdashError as exc:
         st.error(fmt.md_escape(str(exc)))

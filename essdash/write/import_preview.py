@@ -54,8 +54,10 @@ class ImportPlan:
     signature: str = ""
     saved: list[tuple[str, dict]] = field(default_factory=list)
     defaulted: dict[str, int] = field(default_factory=dict)
-    fundings: int = 0
+    fundings: int = 0  # funding lines created, and their euros
     funding_total: float = 0.0
+    funding_updates: int = 0  # funding lines changed (amount or funder), and the euros they add
+    funding_change: float = 0.0
     communes: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
@@ -69,9 +71,7 @@ class ImportPlan:
     def default_lines(self) -> list[str]:
         """The defaults rows took, in French (« Filière : « À qualifier » — 12 lignes »)."""
         lines = [f"{what} — {fmt.plural(n, 'ligne')}" for what, n in self.defaulted.items()]
-        if self.fundings:
-            lines.append(f"{fmt.plural(self.fundings, 'financement')} créés, {fmt.money(self.funding_total)}")
-        return lines
+        return lines + funding_parts(self.fundings, self.funding_total, 0, 0.0)
 
     def summary(self) -> str:
         parts = [
@@ -82,9 +82,7 @@ class ImportPlan:
         ]
         if self.skipped:
             parts.append(f"{fmt.number(self.skipped)} sans valeur, ignorée" + ("s" if self.skipped > 1 else ""))
-        if self.fundings:
-            created = "créé" + ("s" if self.fundings > 1 else "")
-            parts.append(f"{fmt.plural(self.fundings, 'financement')} {created}, {fmt.money(self.funding_total)}")
+        parts += funding_parts(self.fundings, self.funding_total, self.funding_updates, self.funding_change)
         return " · ".join(parts)
 
     def issues_frame(self) -> pd.DataFrame:
@@ -122,6 +120,20 @@ class ImportPlan:
         lines += [f"Avertissement — {issue}" for issue in self.warnings]
         lines += [f"Erreur — {issue}" for issue in self.errors]
         return "\n".join(lines)
+
+
+def funding_parts(created: int, total: float, changed: int, change: float) -> list[str]:
+    """What an import does to funding lines, in French: « 2 financements créés, 15 500 € »,
+    « 10 financements modifiés, montant total inchangé » (the preview and the result say the same)."""
+    parts = []
+    if created:
+        parts.append(f"{fmt.plural(created, 'financement')} créé{'s' if created > 1 else ''}, {fmt.money(total)}")
+    if changed:
+        sign = "+" if change > 0 else "−"
+        euros = f"{sign}{fmt.money(abs(change), 0 if float(change).is_integer() else 2)}"
+        money = "montant total inchangé" if change == 0 else f"{euros} au total"
+        parts.append(f"{fmt.plural(changed, 'financement')} modifié{'s' if changed > 1 else ''}, {money}")
+    return parts
 
 
 def _meaning(kind: Kind, p: mapping.Placed) -> str:
@@ -182,6 +194,7 @@ def build_plan(
     plan.inserted, plan.updated, plan.unchanged = builder.inserted, builder.updated, builder.unchanged
     plan.skipped, plan.created = builder.skipped, builder.created
     plan.defaulted, plan.fundings, plan.funding_total = dict(builder.defaulted), builder.fundings, builder.funding_total
+    plan.funding_updates, plan.funding_change = builder.funding_updates, builder.funding_change
     places = context.places
     plan.communes = [(typed, places.names[code], code) for typed, code in sorted(places.resolved.items())]
     return plan, builder

@@ -73,7 +73,7 @@ class ProjectWrites:
     new_carriers: dict[str, dict] = field(default_factory=dict)  # natural key → name, legal form, first row
     inserts: list[NewProject] = field(default_factory=list)
     updates: list[dict] = field(default_factory=list)  # a known project's changes, sheets, communes, status
-    funding_changes: list[dict] = field(default_factory=list)  # known projects' funding lines (id None: new)
+    funding_changes: list[dict] = field(default_factory=list)  # known projects' lines: new (id None) or changed
 
     def write(self, conn: Connection, carrier_ids: dict[str, int], file_name: str, author: str, now: datetime) -> None:
         """New carriers and funders first, then the new projects by chunks (each with its funding line,
@@ -133,7 +133,8 @@ class ProjectWrites:
         return funders
 
     def _write_fundings(self, conn: Connection, funders: dict[str, int]) -> None:
-        """The funding lines the rows' amounts give to projects already in the base."""
+        """The funding lines the rows' amounts give to projects already in the base: new ones, and those
+        whose amount or funder (« Non précisé » named at last) changes."""
         columns = ("project_id", "type", "amount", "year")
         new = [
             {**{k: c[k] for k in columns}, "funder_id": funders[name_key(c["funder"])]}
@@ -141,9 +142,12 @@ class ProjectWrites:
             if c["id"] is None
         ]
         insert_rows(conn, (m.Funding, new))
-        bulk_update(
-            conn, m.Funding.__table__, [(c["id"], {"amount": c["amount"]}) for c in self.funding_changes if c["id"]]
-        )
+        changed = [
+            (c["id"], {"amount": c["amount"], "funder_id": funders[name_key(c["funder"])]})
+            for c in self.funding_changes
+            if c["id"] is not None
+        ]
+        bulk_update(conn, m.Funding.__table__, changed)
 
 
 def _write_new(

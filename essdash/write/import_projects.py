@@ -18,22 +18,34 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from essdash.domain import fmt, rules
 from essdash.domain import models as m
-from essdash.domain import rules
-from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector
+from essdash.domain.access import Place
+from essdash.domain.vocabulary import COMMITTEE_STEPS, FundingType, InterventionMode, LegalForm, ProjectStatus, Sector
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import PROJECTS
 from essdash.store import clock
 from essdash.write.geography import metropolis_box
 from essdash.write.import_project_writes import FIELDS, FundingLine, NewProject, ProjectWrites
-from essdash.write.import_rows import Builder, Context, Issue, Row, amount, count, name_key
+from essdash.write.import_rows import UNSPECIFIED_FUNDER, Builder, Context, Issue, Row, amount, count, name_key
 from essdash.write.import_values import funding_year
 
 P = m.Project.__table__
+
+
+class HeldFunding(NamedTuple):
+    """A funding line already in the base."""
+
+    id: int
+    funder: str
+    type: str
+    amount: float
+    year: int
 
 
 class Projects(Builder):
@@ -78,7 +90,7 @@ class Projects(Builder):
             key: f"{self.kind.header(key)} : « {_label(key, self.defaults[key])} »"
             for key in ("status", "sector", "intervention_mode")
         }
-        self._fundings_in_base: dict[tuple, tuple[int, float]] | None = None
+        self._fundings_in_base: dict[int, list[HeldFunding]] | None = None
 
     def _sheets(self, row: Row) -> set[int] | None:
         if not row.given("sheets"):
@@ -170,12 +182,15 @@ class Projects(Builder):
         identity = target or key
         if not self.once(row, identity, "title"):
             return
-        if target is None:
+        current = None if target is None else self.existing[target]
+        if not self._within(row, current) or not self._step_allowed(row, v["status"], current):
+            return
+        if current is None:
             self._insert(row, v, carrier, funding)
             return
-        self._update(row, v, self.existing[target])
-        if funding is not None and not row.failed:
-            self._add_funding(target, funding)
+        if funding is not None and not self._add_funding(row, current["id"], funding):
+            return
+        self._update(row, v, current)
 
     def _funding(self, row: Row, v: dict) -> FundingLine | None:
         """The funding line a row's amount gives (``None`` without an amount, or a zero one)."""
@@ -190,31 +205,100 @@ class Projects(Builder):
         yr = given_year or options.funding_year or (dated.year if dated else self.today.year)
         return FundingLine(funder, kind or options.funding_type, value, yr)
 
-    def _add_funding(self, target: int, funding: FundingLine) -> None:
-        """Keep an existing project's funding line, checked against the base."""
-        current = self._existing_fundings().get((target, name_key(funding.funder), funding.year, funding.type))
-        if current is not None and current[1] == funding.amount:
-            return
-        self.pending.funding_changes.append({**funding._asdict(), "project_id": target, "id": current and current[0]})
-        self.fundings += 1
-        self.funding_total += funding.amount
-
-    def _existing_fundings(self) -> dict[tuple, tuple[int, float]]:
-        if self._fundings_in_base is None:
-            names = {fid: name_key(name) for fid, name in self.ctx.conn.execute(select(m.Funder.id, m.Funder.name))}
-            self._fundings_in_base = {
-                (pid, names[funder], yr, kind): (fid, value)
-                for fid, pid, funder, kind, value, yr in self.ctx.conn.execute(
-                    select(
-                        m.Funding.id,
-                        m.Funding.project_id,
-                        m.Funding.funder_id,
-                        m.Funding.type,
-                        m.Funding.amount,
-                        m.Funding.year,
-                    ).order_by(m.Funding.id.desc())
+    def _within(self, row: Row, current: dict | None) -> bool:
+        """As in the forms, a person changes a project only if their scope covers every commune it has,
+        before and after the row: its main commune (the row's, checked when read), the further communes
+        the row gives (checked when read) and those it has, which a row without that column keeps."""
+        scope = self.ctx.options.scope
+        if scope is None or current is None:
+            return True
+        names = self.ctx.places.names
+        for code in sorted(self.communes_of[current["id"]] - {current["commune_code"]}):
+            if not scope.covers(Place(frozenset({code}))):
+                row.error(
+                    "further_communes" if "further_communes" in row.headers else "",
+                    f"{names[code]} ({code}), commune du projet n° {current['id']}, est hors de votre périmètre : "
+                    "seul qui répond de toutes ses communes peut le modifier (retirez cette ligne).",
                 )
-            }
+        return not row.failed
+
+    def _step_allowed(self, row: Row, status: str | None, current: dict | None) -> bool:
+        """As in the forms, the steps the committee takes (its opinions: favorable, with reservations,
+        unfavourable, postponed) need a role that records the committee's opinions."""
+        if status is None or self.ctx.options.opinions or (current is not None and current["status"] == status):
+            return True
+        shown = cells.shown(row.values["status"])
+        if ProjectStatus(status) in COMMITTEE_STEPS or "ajourn" in rules.fold(shown):
+            row.error(
+                "status",
+                f"« {shown} » est un avis du comité : votre rôle ne permet pas d'enregistrer un avis du comité, "
+                "qui s'enregistre avec sa séance (laissez la cellule vide, ou à l'étape où en est le projet).",
+            )
+        return not row.failed
+
+    def _add_funding(self, row: Row, target: int, funding: FundingLine) -> bool:
+        """Keep what an existing project's funding line changes, checked against the base; ``False``
+        (and an issue) when the row cannot say which line it is.
+
+        A line is the project's line of the same year and type and of the same funder, or else the line
+        of an unstated funder (« Non précisé »), which the named one then replaces. When the file has no
+        funder of its own (the import's default funder), a line of another funder is the same line too:
+        re-importing a file never adds its money twice, whatever default funder is chosen."""
+        lines = [
+            f for f in self._existing_fundings().get(target, ()) if (f.year, f.type) == (funding.year, funding.type)
+        ]
+        key, unstated = name_key(funding.funder), name_key(UNSPECIFIED_FUNDER)
+        held = next((f for f in lines if name_key(f.funder) == key), None) or next(
+            (f for f in lines if name_key(f.funder) == unstated), None
+        )
+        funder = funding.funder
+        if held is None and lines and not row.given("funder"):
+            if any(f.amount == funding.amount for f in lines):
+                return True
+            if len(lines) > 1:
+                row.error(
+                    "funding_amount",
+                    f"le projet n° {target} a déjà {len(lines)} financements de ce type en {funding.year} "
+                    f"({', '.join(sorted(f.funder for f in lines))}) : ajoutez la colonne "
+                    f"« {self.kind.header('funder')} » pour dire lequel ce montant remplace.",
+                )
+                return False
+            held, funder = lines[0], lines[0].funder
+            self.ctx.warnings.append(
+                Issue(
+                    row.number,
+                    row.headers.get("funding_amount"),
+                    f"le fichier ne nomme pas de financeur : le financement de {held.funder} ({funding.year}) "
+                    f"passe de {fmt.money(held.amount, 2)} à {fmt.money(funding.amount, 2)}.",
+                )
+            )
+        if held is not None and name_key(held.funder) == name_key(funder):
+            if held.amount == funding.amount:
+                return True
+            funder = held.funder
+        self.pending.funding_changes.append(
+            {**funding._asdict(), "funder": funder, "project_id": target, "id": held and held.id}
+        )
+        if held is None:
+            self.fundings += 1
+            self.funding_total += funding.amount
+        else:
+            self.funding_updates += 1
+            self.funding_change += funding.amount - held.amount
+        return True
+
+    def _existing_fundings(self) -> dict[int, list[HeldFunding]]:
+        """The base's funding lines by project, read once."""
+        if self._fundings_in_base is None:
+            self._fundings_in_base = defaultdict(list)
+            for pid, *line in self.ctx.conn.execute(
+                select(
+                    m.Funding.project_id, m.Funding.id, m.Funder.name, m.Funding.type, m.Funding.amount, m.Funding.year
+                )
+                .join(m.Funder, m.Funder.id == m.Funding.funder_id)
+                .order_by(m.Funding.id)
+            ):
+                self._fundings_in_base[pid].append(HeldFunding(*line))
         return self._fundings_in_base
 
     def _dates_ok(self, row: Row, start, end) -> bool:

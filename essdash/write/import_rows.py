@@ -45,6 +45,7 @@ class ImportOptions:
     funding_type: str = FundingType.SUBVENTION.value
     funding_year: int | None = None  # None: the year of the row's start or proposal, else the current year
     scope: Scope | None = None  # where the importing person may write (None: everywhere), checked row by row
+    opinions: bool = True  # whether the importing person may record the committee's opinions (its steps)
 
 
 @dataclass(frozen=True)
@@ -347,8 +348,10 @@ class Builder:
         self.inserted = self.updated = self.unchanged = self.skipped = 0
         self.created: dict[str, list[str]] = {}
         self.defaulted: dict[str, int] = defaultdict(int)  # « field: default » → rows that took it
-        self.fundings = 0
+        self.fundings = 0  # funding lines created, and their euros
         self.funding_total = 0.0
+        self.funding_updates = 0  # funding lines changed (amount or funder), and the euros they add
+        self.funding_change = 0.0
         self._seen: dict = {}
         self.parsed: dict = {}  # the rows' memo of parsed cells (see :class:`Row`)
 

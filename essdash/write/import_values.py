@@ -1,7 +1,10 @@
 """Imports of fundings and indicator values: what each row checks, and how the rows are written.
 
 A funding is known by its project, funder, year and type, and may create its funder (the preview
-lists them); an indicator value by its indicator, semester and place. A changed indicator value
+lists them); a line of an unstated funder (« Non précisé », as a projects file without funders gives
+them) is the same funding as the row naming its funder, which updates it instead of counting its money
+twice. A technician's row may touch only a project all of whose communes are theirs. An indicator
+value is known by its indicator, semester and place. A changed indicator value
 supersedes the current one, which is kept with ``superseded_at`` set: there is at most one
 current value per indicator, semester and place.
 """
@@ -21,6 +24,7 @@ from essdash.read import indicators
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import FUNDINGS, MEASUREMENTS
 from essdash.write.import_rows import (
+    UNSPECIFIED_FUNDER,
     Builder,
     Context,
     Issue,
@@ -66,9 +70,14 @@ class Fundings(Builder):
             ).order_by(m.Funding.id)
         ):
             self.existing.setdefault((pid, funder_id, yr, kind), (fid, value))
+        self.further: dict[int, set[str]] = defaultdict(set)  # the projects' further communes, for the scope
+        if ctx.options.scope is not None:
+            for pid, code in conn.execute(select(m.ProjectCommune.project_id, m.ProjectCommune.commune_code)):
+                self.further[pid].add(code)
         self.new_funders: dict[str, dict] = {}
         self.inserts: list[dict] = []
-        self.updates: list[tuple[int, dict]] = []
+        self.updates: list[tuple[int, float, str]] = []  # funding id, amount, funder's natural key
+        self.claimed: dict[int, int] = {}  # funding ids the rows change → their row
 
     def _project(self, row: Row) -> int | None:
         number = row.get("project_id", cells.integer)
@@ -105,7 +114,9 @@ class Fundings(Builder):
         row.memo = self.parsed
         project = self._project(row)
         if project is not None:
-            self.ctx.places.within(row, "project" if row.given("project") else "project_id", self.commune_of[project])
+            column = "project" if row.given("project") else "project_id"
+            for commune in sorted({self.commune_of[project], *self.further[project]}):
+                self.ctx.places.within(row, column, commune)
         funder = row.get("funder", cells.text, required=True)
         funder_kind = row.get("funder_kind", cells.text, max_length=100)
         kind = row.get("type", cells.choice, FundingType, "un type de financement connu", required=True)
@@ -128,14 +139,24 @@ class Fundings(Builder):
                 )
             )
         current = self.existing.get((project, funder_id, yr, kind)) if funder_id else None
-        if current is None:
+        unstated = self.funders.get(name_key(UNSPECIFIED_FUNDER))
+        named = current is None and unstated is not None and key != name_key(UNSPECIFIED_FUNDER)
+        held = self.existing.get((project, unstated, yr, kind)) if named else current
+        if held is not None and held[0] in self.claimed:
+            row.error(
+                "funder", f"ce financement est déjà repris ligne {self.claimed[held[0]]} sous un autre financeur."
+            )
+            return
+        if held is None:
             self.inserts.append({"project_id": project, "funder": key, "type": kind, "amount": value, "year": yr})
             self.inserted += 1
-        elif current[1] != value:
-            self.updates.append((current[0], {"amount": value}))
-            self.updated += 1
-        else:
+            return
+        self.claimed[held[0]] = row.number
+        if held is current and current[1] == value:
             self.unchanged += 1
+        else:
+            self.updates.append((held[0], value, key))
+            self.updated += 1
 
     def finish(self) -> None:
         if self.new_funders:
@@ -161,7 +182,11 @@ class Fundings(Builder):
                     for r in self.inserts
                 ],
             )
-        bulk_update(conn, m.Funding.__table__, self.updates)
+        bulk_update(
+            conn,
+            m.Funding.__table__,
+            [(fid, {"amount": value, "funder_id": ids[key]}) for fid, value, key in self.updates],
+        )
 
 
 class Measurements(Builder):

@@ -29,11 +29,11 @@ from essdash.domain.vocabulary import Deed
 from essdash.store import backup, clock
 from essdash.store.db import locked_transaction, write_token
 from essdash.write.actor import Actor
-from essdash.write.gate import Permit, authorize, scope_of
-from essdash.write.import_preview import ImportPlan, build_plan, prepare
-from essdash.write.import_rows import Builder
+from essdash.write.gate import Permit, allowed, authorize, scope_of
+from essdash.write.import_preview import ImportPlan, build_plan, funding_parts, prepare
+from essdash.write.import_rows import Builder, ImportOptions
 
-__all__ = ["ImportPlan", "ImportResult", "apply", "prepare", "save_mapping"]
+__all__ = ["ImportPlan", "ImportResult", "apply", "limited", "prepare", "save_mapping"]
 
 UNLOCKED_TRIES = 3  # validations outside the write lock before one under it, when others keep writing
 SHOWN_ISSUES = 20  # rows named in the message of an import refused at writing time
@@ -47,12 +47,25 @@ class ImportResult:
     created: dict[str, list[str]]
     backup: Path | None
     batch_id: int
+    fundings: int = 0  # funding lines created, and their euros
+    funding_total: float = 0.0
+    funding_updates: int = 0  # funding lines changed, and the euros they added
+    funding_change: float = 0.0
 
     def summary(self) -> str:
+        parts = funding_parts(self.fundings, self.funding_total, self.funding_updates, self.funding_change)
         return (
             f"{fmt.number(self.inserted)} ligne(s) créée(s), {fmt.number(self.updated)} mise(s) à jour, "
-            f"{fmt.number(self.unchanged)} inchangée(s)."
+            f"{fmt.number(self.unchanged)} inchangée(s)" + "".join(f" ; {part}" for part in parts) + "."
         )
+
+
+def limited(engine: Engine, actor: Actor | None, options: ImportOptions) -> tuple[Permit, ImportOptions]:
+    """The gate's permit of the import and ``options`` bound to what it lets the person write, which
+    every row is checked against: their scope, and whether they may record the committee's opinions
+    (its steps); :class:`AccessError` when they may not import at all."""
+    permit = scope_of(engine, actor, Deed.IMPORT)
+    return permit, replace(options, scope=permit.scope, opinions=allowed(engine, permit.actor, Deed.OPINION))
 
 
 def save_mapping(engine: Engine, plan: ImportPlan, name: str, actor: Actor) -> None:
@@ -87,10 +100,10 @@ def save_mapping(engine: Engine, plan: ImportPlan, name: str, actor: Actor) -> N
 def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
     """Back up, then write the whole plan in one transaction; ``ImportFileError`` and nothing written otherwise.
 
-    The gate checks the person, then every row against their scope (a technician's file with one
-    row elsewhere is refused whole, naming its rows)."""
-    permit = scope_of(engine, actor, Deed.IMPORT)
-    plan = replace(plan, options=replace(plan.options, scope=permit.scope))
+    The gate checks the person, then every row against their scope and role (a technician's file with
+    one row elsewhere, or one committee step, is refused whole, naming its rows): see :func:`limited`."""
+    permit, options = limited(engine, actor, plan.options)
+    plan = replace(plan, options=options)
     if not plan.ok:
         raise ImportFileError(
             f"Import refusé : {fmt.plural(len(plan.errors), 'erreur')} à corriger dans "
@@ -117,7 +130,18 @@ def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:
                 batch_id = _write(conn, plan, fresh, builder, permit, now, saved)
     except SQLAlchemyError as exc:
         raise ImportFileError(f"Import annulé : {_refusal(exc)}. Rien n'a été écrit.") from exc
-    return ImportResult(fresh.inserted, fresh.updated, fresh.unchanged, fresh.created, saved, batch_id)
+    return ImportResult(
+        fresh.inserted,
+        fresh.updated,
+        fresh.unchanged,
+        fresh.created,
+        saved,
+        batch_id,
+        fresh.fundings,
+        fresh.funding_total,
+        fresh.funding_updates,
+        fresh.funding_change,
+    )
 
 
 class _WrittenMeanwhile(Exception):

@@ -1,5 +1,6 @@
 """The Données page through the real entry point: uploads, preview, import, exports, backups, restore."""
 
+import time
 from io import BytesIO
 
 import openpyxl
@@ -13,9 +14,12 @@ from essdash.read import exports as io_export
 from essdash.read.filters import Filters
 from essdash.store import backup
 from essdash.store.db import make_engine
+from essdash.write import members
+from essdash.write.actor import Actor
 from tests.conftest import APP
 from tests.fixtures.samples import GOOD, csv_file, dump, xlsx_file
 from tests.fixtures.stores import backup_rows
+from tests.ui.test_access_pages import AUTH
 from tests.write.test_partner_files import PARTNER_HEAD, PARTNER_ROWS
 
 DONNEES = "pages/donnees.py"
@@ -312,6 +316,38 @@ def test_the_funding_type_is_chosen_for_the_whole_file(base):
         ).all()
     engine.dispose()
     assert [tuple(t) for t in types] == [("avance_remboursable", 3000.5), ("avance_remboursable", 12500.0)]
+
+
+def test_a_technicians_preview_refuses_rows_outside_their_territory_and_offers_no_import(base, monkeypatch):
+    """In shared mode, a technician of Roubaisien drops a file with a row in Lille: the preview names
+    that row as outside their scope, counts only the other as to create, and the import button is off."""
+    engine = make_engine(base)
+    members.save_member(
+        engine, Actor("Claire Martin", "mission ESS"), "tech.roubaix@mel.fr", "technicien", territory="roubaisien"
+    )
+    monkeypatch.setenv("ESSDASH_MODE", "partage")
+    before = dump(base)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": "tech.roubaix@mel.fr", "iat": time.time()}
+    at.session_state["d_tab"] = "Importer"
+    at.switch_page(DONNEES)
+    at.run()
+    rows = [["Titre", "Porteur", "Forme juridique", "Commune"]]
+    rows += [["Garage d'essai", "Association Les Essais", "Association", "Roubaix"]]
+    rows += [["Jardin d'essai", "Association Les Essais", "Association", "Lille"]]
+    at.file_uploader(key="imp_file_0").set_value(("projets.csv", csv_file(rows), "text/csv"))
+    at.run()
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    assert any(i.value.startswith("2 lignes lues · 1 à créer · ") for i in at.info)
+    assert at.error[0].value.startswith("1 erreur : corrigez le fichier")
+    issues = next(t.value for t in at.table if "Problème" in t.value.columns)
+    assert [(line, problem) for line, problem in zip(issues.index, issues["Problème"])] == [
+        ("3", "Lille (59350) est hors de votre périmètre.")
+    ]
+    assert at.button(key="imp_go").disabled
+    assert dump(base) == before
+    engine.dispose()
 
 
 def _left_to_qualify(url: str) -> set[int]:
