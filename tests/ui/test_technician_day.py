@@ -3,7 +3,7 @@ validated at the technicians' group with the step form's defaults (at the latest
 the proposal, or, when no such meeting is recorded yet, « séance pas encore enregistrée » dated by
 the form), the committee's opinion by the présidence, then « en cours » and « réalisé ». Only the
 steps a role may record are offered; the Comité agenda lists the awaiting proposals to a technician
-without the opinions form.
+without the opinions form; a technician's indicator values are offered as « Déclaré ».
 
 Expected dates and meetings are looked up with plain SQL in the demo database."""
 
@@ -13,6 +13,8 @@ import html
 from datetime import date
 
 from essdash.domain.vocabulary import ProjectStatus
+from essdash.write import members
+from essdash.write.actor import Actor
 from tests.fixtures.stores import connect
 
 TECH = "tech.roubaix@mel.fr"
@@ -170,3 +172,43 @@ def test_the_comite_agenda_lists_the_awaiting_proposals_to_a_technician(shared):
     shown = at.dataframe[0].value
     assert set(shown["title"]) == awaiting
     assert "opinion" not in shown.columns and "Enregistrer les avis" not in [b.label for b in at.button]
+
+
+def test_the_provenance_offered_follows_the_role(shared):
+    visit, engine, _ = shared
+    members.save_member(engine, Actor("?", "?", ADMIN), "mission@mel.fr", "mission")
+    with connect(engine) as conn:
+        code, period = conn.execute(
+            "SELECT indicator_code, period FROM measurement WHERE territory_code = 'roubaisien' "
+            "AND commune_code IS NULL AND superseded_at IS NULL AND provenance = 'verifie' "
+            "ORDER BY period DESC, indicator_code LIMIT 1"
+        ).one()
+    count = "SELECT COUNT(*) FROM measurement WHERE indicator_code = ? AND period = ?"
+    before = _scalar(engine, count, code, period)
+
+    def entry(email: str):
+        at = visit(email, "pages/indicateurs.py", state={"i_tab": "Saisie"})
+        at.selectbox(key="i_entry_code").set_value(code).run()
+        at.selectbox(key="i_entry_period").set_value(period).run()
+        assert not at.exception, [e.stack_trace for e in at.exception]
+        return at
+
+    mission = entry("mission@mel.fr")
+    assert mission.selectbox(key=f"p-{code}-{period}-roubaisien").value == "verifie"
+    tech = entry(TECH)
+    assert tech.selectbox(key=f"p-{code}-{period}-roubaisien").value == "declare"
+    # Saved as shown, the verified value stays as it was: nothing is written.
+    next(b for b in tech.button if b.label == "Enregistrer les valeurs").click().run()
+    assert not tech.error, [e.value for e in tech.error]
+    assert _scalar(engine, count, code, period) == before
+    # A value the technician types is declared.
+    tech.text_input(key=f"v-{code}-{period}-roubaisien").input("12345")
+    next(b for b in tech.button if b.label == "Enregistrer les valeurs").click().run()
+    assert not tech.error, [e.value for e in tech.error]
+    with connect(engine) as conn:
+        stored = conn.execute(
+            "SELECT value, provenance, account FROM measurement WHERE indicator_code = ? AND period = ? "
+            "AND territory_code = 'roubaisien' AND superseded_at IS NULL",
+            (code, period),
+        ).one()
+    assert tuple(stored) == (12345.0, "declare", TECH)
