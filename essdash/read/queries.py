@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from essdash.domain import models as m
+from essdash.domain import steps
 from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector, SheetStatus
 from essdash.read import followup, history
 from essdash.read.filters import Filters, in_plan, labels, money_by_project, project_conditions, read_frame, step_on
@@ -255,9 +256,16 @@ def project_detail(engine: Engine, project_id: int) -> dict | None:
         .where(col(m.ProjectEvent.project_id) == project_id)
         .order_by(col(m.ProjectEvent.date), col(m.ProjectEvent.id)),
     )
+    events = detail["events"]
+    unrecorded = (
+        events["meeting"].isna()
+        & events["to_status"].isin([s.value for s in steps.GROUP_STEPS])
+        & (events["from_status"] != events["to_status"])
+    )
+    events.loc[unrecorded, "meeting"] = steps.UNRECORDED
     for column in ("from_status", "to_status"):
-        detail["events"][column] = labels(detail["events"][column], ProjectStatus)
-    detail["events"] = detail["events"].fillna({"meeting": "", "opinion": "", "from_status": ""})
+        events[column] = labels(events[column], ProjectStatus)
+    detail["events"] = events.fillna({"meeting": "", "opinion": "", "from_status": ""})
     return detail
 
 

@@ -34,11 +34,19 @@ OPINION_COLUMNS = {  # in this order: the two columns to fill come right after t
 
 def opinions(engine, awaiting: pd.DataFrame) -> None:
     """The committee's opinions on every awaiting proposal, recorded in one go: one editable table
-    (its « Avis » and « Commentaire » columns), whatever the number of proposals."""
+    (its « Avis » and « Commentaire » columns), whatever the number of proposals. Whoever may not
+    give opinions (a technician) sees the same proposals as a read-only list."""
     if awaiting.empty:
         st.caption("Aucune proposition en attente d'avis.")
         return
     if not session.may(Deed.OPINION):
+        st.dataframe(
+            awaiting[OPINION_SHOWN],
+            hide_index=True,
+            width="stretch",
+            column_config={key: OPINION_COLUMNS[key] for key in OPINION_SHOWN},
+            column_order=OPINION_SHOWN,
+        )
         session.read_only("enregistrer les avis du comité")
         return
     table = awaiting[OPINION_SHOWN].assign(opinion=NO_OPINION, comment="")

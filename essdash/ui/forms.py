@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from essdash.domain import fmt
+from essdash.domain import fmt, steps
 from essdash.domain.errors import AccessError, BusyError, ConflictError, ValidationError
 from essdash.domain.vocabulary import (
     PROJECT_TRANSITIONS,
@@ -208,62 +208,15 @@ def project_actions(engine, project_id: int) -> None:
     can_edit = session.may(Deed.PROJECT, project_id=project_id)
 
     def step() -> None:
-        following = PROJECT_TRANSITIONS[status]
+        following = steps.offered(status, lambda deed: session.may(deed, project_id=project_id))
         if not can_step:
             session.read_only("faire avancer ce projet")
-        elif not following:
+        elif not PROJECT_TRANSITIONS[status]:
             st.caption(f"Étape finale : {status.label}.")
+        elif not following:
+            session.read_only(f"faire avancer ce projet depuis l'étape « {status.label} »")
         else:
-            c1, c2 = st.columns(2)
-            target = c1.selectbox(
-                "Nouvelle étape", list(following), format_func=lambda s: s.label, key="step_to", placeholder=fmt.CHOOSE
-            )
-            committee = target in (ProjectStatus.RETENU, ProjectStatus.REFUSE) or status is ProjectStatus.VALIDE
-            default = {ProjectStatus.RETENU: 1, ProjectStatus.REFUSE: 3}.get(target, 0)
-            opinion = c2.selectbox(
-                "Avis du comité",
-                [None, *OpinionValue],
-                key=f"step_opinion_{target.value}",
-                index=default,
-                format_func=lambda o: "—" if o is None else o.label,
-                disabled=not committee,
-                help="Pour un projet validé techniquement : l'avis décide de l'étape suivante "
-                "(ajourné : il reste en attente).",
-                placeholder=fmt.CHOOSE,
-            )
-            body = MeetingBody.COMITE if opinion else MeetingBody.GROUPE_TECHNICIENS
-            with st.form(f"step-{project_id}"):
-                meeting = (
-                    meeting_choice(f"Séance ({body.label})", body, f"step_meeting_{body.value}")
-                    if target in (ProjectStatus.VALIDE, ProjectStatus.RENVOYE) or opinion
-                    else None
-                )
-                day = (
-                    None
-                    if meeting
-                    else st.date_input("Date", value=read(followup.as_of), format="DD/MM/YYYY", key="step_day")
-                )
-                comment = st.text_area("Motif ou commentaire", key="step_comment")
-                actor = signature("sig-step")
-                submitted = st.form_submit_button("Enregistrer l'étape", type="primary")
-            loaded = remember_version("project", project_id, current, submitted)
-            if submitted and run(
-                lambda: projects.advance_project(
-                    engine,
-                    actor,
-                    project_id,
-                    loaded,
-                    target.value,
-                    day=day,
-                    meeting_id=meeting,
-                    comment=comment,
-                    opinion=opinion.value if opinion else None,
-                ),
-                "Étape enregistrée.",
-                actor,
-            ):
-                forget_version("project", project_id)
-                st.rerun()
+            _step_form(engine, project_id, status, following, detail, current)
 
     def edit() -> None:
         if can_edit:
@@ -275,6 +228,99 @@ def project_actions(engine, project_id: int) -> None:
         comments(engine, "projet", project_id, read(followup.project_comments, project_id))
 
     tabs({"Faire avancer": step, "Modifier": edit, "Commentaires": comment}, key="pa_tab")
+
+
+def _step_form(engine, project_id: int, status: ProjectStatus, following, detail: dict, current: dict) -> None:
+    """The form that records a project's next step among ``following`` (those the person may
+    record): the committee's opinion when the person may give it, the meeting where the step
+    happened (none dated before the previous step; for the technicians' group, « séance pas encore
+    enregistrée » with a date of its own), the date (by default one the lifecycle accepts), the
+    reason."""
+    previous = detail["events"]["date"].max() if not detail["events"].empty else None
+    c1, c2 = st.columns(2)
+    target = c1.selectbox(
+        "Nouvelle étape", list(following), format_func=lambda s: s.label, key="step_to", placeholder=fmt.CHOOSE
+    )
+    opinion = None
+    if session.may(Deed.OPINION, project_id=project_id) and (
+        target in steps.COMMITTEE_STEPS or status is ProjectStatus.VALIDE
+    ):
+        default = {ProjectStatus.RETENU: 1, ProjectStatus.REFUSE: 3}.get(target, 0)
+        opinion = c2.selectbox(
+            "Avis du comité",
+            [None, *OpinionValue],
+            key=f"step_opinion_{target.value}",
+            index=default,
+            format_func=lambda o: "—" if o is None else o.label,
+            help="Pour un projet validé techniquement : l'avis décide de l'étape suivante "
+            "(ajourné : il reste en attente).",
+            placeholder=fmt.CHOOSE,
+        )
+    body = steps.body_of(target, opinion.value if opinion else None)
+    meeting = _step_meeting(body, previous, f"step_meeting_{project_id}_{body.value}") if body else None
+    with st.form(f"step-{project_id}"):
+        if meeting:
+            st.caption(f"Date de l'étape : {fmt.day(meeting.date)}, celle de la séance.")
+            day = None
+        else:
+            day = st.date_input(
+                "Date",
+                value=steps.default_day(previous, read(followup.as_of)),
+                min_value=previous,
+                format="DD/MM/YYYY",
+                key=f"step_day_{project_id}",
+            )
+        comment = st.text_area("Motif ou commentaire", key="step_comment")
+        actor = signature("sig-step")
+        submitted = st.form_submit_button("Enregistrer l'étape", type="primary")
+    loaded = remember_version("project", project_id, current, submitted)
+    if submitted and run(
+        lambda: projects.advance_project(
+            engine,
+            actor,
+            project_id,
+            loaded,
+            target.value,
+            day=day,
+            meeting_id=meeting.id if meeting else None,
+            comment=comment,
+            opinion=opinion.value if opinion else None,
+            meeting_unrecorded=body is MeetingBody.GROUPE_TECHNICIENS and meeting is None,
+        ),
+        "Étape enregistrée.",
+        actor,
+    ):
+        forget_version("project", project_id)
+        st.rerun()
+
+
+def _step_meeting(body: MeetingBody, previous, key: str) -> proceedings.Meeting | None:
+    """The meeting of ``body`` where a step happened, among those not before the previous step
+    (newest first); for the technicians' group, last, « Séance pas encore enregistrée » (``None``)."""
+    held = read(proceedings.meetings, body.value)
+    if previous is not None:
+        held = held[held["date"] >= previous]
+    choices = {int(row["id"]): proceedings.Meeting.of_row(row) for row in held.to_dict("records")}
+    options: list[int | None] = list(choices)
+    if body is MeetingBody.GROUPE_TECHNICIENS:
+        options.append(None)
+    elif not options:
+        since = f" depuis l'étape précédente ({fmt.day(previous)})" if previous is not None else ""
+        st.caption(
+            f"Aucune séance « {body.label} » enregistrée{since} : enregistrez-la d'abord (page Comité, onglet "
+            "« Séances »)."
+        )
+        return None
+    chosen = st.selectbox(
+        f"Séance ({body.label})",
+        options,
+        format_func=lambda i: (
+            "Séance pas encore enregistrée" if i is None else f"{choices[i].title} ({fmt.day(choices[i].date)})"
+        ),
+        key=key,
+        placeholder=fmt.CHOOSE,
+    )
+    return choices.get(chosen) if chosen is not None else None
 
 
 def _project_edit(engine, project_id: int, detail: dict, current: dict) -> None:

@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from essdash.domain import fmt, rules
-from essdash.domain.vocabulary import Provenance
+from essdash.domain.vocabulary import Deed, Provenance
 from essdash.read import indicators
 from essdash.read.indicators import Indicator
+from essdash.ui import session
 from essdash.ui.records import without_none
 
 CATALOGUE_COLUMNS = {
@@ -43,8 +44,13 @@ HISTORY_COLUMNS = {
 
 def entry_grid(grid: pd.DataFrame, unit: str, scope: str) -> list[dict]:
     """The entry grid inside a form: per territory, the value (typed in French habits, « 12,5 »),
-    its provenance and its source. Returns the rows as typed; keys depend on ``scope``."""
+    its provenance and its source. Returns the rows as typed; keys depend on ``scope``.
+
+    The provenance offered is the recorded value's (« Déclaré » for an empty row); a technician's
+    values are declared, the mission checks them: for a technician every row offers « Déclaré », and
+    a row saved as it was shown keeps its recorded provenance."""
     provenances = Provenance.labels()
+    declared = session.scope(Deed.MEASUREMENT) is not None  # a technician, who answers for a territory
     head = st.columns([2, 2, 2, 3])
     for column, title in zip(head, ("Territoire", f"Valeur ({unit})", "Provenance", "Source")):
         column.markdown(f"**{title}**")
@@ -52,29 +58,33 @@ def entry_grid(grid: pd.DataFrame, unit: str, scope: str) -> list[dict]:
     for row in grid.itertuples():
         name, value, provenance, source = st.columns([2, 2, 2, 3])
         name.markdown(row.name)
-        rows.append(
-            {
-                "code": row.code,
-                "value": value.text_input(
-                    f"Valeur {row.name}", row.value, key=f"v-{scope}-{row.code}", label_visibility="collapsed"
-                ),
-                "provenance": provenance.selectbox(
-                    f"Provenance {row.name}",
-                    list(provenances),
-                    key=f"p-{scope}-{row.code}",
-                    format_func=provenances.get,
-                    index=list(provenances).index(row.provenance) if isinstance(row.provenance, str) else 0,
-                    label_visibility="collapsed",
-                    placeholder=fmt.CHOOSE,
-                ),
-                "source": source.text_input(
-                    f"Source {row.name}",
-                    row.source if isinstance(row.source, str) else "",
-                    key=f"s-{scope}-{row.code}",
-                    label_visibility="collapsed",
-                ),
-            }
-        )
+        recorded = row.provenance if isinstance(row.provenance, str) else Provenance.DECLARE.value
+        recorded_source = row.source if isinstance(row.source, str) else ""
+        typed = {
+            "code": row.code,
+            "value": value.text_input(
+                f"Valeur {row.name}", row.value, key=f"v-{scope}-{row.code}", label_visibility="collapsed"
+            ),
+            "provenance": provenance.selectbox(
+                f"Provenance {row.name}",
+                list(provenances),
+                key=f"p-{scope}-{row.code}",
+                format_func=provenances.get,
+                index=list(provenances).index(Provenance.DECLARE.value if declared else recorded),
+                label_visibility="collapsed",
+                placeholder=fmt.CHOOSE,
+            ),
+            "source": source.text_input(
+                f"Source {row.name}", recorded_source, key=f"s-{scope}-{row.code}", label_visibility="collapsed"
+            ),
+        }
+        if declared and (typed["value"], typed["source"], typed["provenance"]) == (
+            row.value,
+            recorded_source,
+            Provenance.DECLARE.value,
+        ):
+            typed["provenance"] = recorded  # left as it was shown: not a new declaration
+        rows.append(typed)
     return rows
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
 from essdash.domain import models as m
-from essdash.domain import rules
+from essdash.domain import rules, steps
 from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import (
     PROJECT_TRANSITIONS,
@@ -256,13 +256,13 @@ def advance_project(
     meeting_id: int | None = None,
     comment: str = "",
     opinion: str | None = None,
+    meeting_unrecorded: bool = False,
 ) -> None:
     """Move a project one step along its lifecycle (see ``PROJECT_TRANSITIONS``), dated and tied
     to a meeting (the step then takes the meeting's date); an opinion of the committee is
-    recorded with it."""
-    permit = authorize(engine, actor, Deed.OPINION if opinion is not None else Deed.STEP, project_id=project_id)
-    actor = permit.actor
-    current = ProjectStatus(loaded["status"])
+    recorded with it. A step of the technicians' group whose meeting is not yet recorded
+    (``meeting_unrecorded``) is dated by ``day`` and stored with no meeting. The committee's steps
+    need the committee's right (:func:`essdash.domain.steps.deed_of`)."""
     issues = []
     if opinion is not None:
         if opinion not in OpinionValue.labels():
@@ -270,6 +270,9 @@ def advance_project(
         else:
             to_status = OPINION_STATUS[OpinionValue(opinion)].value
     target = ProjectStatus(to_status) if to_status in ProjectStatus.labels() else None
+    permit = authorize(engine, actor, steps.deed_of(target, opinion), project_id=project_id)
+    actor = permit.actor
+    current = ProjectStatus(loaded["status"])
     allowed = PROJECT_TRANSITIONS[current] + ((ProjectStatus.VALIDE,) if opinion == OpinionValue.AJOURNE.value else ())
     if target is None or target not in allowed:
         names = ", ".join(s.label for s in PROJECT_TRANSITIONS[current]) or "aucune"
@@ -281,8 +284,7 @@ def advance_project(
                 f"impossible (étapes possibles : {names}).",
             )
         )
-    needs_committee = opinion is not None or target in (ProjectStatus.RETENU, ProjectStatus.REFUSE)
-    if needs_committee and opinion is None:
+    if target in steps.COMMITTEE_STEPS and opinion is None:
         issues.append(("Projet", "Avis", "l'avis du comité est obligatoire pour cette étape."))
     comment = text_field(issues, "Projet", "Motif", comment, max_length=rules.COMMENT_LENGTH, multiline=True)
     if target in REASON_REQUIRED and not comment:
@@ -297,16 +299,20 @@ def advance_project(
     day = day or (meeting["date"] if meeting else None)
     if day is None:
         issues.append(("Projet", "Date", "indiquez la date de l'étape."))
-    elif last_step and day < last_step:
+    elif steps.before_previous(day, last_step):
         issues.append(("Projet", "Date", f"la date précède l'étape précédente ({last_step:%d/%m/%Y})."))
-    expected_body = (
-        MeetingBody.COMITE
-        if needs_committee
-        else MeetingBody.GROUPE_TECHNICIENS
-        if target in (ProjectStatus.VALIDE, ProjectStatus.RENVOYE)
-        else None
-    )
-    if expected_body and (meeting is None or meeting["body"] != expected_body.value):
+    expected_body = steps.body_of(target, opinion)
+    if meeting_unrecorded and meeting_id is not None:
+        issues.append(("Projet", "Séance", "choisissez une séance ou « séance pas encore enregistrée », pas les deux."))
+    elif meeting_unrecorded and expected_body is MeetingBody.COMITE:
+        issues.append(
+            (
+                "Projet",
+                "Séance",
+                "l'avis du comité se rattache à une séance enregistrée : enregistrez d'abord la séance du comité.",
+            )
+        )
+    elif expected_body and not meeting_unrecorded and (meeting is None or meeting["body"] != expected_body.value):
         issues.append(("Projet", "Séance", f"choisissez la séance ({expected_body.label}) où l'étape a eu lieu."))
     elif meeting is not None and day is not None and meeting["date"] != day:
         issues.append(("Projet", "Date", f"la séance choisie a eu lieu le {meeting['date']:%d/%m/%Y}."))

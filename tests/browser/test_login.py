@@ -12,6 +12,7 @@ oidc_support.py) on loopback, driven in Chromium.
 - Removed by the command line while their form is open, the technician's submit writes nothing and
   shows « Accès non ouvert »; added back, they are in again on the next request.
 - « Se déconnecter », then the provider's sign-out confirmation, brings back the login page.
+- Logging in from a deep link with filters (`/projets?territoire=roubaisien`) lands back on it.
 
 The tests share one browser page and run in order.
 """
@@ -335,3 +336,21 @@ def test_g_logout_brings_back_the_login_page(shared_app, page):
     wait_idle(page)
     _expect_login_page(page)
     expect(page.get_by_text(title)).to_have_count(0)
+
+
+def test_h_after_login_the_person_lands_on_the_link_they_opened(shared_app, page):
+    url, issuer = shared_app["url"], shared_app["issuer"]
+    page.goto(f"{url}/projets?territoire=roubaisien", wait_until="domcontentloaded")
+    wait_idle(page)
+    _expect_login_page(page)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{issuer}/interaction/**")
+    login_at_provider(page, TECH)
+    # Back from the provider on the page and filter opened, not on Synthèse for the whole metropolis.
+    page.wait_for_url(f"{url}/projets?territoire=roubaisien")
+    wait_idle(page)
+    expect(_sidebar(page).get_by_text(TECH_CAPTION)).to_be_visible()
+    expect(page.get_by_role("heading", name="Projets").first).to_be_visible()
+    expect(page.get_by_text("Territoire Roubaisien").first).to_be_visible()
+    # The landing cookie is spent: the next visit of the root stays there.
+    assert "essdash_landing" not in [cookie["name"] for cookie in page.context.cookies(url)]

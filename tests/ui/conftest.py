@@ -1,8 +1,15 @@
 """Fixtures of the page tests: what a page hands to its download buttons; the keys of the pages'
-lazy tab sets and folded forms."""
+lazy tab sets and folded forms; the shared mode with one member per role (``shared``)."""
+
+import time
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from essdash.write import members
+from essdash.write.actor import Actor
+from tests.conftest import APP
 
 # The key of each page's lazy tab set (:func:`essdash.ui.lazy.tabs`).
 TAB_KEYS = {
@@ -39,3 +46,54 @@ def downloads(monkeypatch):
     monkeypatch.setattr(MediaFileManager, "add", eager)
     monkeypatch.setattr(MediaFileManager, "add_deferred", deferred)
     return sent
+
+
+LOCAL = Actor("Claire Martin", "mission ESS")
+AUTH = {
+    "cookie_secret": "pas-un-vrai-secret-de-test",
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "client_id": "essdash",
+    "client_secret": "secret-de-test",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+PEOPLE = {
+    "admin@mel.fr": ("administrateur", None),
+    "tech.roubaix@mel.fr": ("technicien", "roubaisien"),
+    "membre@mel.fr": ("membre", None),
+    "presidente@mel.fr": ("presidence", None),
+}
+
+
+@pytest.fixture
+def shared(writable_app, monkeypatch):
+    """A factory of shared-mode AppTest runs on a private demo copy with one member per role:
+    ``visit(email, page=None, secrets=True, state=None, **params)``; ``email=None`` for a visitor;
+    ``state`` opens lazy tabs and expanders."""
+    _, engine = writable_app
+    for email, (role, territory) in PEOPLE.items():
+        members.save_member(engine, LOCAL, email, role, territory=territory)
+    monkeypatch.setenv("ESSDASH_MODE", "partage")
+
+    def visit(email: str | None, page: str | None = None, *, secrets=True, issued=None, state=None, **params):
+        at = AppTest.from_file(APP, default_timeout=60)
+        if secrets:
+            at.secrets["auth"] = AUTH
+        at.user = (
+            {"is_logged_in": True, "email": email, "iat": issued or time.time()} if email else {"is_logged_in": False}
+        )
+        for key, value in params.items():
+            at.query_params[key] = value
+        for key, value in (state or {}).items():
+            at.session_state[key] = value
+        if page:
+            at.switch_page(page)
+        return at.run()
+
+    with engine.connect() as conn:
+        ids = dict(
+            conn.exec_driver_sql(
+                "SELECT commune_code, MIN(id) FROM project WHERE status NOT IN ('realise', 'abandonne') "
+                "AND commune_code IN ('59512', '59350') GROUP BY commune_code"
+            ).all()
+        )
+    return visit, engine, ids

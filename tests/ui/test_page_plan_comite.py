@@ -115,7 +115,10 @@ def test_project_step_from_its_record(writable_app):
     make, engine = writable_app
     proposed = queries.project_register(engine, Filters(statuses=("propose",)))["id"].iloc[0]
     at = make("pages/projets.py", projet=str(proposed))
-    assert at.selectbox(key="step_meeting_groupe_techniciens").label == "Séance (Groupe de travail des techniciens)"
+    assert (
+        at.selectbox(key=f"step_meeting_{proposed}_groupe_techniciens").label
+        == "Séance (Groupe de travail des techniciens)"
+    )
     assert at.selectbox(key="step_to").value.value == "valide"
     at.text_input(key="sig-step").input("Karim Benali")
     at.selectbox(key="sig-step-role").select("technicien")

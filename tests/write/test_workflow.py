@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import insert, select
 
 from essdash.domain import models as m
-from essdash.domain.errors import ConflictError, ValidationError
+from essdash.domain.errors import AccessError, ConflictError, ValidationError
 from essdash.read import followup, proceedings, queries
 from essdash.read.filters import Filters
 from essdash.store.db import write_meta
-from essdash.write import comments, committee, plan_sheets, projects
+from essdash.write import comments, committee, members, plan_sheets, projects
 from essdash.write.actor import Actor
 from tests.fixtures.samples import dump
 
@@ -124,6 +124,16 @@ def test_a_proposal_goes_through_the_whole_lifecycle(base):
         ([("valide", {"meeting_id": 1})], "refuse", {"meeting_id": 2, "opinion": "defavorable"}, "Motif", "motif"),
         ([("valide", {"meeting_id": 1})], "retenu", {"meeting_id": 3, "opinion": "favorable"}, "Séance", "Comité"),
         ([("valide", {"meeting_id": 1})], "retenu", {"meeting_id": 2, "opinion": "enthousiaste"}, "Avis", "inconnu"),
+        ([], "valide", {"meeting_id": 1, "meeting_unrecorded": True}, "Séance", "pas les deux"),
+        ([], "valide", {"meeting_unrecorded": True}, "Date", "indiquez la date"),
+        ([], "valide", {"meeting_unrecorded": True, "day": date(2013, 4, 30)}, "Date", "02/05/2013"),
+        (
+            [("valide", {"meeting_id": 1})],
+            "retenu",
+            {"meeting_unrecorded": True, "day": date(2013, 6, 1), "opinion": "favorable"},
+            "Séance",
+            "séance enregistrée",
+        ),
     ],
 )
 def test_refused_transitions_leave_the_database_unchanged(base, steps, to_status, kwargs, column, message):
@@ -281,3 +291,43 @@ def test_sheet_tree_rollups_and_late_flag(base):
     pipeline = proceedings.pipeline(base, Filters())
     assert pipeline[["territory", "status", "projects"]].values.tolist() == [["Territoire Roubaisien", "valide", 1]]
     assert pipeline["median_days"].iloc[0] == (date(2013, 12, 1) - date(2013, 5, 14)).days
+
+
+def test_a_group_step_whose_meeting_is_not_yet_recorded_is_dated_by_hand(base):
+    pid = _new(base)
+    projects.advance_project(
+        base, ACTOR, pid, _row(base, pid), "valide", day=date(2013, 5, 20), meeting_unrecorded=True
+    )
+    event = m.ProjectEvent
+    with base.connect() as conn:
+        stored = conn.execute(
+            select(event.from_status, event.to_status, event.date, event.meeting_id)
+            .where(event.project_id == pid)
+            .order_by(event.id)
+        ).all()
+    assert [tuple(row) for row in stored] == [
+        (None, "propose", date(2013, 5, 2), None),
+        ("propose", "valide", date(2013, 5, 20), None),
+    ]
+    events = queries.project_detail(base, pid)["events"]
+    assert events["meeting"].tolist() == ["", "séance pas encore enregistrée"]
+
+
+@pytest.mark.parametrize(
+    "to_status, kwargs",
+    [
+        ("retenu", {"meeting_id": 4, "opinion": "favorable"}),
+        ("retenu", {"meeting_id": 4}),
+        ("refuse", {"day": date(2013, 12, 16), "comment": "Hors champ"}),
+        ("valide", {"meeting_id": 4, "opinion": "ajourne"}),
+    ],
+)
+def test_a_technician_may_not_record_a_committee_step(base, to_status, kwargs):
+    members.save_member(base, ACTOR, "tech.roubaix@mel.fr", "technicien", territory="roubaisien")
+    technician = Actor("?", "?", "tech.roubaix@mel.fr")
+    pid = _new(base)
+    projects.advance_project(base, technician, pid, _row(base, pid), "valide", meeting_id=3)
+    before = _dump(base)
+    with pytest.raises(AccessError, match="avis du comité"):
+        projects.advance_project(base, technician, pid, _row(base, pid), to_status, **kwargs)
+    assert _dump(base) == before
