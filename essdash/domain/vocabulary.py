@@ -66,9 +66,6 @@ PROJECT_TRANSITIONS: dict[ProjectStatus, tuple[ProjectStatus, ...]] = {
     ProjectStatus.REALISE: (),
     ProjectStatus.ABANDONNE: (),
 }
-# The steps only the committee takes, each with its opinion (an « ajourné » opinion keeps VALIDE):
-# only a role that may record the committee's opinions (``Deed.OPINION``) moves a project there.
-COMMITTEE_STEPS = frozenset({ProjectStatus.RETENU, ProjectStatus.REFUSE})
 
 
 class InterventionMode(LabelledEnum):

@@ -23,10 +23,18 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from essdash.domain import fmt, rules
+from essdash.domain import fmt, rules, steps
 from essdash.domain import models as m
 from essdash.domain.access import Place
-from essdash.domain.vocabulary import COMMITTEE_STEPS, FundingType, InterventionMode, LegalForm, ProjectStatus, Sector
+from essdash.domain.vocabulary import (
+    Deed,
+    FundingType,
+    InterventionMode,
+    LegalForm,
+    OpinionValue,
+    ProjectStatus,
+    Sector,
+)
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import PROJECTS
 from essdash.store import clock
@@ -228,7 +236,8 @@ class Projects(Builder):
         if status is None or self.ctx.options.opinions or (current is not None and current["status"] == status):
             return True
         shown = cells.shown(row.values["status"])
-        if ProjectStatus(status) in COMMITTEE_STEPS or "ajourn" in rules.fold(shown):
+        opinion = OpinionValue.AJOURNE.value if "ajourn" in rules.fold(shown) else None  # « ajourné » keeps VALIDE
+        if steps.deed_of(ProjectStatus(status), opinion) is Deed.OPINION:  # the forms' rule
             row.error(
                 "status",
                 f"« {shown} » est un avis du comité : votre rôle ne permet pas d'enregistrer un avis du comité, "
