@@ -84,9 +84,10 @@ def in_french(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def agenda(engine: Engine, items: proceedings.Agenda, filters: Filters) -> None:
+def agenda(engine: Engine, filters: Filters) -> None:
     """The next committee's agenda: the proposals awaiting its opinion (with the opinions form), the
     fiches changed since the last committee and the late fiches."""
+    items = read(proceedings.agenda, filters)
     last, following = items.last, items.following
     st.subheader(
         f"Ordre du jour — {fmt.md_escape(following.title)}" if following else "Ordre du jour du prochain comité"

@@ -9,10 +9,15 @@ import streamlit as st
 
 from essdash.domain import fmt, rules
 from essdash.domain.vocabulary import Deed, Provenance
-from essdash.read import indicators
+from essdash.read import indicators, queries
+from essdash.read.filters import Filters
 from essdash.read.indicators import Indicator
+from essdash.render import charts
+from essdash.ui import forms as ui_forms
 from essdash.ui import session
+from essdash.ui.frame import chart, folded, period_range, place_caption, read
 from essdash.ui.records import without_none
+from essdash.write.measurements import save_measurements
 
 CATALOGUE_COLUMNS = {
     "category": st.column_config.TextColumn("Catégorie"),
@@ -148,3 +153,73 @@ def indicator_table(values: pd.DataFrame, indicator: Indicator) -> None:
         width="stretch",
         column_config={c: st.column_config.NumberColumn(c, format="localized") for c in table.columns},
     )
+
+
+def catalogue() -> pd.DataFrame:
+    """The indicator catalogue, with each indicator's label in the selectors (« Catégorie · Libellé »)."""
+    found = read(indicators.catalogue)
+    return found.assign(choice=found["category"] + " · " + found["label"])
+
+
+def series(filters: Filters, known: pd.DataFrame) -> None:
+    """One indicator per semester, the metropolis and the territories, against its targets."""
+    labels = dict(zip(known["code"], known["choice"]))
+    code = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="i_code", placeholder=fmt.CHOOSE)
+    first, last = period_range(label="Période")
+    data = read(indicators.series, code, first, last, filters.with_(territory=None, commune=None))
+    indicator, values = data.indicator, data.values
+    if filters.territory:
+        values = values[values["place"].isin([filters.territory, indicators.METRO])]
+    st.caption(
+        f"{place_caption(filters.with_(commune=None))} · "
+        f"{'Calculé à partir du registre' if indicator.kind == 'computed' else 'Saisi par semestre'} · "
+        f"{indicator.unit} · {'plus' if indicator.direction == 'up' else 'moins'} c'est mieux · "
+        + (f"Formule : {indicator.formula}" if indicator.formula else indicator.source)
+    )
+    if values.empty:
+        st.info("Aucune valeur pour cet indicateur sur la période.")
+    else:
+        chart(charts.indicator_chart, values, data.targets, indicator)
+        st.caption(
+            "Trait noir épais : la métropole · traits fins : les territoires · tirets rouges : la cible "
+            "(cibles des semestres du plan affiché)."
+        )
+        indicator_headline(data, filters.territory or indicators.METRO)
+        indicator_table(values, indicator)
+
+
+def entry(engine, known: pd.DataFrame) -> None:
+    """The values of one entered indicator for one semester, per territory, and their history."""
+    entered = known[known["kind"] == "entered"]
+    labels = dict(zip(entered["code"], entered["choice"]))
+    entry_code = st.selectbox(
+        "Indicateur saisi", list(labels), format_func=labels.get, key="i_entry_code", placeholder=fmt.CHOOSE
+    )
+    semesters = read(indicators.reference_periods)
+    period = st.selectbox(
+        "Semestre", semesters[::-1], format_func=fmt.period_label, key="i_entry_period", placeholder=fmt.CHOOSE
+    )
+    unit = known.set_index("code").loc[entry_code, "unit"]
+    if not session.may(Deed.MEASUREMENT):
+        session.read_only("saisir des valeurs d'indicateurs")
+    else:
+        with st.form("entry"):
+            grid = read(indicators.entry_grid, entry_code, period)
+            if (mine := session.scope(Deed.MEASUREMENT)) is not None:  # a technician: their territory only
+                grid = grid[grid["code"] == mine.territory]
+            rows = entry_grid(grid, unit, f"{entry_code}-{period}")
+            actor = ui_forms.signature("i_author")
+            submitted = st.form_submit_button("Enregistrer les valeurs", type="primary")
+        if submitted and ui_forms.run(
+            lambda: save_measurements(engine, actor, entry_code, period, rows),
+            lambda n: f"{fmt.plural(n, 'valeur enregistrée', 'valeurs enregistrées')} pour {fmt.period_label(period)}.",
+            actor,
+        ):
+            st.rerun()
+
+    def history() -> None:
+        territories = read(queries.territory_options)
+        names = dict(zip(territories["code"], territories["name"]))
+        history_table(read(indicators.history, entry_code, period), names)
+
+    folded("Historique des valeurs de ce semestre (valeurs remplacées comprises)", "i_history_open", history)
