@@ -27,7 +27,7 @@ from essdash.domain.vocabulary import (
     SheetStatus,
 )
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 class MetaEntry(SQLModel, table=True):
@@ -426,3 +426,18 @@ class JournalEntry(SQLModel, table=True):
     deed: str
     place: str
     summary: str
+
+
+class Submission(SQLModel, table=True):
+    """A form's one-time token, spent by the write that saved it: a second submission of the same
+    form (double click, resend after a slow answer, from any process) finds it and writes nothing.
+
+    ``result`` is what that write returned: the id of the record it made (a project, a comment, a
+    meeting), or, for a write of several rows at once (the committee's opinions), their number."""
+
+    token: str = Field(primary_key=True)
+    deed: str
+    result: int
+    at: NaiveDatetime
+    author: str
+    account: str | None = None

@@ -13,7 +13,7 @@ from essdash.domain.vocabulary import Deed, MeetingBody, OpinionValue, ProjectSt
 from essdash.read import followup
 from essdash.ui import session
 from essdash.ui.cache import read
-from essdash.ui.forms import forget_version, meeting_choice, remember_version, run, signature
+from essdash.ui.forms import forget_version, meeting_choice, once_token, remember_version, run, signature
 from essdash.write import committee
 
 OPINION_ROWS = 40  # proposals shown at once in the opinions form
@@ -94,6 +94,7 @@ def new_meeting(engine) -> None:
     if not session.may(Deed.MEETING):
         session.read_only("enregistrer une séance")
         return
+    token = once_token("new-meeting")
     with st.form("new-meeting", clear_on_submit=True):
         c1, c2 = st.columns(2)
         body = c1.selectbox(
@@ -107,9 +108,10 @@ def new_meeting(engine) -> None:
         submitted = st.form_submit_button("Enregistrer la séance")
     if submitted and run(
         lambda: committee.create_meeting(
-            engine, actor, body=body.value, day=day, title=title, attendance=int(attendance), notes=notes
+            engine, actor, body=body.value, day=day, title=title, attendance=int(attendance), notes=notes, once=token
         ),
         "Séance enregistrée.",
         actor,
+        once="new-meeting",
     ):
         st.rerun()

@@ -11,10 +11,14 @@ layer still decides when it is submitted. Writes are signed by the session's per
 name and a role once per session.
 
 A record's version is remembered when its form is shown; saving compares it with the database,
-so that a second session editing the same record is refused instead of overwriting silently.
+so that a second session editing the same record is refused instead of overwriting silently. A
+form that creates a record carries a one-time token (:func:`once_token`), so that submitting it
+twice (double click, resend after a slow answer) creates one record.
 """
 
 from __future__ import annotations
+
+import uuid
 
 import pandas as pd
 import streamlit as st
@@ -41,10 +45,14 @@ from essdash.ui.records import signed_by
 from essdash.write import comments as write_comments
 from essdash.write import projects
 from essdash.write.actor import Actor
+from essdash.write.once import Replayed
 
 # French words beside Streamlit's English « Press Enter to submit form » of a form's text fields.
 FORM_HINT = "Remplissez les champs, puis cliquez sur « {button} » (la touche Entrée enregistre aussi)."
 ROLES = tuple(Role.labels().values())
+ONCE = "once-"  # session keys of the forms' one-time tokens
+FLASH_NOTICE = "flash-notice"
+DUPLICATE = "new-project-duplicate"  # the refusal of a probable duplicate, shown in the form with its checkbox
 
 
 def signature(key: str) -> Actor:
@@ -77,10 +85,19 @@ def show_refusal(exc: ValidationError) -> None:
     )
 
 
-def run(action, success, actor: Actor | None = None) -> bool:
+def once_token(form: str) -> str:
+    """The one-time token of the form ``form``, which creates a record: the same for every
+    submission of the form as rendered (a double click, a resend), until :func:`run` saves it; the
+    write spends it in the database, so a second submission writes nothing (:mod:`essdash.write.once`)."""
+    return st.session_state.setdefault(f"{ONCE}{form}", uuid.uuid4().hex)
+
+
+def run(action, success, actor: Actor | None = None, *, once: str | None = None) -> bool:
     """Run a service call; show its refusal in French, or else remember the signature, keep the
     success message (``success``: a text, or a function of the call's result) for the next run and
-    refresh the reads."""
+    refresh the reads. ``once``: the form whose one-time token (:func:`once_token`) the call spends:
+    once saved, the form gets a new one; a call that found its token spent says that the record was
+    already saved."""
     try:
         result = action()
     except ValidationError as exc:
@@ -95,18 +112,27 @@ def run(action, success, actor: Actor | None = None) -> bool:
     except AccessError as exc:
         st.error(f"**Action non autorisée.** {fmt.md_escape(str(exc))}")
         return False
+    if once is not None:
+        st.session_state.pop(f"{ONCE}{once}", None)
     if actor is not None:
         remember(actor)
     clear_reads()
-    st.session_state["flash"] = success(result) if callable(success) else success
+    if isinstance(result, Replayed):
+        st.session_state[FLASH_NOTICE] = result.notice
+    else:
+        st.session_state["flash"] = success(result) if callable(success) else success
     return True
 
 
 def flash() -> None:
-    """Show the last success message once (it survives the rerun that follows a save)."""
+    """Show the last success message once (it survives the rerun that follows a save), or the
+    notice that a form submitted twice had already been saved."""
     message = st.session_state.pop("flash", None)
     if message:
         st.success(message)
+    notice = st.session_state.pop(FLASH_NOTICE, None)
+    if notice:
+        st.info(notice)
 
 
 def remember_version(kind: str, row_id: int, current: dict, submitted: bool) -> dict:
@@ -143,6 +169,8 @@ def new_project(engine, plan: str | None) -> None:
     names = dict(zip(communes["insee_code"], communes["name"]))
     if (mine := session.scope(Deed.PROJECT)) is not None:  # a technician: the communes they answer for
         names = {code: name for code, name in names.items() if code in mine.territory_communes | mine.communes}
+    token = once_token("new-project")
+    duplicate = st.session_state.get(DUPLICATE)
     with st.form("new-project", clear_on_submit=False):
         st.markdown(FORM_HINT.format(button="Enregistrer la proposition"))
         title = st.text_input("Titre du projet *")
@@ -166,6 +194,10 @@ def new_project(engine, plan: str | None) -> None:
         proposed_on = c1.date_input("Proposé le", value=read(followup.as_of), format="DD/MM/YYYY")
         priority = c2.checkbox("En quartier prioritaire de la politique de la ville")
         description = st.text_area("Description")
+        anyway = False
+        if duplicate:
+            st.warning(fmt.md_escape(duplicate))
+            anyway = st.checkbox("Enregistrer quand même", key="new-project-anyway")
         actor = signature("sig-new-project")
         submitted = st.form_submit_button("Enregistrer la proposition", type="primary")
     if submitted:
@@ -179,20 +211,29 @@ def new_project(engine, plan: str | None) -> None:
             "jobs_maintained": kept,
             "priority_district": priority,
         }
-        if run(
-            lambda: projects.create_project(
-                engine,
-                actor,
-                data,
-                carrier_name=carrier,
-                legal_form=legal_form.value,
-                sheets=chosen,
-                proposed_on=proposed_on,
-                plan=plan,
-            ),
-            "Proposition enregistrée.",
-            actor,
-        ):
+
+        def propose() -> int:
+            try:
+                return projects.create_project(
+                    engine,
+                    actor,
+                    data,
+                    carrier_name=carrier,
+                    legal_form=legal_form.value,
+                    sheets=chosen,
+                    proposed_on=proposed_on,
+                    plan=plan,
+                    once=token,
+                    confirmed=anyway,
+                )
+            except projects.ProbableDuplicate as exc:
+                st.session_state[DUPLICATE] = exc.issues[0][2]
+                raise
+
+        if run(propose, "Proposition enregistrée.", actor, once="new-project"):
+            st.session_state.pop(DUPLICATE, None)
+            st.rerun()
+        elif st.session_state.get(DUPLICATE) != duplicate:  # the form shows the duplicate and its checkbox
             st.rerun()
 
 
@@ -367,7 +408,9 @@ def comments(engine, target: str, target_id: int, existing: pd.DataFrame) -> Non
     if not session.may(Deed.COMMENT, project_id=target_id if target == "projet" else None):
         session.read_only("commenter")
         return
-    with st.form(f"comment-{target}-{target_id}", clear_on_submit=True):
+    form = f"comment-{target}-{target_id}"
+    token = once_token(form)
+    with st.form(form, clear_on_submit=True):
         body = st.selectbox(
             "Au nom de", list(CommentBody), format_func=lambda b: b.label, key=f"cbody-{target}", placeholder=fmt.CHOOSE
         )
@@ -375,8 +418,9 @@ def comments(engine, target: str, target_id: int, existing: pd.DataFrame) -> Non
         actor = signature(f"sig-comment-{target}")
         submitted = st.form_submit_button("Ajouter le commentaire")
     if submitted and run(
-        lambda: write_comments.add_comment(engine, actor, target, target_id, body.value, text),
+        lambda: write_comments.add_comment(engine, actor, target, target_id, body.value, text, once=token),
         "Commentaire ajouté.",
         actor,
+        once=form,
     ):
         st.rerun()

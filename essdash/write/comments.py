@@ -11,13 +11,18 @@ from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import CommentBody, CommentTarget, Deed
 from essdash.store import clock
 from essdash.store.db import locked_transaction
+from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
 from essdash.write.records import text_field
 
 
-def add_comment(engine: Engine, actor: Actor, target: str, target_id: int, body: str, text: str) -> None:
-    """A dated, attributed comment on a fiche or a project (a project's comment lands in its communes)."""
+@once_.replayable
+def add_comment(
+    engine: Engine, actor: Actor, target: str, target_id: int, body: str, text: str, *, once: str | None = None
+) -> int:
+    """A dated, attributed comment on a fiche or a project (a project's comment lands in its communes);
+    returns its id. ``once``: the form's one-time token (see :mod:`essdash.write.once`)."""
     on_project = target == CommentTarget.PROJET.value
     permit = authorize(engine, actor, Deed.COMMENT, **({"project_id": target_id} if on_project else {"nowhere": True}))
     actor = permit.actor
@@ -43,7 +48,8 @@ def add_comment(engine: Engine, actor: Actor, target: str, target_id: int, body:
         raise ValidationError(issues)
     now = clock.now(engine)
     with locked_transaction(engine, permit) as conn:
-        conn.execute(
+        once_.check(conn, once, Deed.COMMENT, lambda first: f"Ce commentaire est déjà enregistré (n° {first}).")
+        comment_id = conn.execute(
             insert(m.Comment).values(
                 target=target,
                 target_id=target_id,
@@ -53,5 +59,7 @@ def add_comment(engine: Engine, actor: Actor, target: str, target_id: int, body:
                 created_at=now,
                 text=text,
             )
-        )
+        ).inserted_primary_key[0]
+        once_.spend(conn, once, Deed.COMMENT, comment_id, actor, now)
         permit.log(conn, f"Commentaire sur {CommentTarget(target).label.lower()} n° {target_id}", now)
+    return comment_id

@@ -17,17 +17,22 @@ from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import Deed, MeetingBody, OpinionValue, ProjectStatus
 from essdash.store import clock
 from essdash.store.db import locked_transaction
+from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
 from essdash.write.projects import OPINION_STATUS, PROJECT_FIELDS
 from essdash.write.records import locked_update, text_field
 
 
-def record_opinions(engine: Engine, actor: Actor, meeting_id: int, items: list[dict]) -> int:
-    """Record the committee's opinions on several proposals at once: all, or none.
+@once_.replayable
+def record_opinions(
+    engine: Engine, actor: Actor, meeting_id: int, items: list[dict], *, once: str | None = None
+) -> int:
+    """Record the committee's opinions on several proposals at once: all, or none; returns their number.
 
     ``items`` hold ``project`` (the loaded project row, with ``id`` and ``version``), ``opinion``
-    and ``comment``; items without an opinion are skipped."""
+    and ``comment``; items without an opinion are skipped. ``once``: the form's one-time token (see
+    :mod:`essdash.write.once`)."""
     permit = authorize(engine, actor, Deed.OPINION, whole=True)
     actor = permit.actor
     chosen = [item for item in items if item.get("opinion")]
@@ -44,6 +49,7 @@ def record_opinions(engine: Engine, actor: Actor, meeting_id: int, items: list[d
         raise ValidationError(issues)
     now = clock.now(engine)
     with locked_transaction(engine, permit) as conn:
+        once_.check(conn, once, Deed.OPINION, lambda _: f"Ces avis sont déjà enregistrés (séance n° {meeting_id}).")
         for item, reason in zip(chosen, reasons):
             project, opinion = item["project"], OpinionValue(item["opinion"])
             target = OPINION_STATUS[opinion]
@@ -79,6 +85,7 @@ def record_opinions(engine: Engine, actor: Actor, meeting_id: int, items: list[d
                 )
             )
         if chosen:
+            once_.spend(conn, once, Deed.OPINION, len(chosen), actor, now)
             permit.log(conn, f"{len(chosen)} avis du comité (séance n° {meeting_id})", now)
     return len(chosen)
 
@@ -103,10 +110,20 @@ def _check_opinion(item: dict) -> list:
     return [*issues, reason]
 
 
+@once_.replayable
 def create_meeting(
-    engine: Engine, actor: Actor, *, body: str, day: date, title: str, attendance: int | None = None, notes: str = ""
+    engine: Engine,
+    actor: Actor,
+    *,
+    body: str,
+    day: date,
+    title: str,
+    attendance: int | None = None,
+    notes: str = "",
+    once: str | None = None,
 ) -> int:
-    """Record a meeting of one of the bodies; returns its id."""
+    """Record a meeting of one of the bodies; returns its id. ``once``: the form's one-time token
+    (see :mod:`essdash.write.once`)."""
     permit = authorize(engine, actor, Deed.MEETING, nowhere=True)
     actor = permit.actor
     issues: list = []
@@ -125,7 +142,9 @@ def create_meeting(
         issues.append(("Séance", "Date", str(exc)))
     if issues:
         raise ValidationError(issues)
+    now = clock.now(engine)
     with locked_transaction(engine, permit) as conn:
+        once_.check(conn, once, Deed.MEETING, lambda first: f"Cette séance est déjà enregistrée (séance n° {first}).")
         meeting_id = conn.execute(
             insert(m.Meeting).values(
                 body=body,
@@ -137,5 +156,6 @@ def create_meeting(
                 account=actor.account,
             )
         ).inserted_primary_key[0]
-        permit.log(conn, f"Séance n° {meeting_id} : {title}", clock.now(engine))
+        once_.spend(conn, once, Deed.MEETING, meeting_id, actor, now)
+        permit.log(conn, f"Séance n° {meeting_id} : {title}", now)
     return meeting_id

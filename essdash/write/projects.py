@@ -8,6 +8,7 @@ and leaves the database as it was; a record changed by someone else meanwhile ra
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from sqlalchemy import func, insert, select
@@ -29,6 +30,7 @@ from essdash.domain.vocabulary import (
 from essdash.read.filters import in_plan
 from essdash.store import clock
 from essdash.store.db import locked_transaction
+from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
 from essdash.write.geography import metropolis_box
@@ -137,6 +139,7 @@ def _sheet_ids(conn, codes, issues, plan: str | None) -> list[int]:
     return ids
 
 
+@once_.replayable
 def create_project(
     engine: Engine,
     actor: Actor,
@@ -147,9 +150,17 @@ def create_project(
     sheets: list[str],
     proposed_on: date,
     plan: str | None = None,
+    once: str | None = None,
+    confirmed: bool = False,
 ) -> int:
     """Register a new proposal (step « proposé »), creating its carrier if new, linked to the
-    fiches ``sheets`` of the plan ``plan``; returns its id."""
+    fiches ``sheets`` of the plan ``plan``; returns its id.
+
+    ``once`` is the form's one-time token: a second call with it writes nothing and returns the
+    first call's project (a :class:`~essdash.write.once.Replayed` id). A probable duplicate (a project of the same
+    carrier in the same main commune with the same title, case, accents and surrounding spaces
+    aside) is refused with :class:`ProbableDuplicate`, naming it, unless ``confirmed``. Both checks
+    run under the write lock, so concurrent calls from several processes create one project."""
     permit = authorize(engine, actor, Deed.PROJECT, communes=[code for code in [data.get("commune_code")] if code])
     actor = permit.actor
     required = ("title", "commune_code", "intervention_mode", "sector")
@@ -157,9 +168,7 @@ def create_project(
         clean, issues = _check_project(conn, {key: data.get(key) for key in PROJECT_FIELDS if key != "status"})
         sheet_ids = _sheet_ids(conn, sheets, issues, plan)
         carrier_name = text_field(issues, "Projet", "Porteur", carrier_name, required="le porteur est obligatoire.")
-        carrier = conn.execute(
-            select(m.Organisation.id).where(func.lower(m.Organisation.name) == carrier_name.lower())
-        ).scalar_one_or_none()
+        carrier = _carrier(conn, carrier_name)
     if carrier_name and carrier is None and legal_form not in LegalForm.labels():
         issues.append(("Projet", "Forme juridique", "choisissez la forme juridique du nouveau porteur."))
     if not sheet_ids and not any(i[1] == "Fiches" for i in issues):
@@ -173,6 +182,10 @@ def create_project(
         raise ValidationError(issues)
     now = clock.now(engine)
     with locked_transaction(engine, permit) as conn:
+        once_.check(conn, once, Deed.PROJECT, lambda pid: f"Cette proposition est déjà enregistrée (projet n° {pid}).")
+        carrier = _carrier(conn, carrier_name)  # again: another writer may have created it meanwhile
+        if carrier is not None and not confirmed:
+            _refuse_duplicate(conn, clean["title"], carrier, clean["commune_code"])
         if carrier is None:
             carrier = conn.execute(
                 insert(m.Organisation).values(
@@ -201,8 +214,47 @@ def create_project(
                 comment="Proposition enregistrée.",
             )
         )
+        once_.spend(conn, once, Deed.PROJECT, project_id, actor, now)
         permit.log(conn, f"Projet n° {project_id} proposé : {clean['title']}", now)
     return project_id
+
+
+class ProbableDuplicate(ValidationError):
+    """A new proposal looks like a project already recorded (``existing``, its id): refused unless confirmed."""
+
+    def __init__(self, existing: int, message: str):
+        self.existing = existing
+        super().__init__([("Projet", "Titre", message)])
+
+
+def _carrier(conn, name: str) -> int | None:
+    """The id of the organisation called ``name`` (case aside), if any."""
+    stmt = select(m.Organisation.id).where(func.lower(m.Organisation.name) == name.lower())
+    return conn.execute(stmt).scalar_one_or_none()
+
+
+def _title_key(title: str) -> str:
+    """A title as two proposals are compared: no case, accents or extra spaces."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def _refuse_duplicate(conn, title: str, carrier: int, commune_code: str) -> None:
+    """Refuse a proposal whose title, carrier and main commune are those of a recorded project."""
+    key = _title_key(title)
+    same_place = conn.execute(
+        select(m.Project.id, m.Project.title, m.Project.proposed_on, m.Commune.name)
+        .join(m.Commune, m.Commune.insee_code == m.Project.commune_code)
+        .where(m.Project.carrier_id == carrier, m.Project.commune_code == commune_code)
+        .order_by(m.Project.id)
+    ).all()
+    for row in same_place:
+        if _title_key(row.title) == key:
+            raise ProbableDuplicate(
+                row.id,
+                f"Un projet « {row.title} » du même porteur à {row.name} existe déjà (n° {row.id}, proposé le "
+                f"{row.proposed_on:%d/%m/%Y}). Cochez « Enregistrer quand même » si c'est un autre projet.",
+            )
 
 
 def update_project(engine: Engine, actor: Actor, project_id: int, loaded: dict, changes: dict) -> None:
@@ -245,6 +297,7 @@ def update_project(engine: Engine, actor: Actor, project_id: int, loaded: dict, 
         )
 
 
+@once_.replayable
 def advance_project(
     engine: Engine,
     actor: Actor,
@@ -257,12 +310,14 @@ def advance_project(
     comment: str = "",
     opinion: str | None = None,
     meeting_unrecorded: bool = False,
-) -> None:
+    once: str | None = None,
+) -> int:
     """Move a project one step along its lifecycle (see ``PROJECT_TRANSITIONS``), dated and tied
     to a meeting (the step then takes the meeting's date); an opinion of the committee is
     recorded with it. A step of the technicians' group whose meeting is not yet recorded
     (``meeting_unrecorded``) is dated by ``day`` and stored with no meeting. The committee's steps
-    need the committee's right (:func:`essdash.domain.steps.deed_of`)."""
+    need the committee's right (:func:`essdash.domain.steps.deed_of`). Returns the step's id;
+    ``once``: the form's one-time token (see :mod:`essdash.write.once`)."""
     issues = []
     if opinion is not None:
         if opinion not in OpinionValue.labels():
@@ -325,8 +380,9 @@ def advance_project(
     if target in (ProjectStatus.REALISE, ProjectStatus.ABANDONNE):
         values["end_date"] = day
     with locked_transaction(engine, permit) as conn:
+        once_.check(conn, once, Deed.STEP, lambda _: f"Cette étape du projet n° {project_id} est déjà enregistrée.")
         locked_update(conn, m.Project, project_id, loaded, values, PROJECT_FIELDS, "Le projet")
-        conn.execute(
+        event_id = conn.execute(
             insert(m.ProjectEvent).values(
                 project_id=project_id,
                 date=day,
@@ -337,7 +393,7 @@ def advance_project(
                 account=actor.account,
                 comment=comment,
             )
-        )
+        ).inserted_primary_key[0]
         if opinion is not None:
             conn.execute(
                 insert(m.Opinion).values(
@@ -349,4 +405,6 @@ def advance_project(
                     account=actor.account,
                 )
             )
+        once_.spend(conn, once, Deed.STEP, event_id, actor, now)
         permit.log(conn, f"Projet n° {project_id} : {current.label} → {target.label}", now)
+    return event_id

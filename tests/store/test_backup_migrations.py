@@ -19,12 +19,18 @@ from essdash.store import backup, db, migrations
 from essdash.store.backup import SQLITE_MAGIC
 from essdash.store.config import Settings
 from essdash.store.server_backup import DUMP_MAGIC
+from essdash.write import projects
+from essdash.write.actor import Actor
 from tests.fixtures.samples import dump
 from tests.fixtures.stores import altered_snapshot, backup_rows, connect, leftovers
 
 INDEXES = {
     "sqlite": "SELECT name, sql FROM sqlite_master WHERE type = 'index'",
     "postgresql": "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()",
+}
+TABLES = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table'",
+    "postgresql": "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
 }
 
 
@@ -392,3 +398,40 @@ def test_a_schema_6_base_upgraded_keeps_its_plan_and_lets_a_second_plan_reuse_it
         conn.execute(insert(m.ActionSheet).values(**sheet, **dates))
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(insert(m.Axis).values(plan_id=plan_id, code="I", title="t", summary="", position=1))
+
+
+def test_a_schema_7_base_upgraded_gains_the_spent_tokens_of_forms(fresh_url):
+    """The upgrade keeps the base's projects and adds an empty ``submission`` table, where a form's
+    token is then spent once: the same proposal sent again with it writes nothing."""
+    url = fresh_url("v7")
+    migrations.upgrade(url, None, target="0007")
+    engine = db.make_engine(url)
+    db._fill_reference(engine)
+    db.write_meta(engine, schema_version=7, dataset="empty", created_at="2014-12-15T18:00:00", as_of="2014-12-15")
+    engine.dispose()
+    with connect(url) as conn:
+        assert "submission" not in {row[0] for row in conn.execute(TABLES[conn.conn.dialect.name])}
+    engine = db.open_database(Settings(database_url=url))
+    with engine.connect() as conn:
+        assert migrations.current_revision(conn) == "0008"
+        assert conn.execute(text("SELECT value FROM metaentry WHERE key = 'schema_version'")).scalar_one() == "8"
+        assert conn.execute(text("SELECT COUNT(*) FROM submission")).scalar_one() == 0
+    proposal = {"title": "Garage solidaire", "commune_code": "59512", "intervention_mode": "a_qualifier"}
+    sent = [
+        projects.create_project(
+            engine,
+            Actor("Claire Martin", "mission ESS"),
+            {**proposal, "sector": "a_qualifier"},
+            carrier_name="SCOP Roule",
+            legal_form="scop",
+            sheets=["III.4"],
+            proposed_on=date(2014, 12, 1),
+            once="jeton",
+        )
+        for _ in range(2)
+    ]
+    assert sent[0] == sent[1]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM project")).scalar_one() == 1
+        assert conn.execute(text("SELECT token, result FROM submission")).all() == [("jeton", sent[0])]
+    engine.dispose()
