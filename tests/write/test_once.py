@@ -83,13 +83,13 @@ def _second_writer_waits_for_the_first(monkeypatch):
     guard = threading.Lock()
 
     @contextmanager
-    def paced(engine):
+    def paced(engine, permit):
         with guard:
             order.append(threading.current_thread().name)
             first = len(order) == 1
         if not first:
             arrived.set()
-        with real(engine) as conn:
+        with real(engine, permit) as conn:
             if first:
                 assert arrived.wait(60), "the second writer never asked for the lock"
             yield conn
