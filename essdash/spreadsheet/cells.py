@@ -1,17 +1,21 @@
 """Spreadsheet cells the French way: parsing what partners type, writing what Excel shows.
 
 Parsers accept French habits — « 1 234,50 € », « (200) », « 05/03/2012 », a date cell or an Excel
-serial number, « oui », « S1 2012 », enumerations by French label or code — and raise
-``ValueError`` with a French message otherwise. Numbers, dates and text follow the rule book of
-every write, :mod:`essdash.domain.rules` (this module adds what is proper to cells: Excel types
-and serial dates); writing neutralises text that starts like a formula with the rule book's
-mirror image of its reading, so an exported file imports back unchanged.
+serial number, « oui », « S1 2012 », enumerations by French label or code — and raise ``ValueError``
+with a French message otherwise. Where a file's date may be rough, :func:`partial_day` also reads a
+month and year (« 03/2012 », « mars 2012 ») or a year alone as their first day (their last for an
+end), and returns it :class:`Noted`, so that the preview says how it was read. Numbers, dates and
+text follow the rule book of every write, :mod:`essdash.domain.rules` (this module adds what is
+proper to cells: Excel types and serial dates); writing neutralises text that starts like a formula
+with the rule book's mirror image of its reading, so an exported file imports back unchanged.
 """
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -74,6 +78,78 @@ def day(cell) -> date:
             raise ValueError(f"« {cell} » n'est pas une date (format attendu : jj/mm/aaaa).")
         return rules.day(_EXCEL_EPOCH + timedelta(days=int(cell)))
     return rules.day(cell)
+
+
+@dataclass(frozen=True)
+class Noted:
+    """A value read from a cell, and a French note on how it was read (the preview shows it; it
+    refuses nothing)."""
+
+    value: object
+    note: str
+
+
+_MONTHS = {
+    **dict.fromkeys(("janvier", "janv", "jan"), 1),
+    **dict.fromkeys(("fevrier", "fevr", "fev"), 2),
+    "mars": 3,
+    **dict.fromkeys(("avril", "avr"), 4),
+    "mai": 5,
+    "juin": 6,
+    **dict.fromkeys(("juillet", "juil"), 7),
+    "aout": 8,
+    **dict.fromkeys(("septembre", "sept"), 9),
+    **dict.fromkeys(("octobre", "oct"), 10),
+    **dict.fromkeys(("novembre", "nov"), 11),
+    **dict.fromkeys(("decembre", "dec"), 12),
+}
+_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{4})")
+_YEAR_MONTH = re.compile(r"(\d{4})[/-](\d{1,2})")
+_NAMED_MONTH = re.compile(r"([a-z]+) (\d{4})")
+_YEAR = re.compile(r"\d{4}")
+
+
+def _month_year(cell) -> tuple[int, int | None] | None:
+    """``(year, month)`` of a month and year, ``(year, None)`` of a year alone, else ``None``."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return (int(cell), None) if float(cell).is_integer() and 1900 <= cell <= 2100 else None
+    if not isinstance(cell, str):
+        return None
+    raw = cell.strip()
+    if _YEAR.fullmatch(raw):
+        return int(raw), None
+    if match := _MONTH_YEAR.fullmatch(raw):
+        return int(match.group(2)), int(match.group(1))
+    if match := _YEAR_MONTH.fullmatch(raw):
+        return int(match.group(1)), int(match.group(2))
+    if (match := _NAMED_MONTH.fullmatch(fold(raw))) and match.group(1) in _MONTHS:
+        return int(match.group(2)), _MONTHS[match.group(1)]
+    return None
+
+
+def partial_day(cell, *, last: bool = False) -> date | Noted:
+    """:func:`day`, or a month and year (« 03/2012 », « 3-2012 », « mars 2012 », « 2012-03 ») or a
+    year alone (« 2012 », or the number 2012 of a workbook cell, which no Excel serial date of the
+    years read here can be) read as the first day of that month or year — the last with ``last``,
+    for the end of something — and :class:`Noted` with how it was read."""
+    rough = _month_year(cell)
+    if rough is None:
+        return day(cell)
+    year, month = rough
+    shown = str(int(cell)) if isinstance(cell, (int, float)) else cell.strip()
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"date impossible : « {shown} » (mois {month}).")
+    if not 1900 <= year <= 2100:
+        raise ValueError(f"date hors des limites : « {shown} ».")
+    if last:
+        month = month or 12
+        result = date(year, month, calendar.monthrange(year, month)[1])
+    else:
+        result = date(year, month or 1, 1)
+    what = "année seulement" if rough[1] is None else "mois et année seulement"
+    if last:
+        what += ", dernier jour pour une fin"
+    return Noted(result, f"« {shown} » lu comme le {result:%d/%m/%Y} ({what}).")
 
 
 _TRUE = {"oui", "o", "vrai", "true", "yes", "y", "1", "x"}

@@ -7,7 +7,8 @@ returns an :class:`ImportPlan`: how columns were placed, every issue by row and 
 taken, and how many rows would be created, updated or left unchanged. Nothing is written. The
 mappings saved under a source's name (:func:`essdash.write.imports.save_mapping`) are offered again
 for a file with the same headers (``plan.saved``). :func:`build_plan` is also how
-:func:`essdash.write.imports.apply` validates the file again before writing it.
+:func:`essdash.write.imports.apply` validates the file again before writing it. Its notes say how
+rough cells were read (« 03/2012 » as the 01/03/2012); they refuse nothing.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class ImportPlan:
     columns: list[tuple[str, str]]
     errors: list[Issue]
     warnings: list[Issue]
+    notes: list[Issue] = field(default_factory=list)  # how rough cells were read: shown, refusing nothing
     rows: int = 0
     inserted: int = 0
     updated: int = 0
@@ -86,7 +88,7 @@ class ImportPlan:
         return " · ".join(parts)
 
     def issues_frame(self) -> pd.DataFrame:
-        """Every error, then every warning: the report shown to the user."""
+        """Every error, then every warning, then every note: the report shown to the user."""
         return pd.DataFrame(
             [
                 {
@@ -95,7 +97,7 @@ class ImportPlan:
                     "Problème": i.message,
                     "Gravité": level,
                 }
-                for level, issues in (("erreur", self.errors), ("avertissement", self.warnings))
+                for level, issues in (("erreur", self.errors), ("avertissement", self.warnings), ("note", self.notes))
                 for i in issues
             ],
             columns=["Ligne", "Colonne", "Problème", "Gravité"],
@@ -119,6 +121,7 @@ class ImportPlan:
         lines += [f"Ce fichier a déjà été importé {when}." for when in self.previous]
         lines += [f"Avertissement — {issue}" for issue in self.warnings]
         lines += [f"Erreur — {issue}" for issue in self.errors]
+        lines += [f"Note — {issue}" for issue in self.notes]
         return "\n".join(lines)
 
 
@@ -175,7 +178,8 @@ def build_plan(
     builder = BUILDERS[kind.code](context)
     width = len(shape.headers)
     for number, cells in shape.data:
-        row = Row(number, {key: cells[i] if i < len(cells) else None for i, key in mapped.items()}, headers, errors)
+        values = {key: cells[i] if i < len(cells) else None for i, key in mapped.items()}
+        row = Row(number, values, headers, errors, notes=plan.notes)
         if any(not is_blank(c) for c in cells[width:]):
             row.error(
                 "",

@@ -170,7 +170,8 @@ class Projects(Builder):
             "id": row.get("id", cells.integer),
         }
         v.update({k: row.get(k, count) for k in ("jobs_created", "jobs_maintained", "beneficiaries")})
-        v.update({k: row.get(k, cells.day) for k in ("proposed_on", "start_date", "end_date")})
+        v.update({k: row.get(k, cells.partial_day) for k in ("proposed_on", "start_date")})
+        v["end_date"] = row.get("end_date", cells.partial_day, last=True)  # « 2014 » ends on 31/12/2014
         funding = self._funding(row, v)
         if (v["lat"] is None) != (v["lon"] is None) and not row.failed:
             row.error("lat" if v["lat"] is None else "lon", "latitude et longitude vont ensemble : donnez les deux.")

@@ -1,12 +1,14 @@
 """Reading a file's rows: issues by row and column, French cell parsers, place names, bulk writes.
 
 :class:`Row` gives each data row's cells by column key and turns every refused cell into an
-:class:`Issue` (row and column as the spreadsheet shows them, French message). :class:`Places`
-resolves communes by INSEE code, former code or name (case, accents and hyphens ignored, « St »
-for « Saint », « lès » for « lez ») and territories by code or name. :class:`Builder` is the base
-of the per-kind builders of :mod:`essdash.write.import_kinds`: it counts inserts, updates and unchanged rows
-and refuses a natural key met twice in one file. Writes are bulk: :func:`bulk_update`, :func:`insert_rows`,
-and :func:`insert_numbered` for rows whose ids are needed at once.
+:class:`Issue` (row and column as the spreadsheet shows them, French message); how a rough cell was
+read (« 03/2012 » as the 01/03/2012) is a note of the row, shown in the preview, refusing nothing.
+:class:`Places` resolves communes by INSEE code, former code or name (case, accents, hyphens and
+apostrophes ignored, « St » for « Saint », « lès » for « lez », a short form naming one commune
+only) and territories by code or name. :class:`Builder` is the base of the per-kind builders of
+:mod:`essdash.write.import_kinds`: it counts inserts, updates and unchanged rows and refuses a
+natural key met twice in one file. Writes are bulk: :func:`bulk_update`, :func:`insert_rows`, and
+:func:`insert_numbered` for rows whose ids are needed at once.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ class Row:
     issues: list[Issue]
     failed: bool = False
     memo: dict | None = None
+    notes: list[Issue] = field(default_factory=list)
 
     def given(self, key: str) -> bool:
         return not cells.is_blank(self.values.get(key))
@@ -87,8 +90,13 @@ class Row:
         self.issues.append(Issue(self.number, self.headers.get(key, key) or None, message))
         self.failed = True
 
+    def note(self, key: str, message: str) -> None:
+        """Say how a cell was read (a rough date…): shown in the preview, refusing nothing."""
+        self.notes.append(Issue(self.number, self.headers.get(key, key) or None, message))
+
     def get(self, key: str, parse, *args, required: bool = False, **kwargs):
-        """The parsed cell, or ``None`` when blank (an issue if ``required``) or refused."""
+        """The parsed cell, or ``None`` when blank (an issue if ``required``) or refused; a parser's
+        :class:`essdash.spreadsheet.cells.Noted` value gives its value and a note of the row."""
         cell = self.values.get(key)
         if cell is None or cells.is_blank(cell):
             if required:
@@ -109,6 +117,9 @@ class Row:
             value, refusal = outcome
         if refusal is not None:
             self.error(key, refusal)
+        elif value.__class__ is cells.Noted:
+            self.note(key, value.note)
+            return value.value
         return value
 
 
@@ -142,9 +153,33 @@ def year(cell) -> int:
     return rules.creation_year(cell, date.today())
 
 
+_COMMUNE_WORDS = {"st": "saint", "ste": "sainte", "les": "lez"}  # after folding: « St. », « lès »
+_LINKS = {"lez", "en", "sur"}  # what joins a commune's name to its place: « Marcq-en-Barœul »
+
+
+def _commune_words(name) -> list[str]:
+    """A commune name's words, folded (case, accents, apostrophes, hyphens), abbreviations spelt out."""
+    return [_COMMUNE_WORDS.get(w, w) for w in cells.fold(name).split()]
+
+
 def _commune_key(name) -> str:
-    words = {"st": "saint", "ste": "sainte", "les": "lez"}
-    return " ".join(words.get(w, w) for w in cells.fold(name).split())
+    """The key a commune name is looked up by: its words run together, so that « Villeneuve d Ascq »,
+    « Villeneuve-d'Ascq » and « VILLENEUVE DASCQ » are one key."""
+    return "".join(_commune_words(name))
+
+
+def _short_key(name) -> str | None:
+    """The key of a name's usual short form, its words before « lez », « en » or « sur »
+    (« St André » for Saint-André-lez-Lille); ``None`` if it has no such word."""
+    words = _commune_words(name)
+    cut = next((i for i, word in enumerate(words) if i and word in _LINKS), None)
+    return None if cut is None else "".join(words[:cut])
+
+
+def _either(names: list[str]) -> str:
+    """The names quoted and joined the French way: « A », « B » ou « C »."""
+    quoted = [f"« {name} »" for name in names]
+    return " ou ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
 
 
 def _code_text(cell) -> str:
@@ -153,7 +188,14 @@ def _code_text(cell) -> str:
 
 class Places:
     """Communes (by INSEE code, former code or name) and territories (by code or name); with a
-    ``scope`` (the importing person's, from the gate), a row landing outside it is refused."""
+    ``scope`` (the importing person's, from the gate), a row landing outside it is refused.
+
+    A commune name is found whatever its case, accents, hyphens, spaces and apostrophes, with « St »,
+    « Ste » for « Saint », « Sainte » and « lès », « les » for « lez »; or by its short form
+    (« Marcq » for Marcq-en-Barœul) when that names one commune only — one naming several (« Sainghin »)
+    is refused with their names. An unknown name gets up to three nearest names as suggestions."""
+
+    SUGGESTIONS = 3
 
     def __init__(self, conn: Connection, scope: Scope | None = None):
         self.scope = scope
@@ -167,10 +209,15 @@ class Places:
         self.codes = {code: code for code in self.names} | {alias: code for alias, _, code in aliases}
         self.by_name = {_commune_key(name): code for code, name, _ in communes}
         for _, name, code in aliases:
-            key, target = _commune_key(name), _commune_key(self.names[code])
-            self.by_name[key] = code
-            if key.endswith(f" {target}"):  # « Hellemmes » for the associated commune « Hellemmes-Lille »
-                self.by_name[key.removesuffix(f" {target}")] = code
+            words, target = _commune_words(name), _commune_words(self.names[code])
+            self.by_name["".join(words)] = code
+            if len(words) > len(target) and words[-len(target) :] == target:  # « Hellemmes » for « Hellemmes-Lille »
+                self.by_name["".join(words[: -len(target)])] = code
+        self.short: dict[str, set[str]] = defaultdict(set)  # short forms not a full name → their communes
+        for name, code in [(name, code) for code, name, _ in communes] + [(name, code) for _, name, code in aliases]:
+            if (short := _short_key(name)) and short not in self.by_name:
+                self.short[short].add(code)
+        self._near = {key: {code} for key, code in self.by_name.items()} | self.short  # for suggestions
         self.territories = {}
         for code, name in conn.execute(select(m.Territory.code, m.Territory.name)):
             short = re.sub(r"^territoire (de la |des |du |de l )?", "", cells.fold(name))
@@ -178,18 +225,37 @@ class Places:
 
     def known(self, cell) -> bool:
         """Whether a cell names a commune of the metropolis (by name or code), as typed."""
-        return bool(self.codes.get(_code_text(cell)) or self.by_name.get(_commune_key(cell)))
+        key = _commune_key(cell)
+        return bool(self.codes.get(_code_text(cell)) or self.by_name.get(key) or self.short.get(key))
+
+    def _find(self, name: str) -> str | None:
+        """The commune a name gives, by full or short form; ``ValueError`` if it names several."""
+        key = _commune_key(name)
+        if code := self.by_name.get(key):
+            return code
+        codes = sorted(self.short.get(key, ()), key=self.names.__getitem__)
+        if len(codes) > 1:
+            raise ValueError(
+                f"« {name} » peut désigner {_either([self.names[c] for c in codes])} : précisez la commune."
+            )
+        return codes[0] if codes else None
+
+    def _suggestion(self, name: str) -> str:
+        """« Vouliez-vous dire … ? » with up to :attr:`SUGGESTIONS` communes whose key is nearest, or ``""``."""
+        close = difflib.get_close_matches(_commune_key(name), self._near, n=2 * self.SUGGESTIONS, cutoff=0.75)
+        found = [self.names[code] for key in close for code in sorted(self._near[key], key=self.names.__getitem__)]
+        names = list(dict.fromkeys(found))[: self.SUGGESTIONS]
+        return f" Vouliez-vous dire {_either(names)} ?" if names else ""
 
     def _by_name(self, cell) -> tuple[str | None, str]:
         if isinstance(cell, bool):
             raise ValueError(f"« {cell} » n'est pas un nom de commune.")
         shown = _code_text(cell)
-        code = self.codes.get(shown) or self.by_name.get(_commune_key(cells.text(shown)))
+        code = self.codes.get(shown) or self._find(cells.text(shown))
         if code:
             self.resolved.setdefault(shown, code)
             return code, ""
-        close = difflib.get_close_matches(_commune_key(shown), self.by_name, n=1, cutoff=0.8)
-        return None, f" Vouliez-vous dire « {self.names[self.by_name[close[0]]]} » ?" if close else ""
+        return None, self._suggestion(shown)
 
     def _named(self, cell) -> tuple[str | None, str, str]:
         """The code a commune cell names (``None`` if unknown), the hint then, and the cell as shown;
