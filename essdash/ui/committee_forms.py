@@ -79,10 +79,12 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
         {"project": loaded[pid], "opinion": values.get(opinion), "comment": comment or ""}
         for pid, opinion, comment in zip(edited["id"], edited["opinion"], edited["comment"])
     ]
+    token = once_token("opinions")
     if submitted and run(
-        lambda: committee.record_opinions(engine, actor, meeting, items),
+        lambda: committee.record_opinions(engine, actor, meeting, items, once=token),
         f"{fmt.plural(sum(1 for i in items if i['opinion']), 'avis enregistré', 'avis enregistrés')}.",
         actor,
+        once="opinions",
     ):
         for pid in loaded:
             forget_version("project", pid)

@@ -315,6 +315,7 @@ def _step_form(engine, project_id: int, status: ProjectStatus, following, detail
         actor = signature("sig-step")
         submitted = st.form_submit_button("Enregistrer l'étape", type="primary")
     loaded = remember_version("project", project_id, current, submitted)
+    token = once_token(f"step-{project_id}")
     if submitted and run(
         lambda: projects.advance_project(
             engine,
@@ -327,9 +328,11 @@ def _step_form(engine, project_id: int, status: ProjectStatus, following, detail
             comment=comment,
             opinion=opinion.value if opinion else None,
             meeting_unrecorded=body is MeetingBody.GROUPE_TECHNICIENS and meeting is None,
+            once=token,
         ),
         "Étape enregistrée.",
         actor,
+        once=f"step-{project_id}",
     ):
         forget_version("project", project_id)
         st.rerun()

@@ -84,3 +84,27 @@ def test_the_same_proposal_in_a_new_form_asks_for_a_confirmation(writable_app):
     assert [s.value for s in at.success] == ["Proposition enregistrée."]
     assert _count(engine) == 2
     assert not [c for c in at.checkbox if c.label == "Enregistrer quand même"]
+
+
+def test_a_step_form_submitted_twice_records_one_step(writable_app):
+    """Without the token, the second click's run would fail on the project's version (« Modification
+    refusée ») or, worse, record the step twice; with it, one step and a French notice."""
+    make, engine = writable_app
+    with engine.connect() as conn:
+        proposed = conn.execute(text("SELECT min(id) FROM project WHERE status = 'propose'")).scalar_one()
+        steps_before = conn.execute(text("SELECT count(*) FROM projectevent WHERE project_id = :p"), {"p": proposed})
+        steps_before = steps_before.scalar_one()
+    at = make("pages/projets.py", projet=str(proposed))
+    key = f"{ONCE}step-{proposed}"
+    at.text_input(key="sig-step").input("Karim Benali")
+    at.selectbox(key="sig-step-role").select("technicien")
+    token = at.session_state[key]
+    _button(at, "Enregistrer l'étape").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.session_state[key] = token  # the second click's run, as the first run left the session
+    _button(at, "Enregistrer l'étape").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with engine.connect() as conn:
+        steps_after = conn.execute(text("SELECT count(*) FROM projectevent WHERE project_id = :p"), {"p": proposed})
+        assert steps_after.scalar_one() == steps_before + 1
+    assert f"Cette étape du projet n° {proposed} est déjà enregistrée." in [i.value for i in at.info]
