@@ -19,7 +19,7 @@ from essdash.write.actor import Actor
 from tests.conftest import APP
 from tests.fixtures.samples import GOOD, csv_file, dump, xlsx_file
 from tests.fixtures.stores import backup_rows
-from tests.ui.test_access_pages import AUTH
+from tests.ui.conftest import AUTH
 from tests.write.test_partner_files import PARTNER_HEAD, PARTNER_ROWS
 
 DONNEES = "pages/donnees.py"
