@@ -105,23 +105,26 @@ def sqlite_engine(tmp_path):
     engine.dispose()
 
 
+def open_app(page: str | None = None, *, state: dict | None = None, prepare=None, **params) -> AppTest:
+    """A new AppTest session of ``app.py``, run once on ``page``: ``params`` go to the URL; ``state`` to
+    the session before the first run (the open tab of a lazy tab set, an unfolded expander:
+    ``{"e_tab": "Lorenz"}``); ``prepare(at)`` sets what else the session needs (secrets, a user)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    if prepare is not None:
+        prepare(at)
+    for key, value in params.items():
+        at.query_params[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    if page:
+        at.switch_page(page)
+    return at.run()
+
+
 def _app_factory(url: str, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", url)
     st.cache_data.clear()
-
-    def make(page: str | None = None, *, state: dict | None = None, **params) -> AppTest:
-        """``params`` go to the URL; ``state`` to the session before the first run (the open tab of
-        a lazy tab set, an unfolded expander: ``{"e_tab": "Lorenz"}``)."""
-        at = AppTest.from_file(APP, default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        for key, value in (state or {}).items():
-            at.session_state[key] = value
-        if page:
-            at.switch_page(page)
-        return at.run()
-
-    return make
+    return open_app
 
 
 @pytest.fixture

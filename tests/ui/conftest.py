@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from essdash.write import members
 from essdash.write.actor import Actor
-from tests.conftest import APP
+from tests.conftest import open_app
 
 # The key of each page's lazy tab set (:func:`essdash.ui.lazy.tabs`).
 TAB_KEYS = {
@@ -75,19 +75,16 @@ def shared(writable_app, monkeypatch):
     monkeypatch.setenv("ESSDASH_MODE", "partage")
 
     def visit(email: str | None, page: str | None = None, *, secrets=True, issued=None, state=None, **params):
-        at = AppTest.from_file(APP, default_timeout=60)
-        if secrets:
-            at.secrets["auth"] = AUTH
-        at.user = (
-            {"is_logged_in": True, "email": email, "iat": issued or time.time()} if email else {"is_logged_in": False}
-        )
-        for key, value in params.items():
-            at.query_params[key] = value
-        for key, value in (state or {}).items():
-            at.session_state[key] = value
-        if page:
-            at.switch_page(page)
-        return at.run()
+        def prepare(at: AppTest) -> None:
+            if secrets:
+                at.secrets["auth"] = AUTH
+            at.user = (
+                {"is_logged_in": True, "email": email, "iat": issued or time.time()}
+                if email
+                else {"is_logged_in": False}
+            )
+
+        return open_app(page, state=state, prepare=prepare, **params)
 
     with engine.connect() as conn:
         ids = dict(
