@@ -1,6 +1,6 @@
-"""Streamlit views of the equity check (the Équité page): the findings, then one view per tab
-(territories, communes, size and distance, Lorenz curve, funnel, white spots), and the column labels
-of their tables."""
+"""Streamlit views of the equity check (the Équité page): the measure and period, the findings,
+then one view per tab (territories, communes, size and distance, Lorenz curve, funnel, white spots),
+and the column labels of their tables."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import streamlit as st
 
 from essdash.domain import fmt
 from essdash.read import equity_report, places
-from essdash.read.equity_report import EquityMeasure, EquityReport
+from essdash.read.equity_report import EQUITY_MEASURES, EquityMeasure, EquityReport
 from essdash.read.filters import Filters
 from essdash.render import charts
-from essdash.ui.frame import chart, read
+from essdash.ui.frame import chart, compute, period_range, read, scope_caption, tabs
 
 
 def equity_columns(spec: EquityMeasure) -> dict:
@@ -53,6 +53,37 @@ WHITE_SPOT_COLUMNS = {
     "population": st.column_config.NumberColumn("Habitants", format="localized"),
     "latest": "Dernier projet proposé",  # a date, or « jamais » (Streamlit would write « None »)
 }
+
+
+def equity_check(base: Filters) -> None:
+    """The Équité page under its frame: the measure and the period, the scope, the findings, and the
+    tabs; with a territory chosen, its communes only (do all the communes of my territory benefit?)."""
+    c1, c2 = st.columns([1, 3])
+    measure = c1.radio("Mesure", list(EQUITY_MEASURES), key="e_measure", format_func=lambda k: EQUITY_MEASURES[k].label)
+    with c2:
+        first, last = period_range()
+    filters = base.with_(period_from=first, period_to=last)
+    commune_figures = read(places.place_figures, filters, "commune")
+    territory_figures = read(places.place_figures, filters, "territory")
+    if filters.territory:  # a technician's question: do all the communes of my territory benefit?
+        commune_figures = commune_figures[commune_figures["territory_code"] == filters.territory]
+    result = compute(equity_report.report, commune_figures, territory_figures, measure)
+    st.caption(
+        f"{scope_caption(filters.with_(commune=None))} · communes membres sur la période · "
+        "projets rattachés à leur commune principale. " + result.metro_sentence
+    )
+    findings(result)
+    tabs(
+        {
+            "Territoires": lambda: territories(result),
+            "Communes": lambda: communes(result),
+            "Taille et distance": lambda: size_and_distance(result),
+            "Lorenz": lambda: lorenz(result),
+            "Entonnoir": lambda: funnel(result),
+            "Zones blanches": lambda: white_spots(filters, int(commune_figures["member"].sum())),
+        },
+        key="e_tab",
+    )
 
 
 def findings(result: EquityReport) -> None:

@@ -1,6 +1,7 @@
-"""Streamlit views of the Financements page: the two leverages of the selection (« 1 € → x € »)
-against the plan's aim, then one view per tab (territories, communes, fiches, funder types,
-projects, equity of leverage), with the column labels of :data:`essdash.read.leverage.HEADERS`."""
+"""Streamlit views of the Financements page: the projects' filters, the two leverages of the
+selection (« 1 € → x € ») against the plan's aim, then one view per tab (territories, communes,
+fiches, funder types, projects, equity of leverage), with the column labels of
+:data:`essdash.read.leverage.HEADERS`."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import streamlit as st
 from essdash.domain import fmt
 from essdash.domain import leverage as lv
 from essdash.read import leverage
-from essdash.read.leverage import LeverageEquity, LeverageSummary
+from essdash.read.filters import Filters
+from essdash.read.leverage import LeverageEquity, LeverageOverview, LeverageSummary
 from essdash.render import charts
 from essdash.ui.cache import chart
+from essdash.ui.frame import place_caption, project_filters, read, scope_caption, tabs
 from essdash.ui.records import paged
 
 
@@ -29,6 +32,47 @@ def _columns(headers: dict[str, str]) -> dict:
 
 COLUMNS = _columns(leverage.HEADERS)
 KIND_COLUMNS = _columns(leverage.KIND_HEADERS)
+
+
+def leverage_report(base: Filters) -> None:
+    """The Financements page under its frame: the projects' filters, the leverages of the selection
+    against the plan's aim, and the tabs."""
+    with st.expander("Filtres des projets"):
+        filters = project_filters(base, search=False)
+    st.subheader(f"Effet levier — {place_caption(filters)}")
+    st.caption(f"{scope_caption(filters)} · financements des années écoulées à cette date. {lv.DEFINITION}")
+    view = read(leverage.overview, filters)
+    headline(view.summary)
+    tabs(
+        {
+            "Territoires": lambda: _territories(view),
+            "Communes": lambda: _communes(view, filters),
+            "Fiches": lambda: _sheets(view),
+            "Natures de financeurs": lambda: kinds(view.summary),
+            "Projets": lambda: projects(view.projects),
+            "Équité du levier": lambda: equity(view.equity),
+        },
+        key="f_tab",
+    )
+
+
+def _territories(view: LeverageOverview) -> None:
+    st.caption("Tous les territoires, pour comparer ; projets rattachés à leur commune principale.")
+    places(view.territories, "territory")
+
+
+def _communes(view: LeverageOverview, filters: Filters) -> None:
+    """The communes of the filtered territory (else of the metropolis)."""
+    shown = view.communes
+    if filters.territory:
+        shown = shown[shown["territory_code"] == filters.territory]
+    st.caption("Communes où un levier finance un projet ; projets rattachés à leur commune principale.")
+    places(shown, "commune")
+
+
+def _sheets(view: LeverageOverview) -> None:
+    st.caption("Une fiche compte les projets de ses sous-fiches ; un projet peut servir plusieurs fiches.")
+    sheets(view.sheets)
 
 
 def headline(result: LeverageSummary) -> None:

@@ -1,5 +1,6 @@
-"""The Carte page's pieces: which place the map shows (clicked or filtered), where it zooms, and the
-notes on projects placed by their commune's centre."""
+"""The Carte page's views: its controls, the map with the chosen place's summary beside it (clicked
+or filtered), where the map zooms, the notes on projects placed by their commune's centre, and the
+static map."""
 
 from __future__ import annotations
 
@@ -7,8 +8,73 @@ import pandas as pd
 import streamlit as st
 
 from essdash.domain import fmt
+from essdash.read import places
 from essdash.read.filters import Filters
-from essdash.store.reference import bounds
+from essdash.render import maps, static_map
+from essdash.store.reference import ATTRIBUTION, bounds
+from essdash.ui import records
+from essdash.ui.frame import chart, period_range, project_filters, read, scope_caption
+
+
+def place_map(base: Filters) -> None:
+    """The Carte page under its frame: level, measure, background and markers, the period and the
+    projects' filters; the map with the chosen place's summary; the placement notes; the static map."""
+    c1, c2, c3, c4 = st.columns([1.2, 2, 1, 1])
+    level = c1.radio(
+        "Niveau",
+        ["commune", "territory"],
+        key="m_level",
+        horizontal=True,
+        format_func={"commune": "Communes", "territory": "Territoires"}.get,
+    )
+    measure = c2.selectbox(
+        "Mesure",
+        list(maps.MEASURES),
+        key="m_measure",
+        format_func=lambda k: maps.MEASURES[k].label,
+        placeholder=fmt.CHOOSE,
+    )
+    tiles = c3.toggle(
+        "Fond de carte", value=True, key="m_tiles", help="Sans fond de carte : contours seuls, sans réseau."
+    )
+    markers = c4.toggle("Projets", value=True, key="m_markers")
+    period_from, period_to = period_range()
+    with st.expander("Filtres des projets"):
+        filters = project_filters(base.with_(period_from=period_from, period_to=period_to), search=False)
+
+    figures = read(places.place_figures, filters, level)
+    points = read(places.project_points, filters) if markers else None
+    _map_and_summary(figures, points, filters, level, measure, tiles)
+    if points is not None:
+        placement_notes(points)
+    if st.toggle("Carte statique (sans réseau, pour les exports)", key="m_static"):
+        chart(static_map.static_choropleth, figures, level, measure, width="content")
+
+
+def _map_and_summary(
+    figures: pd.DataFrame, points: pd.DataFrame | None, filters: Filters, level: str, measure: str, tiles: bool
+) -> None:
+    """The map, and beside it the summary of the place clicked on it (else the filtered place)."""
+    # Imported within the page's run, never at the server's start: a custom component is registered
+    # (then served) only when it is declared during a script run (see essdash.ui.warm.COMPONENTS).
+    from streamlit_folium import st_folium
+
+    fmap = maps.build_map(figures, level, measure, points, tiles=tiles, focus=focus(filters))
+    map_col, side_col = st.columns([3, 1])
+    with map_col:
+        event = st_folium(
+            fmap, key="carte", height=620, use_container_width=True, returned_objects=["last_active_drawing"]
+        )
+        st.caption(
+            f"Couleurs : toutes les {'communes' if level == 'commune' else 'territoires'} de la métropole, "
+            f"pour comparer ; points : les projets de la sélection ({scope_caption(filters)}). "
+            f"{ATTRIBUTION}"
+        )
+    place = chosen_place(event, filters)
+    with side_col:
+        records.place_summary(
+            places.place_summary(read(places.place_figures, filters, place[0]), place[1]) if place else None
+        )
 
 
 def focus(filters: Filters):

@@ -1,5 +1,6 @@
-"""Streamlit views of the presentation (the Présentation page): the meeting pack cut into full-width
-views that each fit a 1280×720 projector screen, and the pack's downloads.
+"""Streamlit views of the presentation (the Présentation page): before it, the semester, the launch
+button and the pack's downloads; during it, the meeting pack cut into full-width views that each fit a
+1280×720 projector screen, with the buttons that move between them.
 
 A pack section becomes one view, or several when it is too tall: its blocks (key figures, sentences,
 charts, table rows) fill views in order, by estimated heights, and a long table goes on in the next
@@ -15,9 +16,11 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
-from essdash.read import pack, pack_model
+from essdash.read import indicators, pack, pack_model
+from essdash.read.filters import Filters
 from essdash.render import pack_charts
 from essdash.ui.cache import chart as draw_chart
+from essdash.ui.frame import place_caption, read
 
 # Heights in px at 1280×720. A view's content (below its heading, above the navigation buttons) may
 # fill VIEW_HEIGHT; the rest of the screen is the demo notice, the heading, the buttons and margins.
@@ -181,3 +184,42 @@ def pack_downloads(engine: Engine, period: str, territory: str | None, plan: str
             icon=":material/download:",
             key=f"download-{kind}",
         )
+
+
+def preparation(engine: Engine, filters: Filters) -> None:
+    """Before the presentation: the semester, the scope, the launch button and the pack's downloads."""
+    semesters = read(indicators.reference_periods)
+    period = st.selectbox(
+        "Semestre", semesters[::-1], format_func=fmt.period_label, key="p_period", placeholder=fmt.CHOOSE
+    )
+    scope = place_caption(filters.with_(commune=None))
+    st.caption(
+        f"Périmètre : {scope}. Choisissez un territoire dans le menu pour le dossier d'un technicien, "
+        "comparé à la moyenne métropolitaine."
+    )
+    if st.button("Lancer la présentation", type="primary", icon=":material/slideshow:"):
+        st.session_state.update(presenting=True, slide=0, presented_period=period)
+        st.rerun()
+    pack_downloads(engine, period, filters.territory, filters.plan)
+
+
+def slideshow(filters: Filters) -> None:
+    """The presentation of the semester launched: the current view, then the buttons to the previous
+    and next views and out of the presentation."""
+    period = st.session_state["presented_period"]
+    meeting_pack = read(pack.build, period, filters.territory, filters.plan)
+    slides = views(meeting_pack)
+    slide = min(st.session_state.get("slide", 0), len(slides))
+    presentation_view(meeting_pack, slides, slide)
+    back, position, forward, leave = st.columns([2, 2, 2, 3])
+    if back.button("◀ Précédent", disabled=slide == 0, width="stretch"):
+        st.session_state["slide"] = slide - 1
+        st.rerun()
+    position.markdown(f"<div style='text-align:center'>{slide + 1} / {len(slides) + 1}</div>", unsafe_allow_html=True)
+    if forward.button("Suivant ▶", disabled=slide == len(slides), width="stretch", type="primary"):
+        st.session_state["slide"] = slide + 1
+        st.rerun()
+    if leave.button("Quitter la présentation", width="stretch"):
+        # The semester's selectbox was not on screen while presenting, so Streamlit forgot its value.
+        st.session_state.update(presenting=False, slide=0, p_period=period)
+        st.rerun()

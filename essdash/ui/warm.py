@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Imported by Streamlit itself at the first dataframe it sends (Arrow) or image it checks (Pillow).
 STREAMLIT_LAZY = ("pyarrow", "PIL.Image")
 # Custom components that declare themselves at import: Streamlit registers (and then serves) one only
-# when it is declared within a script run, so they must be imported first by the page.
+# when it is declared within a script run, so they are imported within the run, by the view that draws
+# one (the map's, :func:`essdash.ui.map_views.place_map`), and never here.
 COMPONENTS = ("streamlit_folium",)
 
 
