@@ -9,13 +9,13 @@ from sqlalchemy.engine import Engine
 from essdash.domain import fmt
 from essdash.read import followup, queries
 from essdash.read.filters import Filters
-from essdash.ui import forms, records
+from essdash.ui import project_forms, records
 from essdash.ui.frame import chosen, place_caption, project_filters, read
 
 
 def new_proposal(engine: Engine, filters: Filters) -> None:
     """The form of a new project proposal, on the fiches of the plan shown."""
-    forms.new_project(engine, read(followup.plan_code, filters))
+    project_forms.new_project(engine, read(followup.plan_code, filters))
 
 
 def register(engine: Engine, base: Filters) -> None:
@@ -41,6 +41,6 @@ def register(engine: Engine, base: Filters) -> None:
     project_id = chosen(selection, shown, "id", "projet")
     if project_id is not None:
         if records.project_record(project_id):
-            forms.project_actions(engine, int(project_id))
+            project_forms.project_actions(engine, int(project_id))
     else:
         st.caption("Sélectionnez une ligne du registre pour afficher la fiche du projet.")
