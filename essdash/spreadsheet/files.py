@@ -3,7 +3,10 @@
 Reading recognises an XLSX workbook by its content (a zip archive), a CSV file's encoding (UTF-8
 with or without BOM, UTF-16 with BOM, else Windows-1252) and separator (``;``, tab or ``,``), and
 refuses anything else — empty, too large, binary, badly encoded, badly quoted — with a French
-message. Writing produces ``;``-separated CSV with French cells (Windows-1252, or UTF-8 with BOM)
+message. What a reading may cost is bounded before the work is done: the file's size, its line
+breaks, each line's length and the cells kept (and, for a workbook, :mod:`.workbook`'s budgets), so
+that no file within the size limit takes more than a few seconds or a few tens of megabytes.
+Writing produces ``;``-separated CSV with French cells (Windows-1252, or UTF-8 with BOM)
 and typed XLSX workbooks; see :mod:`essdash.spreadsheet.cells` for the cells themselves.
 """
 
@@ -13,6 +16,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass
@@ -21,14 +25,17 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import pandas as pd
 
-from essdash.domain import fmt
+from essdash.domain import fmt, limits
 from essdash.domain.errors import ImportFileError
 from essdash.spreadsheet import workbook
 from essdash.spreadsheet.cells import csv_cell, is_blank, missing, neutralise
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = limits.IMPORT_BYTES
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
+MAX_LINE_BREAKS = 10 * MAX_ROWS  # blank lines and line breaks inside quoted cells included
+MAX_LINE_CHARS = 1 << 20  # one physical line of a CSV file; 200 columns of 5 000 characters fit
+MAX_CELLS_KEPT = 4_000_000  # over the whole file, a row's trailing empty cells left out
 _SIGNATURES = {
     b"%PDF": "un document PDF",
     b"\x89PNG": "une image PNG",
@@ -82,7 +89,7 @@ def read_table(data: bytes, file_name: str, sheet: str | None = None) -> Table:
         size = fmt.number(len(data) / 1024 / 1024, 1)
         raise ImportFileError(
             f"Le fichier « {name} » est trop volumineux ({size} Mio) : "
-            f"{MAX_BYTES // 1024 // 1024} Mio au plus. Découpez-le en plusieurs fichiers."
+            f"{limits.at_most(MAX_BYTES // limits.MIB)}. Découpez-le en plusieurs fichiers."
         )
     sheets, merged = (), frozenset()
     if data.startswith(b"PK\x03\x04"):
@@ -148,7 +155,8 @@ def _csv_rows(data: bytes, name: str) -> tuple[list, str]:
     text, encoding = _decode(data, name)
     if "\x00" in text:
         raise ImportFileError(f"« {name} » n'est pas un tableur : son contenu est binaire.")
-    for match in list(_MOJIBAKE.finditer(text))[:50]:
+    _check_lines(text, name)
+    for match in itertools.islice(_MOJIBAKE.finditer(text), 50):
         try:
             fixed = match.group(0).encode("cp1252").decode("utf-8")
         except UnicodeError:
@@ -159,7 +167,7 @@ def _csv_rows(data: bytes, name: str) -> tuple[list, str]:
             "d'origine."
         )
     delimiter = _sniff(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(_bounded_lines(text, name), delimiter=delimiter, strict=True)
     shared: dict[str, str] = {}  # one string per distinct cell: a file repeats its communes, steps, dates…
     try:
         rows = _filled_rows(
@@ -176,13 +184,52 @@ def _csv_rows(data: bytes, name: str) -> tuple[list, str]:
     return rows, f"CSV, séparateur {separator}, encodage {encoding}"
 
 
+def _check_lines(text: str, name: str) -> None:
+    """Refuse a text of too many line breaks before any line is read (three passes in C)."""
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if breaks > MAX_LINE_BREAKS:
+        raise ImportFileError(
+            f"« {name} » compte {fmt.number(breaks)} retours à la ligne, plus de {fmt.number(MAX_LINE_BREAKS)} "
+            "(lignes vides comprises) : ce n'est pas un tableau lisible. Découpez-le ou enregistrez-le à nouveau."
+        )
+
+
+def _bounded_lines(text: str, name: str):
+    """The text's lines with their ends (``\r\n``, ``\r`` or ``\n``) for the CSV reader, as
+    ``io.StringIO(newline="")`` gives them but without its copy of the text four bytes a character;
+    a line too long is refused before it is copied or split into cells."""
+    size, start, number = len(text), 0, 0
+    cr, lf = text.find("\r"), text.find("\n")
+    while start < size:
+        if -1 < cr < start:
+            cr = text.find("\r", start)
+        if -1 < lf < start:
+            lf = text.find("\n", start)
+        end = min((p for p in (cr, lf) if p != -1), default=size - 1) + 1
+        if end < size and text[end - 1] == "\r" and text[end] == "\n":
+            end += 1
+        number += 1
+        if end - start > MAX_LINE_CHARS:
+            raise ImportFileError(
+                f"« {name} », ligne {number} : plus de {fmt.number(MAX_LINE_CHARS)} caractères sur une seule "
+                "ligne. Ce n'est pas un tableau lisible : enregistrez-le à nouveau depuis le tableur."
+            )
+        yield text[start:end]
+        start = end
+
+
 def _filled_rows(numbered, name: str) -> list:
     """The ``(line number, cells)`` pairs that hold something, up to the row limit (plus one, to tell)."""
-    rows = []
+    rows, kept = [], 0
     for number, cells in numbered:
         if any(not is_blank(c) for c in cells):
             if len(cells) > MAX_COLUMNS:
                 raise ImportFileError(f"« {name} », ligne {number} : plus de {MAX_COLUMNS} colonnes.")
+            kept += len(cells)
+            if kept > MAX_CELLS_KEPT:
+                raise ImportFileError(
+                    f"« {name} » contient plus de {fmt.number(MAX_CELLS_KEPT)} cellules (ligne {number}) : découpez-le."
+                )
             rows.append((number, cells))
             if len(rows) > MAX_ROWS + 1:
                 break

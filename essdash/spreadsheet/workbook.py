@@ -9,7 +9,9 @@ about their sizes. So the archive's parts are checked before anything is read (t
 decompressed, compression ratio), each part is streamed with a byte budget, and the sheet's XML is
 parsed event by event (expat): only the cells actually written in the file are visited, the
 declared dimension is ignored, and reading stops at the first cell beyond the column limit or the
-cell limit. Refusals are ``ImportFileError`` with a French message.
+cell limit. What is kept in memory is bounded as it is read: the shared strings (no more than a
+sheet has cells), each text (the CSV reader's limit), the rows (no more than Excel's). Refusals are
+``ImportFileError`` with a French message.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 150
 MAX_CELLS = 500_000
 MAX_MERGES = 1000  # merged ranges kept (a header has a few)
+MAX_SHARED_STRINGS = MAX_CELLS  # a sheet cannot use more distinct texts than it has cells
+MAX_TEXT_CHARS = 131_072  # one cell's text, as for a CSV file
+MAX_ROW_ELEMENTS = 1_048_576  # rows written in a sheet, empty ones included: Excel's own limit
 _CHUNK = 1 << 20
 
 
@@ -137,16 +142,28 @@ def _sheet(
     return f"feuille « {title} »" + (f" ({' ; '.join(more)})" if more else ""), part, date1904[0], visible
 
 
+def _too_long(name: str) -> ImportFileError:
+    return ImportFileError(
+        f"« {name} » : une cellule dépasse {fmt.number(MAX_TEXT_CHARS)} caractères ; ce classeur ne peut pas "
+        "être lu. Raccourcissez ce texte ou découpez-le."
+    )
+
+
 def _shared_strings(archive: zipfile.ZipFile, budget: _Budget, name: str) -> list[str]:
     if "xl/sharedStrings.xml" not in archive.namelist():
         return []
     strings: list[str] = []
-    state = {"parts": None, "in_t": False, "skip": 0}
+    state = {"parts": None, "in_t": False, "skip": 0, "length": 0}
 
     def start(tag, attrs):
         tag = _local(tag)
         if tag == "si":
-            state["parts"] = []
+            if len(strings) >= MAX_SHARED_STRINGS:
+                raise ImportFileError(
+                    f"« {name} » contient plus de {fmt.number(MAX_SHARED_STRINGS)} textes différents : "
+                    "enregistrez la feuille à importer seule dans un classeur, ou découpez-la."
+                )
+            state["parts"], state["length"] = [], 0
         elif tag in ("rPh", "phoneticPr"):
             state["skip"] += 1
         elif tag == "t" and not state["skip"]:
@@ -165,6 +182,9 @@ def _shared_strings(archive: zipfile.ZipFile, budget: _Budget, name: str) -> lis
     def text(data):
         if state["in_t"] and state["parts"] is not None:
             state["parts"].append(data)
+            state["length"] += len(data)
+            if state["length"] > MAX_TEXT_CHARS:
+                raise _too_long(name)
 
     _drain(_parse(budget.chunks(archive, "xl/sharedStrings.xml", name), start, end, text))
     return strings
@@ -220,7 +240,7 @@ class _SheetReader:
         self.ready: list[tuple[int, tuple]] = []
         self.tags: dict[str, str] = {}
         self.columns: dict[str, int] = {}
-        self.row_number = self.column = self.count = 0
+        self.row_number = self.column = self.count = self.row_count = self.length = 0
         self.cells: dict[int, object] = {}
         self.in_cell = False
         self.kind = self.style = self.raw = None
@@ -260,8 +280,14 @@ class _SheetReader:
                 self.inline = []
         elif tag == "v" or tag == "t":
             if self.in_cell:
-                self.text = []
+                self.text, self.length = [], 0
         elif tag == "row":
+            self.row_count += 1
+            if self.row_count > MAX_ROW_ELEMENTS:
+                raise ImportFileError(
+                    f"« {self.name} » déclare plus de {fmt.number(MAX_ROW_ELEMENTS)} lignes, plus qu'une feuille "
+                    "Excel n'en peut contenir : il ne peut pas être lu."
+                )
             reference = attrs.get("r", "")
             self.row_number = int(reference) if reference.isdigit() else self.row_number + 1
             self.cells, self.column = {}, 0
@@ -295,6 +321,9 @@ class _SheetReader:
     def characters(self, data):
         if self.text is not None:
             self.text.append(data)
+            self.length += len(data)
+            if self.length > MAX_TEXT_CHARS:
+                raise _too_long(self.name)
 
     def _value(self):
         kind, raw = self.kind, self.raw

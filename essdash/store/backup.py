@@ -34,13 +34,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
+from essdash.domain import limits
 from essdash.domain.errors import BackupError, DatabaseError
 from essdash.domain.models import SCHEMA_VERSION
 from essdash.store import backup_files, migrations, server_backup, version
 
 KEEP = 30
 MAX_TOTAL_BYTES = 2 * 1024**3
-MAX_RESTORE_BYTES = 200 * 1024 * 1024
+MAX_RESTORE_BYTES = limits.RESTORE_BYTES
 STALE_AFTER_SECONDS = 3600
 INTERNAL_TABLES = {"alembic_version", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}
 SQLITE_MAGIC = b"SQLite format 3\x00"

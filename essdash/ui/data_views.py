@@ -11,12 +11,11 @@ from functools import partial
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from essdash.domain import fmt
+from essdash.domain import fmt, limits
 from essdash.domain.errors import AccessError, EssdashError
 from essdash.domain.vocabulary import Deed, FundingType, InterventionMode, Sector
 from essdash.read import exports as io_export
 from essdash.read.filters import Filters, to_complete
-from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet.columns import KINDS
 from essdash.store import backup
 from essdash.ui import forms, session
@@ -217,11 +216,11 @@ def import_tab(engine: Engine) -> None:
         "Fichier à importer",
         type=["csv", "txt", "tsv", "xlsx"],
         key=f"imp_file_{st.session_state.setdefault('imp_round', 0)}",
-        max_upload_size=io_files.MAX_BYTES // 1024 // 1024,
+        max_upload_size=limits.UPLOAD_MIB,  # the server's: a larger file is refused below, in French
     )
     st.caption(
         "Glissez le fichier dans le cadre ci-dessus, ou cliquez sur « Browse files » pour le choisir "
-        f"(CSV ou XLSX, {io_files.MAX_BYTES // 1024 // 1024} Mio au plus) ; la croix le retire."
+        f"(CSV ou XLSX, {limits.at_most(limits.IMPORT_MIB)}) ; la croix le retire."
     )
     if uploaded is None:
         return
@@ -325,11 +324,11 @@ def _restore(engine: Engine, server: bool) -> None:
     chosen = st.file_uploader(
         f"Sauvegarde à restaurer (fichier {'.dump' if server else '.db'} d'essdash)",
         key="bk_file",
-        max_upload_size=backup.MAX_RESTORE_BYTES >> 20,
+        max_upload_size=limits.UPLOAD_MIB,
     )
     st.caption(
         "Glissez la sauvegarde dans le cadre ci-dessus, ou cliquez sur « Browse files » pour la choisir "
-        f"({backup.MAX_RESTORE_BYTES >> 20} Mio au plus)."
+        f"({limits.at_most(limits.RESTORE_MIB)})."
     )
     confirm = st.checkbox("Je remplace toutes les données actuelles par cette sauvegarde", key="bk_confirm")
     if not st.button("Restaurer", disabled=chosen is None or not confirm, key="bk_go"):

@@ -5,22 +5,24 @@ A plan comes as YAML in the shape of ``data/plan.yaml`` (``plan:`` code, title, 
 fiche or per action (columns axe, fiche, titre de la fiche, action, pilote, début, fin …) whose
 plan-wide facts (code, title, dates, source) are given beside the file. The whole plan is checked
 before anything is written (:func:`read_plan`), and every problem is reported in French; nothing
-here touches the database. :mod:`essdash.write.plans` writes an accepted plan, and
-:mod:`essdash.write.plan_carry_over` reads its correspondence file with the same :class:`Issues`.
+here touches the database. What a reading may cost is bounded first: the file's size
+(:data:`essdash.domain.limits.PLAN_BYTES`), the number of fiches, and in YAML the nesting, anchors
+and aliases (:mod:`essdash.write.plan_yaml`). :mod:`essdash.write.plans` writes an accepted plan,
+and :mod:`essdash.write.plan_carry_over` reads its correspondence file with the same :class:`Issues`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-import yaml
-
-from essdash.domain import rules
+from essdash.domain import fmt, limits, rules
 from essdash.domain.errors import ImportFileError, ValidationError
 from essdash.spreadsheet import cells
 from essdash.spreadsheet.files import read_table
 from essdash.store.plan import ActionRef, AxisRef, PlanRef, SheetRef
+from essdash.write import plan_yaml
 
 DEFAULT_PILOT = "Lille Métropole – mission ESS"
 CODE_LENGTH = 40
@@ -40,6 +42,7 @@ COLUMNS = {
     "fin": "end",
 }
 REQUIRED_COLUMNS = ("axis", "sheet", "title")
+MAX_SHEETS = 1000  # fiches in one plan (the 2011-2014 plan has 25)
 
 
 @dataclass(frozen=True)
@@ -130,13 +133,19 @@ def _plan_ref(issues: Issues, facts: dict, axes: tuple[AxisRef, ...]) -> PlanRef
     )
 
 
+def _too_many_sheets(name: str) -> ImportFileError:
+    return ImportFileError(
+        f"Le fichier « {name} » décrit plus de {fmt.number(MAX_SHEETS)} fiches : ce n'est pas un plan."
+    )
+
+
 def _check_codes(issues: Issues, plan: PlanRef) -> None:
-    axes = [axis.code for axis in plan.axes]
-    issues.extend((PLAN, "Axe", f"axe « {c} » en double.") for c in sorted({c for c in axes if axes.count(c) > 1}))
-    sheets = [sheet.code for _, sheet, _ in plan.all_sheets()]
+    axes = Counter(axis.code for axis in plan.axes)
+    issues.extend((PLAN, "Axe", f"axe « {c} » en double.") for c in sorted(c for c, n in axes.items() if n > 1))
+    sheets = Counter(sheet.code for _, sheet, _ in plan.all_sheets())
     issues.extend(
         (PLAN, "Fiche", f"fiche « {c} » en double : un code de fiche est unique dans son plan.")
-        for c in sorted({c for c in sheets if sheets.count(c) > 1})
+        for c in sorted(c for c, n in sheets.items() if n > 1)
     )
     for _, sheet, _ in plan.all_sheets():
         start, end = sheet.start or plan.start, sheet.end or plan.end
@@ -179,13 +188,23 @@ def _yaml_sheet(issues: Issues, raw, where: str, depth: int = 0) -> SheetRef | N
     )
 
 
+def _count_sheets(raw: dict) -> int:
+    """The fiches a YAML plan declares, sub-fiches included."""
+    count, todo = 0, [axis.get("fiches") for axis in raw.get("axes") or () if isinstance(axis, dict)]
+    while todo:
+        items = todo.pop()
+        if isinstance(items, list):
+            count += len(items)
+            todo.extend(item.get("children") for item in items if isinstance(item, dict))
+    return count
+
+
 def _from_yaml(data: bytes, name: str) -> PlanRef:
-    try:
-        raw = yaml.safe_load(data.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ImportFileError(f"Le fichier « {name} » n'est pas un YAML lisible ({exc}).") from exc
+    raw = plan_yaml.load(data, name)
     if not isinstance(raw, dict) or not isinstance(raw.get("plan"), dict):
         raise ImportFileError(f"Le fichier « {name} » n'a pas de section « plan: » (code, title, start, end, source).")
+    if _count_sheets(raw) > MAX_SHEETS:
+        raise _too_many_sheets(name)
     issues = Issues()
     axes = []
     for i, axis in enumerate(raw.get("axes") or ()):
@@ -259,6 +278,8 @@ def _from_xlsx(data: bytes, name: str, facts: PlanFacts) -> PlanRef:
             axes.get(axis, ""),
             issues.text(place, "Titre de l'axe", cell["axis_title"], required=False),
         )
+        if code not in sheets and len(sheets) >= MAX_SHEETS:
+            raise _too_many_sheets(name)
         sheet = sheets.setdefault(code, _Sheet(axis, code, row=number))
         if sheet.axis != axis:
             issues.append((place, "Axe", f"la fiche « {code} » est rangée sous l'axe « {sheet.axis} » plus haut."))
@@ -301,23 +322,25 @@ def _from_xlsx(data: bytes, name: str, facts: PlanFacts) -> PlanRef:
                 )
             )
 
-    def ref(sheet: _Sheet) -> SheetRef:
-        children = tuple(ref(s) for s in sheets.values() if s.parent == sheet.code)
+    children: dict[str, list[_Sheet]] = {}
+    for sheet in sheets.values():
+        children.setdefault(sheet.parent, []).append(sheet)
+
+    def ref(sheet: _Sheet, top: bool = True) -> SheetRef:
+        """The fiche, and its sub-fiches if it is a first-level one (deeper ones are refused above)."""
         return SheetRef(
             code=sheet.code,
             title=sheet.title,
             summary=sheet.summary,
             pilot=sheet.pilot or DEFAULT_PILOT,
             actions=tuple(actions.get(sheet.code, ())),
-            children=children,
+            children=tuple(ref(s, False) for s in children.get(sheet.code, ())) if top else (),
             start=sheet.start,
             end=sheet.end,
         )
 
     tree = tuple(
-        AxisRef(
-            axis, title or f"Axe {axis}", "", tuple(ref(s) for s in sheets.values() if s.axis == axis and not s.parent)
-        )
+        AxisRef(axis, title or f"Axe {axis}", "", tuple(ref(s) for s in children.get("", ()) if s.axis == axis))
         for axis, title in axes.items()
     )
     plan = _plan_ref(issues, facts.__dict__, tree)
@@ -335,6 +358,11 @@ def _checked(issues: Issues, plan: PlanRef | None) -> PlanRef:
 def read_plan(data: bytes, file_name: str, facts: PlanFacts | None = None) -> PlanRef:
     """The plan of a YAML or XLSX file, checked whole: :class:`ValidationError` lists every problem,
     :class:`ImportFileError` says why the file cannot be read at all."""
+    if len(data) > limits.PLAN_BYTES:
+        raise ImportFileError(
+            f"Le fichier « {file_name} » est trop volumineux pour un plan d'actions ({fmt.number(len(data) / 1024, 1)} "
+            f"Kio) : {limits.PLAN_KIB} Kio au plus."
+        )
     if data.startswith(b"PK\x03\x04"):
         return _from_xlsx(data, file_name, facts or PlanFacts())
     if facts is not None and facts != PlanFacts():
