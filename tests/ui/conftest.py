@@ -68,6 +68,22 @@ PEOPLE = {
 }
 
 
+def login(email: str, **claims) -> dict:
+    """What ``st.user`` holds for ``email`` logged in now through the test provider (account
+    ``"compte-" + email``); ``claims`` change some, or leave them out (:data:`ABSENT`)."""
+    user = {
+        "is_logged_in": True,
+        "provider": "default",
+        "iss": ISSUER,
+        "sub": f"compte-{email}",
+        "email": email,
+        "email_verified": True,
+        "iat": time.time(),
+        **claims,
+    }
+    return {key: value for key, value in user.items() if value != ABSENT}
+
+
 @pytest.fixture
 def shared(writable_app, monkeypatch):
     """A factory of shared-mode AppTest runs on a private demo copy with one member per role:
@@ -86,17 +102,8 @@ def shared(writable_app, monkeypatch):
         def prepare(at: AppTest) -> None:
             if secrets:
                 at.secrets["auth"] = AUTH if secrets is True else secrets
-            login = {
-                "is_logged_in": True,
-                "provider": "default",
-                "iss": ISSUER,
-                "sub": f"compte-{email}",
-                "email": email,
-                "email_verified": True,
-                "iat": issued or time.time(),
-                **(claims or {}),
-            }
-            at.user = {k: v for k, v in login.items() if v != ABSENT} if email else {"is_logged_in": False}
+            claimed = {"iat": issued or time.time(), **(claims or {})}
+            at.user = login(email, **claimed) if email else {"is_logged_in": False}
 
         return open_app(page, state=state, prepare=prepare, **params)
 
