@@ -64,8 +64,9 @@ def missing_auth_settings(secrets) -> list[str]:
     named = sorted(key for key, value in auth.items() if isinstance(value, Mapping) and key not in PROVIDER_OPTIONS)
     if named:
         missing.append(
-            "un seul fournisseur d'identité, dans [auth] même : retirez "
+            "un seul fournisseur d'identité, dans [auth] même (retirez "
             + ", ".join(f"[auth.{name}]" for name in named)
+            + ")"
         )
     return missing
 
