@@ -27,13 +27,16 @@ DATA = frozenset(
     }
 )
 
+# What every member does for themselves: bind their account to the identity of their first login.
+OWN = frozenset({Deed.LOGIN})
+
 # What each role may do at all.
 ALLOWED: dict[Role, frozenset[Deed]] = {
     Role.ADMIN: EVERYTHING,
-    Role.MISSION: DATA,
-    Role.CHAIR: frozenset({Deed.OPINION, Deed.MEETING, Deed.COMMENT}),
-    Role.TECHNICIAN: frozenset({Deed.PROJECT, Deed.STEP, Deed.COMMENT, Deed.MEASUREMENT, Deed.IMPORT}),
-    Role.MEMBER: frozenset({Deed.COMMENT}),
+    Role.MISSION: DATA | OWN,
+    Role.CHAIR: frozenset({Deed.OPINION, Deed.MEETING, Deed.COMMENT}) | OWN,
+    Role.TECHNICIAN: frozenset({Deed.PROJECT, Deed.STEP, Deed.COMMENT, Deed.MEASUREMENT, Deed.IMPORT}) | OWN,
+    Role.MEMBER: frozenset({Deed.COMMENT}) | OWN,
 }
 # What a role may do only within its scope (its territory or its communes).
 SCOPED: dict[Role, frozenset[Deed]] = {

@@ -27,7 +27,7 @@ from essdash.domain.vocabulary import (
     SheetStatus,
 )
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class MetaEntry(SQLModel, table=True):
@@ -398,7 +398,10 @@ class Comment(SQLModel, table=True):
 
 class Member(SQLModel, table=True):
     """A person of the shared dashboard, known by the e-mail their OpenID provider gives: a role and,
-    for a technician, a territory and/or single communes (INSEE codes, comma-separated)."""
+    for a technician, a territory and/or single communes (INSEE codes, comma-separated).
+
+    ``issuer`` and ``subject`` are the identity (the provider's ``iss`` and ``sub``) the member logged
+    in with the first time, empty until then; a later login with the same e-mail must carry them."""
 
     __table_args__ = (Role.check("role"),)
 
@@ -410,6 +413,8 @@ class Member(SQLModel, table=True):
     communes: str = ""
     added_at: NaiveDatetime
     version: int = 1
+    issuer: str | None = None
+    subject: str | None = None
 
 
 class JournalEntry(SQLModel, table=True):

@@ -172,3 +172,4 @@ class Deed(LabelledEnum):
     RESTORE = ("restauration", "restaurer une sauvegarde")
     MEMBERS = ("membres", "gérer les membres")
     SETTINGS = ("reglages", "initialiser ou remplacer la base")
+    LOGIN = ("connexion", "lier son compte à son identité de connexion")

@@ -52,19 +52,6 @@ def members(engine: Engine) -> pd.DataFrame:
     )
 
 
-def administrators(engine: Engine) -> list[tuple[str, str]]:
-    """(name, e-mail) of the administrateurs: whom an unknown person should ask for access."""
-    with engine.connect() as conn:
-        return [
-            (name, email)
-            for name, email in conn.execute(
-                select(col(m.Member.name), col(m.Member.email))
-                .where(col(m.Member.role) == Role.ADMIN.value)
-                .order_by(col(m.Member.name))
-            )
-        ]
-
-
 def journal(
     engine: Engine,
     *,

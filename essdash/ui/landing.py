@@ -126,10 +126,13 @@ def _cookie_header(value: str, max_age: int) -> tuple[bytes, bytes]:
 
 
 def middleware() -> list:
-    """The middleware list of ``st.App``: :class:`Landing`."""
+    """The middleware list of ``st.App``, outermost first: :class:`~essdash.ui.hosts.TrustedHosts`
+    (only this app's own names get in), then :class:`Landing`."""
     from starlette.middleware import Middleware
 
-    return [Middleware(Landing)]
+    from essdash.ui.hosts import TrustedHosts
+
+    return [Middleware(TrustedHosts), Middleware(Landing)]
 
 
 class Landing:

@@ -1,32 +1,44 @@
 """Who is at the keyboard: the local person of « poste local » mode, or the logged-in member of the
 shared dashboard (OpenID Connect through Streamlit's ``st.login`` / ``st.user``).
 
-:func:`admit` runs before any page: in shared mode it refuses to start without the ``[auth]``
-secrets, shows nothing but a login page to a visitor, logs out a session older than
-``ESSDASH_SESSION_HOURS``, and shows an unknown or removed e-mail whom to ask. The member is read
-from the database on every run, so a removed member loses access on their next request.
+:func:`admit` runs before any page. In shared mode it refuses to start without the ``[auth]`` secrets
+or with more than one identity provider (only ``[auth]`` itself: no ``[auth.NOM]`` section), shows
+nothing but a login page to a visitor, and logs out a session whose ``iat`` is missing, malformed, in
+the future (beyond :data:`CLOCK_SKEW`) or older than ``ESSDASH_SESSION_HOURS``. A login proves who:
+the provider must say the e-mail is verified (``email_verified``; when it does not say, only if
+``ESSDASH_EMAIL_VERIFIED=facultatif``) and give its ``iss`` and ``sub``; the member of that e-mail is
+bound to that identity at their first login and must carry it afterwards
+(:func:`essdash.write.members.bind_login`: another identity is journaled and refused). An unknown or
+removed e-mail sees whom to ask (``ESSDASH_CONTACT``), never the members' names or addresses. The
+member is read from the database on every run, so a removed member loses access on their next request.
 :func:`current` is the person every form signs with; :func:`may` asks the gate whether to show a
 write at all (the gate still decides when it is submitted).
 """
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Mapping
 
 import streamlit as st
 
 from essdash.domain import fmt
 from essdash.domain.access import Scope
-from essdash.domain.errors import AccessError, ConfigurationError
+from essdash.domain.errors import AccessError, ConfigurationError, ValidationError
 from essdash.domain.vocabulary import Deed, Role
-from essdash.read import members
 from essdash.store.config import get_settings
 from essdash.ui.cache import engine
 from essdash.write import gate
+from essdash.write import members as write_members
 from essdash.write.actor import Actor
 
 SIGNER = "signer"  # session key of the local person's name and role
+REFUSED = "login_refused"  # session key of the identity whose refused login is already journaled
 PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+PROVIDER_OPTIONS = ("client_kwargs",)  # the one table [auth] may hold that is not a provider
+DEFAULT_PROVIDER = "default"  # the name Streamlit gives the provider of [auth] itself
+CLOCK_SKEW = 120  # seconds a login may seem to come from the future (clocks of two machines)
 
 
 def shared() -> bool:
@@ -39,17 +51,52 @@ def shared() -> bool:
 
 
 def missing_auth_settings(secrets) -> list[str]:
-    """What the shared mode lacks in ``.streamlit/secrets.toml`` (empty when it can start): a
-    cookie secret, a redirect URI and one provider (in ``[auth]`` or an ``[auth.NAME]`` section)."""
+    """What is wrong with ``.streamlit/secrets.toml`` for the shared mode (empty when it can start): a
+    cookie secret, a redirect URI and exactly one provider, in ``[auth]`` itself (a named
+    ``[auth.NOM]`` provider is refused: one could log in through it with ``/auth/login?provider=NOM``)."""
     try:
         auth = dict(secrets.get("auth", {}))
     except (FileNotFoundError, OSError):
         auth = {}
     missing = [f"auth.{key}" for key in ("cookie_secret", "redirect_uri") if not auth.get(key)]
-    providers = [auth] + [value for value in auth.values() if isinstance(value, dict)]
-    if not any(all(provider.get(key) for key in PROVIDER_KEYS) for provider in providers):
+    if not all(auth.get(key) for key in PROVIDER_KEYS):
         missing.append("un fournisseur d'identité (auth.client_id, auth.client_secret, auth.server_metadata_url)")
+    named = sorted(key for key, value in auth.items() if isinstance(value, Mapping) and key not in PROVIDER_OPTIONS)
+    if named:
+        missing.append(
+            "un seul fournisseur d'identité, dans [auth] même (retirez "
+            + ", ".join(f"[auth.{name}]" for name in named)
+            + ")"
+        )
     return missing
+
+
+def session_over(issued, now: float, hours: float) -> bool:
+    """Whether a login issued at ``issued`` (the ``iat`` claim) no longer opens the dashboard at ``now``:
+    missing or not a number, in the future beyond :data:`CLOCK_SKEW`, or older than ``hours``."""
+    if isinstance(issued, bool) or not isinstance(issued, (int, float)) or not math.isfinite(issued):
+        return True
+    return issued > now + CLOCK_SKEW or now - issued > hours * 3600
+
+
+def identity_problem(claims: Mapping, *, verified_required: bool) -> str | None:
+    """Why the claims of a login do not prove who logged in (a French clause), or ``None``: an e-mail,
+    which the provider says is verified (saying nothing is accepted only if ``verified_required`` is
+    false), and the provider's ``iss`` and ``sub``."""
+    email = claims.get("email")
+    if not isinstance(email, str) or not email.strip():
+        return "le fournisseur d'identité n'a pas donné d'adresse électronique"
+    verified = claims.get("email_verified")
+    if verified is None:
+        if verified_required:
+            return "le fournisseur d'identité ne dit pas si cette adresse a été vérifiée"
+    elif verified is not True and not (isinstance(verified, str) and verified.strip().lower() == "true"):
+        return "le fournisseur d'identité indique que cette adresse n'a pas été vérifiée"
+    for claim in ("iss", "sub"):
+        value = claims.get(claim)
+        if not isinstance(value, str) or not 0 < len(value.strip()) <= write_members.CLAIM_MAX:
+            return f"le fournisseur d'identité n'a pas donné d'identifiant de compte valable (« {claim} »)"
+    return None
 
 
 def admit() -> None:
@@ -67,13 +114,43 @@ def admit() -> None:
     if not st.user.is_logged_in:
         _login_page()
         st.stop()
-    issued = st.user.get("iat")
-    if isinstance(issued, (int, float)) and time.time() - issued > get_settings().session_hours * 3600:
+    settings = get_settings()
+    if session_over(st.user.get("iat"), time.time(), settings.session_hours) or (
+        st.user.get("provider") != DEFAULT_PROVIDER
+    ):
         st.logout()
         st.stop()
-    if current() is None:
-        _unknown_page()
+    email = str(st.user.get("email") or "")
+    reason = identity_problem(st.user, verified_required=settings.email_verified_required)
+    if reason:
+        _refused_page(email, reason)
         st.stop()
+    with engine().connect() as conn:
+        found = gate.member(conn, email)
+    if found is None:
+        _unknown_page(email)
+        st.stop()
+    identity = (str(st.user.get("iss")), str(st.user.get("sub")))
+    if (found.issuer, found.subject) != identity and not _bound(found, identity):
+        _refused_page(
+            email,
+            "cette adresse est liée à un autre compte du fournisseur d'identité (celui de la première connexion) ; "
+            "la tentative est notée au journal",
+        )
+        st.stop()
+
+
+def _bound(found, identity: tuple[str, str]) -> bool:
+    """Bind the member to the identity of this login (their first), or journal another one once per
+    session; whether the login may go on."""
+    if found.issuer is not None and st.session_state.get(REFUSED) == identity:
+        return False  # already journaled in this session
+    try:
+        write_members.bind_login(engine(), Actor(found.name, found.role, found.email), *identity)
+    except (AccessError, ValidationError):
+        st.session_state[REFUSED] = identity
+        return False
+    return True
 
 
 def current() -> Actor | None:
@@ -155,18 +232,25 @@ def _login_page() -> None:
         st.login()
 
 
-def _unknown_page() -> None:
-    email = fmt.md_escape(str(st.user.get("email") or "(adresse inconnue)"))
+def _unknown_page(email: str) -> None:
+    """For an account the provider vouches for but that is no member: whom to ask, and no more (the
+    members' names and addresses are not shown to strangers)."""
     st.title("Accès non ouvert")
-    admins = members.administrators(engine())
-    whom = (
-        "\n".join(f"- {fmt.md_escape(name)} — {fmt.md_escape(address)}" for name, address in admins)
-        if admins
-        else "- la mission ESS de la Métropole (aucun administrateur n'est encore nommé)"
-    )
     st.markdown(
-        f"Vous êtes connecté(e) avec l'adresse **{email}**, qui n'est pas (ou plus) membre du tableau de bord. "
-        f"Pour obtenir un accès, demandez à un administrateur :\n\n{whom}"
+        f"Vous êtes connecté(e) avec l'adresse **{fmt.md_escape(email)}**, qui n'est pas (ou plus) membre du "
+        f"tableau de bord. Pour obtenir un accès, adressez-vous à {fmt.md_escape(get_settings().contact)}."
     )
     if st.button("Se déconnecter", key="logout-unknown", icon=":material/logout:"):
+        st.logout()
+
+
+def _refused_page(email: str, reason: str) -> None:
+    """For a login that does not prove who logged in: why, and whom to ask."""
+    st.title("Connexion refusée")
+    st.markdown(
+        f"Vous êtes connecté(e) avec l'adresse **{fmt.md_escape(email or '(aucune)')}**, "
+        f"mais {fmt.md_escape(reason)} : le tableau de bord ne peut pas s'ouvrir. En cas de besoin, adressez-vous à "
+        f"{fmt.md_escape(get_settings().contact)}."
+    )
+    if st.button("Se déconnecter", key="logout-refused", icon=":material/logout:"):
         st.logout()

@@ -3,6 +3,11 @@ remove one. Only an administrateur may, through the gate; every change is in the
 
 The last administrateur can be neither removed nor given another role: the dashboard would have
 nobody left to manage it.
+
+:func:`bind_login` is the member's own write at login (:data:`Deed.LOGIN`, which every role may do, for
+their own account only): the first login binds the member to the provider's identity ``(iss, sub)``;
+a later login with the same e-mail but another identity is journaled and refused. Removing a member
+and adding them again clears the binding (a new account at the provider, say).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from essdash.domain import models as m
 from essdash.domain import rules
-from essdash.domain.errors import ValidationError
+from essdash.domain.errors import AccessError, ValidationError
 from essdash.domain.vocabulary import Deed, Role
 from essdash.store import clock
 from essdash.store.db import locked_transaction
@@ -22,6 +27,9 @@ from essdash.write.records import text_field
 
 ADDED = "ajouté"
 CHANGED = "modifié"
+BOUND = "lié"
+KNOWN = "reconnu"
+CLAIM_MAX = 255  # characters of an issuer or a subject
 
 
 def save_member(
@@ -83,6 +91,46 @@ def remove_member(engine: Engine, actor: Actor | None, email: str) -> None:
         _keep_an_admin(conn, current)
         conn.execute(delete(m.Member).where(m.Member.id == current.id))
         permit.log(conn, f"Membre retiré — {current.name} <{current.email}>", clock.now(engine))
+
+
+def bind_login(engine: Engine, actor: Actor | None, issuer: str, subject: str) -> str:
+    """Bind the member logging in (``actor``: their own account) to the identity their provider vouched
+    for, ``issuer`` and ``subject``: « lié » at the first login, « reconnu » when already bound to it.
+
+    Bound to another identity, the attempt is written to the journal (the one thing written then) and
+    refused with :class:`AccessError` in French: the same e-mail from another account of the
+    provider, or from another provider, does not open the member's access."""
+    if actor is None or actor.account is None:
+        raise AccessError("Connexion refusée : seul un membre lie son compte à son identité. Rien n'a été enregistré.")
+    permit = authorize(engine, actor, Deed.LOGIN, nowhere=True)
+    if not all(isinstance(v, str) and 0 < len(v.strip()) <= CLAIM_MAX for v in (issuer, subject)):
+        raise ValidationError([("Connexion", "Identité", "le fournisseur n'a pas donné d'émetteur et d'identifiant.")])
+    now = clock.now(engine)
+    with locked_transaction(engine, permit) as conn:
+        current = member(conn, actor.account)  # read again under the lock: a first login may race another
+        if current is None:
+            raise AccessError(f"Connexion refusée : « {actor.account} » n'est pas (ou plus) membre du tableau de bord.")
+        if (current.issuer, current.subject) == (issuer, subject):
+            return KNOWN
+        who = f"{current.name} <{current.email}>"
+        if current.issuer is None:
+            conn.execute(
+                update(m.Member)
+                .where(m.Member.id == current.id)
+                .values(issuer=issuer, subject=subject, version=m.Member.version + 1)
+            )
+            permit.log(conn, f"Première connexion — {who} lié(e) à l'identité « {subject} » de {issuer}", now)
+            return BOUND
+        permit.log(
+            conn,
+            f"Connexion refusée — {who} : identité « {subject} » de {issuer}, et non celle de la première "
+            f"connexion (« {current.subject} » de {current.issuer})",
+            now,
+        )
+    raise AccessError(
+        f"Connexion refusée : l'adresse « {actor.account} » est liée à un autre compte du fournisseur d'identité "
+        "(celui de la première connexion). La tentative est notée au journal."
+    )
 
 
 def _keep_an_admin(conn: Connection, current: m.Member) -> None:

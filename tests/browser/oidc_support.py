@@ -137,16 +137,20 @@ def write_secrets(app_dir: Path, issuer: str, app_port: int, client_id: str, cli
     return path
 
 
-def user_cookie(cookie_secret: str, app_url: str, email: str, name: str) -> str:
+def user_cookie(
+    cookie_secret: str, app_url: str, email: str, name: str, issuer: str, subject: str | None = None
+) -> str:
     """A ``_streamlit_user`` cookie value as Streamlit's /oauth2callback sets it after a login of
-    ``email`` at the app ``app_url``: the user's claims with the app's origin, signed with itsdangerous
-    (salt: the cookie's name) under ``cookie_secret``. With the app's own secret it logs that person in;
-    with any other secret it is a forgery the app must ignore."""
+    ``email`` at the app ``app_url`` through the provider ``issuer`` (account ``subject``, by default the
+    e-mail, as this test provider makes it): the user's claims with the app's origin, signed with
+    itsdangerous (salt: the cookie's name) under ``cookie_secret``. With the app's own secret it logs that
+    person in; with any other secret it is a forgery the app must ignore."""
     from itsdangerous import URLSafeTimedSerializer
 
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(app_url))
     claims = {
-        "sub": email,
+        "iss": issuer,
+        "sub": subject or email,
         "email": email,
         "email_verified": True,
         "name": name,

@@ -9,8 +9,12 @@ oidc_support.py) on loopback, driven in Chromium.
 - A ``_streamlit_user`` cookie claiming to be the administrateur, unsigned or signed with another secret,
   shows the login page; the same claims signed with the app's secret do open the dashboard (so the
   test tells the two apart by the signature alone).
+- Claims signed with the app's secret for the technician's e-mail but another account of the provider
+  (another ``sub``) show « Connexion refusée », and the journal keeps the attempt: the technician is
+  bound to the account of their first login.
 - Removed by the command line while their form is open, the technician's submit writes nothing and
-  shows « Accès non ouvert »; added back, they are in again on the next request.
+  shows « Accès non ouvert », with whom to ask and no administrator's address; added back, they are in
+  again on the next request.
 - « Se déconnecter », then the provider's sign-out confirmation, brings back the login page.
 - Logging in from a deep link with filters (`/projets?territoire=roubaisien`) lands back on it.
 
@@ -263,7 +267,7 @@ def test_d_a_lille_project_is_read_only_for_the_roubaix_technician(shared_app, p
 def test_e_a_forged_login_cookie_opens_nothing(shared_app, browser, forgery):
     url = shared_app["url"]
     secret = "x" * 32 if forgery == "wrong secret" else shared_app["cookie_secret"]
-    signed = user_cookie(secret, url, ADMIN, ADMIN_NAME)
+    signed = user_cookie(secret, url, ADMIN, ADMIN_NAME, shared_app["issuer"])
     # Unsigned: the claims and their timestamp as itsdangerous writes them, without the signature.
     value = signed.rsplit(".", 1)[0] if forgery == "unsigned" else signed
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
@@ -285,6 +289,28 @@ def test_e_a_forged_login_cookie_opens_nothing(shared_app, browser, forgery):
         context.close()
 
 
+def test_e_another_account_with_the_technician_s_email_is_refused(shared_app, browser):
+    url, db_path, issuer = shared_app["url"], shared_app["db"], shared_app["issuer"]
+    assert _query(db_path, "SELECT issuer, subject FROM member WHERE email = ?", TECH) == [(issuer, TECH)]
+    signed = user_cookie(shared_app["cookie_secret"], url, TECH, "Tech Roubaix", issuer, subject="compte-recycle")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    try:
+        context.set_default_timeout(WAIT_MS)
+        context.route("**/*", lambda route: route.continue_() if is_loopback(route.request.url) else route.abort())
+        context.add_cookies([{"name": USER_COOKIE, "value": signed, "url": url}])
+        page = context.new_page()
+        page.goto(url, wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", name="Connexion refusée")).to_be_visible()
+        expect(page.get_by_text("liée à un autre compte du fournisseur d'identité")).to_be_visible()
+        expect(_sidebar(page).get_by_text(TECH_CAPTION)).to_have_count(0)
+    finally:
+        context.close()
+    refused = _query(db_path, "SELECT account, summary FROM journal WHERE deed = 'connexion' ORDER BY id")
+    assert refused[0][1].startswith("Première connexion") and refused[-1][1].startswith("Connexion refusée")
+    assert refused[-1][0] == TECH and "compte-recycle" in refused[-1][1]
+    assert _query(db_path, "SELECT issuer, subject FROM member WHERE email = ?", TECH) == [(issuer, TECH)]
+
+
 def test_f_a_removed_member_writes_nothing_and_loses_access(shared_app, page):
     url, db_path, cli_env = shared_app["url"], shared_app["db"], shared_app["cli_env"]
     done, _ = _project_in(db_path, ROUBAIX)
@@ -303,7 +329,8 @@ def test_f_a_removed_member_writes_nothing_and_loses_access(shared_app, page):
     panel.get_by_role("button", name=STEP_BUTTON).click()
     expect(page.get_by_role("heading", name="Accès non ouvert")).to_be_visible()
     expect(page.get_by_text(f"Vous êtes connecté(e) avec l'adresse {TECH}")).to_be_visible()
-    expect(page.get_by_text(ADMIN)).to_be_visible()
+    expect(page.get_by_text("adressez-vous à l'administrateur du tableau de bord")).to_be_visible()
+    expect(page.get_by_text(ADMIN)).to_have_count(0)
     wait_idle(page)
     assert _query(db_path, state + " WHERE id = ?", project_id) == after_removal
     expect(page.get_by_role("button", name=STEP_BUTTON, include_hidden=True)).to_have_count(0)

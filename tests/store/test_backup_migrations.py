@@ -14,12 +14,12 @@ from sqlalchemy.exc import IntegrityError
 
 from essdash.__main__ import main
 from essdash.domain import models as m
-from essdash.domain.errors import BackupError, DatabaseError
+from essdash.domain.errors import AccessError, BackupError, DatabaseError
 from essdash.store import backup, db, migrations
 from essdash.store.backup import SQLITE_MAGIC
 from essdash.store.config import Settings
 from essdash.store.server_backup import DUMP_MAGIC
-from essdash.write import projects
+from essdash.write import members, projects
 from essdash.write.actor import Actor
 from tests.fixtures.samples import dump
 from tests.fixtures.stores import altered_snapshot, backup_rows, connect, leftovers
@@ -413,8 +413,9 @@ def test_a_schema_7_base_upgraded_gains_the_spent_tokens_of_forms(fresh_url):
         assert "submission" not in {row[0] for row in conn.execute(TABLES[conn.conn.dialect.name])}
     engine = db.open_database(Settings(database_url=url))
     with engine.connect() as conn:
-        assert migrations.current_revision(conn) == "0008"
-        assert conn.execute(text("SELECT value FROM metaentry WHERE key = 'schema_version'")).scalar_one() == "8"
+        assert migrations.current_revision(conn) == migrations.HEAD
+        version = conn.execute(text("SELECT value FROM metaentry WHERE key = 'schema_version'")).scalar_one()
+        assert version == str(m.SCHEMA_VERSION)
         assert conn.execute(text("SELECT COUNT(*) FROM submission")).scalar_one() == 0
     proposal = {"title": "Garage solidaire", "commune_code": "59512", "intervention_mode": "a_qualifier"}
     sent = [
@@ -434,4 +435,39 @@ def test_a_schema_7_base_upgraded_gains_the_spent_tokens_of_forms(fresh_url):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM project")).scalar_one() == 1
         assert conn.execute(text("SELECT token, result FROM submission")).all() == [("jeton", sent[0])]
+    engine.dispose()
+
+
+def test_a_schema_8_base_upgraded_keeps_its_members_unbound_until_their_first_login(fresh_url):
+    """The upgrade adds ``member.issuer`` and ``member.subject``, empty for the members already there;
+    the first login then binds the member, and another identity with the same e-mail is refused."""
+    url = fresh_url("v8")
+    migrations.upgrade(url, None, target="0008")
+    engine = db.make_engine(url)
+    db._fill_reference(engine)
+    db.write_meta(engine, schema_version=8, dataset="empty", created_at="2014-12-15T18:00:00", as_of="2014-12-15")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO member (email, name, role, communes, added_at, version) "
+                "VALUES ('admin@mel.fr', 'Admin', 'administrateur', '', '2014-12-01 09:00:00', 1)"
+            )
+        )
+    assert "issuer" not in {column["name"] for column in inspect(engine).get_columns("member")}
+    engine.dispose()
+    engine = db.open_database(Settings(database_url=url))
+    with engine.connect() as conn:
+        assert migrations.current_revision(conn) == "0009"
+        assert conn.execute(text("SELECT value FROM metaentry WHERE key = 'schema_version'")).scalar_one() == "9"
+        row = conn.execute(text("SELECT email, role, issuer, subject FROM member")).one()
+    assert tuple(row) == ("admin@mel.fr", "administrateur", None, None)
+    admin = Actor("Admin", "administrateur", "admin@mel.fr")
+    assert members.bind_login(engine, admin, "https://idp.exemple.fr", "compte-1") == members.BOUND
+    with pytest.raises(AccessError, match="liée à un autre compte"):
+        members.bind_login(engine, admin, "https://idp.exemple.fr", "compte-2")
+    with engine.connect() as conn:
+        assert tuple(conn.execute(text("SELECT issuer, subject FROM member")).one()) == (
+            "https://idp.exemple.fr",
+            "compte-1",
+        )
     engine.dispose()

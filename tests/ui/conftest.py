@@ -1,5 +1,7 @@
 """Fixtures of the page tests: what a page hands to its download buttons; the keys of the pages'
-lazy tab sets and folded forms; the shared mode with one member per role (``shared``)."""
+lazy tab sets and folded forms; the shared mode with one member per role (``shared``), logged in with
+the claims a provider's ID token gives (``iss``, ``sub``, ``email_verified``, ``iat``), any of which a
+test may change or leave out (:data:`ABSENT`)."""
 
 import time
 
@@ -56,6 +58,8 @@ AUTH = {
     "client_secret": "secret-de-test",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
+ISSUER = "http://127.0.0.1:9"
+ABSENT = "(absent)"  # a claim left out of the login (a string: this module may be imported twice)
 PEOPLE = {
     "admin@mel.fr": ("administrateur", None),
     "tech.roubaix@mel.fr": ("technicien", "roubaisien"),
@@ -64,25 +68,42 @@ PEOPLE = {
 }
 
 
+def login(email: str, **claims) -> dict:
+    """What ``st.user`` holds for ``email`` logged in now through the test provider (account
+    ``"compte-" + email``); ``claims`` change some, or leave them out (:data:`ABSENT`)."""
+    user = {
+        "is_logged_in": True,
+        "provider": "default",
+        "iss": ISSUER,
+        "sub": f"compte-{email}",
+        "email": email,
+        "email_verified": True,
+        "iat": time.time(),
+        **claims,
+    }
+    return {key: value for key, value in user.items() if value != ABSENT}
+
+
 @pytest.fixture
 def shared(writable_app, monkeypatch):
     """A factory of shared-mode AppTest runs on a private demo copy with one member per role:
-    ``visit(email, page=None, secrets=True, state=None, **params)``; ``email=None`` for a visitor;
+    ``visit(email, page=None, secrets=True, issued=None, claims=None, state=None, **params)``;
+    ``email=None`` for a visitor; ``claims`` change (or, as :data:`ABSENT`, leave out) the login's
+    claims, whose ``sub`` is by default ``"compte-" + email``; ``secrets`` may be an ``[auth]`` dict;
     ``state`` opens lazy tabs and expanders."""
     _, engine = writable_app
     for email, (role, territory) in PEOPLE.items():
         members.save_member(engine, LOCAL, email, role, territory=territory)
     monkeypatch.setenv("ESSDASH_MODE", "partage")
 
-    def visit(email: str | None, page: str | None = None, *, secrets=True, issued=None, state=None, **params):
+    def visit(
+        email: str | None, page: str | None = None, *, secrets=True, issued=None, claims=None, state=None, **params
+    ):
         def prepare(at: AppTest) -> None:
             if secrets:
-                at.secrets["auth"] = AUTH
-            at.user = (
-                {"is_logged_in": True, "email": email, "iat": issued or time.time()}
-                if email
-                else {"is_logged_in": False}
-            )
+                at.secrets["auth"] = AUTH if secrets is True else secrets
+            claimed = {"iat": issued or time.time(), **(claims or {})}
+            at.user = login(email, **claimed) if email else {"is_logged_in": False}
 
         return open_app(page, state=state, prepare=prepare, **params)
 

@@ -54,12 +54,16 @@ def test_nothing_is_shown_before_login(shared):
     assert not at.metric and not at.dataframe and not at.sidebar.get("page_link")
 
 
-def test_an_unknown_email_is_told_whom_to_ask(shared):
+def test_an_unknown_email_is_told_whom_to_ask_but_not_who_the_members_are(shared, monkeypatch):
     visit, _, _ = shared
     at = visit("inconnu@ailleurs.fr")
     text = _texts(at)
-    assert "Accès non ouvert" in text and "inconnu@ailleurs.fr" in text and "admin@mel.fr" in text
+    assert "Accès non ouvert" in text and "inconnu@ailleurs.fr" in text
+    assert "l'administrateur du tableau de bord de la mission ESS" in text
+    assert not [email for email in PEOPLE if email in text] and "Admin" not in text
     assert not at.metric and "Se déconnecter" in _buttons(at)
+    monkeypatch.setenv("ESSDASH_CONTACT", "la mission ESS <ess@exemple.fr>")
+    assert "adressez-vous à la mission ESS <ess@exemple.fr>" in _texts(visit("inconnu@ailleurs.fr"))
 
 
 def test_an_expired_session_is_logged_out(shared):

@@ -1,6 +1,5 @@
 """The Données page through the real entry point: uploads, preview, import, exports, backups, restore."""
 
-import time
 from io import BytesIO
 
 import openpyxl
@@ -19,7 +18,7 @@ from essdash.write.actor import Actor
 from tests.conftest import APP
 from tests.fixtures.samples import GOOD, csv_file, dump, xlsx_file
 from tests.fixtures.stores import backup_rows
-from tests.ui.conftest import AUTH
+from tests.ui.conftest import AUTH, login
 from tests.write.test_partner_files import PARTNER_HEAD, PARTNER_ROWS
 
 DONNEES = "pages/donnees.py"
@@ -326,13 +325,13 @@ def test_a_technicians_preview_refuses_rows_outside_their_territory_and_offers_n
         engine, Actor("Claire Martin", "mission ESS"), "tech.roubaix@mel.fr", "technicien", territory="roubaisien"
     )
     monkeypatch.setenv("ESSDASH_MODE", "partage")
-    before = dump(base)
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": "tech.roubaix@mel.fr", "iat": time.time()}
+    at.user = login("tech.roubaix@mel.fr")
     at.session_state["d_tab"] = "Importer"
     at.switch_page(DONNEES)
     at.run()
+    before = dump(base)  # (after the login, which binds the member at their first)
     rows = [["Titre", "Porteur", "Forme juridique", "Commune"]]
     rows += [["Garage d'essai", "Association Les Essais", "Association", "Roubaix"]]
     rows += [["Jardin d'essai", "Association Les Essais", "Association", "Lille"]]

@@ -42,6 +42,7 @@ ALLOWED = {
         "backup",
         "restore",
         "members",
+        "login",
     },
     "mission": {
         "project",
@@ -54,10 +55,11 @@ ALLOWED = {
         "measurement",
         "import",
         "backup",
+        "login",
     },
-    "presidence": {"meeting", "opinion", "comment", "comment-sheet"},
-    "technicien": {"project R", "step R", "comment R", "comment-sheet", "measurement R", "import R"},
-    "membre": {"comment", "comment-sheet"},
+    "presidence": {"meeting", "opinion", "comment", "comment-sheet", "login"},
+    "technicien": {"project R", "step R", "comment R", "comment-sheet", "measurement R", "import R", "login"},
+    "membre": {"comment", "comment-sheet", "login"},
 }
 DEEDS = (
     "project",
@@ -72,6 +74,7 @@ DEEDS = (
     "backup",
     "restore",
     "members",
+    "login",
 )
 
 
@@ -165,6 +168,8 @@ def _write(engine, actor, deed: str, where: str, ids: dict, meeting: int) -> Non
         admin.restore(engine, actor, backup.snapshot_of(engine), "copie.db")
     elif deed == "members":
         members.save_member(engine, actor, "nouveau@mel.fr", "membre")
+    elif deed == "login":
+        members.bind_login(engine, actor, "https://idp.mel.fr", f"compte-{actor.account}")
 
 
 CASES = [(role, deed, where) for role in ALLOWED for deed in DEEDS for where in ("roubaix", "lille")]
@@ -224,6 +229,27 @@ def test_writes_are_signed_with_the_account_and_journalled(base, monkeypatch):
         journal = conn.exec_driver_sql("SELECT account, role, deed, place FROM journal ORDER BY id DESC").first()
     assert (author, account) == ("Tech Roubaix (technicien)", EMAILS["technicien"])
     assert tuple(journal) == (EMAILS["technicien"], "technicien", "commentaire", "Roubaix")
+
+
+def test_a_login_binds_its_own_member_once_and_another_identity_is_only_journaled(base, monkeypatch):
+    engine, _, _ = base
+    monkeypatch.setenv("ESSDASH_MODE", "partage")
+    tech = Actor("?", "?", EMAILS["technicien"])
+    before = dump(engine)
+    for nobody in (None, LOCAL):  # a login binds a member's own account, never the local person's
+        with pytest.raises(AccessError):
+            members.bind_login(engine, nobody, "https://idp.mel.fr", "compte-1")
+    assert dump(engine) == before
+    assert members.bind_login(engine, tech, "https://idp.mel.fr", "compte-1") == members.BOUND
+    assert members.bind_login(engine, tech, "https://idp.mel.fr", "compte-1") == members.KNOWN
+    bound = dump(engine, without=("metaentry",))  # (the data version moves at every commit)
+    with pytest.raises(AccessError, match="liée à un autre compte"):
+        members.bind_login(engine, tech, "https://idp.mel.fr", "compte-2")
+    added = [line for line in dump(engine, without=("metaentry",)) if line not in bound]
+    assert len(added) == 1 and "journal" in added[0] and "compte-2" in added[0]
+    with engine.connect() as conn:
+        binding = conn.exec_driver_sql("SELECT issuer, subject FROM member WHERE email = 'tech.roubaix@mel.fr'").one()
+    assert tuple(binding) == ("https://idp.mel.fr", "compte-1")
 
 
 def test_the_last_administrateur_stays(base):
