@@ -56,7 +56,7 @@ class Contents:
 
 def shown(value: str) -> str:
     """A name from the file for a message: short, harmless characters only."""
-    return re.sub(r"[^\w .,:'()-]", "?", value[:60])
+    return re.sub(r"[^\w .,;:'()-]", "?", value[:120])
 
 
 def _unquoted(identifier: str) -> str:

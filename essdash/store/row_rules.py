@@ -3,7 +3,7 @@
 A backup is a file anyone holding one can edit: its rows must pass what every write passes before
 they replace the live ones (:mod:`essdash.domain.rules`): the column's type (SQLite keeps whatever
 a file holds, « pas une date » in a date column included), dates between 1900 and 2100, finite
-numbers, amounts and indicator values within their bounds, counts not negative, points in the
+numbers, amounts and indicator values within their bounds, counts not negative, coordinates in the
 metropolis's box, semesters written ``2012-S1``, e-mail addresses, and plain text (no control or
 bidirectional character, no HTML tag, a bounded length).
 
@@ -129,9 +129,17 @@ def _email(value: str) -> None:
         raise ValueError(f"« {_shown(value)} » n'est pas écrite comme une adresse enregistrée (minuscules).")
 
 
+def _coordinate(value: float) -> None:
+    """A latitude or a longitude within the metropolis's box; either may hold the other's value (a
+    swapped pair, a classic entry error that the demo keeps and the map reports, is restored as saved)."""
+    box = metropolis_box()
+    try:
+        rules.latitude(value, box)
+    except ValueError:
+        rules.longitude(value, box)
+
+
 _COUNT = rules.count
-_LATITUDE = {("project", "lat"), ("commune", "lat")}
-_LONGITUDE = {("project", "lon"), ("commune", "lon")}
 # Rules of single columns, after their type's.
 SPECIFIC: dict[tuple[str, str], Callable] = {
     ("funding", "amount"): _amount,
@@ -146,8 +154,7 @@ SPECIFIC: dict[tuple[str, str], Callable] = {
     **{("importbatch", name): _COUNT for name in ("rows_inserted", "rows_updated", "rows_unchanged")},
     ("meeting", "attendance"): _COUNT,
     ("commune", "population"): _COUNT,
-    **{key: lambda value: rules.latitude(value, metropolis_box()) for key in _LATITUDE},
-    **{key: lambda value: rules.longitude(value, metropolis_box()) for key in _LONGITUDE},
+    **{(table, name): _coordinate for table in ("project", "commune") for name in ("lat", "lon")},
 }
 
 

@@ -251,9 +251,10 @@ def _restore_checked(engine, file, contents, written, names, work, label, keepin
         saved = take(engine, "avant-restauration")
         server.swap(engine, building)
     except psycopg.Error as exc:
-        primary = dump_data.shown(getattr(exc.diag, "message_primary", None) or exc.__class__.__name__)
+        where = " ; ".join(filter(None, (exc.diag.message_primary, (exc.diag.context or "").split("\n")[0])))
         raise BackupError(
-            f"« {label} » contient des données illisibles ({primary}) ; la base n'a pas été modifiée."
+            f"« {label} » contient des données illisibles ({dump_data.shown(where or exc.__class__.__name__)}) ; "
+            "la base n'a pas été modifiée."
         ) from exc
     except SQLAlchemyError as exc:
         raise BackupError(
