@@ -54,15 +54,16 @@ LONG_LENGTH = 5000  # descriptions, meeting notes
 COMMENT_LENGTH = 4000  # comments, reasons of a step or an opinion
 
 
-def plain(value: str) -> str:
+def plain(value: str, *, tags: bool = False) -> str:
     """``value`` itself if it is plain text: no control character (but tab and line feed), no
-    bidirectional control, no HTML tag; ``ValueError`` in French otherwise. What :func:`text` checks
-    of the characters, for text already stored (a restored base)."""
+    bidirectional control, no HTML tag (unless ``tags``: text the application composes, which may
+    quote « Nom <adresse> »); ``ValueError`` in French otherwise. What :func:`text` checks of the
+    characters, for text already stored (a restored base)."""
     if _CONTROL.search(value):
         raise ValueError("caractères de contrôle refusés.")
     if _BIDI.search(value):
         raise ValueError("caractères de contrôle du sens d'écriture refusés (ils masquent ou inversent le texte).")
-    if _TAG.search(value):
+    if not tags and _TAG.search(value):
         raise ValueError("les balises HTML sont refusées (texte brut seulement).")
     return value
 

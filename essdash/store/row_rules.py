@@ -44,6 +44,9 @@ LENGTHS = {
     ("actionsheethistory", "comment"): rules.COMMENT_LENGTH,
     ("member", "name"): rules.NAME_LENGTH,
 }
+# Text the application composes itself (the journal quotes a member as « Nom <adresse> »): control
+# and bidirectional characters are refused there too, angle brackets are not (shown escaped, as all text).
+COMPOSED = {("journal", "summary")}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?")
 
@@ -98,13 +101,13 @@ def _datetime(value) -> datetime:
     return value
 
 
-def _text(max_length: int) -> Callable:
+def _text(max_length: int, *, composed: bool = False) -> Callable:
     def check(value) -> str:
         if not isinstance(value, str):
             raise ValueError(f"« {_shown(value)} » n'est pas un texte.")
         if len(value) > max_length:
             raise ValueError(f"texte trop long ({len(value)} caractères, {max_length} au plus).")
-        return rules.plain(value)
+        return rules.plain(value, tags=composed)
 
     return check
 
@@ -179,7 +182,7 @@ def column_rules(table: Table) -> list[Callable]:
             if isinstance(kind, DateTime)
             else _date
             if isinstance(kind, Date)
-            else _text(LENGTHS.get((table.name, column.name), MAX_TEXT))
+            else _text(LENGTHS.get((table.name, column.name), MAX_TEXT), composed=(table.name, column.name) in COMPOSED)
         )
         checks.append(_chain(typed, SPECIFIC.get((table.name, column.name)), column.nullable))
     return checks

@@ -260,3 +260,21 @@ def test_a_demo_backup_passes_the_rule_book(demo_engine):
             read = backup.check_rows(table, conn.exec_driver_sql(f'SELECT {columns} FROM "{table.name}"'), "demo.db")
             if table.name == "project":
                 assert read == 180
+
+
+def test_the_journal_may_quote_a_member_as_the_application_writes_it():
+    journal = m.JournalEntry.__table__
+    row = {
+        "id": 4,
+        "at": "2026-12-06 10:00:00",
+        "account": "a@mel.fr",
+        "name": "Admin",
+        "role": "administrateur",
+        "deed": "membres",
+        "place": "nulle part",
+        "summary": "Membre ajouté — Camille <camille@mel.fr> : Technicien",
+    }
+    assert backup.check_rows(journal, [tuple(row[c.name] for c in journal.columns)], "base.db") == 1
+    row["summary"] = "Membre ajouté \u202e"
+    with pytest.raises(BackupError, match=r"table « journal », ligne id 4, colonne « summary » : .*sens d'écriture"):
+        backup.check_rows(journal, [tuple(row[c.name] for c in journal.columns)], "base.db")
