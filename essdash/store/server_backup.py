@@ -217,7 +217,16 @@ def _written_version(file: Path, contents: dump_data.Contents, work: Path, label
     return backup_files.schema_version(written, label)
 
 
-def _restore_checked(engine, file, contents, written, names, work, label, keeping_admin) -> Path:
+def _restore_checked(
+    engine: Engine,
+    file: Path,
+    contents: dump_data.Contents,
+    written: int,
+    names: tuple[str, str],
+    work: Path,
+    label: str,
+    keeping_admin: str | None,
+) -> Path:
     """The restore itself, once the file's contents and version are read (see :func:`restore`)."""
     name, building = names
     admin = engine.url.render_as_string(hide_password=False)
