@@ -54,17 +54,25 @@ LONG_LENGTH = 5000  # descriptions, meeting notes
 COMMENT_LENGTH = 4000  # comments, reasons of a step or an opinion
 
 
-def text(value: str, *, max_length: int = NAME_LENGTH, multiline: bool = False) -> str:
-    """A text, trimmed (one line: inner spaces collapsed); formulas, HTML tags, control and
-    bidirectional characters are refused; a leading apostrophe before a formula sign is removed."""
-    value = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-    value = value if multiline else " ".join(value.split())
+def plain(value: str, *, tags: bool = False) -> str:
+    """``value`` itself if it is plain text: no control character (but tab and line feed), no
+    bidirectional control, no HTML tag (unless ``tags``: text the application composes, which may
+    quote « Nom <adresse> »); ``ValueError`` in French otherwise. What :func:`text` checks of the
+    characters, for text already stored (a restored base)."""
     if _CONTROL.search(value):
         raise ValueError("caractères de contrôle refusés.")
     if _BIDI.search(value):
         raise ValueError("caractères de contrôle du sens d'écriture refusés (ils masquent ou inversent le texte).")
-    if _TAG.search(value):
+    if not tags and _TAG.search(value):
         raise ValueError("les balises HTML sont refusées (texte brut seulement).")
+    return value
+
+
+def text(value: str, *, max_length: int = NAME_LENGTH, multiline: bool = False) -> str:
+    """A text, trimmed (one line: inner spaces collapsed); formulas, HTML tags, control and
+    bidirectional characters are refused; a leading apostrophe before a formula sign is removed."""
+    value = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    value = plain(value if multiline else " ".join(value.split()))
     if value.startswith("'") and value.lstrip("'")[:1] in FORMULA_TRIGGERS:
         value = value[1:]
     elif value.startswith(REFUSED_STARTS):

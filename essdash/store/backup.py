@@ -7,15 +7,19 @@ the database, or the folder named by ``ESSDASH_BACKUP_DIR``), named after the da
 and the reason. One is taken automatically before every import, every schema upgrade and every
 restore; the ``KEEP`` most recent are kept, and older ones go while the folder holds more than
 ``MAX_TOTAL_BYTES``. A snapshot for download is the same copy, as bytes. Temporary files that an
-interrupted backup or restore left behind (``*.db.part``, ``.restauration-*``) count in that space
-and are removed by the next backup or restore, or when the database is opened.
+interrupted backup or restore left behind (``*.db.<pid>.part``, ``.restauration-<pid>-*``, and
+``init_db``'s ``.<base>.<pid>.building``) count in that space and are removed by the next backup or
+restore, or when the database is opened: at once when the process named in them is gone, after
+``STALE_AFTER_SECONDS`` otherwise. The base, its backups and these files are their owner's only
+(mode 0600, :mod:`essdash.store.backup_files`).
 
 A restore never puts the uploaded file itself in place. The file (``MAX_RESTORE_BYTES`` at most)
 must be an essdash database holding only essdash's own tables — no trigger, view or foreign table —
 with the expected columns; an older one is first upgraded. Its rows are then copied into a database
-freshly built from the models, which is checked (constraints, foreign keys), the current state is
-backed up, and that new database is copied over the live one in a single step of the backup API:
-other connections see the old database or the new one, never a mix.
+freshly built from the models, which is checked (constraints, foreign keys, and every value against
+the rule book of writes: :func:`check_rows`), the current state is backed up, and that new
+database is copied over the live one in a single step of the backup API: other connections see
+the old database or the new one, never a mix.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from essdash.domain import limits
 from essdash.domain.errors import BackupError, DatabaseError
 from essdash.domain.models import SCHEMA_VERSION
 from essdash.store import backup_files, migrations, server_backup, version
+from essdash.store.row_rules import check_rows
 
 KEEP = 30
 MAX_TOTAL_BYTES = 2 * 1024**3
@@ -56,7 +61,8 @@ ESSDASH_TABLES = {
     "indicator",
     "measurement",
 }
-_TEMPORARIES = ("*.db.part", ".restauration-*")
+_TEMPORARIES = ("*.db.part", "*.db.*.part", ".restauration-*")
+_MAKER = re.compile(r"^\.restauration-(\d+)-|\.(\d+)\.(?:part|building)$")  # the id of the process that made it
 
 
 def database_file(engine: Engine) -> Path | None:
@@ -74,9 +80,9 @@ def _copy(source: Path, target: Path) -> None:
     """A consistent copy of the database ``source`` into the new file ``target`` (no WAL)."""
     if not source.is_file():
         raise BackupError(f"Sauvegarde impossible : la base « {source} » n'existe pas.")
-    part = target.with_name(target.name + ".part")
+    part = target.with_name(f"{target.name}.{os.getpid()}.part")
     try:
-        part.unlink(missing_ok=True)
+        backup_files.create_private(part)
         with closing(sqlite3.connect(source, timeout=30)) as src, closing(sqlite3.connect(part)) as dst:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")
@@ -91,7 +97,7 @@ def take(db_path: Path, reason: str) -> Path:
     slug = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "manuelle"
     target_dir = folder(db_path)
     try:
-        target_dir.mkdir(parents=True, exist_ok=True)
+        backup_files.make_private_folder(target_dir)
     except OSError as exc:
         raise BackupError(f"Impossible de créer le dossier des sauvegardes « {target_dir} » ({exc}).") from exc
     clean_temporaries(db_path)
@@ -106,14 +112,19 @@ def _temporaries(target_dir: Path) -> list[Path]:
 
 
 def clean_temporaries(db_path: Path) -> list[Path]:
-    """Remove what interrupted backups and restores left in the backup folder; returns the files removed.
+    """Remove what interrupted backups, restores and builds left beside the base; returns the files removed.
 
-    Only files untouched for ``STALE_AFTER_SECONDS`` go, so that an operation under way elsewhere
-    keeps its own."""
+    A file goes at once when the process named in it is gone; one whose process still runs (a
+    restore under way in another session of this server) goes only once untouched for
+    ``STALE_AFTER_SECONDS``."""
+    building = f".{backup_files.glob_escape(db_path.name)}.*.building"
+    found = _temporaries(folder(db_path)) + (list(db_path.parent.glob(building)) if db_path.parent.is_dir() else [])
     removed = []
-    for path in _temporaries(folder(db_path)):
+    for path in found:
+        maker = _MAKER.search(path.name)
         try:
-            if time.time() - path.stat().st_mtime > STALE_AFTER_SECONDS:
+            gone = maker is not None and backup_files.process_gone(int(maker.group(1) or maker.group(2)))
+            if gone or time.time() - path.stat().st_mtime > STALE_AFTER_SECONDS:
                 path.unlink()
                 removed.append(path)
         except OSError:
@@ -210,7 +221,9 @@ def check_file(path: Path, label: str) -> dict[str, str]:
 
 
 def _rebuild(candidate: Path, fresh: Path, label: str) -> None:
-    """Copy the rows of essdash's tables from ``candidate`` into ``fresh``, a database built from the models."""
+    """Copy the rows of essdash's tables from ``candidate`` into ``fresh``, a database built from the
+    models, and check them against the rule book."""
+    backup_files.create_private(fresh)
     engine = create_engine(f"sqlite:///{fresh}")
     try:
         SQLModel.metadata.create_all(engine)
@@ -226,6 +239,7 @@ def _rebuild(candidate: Path, fresh: Path, label: str) -> None:
             for name, table in SQLModel.metadata.tables.items():
                 columns = ", ".join(f'"{column.name}"' for column in table.columns)
                 conn.execute(f'INSERT INTO main."{name}" ({columns}) SELECT {columns} FROM candidate."{name}"')
+                check_rows(table, conn.execute(f'SELECT {columns} FROM main."{name}"'), label)
             for statement in version.RENEW_SQL:  # restored data: a new data version for every reader
                 conn.execute(statement)
         conn.execute("DETACH DATABASE candidate")
@@ -276,9 +290,9 @@ def restore(db_path: Path, data: bytes, label: str, *, keeping_admin: str | None
     stem = f".restauration-{os.getpid()}-{datetime.now():%Y%m%d%H%M%S%f}"
     candidate, fresh = target_dir / f"{stem}.db", target_dir / f"{stem}-neuve.db"
     try:
-        target_dir.mkdir(parents=True, exist_ok=True)
+        backup_files.make_private_folder(target_dir)
         clean_temporaries(db_path)
-        candidate.write_bytes(data)
+        backup_files.create_private(candidate, data)
         version = int(check_file(candidate, label)["schema_version"])
         if version < SCHEMA_VERSION:
             migrations.upgrade(f"sqlite:///{candidate}", version)
@@ -352,8 +366,9 @@ def how(engine: Engine) -> str:
     if engine.dialect.name == "postgresql":
         return (
             f"Base PostgreSQL ({server_backup.database_label(engine)}) : une sauvegarde est un fichier « .dump » "
-            f"de pg_dump (format custom) dans « {server_backup.folder()} ». Restaurer charge le fichier dans une base "
-            "temporaire du serveur, la vérifie, copie ses lignes dans un schéma neuf puis le met en place d'un coup."
+            f"de pg_dump (format custom) dans « {server_backup.folder()} ». Restaurer lit seulement les données "
+            "du fichier (rien de ce qu'il contient n'est exécuté), les vérifie dans une base temporaire construite par "
+            "essdash, copie ses lignes dans un schéma neuf puis le met en place d'un coup."
         )
     path = database_file(engine)
     if path is None:

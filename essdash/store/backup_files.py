@@ -1,8 +1,13 @@
 """The backup files kept in a folder, on either store (``STEM-YYYYMMDD-HHMMSS-ffffff-REASON.SUFFIX``),
-and the schema version a backup is read with."""
+the schema version a backup is read with, and the private files and folders they are made in.
+
+A base, its backups and the temporary files of a backup or a restore hold the register's personal
+data: they are created readable by their owner only (mode 0600, folders 0700), whatever the umask.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -53,3 +58,33 @@ def schema_version(written: str, label: str) -> int:
             "mettez l'application à jour avant de la restaurer."
         )
     return int(written)
+
+
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def create_private(path: Path, data: bytes = b"") -> None:
+    """Write ``data`` to the new or emptied file ``path``, readable by its owner only."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(descriptor, "wb") as file:
+        os.fchmod(file.fileno(), PRIVATE_FILE)  # an existing file keeps its mode through O_CREAT
+        file.write(data)
+
+
+def make_private_folder(path: Path) -> None:
+    """Create the folder ``path`` (and its parents) if missing; a new one is its owner's only."""
+    path.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+
+
+def process_gone(pid: int) -> bool:
+    """Whether no process of this machine has the id ``pid`` (the one that made a temporary file)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # another user's process
+        return False
+    return False

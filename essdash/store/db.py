@@ -27,7 +27,7 @@ from sqlmodel import SQLModel
 from essdash.domain import models as m
 from essdash.domain.access import Granted
 from essdash.domain.errors import BusyError, DatabaseError, EssdashError
-from essdash.store import backup, migrations, server, version
+from essdash.store import backup, backup_files, migrations, server, version
 from essdash.store.config import Settings, get_settings
 from essdash.store.plan import insert_plan, load_indicators, load_plan
 from essdash.store.reference import load_reference
@@ -222,8 +222,8 @@ def init_db(url: str, *, dataset: str = "demo", scale: int = 1, seed: int = 2011
     except OSError as exc:
         raise DatabaseError(f"Impossible de créer le dossier de la base « {path.parent} » ({exc}).") from exc
     tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
-    tmp.unlink(missing_ok=True)
     try:
+        backup_files.create_private(tmp)  # the base is its owner's only (its journal files take its mode)
         builder = make_engine(f"sqlite:///{tmp}", fast_build=True)
         _populate(builder, dataset=dataset, scale=scale, seed=seed)
         builder.dispose()
@@ -286,6 +286,8 @@ def open_database(settings: Settings | None = None) -> Engine:
     meta = check_database(engine)
     if path is not None:
         backup.clean_temporaries(path)
+    elif engine.dialect.name == "postgresql":
+        server.clean_leftovers(engine)
     if (path is not None or engine.dialect.name == "postgresql") and int(meta["schema_version"]) < m.SCHEMA_VERSION:
         _upgrade(engine, int(meta["schema_version"]))
     return engine

@@ -4,13 +4,17 @@ A backup is ``pg_dump --format=custom`` of the live schema, written to the backu
 (``ESSDASH_BACKUP_DIR``, else ``var/backups`` under the project) as
 ``<base>-<moment>-<reason>.dump``; rotation keeps the ``KEEP`` newest, like SQLite's.
 
-A restore never runs the uploaded file against the live database. ``pg_restore`` loads it, in a
-single transaction, into a fresh, temporary database of the same server (the file's statements run
-there with the application's role: restoring stays an administrator's action); that database is
-checked (essdash's tables and columns, a readable schema version no newer than this essdash's, no
-trigger, view, function or unknown table) and upgraded if older. Its rows are then copied into a new schema of the live
-database built from the models (the server checks every constraint), the current state is backed
-up, and the new schema is switched in place of the live one in one transaction.
+A restore runs nothing of the uploaded file. Only the data of its tables is read
+(:mod:`essdash.store.dump_data`): the file must list essdash's tables and no function, trigger,
+view or unknown table, and carry a readable schema version no newer than this essdash's. A
+temporary database of the same server is built by essdash at that version, the file's rows are
+copied into it by essdash's own ``COPY`` statements (each column checked), and it is upgraded if
+older; every row is checked against the rule book of writes (:func:`row_rules.check_rows`). The
+rows are then copied into a new schema of the live database built from the models (the server
+checks every constraint), the current state is backed up, and the new schema is switched in place
+of the live one in one transaction. The temporary database and schema are claimed while in use, and
+those of an interrupted restore are dropped by the next restore or opening
+(:func:`server.clean_leftovers`).
 """
 
 from __future__ import annotations
@@ -19,19 +23,21 @@ import os
 import re
 import subprocess
 import tempfile
-import uuid
+from contextlib import ExitStack, closing
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import MetaData, Table, insert, inspect, select, text
+import psycopg
+from sqlalchemy import MetaData, Table, create_engine, insert, inspect, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 from essdash.domain.errors import BackupError, DatabaseError
 from essdash.domain.models import SCHEMA_VERSION
-from essdash.store import backup_files, migrations, server, version
+from essdash.store import backup_files, dump_data, migrations, server, version
 from essdash.store.config import PROJECT_DIR
+from essdash.store.row_rules import check_rows
 
 KEEP = 30
 DUMP_MAGIC = b"PGDMP"
@@ -77,8 +83,9 @@ def _live_schema(engine: Engine) -> str:
 def dump(engine: Engine, target: Path) -> None:
     """``pg_dump --format=custom`` of the live schema into the new file ``target``."""
     args, env = _client(engine)
-    part = target.with_name(target.name + ".part")
+    part = target.with_name(f"{target.name}.{os.getpid()}.part")
     try:
+        backup_files.create_private(part)  # pg_dump writes into it: the backup is its owner's only
         _run(
             [
                 "pg_dump",
@@ -102,8 +109,11 @@ def take(engine: Engine, reason: str, keep: int = KEEP) -> Path:
     slug = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "manuelle"
     target_dir = folder()
     try:
-        target_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
+        backup_files.make_private_folder(target_dir)
+        for stale in target_dir.glob("*.dump.*.part"):  # an interrupted backup's, if its process is gone
+            if backup_files.process_gone(int(stale.name.rsplit(".", 2)[-2])):
+                stale.unlink(missing_ok=True)
+    except (OSError, ValueError) as exc:
         raise BackupError(f"Impossible de créer le dossier des sauvegardes « {target_dir} » ({exc}).") from exc
     target = target_dir / f"{engine.url.database}-{datetime.now():%Y%m%d-%H%M%S-%f}-{slug}.dump"
     dump(engine, target)
@@ -123,57 +133,6 @@ def snapshot(engine: Engine) -> bytes:
         target = Path(work) / "snapshot.dump"
         dump(engine, target)
         return target.read_bytes()
-
-
-def _check(candidate: Engine, label: str) -> int:
-    """The schema version of the restored candidate; ``BackupError`` if it is not an intact essdash base."""
-    with candidate.connect() as conn:
-        objects = conn.execute(
-            text(
-                "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'f', 'p')"
-            )
-        ).all()
-        triggers = (
-            conn.execute(
-                text(
-                    "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
-                    "AND NOT t.tgisinternal"
-                )
-            )
-            .scalars()
-            .all()
-        )
-        functions = (
-            conn.execute(
-                text(
-                    "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                    "WHERE n.nspname = current_schema()"
-                )
-            )
-            .scalars()
-            .all()
-        )
-        tables = {name for name, kind in objects if kind == "r"}
-        known = set(SQLModel.metadata.tables) | INTERNAL_TABLES
-        foreign = [f"table « {name} »" for name, kind in objects if kind == "r" and name not in known]
-        foreign += [f"vue « {name} »" for name, kind in objects if kind != "r"]
-        foreign += [f"déclencheur « {name} »" for name in triggers] + [f"fonction « {name} »" for name in functions]
-        if foreign:
-            raise BackupError(
-                f"« {label} » contient des objets qu'essdash ne crée pas ({', '.join(sorted(foreign)[:5])}) : "
-                "ce n'est pas une sauvegarde essdash intacte, elle n'est pas restaurée."
-            )
-        meta = dict(conn.execute(text("SELECT key, value FROM metaentry")).all()) if "metaentry" in tables else {}
-    written = meta.get("schema_version")
-    missing = sorted(ESSDASH_TABLES - tables)
-    if missing or written is None:
-        raise BackupError(
-            f"« {label} » n'est pas une sauvegarde essdash (tables manquantes : {', '.join(missing) or 'aucune'} ; "
-            f"version de schéma : {written or 'absente'})."
-        )
-    return backup_files.schema_version(written, label)
 
 
 def _matching_columns(candidate: Engine, label: str) -> MetaData:
@@ -222,9 +181,55 @@ def restore(engine: Engine, data: bytes, label: str, max_bytes: int, keeping_adm
             f"« {label} » n'est pas une sauvegarde essdash de PostgreSQL : "
             "ce n'est pas un fichier pg_dump (format custom)."
         )
+    server.clean_leftovers(engine)
+    with engine.connect() as conn:
+        name = server.restore_database(conn)
+    building = server.building_schema()
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="essdash-")))
+        file = work / "restauration.dump"
+        backup_files.create_private(file, data)
+        contents = dump_data.contents(file, set(SQLModel.metadata.tables) | INTERNAL_TABLES, label)
+        if contents.foreign:
+            raise BackupError(
+                f"« {label} » contient des objets qu'essdash ne crée pas ({', '.join(contents.foreign[:5])}) : "
+                "ce n'est pas une sauvegarde essdash intacte, elle n'est pas restaurée."
+            )
+        written = _written_version(file, contents, work, label)
+        stack.enter_context(server.claimed(engine, name))
+        stack.enter_context(server.claimed(engine, building))
+        return _restore_checked(engine, file, contents, written, (name, building), work, label, keeping_admin)
+
+
+def _written_version(file: Path, contents: dump_data.Contents, work: Path, label: str) -> int:
+    """The schema version the file's meta entries give; ``BackupError`` if it is not an essdash base."""
+    meta = {}
+    if "metaentry" in contents.data:
+        rows = dump_data.small_table(file, contents.data["metaentry"], "metaentry", ["key", "value"], work, label)
+        meta = {row["key"]: row["value"] for row in rows}
+    written = meta.get("schema_version")
+    missing = sorted(ESSDASH_TABLES - set(contents.data))
+    if missing or written is None:
+        raise BackupError(
+            f"« {label} » n'est pas une sauvegarde essdash (tables manquantes : {', '.join(missing) or 'aucune'} ; "
+            f"version de schéma : {dump_data.shown(written or 'absente')})."
+        )
+    return backup_files.schema_version(written, label)
+
+
+def _restore_checked(
+    engine: Engine,
+    file: Path,
+    contents: dump_data.Contents,
+    written: int,
+    names: tuple[str, str],
+    work: Path,
+    label: str,
+    keeping_admin: str | None,
+) -> Path:
+    """The restore itself, once the file's contents and version are read (see :func:`restore`)."""
+    name, building = names
     admin = engine.url.render_as_string(hide_password=False)
-    name = f"essdash_restauration_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    building = f"essdash_neuve_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     try:
         candidate_url = server.create_database(admin, name)
     except SQLAlchemyError as exc:
@@ -234,30 +239,15 @@ def restore(engine: Engine, data: bytes, label: str, max_bytes: int, keeping_adm
         ) from exc
     candidate = server.make_engine(candidate_url)
     try:
-        with tempfile.TemporaryDirectory(prefix="essdash-") as work:
-            file = Path(work) / "restauration.dump"
-            file.write_bytes(data)
-            args, env = _client(engine, name)
-            _run(
-                [
-                    "pg_restore",
-                    "--single-transaction",  # all or nothing, and no statement that cannot run in one (DROP DATABASE)
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--no-privileges",
-                    "--exit-on-error",
-                    *args,
-                    str(file),
-                ],
-                env,
-                f"Restauration depuis « {label} »",
-            )
-        version = _check(candidate, label)
-        if version < SCHEMA_VERSION:
+        _build(candidate_url, written)
+        _load(candidate, file, contents, work, label)
+        if written < SCHEMA_VERSION:
             candidate.dispose()
-            migrations.upgrade(candidate_url, version)
+            migrations.upgrade(candidate_url, written)
         found = _matching_columns(candidate, label)
+        with candidate.connect() as conn:
+            for table in SQLModel.metadata.sorted_tables:
+                check_rows(table, conn.execution_options(yield_per=COPY_BATCH).execute(select(*table.columns)), label)
         if keeping_admin is not None:
             _still_admin(candidate, keeping_admin, label)
         with engine.begin() as conn:
@@ -269,6 +259,12 @@ def restore(engine: Engine, data: bytes, label: str, max_bytes: int, keeping_adm
             builder.dispose()
         saved = take(engine, "avant-restauration")
         server.swap(engine, building)
+    except psycopg.Error as exc:
+        where = " ; ".join(filter(None, (exc.diag.message_primary, (exc.diag.context or "").split("\n")[0])))
+        raise BackupError(
+            f"« {label} » contient des données illisibles ({dump_data.shown(where or exc.__class__.__name__)}) ; "
+            "la base n'a pas été modifiée."
+        ) from exc
     except SQLAlchemyError as exc:
         raise BackupError(
             f"Restauration impossible depuis « {label} » ; la base n'a pas été modifiée ({exc.__class__.__name__})."
@@ -281,6 +277,44 @@ def restore(engine: Engine, data: bytes, label: str, max_bytes: int, keeping_adm
         with engine.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{building}" CASCADE')
     return saved
+
+
+def _build(url: str, written: int) -> None:
+    """Build essdash's tables of schema version ``written`` in the empty database at ``url``."""
+    if written < SCHEMA_VERSION:
+        migrations.upgrade(url, None, migrations.revision(written))
+        return
+    builder = create_engine(url)
+    try:
+        SQLModel.metadata.create_all(builder)
+        with builder.begin() as conn:
+            migrations.stamp_head(conn)
+    finally:
+        builder.dispose()
+
+
+def _load(candidate: Engine, file: Path, contents: dump_data.Contents, work: Path, label: str) -> None:
+    """Copy the file's rows into the tables essdash built in ``candidate`` (parents first), in one
+    transaction, with essdash's own ``COPY`` statements."""
+    tables = MetaData()
+    tables.reflect(candidate)
+    wanted = [table for table in tables.sorted_tables if table.name not in INTERNAL_TABLES]
+    missing = sorted(table.name for table in wanted if table.name not in contents.data)
+    if missing:
+        raise BackupError(f"« {label} » n'est pas une sauvegarde essdash (tables manquantes : {', '.join(missing)}).")
+    connection = candidate.raw_connection()
+    try:
+        cursor = connection.cursor()
+        for table in wanted:
+            columns = [column.name for column in table.columns]
+            with closing(dump_data.blocks(file, contents.data[table.name], table.name, columns, work, label)) as read:
+                order = ", ".join(f'"{name}"' for name in next(read))
+                with cursor.copy(f'COPY "{table.name}" ({order}) FROM STDIN') as copy:
+                    for line in read:
+                        copy.write(line)
+        connection.commit()
+    finally:
+        connection.close()
 
 
 def _still_admin(candidate: Engine, email: str, label: str) -> None:

@@ -131,7 +131,7 @@ def test_stale_temporaries_are_removed_and_recent_ones_kept(sqlite_engine, opera
     path = Path(sqlite_engine.url.database)
     folder = backup.folder(path)
     stale = _leftovers(folder, 2 * backup.STALE_AFTER_SECONDS)
-    recent = folder / ".restauration-98-2026-neuve.db"
+    recent = folder / f".restauration-{os.getpid()}-2026-neuve.db"  # a restore under way in this process
     recent.write_bytes(b"y")
     sqlite_engine.dispose()
     operation(path)
