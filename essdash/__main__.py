@@ -249,13 +249,21 @@ def _plan(args: argparse.Namespace) -> None:
     print(f"Plan « {done.code} » importé : {done.axes} axes, {done.sheets} fiches, {done.actions} actions.")
 
 
+DESCRIPTION = "Tableau de bord ESS de Lille Métropole."
+RIGHTS = (
+    "Droits : sans ESSDASH_MODE (ou avec ESSDASH_MODE=local), la ligne de commande agit comme la personne "
+    "du poste local, qui a tous les droits ; l'utilisateur système signe. Avec ESSDASH_MODE=partage, une "
+    "commande qui écrit exige --as EMAIL et n'a que les droits de ce membre."
+)
+
+
 def _as_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--as",
         dest="as_member",
         metavar="EMAIL",
-        help="agit comme ce membre (mêmes droits que dans l'interface) ; sans lui, en mode poste local, "
-        "l'utilisateur système signe",
+        help="agit comme ce membre (mêmes droits que dans l'interface) ; sans lui, en mode poste local "
+        "(ESSDASH_MODE absent), l'utilisateur système signe, avec tous les droits",
     )
 
 
@@ -287,7 +295,7 @@ def _place_options(command: argparse.ArgumentParser, *, territory_help: str, com
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m essdash", description="Tableau de bord ESS de Lille Métropole.")
+    parser = argparse.ArgumentParser(prog="python -m essdash", description=DESCRIPTION, epilog=RIGHTS)
     commands = parser.add_subparsers(dest="command", required=True)
     init = commands.add_parser("init-db", help="(re)crée la base : géographie, plan, et données de démo ou rien")
     init.add_argument(

@@ -107,3 +107,13 @@ def test_no_secret_is_in_the_repository():
         ["git", "check-ignore", ".streamlit/secrets.toml"], cwd=root, capture_output=True, text=True
     )
     assert ignored.returncode == 0  # a secrets file put beside config.toml is never committed by mistake
+
+
+def test_the_help_says_who_the_command_line_acts_as(capsys):
+    """Without ESSDASH_MODE the command line is the local person, with every right: the help says so."""
+    for argv in (["--help"], ["users", "add", "--help"]):
+        with pytest.raises(SystemExit) as exited:
+            main(argv)
+        assert exited.value.code == 0
+        shown = " ".join(capsys.readouterr().out.split())  # argparse wraps the lines
+        assert "ESSDASH_MODE" in shown and "tous les droits" in shown, argv

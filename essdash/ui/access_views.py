@@ -75,7 +75,7 @@ def member_form(engine: Engine, listed) -> None:
             territory=None if territory == NO_TERRITORY else territory,
             communes=chosen,
         ),
-        lambda done: f"Membre « {email.strip().lower()} » {done}.",
+        lambda done: f"Membre « {fmt.md_escape(email.strip().lower())} » {done}.",
         actor,
     ):
         st.rerun()

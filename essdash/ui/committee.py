@@ -145,7 +145,7 @@ def changes(filters: Filters) -> None:
     diff = read(proceedings.changes_between, start, end, filters.with_(as_of=None))
     place = place_caption(filters)
     sheets = f"fiches servies par les projets ({place})" if diff.sheets_scoped else "toute la métropole"
-    st.caption(fmt.md_escape(f"Projets : {place} · fiches : {sheets} · du {fmt.day(start)} au {fmt.day(end)}."))
+    st.caption(f"Projets : {place} · fiches : {sheets} · du {fmt.day(start)} au {fmt.day(end)}.")
     m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Nouveaux projets", fmt.number(len(diff.new_projects)))
     m2.metric("Étapes franchies", fmt.number(len(diff.steps)))

@@ -92,12 +92,12 @@ def findings(result: EquityReport) -> None:
     for column, finding in zip(st.columns(len(figures)), figures):
         column.metric(finding.label, finding.value, help=finding.help or None)
     for finding in result.findings:
-        st.markdown(f"- {finding.sentence}")
+        st.markdown(f"- {fmt.md_escape(finding.sentence)}")  # names communes and territories of the base
 
 
 def _sentence(result: EquityReport, key: str) -> str:
     finding = result.finding(key)
-    return finding.sentence if finding else ""
+    return fmt.md_escape(finding.sentence) if finding else ""
 
 
 def territories(result: EquityReport) -> None:
@@ -170,6 +170,6 @@ def white_spots(filters: Filters, members: int) -> None:
     """The member communes without any proposal in the last semesters chosen with a slider."""
     last_n = st.slider("Sans projet depuis (semestres)", 1, 8, 4, key="e_last_n")
     spots = read(places.white_spots, filters, last_n)
-    st.markdown(equity_report.white_spots_sentence(spots, last_n, members))
+    st.markdown(fmt.md_escape(equity_report.white_spots_sentence(spots, last_n, members)))
     shown = spots.assign(latest=[fmt.short_day(d) if pd.notna(d) else "jamais" for d in spots["latest"]])
     st.dataframe(shown, hide_index=True, width="stretch", column_config=WHITE_SPOT_COLUMNS)

@@ -241,13 +241,14 @@ def url_params(filters: Filters) -> dict[str, str]:
 
 
 def place_caption(filters: Filters) -> str:
-    """Plain-French description of the place filters, for headings."""
+    """Plain-French description of the place filters, for headings and captions: the commune's or the
+    territory's name escaped for Markdown (:func:`essdash.domain.fmt.md_escape`), or « Toute la métropole »."""
     if filters.commune:
         communes = read(queries.commune_options)
-        return communes.loc[communes["insee_code"] == filters.commune, "name"].iloc[0]
+        return fmt.md_escape(communes.loc[communes["insee_code"] == filters.commune, "name"].iloc[0])
     if filters.territory:
         territories = read(queries.territory_options)
-        return territories.loc[territories["code"] == filters.territory, "name"].iloc[0]
+        return fmt.md_escape(territories.loc[territories["code"] == filters.territory, "name"].iloc[0])
     return NONE_LABEL
 
 

@@ -110,7 +110,7 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
         if info.get("dataset") == "demo":
             st.caption("Données de démonstration fictives.")
         if shown is not None and shown.fictional:
-            st.caption(f"{shown.code} : {FICTIONAL}.")
+            st.caption(f"{fmt.md_escape(shown.code)} : {FICTIONAL}.")
         return PageContext(eng, filters, info)
     nav = st.sidebar.container()
     territory, commune = place_filters()

@@ -57,21 +57,22 @@ def entry_grid(grid: pd.DataFrame, unit: str, scope: str) -> list[dict]:
     provenances = Provenance.labels()
     declared = session.scope(Deed.MEASUREMENT) is not None  # a technician, who answers for a territory
     head = st.columns([2, 2, 2, 3])
-    for column, title in zip(head, ("Territoire", f"Valeur ({unit})", "Provenance", "Source")):
+    for column, title in zip(head, ("Territoire", f"Valeur ({fmt.md_escape(unit)})", "Provenance", "Source")):
         column.markdown(f"**{title}**")
     rows = []
     for row in grid.itertuples():
         name, value, provenance, source = st.columns([2, 2, 2, 3])
-        name.markdown(row.name)
+        shown = fmt.md_escape(row.name)  # a territory's name from the base: text, never Markdown
+        name.markdown(shown)
         recorded = row.provenance if isinstance(row.provenance, str) else Provenance.DECLARE.value
         recorded_source = row.source if isinstance(row.source, str) else ""
         typed = {
             "code": row.code,
             "value": value.text_input(
-                f"Valeur {row.name}", row.value, key=f"v-{scope}-{row.code}", label_visibility="collapsed"
+                f"Valeur {shown}", row.value, key=f"v-{scope}-{row.code}", label_visibility="collapsed"
             ),
             "provenance": provenance.selectbox(
-                f"Provenance {row.name}",
+                f"Provenance {shown}",
                 list(provenances),
                 key=f"p-{scope}-{row.code}",
                 format_func=provenances.get,
@@ -80,7 +81,7 @@ def entry_grid(grid: pd.DataFrame, unit: str, scope: str) -> list[dict]:
                 placeholder=fmt.CHOOSE,
             ),
             "source": source.text_input(
-                f"Source {row.name}", recorded_source, key=f"s-{scope}-{row.code}", label_visibility="collapsed"
+                f"Source {shown}", recorded_source, key=f"s-{scope}-{row.code}", label_visibility="collapsed"
             ),
         }
         if declared and (typed["value"], typed["source"], typed["provenance"]) == (
@@ -128,14 +129,14 @@ def indicator_headline(data: indicators.Series, place: str) -> None:
     decimals = 0 if indicator.unit in rules.SUMMED_UNITS else 1
     gaps = indicators.gaps(data.values, data.targets, indicator.direction, place)
     last = gaps.iloc[-1] if not gaps.empty else values.iloc[-1]
-    name = values["place_name"].iloc[0]
+    name = fmt.md_escape(values["place_name"].iloc[0])
     delta = None
     if not gaps.empty:
         verdict = "atteinte" if last["met"] else "non atteinte"
         delta = f"{fmt.number(last['gap'], decimals)} par rapport à la cible ({verdict})"
     st.metric(
         f"{name}, {fmt.period_label(last['period'])}",
-        f"{fmt.number(last['value'], decimals)} {indicator.unit}",
+        f"{fmt.number(last['value'], decimals)} {fmt.md_escape(indicator.unit)}",
         delta=delta,
         delta_color="normal" if indicator.direction == "up" else "inverse",
     )
@@ -173,8 +174,8 @@ def series(filters: Filters, known: pd.DataFrame) -> None:
     st.caption(
         f"{place_caption(filters.with_(commune=None))} · "
         f"{'Calculé à partir du registre' if indicator.kind == 'computed' else 'Saisi par semestre'} · "
-        f"{indicator.unit} · {'plus' if indicator.direction == 'up' else 'moins'} c'est mieux · "
-        + (f"Formule : {indicator.formula}" if indicator.formula else indicator.source)
+        f"{fmt.md_escape(indicator.unit)} · {'plus' if indicator.direction == 'up' else 'moins'} c'est mieux · "
+        + fmt.md_escape(f"Formule : {indicator.formula}" if indicator.formula else indicator.source)
     )
     if values.empty:
         st.info("Aucune valeur pour cet indicateur sur la période.")

@@ -90,7 +90,7 @@ def carry_over(engine, plan: str | None) -> None:
     actor = signature("sig-carry")
     if st.button("Enregistrer la correspondance", type="primary", key="co_save") and run(
         lambda: plan_carry_over.carry_over(engine, actor, old_plan, plan, [(old, new)]),
-        lambda r: f"Correspondance {old} → {new} : {fmt.plural(r.links, 'projet')} rattaché(s).",
+        lambda r: f"Correspondance {fmt.md_escape(f'{old} → {new}')} : {fmt.plural(r.links, 'projet')} rattaché(s).",
         actor,
     ):
         st.rerun()

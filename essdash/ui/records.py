@@ -23,6 +23,7 @@ from essdash.read import queries
 from essdash.ui.frame import read
 
 REGISTER_PAGE_ROWS = 200  # rows of the register sent to the browser at once
+LARGEST_ID = 2**63 - 1  # the largest key both stores hold (SQLite's INTEGER, PostgreSQL's BIGINT)
 REGISTER_COLUMNS = {
     "id": st.column_config.NumberColumn("N°", format="%d", width="small"),
     "title": st.column_config.TextColumn("Projet", width="large"),
@@ -56,11 +57,13 @@ def signed_by(author: str, role: str | None = None, body: str | None = None) -> 
 
 def project_record(project_id) -> bool:
     """The record of one project: identity, place, fiches, money, jobs and its dated steps.
-    Returns whether the project exists."""
+    Returns whether the project exists: an id that is no whole number from 1 to :data:`LARGEST_ID`
+    (``?projet=abc``, ``-1``, 23 digits) is « introuvable » without asking the base."""
     try:
-        detail = read(queries.project_detail, int(project_id))
+        number = int(project_id)
     except (TypeError, ValueError):
-        detail = None
+        number = None
+    detail = read(queries.project_detail, number) if number is not None and 0 < number <= LARGEST_ID else None
     if detail is None:
         st.error(f"Projet n° {fmt.md_escape(project_id)} introuvable.")
         return False
@@ -69,10 +72,10 @@ def project_record(project_id) -> bool:
     st.subheader(f"Projet n° {detail['id']} — {esc(detail['title'])}")
     st.caption(esc(detail["description"]))
     left, middle, right = st.columns(3)
-    places = ", ".join([detail["commune"], *detail["further_communes"]])
+    places = ", ".join(esc(name) for name in [detail["commune"], *detail["further_communes"]])
     left.markdown(
         f"**Porteur** : {esc(detail['carrier'])} ({LegalForm(detail['legal_form']).label})  \n"
-        f"**Commune(s)** : {places}  \n**Territoire** : {detail['territory']}  \n"
+        f"**Commune(s)** : {places}  \n**Territoire** : {esc(detail['territory'])}  \n"
         f"**Quartier prioritaire** : {'oui' if detail['priority_district'] else 'non'}"
     )
     middle.markdown(

@@ -18,18 +18,18 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from essdash.domain import fmt, rules
 from essdash.domain import models as m
 from essdash.domain.errors import ImportFileError
-from essdash.domain.vocabulary import Deed
+from essdash.domain.vocabulary import Deed, Role
 from essdash.store import backup, clock
 from essdash.store.db import locked_transaction, write_token
 from essdash.write.actor import Actor
-from essdash.write.gate import Permit, allowed, authorize, scope_of
+from essdash.write.gate import Permit, allowed, authorize, member, scope_of
 from essdash.write.import_preview import ImportPlan, build_plan, funding_parts, prepare
 from essdash.write.import_rows import Builder, ImportOptions
 
@@ -68,8 +68,22 @@ def limited(engine: Engine, actor: Actor | None, options: ImportOptions) -> tupl
     return permit, replace(options, scope=permit.scope, opinions=allowed(engine, permit.actor, Deed.OPINION))
 
 
+# Who may replace a saved mapping: the roles that import, from fewest rights to most; the local person
+# (« poste local » mode, the command line) ranks with the administrateur.
+MAPPING_RANKS = {Role.TECHNICIAN.value: 1, Role.MISSION.value: 2, Role.ADMIN.value: 3}
+LOCAL_RANK = MAPPING_RANKS[Role.ADMIN.value]
+
+
 def save_mapping(engine: Engine, plan: ImportPlan, name: str, actor: Actor) -> None:
-    """Save the plan's placing of columns under the source's ``name`` (replacing one of that name)."""
+    """Save the plan's placing of columns under the source's ``name``.
+
+    A saved mapping belongs to its author's role. A mapping of that name (and kind) is replaced only by
+    someone whose role has at least the rights of its author's: a technicien replaces a technicien's,
+    the mission ESS a technicien's or the mission's, an administrateur (or the local person) any. The
+    author's role is the role their account has now; a mapping saved by the local person ranks with
+    the administrateur's, one whose author is no longer a member with nobody's. Anyone else gets
+    :class:`ImportFileError` in French (« … existe déjà : choisissez un autre nom ») and nothing is
+    written; the check runs under the write lock."""
     permit = authorize(engine, actor, Deed.IMPORT, nowhere=True)
     actor = permit.actor
     try:
@@ -87,14 +101,27 @@ def save_mapping(engine: Engine, plan: ImportPlan, name: str, actor: Actor) -> N
         "author": actor.label,
         "account": actor.account,
     }
+    same = (m.ImportMapping.kind == plan.kind.code) & (m.ImportMapping.name == name)
     with locked_transaction(engine, permit) as conn:
-        conn.execute(
-            m.ImportMapping.__table__.delete().where(
-                m.ImportMapping.kind == plan.kind.code, m.ImportMapping.name == name
+        saved = conn.execute(select(m.ImportMapping.author, m.ImportMapping.account).where(same)).first()
+        if saved is not None and _rank(conn, actor.account, actor.role) < _rank(conn, saved.account):
+            raise ImportFileError(
+                f"Une correspondance « {name} » enregistrée par {saved.author} existe déjà : choisissez un autre nom."
             )
-        )
+        conn.execute(m.ImportMapping.__table__.delete().where(same))
         conn.execute(insert(m.ImportMapping).values(values))
         permit.log(conn, f"Correspondance de colonnes « {name} » enregistrée", values["saved_at"])
+
+
+def _rank(conn: Connection, account: str | None, role: str | None = None) -> int:
+    """The rank (:data:`MAPPING_RANKS`) of a person: the local person's without an account; else the
+    role given, or the role the account's member has now (0 for an account that is no member)."""
+    if account is None:
+        return LOCAL_RANK
+    if role is None:
+        found = member(conn, account)
+        role = found.role if found is not None else None
+    return MAPPING_RANKS.get(role or "", 0)
 
 
 def apply(engine: Engine, plan: ImportPlan, actor: Actor) -> ImportResult:

@@ -29,7 +29,7 @@ def test_figures_and_sentences_match_the_report(app, demo_engine):
     assert metrics["Theil : part entre territoires"] == fmt.percent(result.theil.between / result.theil.total)
     sentences = [md.value for md in at.markdown if md.value.startswith("- ")]
     assert sentences == [
-        f"- {result.finding(key).sentence}" for key in ("coverage", "gini", "theil", "hoover", "funnel")
+        f"- {fmt.md_escape(result.finding(key).sentence)}" for key in ("coverage", "gini", "theil", "hoover", "funnel")
     ]
     kinds = {}
     for tab in ("Territoires", "Lorenz", "Entonnoir"):  # lazy tabs: each drawn when open

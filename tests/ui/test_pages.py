@@ -170,6 +170,14 @@ def test_unknown_project_gives_a_french_error(app):
     assert at.error[0].value == "Projet n° 999999 introuvable."
 
 
+@pytest.mark.parametrize("given", ["99999999999999999999999", "-1", "0", "abc", "1e3"])
+def test_project_id_no_base_can_hold_is_not_found_in_french(app, given):
+    """23 digits overflowed the store's 64-bit integer (an uncaught OverflowError); none of these is a project."""
+    at = app(PROJETS, projet=given)
+    assert not at.exception, [e.message for e in at.exception]
+    assert [e.value for e in at.error] == [f"Projet n° {fmt.md_escape(given)} introuvable."]
+
+
 def test_unusable_database_shows_a_french_error_not_a_traceback(tmp_path, monkeypatch):
     bad = tmp_path / "corrompue.db"
     bad.write_bytes(b"\x00garbage" * 512)
