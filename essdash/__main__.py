@@ -26,7 +26,7 @@ from essdash.read import plans as read_plans
 from essdash.read import queries
 from essdash.read.filters import Filters
 from essdash.spreadsheet.columns import KINDS
-from essdash.store import db
+from essdash.store import backup_files, db
 from essdash.store.config import get_settings
 from essdash.write import admin, import_preview, members, plan_carry_over, plan_file, plans
 from essdash.write import imports as io_import
@@ -118,9 +118,13 @@ def _read(path: str) -> bytes:
         raise EssdashError(f"Fichier illisible : « {path} » ({exc.strerror}).") from exc
 
 
-def _write(path: str, data: bytes) -> None:
+def _write(path: str, data: bytes, *, private: bool = False) -> None:
+    """Write a file the command makes; ``private``: readable by its owner only (a copy of the base)."""
     try:
-        Path(path).write_bytes(data)
+        if private:
+            backup_files.create_private(Path(path), data)
+        else:
+            Path(path).write_bytes(data)
     except OSError as exc:
         raise EssdashError(f"Impossible d'écrire « {path} » ({exc.strerror}).") from exc
 
@@ -185,7 +189,7 @@ def _export(args: argparse.Namespace) -> None:
 def _backup(args: argparse.Namespace) -> None:
     engine = db.open_database()
     if args.out:
-        _write(args.out, admin.copy(engine, _actor(args)))
+        _write(args.out, admin.copy(engine, _actor(args)), private=True)
         print(f"Copie de la base écrite dans « {args.out} ».")
     else:
         print(f"Sauvegarde : {admin.take(engine, _actor(args))}")

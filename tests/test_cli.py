@@ -1,4 +1,8 @@
-"""The command line's place options, spelt like the URL (``--territoire``, ``--commune``)."""
+"""The command line: its place options, spelt like the URL (``--territoire``, ``--commune``), and
+the copies of the base it writes."""
+
+import os
+import stat
 
 import pytest
 
@@ -56,3 +60,14 @@ def test_the_browser_bench_refuses_a_database_it_would_not_use(capsys):
     before any browser or server starts."""
     assert main(["bench", "--browser", "--base", "postgresql+psycopg://x@localhost/charge"]) == 2
     assert "--base ne vaut que pour le banc du serveur" in capsys.readouterr().err
+
+
+def test_a_copy_of_the_base_written_by_the_command_line_is_its_owner_s_only(demo_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", demo_copy)
+    out = tmp_path / "copie.sauvegarde"
+    mask = os.umask(0o022)  # what would make a plain file readable by everyone
+    try:
+        assert main(["backup", "--out", str(out)]) == 0
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600 and out.stat().st_size > 0
