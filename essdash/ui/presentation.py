@@ -166,12 +166,14 @@ def presentation_view(meeting_pack: pack_model.Pack, slides: list[View], slide: 
 PACK_FORMATS = (
     ("pdf", "Dossier de séance (PDF)", "application/pdf"),
     ("pptx", "Diaporama (PowerPoint)", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    ("json", "Données du pack (JSON)", "application/json"),
 )
 
 
 def pack_downloads(engine: Engine, period: str, territory: str | None, plan: str | None = None) -> None:
-    """Download buttons of the meeting pack (on the fiches of ``plan``, else the plan in force);
-    the pack is built and its file rendered only when asked for, so the page opens without them."""
+    """Download buttons of the meeting pack (on the fiches of ``plan``, else the plan in force): the PDF,
+    the PowerPoint and the JSON that ``python -m essdash report`` writes; the pack is built and its file
+    rendered only when asked for, so the page opens without them."""
     from essdash.render import report
 
     for column, (kind, label, mime) in zip(st.columns(len(PACK_FORMATS)), PACK_FORMATS):

@@ -3,10 +3,12 @@ several views, then back to the setup with the same semester."""
 
 import io
 import itertools
+import json
 
 import pandas as pd
 from pptx import Presentation
 
+from essdash.__main__ import main
 from essdash.domain import fmt
 from essdash.read import pack, places, queries
 from essdash.read.filters import Filters
@@ -43,7 +45,11 @@ def test_walk_the_presentation_from_first_to_last_view(app, demo_engine):
     assert not at.exception, at.exception
     assert at.selectbox(key="p_period").value == "2014-S2"
     downloads = at.get("download_button")
-    assert [d.proto.label for d in downloads] == ["Dossier de séance (PDF)", "Diaporama (PowerPoint)"]
+    assert [d.proto.label for d in downloads] == [
+        "Dossier de séance (PDF)",
+        "Diaporama (PowerPoint)",
+        "Données du pack (JSON)",
+    ]
     assert all(d.proto.deferred_file_id for d in downloads)  # rendered only when asked for
     at.selectbox(key="p_period").set_value("2013-S2").run()
     _button(at, "Lancer la présentation").click().run()
@@ -123,8 +129,28 @@ def test_technician_presentation_compares_with_the_metropolis(app, demo_engine):
 def test_the_pack_downloads_are_built_when_asked_for_with_the_territory_of_the_url(app, downloads):
     at = app(PAGE, territoire="roubaisien")
     assert not at.exception, at.exception
-    assert sorted(downloads) == ["pack-comite-2014-S2-roubaisien.pdf", "pack-comite-2014-S2-roubaisien.pptx"]
+    assert sorted(downloads) == [
+        "pack-comite-2014-S2-roubaisien.json",
+        "pack-comite-2014-S2-roubaisien.pdf",
+        "pack-comite-2014-S2-roubaisien.pptx",
+    ]
     slides = Presentation(io.BytesIO(downloads["pack-comite-2014-S2-roubaisien.pptx"]()))
     texts = [shape.text_frame.text for slide in slides.slides for shape in slide.shapes if shape.has_text_frame]
     assert any("Roubaisien" in text for text in texts)
     assert downloads["pack-comite-2014-S2-roubaisien.pdf"]().startswith(b"%PDF")
+
+
+def test_the_pack_json_of_the_page_is_what_the_command_line_writes(app, downloads, tmp_path):
+    at = app(PAGE, territoire="roubaisien")
+    at.selectbox(key="p_period").set_value("2013-S2").run()
+    assert not at.exception, at.exception
+    out = tmp_path / "pack.json"
+    assert (
+        main(["report", "--period", "2013-S2", "--territoire", "roubaisien", "--format", "json", "--out", str(out)])
+        == 0
+    )
+    given = json.loads(downloads["pack-comite-2013-S2-roubaisien.json"]())
+    assert given["period"] == "2013-S2" and given["territory"] == "roubaisien" and given["sections"]
+    assert given == json.loads(out.read_bytes())
+    button = next(d for d in at.get("download_button") if d.proto.label == "Données du pack (JSON)")
+    assert button.proto.deferred_file_id  # built only when asked for, like the PDF and the PowerPoint
