@@ -324,8 +324,25 @@ def csv_bytes(frame: pd.DataFrame, *, utf8: bool = False) -> tuple[bytes, str]:
     return content.encode("utf-8-sig"), "UTF-8"
 
 
+XLSX_WIDTHS = (8, 60)  # a column's width in characters, whatever its header and cells
+
+
+def _shown_width(text: str) -> int:
+    """The characters a cell's text takes on its widest line."""
+    return max(map(len, text.splitlines()), default=0)
+
+
+def column_width(header: str, values: pd.Series) -> int:
+    """The width that shows a column's header and its widest cell (as Excel shows them: French
+    numbers, dd/mm/yyyy, oui/non), with a margin for the filter button, within :data:`XLSX_WIDTHS`."""
+    widest = max((_shown_width(csv_cell(v)) for v in values), default=0)
+    low, high = XLSX_WIDTHS
+    return min(high, max(low, _shown_width(neutralise(header)) + 4, widest + 2))
+
+
 def xlsx_bytes(frame: pd.DataFrame, title: str) -> bytes:
-    """The frame as a one-sheet workbook: bold frozen header, filters, typed numbers and dates."""
+    """The frame as a one-sheet workbook readable as soon as it opens: columns as wide as their
+    header and cells, bold frozen header, filters over every row, typed numbers and dates."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -336,7 +353,7 @@ def xlsx_bytes(frame: pd.DataFrame, title: str) -> bytes:
     sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", title)[:31])
     sheet.freeze_panes = "A2"
     for i, column in enumerate(frame.columns, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = min(50, max(12, len(str(column)) + 4))
+        sheet.column_dimensions[get_column_letter(i)].width = column_width(str(column), frame.iloc[:, i - 1])
 
     def cell(value):
         if missing(value):
