@@ -20,6 +20,7 @@ from essdash.domain import periods
 
 LOCALE = "fr_FR"
 CHOOSE = "Choisir…"  # a selectbox's or multiselect's placeholder: Streamlit's own is English (« Choose an option »)
+MISSING = "–"  # an empty table cell (``placeholder=`` of st.dataframe: Streamlit's own is « None »)
 NNBSP = "\u202f"
 NBSP = "\u00a0"
 

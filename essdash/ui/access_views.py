@@ -36,6 +36,7 @@ def members_table(listed) -> None:
         hide_index=True,
         width="stretch",
         key="acc_members",
+        placeholder=fmt.MISSING,
     )
 
 
@@ -120,6 +121,7 @@ def journal(engine: Engine, listed) -> None:
         width="stretch",
         key="acc_journal",
         column_config={"Quand": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
+        placeholder=fmt.MISSING,
     )
 
 

@@ -106,7 +106,13 @@ def agenda(engine: Engine, filters: Filters) -> None:
     committee_forms.opinions(engine, items.awaiting.head(committee_forms.OPINION_ROWS))
     since = f" depuis le comité du {fmt.day(last.date)}" if last else ""
     st.markdown(f"**2. Fiches dont le statut ou l'avancement a changé{since}** ({len(items.sheets_changed)})")
-    st.dataframe(in_french(items.sheets_changed), hide_index=True, width="stretch", column_config=SHEET_CHANGE_COLUMNS)
+    st.dataframe(
+        in_french(items.sheets_changed),
+        hide_index=True,
+        width="stretch",
+        column_config=SHEET_CHANGE_COLUMNS,
+        placeholder=fmt.MISSING,
+    )
     st.markdown(f"**3. Fiches en retard** ({len(items.late)})")
     st.dataframe(
         items.late,
@@ -114,6 +120,7 @@ def agenda(engine: Engine, filters: Filters) -> None:
         width="stretch",
         column_config=LATE_COLUMNS,
         column_order=[c for c in LATE_COLUMNS if c in items.late.columns],
+        placeholder=fmt.MISSING,
     )
 
 
@@ -163,7 +170,7 @@ def changes(filters: Filters) -> None:
 
 def _change_table(table: pd.DataFrame, key: str, noun: tuple[str, str]) -> None:
     shown = in_french(paged(table, f"c_page_{key}", "Page", noun))  # only the page shown is translated
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=DIFF_COLUMNS)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=DIFF_COLUMNS, placeholder=fmt.MISSING)
 
 
 def pipeline(filters: Filters) -> None:
@@ -183,6 +190,7 @@ def pipeline(filters: Filters) -> None:
         width="stretch",
         column_config=PIPELINE_COLUMNS,
         column_order=PIPELINE_COLUMNS.keys(),
+        placeholder=fmt.MISSING,
     )
 
 
@@ -201,5 +209,6 @@ def meetings(engine: Engine) -> None:
         width="stretch",
         column_order=MEETING_COLUMNS.keys(),
         column_config=MEETING_COLUMNS,
+        placeholder=fmt.MISSING,
     )
     folded("Enregistrer une séance", "c_new_meeting_open", lambda: committee_forms.new_meeting(engine))

@@ -46,6 +46,7 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
             width="stretch",
             column_config={key: OPINION_COLUMNS[key] for key in OPINION_SHOWN},
             column_order=OPINION_SHOWN,
+            placeholder=fmt.MISSING,
         )
         session.read_only("enregistrer les avis du comité")
         return
@@ -65,6 +66,7 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
             disabled=OPINION_SHOWN,
             column_config=OPINION_COLUMNS,
             column_order=OPINION_COLUMNS.keys(),
+            placeholder=fmt.MISSING,
         )
         actor = signature("sig-opinions")
         submitted = st.form_submit_button("Enregistrer les avis", type="primary")

@@ -147,6 +147,7 @@ def _preview(plan) -> None:
             hide_index=True,
             width="stretch",
             key="imp_communes",
+            placeholder=fmt.MISSING,
         )
     for what, names in plan.created.items():
         st.warning(f"Seront aussi créés ({what}) : {fmt.md_escape(', '.join(names))}.")
@@ -159,7 +160,7 @@ def _preview(plan) -> None:
         )
     issues = plan.issues_frame()
     if len(issues) > FULL_ISSUES:
-        st.dataframe(issues, hide_index=True, width="stretch", key="imp_issues")
+        st.dataframe(issues, hide_index=True, width="stretch", key="imp_issues", placeholder=fmt.MISSING)
     elif not issues.empty:
         st.table(issues.set_index("Ligne"))
 
@@ -219,7 +220,7 @@ def import_tab(engine: Engine) -> None:
         max_upload_size=limits.UPLOAD_MIB,  # the server's: a larger file is refused below, in French
     )
     st.caption(
-        "Glissez le fichier dans le cadre ci-dessus, ou cliquez sur « Browse files » pour le choisir "
+        "Glissez le fichier dans le cadre ci-dessus, ou cliquez sur « Choisir un fichier » pour le choisir "
         f"(CSV ou XLSX, {limits.at_most(limits.IMPORT_MIB)}) ; la croix le retire."
     )
     if uploaded is None:
@@ -313,6 +314,7 @@ def _backup_list(saved: list[dict]) -> None:
         width="stretch",
         key="bk_list",
         column_config={"Prise le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss")},
+        placeholder=fmt.MISSING,
     )
 
 
@@ -327,7 +329,7 @@ def _restore(engine: Engine, server: bool) -> None:
         max_upload_size=limits.UPLOAD_MIB,
     )
     st.caption(
-        "Glissez la sauvegarde dans le cadre ci-dessus, ou cliquez sur « Browse files » pour la choisir "
+        "Glissez la sauvegarde dans le cadre ci-dessus, ou cliquez sur « Choisir un fichier » pour la choisir "
         f"({limits.at_most(limits.RESTORE_MIB)})."
     )
     confirm = st.checkbox("Je remplace toutes les données actuelles par cette sauvegarde", key="bk_confirm")

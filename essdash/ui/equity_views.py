@@ -110,6 +110,7 @@ def territories(result: EquityReport) -> None:
         width="stretch",
         column_order=["name", "communes", "population", spec.count, spec.rate, "lq"],
         column_config=equity_columns(spec),
+        placeholder=fmt.MISSING,
     )
 
 
@@ -132,15 +133,20 @@ def communes(result: EquityReport) -> None:
             "flag",
         ],
         column_config=equity_columns(spec),
+        placeholder=fmt.MISSING,
     )
 
 
 def size_and_distance(result: EquityReport) -> None:
     """Coverage by size class and by distance band to the centre of Lille."""
     st.markdown("**Par taille de commune**")
-    st.dataframe(result.by_size, hide_index=True, width="stretch", column_config=COVERAGE_COLUMNS)
+    st.dataframe(
+        result.by_size, hide_index=True, width="stretch", column_config=COVERAGE_COLUMNS, placeholder=fmt.MISSING
+    )
     st.markdown("**Par distance au centre de Lille**")
-    st.dataframe(result.by_distance, hide_index=True, width="stretch", column_config=COVERAGE_COLUMNS)
+    st.dataframe(
+        result.by_distance, hide_index=True, width="stretch", column_config=COVERAGE_COLUMNS, placeholder=fmt.MISSING
+    )
 
 
 def lorenz(result: EquityReport) -> None:
@@ -172,4 +178,4 @@ def white_spots(filters: Filters, members: int) -> None:
     spots = read(places.white_spots, filters, last_n)
     st.markdown(fmt.md_escape(equity_report.white_spots_sentence(spots, last_n, members)))
     shown = spots.assign(latest=[fmt.short_day(d) if pd.notna(d) else "jamais" for d in spots["latest"]])
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=WHITE_SPOT_COLUMNS)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=WHITE_SPOT_COLUMNS, placeholder=fmt.MISSING)

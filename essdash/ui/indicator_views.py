@@ -106,6 +106,7 @@ def catalogue_table(catalogue: pd.DataFrame) -> None:
         width="stretch",
         column_order=CATALOGUE_COLUMNS.keys(),
         column_config=aligned | CATALOGUE_COLUMNS,
+        placeholder=fmt.MISSING,
     )
 
 
@@ -115,7 +116,7 @@ def history_table(history: pd.DataFrame, territory_names: dict[str, str]) -> Non
         territory_code=history["territory_code"].map(territory_names).fillna(history["territory_code"]),
         provenance=history["provenance"].map(Provenance.labels()).fillna(history["provenance"]),
     )
-    st.dataframe(table, hide_index=True, width="stretch", column_config=HISTORY_COLUMNS)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=HISTORY_COLUMNS, placeholder=fmt.MISSING)
 
 
 def indicator_headline(data: indicators.Series, place: str) -> None:
@@ -153,6 +154,7 @@ def indicator_table(values: pd.DataFrame, indicator: Indicator) -> None:
         table,
         width="stretch",
         column_config={c: st.column_config.NumberColumn(c, format="localized") for c in table.columns},
+        placeholder=fmt.MISSING,
     )
 
 

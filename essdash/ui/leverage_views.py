@@ -98,15 +98,17 @@ def _lever(key: str) -> str:
     )
 
 
-# Streamlit draws an empty cell as a grey English « None », in any column; these stay numbers (they sort).
-NONE_MEANS = "« None » : aucun euro de ce levier sur la ligne, donc pas d'effet levier."
+# An empty cell shows « – » (placeholder=fmt.MISSING); these stay numbers (they sort).
+DASH_MEANS = "« – » : aucun euro de ce levier sur la ligne, donc pas d'effet levier."
 
 
 def _table(frame, columns: list[str], config: dict = COLUMNS) -> None:
     """The columns of ``frame`` shown; beneath, what an empty leverage means when there is one."""
-    st.dataframe(frame, hide_index=True, width="stretch", column_order=columns, column_config=config)
+    st.dataframe(
+        frame, hide_index=True, width="stretch", column_order=columns, column_config=config, placeholder=fmt.MISSING
+    )
     if frame[columns].isna().to_numpy().any():
-        st.caption(NONE_MEANS)
+        st.caption(DASH_MEANS)
 
 
 def places(frame, level: str) -> None:

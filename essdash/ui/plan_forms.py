@@ -69,6 +69,7 @@ def carry_over(engine, plan: str | None) -> None:
                 "new_code": "Nouvelle fiche",
                 "new_title": "Intitulé ",
             },
+            placeholder=fmt.MISSING,
         )
     if not earlier:
         st.caption("Aucun plan antérieur : rien à reprendre.")

@@ -54,6 +54,7 @@ def sheet_tree(engine: Engine, filters: Filters) -> None:
         key="p_tree",
         column_order=records.SHEET_COLUMNS.keys(),
         column_config=records.SHEET_COLUMNS,
+        placeholder=fmt.MISSING,
     )
     code = chosen(selection, view, "code", "fiche")
     if code:

@@ -159,7 +159,12 @@ def presentation_view(meeting_pack: pack_model.Pack, slides: list[View], slide: 
     for title, table in view.tables:
         st.markdown(f"**{esc(title)}**")
         st.dataframe(
-            table, hide_index=True, width="stretch", row_height=ROW_HEIGHT, height=ROW_HEIGHT * (len(table) + 1) + 3
+            table,
+            hide_index=True,
+            width="stretch",
+            row_height=ROW_HEIGHT,
+            height=ROW_HEIGHT * (len(table) + 1) + 3,
+            placeholder=fmt.MISSING,
         )
 
 

@@ -37,6 +37,7 @@ def register(engine: Engine, base: Filters) -> None:
         key="register",
         column_order=records.REGISTER_COLUMNS.keys(),
         column_config=records.REGISTER_COLUMNS,
+        placeholder=fmt.MISSING,
     )
     project_id = chosen(selection, shown, "id", "projet")
     if project_id is not None:

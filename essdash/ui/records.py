@@ -117,6 +117,7 @@ def project_record(project_id) -> bool:
                     "amount": st.column_config.NumberColumn("Montant (€)", format="localized"),
                     "year": st.column_config.NumberColumn("Année", format="%d"),
                 },
+                placeholder=fmt.MISSING,
             )
     with steps_col:
         st.markdown("**Étapes**")
@@ -206,6 +207,7 @@ def sheet_record(detail: dict, row: pd.Series) -> None:
                 "status": "Étape",
                 "jobs_created": st.column_config.NumberColumn("Emplois prévus", format="%d"),
             },
+            placeholder=fmt.MISSING,
         )
     with right:
         st.markdown("**Historique et commentaires**")

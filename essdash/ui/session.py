@@ -28,6 +28,7 @@ from essdash.domain.access import Scope
 from essdash.domain.errors import AccessError, ConfigurationError, ValidationError
 from essdash.domain.vocabulary import Deed, Role
 from essdash.store.config import get_settings
+from essdash.ui import french
 from essdash.ui.cache import engine
 from essdash.write import gate
 from essdash.write import members as write_members
@@ -100,7 +101,10 @@ def identity_problem(claims: Mapping, *, verified_required: bool) -> str | None:
 
 
 def admit() -> None:
-    """Let the run go on only for whom may see the dashboard (always, in « poste local » mode)."""
+    """Let the run go on only for whom may see the dashboard (always, in « poste local » mode).
+
+    First, Streamlit's own English words in French (:mod:`essdash.ui.french`), also on the login page."""
+    french.install()
     if not shared():
         return
     missing = missing_auth_settings(st.secrets)

@@ -64,7 +64,7 @@ def test_an_empty_leverage_is_explained_in_french_beneath_its_table(app, demo_en
     assert ((with_lever["metropolis"] == 0) | (with_lever["citizen"] == 0)).any()
     at = app(PAGE, state={"f_tab": "Communes"})
     _clean(at)
-    assert leverage_views.NONE_MEANS in [c.value for c in at.caption]
+    assert leverage_views.DASH_MEANS in [c.value for c in at.caption]
     at.session_state["f_tab"] = "Natures de financeurs"
     _clean(at.run())
-    assert at.dataframe and leverage_views.NONE_MEANS not in [c.value for c in at.caption]
+    assert at.dataframe and leverage_views.DASH_MEANS not in [c.value for c in at.caption]
