@@ -21,17 +21,20 @@ import json
 
 import streamlit as st
 
-# Streamlit writes sizes as « 100.0MB »: the French way is « 100 Mio » (its units are 1024-based).
+# Streamlit writes sizes as « 100.0MB »: a limit (counted in 1024s) becomes « 100 Mio »; a chosen
+# file's own size (counted in 1000s) becomes « 104,9 Mo ».
 UNITS = {"B": "o", "KB": "Kio", "MB": "Mio", "GB": "Gio"}
-SIZE = r"(\d+(?:\.\d+)?)\s?(B|KB|MB|GB)"
+DECIMAL = {"B": "o", "KB": "ko", "MB": "Mo", "GB": "Go"}
+SIZE = r"(?<amount>\d+(?:\.\d+)?)\s?(?<unit>B|KB|MB|GB)"  # JavaScript's named groups
 
 # (JavaScript regular expression of a whole text, French replacement; $1, $2… its groups, a size as
-# $size when the pattern has one).
+# $size, or $decimal, when the pattern has one).
 TEXTS: tuple[tuple[str, str], ...] = (
     (r"^Drag and drop (a )?file here$", "Glissez-déposez le fichier ici"),
     (r"^Drag and drop files here$", "Glissez-déposez les fichiers ici"),
     (r"^Drag and drop directories here$", "Glissez-déposez les dossiers ici"),
     (rf"^(?:Limit )?{SIZE} per file$", "$size au plus par fichier"),
+    (rf"^{SIZE}$", "$decimal"),  # a chosen file's size
     (r"^Upload$", "Choisir un fichier"),
     (r"^Upload directories$", "Choisir un dossier"),
     (r"^Browse files$", "Choisir un fichier"),
@@ -59,6 +62,8 @@ ATTRIBUTES: tuple[tuple[str, str], ...] = (
     (r"^Help$", "Aide"),
     (r"^Selectbox options$", "Options"),
     (r"^file upload$", "Fichier à envoyer"),
+    (r"^Remove (.+)$", "Retirer $1"),
+    (rf"^(.+), {SIZE}$", "$1, $decimal"),  # a chosen file: its name and size
     *TEXTS,
 )
 WATCHED = ("aria-label", "title", "placeholder")
@@ -70,14 +75,17 @@ SCRIPT = """
 (() => {
   if (window.essdashFrench) return;
   const compile = (table) => table.map(([pattern, french]) => [new RegExp(pattern), french]);
-  const texts = compile(%(texts)s), attributes = compile(%(attributes)s), units = %(units)s;
+  const texts = compile(%(texts)s), attributes = compile(%(attributes)s);
+  const units = %(units)s, decimal = %(decimal)s;
   const watched = %(watched)s;
   const say = (value, table) => {
     for (const [pattern, french] of table) {
       const found = value.match(pattern);
       if (!found) continue;
-      const size = found[1] && units[found[2]] ? `${Number(found[1]).toLocaleString('fr-FR')} ${units[found[2]]}` : '';
-      return french.replace('$size', size).replace(/\\$(\\d)/g, (_, n) => found[Number(n)] ?? '');
+      const {amount, unit} = found.groups ?? {};
+      const size = (names) => (amount ? `${Number(amount).toLocaleString('fr-FR')} ${names[unit]}` : '');
+      return french.replace('$size', size(units)).replace('$decimal', size(decimal))
+        .replace(/\\$(\\d)/g, (_, n) => found[Number(n)] ?? '');
     }
     return null;
   };
@@ -116,13 +124,20 @@ SCRIPT = """
 """
 
 
+def _js(value) -> str:
+    """``value`` as a JavaScript literal with no « < » (DOMPurify drops a script that holds one, such
+    as a regular expression's named group)."""
+    return json.dumps(value).replace("<", "\\u003c")
+
+
 def install() -> None:
     """Put the script that says Streamlit's English words in French into the page (once per run:
     the script starts its observer only once per browser tab)."""
     script = SCRIPT % {
-        "texts": json.dumps(TEXTS),
-        "attributes": json.dumps(ATTRIBUTES),
-        "units": json.dumps(UNITS),
-        "watched": json.dumps(WATCHED),
+        "texts": _js(TEXTS),
+        "attributes": _js(ATTRIBUTES),
+        "units": _js(UNITS),
+        "decimal": _js(DECIMAL),
+        "watched": _js(WATCHED),
     }
     st.html(script, unsafe_allow_javascript=True)
