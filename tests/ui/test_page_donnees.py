@@ -13,6 +13,7 @@ from essdash.read import exports as io_export
 from essdash.read.filters import Filters
 from essdash.store import backup
 from essdash.store.db import make_engine
+from essdash.ui import french
 from essdash.write import members
 from essdash.write.actor import Actor
 from tests.conftest import APP
@@ -405,10 +406,12 @@ def test_donnees_lists_what_remains_to_complete(base):
     assert expected in [c.value for c in at.caption]
 
 
-def test_french_instructions_stand_beside_the_english_uploaders(app):
-    """Streamlit's uploader says « Drag and drop file here » and « Browse files » in English."""
+def test_the_uploaders_instructions_name_the_button_in_french(app):
+    """Each uploader's caption names its button by the words the page shows (« Choisir un fichier »,
+    :mod:`essdash.ui.french`), not Streamlit's English ones."""
     at = app(DONNEES)
-    instructions = [c.value for c in at.caption if "Browse files" in c.value]
+    instructions = [c.value for c in at.caption if "« Choisir un fichier »" in c.value]
     at.session_state["d_tab"] = "Sauvegardes"
-    instructions += [c.value for c in at.run().caption if "Browse files" in c.value]
+    instructions += [c.value for c in at.run().caption if "« Choisir un fichier »" in c.value]
+    assert ("^Upload$", "Choisir un fichier") in french.TEXTS  # what the button shows
     assert len(instructions) == 2 and all(text.startswith("Glissez ") for text in instructions)

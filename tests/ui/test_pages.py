@@ -316,3 +316,24 @@ def test_every_choice_box_has_a_french_placeholder(app, demo_engine):
                 boxes[(page.title, box.key or box.label)] = box.proto.placeholder
     assert len(boxes) >= 40
     assert not [where for where, placeholder in boxes.items() if not placeholder or "choose" in placeholder.lower()]
+
+
+def test_every_table_shows_a_dash_for_a_missing_value(app, demo_engine):
+    """Streamlit draws an empty cell as an English « None » (on a canvas, out of the browser test's
+    reach): every table and editable table of every page, tab and unfolded form says « – » instead."""
+    project = str(queries.project_register(demo_engine, Filters(statuses=("propose",)))["id"].iloc[0])
+    tables = {}
+    for page in PAGES:
+        params = {"projet": project} if page.script == "pages/projets.py" else {}
+        at = app(page.script, state=UNFOLDED.get(page.script), **params)
+        runs = [at]
+        labels = [tab.label for tab in at.tabs][1:] if page.script in TAB_KEYS else []
+        for label in labels:
+            at.session_state[TAB_KEYS[page.script]] = label
+            runs.append(at.run())
+        for n, run in enumerate(runs):
+            assert not run.exception, (page.title, run.exception)
+            for k, table in enumerate(run.dataframe):  # the editable ones too
+                tables[(page.title, n, k)] = table.proto.placeholder
+    assert len(tables) >= 20
+    assert not [where for where, placeholder in tables.items() if placeholder != fmt.MISSING]
