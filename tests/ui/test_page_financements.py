@@ -57,8 +57,8 @@ def test_territory_and_reference_date(app, demo_engine):
 
 
 def test_an_empty_leverage_is_explained_in_french_beneath_its_table(app, demo_engine):
-    """Streamlit writes « None » in an empty cell: a commune with lever money of one kind only has no
-    leverage of the other, and the page says what that « None » means; the funder types have none."""
+    """An empty cell shows « – »: a commune with lever money of one kind only has no leverage of the
+    other, and the page says what that « – » means; the funder types have none."""
     by_commune = leverage.place_table(demo_engine, Filters(), "commune")
     with_lever = by_commune[(by_commune["metropolis"] > 0) | (by_commune["citizen"] > 0)]
     assert ((with_lever["metropolis"] == 0) | (with_lever["citizen"] == 0)).any()
