@@ -132,9 +132,9 @@ def _preview(plan) -> None:
         f"en-tête ligne {plan.header_row}."
     )
     left, right = st.columns([2, 3])
-    left.dataframe(plan.columns_frame(), hide_index=True, width="stretch")
+    left.dataframe(plan.columns_frame(), hide_index=True, width="stretch", placeholder=fmt.MISSING)
     if not plan.sample.empty:
-        right.dataframe(plan.sample, hide_index=True, width="stretch")
+        right.dataframe(plan.sample, hide_index=True, width="stretch", placeholder=fmt.MISSING)
     st.info(plan.summary(), icon=":material/rule:")
     for line in plan.default_lines():
         st.caption(f"Par défaut : {fmt.md_escape(line)}")
@@ -286,7 +286,9 @@ def export_tab(engine: Engine, place: Filters) -> None:
         "= + - @ sont précédés d'une apostrophe pour qu'aucun tableur ne les exécute."
     )
     shown, config = without_none(paged(table, "exp_page", "Page de l'aperçu", ("ligne", "lignes")))
-    st.dataframe(shown, hide_index=True, width="stretch", key="exp_table", column_config=config)
+    st.dataframe(
+        shown, hide_index=True, width="stretch", key="exp_table", column_config=config, placeholder=fmt.MISSING
+    )
     st.download_button(
         "Télécharger",
         data=partial(io_export.file_bytes, engine, view, filters, file_format),

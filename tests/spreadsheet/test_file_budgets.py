@@ -19,21 +19,12 @@ import pytest
 from essdash.domain.errors import ImportFileError
 from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet import workbook
+from tests.spreadsheet.test_hostile_files import _RELS, _WORKBOOK
 
 MB = 1_000_000
 BUDGET = 200 * MB  # what one reading may take on top of the file itself
 NEAR_LIMIT = 19 * 1024 * 1024  # within the import's 20 MiB
 
-_WORKBOOK = (
-    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-    '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-    '<sheet name="Porteurs" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-    '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
-)
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 

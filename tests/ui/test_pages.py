@@ -297,23 +297,30 @@ def test_projets_register_is_paged_beyond_200_rows(fresh_url, monkeypatch):
     assert "360 projets, page 2 sur 2." in [c.value for c in at.caption]
 
 
-def test_every_choice_box_has_a_french_placeholder(app, demo_engine):
-    """Streamlit's own placeholder, shown when a box's text is erased, is English (« Choose an
-    option »): every selectbox and multiselect of every page, tab and unfolded form has a French one."""
+def _every_view(app, demo_engine):
+    """(page title, run) for every page, each of its tabs and its unfolded forms (Projets with a
+    proposal's record open)."""
     project = str(queries.project_register(demo_engine, Filters(statuses=("propose",)))["id"].iloc[0])
-    boxes = {}
     for page in PAGES:
         params = {"projet": project} if page.script == "pages/projets.py" else {}
         at = app(page.script, state=UNFOLDED.get(page.script), **params)
-        runs = [at]
         labels = [tab.label for tab in at.tabs][1:] if page.script in TAB_KEYS else []
+        assert not at.exception, (page.title, at.exception)
+        yield page.title, at
         for label in labels:
             at.session_state[TAB_KEYS[page.script]] = label
-            runs.append(at.run())
-        for run in runs:
-            assert not run.exception, (page.title, run.exception)
-            for box in [*run.selectbox, *run.multiselect]:
-                boxes[(page.title, box.key or box.label)] = box.proto.placeholder
+            at.run()
+            assert not at.exception, (page.title, label, at.exception)
+            yield page.title, at
+
+
+def test_every_choice_box_has_a_french_placeholder(app, demo_engine):
+    """Streamlit's own placeholder, shown when a box's text is erased, is English (« Choose an
+    option »): every selectbox and multiselect of every page, tab and unfolded form has a French one."""
+    boxes = {}
+    for title, run in _every_view(app, demo_engine):
+        for box in [*run.selectbox, *run.multiselect]:
+            boxes[(title, box.key or box.label)] = box.proto.placeholder
     assert len(boxes) >= 40
     assert not [where for where, placeholder in boxes.items() if not placeholder or "choose" in placeholder.lower()]
 
@@ -321,19 +328,9 @@ def test_every_choice_box_has_a_french_placeholder(app, demo_engine):
 def test_every_table_shows_a_dash_for_a_missing_value(app, demo_engine):
     """Streamlit draws an empty cell as an English « None » (on a canvas, out of the browser test's
     reach): every table and editable table of every page, tab and unfolded form says « – » instead."""
-    project = str(queries.project_register(demo_engine, Filters(statuses=("propose",)))["id"].iloc[0])
     tables = {}
-    for page in PAGES:
-        params = {"projet": project} if page.script == "pages/projets.py" else {}
-        at = app(page.script, state=UNFOLDED.get(page.script), **params)
-        runs = [at]
-        labels = [tab.label for tab in at.tabs][1:] if page.script in TAB_KEYS else []
-        for label in labels:
-            at.session_state[TAB_KEYS[page.script]] = label
-            runs.append(at.run())
-        for n, run in enumerate(runs):
-            assert not run.exception, (page.title, run.exception)
-            for k, table in enumerate(run.dataframe):  # the editable ones too
-                tables[(page.title, n, k)] = table.proto.placeholder
+    for n, (title, run) in enumerate(_every_view(app, demo_engine)):
+        for k, table in enumerate(run.dataframe):  # the editable ones too
+            tables[(title, n, k)] = table.proto.placeholder
     assert len(tables) >= 20
     assert not [where for where, placeholder in tables.items() if placeholder != fmt.MISSING]
