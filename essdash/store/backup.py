@@ -226,9 +226,7 @@ def _rebuild(candidate: Path, fresh: Path, label: str) -> None:
     backup_files.create_private(fresh)
     engine = create_engine(f"sqlite:///{fresh}")
     try:
-        SQLModel.metadata.create_all(engine)
-        with engine.begin() as conn:
-            migrations.stamp_head(conn)
+        migrations.create_current(engine)
     finally:
         engine.dispose()
     with closing(sqlite3.connect(fresh)) as conn:

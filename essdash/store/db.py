@@ -22,7 +22,6 @@ from sqlalchemy import create_engine, event, insert, inspect, select, text, upda
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlmodel import SQLModel
 
 from essdash.domain import models as m
 from essdash.domain.access import Granted
@@ -180,9 +179,7 @@ def write_meta(engine: Engine, **values) -> None:
 def _populate(engine: Engine, *, dataset: str, scale: int, seed: int) -> None:
     from essdash.store import demo
 
-    SQLModel.metadata.create_all(engine)
-    with engine.begin() as conn:
-        migrations.stamp_head(conn)
+    migrations.create_current(engine)
     _fill_reference(engine)
     with engine.begin() as conn:  # the plan's source: a column of the current schema only (see _fill_reference)
         real = load_plan()

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from essdash.domain.errors import ReferenceDataError
+from essdash.domain.rules import Box
 from essdash.store.config import DATA_DIR
 
 EXPECTED_COMMUNES = 95
@@ -209,3 +210,16 @@ def bounds(level: str, code: str, data_dir: Path = DATA_DIR) -> tuple[tuple[floa
             lons, lats = [p[0] for p in points], [p[1] for p in points]
             return (min(lats), min(lons)), (max(lats), max(lons))
     return None
+
+
+BOX_MARGIN = 0.05  # degrees (about 5 km north–south, 3.5 km east–west): a point just past the border
+
+
+@lru_cache(maxsize=1)
+def metropolis_box() -> Box:
+    """The box a project's point may lie in: the territories' boundaries, widened by :data:`BOX_MARGIN`
+    (the forms', the import's and the restore's rule)."""
+    corners = [
+        corner for territory in load_reference().territories for corner in bounds("territory", territory.code) or ()
+    ]
+    return Box.around(corners, BOX_MARGIN)

@@ -29,7 +29,6 @@ from essdash.store import reference
 MAX_INTEGER = 2**31 - 1  # PostgreSQL's INTEGER: what both stores can hold alike
 MAX_AMOUNT = 1e10  # euros, as the import's bound
 MAX_TEXT = 100_000  # any other text (an import's mapping, a definition): a bound on runaway text
-BOX_MARGIN = 0.05  # degrees around the territories' boundaries, as the forms' box
 LENGTHS = {
     ("project", "title"): rules.NAME_LENGTH,
     ("project", "description"): rules.LONG_LENGTH,
@@ -52,16 +51,6 @@ _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?")
 
 
 @lru_cache(maxsize=1)
-def metropolis_box() -> rules.Box:
-    """The bounding box of the territories' boundaries, widened by :data:`BOX_MARGIN` (the forms' box)."""
-    corners = [
-        corner
-        for territory in reference.load_reference().territories
-        for corner in reference.bounds("territory", territory.code) or ()
-    ]
-    return rules.Box.around(corners, BOX_MARGIN)
-
-
 def _integer(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"« {_shown(value)} » n'est pas un nombre entier.")
@@ -135,7 +124,7 @@ def _email(value: str) -> None:
 def _coordinate(value: float) -> None:
     """A latitude or a longitude within the metropolis's box; either may hold the other's value (a
     swapped pair, a classic entry error that the demo keeps and the map reports, is restored as saved)."""
-    box = metropolis_box()
+    box = reference.metropolis_box()
     try:
         rules.latitude(value, box)
     except ValueError:

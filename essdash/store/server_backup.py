@@ -153,9 +153,7 @@ def _matching_columns(candidate: Engine, label: str) -> MetaData:
 
 def _copy_rows(candidate: Engine, found: MetaData, builder: Engine) -> None:
     """Copy every essdash table's rows from the candidate into the new schema (built from the models)."""
-    SQLModel.metadata.create_all(builder)
-    with builder.begin() as conn:
-        migrations.stamp_head(conn)
+    migrations.create_current(builder)
     with candidate.connect() as source, builder.begin() as conn:
         for table in SQLModel.metadata.sorted_tables:
             origin: Table = found.tables[table.name]
@@ -286,9 +284,7 @@ def _build(url: str, written: int) -> None:
         return
     builder = create_engine(url)
     try:
-        SQLModel.metadata.create_all(builder)
-        with builder.begin() as conn:
-            migrations.stamp_head(conn)
+        migrations.create_current(builder)
     finally:
         builder.dispose()
 

@@ -38,7 +38,7 @@ from essdash.domain.vocabulary import (
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import PROJECTS
 from essdash.store import clock
-from essdash.write.geography import metropolis_box
+from essdash.store.reference import metropolis_box
 from essdash.write.import_project_writes import FIELDS, FundingLine, NewProject, ProjectWrites
 from essdash.write.import_rows import UNSPECIFIED_FUNDER, Builder, Context, Issue, Row, amount, count, name_key
 from essdash.write.import_values import funding_year

@@ -14,9 +14,9 @@ from essdash.domain.errors import AccessError, ImportFileError, ValidationError
 from essdash.read import exports, indicators
 from essdash.read.filters import Filters
 from essdash.store.db import make_engine
+from essdash.store.reference import metropolis_box
 from essdash.write import comments, committee, import_projects, imports, projects
 from essdash.write.actor import Actor
-from essdash.write.geography import metropolis_box
 from essdash.write.measurements import save_measurements
 from tests.fixtures.samples import GOOD, csv_file, dump, xlsx_file
 

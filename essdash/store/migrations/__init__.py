@@ -53,6 +53,15 @@ def stamp_head(connection: Connection) -> None:
     connection.execute(version.insert().values(version_num=HEAD))
 
 
+def create_current(engine) -> None:
+    """Create essdash's tables from the models in the empty database of ``engine``, stamped at :data:`HEAD`."""
+    from sqlmodel import SQLModel
+
+    SQLModel.metadata.create_all(engine)
+    with engine.begin() as connection:
+        stamp_head(connection)
+
+
 def current_revision(connection: Connection) -> str | None:
     """The revision recorded in the database, or ``None`` when it has no Alembic table."""
     from alembic.runtime.migration import MigrationContext
