@@ -99,10 +99,38 @@ def _bench(args: argparse.Namespace) -> None:
 def _load(args: argparse.Namespace) -> int:
     from essdash.ui import load
 
-    if args.sessions < 1 or args.seconds <= 0 or args.pause < 0:
-        raise EssdashError("--sessions et --seconds doivent être positifs, --pause positive ou nulle.")
-    figures = load.run(sessions=args.sessions, seconds=args.seconds, pause=args.pause, base=args.base)
+    sessions = _counts(args.sessions or ("50,100,200" if args.through else "50"), "--sessions")
+    if args.seconds <= 0 or args.pause < 0:
+        raise EssdashError("--seconds doit être positif, --pause positive ou nulle.")
+    if args.through:
+        ports, processes = _counts(args.ports, "--ports"), _counts(args.processes, "--processes")
+        if max(processes) > len(ports):
+            raise EssdashError(f"--processes demande {max(processes)} processus pour {len(ports)} ports (--ports).")
+        rows = load.scale(
+            args.through.rstrip("/"),
+            ports=ports,
+            processes=processes,
+            sessions=sessions,
+            seconds=args.seconds,
+            pause=args.pause,
+            base=args.base,
+        )
+        return 1 if any(figures.errors for _, figures in rows) else 0
+    if len(sessions) != 1:
+        raise EssdashError("Plusieurs nombres de sessions ne valent qu'avec --through.")
+    figures = load.run(sessions=sessions[0], seconds=args.seconds, pause=args.pause, base=args.base)
     return 1 if figures.errors else 0
+
+
+def _counts(text: str, option: str) -> list[int]:
+    """Positive whole numbers separated by commas (``50,100,200``)."""
+    try:
+        numbers = [int(part) for part in text.split(",")]
+    except ValueError:
+        numbers = []
+    if not numbers or min(numbers) < 1:
+        raise EssdashError(f"{option} attend des nombres entiers positifs séparés par des virgules (ex. 50,100).")
+    return numbers
 
 
 def _bench_import(args: argparse.Namespace) -> None:
@@ -338,7 +366,9 @@ def main(argv: list[str] | None = None) -> int:
     load_test = commands.add_parser(
         "load", help="N sessions Streamlit simultanées (sans navigateur) ouvrent des pages et filtrent, pendant S s"
     )
-    load_test.add_argument("--sessions", type=int, default=50, help="sessions simultanées")
+    load_test.add_argument(
+        "--sessions", help="sessions simultanées (50 ; avec --through, une liste : 50,100,200 par défaut)"
+    )
     load_test.add_argument("--seconds", type=float, default=60, help="durée de la charge (et de la mesure seule)")
     load_test.add_argument(
         "--pause",
@@ -351,6 +381,16 @@ def main(argv: list[str] | None = None) -> int:
         metavar="URL",
         help="base servie telle quelle (ex. postgresql+psycopg://…), au lieu d'un fichier SQLite de démonstration "
         "temporaire ; rien n'y est écrit",
+    )
+    load_test.add_argument(
+        "--through",
+        metavar="URL",
+        help="adresse du mandataire inverse (deploy/nginx) : les sessions passent par lui, devant 1, 2, 4 processus "
+        "lancés sur ses ports",
+    )
+    load_test.add_argument("--processes", default="1,2,4", help="avec --through : nombres de processus à mesurer")
+    load_test.add_argument(
+        "--ports", default="8501,8502,8503,8504", help="avec --through : les ports de l'upstream du mandataire"
     )
     load_test.set_defaults(func=_load)
     bench_import = commands.add_parser(

@@ -67,10 +67,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(script: Path, database_url: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """The URL of a Streamlit server of ``script`` on a free port (``env`` added to this process's
+def served(
+    script: Path, database_url: str, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[str]:
+    """The URL of a Streamlit server of ``script`` on ``port`` or a free one (``env`` added to this process's
     environment), once it answers its health check; the server is stopped when the block ends."""
-    port = _free_port()
+    port = port or _free_port()
     env = {**os.environ, **(env or {}), "DATABASE_URL": database_url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true"]

@@ -23,6 +23,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,17 +218,26 @@ async def _keep_running(base_url: str, until: float, number: int, pause: float, 
     return runs
 
 
-async def _measure(base_url: str, sessions: int, seconds: float, pause: float, pages: Sequence[str]) -> Figures:
-    figures = Figures(sessions, seconds)
+async def _warm(base_url: str, pages: Sequence[str]) -> list[Run]:
+    """Every page with every filter once, on one session: the runs that failed."""
     warm = Session(base_url)
     try:
-        figures.single += [run for run in [await warm.run(p, q) for p in pages for q in FILTERS] if run.error]
+        return [run for run in [await warm.run(p, q) for p in pages for q in FILTERS] if run.error]
     finally:
         await warm.close()
-    figures.single += await _keep_running(base_url, time.perf_counter() + seconds, 0, 0.0, pages)
+
+
+async def _crowd(base_url: str, sessions: int, seconds: float, pause: float, pages: Sequence[str]) -> list[Run]:
     until = time.perf_counter() + seconds
     crowd = await asyncio.gather(*(_keep_running(base_url, until, n + 1, pause, pages) for n in range(sessions)))
-    figures.crowd = [run for runs in crowd for run in runs]
+    return [run for runs in crowd for run in runs]
+
+
+async def _measure(base_url: str, sessions: int, seconds: float, pause: float, pages: Sequence[str]) -> Figures:
+    figures = Figures(sessions, seconds)
+    figures.single += await _warm(base_url, pages)
+    figures.single += await _keep_running(base_url, time.perf_counter() + seconds, 0, 0.0, pages)
+    figures.crowd = await _crowd(base_url, sessions, seconds, pause, pages)
     return figures
 
 
@@ -249,3 +259,56 @@ def run(*, sessions: int, seconds: float, pause: float, base: str | None) -> Fig
     print(f"Base : {make_url(database_url).render_as_string(hide_password=True)}")
     print(figures.report())
     return figures
+
+
+def scale(
+    proxy: str,
+    *,
+    ports: Sequence[int],
+    processes: Sequence[int],
+    sessions: Sequence[int],
+    seconds: float,
+    pause: float,
+    base: str | None,
+) -> list[tuple[int, Figures]]:
+    """Through the reverse proxy at ``proxy``, whose upstream lists ``ports`` (deploy/nginx): for each
+    count of ``processes``, serve ``app.py`` on that many of the ports (the proxy's health checks leave
+    the others aside), warm each process directly, measure one session alone through the proxy, then each
+    crowd of ``sessions``; print each row as it comes and the table at the end."""
+    pages = [p.url_path for p in PAGES]
+    rows: list[tuple[int, Figures]] = []
+    with tempfile.TemporaryDirectory(prefix="essdash-load-") as tmp:
+        database_url = base or f"sqlite:///{Path(tmp) / 'charge.db'}"
+        if base is None:
+            db.init_db(database_url, dataset="demo").dispose()
+        print(f"Base : {make_url(database_url).render_as_string(hide_password=True)} — par le mandataire {proxy}")
+        for count in processes:
+            with ExitStack() as stack:
+                urls = [
+                    stack.enter_context(served(PROJECT_DIR / "app.py", database_url, {"ESSDASH_MODE": "local"}, port))
+                    for port in ports[:count]
+                ]
+                warm_errors = [run for url in urls for run in asyncio.run(_warm(url, pages))]
+                single = warm_errors + asyncio.run(_keep_running(proxy, time.perf_counter() + seconds, 0, 0.0, pages))
+                for crowd in sessions:
+                    figures = Figures(crowd, seconds, single=list(single))
+                    figures.crowd = asyncio.run(_crowd(proxy, crowd, seconds, pause, pages))
+                    rows.append((count, figures))
+                    print(f"{fmt.plural(count, 'processus', 'processus')} — {figures.report()}", flush=True)
+    print(scale_table(rows))
+    return rows
+
+
+def scale_table(rows: Sequence[tuple[int, Figures]]) -> str:
+    """The table of :func:`scale` in Markdown, as the README gives it."""
+    lines = [
+        "| Processus | Sessions | Pages exécutées | Erreurs | Session seule : médiane / 95e c. "
+        "| Sessions : médiane / 95e c. | 95e c. / 95e c. seul |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {count} | {f.sessions} | {len(f.crowd)} | {len(f.errors)} | {_ms(f.single_median)} / {_ms(f.single_p95)} "
+        f"| {_ms(f.median)} / {_ms(f.p95)} | {fmt.number(f.p95 / f.single_p95, 1)}× |"
+        for count, f in rows
+    ]
+    return "\n".join(lines)
