@@ -3,10 +3,13 @@ by hand, and ForwardMsgs built as Streamlit sends them."""
 
 from __future__ import annotations
 
+import pytest
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from essdash.ui.load import Figures, Run, _problem
+from essdash.__main__ import _counts
+from essdash.domain.errors import EssdashError
+from essdash.ui.load import Figures, Run, _problem, scale_table
 
 
 def _figures(single: list[float], crowd: list[float]) -> Figures:
@@ -92,3 +95,28 @@ def test_page_not_found_and_compile_error_are_errors_a_rerun_is_not():
     compile_error = ForwardMsg(script_finished=ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
     assert _problem(compile_error, "projets") == "le script ne se compile pas"
     assert _problem(ForwardMsg(script_finished=ForwardMsg.FINISHED_EARLY_FOR_RERUN), "projets") is None
+
+
+def test_the_scaling_table_gives_one_row_per_process_count_and_crowd():
+    single = [Run(0, "projets", "", s) for s in (0.05, 0.1, 0.2)]
+    rows = [
+        (1, Figures(50, 60, single=single, crowd=[Run(1, "carte", "", s) for s in (0.1, 0.3, 0.9)])),
+        (
+            2,
+            Figures(
+                100, 60, single=single, crowd=[Run(1, "carte", "", 0.1), Run(2, "plan", "", 0.2, "page introuvable")]
+            ),
+        ),
+    ]
+    lines = scale_table(rows).splitlines()
+    assert len(lines) == 4
+    # Nearest rank: the 95th percentile of 3 runs is the 3rd, of 2 runs the 2nd; 0,9 s / 0,2 s = 4,5.
+    assert lines[2] == "| 1 | 50 | 3 | 0 | 100 ms / 200 ms | 300 ms / 900 ms | 4,5× |"
+    assert lines[3] == "| 2 | 100 | 2 | 1 | 100 ms / 200 ms | 150 ms / 200 ms | 1,0× |"
+
+
+def test_counts_of_the_command_line_are_positive_whole_numbers():
+    assert _counts("50,100,200", "--sessions") == [50, 100, 200]
+    for wrong in ("", "50,", "0", "-1", "cinquante"):
+        with pytest.raises(EssdashError, match="--sessions attend des nombres entiers positifs"):
+            _counts(wrong, "--sessions")
