@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -252,3 +253,12 @@ def build(engine: Engine) -> Package:
         descriptor["warning"] = FICTIONAL
     files["datapackage.json"] = json.dumps(descriptor, ensure_ascii=False, indent=2).encode("utf-8")
     return Package(files, {name: len(rows) for name, rows in tables.items()}, fictional)
+
+
+def zip_bytes(package: Package) -> bytes:
+    """The package as one ZIP file (``datapackage.json`` and its CSV files at its root)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in package.files.items():
+            archive.writestr(name, data)
+    return out.getvalue()

@@ -156,3 +156,35 @@ def csv_bytes(result: Subsidies) -> bytes:
 def file_name(result: Subsidies) -> str:
     slug = "-".join(rules.fold(result.funder).split())
     return f"subventions-{slug}-{result.year}.csv"
+
+
+def project_facts(engine: Engine, project_id: int) -> dict:
+    """The open-data facts a project's form shows: its carrier's SIRET and RNA, and each of its
+    fundings (funder, type, amount, year) with its convention facts, subsidies first."""
+    f, o, p = m.Funding, m.Organisation, m.Project
+    with engine.connect() as conn:
+        carrier = conn.execute(
+            select(o.id, o.name, o.siret, o.rna).join(p, p.carrier_id == o.id).where(p.id == project_id)
+        ).one_or_none()
+        fundings = conn.execute(
+            select(f, m.Funder.name.label("funder"))
+            .join(m.Funder, m.Funder.id == f.funder_id)
+            .where(f.project_id == project_id)
+            .order_by((f.type != FundingType.SUBVENTION.value), f.year, f.id)
+        ).mappings()
+        return {"carrier": dict(carrier._mapping) if carrier else None, "fundings": [dict(r) for r in fundings]}
+
+
+def choices(engine: Engine) -> tuple[list[str], list[int]]:
+    """The funders that granted subsidies and the years they did, for the export's choice boxes."""
+    f = m.Funding
+    with engine.connect() as conn:
+        names = conn.execute(
+            select(m.Funder.name)
+            .join(f, f.funder_id == m.Funder.id)
+            .where(f.type == FundingType.SUBVENTION.value)
+            .distinct()
+            .order_by(m.Funder.name)
+        ).scalars()
+        years = conn.execute(select(f.year).where(f.type == FundingType.SUBVENTION.value).distinct().order_by(f.year))
+        return list(names), list(years.scalars())
