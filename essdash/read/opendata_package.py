@@ -16,6 +16,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -41,7 +42,7 @@ FICTIONAL = (
 
 
 def _rows(engine: Engine) -> dict[str, list[tuple]]:
-    o, p, f, fu, s = m.Organisation, m.Project, m.Funding, m.Funder, m.ActionSheet
+    o, p, f, fu, s = _c(m.Organisation), _c(m.Project), _c(m.Funding), _c(m.Funder), _c(m.ActionSheet)
     with engine.connect() as conn:
 
         def run(stmt) -> list[tuple]:
@@ -49,22 +50,22 @@ def _rows(engine: Engine) -> dict[str, list[tuple]]:
 
         communes = run(
             select(
-                m.Commune.insee_code,
-                m.Commune.name,
-                m.Commune.territory_code,
-                m.Commune.population,
-                m.Commune.member_since,
-                m.Commune.lat,
-                m.Commune.lon,
-            ).order_by(m.Commune.insee_code)
+                _c(m.Commune).insee_code,
+                _c(m.Commune).name,
+                _c(m.Commune).territory_code,
+                _c(m.Commune).population,
+                _c(m.Commune).member_since,
+                _c(m.Commune).lat,
+                _c(m.Commune).lon,
+            ).order_by(_c(m.Commune).insee_code)
         )
-        population = func.coalesce(func.sum(m.Commune.population), 0)
+        population = func.coalesce(func.sum(_c(m.Commune).population), 0)
         return {
             "territoires": run(
-                select(m.Territory.code, m.Territory.name, population)
-                .join(m.Commune, m.Commune.territory_code == m.Territory.code, isouter=True)
-                .group_by(m.Territory.code, m.Territory.name, m.Territory.position)
-                .order_by(m.Territory.position)
+                select(_c(m.Territory).code, _c(m.Territory).name, population)
+                .join(_t(m.Commune), _c(m.Commune).territory_code == _c(m.Territory).code, isouter=True)
+                .group_by(_c(m.Territory).code, _c(m.Territory).name, _c(m.Territory).position)
+                .order_by(_c(m.Territory).position)
             ),
             "communes": communes,
             "porteurs": run(
@@ -109,14 +110,14 @@ def _rows(engine: Engine) -> dict[str, list[tuple]]:
                     f.beneficiary_share,
                     f.aid_scheme,
                 )
-                .join(fu, fu.id == f.funder_id)
+                .join(_t(m.Funder), fu.id == f.funder_id)
                 .order_by(f.id)
             ),
             "fiches": run(
                 select(
                     s.id,
-                    m.Plan.code,
-                    m.Axis.code,
+                    _c(m.Plan).code,
+                    _c(m.Axis).code,
                     s.code,
                     s.title,
                     s.status,
@@ -124,41 +125,41 @@ def _rows(engine: Engine) -> dict[str, list[tuple]]:
                     s.planned_start,
                     s.planned_end,
                 )
-                .join(m.Axis, m.Axis.id == s.axis_id)
-                .join(m.Plan, m.Plan.id == m.Axis.plan_id)
+                .join(_t(m.Axis), _c(m.Axis).id == s.axis_id)
+                .join(_t(m.Plan), _c(m.Plan).id == _c(m.Axis).plan_id)
                 .order_by(s.id)
             ),
             "historique_fiches": [
                 (i, sheet, at.date(), *rest)
                 for i, sheet, at, *rest in run(
                     select(
-                        m.ActionSheetHistory.id,
-                        m.ActionSheetHistory.sheet_id,
-                        m.ActionSheetHistory.changed_at,
-                        m.ActionSheetHistory.field,
-                        m.ActionSheetHistory.old_value,
-                        m.ActionSheetHistory.new_value,
-                    ).order_by(m.ActionSheetHistory.id)
+                        _c(m.ActionSheetHistory).id,
+                        _c(m.ActionSheetHistory).sheet_id,
+                        _c(m.ActionSheetHistory).changed_at,
+                        _c(m.ActionSheetHistory).field,
+                        _c(m.ActionSheetHistory).old_value,
+                        _c(m.ActionSheetHistory).new_value,
+                    ).order_by(_c(m.ActionSheetHistory).id)
                 )
             ],
             "valeurs_indicateurs": [
                 (*head, at.date())
                 for *head, at in run(
                     select(
-                        m.Measurement.indicator_code,
-                        m.Indicator.label,
-                        m.Indicator.unit,
-                        m.Measurement.period,
-                        m.Measurement.territory_code,
-                        m.Measurement.commune_code,
-                        m.Measurement.value,
-                        m.Measurement.provenance,
-                        m.Measurement.source,
-                        m.Measurement.recorded_at,
+                        _c(m.Measurement).indicator_code,
+                        _c(m.Indicator).label,
+                        _c(m.Indicator).unit,
+                        _c(m.Measurement).period,
+                        _c(m.Measurement).territory_code,
+                        _c(m.Measurement).commune_code,
+                        _c(m.Measurement).value,
+                        _c(m.Measurement).provenance,
+                        _c(m.Measurement).source,
+                        _c(m.Measurement).recorded_at,
                     )
-                    .join(m.Indicator, m.Indicator.code == m.Measurement.indicator_code)
-                    .where(m.Measurement.superseded_at.is_(None))
-                    .order_by(m.Measurement.id)
+                    .join(_t(m.Indicator), _c(m.Indicator).code == _c(m.Measurement).indicator_code)
+                    .where(_c(m.Measurement).superseded_at.is_(None))
+                    .order_by(_c(m.Measurement).id)
                 )
             ],
         }
@@ -177,6 +178,16 @@ def equity_rows(engine: Engine, as_of: date) -> list[tuple]:
         result = equity_report.report(communes, territories, "projects")
         rows += [(period, f.key, f.label, f.value, f.sentence) for f in result.findings]
     return rows
+
+
+def _t(model) -> Any:
+    """A model's table (typed for the checker, as ``col`` is for one column)."""
+    return model.__table__
+
+
+def _c(model) -> Any:
+    """The columns of a model's table."""
+    return model.__table__.c
 
 
 @dataclass(frozen=True)
@@ -216,7 +227,7 @@ def build(engine: Engine) -> Package:
     tables = _rows(engine)
     tables["equite"] = equity_rows(engine, as_of)
     files = {f"{r.name}.csv": _csv(r, tables[r.name]) for r in RESOURCES}
-    descriptor = {
+    descriptor: dict[str, Any] = {
         "profile": PROFILE,
         "name": "essdash-ess-lille-metropole",
         "title": "Économie sociale et solidaire à Lille Métropole — données du comité métropolitain",

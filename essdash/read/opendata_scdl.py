@@ -15,6 +15,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -54,6 +55,16 @@ REQUIRED = (
 )
 
 
+def _t(model) -> Any:
+    """A model's table (typed for the checker, as ``col`` is for one column)."""
+    return model.__table__
+
+
+def _c(model) -> Any:
+    """The columns of a model's table."""
+    return model.__table__.c
+
+
 @dataclass(frozen=True)
 class Subsidies:
     """The rows of the file (dicts by SCDL column), the subsidies refused (a French line each), and
@@ -81,7 +92,7 @@ def schema() -> dict:
 
 def _funder(conn, name: str) -> tuple[int, str, str | None]:
     wanted = rules.fold(name)
-    funders = conn.execute(select(m.Funder.id, m.Funder.name, m.Funder.siret)).all()
+    funders = conn.execute(select(_c(m.Funder).id, _c(m.Funder).name, _c(m.Funder).siret)).all()
     found = [f for f in funders if rules.fold(f.name) == wanted]
     if not found:
         known = ", ".join(sorted(f.name for f in funders)[:12])
@@ -91,17 +102,17 @@ def _funder(conn, name: str) -> tuple[int, str, str | None]:
 
 def subsidies(engine: Engine, *, funder: str, year: int) -> Subsidies:
     """The SCDL rows of the subsidies ``funder`` (its name, case and accents ignored) granted in ``year``."""
-    f, o, p = m.Funding, m.Organisation, m.Project
+    f, o, p = _c(m.Funding), _c(m.Organisation), _c(m.Project)
     with engine.connect() as conn:
         funder_id, funder_name, funder_siret = _funder(conn, funder)
-        lines = conn.execute(
-            select(f, p.title, o.name.label("carrier"), o.siret, o.rna)
-            .join(p, p.id == f.project_id)
-            .join(o, o.id == p.carrier_id)
+        found = conn.execute(
+            select(_t(m.Funding), p.title, o.name.label("carrier"), o.siret, o.rna)
+            .join(_t(m.Project), p.id == f.project_id)
+            .join(_t(m.Organisation), o.id == p.carrier_id)
             .where(f.funder_id == funder_id, f.year == year)
             .order_by(f.id)
         ).mappings()
-        lines = list(lines)
+        lines = list(found)
     grants = [line for line in lines if line["type"] == FundingType.SUBVENTION.value]
     rows, refused = [], []
     for line in grants:
@@ -110,7 +121,7 @@ def subsidies(engine: Engine, *, funder: str, year: int) -> Subsidies:
             missing.append("SIRET ou numéro RNA du porteur")
         if funder_siret is None:
             missing.append(f"SIRET du financeur ({funder_name})")
-        if missing:
+        if missing or funder_siret is None:
             refused.append(
                 f"Financement n° {line['id']} (projet n° {line['project_id']} « {line['title']} », "
                 f"{line['carrier']}, {fmt.money(line['amount'], 2)}) : {', '.join(missing)} manquant(s)."
@@ -161,14 +172,14 @@ def file_name(result: Subsidies) -> str:
 def project_facts(engine: Engine, project_id: int) -> dict:
     """The open-data facts a project's form shows: its carrier's SIRET and RNA, and each of its
     fundings (funder, type, amount, year) with its convention facts, subsidies first."""
-    f, o, p = m.Funding, m.Organisation, m.Project
+    f, o, p = _c(m.Funding), _c(m.Organisation), _c(m.Project)
     with engine.connect() as conn:
         carrier = conn.execute(
-            select(o.id, o.name, o.siret, o.rna).join(p, p.carrier_id == o.id).where(p.id == project_id)
+            select(o.id, o.name, o.siret, o.rna).join(_t(m.Project), p.carrier_id == o.id).where(p.id == project_id)
         ).one_or_none()
         fundings = conn.execute(
-            select(f, m.Funder.name.label("funder"))
-            .join(m.Funder, m.Funder.id == f.funder_id)
+            select(_t(m.Funding), _c(m.Funder).name.label("funder"))
+            .join(_t(m.Funder), _c(m.Funder).id == f.funder_id)
             .where(f.project_id == project_id)
             .order_by((f.type != FundingType.SUBVENTION.value), f.year, f.id)
         ).mappings()
@@ -177,14 +188,14 @@ def project_facts(engine: Engine, project_id: int) -> dict:
 
 def choices(engine: Engine) -> tuple[list[str], list[int]]:
     """The funders that granted subsidies and the years they did, for the export's choice boxes."""
-    f = m.Funding
+    f = _c(m.Funding)
     with engine.connect() as conn:
         names = conn.execute(
-            select(m.Funder.name)
-            .join(f, f.funder_id == m.Funder.id)
+            select(_c(m.Funder).name)
+            .join(_t(m.Funding), f.funder_id == _c(m.Funder).id)
             .where(f.type == FundingType.SUBVENTION.value)
             .distinct()
-            .order_by(m.Funder.name)
+            .order_by(_c(m.Funder).name)
         ).scalars()
         years = conn.execute(select(f.year).where(f.type == FundingType.SUBVENTION.value).distinct().order_by(f.year))
         return list(names), list(years.scalars())
