@@ -71,7 +71,8 @@ def _rows(engine: Engine) -> dict[str, list[tuple]]:
             "porteurs": run(
                 select(o.id, o.name, o.legal_form, o.commune_code, o.created_year, o.siret, o.rna).order_by(o.id)
             ),
-            "projets": run(
+            "projets": _with_links(
+                conn,
                 select(
                     p.id,
                     p.title,
@@ -89,7 +90,7 @@ def _rows(engine: Engine) -> dict[str, list[tuple]]:
                     p.priority_district,
                     p.lat,
                     p.lon,
-                ).order_by(p.id)
+                ).order_by(p.id),
             ),
             "financements": run(
                 select(
@@ -163,6 +164,29 @@ def _rows(engine: Engine) -> dict[str, list[tuple]]:
                 )
             ],
         }
+
+
+def _with_links(conn, stmt) -> list[tuple]:
+    """The projects' rows, each followed by its further communes and the ids of the fiches it serves
+    (« ; » between them)."""
+    further: dict[int, list[str]] = {}
+    for pid, code in conn.execute(
+        select(_c(m.ProjectCommune).project_id, _c(m.ProjectCommune).commune_code).order_by(
+            _c(m.ProjectCommune).project_id, _c(m.ProjectCommune).commune_code
+        )
+    ):
+        further.setdefault(pid, []).append(code)
+    sheets: dict[int, list[str]] = {}
+    for pid, sheet in conn.execute(
+        select(_c(m.ProjectSheet).project_id, _c(m.ProjectSheet).sheet_id).order_by(
+            _c(m.ProjectSheet).project_id, _c(m.ProjectSheet).sheet_id
+        )
+    ):
+        sheets.setdefault(pid, []).append(str(sheet))
+    return [
+        (*row, ";".join(further.get(row[0], [])), ";".join(sheets.get(row[0], [])))
+        for row in (tuple(r) for r in conn.execute(stmt))
+    ]
 
 
 def equity_rows(engine: Engine, as_of: date) -> list[tuple]:

@@ -76,6 +76,8 @@ def _resources() -> tuple[Resource, ...]:
                 ("quartier_prioritaire", B, True),
                 ("latitude", N, False),
                 ("longitude", N, False),
+                ("autres_communes", S, False),  # INSEE codes separated by « ; »
+                ("fiches", S, False),  # ids of the « fiches » resource separated by « ; »
             ),
             ("id",),
             (("porteur", "porteurs", "id"), ("commune", "communes", "code_insee")),

@@ -54,6 +54,10 @@ def _boolean(raw: str) -> bool:
     return raw == "true"
 
 
+def _codes(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(";") if part.strip()]
+
+
 def _period(raw: str) -> str:
     periods.parse(raw)
     return raw
@@ -126,6 +130,8 @@ def read(conn: Connection, tables: dict[str, list[dict]]) -> tuple[Reader, dict[
                 "quartier_prioritaire": (_boolean, True),
                 "latitude": (rules.number, False),
                 "longitude": (rules.number, False),
+                "autres_communes": (_codes, False),
+                "fiches": (lambda raw: [rules.integer(part) for part in _codes(raw)], False),
             },
         ),
         "financements": _rows(
@@ -217,6 +223,14 @@ def _references(conn: Connection, r: Reader, read: dict[str, list[dict]]) -> Non
             r.refuse(f"projets, n° {p['id']} : commune « {p['commune']} » inconnue de la base.")
         if p["porteur"] is not None and p["porteur"] not in carriers:
             r.refuse(f"projets, n° {p['id']} : porteur n° {p['porteur']} absent du paquet.")
+    known_sheets = {s["id"] for s in read["fiches"]}
+    for p in read["projets"]:
+        for code in p["autres_communes"] or ():
+            if code not in communes:
+                r.refuse(f"projets, n° {p['id']} : autre commune « {code} » inconnue de la base.")
+        for sheet in p["fiches"] or ():
+            if sheet not in known_sheets:
+                r.refuse(f"projets, n° {p['id']} : fiche n° {sheet} absente du paquet.")
     for f in read["financements"]:
         if f["projet"] is not None and f["projet"] not in projects:
             r.refuse(f"financements : projet n° {f['projet']} absent du paquet.")

@@ -177,6 +177,21 @@ def _write(conn: Connection, read: dict[str, list[dict]], author: str, now: date
     if fundings:
         conn.execute(insert(fund), fundings)
     base_sheet = {s["id"]: s["base_id"] for s in read["fiches"]}
+    links = [
+        {"project_id": project_of[p["id"]], "sheet_id": base_sheet[sheet]}
+        for p in read["projets"]
+        for sheet in dict.fromkeys(p["fiches"] or ())
+    ]
+    if links:
+        conn.execute(insert(m.ProjectSheet.__table__), links)
+    further = [
+        {"project_id": project_of[p["id"]], "commune_code": code}
+        for p in read["projets"]
+        for code in dict.fromkeys(p["autres_communes"] or ())
+        if code != p["commune"]
+    ]
+    if further:
+        conn.execute(insert(m.ProjectCommune.__table__), further)
     for s in read["fiches"]:
         conn.execute(
             update(m.ActionSheet.__table__)

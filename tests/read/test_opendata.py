@@ -158,18 +158,28 @@ def _figures(engine) -> tuple:
             key=repr,
         )
         sheets = sorted(conn.execute(select(m.ActionSheet.code, m.ActionSheet.status, m.ActionSheet.progress)).all())
-    return projects, by_funder, values, sheets
+        served = sorted(
+            conn.execute(
+                select(m.ActionSheet.code, func.count())
+                .join(m.ProjectSheet, m.ProjectSheet.sheet_id == m.ActionSheet.id)
+                .group_by(m.ActionSheet.code)
+            ).all()
+        )
+        further = conn.execute(select(func.count()).select_from(m.ProjectCommune)).scalar_one()
+    return projects, by_funder, values, sheets, served, further
 
 
 def test_the_package_read_back_into_an_empty_base_gives_the_same_figures(demo_engine, empty_engine, tmp_path):
     _write_package(demo_engine, tmp_path / "paquet")
     done = opendata_import.import_package(empty_engine, ACTOR, tmp_path / "paquet")
-    projects, by_funder, values, sheets = _figures(empty_engine)
+    projects, by_funder, values, sheets, served, further = _figures(empty_engine)
     expected = _figures(demo_engine)
     assert done.projects == projects == expected[0] > 0
     assert by_funder == pytest.approx(expected[1]) and len(by_funder) > 3
     assert values == expected[2] and len(values) > 100
     assert sheets == expected[3]
+    assert served == expected[4] and sum(n for _, n in served) >= projects
+    assert further == expected[5] > 0
     assert opendata_scdl.subsidies(empty_engine, funder="Lille Métropole", year=2013).rows == (
         opendata_scdl.subsidies(demo_engine, funder="Lille Métropole", year=2013).rows
     )
