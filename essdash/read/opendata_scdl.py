@@ -75,13 +75,14 @@ class Subsidies:
     rows: tuple[dict, ...]
     refused: tuple[str, ...]
     not_subsidies: int
+    fictional: bool = False  # drawn from the demo base: every name, number and amount is made up
 
     def summary(self) -> str:
         return (
             f"{fmt.number(len(self.rows))} subvention(s) de {self.funder} en {self.year} au format SCDL "
             f"« Subventions » {SCHEMA_VERSION} ; {fmt.number(len(self.refused))} écartée(s) faute d'un champ "
             f"obligatoire ; {fmt.number(self.not_subsidies)} autre(s) financement(s) (prêts, garanties …) "
-            "hors du format."
+            "hors du format." + (" Données FICTIVES (base de démonstration)." if self.fictional else "")
         )
 
 
@@ -113,6 +114,7 @@ def subsidies(engine: Engine, *, funder: str, year: int) -> Subsidies:
             .order_by(f.id)
         ).mappings()
         lines = list(found)
+        dataset = conn.execute(select(_c(m.MetaEntry).value).where(_c(m.MetaEntry).key == "dataset")).scalar()
     grants = [line for line in lines if line["type"] == FundingType.SUBVENTION.value]
     rows, refused = [], []
     for line in grants:
@@ -128,7 +130,9 @@ def subsidies(engine: Engine, *, funder: str, year: int) -> Subsidies:
             )
             continue
         rows.append(_row(line, funder_name, funder_siret))
-    return Subsidies(funder_name, year, tuple(rows), tuple(refused), len(lines) - len(grants))
+    return Subsidies(
+        funder_name, year, tuple(rows), tuple(refused), len(lines) - len(grants), fictional=dataset == "demo"
+    )
 
 
 def _row(line, funder_name: str, funder_siret: str) -> dict:

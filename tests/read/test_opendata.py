@@ -215,6 +215,7 @@ def test_the_command_line_writes_the_subsidies_and_the_package(demo_engine, demo
     assert out.read_bytes() == opendata_scdl.csv_bytes(
         opendata_scdl.subsidies(demo_engine, funder="Lille Métropole", year=2013)
     )
+    assert "Données FICTIVES" in capsys.readouterr().out
     assert main(["opendata", "paquet", "--out", str(tmp_path / "paquet")]) == 0
     assert "FICTIVES" in capsys.readouterr().out
     assert Package(str(tmp_path / "paquet" / "datapackage.json")).validate().valid
