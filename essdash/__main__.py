@@ -1,5 +1,5 @@
 """Command line: ``python -m essdash init-db | demo | info | bench | bench-import | load | import | export | backup
-| restore | report | users | plan``.
+| restore | report | users | plan | opendata``.
 
 Messages are French, like the application; errors exit with status 2 and a one-line message. Writing
 commands (import, backup, restore, init-db or demo over an existing base, users add/remove, plan import) pass the
@@ -317,6 +317,59 @@ def _report(args: argparse.Namespace) -> None:
     )
 
 
+def _opendata_subsidies(args: argparse.Namespace) -> int:
+    from essdash.read import opendata_scdl
+
+    result = opendata_scdl.subsidies(db.open_database(), funder=args.funder, year=args.year)
+    for line in result.refused:
+        print(f"Écartée : {line}", file=sys.stderr)
+    _write(args.out, opendata_scdl.csv_bytes(result))
+    print(f"{result.summary()} Fichier : « {args.out} ».")
+    return 1 if result.refused else 0
+
+
+def _opendata_package(args: argparse.Namespace) -> None:
+    from essdash.read import opendata_package
+
+    built = opendata_package.build(db.open_database())
+    folder = Path(args.out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EssdashError(f"Impossible de créer le dossier « {folder} » ({exc.strerror}).") from exc
+    for name, data in built.files.items():
+        _write(str(folder / name), data)
+    tables = " · ".join(f"{fmt.number(n)} {name}" for name, n in built.counts.items())
+    warning = " Données FICTIVES (base de démonstration)." if built.fictional else ""
+    print(f"Paquet de données ouvertes écrit dans « {folder} » : {tables}.{warning}")
+
+
+def _opendata_import(args: argparse.Namespace) -> None:
+    from essdash.write import opendata_import
+
+    done = opendata_import.import_package(db.open_database(), _actor(args), Path(args.folder))
+    print(f"Paquet réimporté : {done.summary()}")
+
+
+def _opendata_parser(commands) -> None:
+    opendata = commands.add_parser(
+        "opendata", help="données ouvertes : subventions (SCDL), paquet Frictionless, réimport d'un paquet"
+    )
+    actions = opendata.add_subparsers(dest="action", required=True)
+    grants = actions.add_parser("subventions", help="les subventions d'un financeur une année, au format SCDL 2.1.1")
+    grants.add_argument("--financeur", dest="funder", required=True, help="nom du financeur (ex. « Lille Métropole »)")
+    grants.add_argument("--annee", dest="year", type=int, required=True, help="année d'attribution (ex. 2013)")
+    grants.add_argument("--out", required=True, help="fichier CSV à écrire")
+    grants.set_defaults(func=_opendata_subsidies)
+    package = actions.add_parser("paquet", help="écrit le paquet de données ouvertes (datapackage.json et CSV)")
+    package.add_argument("--out", required=True, help="dossier à écrire")
+    package.set_defaults(func=_opendata_package)
+    reload = actions.add_parser("importer", help="réimporte un paquet dans une base vide (tout ou rien)")
+    reload.add_argument("folder", help="dossier du paquet (datapackage.json)")
+    _as_option(reload)
+    reload.set_defaults(func=_opendata_import)
+
+
 def _place_options(command: argparse.ArgumentParser, *, territory_help: str, commune: bool = False) -> None:
     """The place options, spelt like the URL's parameters (``?territoire=`` and ``?commune=``); the
     English ``--territory`` of earlier versions is still accepted, but not shown in the help."""
@@ -482,6 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     _place_options(pack_report, territory_help="code du territoire comparé à la métropole (ex. roubaisien)")
     pack_report.add_argument("--plan", help="code du plan dont le pack suit les fiches (défaut : le plan en vigueur)")
     pack_report.set_defaults(func=_report)
+    _opendata_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "export" and args.format == "geojson" and args.kind != "projects":
         parser.error("le format geojson ne vaut que pour --kind projects")

@@ -27,7 +27,7 @@ from essdash.domain.vocabulary import (
     SheetStatus,
 )
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 class MetaEntry(SQLModel, table=True):
@@ -168,6 +168,8 @@ class Organisation(SQLModel, table=True):
     commune_code: str | None = Field(default=None, foreign_key="commune.insee_code")
     created_year: int | None = None
     legal_form_text: str | None = None  # a partner's own words for a legal form read as « autre »
+    siret: str | None = None  # open data (SCDL « Subventions »): 14 digits, Luhn key checked
+    rna: str | None = None  # an association's RNA number: W and 9 digits
 
 
 class Project(SQLModel, table=True):
@@ -262,6 +264,7 @@ class Funder(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     kind: str
+    siret: str | None = None  # the attributing body's SIRET, for the open data of its subsidies
 
 
 class Funding(SQLModel, table=True):
@@ -277,6 +280,15 @@ class Funding(SQLModel, table=True):
     type: str
     amount: float
     year: int
+    # The convention's facts the SCDL « Subventions » format publishes (:mod:`essdash.domain.subsidies`).
+    convention_date: date | None = None
+    decision_reference: str | None = None
+    nature: str | None = None  # « aide en numéraire », « aide en nature » or both
+    payment_conditions: str | None = None  # « unique », « échelonné » or a description
+    payment_dates: str | None = None  # 2013-03-14 or 2013-03-14/2014-03-14
+    eu_notification: bool | None = None
+    beneficiary_share: float | None = None  # share of the subsidy paid to this carrier, 0.01 to 1
+    aid_scheme: str | None = None  # the aid scheme or call for projects (dispositifAide)
 
 
 class Indicator(SQLModel, table=True):

@@ -22,6 +22,16 @@ from essdash.read.plans import FICTIONAL
 from essdash.spreadsheet.columns import FUNDINGS, MEASUREMENTS, ORGANISATIONS, PROJECTS, Kind
 
 P, C, T = m.Project, m.Commune, m.Territory
+FUNDING_FACTS = (  # the open-data facts of a funding, exported as the import reads them
+    "convention_date",
+    "decision_reference",
+    "nature",
+    "payment_conditions",
+    "payment_dates",
+    "eu_notification",
+    "beneficiary_share",
+    "aid_scheme",
+)
 
 
 def _headed(frame: pd.DataFrame, kind: Kind, keys: dict[str, str]) -> pd.DataFrame:
@@ -98,6 +108,8 @@ def organisations(engine: Engine, filters: Filters) -> pd.DataFrame:
             col(C.name).label("commune"),
             col(o.commune_code),
             col(o.created_year),
+            col(o.siret),
+            col(o.rna),
             func.coalesce(counted.c.projects, 0).label("projects"),
         )
         .outerjoin(C, col(C.insee_code) == col(o.commune_code))
@@ -118,6 +130,8 @@ def organisations(engine: Engine, filters: Filters) -> pd.DataFrame:
             "commune": "commune",
             "commune_code": "insee_code",
             "created_year": "created_year",
+            "siret": "siret",
+            "rna": "rna",
             "projects": "projects",
         },
     )
@@ -137,6 +151,8 @@ def fundings(engine: Engine, filters: Filters) -> pd.DataFrame:
             col(m.Funding.type),
             col(m.Funding.amount),
             col(m.Funding.year),
+            col(m.Funder.siret).label("funder_siret"),
+            *(col(getattr(m.Funding, key)) for key in FUNDING_FACTS),
         )
         .join(P, col(P.id) == col(m.Funding.project_id))
         .join(m.Organisation, col(m.Organisation.id) == col(P.carrier_id))
@@ -147,6 +163,7 @@ def fundings(engine: Engine, filters: Filters) -> pd.DataFrame:
     )
     frame = read_frame(engine, stmt)
     frame["type"] = frame["type"].map(FundingType.labels())
+    frame["eu_notification"] = frame["eu_notification"].map({True: "oui", False: "non"})
     return _headed(
         frame,
         FUNDINGS,
@@ -161,6 +178,8 @@ def fundings(engine: Engine, filters: Filters) -> pd.DataFrame:
             "type": "type",
             "amount": "amount",
             "year": "year",
+            "funder_siret": "funder_siret",
+            **{key: key for key in FUNDING_FACTS},
         },
     )
 

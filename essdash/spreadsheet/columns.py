@@ -63,6 +63,8 @@ ORGANISATIONS = Kind(
         Column("commune", "Commune", ("ville", "commune du siege", "siege")),
         Column("insee_code", "Code INSEE", INSEE),
         Column("created_year", "Année de création", ("annee", "creation", "date de creation", "cree en")),
+        Column("siret", "SIRET", ("n siret", "numero siret", "siret du porteur", "idbeneficiaire")),
+        Column("rna", "N° RNA", ("rna", "numero rna", "rnabeneficiaire", "numero d association")),
         Column("projects", "Projets", ("nombre de projets",), computed=True),
     ),
     required=(("name",),),
@@ -144,6 +146,24 @@ FUNDINGS = Kind(
         Column("type", "Type de financement", ("type", "type d aide", "nature de l aide", "forme de l aide")),
         Column("amount", "Montant (€)", ("montant accorde", "montant engage", "somme")),
         Column("year", "Année", ("exercice", "annee d engagement", "millesime")),
+        # The SCDL « Subventions » facts (open data), all optional.
+        Column("funder_siret", "SIRET du financeur", ("idattribuant", "siret financeur", "siret de l attribuant")),
+        Column("convention_date", "Date de la convention", ("dateconvention", "date convention", "convention du")),
+        Column(
+            "decision_reference", "Référence de la décision", ("referencedecision", "deliberation", "n de deliberation")
+        ),
+        Column("nature", "Nature de la subvention", ("nature", "numeraire ou nature")),
+        Column("payment_conditions", "Conditions de versement", ("conditionsversement", "modalites de versement")),
+        Column(
+            "payment_dates",
+            "Dates de versement",
+            ("datesperiodeversement", "date de versement", "periode de versement"),
+        ),
+        Column(
+            "eu_notification", "Notification UE", ("notificationue", "aide notifiee", "notification a la commission")
+        ),
+        Column("beneficiary_share", "Part du bénéficiaire", ("pourcentagesubvention", "pourcentage de la subvention")),
+        Column("aid_scheme", "Dispositif d'aide", ("dispositifaide", "dispositif", "appel a projets")),
     ),
     required=(("project", "project_id"), ("funder",), ("type",), ("amount",), ("year",)),
     natural_key="le projet, le financeur, l'année et le type de financement",

@@ -10,7 +10,13 @@ from datetime import date, datetime, timedelta
 
 from essdash.domain import models as m
 from essdash.domain.vocabulary import InterventionMode, ProjectStatus, Sector
-from essdash.store.demo_fundings import citizen_fundings, funder_rows, project_fundings
+from essdash.store.demo_fundings import (
+    carrier_identifiers,
+    citizen_fundings,
+    convention_facts,
+    funder_rows,
+    project_fundings,
+)
 from essdash.store.demo_names import (
     AS_OF,
     FORM_PREFIX,
@@ -148,6 +154,10 @@ def register(
         ) and any(h[2] == ProjectStatus.RETENU for h in history):
             drawn.fundings += project_fundings(rng, pid, (start or history[-1][0]).year, size)
     drawn.fundings += citizen_fundings(random.Random(seed + 2), drawn.fundings)
+    for carrier in drawn.organisations:
+        carrier.update(carrier_identifiers(carrier))
+    for line in drawn.fundings:
+        line.update(convention_facts(line))
     return drawn
 
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table
 
-from essdash.domain import periods, rules
+from essdash.domain import periods, rules, subsidies
 from essdash.domain.errors import BackupError
 from essdash.store import reference
 
@@ -145,6 +145,14 @@ SPECIFIC: dict[tuple[str, str], Callable] = {
     **{("project", name): _COUNT for name in ("jobs_created", "jobs_maintained", "beneficiaries")},
     **{("importbatch", name): _COUNT for name in ("rows_inserted", "rows_updated", "rows_unchanged")},
     ("meeting", "attendance"): _COUNT,
+    **{(table, "siret"): subsidies.siret for table in ("organisation", "funder")},
+    ("organisation", "rna"): subsidies.rna,
+    ("funding", "nature"): subsidies.nature,
+    ("funding", "payment_conditions"): subsidies.conditions,
+    ("funding", "payment_dates"): subsidies.payment_dates,
+    ("funding", "beneficiary_share"): subsidies.share,
+    ("funding", "decision_reference"): subsidies.reference,
+    ("funding", "aid_scheme"): subsidies.scheme,
     ("commune", "population"): _COUNT,
     **{(table, name): _coordinate for table in ("project", "commune") for name in ("lat", "lon")},
 }

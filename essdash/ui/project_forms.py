@@ -21,7 +21,7 @@ from essdash.domain.vocabulary import (
     Sector,
 )
 from essdash.read import followup, proceedings, queries
-from essdash.ui import session
+from essdash.ui import opendata_forms, session
 from essdash.ui.cache import read
 from essdash.ui.forms import FORM_HINT, comments, forget_version, once_token, remember_version, run, signature
 from essdash.ui.lazy import tabs
@@ -139,7 +139,12 @@ def project_actions(engine, project_id: int) -> None:
     def comment() -> None:
         comments(engine, "projet", project_id, read(followup.project_comments, project_id))
 
-    tabs({"Faire avancer": step, "Modifier": edit, "Commentaires": comment}, key="pa_tab")
+    def open_data() -> None:
+        opendata_forms.open_data(engine, project_id)
+
+    tabs(
+        {"Faire avancer": step, "Modifier": edit, "Données ouvertes": open_data, "Commentaires": comment}, key="pa_tab"
+    )
 
 
 def _step_form(engine, project_id: int, status: ProjectStatus, following, detail: dict, current: dict) -> None:

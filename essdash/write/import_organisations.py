@@ -2,7 +2,8 @@
 
 An organisation is known by its name. A new one needs its legal form, read as partners write it
 (:func:`essdash.domain.rules.legal_form`); a known one takes the legal form, commune and year of
-creation the file gives, and keeps what the file leaves empty. A project row may also create its
+creation the file gives, and keeps what the file leaves empty. SIRET and RNA numbers (open data) are checked by
+:mod:`essdash.domain.subsidies`. A project row may also create its
 carrier: see :mod:`essdash.write.import_projects`.
 """
 
@@ -14,7 +15,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from essdash.domain import models as m
-from essdash.domain import rules
+from essdash.domain import rules, subsidies
 from essdash.domain.vocabulary import LegalForm
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import ORGANISATIONS
@@ -38,11 +39,18 @@ class Organisations(Builder):
         form, form_text = row.get("legal_form", rules.legal_form) or (None, None)
         commune = self.ctx.places.commune(row)
         created = row.get("created_year", year)
+        siret, rna = row.get("siret", subsidies.siret), row.get("rna", subsidies.rna)
         if row.failed or not self.once(row, name_key(name), "name"):
             return
         given = {
             k: v
-            for k, v in (("legal_form", form), ("commune_code", commune), ("created_year", created))
+            for k, v in (
+                ("legal_form", form),
+                ("commune_code", commune),
+                ("created_year", created),
+                ("siret", siret),
+                ("rna", rna),
+            )
             if v is not None
         }
         if form is not None and (form_text is not None or form != LegalForm.AUTRE.value):
@@ -53,7 +61,15 @@ class Organisations(Builder):
                 row.error("legal_form", f"forme juridique obligatoire pour un nouveau porteur (« {name} »).")
                 return
             self.inserts.append(
-                {"name": name, "commune_code": None, "created_year": None, "legal_form_text": None, **given}
+                {
+                    "name": name,
+                    "commune_code": None,
+                    "created_year": None,
+                    "legal_form_text": None,
+                    "siret": None,
+                    "rna": None,
+                    **given,
+                }
             )
             self.inserted += 1
             return

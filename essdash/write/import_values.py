@@ -17,7 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
-from essdash.domain import fmt, rules
+from essdash.domain import fmt, rules, subsidies
 from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, Provenance
 from essdash.read import indicators
@@ -35,6 +35,17 @@ from essdash.write.import_rows import (
 )
 
 P, F = m.Project.__table__, m.Funder.__table__
+# The open-data facts of a funding (SCDL « Subventions »), each with its rule; an empty cell keeps what is known.
+FACTS = (
+    ("convention_date", subsidies.convention_date),
+    ("decision_reference", subsidies.reference),
+    ("nature", subsidies.nature),
+    ("payment_conditions", subsidies.conditions),
+    ("payment_dates", subsidies.payment_dates),
+    ("eu_notification", cells.boolean),
+    ("beneficiary_share", subsidies.share),
+    ("aid_scheme", subsidies.scheme),
+)
 
 
 def funding_year(cell) -> int:
@@ -58,8 +69,10 @@ class Fundings(Builder):
         self.project_ids = {pid for rows in self.projects.values() for pid, _, _ in rows}
         self.commune_of = {pid: commune for rows in self.projects.values() for pid, _, commune in rows}
         self.funders = {name_key(name): fid for fid, name in conn.execute(select(F.c.id, F.c.name))}
+        self.funder_sirets = {fid: siret for fid, siret in conn.execute(select(F.c.id, F.c.siret))}
+        self.siret_changes: dict[int, str] = {}  # funder id → the SIRET the file gives it
         self.existing = {}
-        for fid, pid, funder_id, kind, value, yr in conn.execute(
+        for fid, pid, funder_id, kind, value, yr, *facts in conn.execute(
             select(
                 m.Funding.id,
                 m.Funding.project_id,
@@ -67,16 +80,18 @@ class Fundings(Builder):
                 m.Funding.type,
                 m.Funding.amount,
                 m.Funding.year,
+                *(getattr(m.Funding, key) for key, _ in FACTS),
             ).order_by(m.Funding.id)
         ):
-            self.existing.setdefault((pid, funder_id, yr, kind), (fid, value))
+            known = dict(zip((key for key, _ in FACTS), facts, strict=True))
+            self.existing.setdefault((pid, funder_id, yr, kind), (fid, value, known))
         self.further: dict[int, set[str]] = defaultdict(set)  # the projects' further communes, for the scope
         if ctx.options.scope is not None:
             for pid, code in conn.execute(select(m.ProjectCommune.project_id, m.ProjectCommune.commune_code)):
                 self.further[pid].add(code)
         self.new_funders: dict[str, dict] = {}
         self.inserts: list[dict] = []
-        self.updates: list[tuple[int, float, str]] = []  # funding id, amount, funder's natural key
+        self.updates: list[tuple[int, float, str, dict]] = []  # funding id, amount, funder's key, facts changed
         self.claimed: dict[int, int] = {}  # funding ids the rows change → their row
 
     def _project(self, row: Row) -> int | None:
@@ -122,12 +137,19 @@ class Fundings(Builder):
         kind = row.get("type", cells.choice, FundingType, "un type de financement connu", required=True)
         value = row.get("amount", amount, required=True)
         yr = row.get("year", funding_year, required=True)
+        funder_siret = row.get("funder_siret", subsidies.siret)
+        facts = {k: v for k, v in ((key, row.get(key, check)) for key, check in FACTS) if v is not None}
         if row.failed or project is None:
             return
         key = name_key(funder)
         funder_id = self.funders.get(key)
         if funder_id is None:
-            self.new_funders.setdefault(key, {"name": funder, "kind": funder_kind or "Non précisé"})
+            new = self.new_funders.setdefault(
+                key, {"name": funder, "kind": funder_kind or "Non précisé", "siret": None}
+            )
+            new["siret"] = funder_siret or new["siret"]
+        elif funder_siret and self.funder_sirets.get(funder_id) != funder_siret:
+            self.siret_changes[funder_id] = funder_siret
         if not self.once(row, (project, funder_id or key, yr, kind), "funder"):
             return
         if value < 10:
@@ -148,14 +170,18 @@ class Fundings(Builder):
             )
             return
         if held is None:
-            self.inserts.append({"project_id": project, "funder": key, "type": kind, "amount": value, "year": yr})
+            blank = dict.fromkeys(k for k, _ in FACTS)
+            self.inserts.append(
+                {"project_id": project, "funder": key, "type": kind, "amount": value, "year": yr, **blank, **facts}
+            )
             self.inserted += 1
             return
         self.claimed[held[0]] = row.number
-        if held is current and current[1] == value:
+        changed = {k: v for k, v in facts.items() if held[2][k] != v}
+        if held is current and current[1] == value and not changed:
             self.unchanged += 1
         else:
-            self.updates.append((held[0], value, key))
+            self.updates.append((held[0], value, key, changed))
             self.updated += 1
 
     def finish(self) -> None:
@@ -178,15 +204,16 @@ class Fundings(Builder):
             conn.execute(
                 insert(m.Funding),
                 [
-                    {**{k: r[k] for k in ("project_id", "type", "amount", "year")}, "funder_id": ids[r["funder"]]}
+                    {**{k: v for k, v in r.items() if k != "funder"}, "funder_id": ids[r["funder"]]}
                     for r in self.inserts
                 ],
             )
         bulk_update(
             conn,
             m.Funding.__table__,
-            [(fid, {"amount": value, "funder_id": ids[key]}) for fid, value, key in self.updates],
+            [(fid, {"amount": value, "funder_id": ids[key], **facts}) for fid, value, key, facts in self.updates],
         )
+        bulk_update(conn, F, [(fid, {"siret": siret}) for fid, siret in sorted(self.siret_changes.items())])
 
 
 class Measurements(Builder):

@@ -1,0 +1,299 @@
+"""The open data package: what the committee publishes, as a Frictionless Data Package.
+
+``datapackage.json`` (licence, sources, the fictional-data warning when the base is the demo) and one
+CSV resource (UTF-8, comma) per table, each with its Table Schema: territories and communes with their
+populations, carriers, projects, fundings, fiches and their status history, indicator values with their
+provenance, and the equity findings of each semester. Nothing personal is published: no person's name
+or e-mail, no comment, no free description (a project's description, a step's reason may name people),
+no author of a change. :mod:`essdash.write.opendata_import` reads such a package back into an empty base.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from essdash.domain import models as m
+from essdash.domain import periods
+from essdash.read import equity_report, followup, places, queries
+from essdash.read.filters import Filters
+from essdash.read.opendata_resources import RESOURCES, Resource, table_schema
+from essdash.read.pack_model import PLAN_START
+from essdash.store.reference import ATTRIBUTION
+
+PROFILE = "tabular-data-package"
+LICENCE = {
+    "name": "etalab-2.0",
+    "title": "Licence Ouverte / Open Licence version 2.0",
+    "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
+}
+FICTIONAL = (
+    "Données FICTIVES : ce paquet est tiré de la base de démonstration d'essdash ; projets, porteurs, "
+    "montants, SIRET, RNA et valeurs d'indicateurs sont inventés."
+)
+
+
+def _rows(engine: Engine) -> dict[str, list[tuple]]:
+    o, p, f, fu, s = _c(m.Organisation), _c(m.Project), _c(m.Funding), _c(m.Funder), _c(m.ActionSheet)
+    with engine.connect() as conn:
+
+        def run(stmt) -> list[tuple]:
+            return [tuple(r) for r in conn.execute(stmt)]
+
+        communes = run(
+            select(
+                _c(m.Commune).insee_code,
+                _c(m.Commune).name,
+                _c(m.Commune).territory_code,
+                _c(m.Commune).population,
+                _c(m.Commune).member_since,
+                _c(m.Commune).lat,
+                _c(m.Commune).lon,
+            ).order_by(_c(m.Commune).insee_code)
+        )
+        population = func.coalesce(func.sum(_c(m.Commune).population), 0)
+        return {
+            "territoires": run(
+                select(_c(m.Territory).code, _c(m.Territory).name, population)
+                .join(_t(m.Commune), _c(m.Commune).territory_code == _c(m.Territory).code, isouter=True)
+                .group_by(_c(m.Territory).code, _c(m.Territory).name, _c(m.Territory).position)
+                .order_by(_c(m.Territory).position)
+            ),
+            "communes": communes,
+            "porteurs": run(
+                select(o.id, o.name, o.legal_form, o.commune_code, o.created_year, o.siret, o.rna).order_by(o.id)
+            ),
+            "projets": _with_links(
+                conn,
+                select(
+                    p.id,
+                    p.title,
+                    p.carrier_id,
+                    p.commune_code,
+                    p.intervention_mode,
+                    p.sector,
+                    p.status,
+                    p.proposed_on,
+                    p.start_date,
+                    p.end_date,
+                    p.jobs_created,
+                    p.jobs_maintained,
+                    p.beneficiaries,
+                    p.priority_district,
+                    p.lat,
+                    p.lon,
+                ).order_by(p.id),
+            ),
+            "financements": run(
+                select(
+                    f.id,
+                    f.project_id,
+                    fu.name,
+                    fu.kind,
+                    fu.siret,
+                    f.type,
+                    f.amount,
+                    f.year,
+                    f.convention_date,
+                    f.decision_reference,
+                    f.nature,
+                    f.payment_conditions,
+                    f.payment_dates,
+                    f.eu_notification,
+                    f.beneficiary_share,
+                    f.aid_scheme,
+                )
+                .join(_t(m.Funder), fu.id == f.funder_id)
+                .order_by(f.id)
+            ),
+            "fiches": run(
+                select(
+                    s.id,
+                    _c(m.Plan).code,
+                    _c(m.Axis).code,
+                    s.code,
+                    s.title,
+                    s.status,
+                    s.progress,
+                    s.planned_start,
+                    s.planned_end,
+                )
+                .join(_t(m.Axis), _c(m.Axis).id == s.axis_id)
+                .join(_t(m.Plan), _c(m.Plan).id == _c(m.Axis).plan_id)
+                .order_by(s.id)
+            ),
+            "historique_fiches": [
+                (i, sheet, at.date(), *rest)
+                for i, sheet, at, *rest in run(
+                    select(
+                        _c(m.ActionSheetHistory).id,
+                        _c(m.ActionSheetHistory).sheet_id,
+                        _c(m.ActionSheetHistory).changed_at,
+                        _c(m.ActionSheetHistory).field,
+                        _c(m.ActionSheetHistory).old_value,
+                        _c(m.ActionSheetHistory).new_value,
+                    ).order_by(_c(m.ActionSheetHistory).id)
+                )
+            ],
+            "valeurs_indicateurs": [
+                (*head, at.date())
+                for *head, at in run(
+                    select(
+                        _c(m.Measurement).indicator_code,
+                        _c(m.Indicator).label,
+                        _c(m.Indicator).unit,
+                        _c(m.Measurement).period,
+                        _c(m.Measurement).territory_code,
+                        _c(m.Measurement).commune_code,
+                        _c(m.Measurement).value,
+                        _c(m.Measurement).provenance,
+                        _c(m.Measurement).source,
+                        _c(m.Measurement).recorded_at,
+                    )
+                    .join(_t(m.Indicator), _c(m.Indicator).code == _c(m.Measurement).indicator_code)
+                    .where(_c(m.Measurement).superseded_at.is_(None))
+                    .order_by(_c(m.Measurement).id)
+                )
+            ],
+        }
+
+
+def _with_links(conn, stmt) -> list[tuple]:
+    """The projects' rows, each followed by its further communes and the ids of the fiches it serves
+    (« ; » between them)."""
+    further: dict[int, list[str]] = {}
+    for pid, code in conn.execute(
+        select(_c(m.ProjectCommune).project_id, _c(m.ProjectCommune).commune_code).order_by(
+            _c(m.ProjectCommune).project_id, _c(m.ProjectCommune).commune_code
+        )
+    ):
+        further.setdefault(pid, []).append(code)
+    sheets: dict[int, list[str]] = {}
+    for pid, sheet in conn.execute(
+        select(_c(m.ProjectSheet).project_id, _c(m.ProjectSheet).sheet_id).order_by(
+            _c(m.ProjectSheet).project_id, _c(m.ProjectSheet).sheet_id
+        )
+    ):
+        sheets.setdefault(pid, []).append(str(sheet))
+    return [
+        (*row, ";".join(further.get(row[0], [])), ";".join(sheets.get(row[0], [])))
+        for row in (tuple(r) for r in conn.execute(stmt))
+    ]
+
+
+def equity_rows(engine: Engine, as_of: date) -> list[tuple]:
+    """The equity findings of each semester from the plan's start to ``as_of`` (projects proposed
+    since 2011, all member communes), one row per finding."""
+    rows = []
+    for period in periods.span(PLAN_START, periods.of_date(as_of)):
+        scope = Filters(as_of=min(as_of, periods.bounds(period)[1]), period_from=PLAN_START, period_to=period)
+        communes = places.place_figures(engine, scope, "commune")
+        if communes["projects"].sum() == 0:
+            continue
+        territories = places.place_figures(engine, scope, "territory")
+        result = equity_report.report(communes, territories, "projects")
+        rows += [(period, f.key, f.label, f.value, f.sentence) for f in result.findings]
+    return rows
+
+
+def _t(model) -> Any:
+    """A model's table (typed for the checker, as ``col`` is for one column)."""
+    return model.__table__
+
+
+def _c(model) -> Any:
+    """The columns of a model's table."""
+    return model.__table__.c
+
+
+@dataclass(frozen=True)
+class Package:
+    """The files of the package: name → bytes (``datapackage.json`` and the CSV resources)."""
+
+    files: dict[str, bytes]
+    counts: dict[str, int]
+    fictional: bool
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _csv(resource: Resource, rows: list[tuple]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([name for name, _, _ in resource.fields])
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return out.getvalue().encode("utf-8")
+
+
+def build(engine: Engine) -> Package:
+    """The package of the whole base (every place and semester; the public figures only)."""
+    info = queries.dataset_info(engine)
+    fictional = info.get("dataset") == "demo"
+    as_of = followup.as_of(engine)
+    tables = _rows(engine)
+    tables["equite"] = equity_rows(engine, as_of)
+    files = {f"{r.name}.csv": _csv(r, tables[r.name]) for r in RESOURCES}
+    descriptor: dict[str, Any] = {
+        "profile": PROFILE,
+        "name": "essdash-ess-lille-metropole",
+        "title": "Économie sociale et solidaire à Lille Métropole — données du comité métropolitain",
+        "description": (
+            "Suivi du plan d'actions ESS (PMDE 2011-2014) : territoires, projets, financements, fiches et leur "
+            f"historique, indicateurs et équité territoriale, situation au {as_of:%d/%m/%Y}. "
+            "Aucune donnée personnelle (ni nom de personne, ni adresse électronique, ni commentaire)."
+            + (f" {FICTIONAL}" if fictional else "")
+        ),
+        "created": datetime.now().replace(microsecond=0).isoformat(),
+        "licenses": [LICENCE],
+        "sources": [
+            {"title": ATTRIBUTION},
+            {"title": "Plan d'actions ESS du PMDE 2011-2014, délibération cadre de Lille Métropole (28/01/2011)"},
+            {"title": "Registre des projets, financements et indicateurs tenu par le secrétariat du comité ESS"},
+        ],
+        "keywords": ["économie sociale et solidaire", "Lille Métropole", "subventions", "équité territoriale"],
+        "resources": [
+            {
+                "name": r.name,
+                "title": r.title,
+                "path": f"{r.name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": table_schema(r),
+            }
+            for r in RESOURCES
+        ],
+    }
+    if fictional:
+        descriptor["fictional"] = True
+        descriptor["warning"] = FICTIONAL
+    files["datapackage.json"] = json.dumps(descriptor, ensure_ascii=False, indent=2).encode("utf-8")
+    return Package(files, {name: len(rows) for name, rows in tables.items()}, fictional)
+
+
+def zip_bytes(package: Package) -> bytes:
+    """The package as one ZIP file (``datapackage.json`` and its CSV files at its root)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in package.files.items():
+            archive.writestr(name, data)
+    return out.getvalue()
