@@ -24,6 +24,10 @@ DATA = frozenset(
         Deed.MEASUREMENT,
         Deed.IMPORT,
         Deed.BACKUP,
+        Deed.SUBMIT,
+        Deed.VALIDATE,
+        Deed.LOCK,
+        Deed.INCIDENT,
     }
 )
 
@@ -34,13 +38,14 @@ OWN = frozenset({Deed.LOGIN})
 ALLOWED: dict[Role, frozenset[Deed]] = {
     Role.ADMIN: EVERYTHING,
     Role.MISSION: DATA | OWN,
-    Role.CHAIR: frozenset({Deed.OPINION, Deed.MEETING, Deed.COMMENT}) | OWN,
-    Role.TECHNICIAN: frozenset({Deed.PROJECT, Deed.STEP, Deed.COMMENT, Deed.MEASUREMENT, Deed.IMPORT}) | OWN,
+    Role.CHAIR: frozenset({Deed.OPINION, Deed.MEETING, Deed.COMMENT, Deed.INCIDENT}) | OWN,
+    Role.TECHNICIAN: frozenset({Deed.PROJECT, Deed.STEP, Deed.COMMENT, Deed.MEASUREMENT, Deed.IMPORT, Deed.SUBMIT})
+    | OWN,
     Role.MEMBER: frozenset({Deed.COMMENT}) | OWN,
 }
 # What a role may do only within its scope (its territory or its communes).
 SCOPED: dict[Role, frozenset[Deed]] = {
-    Role.TECHNICIAN: frozenset({Deed.PROJECT, Deed.STEP, Deed.COMMENT, Deed.MEASUREMENT, Deed.IMPORT}),
+    Role.TECHNICIAN: frozenset({Deed.PROJECT, Deed.STEP, Deed.COMMENT, Deed.MEASUREMENT, Deed.IMPORT, Deed.SUBMIT}),
 }
 
 # What a write of a scoped kind may be when it lands nowhere (no territory), even for a scoped role:

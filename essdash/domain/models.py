@@ -27,7 +27,7 @@ from essdash.domain.vocabulary import (
     SheetStatus,
 )
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 class MetaEntry(SQLModel, table=True):
@@ -458,3 +458,6 @@ class Submission(SQLModel, table=True):
     at: NaiveDatetime
     author: str
     account: str | None = None
+
+
+from essdash.domain import models_evaluation  # noqa: E402,F401  (registers its tables)

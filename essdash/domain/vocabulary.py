@@ -173,3 +173,15 @@ class Deed(LabelledEnum):
     MEMBERS = ("membres", "gérer les membres")
     SETTINGS = ("reglages", "initialiser ou remplacer la base")
     LOGIN = ("connexion", "lier son compte à son identité de connexion")
+    SUBMIT = ("soumission", "soumettre les valeurs d'un semestre")
+    VALIDATE = ("validation", "valider ou renvoyer en saisie les valeurs d'un semestre")
+    LOCK = ("verrouillage", "verrouiller les valeurs d'un semestre")
+    REOPEN = ("reouverture", "rouvrir un semestre verrouillé")
+    INCIDENT = ("dysfonctionnement", "consigner un dysfonctionnement ou une réorientation")
+
+
+class IncidentKind(LabelledEnum):
+    """What an entry of the plan's register of « dysfonctionnements » records."""
+
+    DYSFONCTIONNEMENT = ("dysfonctionnement", "Dysfonctionnement")
+    REORIENTATION = ("reorientation", "Réorientation")

@@ -200,7 +200,13 @@ def sheet_detail(engine: Engine, code: str, filters: Filters | None = None) -> d
 def project_comments(engine: Engine, project_id: int) -> pd.DataFrame:
     return read_frame(
         engine,
-        select(col(m.Comment.created_at), col(m.Comment.author), col(m.Comment.body), col(m.Comment.text))
+        select(
+            col(m.Comment.created_at),
+            col(m.Comment.author),
+            col(m.Comment.body),
+            col(m.Comment.text),
+            col(m.Comment.id),
+        )
         .where(col(m.Comment.target) == "projet", col(m.Comment.target_id) == project_id)
         .order_by(col(m.Comment.created_at).desc()),
     )

@@ -25,8 +25,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
-from essdash.domain import equity, fmt, periods, rules
+from essdash.domain import approval, equity, fmt, periods, rules
 from essdash.domain import models as m
+from essdash.domain.models_evaluation import SemesterApproval
 from essdash.domain.vocabulary import ProjectStatus
 from essdash.read import followup, plans
 from essdash.read.filters import Filters, read_frame
@@ -70,8 +71,9 @@ class Indicator:
 class Series:
     """An indicator's values per semester by territory and for the metropolis, with its targets.
 
-    ``values``: DataFrame(period, place, place_name, value, …); ``targets``: DataFrame(period, place, value),
-    ``place`` being a territory code or :data:`METRO`.
+    ``values``: DataFrame(period, place, place_name, value, provisional, …) (``provisional``: resting
+    on entered values the mission ESS has not validated, :mod:`essdash.domain.approval`);
+    ``targets``: DataFrame(period, place, value), ``place`` being a territory code or :data:`METRO`.
     """
 
     indicator: Indicator
@@ -186,8 +188,22 @@ def _compute(code, projects, money, members, population, sheets) -> float:
     raise ValueError(f"Indicateur calculé inconnu : « {code} ».")
 
 
+def _checked(engine: Engine, period_list: list[str]) -> set[tuple[str, str]]:
+    """(period, territory) whose values the mission ESS has validated (or locked since)."""
+    found = read_frame(
+        engine,
+        select(col(SemesterApproval.period), col(SemesterApproval.territory_code)).where(
+            col(SemesterApproval.state).in_([s.value for s in approval.CHECKED]),
+            col(SemesterApproval.period).in_(period_list),
+            col(SemesterApproval.territory_code).is_not(None),
+        ),
+    )
+    return set(zip(found["period"], found["territory_code"]))
+
+
 def entered_values(engine: Engine, code: str, period_list: list[str], unit: str) -> pd.DataFrame:
-    """Current (not superseded) values of an entered indicator by territory, plus the metropolis."""
+    """Current (not superseded) values of an entered indicator by territory, plus the metropolis;
+    ``provisional``: the value (for the metropolis: one of its territories') is not yet validated."""
     stmt: Select = select(
         col(m.Measurement.period),
         col(m.Measurement.territory_code).label("place"),
@@ -201,6 +217,8 @@ def entered_values(engine: Engine, code: str, period_list: list[str], unit: str)
         col(m.Measurement.period).in_(period_list),
     )
     values = read_frame(engine, stmt)
+    checked = _checked(engine, period_list)
+    values["provisional"] = [(p, t) not in checked for p, t in zip(values["period"], values["place"])]
     communes = _communes(engine)
     rows = []
     for period, group in values.groupby("period"):
@@ -211,7 +229,16 @@ def entered_values(engine: Engine, code: str, period_list: list[str], unit: str)
             metro = group["value"].sum()
         else:
             metro = float(np.average(group["value"], weights=weights)) if weights.sum() else float("nan")
-        rows.append({"period": period, "place": METRO, "value": metro, "provenance": None, "source": None})
+        rows.append(
+            {
+                "period": period,
+                "place": METRO,
+                "value": metro,
+                "provenance": None,
+                "source": None,
+                "provisional": bool(group["provisional"].any()),
+            }
+        )
     return pd.concat([values, pd.DataFrame(rows)], ignore_index=True) if rows else values
 
 
@@ -234,7 +261,7 @@ def series(
         and (not last or periods.parse(p) <= periods.parse(last))
     ]
     if indicator.kind == "computed":
-        values = computed_values(engine, code, chosen)
+        values = computed_values(engine, code, chosen).assign(provisional=False)
     else:
         values = entered_values(engine, code, chosen, indicator.unit)
     territories = _territories(engine)

@@ -82,7 +82,7 @@ def _indicator_sentence(indicator: Indicator, values: pd.DataFrame, targets: pd.
     last = values.sort_values("period", key=lambda p: p.map(periods.parse)).iloc[-1]
     text = (
         f"{indicator.label} — {place} : {indicators.value_text(indicator, last['value'])} "
-        f"au {fmt.period_label(last['period'])}"
+        f"au {fmt.period_label(last['period'])}" + (" (provisoire)" if last.get("provisional", False) else "")
     )
     target = gaps[gaps["period"] == last["period"]]
     if target.empty:

@@ -8,7 +8,8 @@ project, amount and indicator value here is invented; only the geography and the
 This module reads the reference data and writes the dataset in one transaction; the rows come from
 :mod:`essdash.store.demo_projects` (the project register, with :mod:`~essdash.store.demo_pipeline`
 and :mod:`~essdash.store.demo_fundings`) and :mod:`essdash.store.demo_follow_up` (fiches and
-indicators), with the invented vocabulary of :mod:`essdash.store.demo_names`.
+indicators) and :mod:`essdash.store.demo_evaluation` (the semesters' states, the register of
+« dysfonctionnements »), with the invented vocabulary of :mod:`essdash.store.demo_names`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from essdash.domain import models as m
+from essdash.domain.models_evaluation import PlanIncident, SemesterApproval, SemesterApprovalStep
+from essdash.store import demo_evaluation
 from essdash.store.bulk import checked_after, insert_rows
 from essdash.store.demo_follow_up import indicator_values, sheet_states
 from essdash.store.demo_names import AS_OF
@@ -57,7 +60,9 @@ def _generate(engine: Engine, *, scale: int, seed: int) -> dict[str, str]:
     now = datetime(2014, 12, 15, 18, 0)
     projects = register(rng, communes, sheets, scale=scale, seed=seed, now=now)
     written = [table.__table__ for table, _ in projects.tables()] + [
-        table.__table__ for table in (m.Action, m.ActionSheet, m.ActionSheetHistory, m.Target, m.Measurement)
+        table.__table__
+        for table in (m.Action, m.ActionSheet, m.ActionSheetHistory, m.Target, m.Measurement)
+        + (SemesterApproval, SemesterApprovalStep, PlanIncident)
     ]
     with engine.begin() as conn, checked_after(conn, written):
         for table, rows in projects.tables():
@@ -76,4 +81,8 @@ def _generate(engine: Engine, *, scale: int, seed: int) -> dict[str, str]:
         targets, measurements = indicator_values(rng, indicators, communes, now)
         insert_rows(conn, m.Target.__table__, targets)
         insert_rows(conn, m.Measurement.__table__, measurements)
+        states, steps = demo_evaluation.semester_states(sorted({c["territory_code"] for c in communes}))
+        insert_rows(conn, SemesterApproval.__table__, states)
+        insert_rows(conn, SemesterApprovalStep.__table__, steps)
+        insert_rows(conn, PlanIncident.__table__, demo_evaluation.incidents(conn, now))
     return {"seed": seed, "scale": scale, "as_of": AS_OF.isoformat()}

@@ -42,6 +42,9 @@ LENGTHS = {
     ("projectevent", "comment"): rules.COMMENT_LENGTH,
     ("actionsheethistory", "comment"): rules.COMMENT_LENGTH,
     ("member", "name"): rules.NAME_LENGTH,
+    ("semesterapprovalstep", "reason"): rules.COMMENT_LENGTH,
+    ("planincident", "what"): rules.COMMENT_LENGTH,
+    ("planincident", "change"): rules.COMMENT_LENGTH,
 }
 # Text the application composes itself (the journal quotes a member as « Nom <adresse> »): control
 # and bidirectional characters are refused there too, angle brackets are not (shown escaped, as all text).
@@ -141,6 +144,8 @@ SPECIFIC: dict[tuple[str, str], Callable] = {
     ("target", "value"): _indicator_value,
     ("measurement", "period"): periods.parse,
     ("target", "period"): periods.parse,
+    ("semesterapproval", "period"): periods.parse,
+    ("semesterapprovalstep", "period"): periods.parse,
     ("member", "email"): _email,
     **{("project", name): _COUNT for name in ("jobs_created", "jobs_maintained", "beneficiaries")},
     **{("importbatch", name): _COUNT for name in ("rows_inserted", "rows_updated", "rows_unchanged")},

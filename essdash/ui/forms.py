@@ -44,6 +44,10 @@ FORM_HINT = "Remplissez les champs, puis cliquez sur « {button} » (la touche E
 ROLES = tuple(Role.labels().values())
 ONCE = "once-"  # session keys of the forms' one-time tokens
 FLASH_NOTICE = "flash-notice"
+# The register of « dysfonctionnements » (page Évaluation): its tab, and the comment an entry is drawn from.
+EVALUATION_PAGE, EVALUATION_TAB, REGISTER_TAB = "pages/evaluation.py", "ev_tab", "Dysfonctionnements"
+FROM_COMMENT = "ev_from_comment"
+REPORT = ":material/report:"
 
 
 def signature(key: str) -> Actor:
@@ -150,12 +154,22 @@ def meeting_choice(label: str, body: MeetingBody, key: str) -> int | None:
     return st.selectbox(label, list(titles), format_func=titles.get, key=key, placeholder=fmt.CHOOSE)
 
 
+def draw_from_comment(comment_id: int) -> None:
+    """Open the Évaluation page's register on an entry drawn from the comment ``comment_id``."""
+    st.session_state[FROM_COMMENT] = comment_id
+    st.session_state[EVALUATION_TAB] = REGISTER_TAB
+    st.switch_page(EVALUATION_PAGE)
+
+
 def comments(engine, target: str, target_id: int, existing: pd.DataFrame) -> None:
     """Existing comments, newest first, and the form to add one."""
+    drawing = "id" in existing.columns and session.may(Deed.INCIDENT)
     for row in existing.itertuples():
         st.markdown(
             f"- {fmt.day(row.created_at)} — **{signed_by(row.author, body=row.body)}** : {fmt.md_escape(row.text)}"
         )
+        if drawing and st.button("Consigner comme dysfonctionnement", key=f"incident-{row.id}", icon=REPORT):
+            draw_from_comment(int(row.id))
     if not session.may(Deed.COMMENT, project_id=target_id if target == "projet" else None):
         session.read_only("commenter")
         return

@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from essdash.domain import fmt, rules
+from essdash.domain.approval import SemesterState
 from essdash.domain.vocabulary import Deed, Provenance
-from essdash.read import indicators, queries
+from essdash.read import approval, indicators, queries
 from essdash.read.filters import Filters
 from essdash.read.indicators import Indicator
 from essdash.render import charts
@@ -131,12 +132,14 @@ def indicator_headline(data: indicators.Series, place: str) -> None:
     gaps = indicators.gaps(data.values, data.targets, indicator.direction, place)
     last = gaps.iloc[-1] if not gaps.empty else values.iloc[-1]
     name = fmt.md_escape(values["place_name"].iloc[0])
+    shown = values[values["period"] == last["period"]]
+    provisional = " (provisoire)" if bool(shown["provisional"].any()) else ""
     delta = None
     if not gaps.empty:
         verdict = "atteinte" if last["met"] else "non atteinte"
         delta = f"{fmt.number(last['gap'], decimals)} par rapport à la cible ({verdict})"
     st.metric(
-        f"{name}, {fmt.period_label(last['period'])}",
+        f"{name}, {fmt.period_label(last['period'])}{provisional}",
         f"{fmt.number(last['value'], decimals)} {fmt.md_escape(indicator.unit)}",
         delta=delta,
         delta_color="normal" if indicator.direction == "up" else "inverse",
@@ -155,6 +158,20 @@ def indicator_table(values: pd.DataFrame, indicator: Indicator) -> None:
         width="stretch",
         column_config={c: st.column_config.NumberColumn(c, format="localized") for c in table.columns},
         placeholder=fmt.MISSING,
+    )
+
+
+def provisional_note(values: pd.DataFrame) -> None:
+    """Which semesters and places rest on values the mission ESS has not validated yet (« provisoire »)."""
+    pending = values[values["provisional"].astype(bool) & (values["place"] != indicators.METRO)]
+    if pending.empty:
+        return
+    said = "; ".join(
+        f"{fmt.period_label(period)} : {', '.join(group['place_name'])}" for period, group in pending.groupby("period")
+    )
+    st.caption(
+        ":material/pending: **Provisoire** — valeurs pas encore validées par la mission ESS (et chiffres de la "
+        f"métropole qui en dépendent) : {fmt.md_escape(said)}. Leur état se suit sur la page Évaluation."
     )
 
 
@@ -189,6 +206,7 @@ def series(filters: Filters, known: pd.DataFrame) -> None:
         )
         indicator_headline(data, filters.territory or indicators.METRO)
         indicator_table(values, indicator)
+        provisional_note(values)
 
 
 def entry(engine, known: pd.DataFrame) -> None:
@@ -203,6 +221,13 @@ def entry(engine, known: pd.DataFrame) -> None:
         "Semestre", semesters[::-1], format_func=fmt.period_label, key="i_entry_period", placeholder=fmt.CHOOSE
     )
     unit = known.set_index("code").loc[entry_code, "unit"]
+    states = read(approval.places, period)
+    closed = states[states["state"] != SemesterState.SAISIE.value]
+    if not closed.empty:
+        st.caption(
+            ":material/lock: Fermées à la saisie pour ce semestre (soumises, validées ou verrouillées) : "
+            + fmt.md_escape(", ".join(f"{n} ({s.lower()})" for n, s in zip(closed["name"], closed["state_label"])))
+        )
     if not session.may(Deed.MEASUREMENT):
         session.read_only("saisir des valeurs d'indicateurs")
     else:

@@ -32,6 +32,7 @@ PAGES = (
     Page("pages/comite.py", "Comité", ":material/groups:", "comite"),
     Page("pages/carte.py", "Carte", ":material/map:", "carte"),
     Page("pages/indicateurs.py", "Indicateurs", ":material/monitoring:", "indicateurs"),
+    Page("pages/evaluation.py", "Évaluation", ":material/fact_check:", "evaluation"),
     Page("pages/equite.py", "Équité", ":material/balance:", "equite"),
     Page("pages/financements.py", "Financements", ":material/euro:", "financements"),
     Page("pages/presentation.py", "Présentation", ":material/slideshow:", "presentation"),

@@ -17,9 +17,10 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
-from essdash.domain import fmt, rules, subsidies
+from essdash.domain import approval, fmt, rules, subsidies
 from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, Provenance
+from essdash.read import approval as approval_read
 from essdash.read import indicators
 from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import FUNDINGS, MEASUREMENTS
@@ -244,6 +245,9 @@ class Measurements(Builder):
             self.current[row[1:5]] = (row[0], *row[5:])
         self.inserts: list[dict] = []
         self.superseded: list[int] = []
+        self.states = approval_read.recorded_states(conn)
+        self.territory_of = approval_read.commune_territories(conn)
+        self.territory_names = dict(conn.execute(select(m.Territory.code, m.Territory.name)).all())
 
     def _indicator(self, row: Row) -> dict | None:
         key = "indicator" if row.given("indicator") else "indicator_label"
@@ -276,6 +280,16 @@ class Measurements(Builder):
         except ValueError as exc:
             row.error("value", str(exc))
 
+    def _open(self, row: Row, semester: str, territory: str | None, commune: str | None) -> bool:
+        """Whether the semester's values of the row's place are « en saisie »; else the row is refused."""
+        place = territory or self.territory_of.get(commune)
+        state = self.states.get((semester, place), approval.SemesterState.SAISIE)
+        name = self.ctx.places.names.get(commune) if commune else None
+        where = name or self.territory_names.get(place) or "toute la métropole"
+        if refusal := approval.entry_refusal(state, where, fmt.period_label(semester)):
+            row.error("period", refusal)
+        return not refusal
+
     def add(self, row: Row) -> None:
         row.memo = self.parsed
         indicator = self._indicator(row)
@@ -301,6 +315,8 @@ class Measurements(Builder):
         current = self.current.get(key)
         if current and current[1:] == (value, provenance, source):
             self.unchanged += 1
+            return
+        if not self._open(row, semester, territory, commune):
             return
         if current:
             self.superseded.append(current[0])

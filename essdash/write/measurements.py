@@ -8,10 +8,11 @@ from __future__ import annotations
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
+from essdash.domain import approval, fmt, periods, rules
 from essdash.domain import models as m
-from essdash.domain import periods, rules
 from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import Deed, Provenance
+from essdash.read import approval as approval_read
 from essdash.read import indicators
 from essdash.store import clock
 from essdash.store.db import locked_transaction
@@ -34,7 +35,8 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
     ``rows`` hold ``code`` (territory), ``value``, ``provenance`` and ``source``; empty values
     are left alone. A changed value supersedes the current one, which is kept. Returns the number
     of values written; raises ``ValidationError`` listing every refused cell, writing nothing.
-    A person who answers for one territory may enter that territory's values only.
+    A person who answers for one territory may enter that territory's values only, and values are
+    written only while their territory's semester is « en saisie » (:func:`essdash.domain.approval.entry_refusal`).
     """
     given = [row.get("code") for row in rows if not _blank(row.get("value"))]
     permit = authorize(
@@ -84,6 +86,8 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
     now = clock.now(engine)
     written = 0
     with locked_transaction(engine, permit) as conn:
+        closed = approval_read.recorded_states(conn, period)
+        refused = []
         for row in clean:
             current = conn.execute(
                 select(m.Measurement.id, m.Measurement.value, m.Measurement.provenance, m.Measurement.source).where(
@@ -99,6 +103,10 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
                 row["provenance"],
                 row["source"],
             ):
+                continue
+            state = closed.get((period, row["code"]), approval.SemesterState.SAISIE)
+            if refusal := approval.entry_refusal(state, names[row["code"]], fmt.period_label(period)):
+                refused.append((names[row["code"]], "Semestre", refusal))
                 continue
             if current:
                 conn.execute(update(m.Measurement).where(m.Measurement.id == current.id).values(superseded_at=now))
@@ -116,6 +124,8 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
                 )
             )
             written += 1
+        if refused:
+            raise ValidationError(refused)
         if written:
             permit.log(conn, f"{written} valeur(s) de « {indicator['label']} », {period}", now)
     return written

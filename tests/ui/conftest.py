@@ -18,6 +18,7 @@ TAB_KEYS = {
     "pages/comite.py": "c_tab",
     "pages/donnees.py": "d_tab",
     "pages/equite.py": "e_tab",
+    "pages/evaluation.py": "ev_tab",
     "pages/financements.py": "f_tab",
     "pages/indicateurs.py": "i_tab",
 }

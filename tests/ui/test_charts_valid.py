@@ -41,5 +41,5 @@ def test_every_chart_drawn_by_the_pages_is_valid_vega_lite(app, monkeypatch):
         marks.update(str(layer.get("mark")) for layer in [spec, *spec.get("layer", [])] if layer.get("mark"))
     # Synthèse 4, Comité 1, Indicateurs 1, Équité 3, Financements 2, the static map, the pack's charts
     assert len(drawn) >= 12
-    assert opened == [4, 3, 6, 6, 3]  # Comité, Indicateurs, Équité, Financements, Données: every tab opened
+    assert opened == [4, 3, 3, 6, 6, 3]  # Comité, Indicateurs, Évaluation, Équité, Financements, Données: every tab
     assert any("geoshape" in mark for mark in marks)

@@ -46,7 +46,7 @@ def test_navigation_sidebar_bench_and_page_files_are_the_same_pages(app):
     assert {info["url_pathname"] for info in scripts} == {Path(f).stem for f in files}
     benched = {script for _, script, _ in bench.visits()}
     links = [link.proto.label for link in at.sidebar.get("page_link")]
-    assert len(files) == 11 and navigation == benched == files
+    assert len(files) == 12 and navigation == benched == files
     assert len(links) == len(files) and "Données" in links and links[0] == "Synthèse"
 
 

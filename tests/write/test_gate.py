@@ -11,7 +11,7 @@ import pytest
 from essdash.domain.errors import AccessError, BackupError, ImportFileError
 from essdash.domain.vocabulary import Deed, MeetingBody, ProjectStatus
 from essdash.store import backup
-from essdash.write import admin, comments, committee, imports, members, plan_sheets, projects
+from essdash.write import admin, approval, comments, committee, imports, incidents, members, plan_sheets, projects
 from essdash.write.actor import Actor
 from essdash.write.gate import scope_of
 from essdash.write.import_rows import ImportOptions
@@ -43,6 +43,11 @@ ALLOWED = {
         "restore",
         "members",
         "login",
+        "submit",
+        "validate",
+        "lock",
+        "reopen",
+        "incident",
     },
     "mission": {
         "project",
@@ -56,9 +61,22 @@ ALLOWED = {
         "import",
         "backup",
         "login",
+        "submit",
+        "validate",
+        "lock",
+        "incident",
     },
-    "presidence": {"meeting", "opinion", "comment", "comment-sheet", "login"},
-    "technicien": {"project R", "step R", "comment R", "comment-sheet", "measurement R", "import R", "login"},
+    "presidence": {"meeting", "opinion", "comment", "comment-sheet", "login", "incident"},
+    "technicien": {
+        "project R",
+        "step R",
+        "comment R",
+        "comment-sheet",
+        "measurement R",
+        "import R",
+        "login",
+        "submit R",
+    },
     "membre": {"comment", "comment-sheet", "login"},
 }
 DEEDS = (
@@ -75,7 +93,14 @@ DEEDS = (
     "restore",
     "members",
     "login",
+    "submit",
+    "validate",
+    "lock",
+    "reopen",
+    "incident",
 )
+# The semesters each step of the values' lifecycle is tried on, put in the state that step leaves.
+STEP_PERIODS = {"submit": "2012-S1", "validate": "2012-S2", "lock": "2013-S2", "reopen": "2014-S1"}
 
 
 def _project(engine, commune: str) -> int:
@@ -106,6 +131,10 @@ def base(empty_engine):
     for role, email in EMAILS.items():
         territory = "roubaisien" if role == "technicien" else None
         members.save_member(engine, LOCAL, email, role, territory=territory)
+    both = ["roubaisien", "lillois"]
+    for period, steps in (("2012-S2", 1), ("2013-S2", 2), ("2014-S1", 3)):
+        for step in ("soumettre", "valider", "verrouiller")[:steps]:
+            approval.take_step(engine, LOCAL, period, step, both)
     return engine, ids, meeting
 
 
@@ -168,6 +197,13 @@ def _write(engine, actor, deed: str, where: str, ids: dict, meeting: int) -> Non
         admin.restore(engine, actor, backup.snapshot_of(engine), "copie.db")
     elif deed == "members":
         members.save_member(engine, actor, "nouveau@mel.fr", "membre")
+    elif deed in STEP_PERIODS:
+        step = {"submit": "soumettre", "validate": "valider", "lock": "verrouiller", "reopen": "rouvrir"}[deed]
+        approval.take_step(engine, actor, STEP_PERIODS[deed], step, [territory], "Motif.")
+    elif deed == "incident":
+        incidents.add_incident(
+            engine, actor, day=date(2013, 7, 1), kind="dysfonctionnement", what="Retard.", sheet_id=1
+        )
     elif deed == "login":
         members.bind_login(engine, actor, "https://idp.mel.fr", f"compte-{actor.account}")
 
