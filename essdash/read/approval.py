@@ -43,9 +43,9 @@ PLURALS = {
 def recorded_states(conn: Connection, period: str | None = None) -> dict[tuple[str, str | None], SemesterState]:
     """The recorded state of each (semester, territory code or ``None`` for the metropolis), for
     one semester or all; a place missing here is « en saisie »."""
-    stmt = select(SemesterApproval.period, SemesterApproval.territory_code, SemesterApproval.state)
+    stmt = select(col(SemesterApproval.period), col(SemesterApproval.territory_code), col(SemesterApproval.state))
     if period is not None:
-        stmt = stmt.where(SemesterApproval.period == period)
+        stmt = stmt.where(col(SemesterApproval.period) == period)
     return {(p, t): SemesterState(s) for p, t, s in conn.execute(stmt)}
 
 
@@ -106,9 +106,11 @@ def places(engine: Engine, period: str) -> pd.DataFrame:
         stamped = {
             (t or METRO): (at, by)
             for t, at, by in conn.execute(
-                select(SemesterApproval.territory_code, SemesterApproval.changed_at, SemesterApproval.changed_by).where(
-                    SemesterApproval.period == period
-                )
+                select(
+                    col(SemesterApproval.territory_code),
+                    col(SemesterApproval.changed_at),
+                    col(SemesterApproval.changed_by),
+                ).where(col(SemesterApproval.period) == period)
             )
         }
     if (period, None) in found or METRO in set(_current(engine, period)["place"]):
@@ -288,4 +290,4 @@ def completion(engine: Engine, period: str) -> Completion:
 
 def commune_territories(conn: Connection) -> dict[str, str]:
     """INSEE code → territory code, for a commune's value whose state is its territory's."""
-    return dict(conn.execute(select(m.Commune.insee_code, m.Commune.territory_code)).all())
+    return dict(conn.execute(select(col(m.Commune.insee_code), col(m.Commune.territory_code))).all())

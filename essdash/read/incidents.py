@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
@@ -37,7 +37,7 @@ HEADERS = {
 
 def register(engine: Engine, period: str | None = None) -> pd.DataFrame:
     """The entries of the register, oldest first (those of ``period`` only, if given), French headers."""
-    stmt = (
+    stmt: Select = (
         select(
             col(PlanIncident.id),
             col(PlanIncident.day),
@@ -125,5 +125,5 @@ def recent_comments(engine: Engine, limit: int = 20) -> pd.DataFrame:
 def comment(engine: Engine, comment_id: int) -> dict | None:
     """One comment (``id``, ``about``, ``author``, ``text``…), or ``None``."""
     with engine.connect() as conn:
-        row = conn.execute(select(m.Comment).where(m.Comment.id == comment_id)).mappings().first()
+        row = conn.execute(select(m.Comment).where(col(m.Comment.id) == comment_id)).mappings().first()
     return None if row is None else dict(row)
