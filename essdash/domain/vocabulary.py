@@ -173,3 +173,4 @@ class Deed(LabelledEnum):
     MEMBERS = ("membres", "gérer les membres")
     SETTINGS = ("reglages", "initialiser ou remplacer la base")
     LOGIN = ("connexion", "lier son compte à son identité de connexion")
+    MAIL = ("envoi", "envoyer la convocation et le dossier de séance")
