@@ -10,6 +10,7 @@ from essdash.domain.vocabulary import LabelledEnum, MeetingBody, Role
 
 MAX_TRIES = 3  # tries of one message in one send, before it is reported as failed
 PLACE_LENGTH = 300  # characters of the place (and time) a convocation gives
+ERROR_LENGTH = 500  # characters of a failed message's error, as journaled
 
 
 class MailKind(LabelledEnum):

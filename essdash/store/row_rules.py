@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table
 
-from essdash.domain import periods, rules
+from essdash.domain import mailing, periods, rules
 from essdash.domain.errors import BackupError
 from essdash.store import reference
 
@@ -42,10 +42,13 @@ LENGTHS = {
     ("projectevent", "comment"): rules.COMMENT_LENGTH,
     ("actionsheethistory", "comment"): rules.COMMENT_LENGTH,
     ("member", "name"): rules.NAME_LENGTH,
+    ("mailsend", "name"): rules.NAME_LENGTH,
+    ("mailsend", "place"): mailing.PLACE_LENGTH,
+    ("mailsend", "error"): mailing.ERROR_LENGTH,
 }
 # Text the application composes itself (the journal quotes a member as « Nom <adresse> »): control
 # and bidirectional characters are refused there too, angle brackets are not (shown escaped, as all text).
-COMPOSED = {("journal", "summary")}
+COMPOSED = {("journal", "summary"), *(("mailsend", name) for name in ("error", "subject", "attachment"))}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?")
 
@@ -142,6 +145,8 @@ SPECIFIC: dict[tuple[str, str], Callable] = {
     ("measurement", "period"): periods.parse,
     ("target", "period"): periods.parse,
     ("member", "email"): _email,
+    ("mailsend", "address"): _email,
+    **{("mailsend", name): _COUNT for name in ("send_no", "tries")},
     **{("project", name): _COUNT for name in ("jobs_created", "jobs_maintained", "beneficiaries")},
     **{("importbatch", name): _COUNT for name in ("rows_inserted", "rows_updated", "rows_unchanged")},
     ("meeting", "attendance"): _COUNT,

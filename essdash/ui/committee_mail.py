@@ -33,11 +33,6 @@ def send(engine: Engine) -> None:
     warning = st.session_state.pop(WARNING, None)
     if warning:
         st.warning(warning)
-    try:
-        settings = smtp_settings()
-    except ConfigurationError as exc:
-        st.warning(f"**Envoi non configuré.** {fmt.md_escape(str(exc))}")
-        return
     meetings = read(proceedings.meetings)
     if meetings.empty:
         st.caption("Aucune séance enregistrée.")
@@ -64,7 +59,10 @@ def send(engine: Engine) -> None:
         "Lieu et heure", value=read(read_convocation.last_place, int(meeting_id)), key=f"mail_place_{meeting_id}"
     )
     attachment = report.filename_of(called.period, None, "pdf")
-    link = render_convocation.presentation_link(settings.public_url)
+    try:
+        link, unset = render_convocation.presentation_link(smtp_settings().public_url), None
+    except ConfigurationError as exc:
+        link, unset = "(adresse publique à configurer)", str(exc)
     demo = read(queries.dataset_info).get("dataset") == "demo"
     with st.expander("Le message, tel qu'il partira"):
         st.text(f"Objet : {render_convocation.subject(called)}\n\nBonjour …,\n\n")
@@ -73,6 +71,9 @@ def send(engine: Engine) -> None:
     sends = read(read_convocation.sends, int(meeting_id))
     st.markdown(f"**Envois de cette séance** ({len(sends)})")
     st.dataframe(sends, hide_index=True, width="stretch", placeholder=fmt.MISSING)
+    if unset:
+        st.warning(f"**Envoi non configuré.** {fmt.md_escape(unset)}")
+        return
     _form(engine, int(meeting_id), place, len(called.recipients))
 
 

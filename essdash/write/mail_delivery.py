@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
-from essdash.domain.mailing import MAX_TRIES
+from essdash.domain.mailing import ERROR_LENGTH, MAX_TRIES
 from essdash.read.convocation import Letter
 from essdash.store.config import SmtpSettings
 
 TIMEOUT = 30  # seconds a connection may stay silent
-ERROR_LENGTH = 500
 
 
 @dataclass(frozen=True)

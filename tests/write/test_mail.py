@@ -11,14 +11,18 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
+from essdash.__main__ import main
 from essdash.domain.errors import AccessError, ConfigurationError, ValidationError
+from essdash.domain.mailing import next_send
 from essdash.domain.vocabulary import MeetingBody, ProjectStatus
 from essdash.read.convocation import Letter
 from essdash.render import convocation as render_convocation
-from essdash.write import committee, mail, members, projects
+from essdash.store import backup
+from essdash.write import admin, committee, mail, members, projects
 from essdash.write.actor import Actor
 from essdash.write.once import Replayed
 from tests.fixtures import mail as fake
+from tests.fixtures.mail import smtp  # noqa: F401  (a fixture)
 from tests.fixtures.samples import dump
 
 LOCAL = Actor("Claire Martin", "mission ESS")
@@ -28,16 +32,6 @@ PLACE = "Hôtel de la Métropole, salle du conseil, 14 h 30"
 # 18/06/2013 is a Tuesday; the meeting falls in the first semester of 2013.
 SUBJECT = "Convocation — Comité métropolitain de l'ESS — mardi 18/06/2013"
 PACK = "pack-comite-2013-S1.pdf"
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    """A plain SMTP server on the loopback, the dashboard's [smtp] settings pointing at it."""
-    box = fake.Mailbox()
-    server = fake.start(box)
-    fake.settings_env(monkeypatch, server.port)
-    yield box
-    server.stop()
 
 
 @pytest.fixture
@@ -111,7 +105,7 @@ def _rows(engine):
         ]
 
 
-def test_the_convocation_and_the_pack_reach_the_members_of_the_body(convened, smtp):
+def test_the_convocation_and_the_pack_reach_the_members_of_the_body(convened, smtp):  # noqa: F811
     engine, meeting = convened
     report = _send(engine, meeting, real=True)
     assert {o.address for o in report.sent} == CONVENED and not report.failed
@@ -140,7 +134,7 @@ def test_the_convocation_and_the_pack_reach_the_members_of_the_body(convened, sm
     ]
 
 
-def test_a_refused_address_is_tried_three_times_reported_then_sent_by_the_next_send(convened, smtp):
+def test_a_refused_address_is_tried_three_times_reported_then_sent_by_the_next_send(convened, smtp):  # noqa: F811
     engine, meeting = convened
     smtp.refused.add("membre@mel.fr")
     report = _send(engine, meeting)
@@ -158,7 +152,7 @@ def test_a_refused_address_is_tried_three_times_reported_then_sent_by_the_next_s
     assert ("membre@mel.fr", 2, "envoye", 1) in _rows(engine)
 
 
-def test_a_temporary_refusal_is_sent_at_a_later_try(convened, smtp):
+def test_a_temporary_refusal_is_sent_at_a_later_try(convened, smtp):  # noqa: F811
     engine, meeting = convened
     smtp.refuse_first["mission@mel.fr"] = 2
     report = _send(engine, meeting)
@@ -166,7 +160,7 @@ def test_a_temporary_refusal_is_sent_at_a_later_try(convened, smtp):
     assert ("mission@mel.fr", 1, "envoye", 3) in _rows(engine)
 
 
-def test_a_second_send_does_nothing_and_renvoyer_sends_again(convened, smtp):
+def test_a_second_send_does_nothing_and_renvoyer_sends_again(convened, smtp):  # noqa: F811
     engine, meeting = convened
     _send(engine, meeting)
     before = dump(engine)
@@ -182,7 +176,7 @@ def test_a_second_send_does_nothing_and_renvoyer_sends_again(convened, smtp):
     ]
 
 
-def test_a_form_submitted_twice_sends_once(convened, smtp):
+def test_a_form_submitted_twice_sends_once(convened, smtp):  # noqa: F811
     engine, meeting = convened
     first = _send(engine, meeting, again=True, once="jeton-envoi")
     second = _send(engine, meeting, again=True, once="jeton-envoi")
@@ -190,7 +184,7 @@ def test_a_form_submitted_twice_sends_once(convened, smtp):
     assert len(smtp.messages) == 3
 
 
-def test_an_address_being_sent_to_is_not_claimed_twice(convened, smtp):
+def test_an_address_being_sent_to_is_not_claimed_twice(convened, smtp):  # noqa: F811
     """A row « en cours » (another send at work, or one that died) keeps a plain send away from it."""
     engine, meeting = convened
     with engine.begin() as conn:
@@ -208,7 +202,7 @@ def test_an_address_being_sent_to_is_not_claimed_twice(convened, smtp):
 
 
 @pytest.mark.parametrize("role", ["technicien", "presidence", "membre"])
-def test_whom_the_gate_refuses_sends_nothing_and_writes_nothing(convened, smtp, monkeypatch, role):
+def test_whom_the_gate_refuses_sends_nothing_and_writes_nothing(convened, smtp, monkeypatch, role):  # noqa: F811
     engine, meeting = convened
     monkeypatch.setenv("ESSDASH_MODE", "partage")
     email = {"technicien": "tech.roubaix@mel.fr", "presidence": "presidente@mel.fr", "membre": "membre@mel.fr"}[role]
@@ -218,7 +212,7 @@ def test_whom_the_gate_refuses_sends_nothing_and_writes_nothing(convened, smtp, 
     assert dump(engine) == before and not smtp.messages and not smtp.rcpt
 
 
-def test_the_mission_member_may_send(convened, smtp, monkeypatch):
+def test_the_mission_member_may_send(convened, smtp, monkeypatch):  # noqa: F811
     engine, meeting = convened
     monkeypatch.setenv("ESSDASH_MODE", "partage")
     report = _send(engine, meeting, actor=Actor("?", "?", "mission@mel.fr"))
@@ -227,7 +221,7 @@ def test_the_mission_member_may_send(convened, smtp, monkeypatch):
         assert set(conn.execute(text("SELECT author FROM mailsend")).scalars()) == {"Mission (mission ESS)"}
 
 
-def test_no_place_no_settings_or_no_recipient_is_refused_before_anything(convened, smtp, monkeypatch, empty_engine):
+def test_no_place_no_settings_or_no_recipient_is_refused_before_anything(convened, smtp, monkeypatch, empty_engine):  # noqa: F811
     engine, meeting = convened
     before = dump(engine)
     with pytest.raises(ValidationError, match="indiquez le lieu"):
@@ -250,7 +244,7 @@ def test_no_place_no_settings_or_no_recipient_is_refused_before_anything(convene
     assert dump(engine) == before and not smtp.rcpt
 
 
-def test_the_place_of_the_previous_convocation_is_kept(convened, smtp):
+def test_the_place_of_the_previous_convocation_is_kept(convened, smtp):  # noqa: F811
     engine, meeting = convened
     _send(engine, meeting)
     _send(engine, meeting, place="", again=True)
@@ -299,9 +293,56 @@ def test_an_untrusted_certificate_or_a_wrong_password_fails_and_sends_nothing(co
     assert ("membre@mel.fr", 2, "echec", 3) in _rows(engine)
 
 
-def test_starttls_asked_of_a_server_without_it_sends_nothing_in_clear(convened, smtp, monkeypatch):
+def test_starttls_asked_of_a_server_without_it_sends_nothing_in_clear(convened, smtp, monkeypatch):  # noqa: F811
     engine, meeting = convened
     monkeypatch.setenv("ESSDASH_SMTP_STARTTLS", "true")
     report = _send(engine, meeting)
     assert all("ne propose pas STARTTLS" in o.error for o in report.failed) and len(report.failed) == 3
     assert not smtp.messages and not smtp.rcpt
+
+
+def test_the_command_line_sends_once_then_again_when_asked(convened, smtp, monkeypatch, capsys):  # noqa: F811
+    engine, meeting = convened
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    assert main(["envoyer", "--seance", str(meeting), "--lieu", PLACE]) == 0
+    assert capsys.readouterr().out.startswith(f"Convocation de la séance n° {meeting} envoyée à 3 destinataires.")
+    assert main(["envoyer", "--seance", str(meeting)]) == 0
+    out = capsys.readouterr().out
+    assert "envoyée à 0 destinataire ; 3 adresses laissée(s) de côté." in out and "déjà envoyée" in out
+    assert len(smtp.messages) == 3
+    smtp.refused.add("membre@mel.fr")
+    assert main(["envoyer", "--seance", str(meeting), "--renvoyer"]) == 1  # one address failed
+    out = capsys.readouterr().out
+    assert "envoyée à 2 destinataires ; 1 adresse en échec." in out and "Membre <membre@mel.fr> : échec après 3" in out
+    assert len(smtp.messages) == 5
+    assert all(PLACE in m.get_body(("plain",)).get_content() for m in smtp.messages)  # the place is kept
+    monkeypatch.setenv("ESSDASH_MODE", "partage")
+    assert main(["envoyer", "--seance", str(meeting), "--as", "tech.roubaix@mel.fr"]) == 2
+    assert "ne permet pas d'envoyer la convocation" in capsys.readouterr().err
+
+
+def test_a_base_with_sends_is_restored_through_the_rule_book(convened, smtp):  # noqa: F811
+    engine, meeting = convened
+    smtp.refused.add("membre@mel.fr")
+    _send(engine, meeting)
+    saved = backup.snapshot_of(engine)
+    before = _rows(engine)
+    _send(engine, meeting, again=True)
+    admin.restore(engine, LOCAL, saved, "copie.db")
+    assert _rows(engine) == before
+
+
+@pytest.mark.parametrize(
+    "last, status, again, expected",
+    [
+        (None, None, False, 1),
+        (None, None, True, 1),
+        (1, "envoye", False, None),
+        (1, "en_cours", False, None),
+        (2, "echec", False, 3),
+        (1, "envoye", True, 2),
+        (1, "en_cours", True, 2),
+    ],
+)
+def test_which_number_an_address_gets(last, status, again, expected):
+    assert next_send(last, status, again=again) == expected
