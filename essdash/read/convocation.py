@@ -131,7 +131,10 @@ def convocation(engine: Engine, meeting_id: int) -> Convocation:
 
 def _waiting(engine: Engine, step: ProjectStatus | None, day: date) -> pd.DataFrame:
     """The projects at ``step`` on ``day`` (none without a step), oldest proposal first."""
-    stmt = (
+    if step is None:
+        return pd.DataFrame(columns=["id", "title", "carrier", "commune"])
+    return read_frame(
+        engine,
         select(
             col(m.Project.id),
             col(m.Project.title),
@@ -140,11 +143,9 @@ def _waiting(engine: Engine, step: ProjectStatus | None, day: date) -> pd.DataFr
         )
         .join(m.Organisation, col(m.Organisation.id) == col(m.Project.carrier_id))
         .join(m.Commune, col(m.Commune.insee_code) == col(m.Project.commune_code))
-        .order_by(col(m.Project.proposed_on), col(m.Project.id))
+        .where(*project_conditions(Filters(as_of=day, statuses=(step.value,))))
+        .order_by(col(m.Project.proposed_on), col(m.Project.id)),
     )
-    if step is None:
-        return pd.DataFrame(columns=["id", "title", "carrier", "commune"])
-    return read_frame(engine, stmt.where(*project_conditions(Filters(as_of=day, statuses=(step.value,)))))
 
 
 def _sheets_changed(engine: Engine, since: date | None, day: date) -> int:

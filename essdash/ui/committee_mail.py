@@ -111,6 +111,6 @@ def _form(engine: Engine, meeting_id: int, place: str, count: int) -> None:
         if isinstance(sent, mail.SendReport) and (sent.failed or sent.left_out):
             st.session_state.pop("flash", None)
             st.session_state[WARNING] = "\n".join(
-                [sent.summary(), *(f"- {fmt.md_escape(line)}" for line in sent.lines())]
+                [fmt.md_escape(sent.summary()), *(f"- {fmt.md_escape(line)}" for line in sent.lines())]
             )
         st.rerun()

@@ -4,6 +4,7 @@ second click sends nothing; a technician only reads."""
 
 from __future__ import annotations
 
+from essdash.domain import fmt
 from essdash.write import members
 from essdash.write.actor import Actor
 from tests.fixtures.mail import smtp  # noqa: F401  (a fixture)
@@ -72,6 +73,7 @@ def test_without_smtp_settings_the_page_says_what_is_missing_and_sends_nothing(a
         monkeypatch.delenv(variable, raising=False)
     at = app("pages/comite.py", state=OPEN)
     assert not at.exception
-    assert "Envoi non configuré" in at.warning[0].value and "manquant (host, sender, public_url)" in at.warning[0].value
+    warning = at.warning[0].value
+    assert "Envoi non configuré" in warning and fmt.md_escape("manquant (host, sender, public_url)") in warning
     assert at.selectbox(key="mail_meeting").value == NEXT_COMMITTEE  # the meeting and its sends still show
     assert not [b for b in at.button if b.label == "Envoyer la convocation"]

@@ -15,6 +15,7 @@ from essdash.__main__ import main
 from essdash.domain.errors import AccessError, ConfigurationError, ValidationError
 from essdash.domain.mailing import next_send
 from essdash.domain.vocabulary import MeetingBody, ProjectStatus
+from essdash.read import convocation as read_convocation
 from essdash.read.convocation import Letter
 from essdash.render import convocation as render_convocation
 from essdash.store import backup
@@ -346,3 +347,16 @@ def test_a_base_with_sends_is_restored_through_the_rule_book(convened, smtp):  #
 )
 def test_which_number_an_address_gets(last, status, again, expected):
     assert next_send(last, status, again=again) == expected
+
+
+def test_the_technicians_group_is_convened_to_validate_what_was_proposed_by_then(convened):
+    engine, _ = convened
+    group = committee.create_meeting(
+        engine, LOCAL, body=MeetingBody.GROUPE_TECHNICIENS.value, day=date(2013, 5, 10), title="Groupe de mai"
+    )
+    called = read_convocation.convocation(engine, group)  # on 10/05 the proposal was not yet validated
+    assert called.waiting["title"].tolist() == ["Recyclerie du Pile"]
+    assert {person.address for person in called.recipients} == {"tech.roubaix@mel.fr", "mission@mel.fr"}
+    lines = render_convocation.agenda_lines(called)
+    assert lines[0] == "1. Validation technique des propositions reçues : 1 proposition."
+    assert lines[-1].endswith("Questions diverses.")
