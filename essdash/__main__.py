@@ -1,5 +1,5 @@
 """Command line: ``python -m essdash init-db | demo | info | bench | bench-import | load | import | export | backup
-| restore | report | users | plan | opendata``.
+| restore | report | users | plan | opendata | envoyer``.
 
 Messages are French, like the application; errors exit with status 2 and a one-line message. Writing
 commands (import, backup, restore, init-db or demo over an existing base, users add/remove, plan import) pass the
@@ -370,6 +370,25 @@ def _opendata_parser(commands) -> None:
     reload.set_defaults(func=_opendata_import)
 
 
+def _send(args: argparse.Namespace) -> int:
+    from essdash.render import convocation
+    from essdash.write import mail
+
+    engine = db.open_database()
+    report = mail.send_convocation(
+        engine,
+        _actor(args),
+        args.meeting,
+        lambda called, place, url: convocation.compose(engine, called, place, url),
+        place=args.place or "",
+        again=args.again,
+    )
+    print(report.summary())
+    for line in report.lines():
+        print(f"  {line}")
+    return 1 if report.failed else 0
+
+
 def _place_options(command: argparse.ArgumentParser, *, territory_help: str, commune: bool = False) -> None:
     """The place options, spelt like the URL's parameters (``?territoire=`` and ``?commune=``); the
     English ``--territory`` of earlier versions is still accepted, but not shown in the help."""
@@ -536,6 +555,16 @@ def main(argv: list[str] | None = None) -> int:
     pack_report.add_argument("--plan", help="code du plan dont le pack suit les fiches (défaut : le plan en vigueur)")
     pack_report.set_defaults(func=_report)
     _opendata_parser(commands)
+    send = commands.add_parser(
+        "envoyer", help="envoie la convocation et le dossier de séance (PDF) aux membres de l'instance, par SMTP"
+    )
+    send.add_argument("--seance", dest="meeting", type=int, required=True, metavar="ID", help="numéro de la séance")
+    send.add_argument("--lieu", dest="place", help="lieu et heure (défaut : ceux de la convocation précédente)")
+    send.add_argument(
+        "--renvoyer", dest="again", action="store_true", help="envoie aussi aux adresses déjà servies pour cette séance"
+    )
+    _as_option(send)
+    send.set_defaults(func=_send)
     args = parser.parse_args(argv)
     if args.command == "export" and args.format == "geojson" and args.kind != "projects":
         parser.error("le format geojson ne vaut que pour --kind projects")

@@ -37,7 +37,7 @@ OWN = frozenset({Deed.LOGIN})
 # What each role may do at all.
 ALLOWED: dict[Role, frozenset[Deed]] = {
     Role.ADMIN: EVERYTHING,
-    Role.MISSION: DATA | OWN,
+    Role.MISSION: DATA | OWN | {Deed.MAIL},
     Role.CHAIR: frozenset({Deed.OPINION, Deed.MEETING, Deed.COMMENT, Deed.INCIDENT}) | OWN,
     Role.TECHNICIAN: frozenset({Deed.PROJECT, Deed.STEP, Deed.COMMENT, Deed.MEASUREMENT, Deed.IMPORT, Deed.SUBMIT})
     | OWN,

@@ -27,7 +27,7 @@ from essdash.domain.vocabulary import (
     SheetStatus,
 )
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 class MetaEntry(SQLModel, table=True):
@@ -460,4 +460,5 @@ class Submission(SQLModel, table=True):
     account: str | None = None
 
 
-from essdash.domain import models_evaluation  # noqa: E402,F401  (registers its tables)
+# The tables of each feature's own module, registered with the metadata.
+from essdash.domain import models_evaluation, models_mail  # noqa: E402,F401

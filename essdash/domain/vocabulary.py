@@ -178,6 +178,7 @@ class Deed(LabelledEnum):
     LOCK = ("verrouillage", "verrouiller les valeurs d'un semestre")
     REOPEN = ("reouverture", "rouvrir un semestre verrouillé")
     INCIDENT = ("dysfonctionnement", "consigner un dysfonctionnement ou une réorientation")
+    MAIL = ("envoi", "envoyer la convocation et le dossier de séance")
 
 
 class IncidentKind(LabelledEnum):

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table
 
-from essdash.domain import periods, rules, subsidies
+from essdash.domain import mailing, periods, rules, subsidies
 from essdash.domain.errors import BackupError
 from essdash.store import reference
 
@@ -45,10 +45,13 @@ LENGTHS = {
     ("semesterapprovalstep", "reason"): rules.COMMENT_LENGTH,
     ("planincident", "what"): rules.COMMENT_LENGTH,
     ("planincident", "change"): rules.COMMENT_LENGTH,
+    ("mailsend", "name"): rules.NAME_LENGTH,
+    ("mailsend", "place"): mailing.PLACE_LENGTH,
+    ("mailsend", "error"): mailing.ERROR_LENGTH,
 }
 # Text the application composes itself (the journal quotes a member as « Nom <adresse> »): control
 # and bidirectional characters are refused there too, angle brackets are not (shown escaped, as all text).
-COMPOSED = {("journal", "summary")}
+COMPOSED = {("journal", "summary"), *(("mailsend", name) for name in ("error", "subject", "attachment"))}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?")
 
@@ -147,6 +150,8 @@ SPECIFIC: dict[tuple[str, str], Callable] = {
     ("semesterapproval", "period"): periods.parse,
     ("semesterapprovalstep", "period"): periods.parse,
     ("member", "email"): _email,
+    ("mailsend", "address"): _email,
+    **{("mailsend", name): _COUNT for name in ("send_no", "tries")},
     **{("project", name): _COUNT for name in ("jobs_created", "jobs_maintained", "beneficiaries")},
     **{("importbatch", name): _COUNT for name in ("rows_inserted", "rows_updated", "rows_unchanged")},
     ("meeting", "attendance"): _COUNT,

@@ -1,5 +1,6 @@
 """Streamlit views of the committee (the Comité page): the next committee's agenda with the opinions
-form, what changed between two committees, the proposal pipeline and the meetings, and the column
+form, what changed between two committees, the proposal pipeline and the meetings (with the send of
+a convocation, :mod:`essdash.ui.committee_mail`), and the column
 labels of their tables; codes are shown as their French labels."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from essdash.domain.vocabulary import MeetingBody, OpinionValue, SheetStatus
 from essdash.read import followup, proceedings
 from essdash.read.filters import Filters
 from essdash.render import charts
-from essdash.ui import committee_forms
+from essdash.ui import committee_forms, committee_mail
 from essdash.ui.frame import chart, folded, place_caption, read
 from essdash.ui.records import SHEET_COLUMNS, paged
 
@@ -212,3 +213,4 @@ def meetings(engine: Engine) -> None:
         placeholder=fmt.MISSING,
     )
     folded("Enregistrer une séance", "c_new_meeting_open", lambda: committee_forms.new_meeting(engine))
+    folded("Envoyer la convocation et le dossier de séance", "c_mail_open", lambda: committee_mail.send(engine))

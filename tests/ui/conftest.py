@@ -24,7 +24,7 @@ TAB_KEYS = {
 }
 # The folded forms of each page (:func:`essdash.ui.lazy.folded`), unfolded.
 UNFOLDED = {
-    "pages/comite.py": {"c_new_meeting_open": True},
+    "pages/comite.py": {"c_new_meeting_open": True, "c_mail_open": True},
     "pages/plan.py": {"co_open": True},
     "pages/projets.py": {"p_new_open": True},
 }

@@ -10,12 +10,14 @@ import pytest
 
 from essdash.domain.errors import AccessError, BackupError, ImportFileError
 from essdash.domain.vocabulary import Deed, MeetingBody, ProjectStatus
+from essdash.read.convocation import Letter
 from essdash.store import backup
-from essdash.write import admin, approval, comments, committee, imports, incidents, members, plan_sheets, projects
+from essdash.write import admin, approval, comments, committee, imports, incidents, mail, members, plan_sheets, projects
 from essdash.write.actor import Actor
 from essdash.write.gate import scope_of
 from essdash.write.import_rows import ImportOptions
 from essdash.write.measurements import save_measurements
+from tests.fixtures.mail import smtp  # noqa: F401  (a fixture, for the sends)
 from tests.fixtures.samples import dump
 
 LOCAL = Actor("Claire Martin", "mission ESS")
@@ -48,6 +50,7 @@ ALLOWED = {
         "lock",
         "reopen",
         "incident",
+        "mail",
     },
     "mission": {
         "project",
@@ -65,6 +68,7 @@ ALLOWED = {
         "validate",
         "lock",
         "incident",
+        "mail",
     },
     "presidence": {"meeting", "opinion", "comment", "comment-sheet", "login", "incident"},
     "technicien": {
@@ -98,6 +102,7 @@ DEEDS = (
     "lock",
     "reopen",
     "incident",
+    "mail",
 )
 # The semesters each step of the values' lifecycle is tried on, put in the state that step leaves.
 STEP_PERIODS = {"submit": "2012-S1", "validate": "2012-S2", "lock": "2013-S2", "reopen": "2014-S1"}
@@ -206,14 +211,20 @@ def _write(engine, actor, deed: str, where: str, ids: dict, meeting: int) -> Non
         )
     elif deed == "login":
         members.bind_login(engine, actor, "https://idp.mel.fr", f"compte-{actor.account}")
+    elif deed == "mail":
+        letter = Letter(
+            "Convocation", "Ordre du jour.", "pack.pdf", b"%PDF-1.4 dossier", "https://ess.mel.fr/presentation"
+        )
+        mail.send_convocation(engine, actor, meeting, lambda *_: letter, place="Lille")
 
 
 CASES = [(role, deed, where) for role in ALLOWED for deed in DEEDS for where in ("roubaix", "lille")]
 
 
 @pytest.mark.parametrize("role, deed, where", CASES, ids=[f"{r}-{d}-{w}" for r, d, w in CASES])
-def test_role_deed_and_place_through_the_gate(base, monkeypatch, role, deed, where):
+def test_role_deed_and_place_through_the_gate(base, monkeypatch, request, role, deed, where):
     engine, ids, meeting = base
+    received = request.getfixturevalue("smtp") if deed == "mail" else None
     monkeypatch.setenv("ESSDASH_MODE", "partage")
     allowed = deed in ALLOWED[role] or (f"{deed} R" in ALLOWED[role] and where == "roubaix")
     actor = Actor("quelqu'un", "membre", EMAILS[role])  # the gate takes the role from the database
@@ -222,11 +233,13 @@ def test_role_deed_and_place_through_the_gate(base, monkeypatch, role, deed, whe
     if allowed:
         _write(engine, actor, deed, where, ids, meeting)
         assert deed == "opinion" or dump(path) != before  # (no opinion given: nothing to record)
+        assert received is None or len(received.messages) == 3  # présidence, membre, mission ESS
         return
     refusal = ImportFileError if deed == "import" and f"{deed} R" in ALLOWED[role] else AccessError
     with pytest.raises(refusal) as refused:
         _write(engine, actor, deed, where, ids, meeting)
     assert dump(path) == before
+    assert received is None or not received.rcpt
     if refusal is ImportFileError:
         assert "Ligne 2" in str(refused.value) and "Lille (59350) est hors de votre périmètre" in str(refused.value)
 
