@@ -27,7 +27,7 @@ from essdash.domain.vocabulary import (
     SheetStatus,
 )
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 class MetaEntry(SQLModel, table=True):
@@ -446,3 +446,6 @@ class Submission(SQLModel, table=True):
     at: NaiveDatetime
     author: str
     account: str | None = None
+
+
+from essdash.domain import models_voices  # noqa: E402,F401  (registers its tables)

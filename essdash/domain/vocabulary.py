@@ -173,3 +173,5 @@ class Deed(LabelledEnum):
     MEMBERS = ("membres", "gérer les membres")
     SETTINGS = ("reglages", "initialiser ou remplacer la base")
     LOGIN = ("connexion", "lier son compte à son identité de connexion")
+    QUESTIONNAIRE = ("questionnaire", "ouvrir un questionnaire des bénéficiaires")
+    ANSWER = ("reponse", "répondre à un questionnaire")

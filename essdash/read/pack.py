@@ -4,7 +4,8 @@
 metropolis): key figures and their change since the previous semester, what happened since the
 last committee, the fiches, the proposals and their opinions, the choropleth, indicator series,
 the equity figures with their sentences, the leverage of a euro of the metropolis and of citizen
-savings (« 1 € → x € ») against the plan's aim, and the data's sources. The presentation mode and the
+savings (« 1 € → x € ») against the plan's aim, the beneficiaries' answers
+(:mod:`essdash.read.voices`), and the data's sources. The presentation mode and the
 PDF / PowerPoint / JSON renderers (:mod:`essdash.render.report`) all read this one structure, so they
 show the same figures. A chart is the rows behind it and the kind of chart that draws them
 (:class:`Chart`); :mod:`essdash.render.pack_charts` draws it. The sections come from
@@ -36,7 +37,7 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt, periods
 from essdash.domain.vocabulary import MeetingBody
-from essdash.read import pack_figures, pack_followup, pack_places, plans, proceedings, queries
+from essdash.read import pack_figures, pack_followup, pack_places, plans, proceedings, queries, voices
 from essdash.read.filters import Filters
 from essdash.read.pack_model import (
     JOBS_PLANNED,
@@ -114,6 +115,7 @@ def build(engine: Engine, period: str, territory: str | None = None, plan_code: 
         pack_figures.indicator_targets(engine, filters, period, name),
         pack_places.equity(engine, filters, period, name),
         pack_places.funding_leverage(engine, filters, period, name),
+        voices.pack_section(engine, territory, period, name),
         _sources(plan, day),
     ]
     return Pack(
