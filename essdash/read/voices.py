@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
-from sqlalchemy import Float, and_, case, cast, func, or_, select
+from sqlalchemy import Float, Select, and_, case, cast, func, or_, select, true
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from essdash.domain import fmt
 from essdash.domain import models as m
@@ -53,12 +54,19 @@ def questionnaire_of(engine: Engine, secret: str) -> Opened | None:
     if not dv.valid_secret(secret):
         return None
     q = mv.Questionnaire
-    stmt = (
-        select(q.id, q.title, q.questions, mv.VoiceToken.used_at, m.Project.title.label("project"), m.ActionSheet.code)
-        .join(mv.VoiceToken, mv.VoiceToken.questionnaire_id == q.id)
-        .outerjoin(m.Project, m.Project.id == q.project_id)
-        .outerjoin(m.ActionSheet, m.ActionSheet.id == q.sheet_id)
-        .where(mv.VoiceToken.digest == dv.digest(secret))
+    stmt: Select = (
+        select(
+            col(q.id),
+            col(q.title),
+            col(q.questions),
+            col(mv.VoiceToken.used_at),
+            col(m.Project.title).label("project"),
+            col(m.ActionSheet.code),
+        )
+        .join(mv.VoiceToken, col(mv.VoiceToken.questionnaire_id) == col(q.id))
+        .outerjoin(m.Project, col(m.Project.id) == col(q.project_id))
+        .outerjoin(m.ActionSheet, col(m.ActionSheet.id) == col(q.sheet_id))
+        .where(col(mv.VoiceToken.digest) == dv.digest(secret))
     )
     with engine.connect() as conn:
         row = conn.execute(stmt).first()
@@ -74,24 +82,24 @@ def questionnaires(engine: Engine) -> pd.DataFrame:
     """Every questionnaire opened, newest first: what about, title, links, answers, when and by whom."""
     q = mv.Questionnaire
     answered = (
-        select(mv.VoiceResponse.questionnaire_id, func.count().label("answers"))
-        .group_by(mv.VoiceResponse.questionnaire_id)
+        select(col(mv.VoiceResponse.questionnaire_id), func.count().label("answers"))
+        .group_by(col(mv.VoiceResponse.questionnaire_id))
         .subquery()
     )
     stmt = (
         select(
-            q.id,
-            func.coalesce(m.Project.title, m.ActionSheet.code).label("about"),
-            q.title,
-            q.links,
+            col(q.id),
+            func.coalesce(col(m.Project.title), col(m.ActionSheet.code)).label("about"),
+            col(q.title),
+            col(q.links),
             func.coalesce(answered.c.answers, 0).label("answers"),
-            q.opened_at,
-            q.author,
+            col(q.opened_at),
+            col(q.author),
         )
-        .outerjoin(m.Project, m.Project.id == q.project_id)
-        .outerjoin(m.ActionSheet, m.ActionSheet.id == q.sheet_id)
-        .outerjoin(answered, answered.c.questionnaire_id == q.id)
-        .order_by(q.opened_at.desc(), q.id.desc())
+        .outerjoin(m.Project, col(m.Project.id) == col(q.project_id))
+        .outerjoin(m.ActionSheet, col(m.ActionSheet.id) == col(q.sheet_id))
+        .outerjoin(answered, answered.c.questionnaire_id == col(q.id))
+        .order_by(col(q.opened_at).desc(), col(q.id).desc())
     )
     return read_frame(engine, stmt)
 
@@ -114,27 +122,27 @@ def _where(
 ):
     """The answers' conditions over voiceresponse ⋈ questionnaire ⋈ project ⋈ commune."""
     q = mv.Questionnaire
-    clauses = []
+    clauses: list = []
     if project_id is not None:
-        clauses.append(q.project_id == project_id)
+        clauses.append(col(q.project_id) == project_id)
     if sheet_id is not None:
-        serving = select(m.ProjectSheet.project_id).where(m.ProjectSheet.sheet_id == sheet_id)
-        clauses.append(or_(q.sheet_id == sheet_id, q.project_id.in_(serving)))
+        serving = select(col(m.ProjectSheet.project_id)).where(col(m.ProjectSheet.sheet_id) == sheet_id)
+        clauses.append(or_(col(q.sheet_id) == sheet_id, col(q.project_id).in_(serving)))
     if territory:
-        clauses.append(m.Commune.territory_code == territory)
+        clauses.append(col(m.Commune.territory_code) == territory)
     if commune:
-        clauses.append(m.Project.commune_code == commune)
+        clauses.append(col(m.Project.commune_code) == commune)
     if period:
-        clauses.append(mv.VoiceResponse.period == period)
-    return and_(True, *clauses)
+        clauses.append(col(mv.VoiceResponse.period) == period)
+    return and_(true(), *clauses)
 
 
 def _responses(where):
     return (
-        select(mv.VoiceResponse.id)
-        .join(mv.Questionnaire, mv.Questionnaire.id == mv.VoiceResponse.questionnaire_id)
-        .outerjoin(m.Project, m.Project.id == mv.Questionnaire.project_id)
-        .outerjoin(m.Commune, m.Commune.insee_code == m.Project.commune_code)
+        select(col(mv.VoiceResponse.id))
+        .join(mv.Questionnaire, col(mv.Questionnaire.id) == col(mv.VoiceResponse.questionnaire_id))
+        .outerjoin(m.Project, col(m.Project.id) == col(mv.Questionnaire.project_id))
+        .outerjoin(m.Commune, col(m.Commune.insee_code) == col(m.Project.commune_code))
         .where(where)
     )
 
@@ -155,13 +163,13 @@ def summary(
     a = mv.VoiceAnswer
     per_question = (
         select(
-            a.question,
-            func.count(a.score).label("answered"),
-            func.avg(cast(a.score, Float)).label("mean"),
-            func.sum(case((a.score >= 4, 1), else_=0)).label("high"),
+            col(a.question),
+            func.count(col(a.score)).label("answered"),
+            func.avg(cast(col(a.score), Float)).label("mean"),
+            func.sum(case((col(a.score) >= 4, 1), else_=0)).label("high"),
         )
-        .where(a.response_id.in_(select(ids.c.id)), a.score.is_not(None))
-        .group_by(a.question)
+        .where(col(a.response_id).in_(select(ids.c.id)), col(a.score).is_not(None))
+        .group_by(col(a.question))
     )
     with engine.connect() as conn:
         responses = int(conn.execute(select(func.count()).select_from(ids)).scalar_one())
@@ -182,18 +190,20 @@ def free_texts(engine: Engine, project_id: int) -> list[str]:
         if dv.withheld(int(conn.execute(select(func.count()).select_from(ids.subquery())).scalar_one())):
             return []
         stmt = (
-            select(mv.VoiceAnswer.text)
-            .where(mv.VoiceAnswer.response_id.in_(ids), mv.VoiceAnswer.text.is_not(None))
-            .order_by(mv.VoiceAnswer.response_id)
+            select(col(mv.VoiceAnswer.text))
+            .where(col(mv.VoiceAnswer.response_id).in_(ids), col(mv.VoiceAnswer.text).is_not(None))
+            .order_by(col(mv.VoiceAnswer.response_id))
         )
-        return list(conn.execute(stmt).scalars())
+        return [str(text) for text in conn.execute(stmt).scalars()]
 
 
 def periods_of(engine: Engine) -> list[str]:
     """The semesters some answer counts for, oldest first."""
     with engine.connect() as conn:
         return list(
-            conn.execute(select(mv.VoiceResponse.period).distinct().order_by(mv.VoiceResponse.period)).scalars()
+            conn.execute(
+                select(col(mv.VoiceResponse.period)).distinct().order_by(col(mv.VoiceResponse.period))
+            ).scalars()
         )
 
 
@@ -244,8 +254,11 @@ def pack_section(engine: Engine, territory: str | None, period: str, name: str |
 
 def targets(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What a questionnaire may be about: the projects (id, title) and the fiches (id, code, title)."""
-    projects = read_frame(engine, select(m.Project.id, m.Project.title).order_by(m.Project.id))
+    projects = read_frame(engine, select(col(m.Project.id), col(m.Project.title)).order_by(col(m.Project.id)))
     sheets = read_frame(
-        engine, select(m.ActionSheet.id, m.ActionSheet.code, m.ActionSheet.title).order_by(m.ActionSheet.position)
+        engine,
+        select(col(m.ActionSheet.id), col(m.ActionSheet.code), col(m.ActionSheet.title)).order_by(
+            col(m.ActionSheet.position)
+        ),
     )
     return projects, sheets

@@ -11,7 +11,7 @@ import pytest
 from essdash.domain.errors import AccessError, BackupError, ImportFileError
 from essdash.domain.vocabulary import Deed, MeetingBody, ProjectStatus
 from essdash.store import backup
-from essdash.write import admin, comments, committee, imports, members, plan_sheets, projects
+from essdash.write import admin, comments, committee, imports, members, plan_sheets, projects, voices
 from essdash.write.actor import Actor
 from essdash.write.gate import scope_of
 from essdash.write.import_rows import ImportOptions
@@ -43,6 +43,7 @@ ALLOWED = {
         "restore",
         "members",
         "login",
+        "questionnaire",
     },
     "mission": {
         "project",
@@ -56,6 +57,7 @@ ALLOWED = {
         "import",
         "backup",
         "login",
+        "questionnaire",
     },
     "presidence": {"meeting", "opinion", "comment", "comment-sheet", "login"},
     "technicien": {"project R", "step R", "comment R", "comment-sheet", "measurement R", "import R", "login"},
@@ -75,6 +77,7 @@ DEEDS = (
     "restore",
     "members",
     "login",
+    "questionnaire",
 )
 
 
@@ -170,6 +173,8 @@ def _write(engine, actor, deed: str, where: str, ids: dict, meeting: int) -> Non
         members.save_member(engine, actor, "nouveau@mel.fr", "membre")
     elif deed == "login":
         members.bind_login(engine, actor, "https://idp.mel.fr", f"compte-{actor.account}")
+    elif deed == "questionnaire":
+        voices.open_questionnaire(engine, actor, project_id=pid, title="Avis", questions=["recommandation"], links=2)
 
 
 CASES = [(role, deed, where) for role in ALLOWED for deed in DEEDS for where in ("roubaix", "lille")]
