@@ -18,6 +18,7 @@ from essdash.ui import session
 APP_TITLE = "ESS · Lille Métropole"
 # The browser tab's icon, served from static/ (Streamlit fetches a ``:material/…:`` favicon from Google's CDN).
 FAVICON = "/app/static/favicon.png"
+HOME = "accueil"  # the URL path of the members' root page, which switches to Synthèse
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def navigation() -> StreamlitPage:
     switches to Synthèse. (Streamlit serves its default page at ``/`` only, so a default Synthèse
     would answer ``/synthese`` with an English « Page not found » dialog.)
     """
-    pages = [st.Page(_home, title=APP_TITLE, url_path="accueil", default=True, visibility="hidden")]
+    pages = [st.Page(_home, title=APP_TITLE, url_path=HOME, default=True, visibility="hidden")]
     pages += [
         st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path)
         for page in (*visible_pages(), *PUBLIC_PAGES)
@@ -84,7 +85,8 @@ def public_navigation() -> StreamlitPage:
     page is registered, hence none can run, for this visit)."""
     pages = [st.Page(session.login_page, title=APP_TITLE, url_path="connexion", default=True, visibility="hidden")]
     pages += [
-        st.Page(session.login_page, title=page.title, url_path=page.url_path, visibility="hidden") for page in PAGES
+        st.Page(session.login_page, title=title, url_path=path, visibility="hidden")
+        for title, path in ((APP_TITLE, HOME), *((page.title, page.url_path) for page in PAGES))
     ]
     pages += [st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path) for page in PUBLIC_PAGES]
     return st.navigation(pages, position="hidden")
