@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table
 
-from essdash.domain import periods, rules
+from essdash.domain import periods, rules, voices
 from essdash.domain.errors import BackupError
 from essdash.store import reference
 
@@ -42,6 +42,8 @@ LENGTHS = {
     ("projectevent", "comment"): rules.COMMENT_LENGTH,
     ("actionsheethistory", "comment"): rules.COMMENT_LENGTH,
     ("member", "name"): rules.NAME_LENGTH,
+    ("questionnaire", "title"): rules.NAME_LENGTH,
+    ("voiceanswer", "text"): voices.TEXT_LENGTH,
 }
 # Text the application composes itself (the journal quotes a member as « Nom <adresse> »): control
 # and bidirectional characters are refused there too, angle brackets are not (shown escaped, as all text).
@@ -141,6 +143,7 @@ SPECIFIC: dict[tuple[str, str], Callable] = {
     ("target", "value"): _indicator_value,
     ("measurement", "period"): periods.parse,
     ("target", "period"): periods.parse,
+    ("voiceresponse", "period"): periods.parse,
     ("member", "email"): _email,
     **{("project", name): _COUNT for name in ("jobs_created", "jobs_maintained", "beneficiaries")},
     **{("importbatch", name): _COUNT for name in ("rows_inserted", "rows_updated", "rows_unchanged")},
