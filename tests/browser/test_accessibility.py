@@ -104,7 +104,7 @@ def test_axe_finds_no_serious_violation_on_any_page(server, page, axe_source):
             assert_no_error(page)
             problems += _blocking(page, axe_source, f"{entry.title} › {label}")
             tabs_audited += 1
-    assert tabs_audited == 17  # Comité 3, Indicateurs 2, Équité 5, Financements 5, Données 2 beyond the first
+    assert tabs_audited == 18  # Comité 3, Indicateurs 3, Équité 5, Financements 5, Données 2 beyond the first
     assert not problems, "\n".join(problems)
 
 
