@@ -3,7 +3,7 @@ shared dashboard (OpenID Connect through Streamlit's ``st.login`` / ``st.user``)
 
 :func:`admit` runs before any page. In shared mode it refuses to start without the ``[auth]`` secrets
 or with more than one identity provider (only ``[auth]`` itself: no ``[auth.NOM]`` section), shows
-nothing but a login page to a visitor, and logs out a session whose ``iat`` is missing, malformed, in
+nothing but a login page to a visitor (but the public pages, :func:`essdash.ui.navigation.public_navigation`), and logs out a session whose ``iat`` is missing, malformed, in
 the future (beyond :data:`CLOCK_SKEW`) or older than ``ESSDASH_SESSION_HOURS``. A login proves who:
 the provider must say the e-mail is verified (``email_verified``; when it does not say, only if
 ``ESSDASH_EMAIL_VERIFIED=facultatif``) and give its ``iss`` and ``sub``; the member of that e-mail is
