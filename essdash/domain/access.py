@@ -34,10 +34,14 @@ DATA = frozenset(
 # What every member does for themselves: bind their account to the identity of their first login.
 OWN = frozenset({Deed.LOGIN})
 
+# What anyone may do without an account: answer a beneficiaries' questionnaire, the one-time link being
+# the only proof (the write itself checks it). The anonymous respondent may do nothing else.
+ANONYMOUS = frozenset({Deed.ANSWER})
+
 # What each role may do at all.
 ALLOWED: dict[Role, frozenset[Deed]] = {
     Role.ADMIN: EVERYTHING,
-    Role.MISSION: DATA | OWN | {Deed.MAIL},
+    Role.MISSION: DATA | OWN | {Deed.MAIL, Deed.QUESTIONNAIRE},
     Role.CHAIR: frozenset({Deed.OPINION, Deed.MEETING, Deed.COMMENT, Deed.INCIDENT}) | OWN,
     Role.TECHNICIAN: frozenset({Deed.PROJECT, Deed.STEP, Deed.COMMENT, Deed.MEASUREMENT, Deed.IMPORT, Deed.SUBMIT})
     | OWN,

@@ -27,7 +27,7 @@ from essdash.domain.vocabulary import (
     SheetStatus,
 )
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 class MetaEntry(SQLModel, table=True):
@@ -461,4 +461,4 @@ class Submission(SQLModel, table=True):
 
 
 # The tables of each feature's own module, registered with the metadata.
-from essdash.domain import models_evaluation, models_mail  # noqa: E402,F401
+from essdash.domain import models_evaluation, models_mail, models_voices  # noqa: E402,F401

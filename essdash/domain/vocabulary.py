@@ -179,6 +179,8 @@ class Deed(LabelledEnum):
     REOPEN = ("reouverture", "rouvrir un semestre verrouillé")
     INCIDENT = ("dysfonctionnement", "consigner un dysfonctionnement ou une réorientation")
     MAIL = ("envoi", "envoyer la convocation et le dossier de séance")
+    QUESTIONNAIRE = ("questionnaire", "ouvrir un questionnaire des bénéficiaires")
+    ANSWER = ("reponse", "répondre à un questionnaire")
 
 
 class IncidentKind(LabelledEnum):

@@ -6,7 +6,8 @@ last committee, the fiches, the proposals and their opinions, the choropleth, in
 the equity figures with their sentences, the leverage of a euro of the metropolis and of citizen
 savings (« 1 € → x € ») against the plan's aim, the evaluation (how complete and checked the
 semester's indicator values are, reopenings, the register of « dysfonctionnements »:
-:mod:`essdash.read.pack_evaluation`), and the data's sources. The presentation mode and the
+:mod:`essdash.read.pack_evaluation`), the beneficiaries' answers (:mod:`essdash.read.voices`),
+and the data's sources. The presentation mode and the
 PDF / PowerPoint / JSON renderers (:mod:`essdash.render.report`) all read this one structure, so they
 show the same figures. A chart is the rows behind it and the kind of chart that draws them
 (:class:`Chart`); :mod:`essdash.render.pack_charts` draws it. The sections come from
@@ -38,7 +39,7 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt, periods
 from essdash.domain.vocabulary import MeetingBody
-from essdash.read import pack_evaluation, pack_figures, pack_followup, pack_places, plans, proceedings, queries
+from essdash.read import pack_evaluation, pack_figures, pack_followup, pack_places, plans, proceedings, queries, voices
 from essdash.read.filters import Filters
 from essdash.read.pack_model import (
     JOBS_PLANNED,
@@ -117,6 +118,7 @@ def build(engine: Engine, period: str, territory: str | None = None, plan_code: 
         pack_places.equity(engine, filters, period, name),
         pack_places.funding_leverage(engine, filters, period, name),
         pack_evaluation.evaluation(engine, period),
+        voices.pack_section(engine, territory, period, name),
         _sources(plan, day),
     ]
     return Pack(

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table
 
-from essdash.domain import mailing, periods, rules, subsidies
+from essdash.domain import mailing, periods, rules, subsidies, voices
 from essdash.domain.errors import BackupError
 from essdash.store import reference
 
@@ -48,6 +48,8 @@ LENGTHS = {
     ("mailsend", "name"): rules.NAME_LENGTH,
     ("mailsend", "place"): mailing.PLACE_LENGTH,
     ("mailsend", "error"): mailing.ERROR_LENGTH,
+    ("questionnaire", "title"): rules.NAME_LENGTH,
+    ("voiceanswer", "text"): voices.TEXT_LENGTH,
 }
 # Text the application composes itself (the journal quotes a member as « Nom <adresse> »): control
 # and bidirectional characters are refused there too, angle brackets are not (shown escaped, as all text).
@@ -149,6 +151,7 @@ SPECIFIC: dict[tuple[str, str], Callable] = {
     ("target", "period"): periods.parse,
     ("semesterapproval", "period"): periods.parse,
     ("semesterapprovalstep", "period"): periods.parse,
+    ("voiceresponse", "period"): periods.parse,
     ("member", "email"): _email,
     ("mailsend", "address"): _email,
     **{("mailsend", name): _COUNT for name in ("send_no", "tries")},

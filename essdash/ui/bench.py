@@ -28,7 +28,7 @@ from streamlit.testing.v1 import AppTest
 from essdash.domain import fmt
 from essdash.store import db, version
 from essdash.store.config import PROJECT_DIR
-from essdash.ui.navigation import PAGES
+from essdash.ui.navigation import PAGES, PUBLIC_PAGES
 
 APP = str(PROJECT_DIR / "app.py")
 QUIET_LOGGERS = ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching.cache_data_api")
@@ -43,7 +43,7 @@ TERRITORY = "roubaisien"
 def visits() -> list[tuple[str, str, dict]]:
     """(label, script, URL parameters) of every page of the navigation, some also with a territory."""
     found = []
-    for page in PAGES:
+    for page in (*PAGES, *PUBLIC_PAGES):
         found.append((page.title, page.script, {}))
         if page.url_path in BY_TERRITORY:
             found.append((f"{page.title} ?territoire={TERRITORY}", page.script, {"territoire": TERRITORY}))

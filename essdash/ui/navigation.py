@@ -1,4 +1,10 @@
-"""The application's pages, listed once: read by ``app.py``'s navigation, the sidebar links and the bench."""
+"""The application's pages, listed once: read by ``app.py``'s navigation, the sidebar links and the bench.
+
+:data:`PAGES` are the members' pages (in shared mode, behind the login); :data:`PUBLIC_PAGES` are the
+pages anyone may open without an account: the public view and the beneficiaries' answer page. An
+anonymous visitor of the shared dashboard gets :func:`public_navigation`: those pages only, and the
+login page at every other page's URL (no member's page is even registered for that visit).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from essdash.ui import session
 APP_TITLE = "ESS · Lille Métropole"
 # The browser tab's icon, served from static/ (Streamlit fetches a ``:material/…:`` favicon from Google's CDN).
 FAVICON = "/app/static/favicon.png"
+HOME = "accueil"  # the URL path of the members' root page, which switches to Synthèse
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,13 @@ PAGES = (
     Page("pages/financements.py", "Financements", ":material/euro:", "financements"),
     Page("pages/presentation.py", "Présentation", ":material/slideshow:", "presentation"),
     Page("pages/donnees.py", "Données", ":material/database:", "donnees"),
+    Page("pages/questionnaires.py", "Questionnaires", ":material/rate_review:", "questionnaires"),
     Page("pages/acces.py", "Accès", ":material/admin_panel_settings:", "acces", admin_only=True),
+)
+# Pages reachable without an account (and by members): read-only, but the one answer a link allows.
+PUBLIC_PAGES = (
+    Page("pages/public.py", "Vue publique", ":material/public:", "public"),
+    Page("pages/reponse.py", "Questionnaire", ":material/edit_note:", "reponse"),
 )
 
 
@@ -59,10 +72,24 @@ def navigation() -> StreamlitPage:
     switches to Synthèse. (Streamlit serves its default page at ``/`` only, so a default Synthèse
     would answer ``/synthese`` with an English « Page not found » dialog.)
     """
-    pages = [st.Page(_home, title=APP_TITLE, url_path="accueil", default=True, visibility="hidden")]
+    pages = [st.Page(_home, title=APP_TITLE, url_path=HOME, default=True, visibility="hidden")]
     pages += [
-        st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path) for page in visible_pages()
+        st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path)
+        for page in (*visible_pages(), *PUBLIC_PAGES)
     ]
+    return st.navigation(pages, position="hidden")
+
+
+def public_navigation() -> StreamlitPage:
+    """An anonymous visitor's navigation (shared mode): :data:`PUBLIC_PAGES`, and the login page at the
+    root and at the URL of every member's page (so that a bookmark leads to the login, and no member's
+    page is registered, hence none can run, for this visit)."""
+    pages = [st.Page(session.login_page, title=APP_TITLE, url_path="connexion", default=True, visibility="hidden")]
+    pages += [
+        st.Page(session.login_page, title=title, url_path=path, visibility="hidden")
+        for title, path in ((APP_TITLE, HOME), *((page.title, page.url_path) for page in PAGES))
+    ]
+    pages += [st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path) for page in PUBLIC_PAGES]
     return st.navigation(pages, position="hidden")
 
 

@@ -20,6 +20,7 @@ from essdash.domain.vocabulary import (
     SheetStatus,
 )
 from essdash.read import queries
+from essdash.ui import voices_results
 from essdash.ui.frame import read
 
 REGISTER_PAGE_ROWS = 200  # rows of the register sent to the browser at once
@@ -128,6 +129,7 @@ def project_record(project_id) -> bool:
                 f"- {fmt.day(step.date)} : **{step.to_status}**{opinion}{esc(where)}  \n"
                 f"  {esc(step.comment)} _({esc(step.author)})_"
             )
+    voices_results.project_voices(detail["id"])
     return True
 
 

@@ -3,8 +3,9 @@ shared dashboard (OpenID Connect through Streamlit's ``st.login`` / ``st.user``)
 
 :func:`admit` runs before any page. In shared mode it refuses to start without the ``[auth]`` secrets
 or with more than one identity provider (only ``[auth]`` itself: no ``[auth.NOM]`` section), shows
-nothing but a login page to a visitor, and logs out a session whose ``iat`` is missing, malformed, in
-the future (beyond :data:`CLOCK_SKEW`) or older than ``ESSDASH_SESSION_HOURS``. A login proves who:
+nothing but a login page to a visitor (but the public pages,
+:func:`essdash.ui.navigation.public_navigation`), and logs out a session whose ``iat`` is missing,
+malformed, in the future (beyond :data:`CLOCK_SKEW`) or older than ``ESSDASH_SESSION_HOURS``. A login proves who:
 the provider must say the e-mail is verified (``email_verified``; when it does not say, only if
 ``ESSDASH_EMAIL_VERIFIED=facultatif``) and give its ``iss`` and ``sub``; the member of that e-mail is
 bound to that identity at their first login and must carry it afterwards
@@ -100,23 +101,19 @@ def identity_problem(claims: Mapping, *, verified_required: bool) -> str | None:
     return None
 
 
-def admit() -> None:
-    """Let the run go on only for whom may see the dashboard (always, in « poste local » mode).
+def admit(*, public: bool = False) -> bool:
+    """Let the run go on only for whom may see the dashboard (always, in « poste local » mode): whether
+    the visitor is that person. With ``public`` (``app.py``), an anonymous visitor of the shared
+    dashboard is let through as such (``False``: the public pages only, see
+    :func:`essdash.ui.navigation.public_navigation`); otherwise they see the login page.
 
     First, Streamlit's own English words in French (:mod:`essdash.ui.french`), also on the login page."""
-    french.install()
-    if not shared():
-        return
-    missing = missing_auth_settings(st.secrets)
-    if missing:
-        st.error(
-            "**Le tableau de bord partagé ne peut pas démarrer.** Il manque dans `.streamlit/secrets.toml` : "
-            + ", ".join(missing)
-            + ". Voir la section « Déploiement partagé » du README."
-        )
-        st.stop()
+    if not admit_public():
+        return True
     if not st.user.is_logged_in:
-        _login_page()
+        if public:
+            return False
+        login_page()
         st.stop()
     settings = get_settings()
     if session_over(st.user.get("iat"), time.time(), settings.session_hours) or (
@@ -142,6 +139,29 @@ def admit() -> None:
             "la tentative est notée au journal",
         )
         st.stop()
+    return True
+
+
+def admit_public() -> bool:
+    """What every page asks first, a public one included: Streamlit's words in French and, in shared
+    mode, the ``[auth]`` settings it needs to start; whether the dashboard runs in shared mode."""
+    french.install()
+    if not shared():
+        return False
+    missing = missing_auth_settings(st.secrets)
+    if missing:
+        st.error(
+            "**Le tableau de bord partagé ne peut pas démarrer.** Il manque dans `.streamlit/secrets.toml` : "
+            + ", ".join(missing)
+            + ". Voir la section « Déploiement partagé » du README."
+        )
+        st.stop()
+    return True
+
+
+def anonymous() -> bool:
+    """Whether the visitor is nobody known: in shared mode, not logged in."""
+    return shared() and not st.user.is_logged_in
 
 
 def _bound(found, identity: tuple[str, str]) -> bool:
@@ -226,7 +246,8 @@ def sidebar() -> None:
         st.logout()
 
 
-def _login_page() -> None:
+def login_page() -> None:
+    """The page of a visitor of the shared dashboard who is not logged in."""
     st.title("Tableau de bord ESS de Lille Métropole")
     st.markdown(
         "Ce tableau de bord est réservé aux membres du comité métropolitain de l'ESS : techniciens des "

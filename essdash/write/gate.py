@@ -7,6 +7,8 @@ and the command line all ask :func:`authorize` first, with the person, the kind 
   while the dashboard runs in that mode (``ESSDASH_MODE``).
 - A member is looked up by e-mail on every write, so a removed member or a changed role takes
   effect on the next request; their role and scope come from the database, never from the caller.
+- The anonymous respondent (:data:`RESPONDENT`, in either mode) may only answer a beneficiaries'
+  questionnaire (:data:`essdash.domain.access.ANONYMOUS`), the write checking the one-time link.
 - The rules themselves are :mod:`essdash.domain.access`.
 
 A refusal raises :class:`AccessError` in French before anything is written. A permitted write
@@ -40,6 +42,9 @@ from essdash.write.actor import Actor, signed
 
 WHOLE = Place()
 NOWHERE = None  # a write with no territory: a fiche of the plan, a meeting, a member
+# Whoever answers a beneficiaries' questionnaire through its one-time link: no account, no name kept.
+RESPONDENT = Actor("Répondant anonyme", "bénéficiaire")
+ANONYMOUS_REFUSAL = "Action refusée : sans compte, on ne peut que répondre à un questionnaire. Rien n'a été enregistré."
 _SEAL = object()  # what only this module's permits carry
 
 
@@ -95,6 +100,8 @@ def authorize(
         person, scope = _person(conn, actor)
         place = NOWHERE if nowhere else _place(conn, project_id, communes, territories, whole)
         label = place_label(conn, place)
+    if person == RESPONDENT and deed not in access.ANONYMOUS:
+        raise AccessError(ANONYMOUS_REFUSAL)
     if person.account is not None:
         reason = access.refusal(Role(person.role), deed, place, scope)
         if reason:
@@ -121,6 +128,8 @@ def scope_of(engine: Engine, actor: Actor | None, deed: Deed) -> Permit:
     within it. Refused like :func:`authorize` when the role does not allow ``deed`` at all."""
     with engine.connect() as conn:
         person, scope = _person(conn, actor)
+    if person == RESPONDENT and deed not in access.ANONYMOUS:
+        raise AccessError(ANONYMOUS_REFUSAL)
     if person.account is None:
         return Permit(person, deed, "—", None, seal=_SEAL)
     role = Role(person.role)
@@ -163,6 +172,8 @@ def place_label(conn: Connection, place: Place | None) -> str:
 def _person(conn: Connection, actor: Actor | None) -> tuple[Actor, Scope]:
     if actor is None:
         raise AccessError("Action refusée : aucune personne connue ne la demande. Rien n'a été enregistré.")
+    if actor == RESPONDENT:
+        return RESPONDENT, Scope()
     if actor.account is None:
         if get_settings().shared:
             raise AccessError(

@@ -104,7 +104,7 @@ def test_axe_finds_no_serious_violation_on_any_page(server, page, axe_source):
             assert_no_error(page)
             problems += _blocking(page, axe_source, f"{entry.title} › {label}")
             tabs_audited += 1
-    assert tabs_audited == 20  # after the first: Comité 3, Indicateurs 2, Évaluation 2, Équité 5, Financ. 5, Données 3
+    assert tabs_audited == 21  # after the first: Comité 3, Indicateurs 3, Évaluation 2, Équité 5, Financ. 5, Données 3
     assert not problems, "\n".join(problems)
 
 

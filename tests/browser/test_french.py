@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from essdash.domain import limits
-from essdash.ui.navigation import PAGES
+from essdash.ui.navigation import PAGES, PUBLIC_PAGES
 from tests.browser.oidc_support import running_provider, write_secrets
 from tests.browser.servers import free_port, streamlit_server
 from tests.browser.support import WAIT_MS, assert_no_error, wait_idle
@@ -101,7 +101,26 @@ def test_no_english_default_on_any_page_or_tab(server, page):
             assert_no_error(page)
             problems += _english(page, f"{entry.title} › {label}")
             tabs_read += 1
-    assert tabs_read == 20  # as in test_accessibility: every tab beyond each page's first
+    assert tabs_read == 21  # as in test_accessibility: every tab beyond each page's first
+    assert not problems, "\n".join(problems)
+
+
+def test_no_english_default_on_the_public_pages(server, page):
+    """The pages open without an account (here in « poste local » mode), each tab of the public view."""
+    problems: list[str] = []
+    for entry in PUBLIC_PAGES:
+        page.goto(f"{server[0]}/{entry.url_path}", wait_until="domcontentloaded")
+        expect(page.locator("h1").first).to_be_visible(timeout=WAIT_MS * 2)
+        wait_idle(page)
+        assert_no_error(page)
+        problems += _english(page, entry.title)
+        tabs = page.get_by_role("tab")
+        for n in range(1, tabs.count()):
+            tabs.nth(n).click()
+            expect(tabs.nth(n)).to_have_attribute("aria-selected", "true")
+            wait_idle(page)
+            assert_no_error(page)
+            problems += _english(page, f"{entry.title} › {tabs.nth(n).inner_text()}")
     assert not problems, "\n".join(problems)
 
 

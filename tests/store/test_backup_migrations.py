@@ -19,7 +19,7 @@ from essdash.store import backup, db, migrations
 from essdash.store.backup import SQLITE_MAGIC
 from essdash.store.config import Settings
 from essdash.store.server_backup import DUMP_MAGIC
-from essdash.write import members, projects
+from essdash.write import members, projects, voices
 from essdash.write.actor import Actor
 from tests.fixtures.samples import dump
 from tests.fixtures.stores import altered_snapshot, backup_rows, connect, leftovers
@@ -471,4 +471,28 @@ def test_a_schema_8_base_upgraded_keeps_its_members_unbound_until_their_first_lo
             "https://idp.exemple.fr",
             "compte-1",
         )
+    engine.dispose()
+
+
+def test_a_schema_9_base_upgraded_gains_the_questionnaires(fresh_url):
+    """The upgrade adds the four tables of the beneficiaries' questionnaires, empty; a questionnaire is
+    then opened and answered on the upgraded base."""
+    url = fresh_url("v9")
+    migrations.upgrade(url, None, target="0009")
+    engine = db.make_engine(url)
+    db._fill_reference(engine)
+    db.write_meta(engine, schema_version=9, dataset="empty", created_at="2014-12-15T18:00:00", as_of="2014-12-15")
+    engine.dispose()
+    with connect(url) as conn:
+        assert "questionnaire" not in {row[0] for row in conn.execute(TABLES[conn.conn.dialect.name])}
+    engine = db.open_database(Settings(database_url=url))
+    with engine.connect() as conn:
+        assert migrations.current_revision(conn) == migrations.HEAD
+        for table in ("questionnaire", "voicetoken", "voiceresponse", "voiceanswer"):
+            assert conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one() == 0
+    local = Actor("Claire Martin", "mission ESS")
+    opened = voices.open_questionnaire(engine, local, sheet_id=1, title="Avis", questions=["recommandation"], links=1)
+    voices.answer(engine, opened.links[0], {"recommandation": "oui"})
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT question, score FROM voiceanswer")).all() == [("recommandation", 1)]
     engine.dispose()

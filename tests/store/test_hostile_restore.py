@@ -278,3 +278,33 @@ def test_the_journal_may_quote_a_member_as_the_application_writes_it():
     row["summary"] = "Membre ajouté \u202e"
     with pytest.raises(BackupError, match=r"table « journal », ligne id 4, colonne « summary » : .*sens d'écriture"):
         backup.check_rows(journal, [tuple(row[c.name] for c in journal.columns)], "base.db")
+
+
+@pytest.mark.parametrize(
+    "table, row, column, message",
+    [
+        (
+            "voiceanswer",
+            {"response_id": 1, "question": "suggestion", "score": None, "text": "x" * 501},
+            "text",
+            "trop long",
+        ),
+        (
+            "voiceanswer",
+            {"response_id": 1, "question": "suggestion", "score": None, "text": "<b>oui</b>"},
+            "text",
+            "balise",
+        ),
+        (
+            "voiceresponse",
+            {"id": 1, "questionnaire_id": 1, "answered_at": "2013-05-02 10:00:00", "period": "2013-S3"},
+            "period",
+            "semestre|2013-S3",
+        ),
+    ],
+)
+def test_check_rows_applies_the_rule_book_to_the_beneficiaries_answers(table, row, column, message):
+    """A restored free answer is held to the answer page's limits; a semester must be one."""
+    target = m.SQLModel.metadata.tables[table]
+    with pytest.raises(BackupError, match=f"table « {table} ».*colonne « {column} » : .*({message})"):
+        backup.check_rows(target, [tuple(row[c.name] for c in target.columns)], "base.db")

@@ -21,12 +21,14 @@ TAB_KEYS = {
     "pages/evaluation.py": "ev_tab",
     "pages/financements.py": "f_tab",
     "pages/indicateurs.py": "i_tab",
+    "pages/public.py": "pub_tab",
 }
 # The folded forms of each page (:func:`essdash.ui.lazy.folded`), unfolded.
 UNFOLDED = {
     "pages/comite.py": {"c_new_meeting_open": True, "c_mail_open": True},
     "pages/plan.py": {"co_open": True},
     "pages/projets.py": {"p_new_open": True},
+    "pages/questionnaires.py": {"vq_open": True},
 }
 
 

@@ -2,7 +2,7 @@
 (``render.charts.vega_lite``), so this test validates each one against Altair's schema."""
 
 from essdash.render import charts
-from essdash.ui.navigation import PAGES
+from essdash.ui.navigation import PAGES, PUBLIC_PAGES
 from tests.ui.conftest import TAB_KEYS
 
 
@@ -19,7 +19,7 @@ def test_every_chart_drawn_by_the_pages_is_valid_vega_lite(app, monkeypatch):
         return convert(chart)
 
     monkeypatch.setattr(charts, "vega_lite", recording)
-    for page in PAGES:
+    for page in (*PAGES, *PUBLIC_PAGES):
         at = app(page.script)
         assert not at.exception, (page.title, at.exception)
         if page.script in TAB_KEYS:  # lazy tabs: each tab's charts are drawn when it is open
@@ -41,5 +41,6 @@ def test_every_chart_drawn_by_the_pages_is_valid_vega_lite(app, monkeypatch):
         marks.update(str(layer.get("mark")) for layer in [spec, *spec.get("layer", [])] if layer.get("mark"))
     # Synthèse 4, Comité 1, Indicateurs 1, Équité 3, Financements 2, the static map, the pack's charts
     assert len(drawn) >= 12
-    assert opened == [4, 3, 3, 6, 6, 3]  # Comité, Indicateurs, Évaluation, Équité, Financements, Données: every tab
+    # Comité, Indicateurs, Évaluation, Équité, Financements, Données, the public view: every tab opened
+    assert opened == [4, 4, 3, 6, 6, 3, 5]
     assert any("geoshape" in mark for mark in marks)

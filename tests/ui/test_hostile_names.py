@@ -14,7 +14,7 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 from sqlalchemy import text
 
-from essdash.ui.navigation import PAGES
+from essdash.ui.navigation import PAGES, PUBLIC_PAGES
 from tests.ui.conftest import TAB_KEYS, UNFOLDED
 
 HOSTILE = "[lien](https://exemple.invalid) ![img](https://exemple.invalid/x.png) :red[rouge] :material/bolt: $x^2$"
@@ -89,13 +89,15 @@ def _check(runs, *, named: bool = True) -> None:
     assert shown or not named, "the hostile names should be shown somewhere, escaped"
 
 
-@pytest.mark.parametrize("page", [p.script for p in PAGES])
+@pytest.mark.parametrize("page", [p.script for p in (*PAGES, *PUBLIC_PAGES)])
 def test_hostile_names_reach_no_page_as_markdown(writable_app, page):
     make, engine = writable_app
     project = _plant(engine)
     everywhere = {"territoire": "roubaisien", "commune": "59512", "projet": str(project)}
-    # Accès names places only in its select boxes and tables, which are not Markdown.
-    _check((run for params in ({}, everywhere) for run in _runs(make, page, params)), named=page != "pages/acces.py")
+    # Accès and Questionnaires name places and projects only in their select boxes and tables, which are
+    # not Markdown; the answer page, without a link, names nothing.
+    quiet = ("pages/acces.py", "pages/questionnaires.py", "pages/reponse.py")
+    _check((run for params in ({}, everywhere) for run in _runs(make, page, params)), named=page not in quiet)
 
 
 def test_hostile_names_reach_no_view_of_the_presentation(writable_app):

@@ -14,7 +14,7 @@ from essdash.read import places, queries
 from essdash.read.filters import Filters
 from essdash.store.db import init_db
 from essdash.ui import bench
-from essdash.ui.navigation import PAGES
+from essdash.ui.navigation import PAGES, PUBLIC_PAGES
 from tests.conftest import APP, _app_factory
 from tests.ui.conftest import TAB_KEYS, UNFOLDED
 
@@ -46,8 +46,9 @@ def test_navigation_sidebar_bench_and_page_files_are_the_same_pages(app):
     assert {info["url_pathname"] for info in scripts} == {Path(f).stem for f in files}
     benched = {script for _, script, _ in bench.visits()}
     links = [link.proto.label for link in at.sidebar.get("page_link")]
-    assert len(files) == 12 and navigation == benched == files
-    assert len(links) == len(files) and "Données" in links and links[0] == "Synthèse"
+    assert len(files) == 15 and navigation == benched == files
+    # the sidebar links the members' pages; the public pages are reached by their own URLs
+    assert len(links) == len(PAGES) == 13 and "Données" in links and links[0] == "Synthèse"
 
 
 def test_synthese_shows_the_whole_metropolis(app, demo_engine):
@@ -301,7 +302,7 @@ def _every_view(app, demo_engine):
     """(page title, run) for every page, each of its tabs and its unfolded forms (Projets with a
     proposal's record open)."""
     project = str(queries.project_register(demo_engine, Filters(statuses=("propose",)))["id"].iloc[0])
-    for page in PAGES:
+    for page in (*PAGES, *PUBLIC_PAGES):
         params = {"projet": project} if page.script == "pages/projets.py" else {}
         at = app(page.script, state=UNFOLDED.get(page.script), **params)
         labels = [tab.label for tab in at.tabs][1:] if page.script in TAB_KEYS else []

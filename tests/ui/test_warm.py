@@ -52,7 +52,7 @@ def test_the_scripts_are_the_entry_point_and_every_page():
     names = [path.relative_to(PROJECT_DIR).as_posix() for path in warm.scripts()]
     assert names[0] == "app.py"
     assert sorted(names[1:]) == sorted(f"pages/{path.name}" for path in (PROJECT_DIR / "pages").glob("*.py"))
-    assert len(names) == 13  # app.py and the 12 pages of the sidebar
+    assert len(names) == 16  # app.py, the 13 pages of the sidebar and the 2 public pages
 
 
 def test_the_lifespan_loads_the_pages_modules_and_its_import_loads_nothing_heavy():

@@ -12,7 +12,19 @@ from essdash.domain.errors import AccessError, BackupError, ImportFileError
 from essdash.domain.vocabulary import Deed, MeetingBody, ProjectStatus
 from essdash.read.convocation import Letter
 from essdash.store import backup
-from essdash.write import admin, approval, comments, committee, imports, incidents, mail, members, plan_sheets, projects
+from essdash.write import (
+    admin,
+    approval,
+    comments,
+    committee,
+    imports,
+    incidents,
+    mail,
+    members,
+    plan_sheets,
+    projects,
+    voices,
+)
 from essdash.write.actor import Actor
 from essdash.write.gate import scope_of
 from essdash.write.import_rows import ImportOptions
@@ -51,6 +63,7 @@ ALLOWED = {
         "reopen",
         "incident",
         "mail",
+        "questionnaire",
     },
     "mission": {
         "project",
@@ -69,6 +82,7 @@ ALLOWED = {
         "lock",
         "incident",
         "mail",
+        "questionnaire",
     },
     "presidence": {"meeting", "opinion", "comment", "comment-sheet", "login", "incident"},
     "technicien": {
@@ -103,6 +117,7 @@ DEEDS = (
     "reopen",
     "incident",
     "mail",
+    "questionnaire",
 )
 # The semesters each step of the values' lifecycle is tried on, put in the state that step leaves.
 STEP_PERIODS = {"submit": "2012-S1", "validate": "2012-S2", "lock": "2013-S2", "reopen": "2014-S1"}
@@ -216,6 +231,8 @@ def _write(engine, actor, deed: str, where: str, ids: dict, meeting: int) -> Non
             "Convocation", "Ordre du jour.", "pack.pdf", b"%PDF-1.4 dossier", "https://ess.mel.fr/presentation"
         )
         mail.send_convocation(engine, actor, meeting, lambda *_: letter, place="Lille")
+    elif deed == "questionnaire":
+        voices.open_questionnaire(engine, actor, project_id=pid, title="Avis", questions=["recommandation"], links=2)
 
 
 CASES = [(role, deed, where) for role in ALLOWED for deed in DEEDS for where in ("roubaix", "lille")]
