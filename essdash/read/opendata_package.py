@@ -5,7 +5,9 @@ CSV resource (UTF-8, comma) per table, each with its Table Schema: territories a
 populations, carriers, projects, fundings, fiches and their status history, indicator values with their
 provenance, and the equity findings of each semester. Nothing personal is published: no person's name
 or e-mail, no comment, no free description (a project's description, a step's reason may name people),
-no author of a change. :mod:`essdash.write.opendata_import` reads such a package back into an empty base.
+no author of a change. The public view's package (:func:`essdash.read.public.public_package`) keeps the
+indicator values and equity findings of the published semesters only. :mod:`essdash.write.opendata_import`
+reads such a package back into an empty base.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,8 +24,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from essdash.domain import fmt, periods
 from essdash.domain import models as m
-from essdash.domain import periods
 from essdash.read import equity_report, followup, places, queries
 from essdash.read.filters import Filters
 from essdash.read.opendata_resources import RESOURCES, Resource, table_schema
@@ -189,11 +192,13 @@ def _with_links(conn, stmt) -> list[tuple]:
     ]
 
 
-def equity_rows(engine: Engine, as_of: date) -> list[tuple]:
+def equity_rows(engine: Engine, as_of: date, semesters: Collection[str] | None = None) -> list[tuple]:
     """The equity findings of each semester from the plan's start to ``as_of`` (projects proposed
-    since 2011, all member communes), one row per finding."""
+    since 2011, all member communes; only ``semesters`` when given), one row per finding."""
     rows = []
     for period in periods.span(PLAN_START, periods.of_date(as_of)):
+        if semesters is not None and period not in semesters:
+            continue
         scope = Filters(as_of=min(as_of, periods.bounds(period)[1]), period_from=PLAN_START, period_to=period)
         communes = places.place_figures(engine, scope, "commune")
         if communes["projects"].sum() == 0:
@@ -243,13 +248,16 @@ def _csv(resource: Resource, rows: list[tuple]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def build(engine: Engine) -> Package:
-    """The package of the whole base (every place and semester; the public figures only)."""
+def build(engine: Engine, semesters: Collection[str] | None = None) -> Package:
+    """The package of the whole base (every place; the public figures only): every semester, or, when
+    ``semesters`` is given, the indicator values and equity findings of those semesters only."""
     info = queries.dataset_info(engine)
     fictional = info.get("dataset") == "demo"
     as_of = followup.as_of(engine)
     tables = _rows(engine)
-    tables["equite"] = equity_rows(engine, as_of)
+    tables["equite"] = equity_rows(engine, as_of, semesters)
+    if semesters is not None:
+        tables["valeurs_indicateurs"] = [row for row in tables["valeurs_indicateurs"] if row[3] in semesters]
     files = {f"{r.name}.csv": _csv(r, tables[r.name]) for r in RESOURCES}
     descriptor: dict[str, Any] = {
         "profile": PROFILE,
@@ -259,6 +267,7 @@ def build(engine: Engine) -> Package:
             "Suivi du plan d'actions ESS (PMDE 2011-2014) : territoires, projets, financements, fiches et leur "
             f"historique, indicateurs et équité territoriale, situation au {as_of:%d/%m/%Y}. "
             "Aucune donnée personnelle (ni nom de personne, ni adresse électronique, ni commentaire)."
+            + (f" {_semesters_said(semesters)}" if semesters is not None else "")
             + (f" {FICTIONAL}" if fictional else "")
         ),
         "created": datetime.now().replace(microsecond=0).isoformat(),
@@ -288,6 +297,17 @@ def build(engine: Engine) -> Package:
         descriptor["warning"] = FICTIONAL
     files["datapackage.json"] = json.dumps(descriptor, ensure_ascii=False, indent=2).encode("utf-8")
     return Package(files, {name: len(rows) for name, rows in tables.items()}, fictional)
+
+
+def _semesters_said(semesters: Collection[str]) -> str:
+    """The description's sentence on the semesters a restricted package holds."""
+    if not semesters:
+        return "Valeurs d'indicateurs et constats d'équité : aucun semestre validé à ce jour."
+    ordered = sorted(semesters, key=periods.parse)
+    return (
+        "Valeurs d'indicateurs et constats d'équité des seuls semestres publiés, aux valeurs validées "
+        f"({fmt.period_label(ordered[0])} – {fmt.period_label(ordered[-1])})."
+    )
 
 
 def zip_bytes(package: Package) -> bytes:

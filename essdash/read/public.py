@@ -1,11 +1,13 @@
 """What the public view (no login) may show: the semesters published, the day its figures describe,
-the past committees whose pack is published, and the public version of a pack — aggregated figures
-only: no comment, no opinion's reasons, no project or person named.
+the past committees whose pack is published, the public version of a pack — aggregated figures
+only: no comment, no opinion's reasons, no project or person named — and the open data package it
+offers.
 
-:func:`published_periods` is the one place that decides which semesters are public. Today: every
-semester in which a committee met, up to the data's reference date. When semesters carry a
-validation state (issue 29, item 1), keep there only the validated (locked) ones: the view, its day
-and its packs all follow.
+:func:`published_periods` is the one place that decides which semesters are public: a semester in
+which a committee met, up to the data's reference date, whose indicator values are validated or
+locked at every place (each territory, and the metropolis when it has values or a state of its own),
+as :func:`essdash.read.approval.completion` says — the rule by which the pack calls a figure
+« provisoire ». The view, its day, its packs and its open data package all follow.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import periods
 from essdash.domain.vocabulary import MeetingBody
-from essdash.read import followup, pack, proceedings
+from essdash.read import approval, followup, opendata_package, pack, proceedings
 from essdash.read.pack_model import Pack, Section, situation_day
 from essdash.read.voices import SECTION_TITLE
 
@@ -46,10 +48,10 @@ def past_committees(engine: Engine) -> pd.DataFrame:
 
 
 def published_periods(engine: Engine) -> list[str]:
-    """The semesters the public view may show, oldest first: those of a past committee.
-
-    The plug of the semesters' validation: keep here only the validated semesters once they exist."""
-    return sorted(set(past_committees(engine)["period"]))
+    """The semesters the public view may show, oldest first: those of a past committee whose values
+    are validated or locked everywhere (none of its figures is « provisoire »)."""
+    held = sorted(set(past_committees(engine)["period"]), key=periods.parse)
+    return [period for period in held if not approval.completion(engine, period).provisional]
 
 
 def published_day(engine: Engine) -> date | None:
@@ -75,3 +77,9 @@ def public_pack(engine: Engine, period: str, territory: str | None = None) -> Pa
         raise ValueError(f"Le dossier du {period} n'est pas publié.")
     built = pack.build(engine, period, territory)
     return replace(built, sections=[section for section in built.sections if public_section(section)])
+
+
+def public_package(engine: Engine) -> opendata_package.Package:
+    """The open data package the public view offers: the whole register, with the indicator values
+    and the equity findings of the published semesters only (no draft value)."""
+    return opendata_package.build(engine, semesters=published_periods(engine))

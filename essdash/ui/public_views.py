@@ -1,28 +1,32 @@
 """The pages anyone may open without an account (:data:`essdash.ui.navigation.PUBLIC_PAGES`): their
 frame, and the public view — the Synthèse figures, the map, the equity findings and the packs of past
 committees, for the metropolis or a territory, as things stood at the end of the latest published
-semester (:func:`essdash.read.public.published_day`). Aggregated figures only: no comment, no name of
-a person, no form; the only write of a public page is a beneficiary's answer (:mod:`essdash.ui.voices_views`).
+semester (:func:`essdash.read.public.published_day`: only validated semesters are published), and the
+open data files to download. Aggregated figures only: no comment, no name of a person, no form; the only
+write of a public page is a beneficiary's answer (:mod:`essdash.ui.voices_views`).
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
-from essdash.read import equity_report, places, public, queries
+from essdash.read import equity_report, opendata_package, places, public, queries
 from essdash.read.equity_report import EQUITY_MEASURES
 from essdash.read.filters import Filters
 from essdash.render import maps, report, static_map
 from essdash.store.reference import ATTRIBUTION
-from essdash.ui import equity_views, session, summary_views
+from essdash.ui import cache, equity_views, opendata_views, session, summary_views
 from essdash.ui.cache import chart, compute, read
 from essdash.ui.frame import READABLE_CSS
 from essdash.ui.lazy import tabs
 from essdash.ui.navigation import APP_TITLE, FAVICON
 
 METROPOLIS = "Toute la métropole"
+LICENCE = "Licence Ouverte 2.0 (Etalab)"
 
 
 def public_frame(title: str) -> None:
@@ -50,9 +54,9 @@ def public_view() -> None:
     territory = st.selectbox("Lieu", list(names), format_func=names.get, key="pub_lieu", placeholder=fmt.CHOOSE)
     filters = Filters(territory=territory or None, as_of=day)
     st.caption(
-        f"Chiffres publiés par le comité métropolitain de l'ESS : situation au {fmt.short_day(day)} "
-        f"({fmt.period_label(latest)}). Chiffres agrégés seulement : ni commentaire, ni nom de personne. "
-        f"{ATTRIBUTION}"
+        "Chiffres publiés par le comité métropolitain de l'ESS : seuls les semestres validés sont publiés ; "
+        f"situation au {fmt.short_day(day)} ({fmt.period_label(latest)}). Chiffres agrégés seulement : "
+        f"ni commentaire, ni nom de personne. {ATTRIBUTION}"
     )
     tabs(
         {
@@ -144,7 +148,31 @@ def _packs(filters: Filters) -> None:
         )
 
 
+def _public_package(engine: Engine) -> bytes:
+    return opendata_package.zip_bytes(public.public_package(engine))
+
+
 def open_data() -> None:
-    """The open data files the public may download (the subsidies in the SCDL format, the data package):
-    the place where their download buttons go once they exist."""
-    st.info("Les fichiers de données ouvertes seront bientôt proposés ici.", icon=":material/dataset:")
+    """The open data files anyone may download, each said what it is, under which licence, and
+    fictional on the demo: a funder's subsidies of a year in the SCDL format, and the data package of
+    the published semesters (no personal data)."""
+    demo = read(queries.dataset_info).get("dataset") == "demo"
+    fictional = " **Données fictives** : tirées de la base de démonstration, tout y est inventé." if demo else ""
+    st.caption(f"Fichiers sous {LICENCE}, réutilisables librement en citant la source.{fictional}")
+    st.subheader("Subventions au format national (SCDL « Subventions » 2.1.1)")
+    st.caption(
+        "Une ligne par subvention accordée par le financeur choisi cette année-là (attribuant, bénéficiaire, "
+        "objet, montant, convention), au format national des données essentielles des subventions (CSV)."
+    )
+    result = opendata_views.subsidies_choice("pub_od")
+    if result is not None:
+        opendata_views.subsidies_button(result, "pub_od_subsidies")
+    st.subheader("Paquet de données ouvertes (Frictionless Data Package)")
+    st.caption(
+        "Un fichier ZIP : datapackage.json (description, licence, sources) et un tableau CSV décrit par "
+        "son schéma pour chacun des éléments suivants : territoires et communes avec leur population, "
+        "porteurs de projets (structures), projets, financements, fiches du plan et leur historique, valeurs "
+        "d'indicateurs avec leur provenance et constats d'équité des semestres publiés. Sans donnée "
+        "personnelle : ni nom de personne, ni adresse électronique, ni commentaire."
+    )
+    opendata_views.package_button(partial(_public_package, cache.engine()), "pub_od_package")

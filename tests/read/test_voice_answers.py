@@ -1,6 +1,7 @@
 """What the beneficiaries' answers say, counted by hand: per project, fiche, territory and semester,
 the count and the sentence; nothing shown below the minimum count (for a question too); the pack's
-section; and the public pack, which keeps only the sections of aggregated figures."""
+section; and the public pack, which keeps only the sections of aggregated figures of semesters whose
+values are validated."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from essdash.render.report_json import as_data
 from essdash.write import committee, projects
 from essdash.write import voices as write_voices
 from essdash.write.actor import Actor
+from essdash.write.approval import take_step
 from tests.fixtures.stores import connect
 
 LOCAL = Actor("Claire Martin", "mission ESS")
@@ -134,11 +136,17 @@ def test_the_public_pack_keeps_aggregated_sections_of_published_semesters_only(a
     engine, *_ = answered
     assert public.published_periods(engine) == [] and public.published_day(engine) is None
     committee.create_meeting(engine, LOCAL, body="comite_metropolitain", day=date(2013, 6, 20), title="Comité de juin")
+    assert public.published_periods(engine) == []  # its semester's values are not validated yet
+    with connect(engine) as conn:
+        territories = list(conn.execute("SELECT code FROM territory").scalars())
+    for step in ("soumettre", "valider", "verrouiller"):
+        take_step(engine, LOCAL, "2013-S1", step, territories)
     assert public.published_periods(engine) == ["2013-S1"]
     assert public.published_day(engine) == date(2013, 6, 30)
     titles = [s.title for s in public.public_pack(engine, "2013-S1").sections]
     full = [s.title for s in build(engine, "2013-S1").sections]
-    assert set(full) - set(titles) == {"Depuis le dernier comité", "Fiches du plan", "Propositions et avis du comité"}
+    left_out = {"Depuis le dernier comité", "Fiches du plan", "Propositions et avis du comité"}
+    assert set(full) - set(titles) == left_out | {"Évaluation du semestre"}  # it names who took each step
     assert voices.SECTION_TITLE in titles
     with pytest.raises(ValueError, match="n'est pas publié"):
         public.public_pack(engine, "2013-S2")

@@ -1,12 +1,16 @@
 """The pages reachable without an account, through the real entry point (AppTest): in shared mode an
 anonymous visitor gets the public view and the answer page only — the login page at every member's
-page — with no sidebar link, no form but the answer's, and no person's name; a member sees the normal
+page — with no sidebar link, no form but the answer's, and no person's name; its open data files (the
+SCDL subsidies, the package of the published semesters) download anonymously; a member sees the normal
 app; « poste local » mode reaches the public view too. The questionnaires from the mission's form to
 the beneficiary's answer, and the answers on the Indicateurs page and the project's record."""
 
 from __future__ import annotations
 
 import html
+import io
+import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,11 @@ from tests.fixtures.stores import connect
 
 ADMIN = Actor("?", "?", "admin@mel.fr")
 LOGIN_TITLE = "Tableau de bord ESS de Lille Métropole"
+SCDL_HEADER = (  # the SCDL « Subventions » 2.1.1 columns, in the schema's order (its documentation)
+    "nomAttribuant,idAttribuant,dateConvention,referenceDecision,nomBeneficiaire,idBeneficiaire,"
+    "rnaBeneficiaire,objet,montant,nature,conditionsVersement,datesPeriodeVersement,idRAE,notificationUE,"
+    "pourcentageSubvention,dispositifAide"
+)
 
 
 def _texts(at) -> str:
@@ -99,6 +108,35 @@ def test_a_past_committees_public_pack_downloads_as_pdf(shared, downloads):
     _ok(at)
     (name,) = [n for n in downloads if n and n.startswith("pack-comite-")]
     assert downloads[name]()[:5] == b"%PDF-"
+
+
+def test_the_public_view_says_only_validated_semesters_are_published(shared):
+    visit, _, _ = shared
+    at = visit(None, "pages/public.py")
+    _ok(at)
+    text = _texts(at)
+    assert "seuls les semestres validés sont publiés ; situation au 30/06/2014 (1er semestre 2014)" in text
+
+
+def test_the_anonymous_public_page_downloads_the_package_and_the_subsidies(shared, downloads):
+    visit, _, _ = shared
+    at = visit(None, "pages/public.py", state={"pub_tab": "Données ouvertes"})
+    _ok(at)
+    text = _texts(at)
+    assert "Licence Ouverte 2.0" in text and "Données fictives" in text and "Sans donnée personnelle" in text
+    assert "seront bientôt proposés" not in text
+    assert at.selectbox(key="pub_od_funder").value == "Lille Métropole"
+    at.selectbox(key="pub_od_year").select(2013).run()
+    _ok(at)
+    lines = downloads["subventions-lille-metropole-2013.csv"]().decode("utf-8").splitlines()
+    assert lines[0] == SCDL_HEADER and len(lines) > 1
+    with zipfile.ZipFile(io.BytesIO(downloads["essdash-donnees-ouvertes.zip"]())) as archive:
+        assert archive.testzip() is None
+        descriptor = json.loads(archive.read("datapackage.json"))
+        values = archive.read("valeurs_indicateurs.csv").decode("utf-8")
+    assert descriptor["licenses"][0]["name"] == "etalab-2.0" and descriptor["fictional"] is True
+    assert {r["path"] for r in descriptor["resources"]} >= {"projets.csv", "financements.csv", "equite.csv"}
+    assert ",2014-S1," in values and ",2014-S2," not in values  # the mixed semester is not published
 
 
 def test_local_mode_reaches_the_public_view(app):
