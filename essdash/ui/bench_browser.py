@@ -122,15 +122,35 @@ def _choose(page, territory: str) -> None:
     page.get_by_role("option").filter(has_text=territory).first.click()
 
 
+class _Wire:
+    """The times and sizes of the messages the server sends a page over its websocket."""
+
+    def __init__(self, page):
+        self.frames: list[tuple[float, int]] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", self._received))
+
+    def _received(self, payload) -> None:
+        self.frames.append((time.perf_counter(), len(payload)))
+
+    def since(self, start: float) -> tuple[float, int]:
+        """The time of the last message received after ``start`` (else ``start``), and their bytes."""
+        after = [(at, size) for at, size in self.frames if at >= start]
+        return (max(at for at, _ in after) if after else start), sum(size for _, size in after)
+
+
 @contextmanager
-def _stopwatch(page, waits: list[float]) -> Iterator[None]:
+def _stopwatch(page, waits: list[float], splits: list[tuple[float, int]] | None = None) -> Iterator[None]:
     """Add to ``waits`` the wait of the gesture in the ``with`` block, from a settled browser to the
-    frame painted after Streamlit's run."""
+    frame painted after Streamlit's run; and to ``splits`` the part of it until the server's last
+    message arrived (its run and the transfer), with the bytes it sent."""
     _settled(page)
     start = time.perf_counter()
     yield
     _painted(page)
     waits.append(time.perf_counter() - start)
+    if splits is not None:
+        last, size = page.wire.since(start)
+        splits.append((last - start, size))
 
 
 def _sidebar_link(page, title: str) -> None:
@@ -176,32 +196,37 @@ def _floor(browser, url: str) -> tuple[float, float]:
     return statistics.median(navigation), statistics.median(choice)
 
 
-def _tour(browser, url: str, rounds: int) -> tuple[float, dict[str, list[tuple[float, float]]]]:
+def _tour(browser, url: str, rounds: int) -> tuple[float, dict, dict]:
     """First load (of the first page) after the server's start; then, ``rounds`` times round (the
     first visits, then warm), per page from the second to the first: the sidebar navigation to it
-    and a territory change on it. Per page title, in the sidebar's order, one pair of waits a round."""
+    and a territory change on it. Per page title, in the sidebar's order, one pair of waits a round,
+    and one pair of (server's part, bytes) splits a round."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    page.wire = _Wire(page)
     start = time.perf_counter()
     page.goto(f"{url}/{PAGES[0].url_path}")
     _heading(page, PAGES[0].title)
     _painted(page)
     first = time.perf_counter() - start
     waits: dict[str, list[tuple[float, float]]] = {entry.title: [] for entry in PAGES}
+    splits: dict[str, list[tuple[tuple[float, int], ...]]] = {entry.title: [] for entry in PAGES}
     for _round in range(rounds):  # each round ends on the first page, where the next one starts
         for entry in (*PAGES[1:], PAGES[0]):
             pair: list[float] = []
-            with _stopwatch(page, pair):
+            parts: list[tuple[float, int]] = []
+            with _stopwatch(page, pair, parts):
                 _sidebar_link(page, entry.title)
                 page.wait_for_url(f"**/{entry.url_path}*", timeout=WAIT_MS)
                 _heading(page, entry.title)
             before = page.url
-            with _stopwatch(page, pair):
+            with _stopwatch(page, pair, parts):
                 _choose(page, TERRITORIES[1] if "territoire=roubaisien" in before else TERRITORIES[0])
                 page.wait_for_function("(before) => location.href !== before", arg=before, timeout=WAIT_MS)
                 _heading(page, entry.title)
             waits[entry.title].append((pair[0], pair[1]))
+            splits[entry.title].append(tuple(parts))
     page.close()
-    return first, waits
+    return first, waits, splits
 
 
 def _print_scale(figures: dict, empty: float, repeat: int) -> None:
@@ -214,6 +239,30 @@ def _print_scale(figures: dict, empty: float, repeat: int) -> None:
     for row in figures["pages"]:
         cells = (f"{fmt.number(t * 1000)} ms {fmt.number(t / empty, 1)}×" for t in (*row["first_s"], *row["warm_s"]))
         print(f"  {row['page']:<16}" + "".join(f"{cell:>17}" for cell in cells))
+
+
+def _print_split(figures: dict, floors: tuple[float, float]) -> None:
+    """Against Streamlit's floor for the same gesture, each warm wait; for those over 2×, where the time
+    goes: until the server's last message arrived (its run and the transfer, with the bytes sent), then
+    in the browser (drawing grids, charts, the map) until the next frame is painted."""
+    print(
+        "  à chaud, rapporté au plancher du même geste ; au-delà de 2× : part du serveur (exécution, envoi) "
+        "et du navigateur"
+    )
+    for row in figures["pages"]:
+        cells = []
+        for wait, server, size, floor in zip(
+            row["warm_s"], row["warm_server_s"], row["warm_bytes"], floors, strict=True
+        ):
+            cell = f"{fmt.number(wait / floor, 1)}×"
+            if wait > 2 * floor:
+                browser = max(wait - server, 0.0)
+                cell += (
+                    f" (serveur {fmt.number(server * 1000)} ms, {fmt.number(size / 1000)} ko ; "
+                    f"navigateur {fmt.number(browser * 1000)} ms)"
+                )
+            cells.append(cell)
+        print(f"  {row['page']:<16}navigation {cells[0]:<52} territoire {cells[1]}")
 
 
 def run(scales: list[int], repeat: int, *, as_json: bool = False) -> None:
@@ -249,7 +298,7 @@ def run(scales: list[int], repeat: int, *, as_json: bool = False) -> None:
             database_url = f"sqlite:///{Path(tmp) / f'bench-{scale}.db'}"
             db.init_db(database_url, dataset="demo", scale=scale).dispose()
             with served(PROJECT_DIR / "app.py", database_url) as url:
-                first, waits = _tour(browser, url, 1 + repeat)
+                first, waits, splits = _tour(browser, url, 1 + repeat)
             figures = {
                 "scale": scale,
                 "projects": 180 * scale,
@@ -259,6 +308,15 @@ def run(scales: list[int], repeat: int, *, as_json: bool = False) -> None:
                         "page": title,
                         "first_s": list(rounds[0]),
                         "warm_s": [statistics.median(times) for times in zip(*rounds[1:], strict=True)],
+                        # per gesture, warm medians of the server's part (run and transfer) and its bytes
+                        "warm_server_s": [
+                            statistics.median(part[0] for part in parts)
+                            for parts in zip(*splits[title][1:], strict=True)
+                        ],
+                        "warm_bytes": [
+                            int(statistics.median(part[1] for part in parts))
+                            for parts in zip(*splits[title][1:], strict=True)
+                        ],
                     }
                     for title, rounds in waits.items()
                 ],
@@ -266,6 +324,7 @@ def run(scales: list[int], repeat: int, *, as_json: bool = False) -> None:
             report["scales"].append(figures)
             if not as_json:
                 _print_scale(figures, empty, repeat)
+                _print_split(figures, (navigation, choice))
         browser.close()
     if as_json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
