@@ -75,6 +75,8 @@ def _map_and_summary(
             feature_group_to_add=map_layers.marker_group(points),
             center=center,
             zoom=zoom,
+            # a map built afresh: st_folium renders it once in any case; render=True renders it twice
+            render=False,
         )
         st.caption(
             f"Couleurs : toutes les {'communes' if level == 'commune' else 'territoires'} de la métropole, "

@@ -267,6 +267,17 @@ def test_carte_changes_territory_in_place(app, demo_engine):
     assert after["zoom"] > 10
 
 
+def test_carte_renders_its_map_once_a_run(app, monkeypatch):
+    """st_folium renders the map it is given; rendering its whole page first as well is work twice over."""
+    import folium
+
+    renders = []
+    render = folium.Map.render
+    monkeypatch.setattr(folium.Map, "render", lambda self, **kwargs: renders.append(1) or render(self, **kwargs))
+    _no_errors(app(CARTE))
+    assert len(renders) == 1
+
+
 def test_carte_filtered_by_territory_zooms_and_summarises(app, demo_engine):
     at = app(CARTE, territoire="roubaisien")
     _no_errors(at)
