@@ -123,34 +123,47 @@ def _choose(page, territory: str) -> None:
 
 
 class _Wire:
-    """The times and sizes of the messages the server sends a page over its websocket."""
+    """The messages between the page and the server over its websocket, timed by Chromium's network
+    layer (DevTools protocol, the browser's clock): Playwright hands events over only while this
+    process waits on it, so the time they reach it says little of when they crossed the wire."""
 
     def __init__(self, page):
-        self.frames: list[tuple[float, int]] = []
-        page.on("websocket", lambda ws: ws.on("framereceived", self._received))
+        self.frames: list[tuple[float, float, bool, int]] = []  # (handed over, on the wire, sent, bytes)
+        cdp = page.context.new_cdp_session(page)
+        cdp.on("Network.webSocketFrameSent", lambda event: self._frame(event, sent=True))
+        cdp.on("Network.webSocketFrameReceived", lambda event: self._frame(event, sent=False))
+        cdp.send("Network.enable")
 
-    def _received(self, payload) -> None:
-        self.frames.append((time.perf_counter(), len(payload)))
+    def _frame(self, event: dict, *, sent: bool) -> None:
+        response = event["response"]
+        size = len(response["payloadData"])
+        if response.get("opcode") == 2:  # binary frames come base64-encoded
+            size = size * 3 // 4
+        self.frames.append((time.perf_counter(), event["timestamp"], sent, size))
 
     def since(self, start: float) -> tuple[float, int]:
-        """The time of the last message received after ``start`` (else ``start``), and their bytes."""
-        after = [(at, size) for at, size in self.frames if at >= start]
-        return (max(at for at, _ in after) if after else start), sum(size for _, size in after)
+        """For the messages handed over after ``start``: the time from the page's first request to the
+        server's last message (the server's run and the transfer), and the bytes the server sent."""
+        after = [(at, sent, size) for handed, at, sent, size in self.frames if handed >= start]
+        asked = [at for at, sent, _ in after if sent]
+        answered = [at for at, sent, _ in after if not sent]
+        if not asked or not answered:
+            return 0.0, 0
+        return max(max(answered) - min(asked), 0.0), sum(size for _, sent, size in after if not sent)
 
 
 @contextmanager
 def _stopwatch(page, waits: list[float], splits: list[tuple[float, int]] | None = None) -> Iterator[None]:
     """Add to ``waits`` the wait of the gesture in the ``with`` block, from a settled browser to the
-    frame painted after Streamlit's run; and to ``splits`` the part of it until the server's last
-    message arrived (its run and the transfer), with the bytes it sent."""
+    frame painted after Streamlit's run; and to ``splits`` the part of it from the page's request to the
+    server's last message (its run and the transfer), with the bytes it sent."""
     _settled(page)
     start = time.perf_counter()
     yield
     _painted(page)
     waits.append(time.perf_counter() - start)
     if splits is not None:
-        last, size = page.wire.since(start)
-        splits.append((last - start, size))
+        splits.append(page.wire.since(start))
 
 
 def _sidebar_link(page, title: str) -> None:
@@ -243,11 +256,12 @@ def _print_scale(figures: dict, empty: float, repeat: int) -> None:
 
 def _print_split(figures: dict, floors: tuple[float, float]) -> None:
     """Against Streamlit's floor for the same gesture, each warm wait; for those over 2×, where the time
-    goes: until the server's last message arrived (its run and the transfer, with the bytes sent), then
-    in the browser (drawing grids, charts, the map) until the next frame is painted."""
+    goes: from the page's request to the server's last message (its run and the transfer, with the bytes
+    sent), and the rest in the browser (the gesture until the request, then drawing grids, charts, the
+    map until the next frame is painted)."""
     print(
-        "  à chaud, rapporté au plancher du même geste ; au-delà de 2× : part du serveur (exécution, envoi) "
-        "et du navigateur"
+        "  à chaud, rapporté au plancher du même geste ; au-delà de 2× : part du serveur (de la demande au "
+        "dernier message : exécution, envoi) et du navigateur (le geste, puis le dessin)"
     )
     for row in figures["pages"]:
         cells = []
