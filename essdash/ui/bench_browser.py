@@ -5,11 +5,11 @@ Debian's Chromium (Playwright, a development dependency): the first load after t
 then on every page the sidebar link to it (from the page before it in the sidebar, the first page
 from the last one) and a territory change. Each wait starts from a settled browser (the previous
 page drawn, its main thread idle, as when a person has read it) and runs from the click to the
-page's heading shown, Streamlit's run ended and the next frame painted. Beside them, in the same
-run and measured the same way on its own server, an empty page's rerun (a button that reruns a
-script writing one line), the reference of every ratio; and, on another, Streamlit's own floor for
-the two gestures: a sidebar navigation between two pages holding only a title, and a choice in a
-Territoire box. It prints figures and asserts nothing.
+page's heading shown, Streamlit's run ended, the map drawn (on the Carte) and the next frame
+painted. Beside them, in the same run and measured the same way on its own server, an empty page's
+rerun (a button that reruns a script writing one line), the reference of every ratio; and, on
+another, Streamlit's own floor for the two gestures: a sidebar navigation between two pages holding
+only a title, and a choice in a Territoire box. It prints figures and asserts nothing.
 """
 
 from __future__ import annotations
@@ -105,9 +105,20 @@ def _healthy(url: str) -> bool:
         return False
 
 
+# Where the page holds a map: its frame alone (a map made again replaces its frame at the run's end),
+# its Leaflet map made and its shapes drawn.
+MAP_DRAWN = """() => {
+    const frames = document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]');
+    if (frames.length !== 1) return frames.length === 0;
+    const inner = frames[0].contentWindow;
+    return Boolean(inner && inner.map && inner.document.querySelector(".leaflet-interactive"));
+}"""
+
+
 def _painted(page) -> None:
-    """Streamlit's run ended and the browser painted the frame after it."""
+    """Streamlit's run ended, the page's map (if any) drawn, and the browser painted the frame after it."""
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=WAIT_MS)
+    page.wait_for_function(MAP_DRAWN, polling="raf", timeout=WAIT_MS)
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
