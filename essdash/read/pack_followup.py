@@ -108,5 +108,6 @@ def proposals(engine: Engine, meeting: Meeting | None, filters: Filters, period:
         section.sentences.append(NO_DATA)
     else:
         section.sentences.append(f"Projets du {place}" if place else "Projets de toute la métropole")
-        section.sentences[-1] += f" ; en attente d'avis : situation au {fmt.short_day(filters.as_of)}."
+        waiting = "aucune proposition, " if awaiting.empty else ""
+        section.sentences[-1] += f" ; en attente d'avis : {waiting}situation au {fmt.short_day(filters.as_of)}."
     return section

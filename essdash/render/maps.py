@@ -350,7 +350,9 @@ def build_map(
         minZoom=8,
         height=height,
     )
-    fmap.default_js, fmap.default_css = list(LEAFLET_JS), list(LEAFLET_CSS)
+    # the cluster plugin too, loaded with Leaflet: markers may come later, in a group added in place
+    fmap.default_js = [*LEAFLET_JS, *ProjectMarkers.default_js]
+    fmap.default_css = [*LEAFLET_CSS, *ProjectMarkers.default_css]
     MetricScale().add_to(fmap)
     if tiles:
         folium.TileLayer(TILES, name="Fond de carte", attr=TILES_ATTRIBUTION, max_zoom=18).add_to(fmap)

@@ -217,7 +217,7 @@ def import_tab(engine: Engine) -> None:
         "Fichier à importer",
         type=["csv", "txt", "tsv", "xlsx"],
         key=f"imp_file_{st.session_state.setdefault('imp_round', 0)}",
-        max_upload_size=limits.UPLOAD_MIB,  # the server's: a larger file is refused below, in French
+        max_upload_size=limits.IMPORT_MIB,  # the browser refuses a larger file, in French (ui/french.py)
     )
     st.caption(
         "Glissez le fichier dans le cadre ci-dessus, ou cliquez sur « Choisir un fichier » pour le choisir "
@@ -328,7 +328,7 @@ def _restore(engine: Engine, server: bool) -> None:
     chosen = st.file_uploader(
         f"Sauvegarde à restaurer (fichier {'.dump' if server else '.db'} d'essdash)",
         key="bk_file",
-        max_upload_size=limits.UPLOAD_MIB,
+        max_upload_size=limits.RESTORE_MIB,
     )
     st.caption(
         "Glissez la sauvegarde dans le cadre ci-dessus, ou cliquez sur « Choisir un fichier » pour la choisir "

@@ -1,6 +1,10 @@
 """The Carte page's views: its controls, the map with the chosen place's summary beside it (clicked
 or filtered), where the map zooms, the notes on projects placed by their commune's centre, and the
-static map."""
+static map.
+
+The map's own script holds only the choropleth, which compares every place whatever the place
+filters: a change of territory or commune keeps the map's frame and only moves its view and swaps
+its group of markers (:mod:`essdash.render.map_layers`)."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import streamlit as st
 from essdash.domain import fmt
 from essdash.read import places
 from essdash.read.filters import Filters
-from essdash.render import maps, static_map
+from essdash.render import map_layers, maps, static_map
 from essdash.store.reference import ATTRIBUTION, bounds
 from essdash.ui import records
 from essdash.ui.frame import chart, period_range, project_filters, read, scope_caption
@@ -42,7 +46,7 @@ def place_map(base: Filters) -> None:
     with st.expander("Filtres des projets"):
         filters = project_filters(base.with_(period_from=period_from, period_to=period_to), search=False)
 
-    figures = read(places.place_figures, filters, level)
+    figures = read(places.place_figures, everywhere(filters), level)
     points = read(places.project_points, filters) if markers else None
     _map_and_summary(figures, points, filters, level, measure, tiles)
     if points is not None:
@@ -59,22 +63,37 @@ def _map_and_summary(
     # (then served) only when it is declared during a script run (see essdash.ui.warm.COMPONENTS).
     from streamlit_folium import st_folium
 
-    fmap = maps.build_map(figures, level, measure, points, tiles=tiles, focus=focus(filters))
+    center, zoom = map_layers.view(focus(filters))
     map_col, side_col = st.columns([3, 1])
     with map_col:
         event = st_folium(
-            fmap, key="carte", height=620, use_container_width=True, returned_objects=["last_active_drawing"]
+            maps.build_map(figures, level, measure, tiles=tiles),
+            key="carte",
+            height=620,
+            use_container_width=True,
+            returned_objects=["last_active_drawing"],
+            feature_group_to_add=map_layers.marker_group(points),
+            center=center,
+            zoom=zoom,
+            # a map built afresh: st_folium renders it once in any case; render=True renders it twice
+            render=False,
         )
         st.caption(
             f"Couleurs : toutes les {'communes' if level == 'commune' else 'territoires'} de la métropole, "
             f"pour comparer ; points : les projets de la sélection ({scope_caption(filters)}). "
             f"{ATTRIBUTION}"
         )
-    place = chosen_place(event, filters)
+    place = chosen_place(fresh_click(event, filters, st.session_state.setdefault("m_click", {})), filters)
     with side_col:
         records.place_summary(
-            places.place_summary(read(places.place_figures, filters, place[0]), place[1]) if place else None
+            places.place_summary(read(places.place_figures, everywhere(filters), place[0]), place[1]) if place else None
         )
+
+
+def everywhere(filters: Filters) -> Filters:
+    """The filters of the places' figures: the same without place, which they ignore (the map compares
+    every place), so that one cached read serves every territory and commune."""
+    return filters.with_(territory=None, commune=None)
 
 
 def focus(filters: Filters):
@@ -84,6 +103,25 @@ def focus(filters: Filters):
     if filters.territory:
         return bounds("territory", filters.territory)
     return None
+
+
+STALE = ("périmé",)  # the place filters of a click that a later change of them made stale
+
+
+def fresh_click(event: dict | None, filters: Filters, memory: dict) -> dict | None:
+    """``event`` while its click was made under the current place filters, else None.
+
+    The map keeps its frame when the territory or commune changes, so it keeps returning the shape
+    last clicked: once the place filters change, the filtered place's summary is shown instead, until
+    another shape is clicked. ``memory`` (the session's) keeps the last click and its place filters.
+    """
+    clicked = ((event or {}).get("last_active_drawing") or {}).get("properties") or {}
+    click, place = (clicked.get("level"), clicked.get("code")), (filters.territory, filters.commune)
+    if click != memory.get("click"):
+        memory.update(click=click, place=place)
+    elif memory.get("place") != place:
+        memory["place"] = STALE
+    return event if memory["place"] == place else None
 
 
 def chosen_place(event: dict | None, filters: Filters) -> tuple[str, str] | None:

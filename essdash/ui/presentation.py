@@ -4,7 +4,8 @@ button and the pack's downloads; during it, the meeting pack cut into full-width
 
 A pack section becomes one view, or several when it is too tall: its blocks (key figures, sentences,
 charts, table rows) fill views in order, by estimated heights, and a long table goes on in the next
-view, titled « … (suite) », never in a scrolled box.
+view, titled « … (suite) », never in a scrolled box. Tables are drawn as large wrapping HTML text
+(:mod:`essdash.ui.slide_tables`), the map beside its sentences.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from sqlalchemy.engine import Engine
 from essdash.domain import fmt
 from essdash.read import indicators, pack, pack_model
 from essdash.read.filters import Filters
-from essdash.render import pack_charts
+from essdash.render import pack_charts, static_map
+from essdash.ui import slide_tables
 from essdash.ui.cache import chart as draw_chart
 from essdash.ui.frame import place_caption, read
 
@@ -26,36 +28,39 @@ from essdash.ui.frame import place_caption, read
 # fill VIEW_HEIGHT; the rest of the screen is the demo notice, the heading, the buttons and margins.
 VIEW_HEIGHT = 420
 GAP = 16  # between two blocks of a view
-ROW_HEIGHT = 35  # a table row (Streamlit's data grid row), also its header row
-TABLE_TITLE = 45
 MIN_ROWS = 3  # a table page shows at least these rows, or the view ends before it
 FIGURES_HEIGHT = 140  # a row of key-figure cards (labels on two lines at most)
 FIGURES_PER_ROW = 3  # at 1280 px
 SENTENCE_LINE = 36
-SENTENCE_CHARS = 90  # characters per line of a sentence at 1280 px
+SENTENCE_CHARS = 88  # characters per line of a sentence at 1280 px (about 100 fit: the words wrap)
+SENTENCE_EXTRA = 8  # a sentence's margins
 CHART_HEIGHT = 420  # a pack chart at projector size, with its title
+MAP_HEIGHT = 390  # the choropleth's drawing, its title above it; its sentences beside it
+MAP_SIDE_CHARS = 40  # characters per line of a sentence beside the map
 
-FIGURE_CSS = """
-<style>
+VIEW_CSS = """
 .pack-figures {display: grid; grid-template-columns: repeat(auto-fit, minmax(19rem, 1fr)); gap: 1rem 2rem;}
 .pack-figure {border-left: 0.4rem solid #0072B2; padding: 0.2rem 0 0.2rem 1rem; min-width: 0;}
 .pack-figure div {overflow-wrap: anywhere; white-space: normal;}
 .pack-figure .pack-label {font-size: 1.35rem; line-height: 1.25;}
 .pack-figure .pack-value {font-size: clamp(2.2rem, 3.4vw, 4.2rem); font-weight: 700; line-height: 1.15;}
 .pack-figure .pack-trend {font-size: 1.2rem; line-height: 1.25; color: #444;}
-</style>
+.pack-counter {font-size: 2.4rem; font-weight: 700; line-height: 1.2; text-align: center; white-space: nowrap;}
+.pack-side p, .pack-side li {font-size: 1.25rem !important; line-height: 1.35 !important;}
 """
 
 
 @dataclass
 class View:
-    """One screen of the presentation: part (or all) of one pack section."""
+    """One screen of the presentation: part (or all) of one pack section. ``beside`` puts its
+    sentences beside its chart (the map) instead of above it."""
 
     title: str
     figures: list[tuple[str, str, str]] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
     charts: list[tuple[str, pack_model.Chart]] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    beside: bool = False
 
 
 class _Views:
@@ -82,31 +87,52 @@ class _Views:
         return self.views[-1]
 
 
+def sentence_height(sentence: str, chars: int = SENTENCE_CHARS) -> int:
+    """The estimated height of a sentence shown with ``chars`` characters a line."""
+    return SENTENCE_LINE * -(-len(sentence) // chars) + SENTENCE_EXTRA
+
+
+def _map_view(section: pack_model.Section) -> View | None:
+    """The one view of a map section: its choropleth, with its sentences beside it when they fit there."""
+    maps = [(title, chart) for title, chart in section.charts if chart.kind == "choropleth"]
+    beside = sum(sentence_height(s, MAP_SIDE_CHARS) + GAP for s in section.sentences) <= VIEW_HEIGHT
+    if len(maps) != 1 or len(section.charts) != 1 or section.figures or section.tables or not beside:
+        return None
+    return View(section.title, sentences=list(section.sentences), charts=maps, beside=True)
+
+
 def section_views(section: pack_model.Section) -> list[View]:
     """The views of one section: its blocks in order, a new view whenever the next block does not fit;
-    a table is cut between rows (at least MIN_ROWS on a page), its header repeated on each page."""
+    a table is cut between rows into pages of even length (at least MIN_ROWS each), its header repeated
+    on each page. A map section is one view, the map beside its sentences."""
+    single = _map_view(section)
+    if single is not None:
+        return [single]
     filler = _Views(section.title)
     if section.figures:
         rows = -(-len(section.figures) // FIGURES_PER_ROW)
         filler.place(rows * FIGURES_HEIGHT).figures = list(section.figures)
     for sentence in section.sentences:
-        filler.place(SENTENCE_LINE * -(-len(sentence) // SENTENCE_CHARS)).sentences.append(sentence)
+        filler.place(sentence_height(sentence)).sentences.append(sentence)
     for title, chart in section.charts:
         filler.place(CHART_HEIGHT).charts.append((title, chart))
     for title, table in section.tables:
+        sizes = slide_tables.heights(table, title)
+        if table.empty:
+            filler.place(sizes.title + slide_tables.LINE).tables.append((title, table))
+            continue
         start = 0
-        while True:
-            rows = (filler.free() - TABLE_TITLE - ROW_HEIGHT) // ROW_HEIGHT
-            if filler.used and rows < min(MIN_ROWS, len(table) - start):
+        while start < len(table):
+            fit = slide_tables.rows_within(sizes, start, filler.free())
+            if filler.used and fit < min(MIN_ROWS, len(table) - start):
                 filler.next_view()
                 continue
-            chunk = table.iloc[start : start + max(rows, 1)]
-            view = filler.place(TABLE_TITLE + ROW_HEIGHT * (len(chunk) + 1))
-            view.tables.append((title if start == 0 else f"{title} (suite)", chunk))
-            start += len(chunk)
-            if start >= len(table):
-                break
-            filler.next_view()
+            rows = slide_tables.even(sizes, start, max(fit, 1), VIEW_HEIGHT)
+            view = filler.place(slide_tables.height(sizes, start, rows))
+            view.tables.append((title if start == 0 else f"{title} (suite)", table.iloc[start : start + rows]))
+            start += rows
+            if start < len(table):
+                filler.next_view()
     return filler.views
 
 
@@ -138,10 +164,23 @@ def _scroll_to_top(slide: int) -> None:
     )
 
 
+def _draw_chart(title: str, chart: pack_model.Chart) -> None:
+    """A pack chart under its title; the map sized to fit the view with its legend beside it."""
+    if chart.kind == "choropleth":
+        level, measure = chart.options["level"], chart.options["measure"]
+        draw_chart(
+            static_map.static_choropleth, chart.rows, level, measure, title=title, height=MAP_HEIGHT, projector=True
+        )
+        return
+    st.markdown(f"**{fmt.md_escape(title)}**")
+    draw_chart(pack_charts.draw, chart, projector=True)
+
+
 def presentation_view(meeting_pack: pack_model.Pack, slides: list[View], slide: int) -> None:
     """One full-width view of the presentation: 0 is the title, then ``slides[slide - 1]``."""
     esc = fmt.md_escape
     _scroll_to_top(slide)
+    st.html(f"<style>{VIEW_CSS}{slide_tables.CSS}</style>")  # style only: it takes no room
     if slide == 0:
         st.title(meeting_pack.title)
         st.header(esc(meeting_pack.subtitle))
@@ -150,22 +189,22 @@ def presentation_view(meeting_pack: pack_model.Pack, slides: list[View], slide: 
     view = slides[slide - 1]
     st.header(esc(view.title))
     if view.figures:
-        st.markdown(FIGURE_CSS + _figures_html(view.figures), unsafe_allow_html=True)
+        st.markdown(_figures_html(view.figures), unsafe_allow_html=True)
+    if view.beside:
+        drawing, words = st.columns([3, 2], gap="large")
+        with drawing:
+            for title, chart in view.charts:
+                _draw_chart(title, chart)
+        with words:
+            sentences = "".join(f"<li>{esc(sentence)}</li>" for sentence in view.sentences)
+            st.markdown(f"<div class='pack-side'><ul>{sentences}</ul></div>", unsafe_allow_html=True)
+        return
     for sentence in view.sentences:
         st.markdown(f"- {esc(sentence)}")
     for title, chart in view.charts:
-        st.markdown(f"**{esc(title)}**")
-        draw_chart(pack_charts.draw, chart, projector=True)
+        _draw_chart(title, chart)
     for title, table in view.tables:
-        st.markdown(f"**{esc(title)}**")
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            row_height=ROW_HEIGHT,
-            height=ROW_HEIGHT * (len(table) + 1) + 3,
-            placeholder=fmt.MISSING,
-        )
+        st.markdown(slide_tables.html(title, table), unsafe_allow_html=True)
 
 
 PACK_FORMATS = (
@@ -222,7 +261,7 @@ def slideshow(filters: Filters) -> None:
     if back.button("◀ Précédent", disabled=slide == 0, width="stretch"):
         st.session_state["slide"] = slide - 1
         st.rerun()
-    position.markdown(f"<div style='text-align:center'>{slide + 1} / {len(slides) + 1}</div>", unsafe_allow_html=True)
+    position.markdown(f"<div class='pack-counter'>{slide + 1} / {len(slides) + 1}</div>", unsafe_allow_html=True)
     if forward.button("Suivant ▶", disabled=slide == len(slides), width="stretch", type="primary"):
         st.session_state["slide"] = slide + 1
         st.rerun()

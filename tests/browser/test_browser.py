@@ -322,6 +322,50 @@ def test_e_commune_click_and_filter_change_update_the_summary(server, map_page):
     choose_territory(page, "Territoire de la Lys", "lys")
 
 
+def _cluster_markers(page) -> int:
+    """Project markers held by the map's marker clusters (0 without any)."""
+    return in_map(
+        page,
+        """() => { let n = 0;
+        map_div.eachLayer((l) => { if (l instanceof L.MarkerClusterGroup) n += l.getLayers().length; });
+        return n; }""",
+    )
+
+
+def test_e2_a_territory_change_keeps_the_map_frame(server, map_page):
+    """The map's frame stays (a mark set on its element before the change is still there after) and
+    its markers become the territory's projects."""
+    base_url, db_path = server
+    page = map_page
+    _ensure_database(page, base_url, db_path)
+    page.goto(f"{base_url}/carte", wait_until="domcontentloaded")
+    frame = map_frame(page)
+    expect(frame.locator(".marker-cluster").first).to_be_visible()
+    wait_idle(page)
+    everywhere = _cluster_markers(page)
+    page.locator(MAP_IFRAME).evaluate("(el) => { el.essdashMark = 'même cadre'; }")
+    in_map(page, "() => { window.essdashMark = 'même carte'; }")
+    choose_territory(page, "Territoire de la Lys", "lys")
+    wait_idle(page)
+    expected = expected_project_count(db_path, "lys")
+    assert 0 < expected < everywhere
+    page.wait_for_function(
+        """([selector, n]) => { const doc = document.querySelector(selector).contentWindow;
+        let m = 0;
+        doc.map_div.eachLayer((l) => { if (l instanceof doc.L.MarkerClusterGroup) m += l.getLayers().length; });
+        return m === n; }""",
+        arg=[MAP_IFRAME, expected],
+        timeout=WAIT_MS,
+    )
+    expect(page.locator(MAP_IFRAME)).to_have_count(1)
+    assert page.locator(MAP_IFRAME).evaluate("(el) => el.essdashMark") == "même cadre"
+    assert in_map(page, "() => window.essdashMark") == "même carte"
+    assert _cluster_markers(page) == expected
+    assert in_map(page, "() => map_div.getZoom()") > 10
+    assert drawn_places(page) == 95
+    assert_no_error(page)
+
+
 # --- a proposal through the pipeline ------------------------------------------------------------
 
 

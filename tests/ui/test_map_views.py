@@ -49,3 +49,17 @@ def test_the_map_scale_is_in_kilometres_only_and_away_from_the_legend(demo_engin
     scales = re.findall(r"L\.control\.scale\(([^)]*)\)", page)
     assert scales == ['{metric: true, imperial: false, position: "bottomright"}']
     assert "bottom:18px; left:10px" in page  # the legend stays in the bottom-left corner
+
+
+def test_a_click_goes_stale_when_the_place_filters_change():
+    """The map keeps its frame, and so its last click, across a territory change: the click then
+    gives way to the filtered place until another shape is clicked, even back on its first filters."""
+    memory: dict = {}
+    roubaix, lys, est = _clicked("commune", ROUBAIX), Filters(territory="lys"), Filters(territory="est")
+    assert map_views.fresh_click(roubaix, lys, memory) == roubaix
+    assert map_views.fresh_click(roubaix, lys, memory) == roubaix  # a rerun under the same filters
+    assert map_views.fresh_click(roubaix, est, memory) is None
+    assert map_views.chosen_place(map_views.fresh_click(roubaix, est, memory), est) == ("territory", "est")
+    assert map_views.fresh_click(roubaix, lys, memory) is None
+    lille = _clicked("commune", "59350")
+    assert map_views.fresh_click(lille, lys, memory) == lille

@@ -13,7 +13,7 @@ from essdash.domain.vocabulary import ProjectStatus, Sector
 from essdash.read import places, queries
 from essdash.read.filters import Filters
 from essdash.store.db import init_db
-from essdash.ui import bench
+from essdash.ui import bench, map_views
 from essdash.ui.navigation import PAGES, PUBLIC_PAGES
 from tests.conftest import APP, _app_factory
 from tests.ui.conftest import TAB_KEYS, UNFOLDED
@@ -213,12 +213,14 @@ def test_carte_sends_the_choropleth_and_markers(app, demo_engine):
     _no_errors(at)
     args = _map_args(at)
     assert args["returned_objects"] == ["last_active_drawing"]
-    script = args["script"]
+    script, markers = args["script"], args["feature_group"]
     assert script.count('"level": "commune"') == 95
-    assert "FastMarkerCluster" not in script and "markerClusterGroup" in script
+    assert "markerClusterGroup" not in script  # the markers come in their group, added in place
+    assert "FastMarkerCluster" not in markers and "markerClusterGroup" in markers
+    assert any(link.endswith("/leaflet.markercluster.js") for link in args["js_links"])
     assert "Projets pour 10 000 habitants" in args["html"]
     points = places.project_points(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"))
-    assert script.count('"id":[') == 1 and f'"id":[{",".join(map(str, points["id"]))}]' in script
+    assert markers.count('"id":[') == 1 and f'"id":[{",".join(map(str, points["id"]))}]' in markers
     outside = points[points["placed"] == "outside"]
     assert len(outside) > 0
     warning = " ".join(w.value for w in at.warning)
@@ -234,13 +236,53 @@ def test_carte_switches_level_measure_and_markers(app):
     args = _map_args(at)
     assert args["script"].count('"level": "territory"') == 8
     assert "Montant engagé par habitant" in args["html"]
-    assert "markerClusterGroup" not in args["script"]
+    assert "markerClusterGroup" not in args["script"] and args["feature_group"] is None
+
+
+def _marker_ids(args: dict) -> list[int]:
+    """The project ids of the markers the map's group carries."""
+    payload = args["feature_group"].split('"id":[', 1)[1].split("]", 1)[0]
+    return [int(n) for n in payload.split(",")]
+
+
+def test_carte_changes_territory_in_place(app, demo_engine):
+    """A territory change keeps the map's own script, so its element and frame (same id, same key),
+    and changes only its group of markers (the territory's projects) and its view."""
+    at = app(CARTE)
+    before = _map_args(at)
+    element = next(e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium"))
+    at.selectbox(key="flt_territoire").set_value("lys").run()
+    _no_errors(at)
+    after = _map_args(at)
+    moved = next(e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium"))
+    assert moved.proto.id == element.proto.id and after["key"] == before["key"]
+    assert after["script"] == before["script"]
+    period = Filters(period_from="2011-S1", period_to="2014-S2")
+    everywhere = places.project_points(demo_engine, period)["id"].tolist()
+    in_lys = places.project_points(demo_engine, period.with_(territory="lys"))["id"].tolist()
+    assert 0 < len(in_lys) < len(everywhere)
+    assert _marker_ids(before) == everywhere and _marker_ids(after) == in_lys
+    assert before["center"] == [50.63, 3.06] and before["zoom"] == 10
+    (south, west), (north, east) = map_views.focus(Filters(territory="lys"))
+    assert south < after["center"][0] < north and west < after["center"][1] < east
+    assert after["zoom"] > 10
+
+
+def test_carte_renders_its_map_once_a_run(app, monkeypatch):
+    """st_folium renders the map it is given; rendering its whole page first as well is work twice over."""
+    import folium
+
+    renders = []
+    render = folium.Map.render
+    monkeypatch.setattr(folium.Map, "render", lambda self, **kwargs: renders.append(1) or render(self, **kwargs))
+    _no_errors(app(CARTE))
+    assert len(renders) == 1
 
 
 def test_carte_filtered_by_territory_zooms_and_summarises(app, demo_engine):
     at = app(CARTE, territoire="roubaisien")
     _no_errors(at)
-    assert "fitBounds" in _map_args(at)["script"]
+    assert _map_args(at)["zoom"] > 10 and "fitBounds" not in _map_args(at)["script"]
     assert any(s.value == "Territoire Roubaisien" for s in at.subheader)
     expected = places.place_figures(demo_engine, Filters(period_from="2011-S1", period_to="2014-S2"), "territory")
     row = expected.set_index("code").loc["roubaisien"]

@@ -46,9 +46,9 @@ def _page(tab: str) -> AppTest:
 
 def test_each_uploader_says_its_limit_in_french_and_lets_the_server_hold_it(writable_app):
     importing, saving = _page("Importer"), _page("Sauvegardes")
-    for at in (importing, saving):
+    for at, size in ((importing, limits.IMPORT_MIB), (saving, limits.RESTORE_MIB)):
         assert not at.exception
-        assert [u.proto.max_upload_size_mb for u in at.file_uploader] == [limits.UPLOAD_MIB]
+        assert [u.proto.max_upload_size_mb for u in at.file_uploader] == [size]  # each its own, as its caption says
     assert any("(CSV ou XLSX, 20 Mio au plus)" in c.value for c in importing.caption)
     assert any("(100 Mio au plus)" in c.value for c in saving.caption)
 
