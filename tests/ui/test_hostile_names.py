@@ -23,8 +23,10 @@ ACTIVE = ("](https://exemple.invalid", "![img]", ":red[", ":material/bolt:", "$x
 # How md_escape writes the name's opening, worked out by hand: « [ » is &#91;, « ] » &#93;, « ( » &#40;.
 ESCAPED = "&#91;lien&#93;&#40;https"
 # Element fields that Streamlit shows as plain text or data, not Markdown: a select box's options, a
-# dataframe's cells, a chart's specification, the map component's arguments (by message type).
+# dataframe's cells, a chart's specification, the map component's arguments, ``st.text``'s preformatted
+# text (the e-mail's preview on Comité) (by message type).
 PLAIN = {
+    "Text": None,
     "Selectbox": {"options", "default", "rawValue", "setValue", "placeholder"},
     "MultiSelect": {"options", "default", "rawValues", "setValue", "placeholder"},
     "Dataframe": None,
@@ -94,9 +96,9 @@ def test_hostile_names_reach_no_page_as_markdown(writable_app, page):
     make, engine = writable_app
     project = _plant(engine)
     everywhere = {"territoire": "roubaisien", "commune": "59512", "projet": str(project)}
-    # Accès and Questionnaires name places and projects only in their select boxes and tables, which are
-    # not Markdown; the answer page, without a link, names nothing.
-    quiet = ("pages/acces.py", "pages/questionnaires.py", "pages/reponse.py")
+    # Accès, Évaluation and Questionnaires name places and projects only in their select boxes and tables,
+    # which are not Markdown; the answer page, without a link, names nothing.
+    quiet = ("pages/acces.py", "pages/evaluation.py", "pages/questionnaires.py", "pages/reponse.py")
     _check((run for params in ({}, everywhere) for run in _runs(make, page, params)), named=page not in quiet)
 
 

@@ -58,7 +58,7 @@ def _count(url: str, table) -> int:
 def test_page_offers_import_export_and_backup_downloads(base, downloads, tmp_path):
     at = _page()
     _clean(at)
-    assert [t.label for t in at.tabs] == ["Importer", "Exporter", "Sauvegardes"]
+    assert [t.label for t in at.tabs] == ["Importer", "Exporter", "Données ouvertes", "Sauvegardes"]
     buttons, captions = {}, []
     for tab in ("Importer", "Exporter", "Sauvegardes"):
         at.session_state["d_tab"] = tab

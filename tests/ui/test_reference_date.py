@@ -174,6 +174,13 @@ def test_the_indicator_headline_is_the_selected_territory_value(app, demo_engine
     at.selectbox(key="i_code").set_value("part_cdi").run()
     values = indicators.series(demo_engine, "part_cdi", "2011-S1", "2014-S2").values
     lys = values[values["place"] == "lys"].sort_values("period").iloc[-1]
+    with connect(demo_engine) as conn:
+        state = conn.execute(
+            "SELECT state FROM semesterapproval WHERE territory_code = 'lys' AND period = ?", (lys["period"],)
+        ).fetchone()
+    # a value not yet validated (nor locked) by the mission ESS is marked « provisoire »
+    checked = state is not None and state[0] in ("valide", "verrouille")
     metric = at.metric[0]
-    assert metric.label == f"Territoire de la Lys, {fmt.period_label(lys['period'])}"
+    label = f"Territoire de la Lys, {fmt.period_label(lys['period'])}"
+    assert metric.label == (label if checked else f"{label} (provisoire)")
     assert metric.value.startswith(fmt.number(lys["value"], 1))
