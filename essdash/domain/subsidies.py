@@ -19,6 +19,17 @@ from datetime import date
 from essdash.domain import rules
 
 SIRET_LENGTH = 14
+# The open-data facts of a funding (columns of ``funding``), in the order the import and export write them.
+FUNDING_FACTS = (
+    "convention_date",
+    "decision_reference",
+    "nature",
+    "payment_conditions",
+    "payment_dates",
+    "eu_notification",
+    "beneficiary_share",
+    "aid_scheme",
+)
 LA_POSTE_SIREN = "356000000"
 CASH, IN_KIND = "aide en numéraire", "aide en nature"
 NATURES = (CASH, IN_KIND, f"{CASH};{IN_KIND}", f"{IN_KIND};{CASH}")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from essdash.domain import models as m
+from essdash.domain.subsidies import FUNDING_FACTS
 from essdash.domain.vocabulary import FundingType, LegalForm, Provenance, SheetStatus
 from essdash.read import followup, queries
 from essdash.read.filters import Filters, in_plan, project_conditions, read_frame
@@ -22,16 +23,6 @@ from essdash.read.plans import FICTIONAL
 from essdash.spreadsheet.columns import FUNDINGS, MEASUREMENTS, ORGANISATIONS, PROJECTS, Kind
 
 P, C, T = m.Project, m.Commune, m.Territory
-FUNDING_FACTS = (  # the open-data facts of a funding, exported as the import reads them
-    "convention_date",
-    "decision_reference",
-    "nature",
-    "payment_conditions",
-    "payment_dates",
-    "eu_notification",
-    "beneficiary_share",
-    "aid_scheme",
-)
 
 
 def _headed(frame: pd.DataFrame, kind: Kind, keys: dict[str, str]) -> pd.DataFrame:

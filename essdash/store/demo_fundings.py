@@ -53,7 +53,7 @@ def convention_facts(line: dict) -> dict:
     month under 23 000 €, in instalments over a year above; every subsidy in cash, not notified, wholly
     to its carrier. Other kinds of funding have none (the open-data format is for subsidies)."""
     if line["type"] != FundingType.SUBVENTION.value:
-        return dict.fromkeys(CONVENTION_KEYS)
+        return dict.fromkeys(subsidies.FUNDING_FACTS)
     signed = date(line["year"], 1 + line["project_id"] % 11, 1 + line["project_id"] % 27)
     staggered = line["amount"] > 23_000
     paid = f"{signed + timedelta(days=30):%Y-%m-%d}"
@@ -67,18 +67,6 @@ def convention_facts(line: dict) -> dict:
         "beneficiary_share": 1.0,
         "aid_scheme": None,
     }
-
-
-CONVENTION_KEYS = (
-    "convention_date",
-    "decision_reference",
-    "nature",
-    "payment_conditions",
-    "payment_dates",
-    "eu_notification",
-    "beneficiary_share",
-    "aid_scheme",
-)
 
 
 def project_fundings(rng: random.Random, project_id: int, year: int, size: float) -> list[dict]:

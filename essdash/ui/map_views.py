@@ -20,24 +20,31 @@ from essdash.ui import records
 from essdash.ui.frame import chart, period_range, project_filters, read, scope_caption
 
 
+def level_and_measure(left, right, levels: tuple[str, str], *, prefix: str) -> tuple[str, str]:
+    """The choropleth's level (``levels``, the first by default) in ``left`` and its measure in
+    ``right``, under the widget keys ``{prefix}_level`` and ``{prefix}_measure``."""
+    level = left.radio(
+        "Niveau",
+        list(levels),
+        key=f"{prefix}_level",
+        horizontal=True,
+        format_func={"commune": "Communes", "territory": "Territoires"}.get,
+    )
+    measure = right.selectbox(
+        "Mesure",
+        list(maps.MEASURES),
+        key=f"{prefix}_measure",
+        format_func=lambda k: maps.MEASURES[k].label,
+        placeholder=fmt.CHOOSE,
+    )
+    return level, measure
+
+
 def place_map(base: Filters) -> None:
     """The Carte page under its frame: level, measure, background and markers, the period and the
     projects' filters; the map with the chosen place's summary; the placement notes; the static map."""
     c1, c2, c3, c4 = st.columns([1.2, 2, 1, 1])
-    level = c1.radio(
-        "Niveau",
-        ["commune", "territory"],
-        key="m_level",
-        horizontal=True,
-        format_func={"commune": "Communes", "territory": "Territoires"}.get,
-    )
-    measure = c2.selectbox(
-        "Mesure",
-        list(maps.MEASURES),
-        key="m_measure",
-        format_func=lambda k: maps.MEASURES[k].label,
-        placeholder=fmt.CHOOSE,
-    )
+    level, measure = level_and_measure(c1, c2, ("commune", "territory"), prefix="m")
     tiles = c3.toggle(
         "Fond de carte", value=True, key="m_tiles", help="Sans fond de carte : contours seuls, sans réseau."
     )

@@ -17,9 +17,9 @@ from essdash.domain import fmt
 from essdash.read import equity_report, opendata_package, places, public, queries
 from essdash.read.equity_report import EQUITY_MEASURES
 from essdash.read.filters import Filters
-from essdash.render import maps, report, static_map
+from essdash.render import report, static_map
 from essdash.store.reference import ATTRIBUTION
-from essdash.ui import cache, equity_views, opendata_views, session, summary_views
+from essdash.ui import cache, equity_views, map_views, opendata_views, session, summary_views
 from essdash.ui.cache import chart, compute, read
 from essdash.ui.frame import READABLE_CSS
 from essdash.ui.lazy import tabs
@@ -77,20 +77,7 @@ def _summary(filters: Filters) -> None:
 
 def _map(filters: Filters) -> None:
     c1, c2 = st.columns([1, 2])
-    level = c1.radio(
-        "Niveau",
-        ["territory", "commune"],
-        key="pub_level",
-        horizontal=True,
-        format_func={"commune": "Communes", "territory": "Territoires"}.get,
-    )
-    measure = c2.selectbox(
-        "Mesure",
-        list(maps.MEASURES),
-        key="pub_measure",
-        format_func=lambda k: maps.MEASURES[k].label,
-        placeholder=fmt.CHOOSE,
-    )
+    level, measure = map_views.level_and_measure(c1, c2, ("territory", "commune"), prefix="pub")
     chart(static_map.static_choropleth, read(places.place_figures, filters, level), level, measure, width="content")
     st.caption(f"Toute la métropole, pour comparer. {ATTRIBUTION}")
 
