@@ -39,7 +39,7 @@ from tests.browser.support import WAIT_MS, is_loopback, wait_idle
 from tests.deploy.proxy import PROJECT_DIR, ROUTE_COOKIE, running_apps, running_nginx, served_by
 from tests.fixtures.stores import connect, drop, new_database
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.proxy]
 
 CLIENT_ID = "essdash-proxy"
 ADMIN = "admin.metropole@example.org"
@@ -80,7 +80,7 @@ def _rows(base: str, sql: str, *params) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory, postgresql, nginx, chromium_path, browser, _templates):
+def deployment(tmp_path_factory, nginx, chromium_path, browser, _templates):
     work = tmp_path_factory.mktemp("essdash-proxy")
     base = new_database("proxy", template=_templates["demo"])
     try:
