@@ -99,9 +99,13 @@ def export(engine: Engine, view: str, filters: Filters, file_format: str) -> Exp
         if view != "projects":
             raise ValueError("Le format GeoJSON ne vaut que pour les projets.")
         return ExportFile(geojson(engine, filters), name, MIME[file_format])
-    table = frame(engine, view, filters)
+    return _encoded(frame(engine, view, filters), VIEWS[view], name, file_format)
+
+
+def _encoded(table: pd.DataFrame, title: str, name: str, file_format: str) -> ExportFile:
+    """``table`` as an XLSX file (sheet ``title``) or a CSV (French, or UTF-8 with ``csv-utf8``) named ``name``."""
     if file_format == "xlsx":
-        return ExportFile(io_files.xlsx_bytes(table, VIEWS[view]), name, MIME[file_format])
+        return ExportFile(io_files.xlsx_bytes(table, title), name, MIME[file_format])
     data, encoding = io_files.csv_bytes(table, utf8=file_format == "csv-utf8")
     note = (
         "Certains caractères n'existent pas en Windows-1252 : le fichier est en UTF-8 (avec BOM)."
@@ -109,6 +113,16 @@ def export(engine: Engine, view: str, filters: Filters, file_format: str) -> Exp
         else ""
     )
     return ExportFile(data, name, MIME[file_format], note)
+
+
+def table_file_name(stem: str, file_format: str, today: date) -> str:
+    """The name of a table's file: ``essdash-{stem}-{date}.csv`` or ``.xlsx``."""
+    return f"essdash-{stem}-{today:%Y%m%d}.{'xlsx' if file_format == 'xlsx' else 'csv'}"
+
+
+def table_file(table: pd.DataFrame, title: str, stem: str, file_format: str, today: date) -> ExportFile:
+    """A table a page shows (the register, the reminders…) as a file, like the views of :func:`export`."""
+    return _encoded(table, title, table_file_name(stem, file_format, today), file_format)
 
 
 def file_bytes(engine: Engine, view: str, filters: Filters, file_format: str) -> bytes:

@@ -6,8 +6,6 @@ date), for a semester or all; and the evaluation's tables as files (CSV or XLSX 
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 from sqlalchemy import Select, select
 from sqlalchemy.engine import Engine
@@ -17,9 +15,7 @@ from essdash.domain import models as m
 from essdash.domain import periods
 from essdash.domain.models_evaluation import PlanIncident
 from essdash.domain.vocabulary import IncidentKind
-from essdash.read.exports import MIME, ExportFile
 from essdash.read.filters import read_frame
-from essdash.spreadsheet import files as io_files
 
 HEADERS = {
     "id": "N°",
@@ -82,16 +78,6 @@ def register(engine: Engine, period: str | None = None) -> pd.DataFrame:
         }
     )
     return table.rename(columns=HEADERS)
-
-
-def as_file(table: pd.DataFrame, title: str, stem: str, file_format: str, today: date) -> ExportFile:
-    """``table`` as a CSV (French, or UTF-8 with ``csv-utf8``) or XLSX file named ``stem``-date."""
-    extension = "xlsx" if file_format == "xlsx" else "csv"
-    name = f"essdash-{stem}-{today:%Y%m%d}.{extension}"
-    if file_format == "xlsx":
-        return ExportFile(io_files.xlsx_bytes(table, title), name, MIME["xlsx"])
-    data, _ = io_files.csv_bytes(table, utf8=file_format == "csv-utf8")
-    return ExportFile(data, name, MIME["csv"])
 
 
 def recent_comments(engine: Engine, limit: int = 20) -> pd.DataFrame:

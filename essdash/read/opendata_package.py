@@ -29,6 +29,7 @@ from essdash.domain import models as m
 from essdash.read import equity_report, followup, places, queries
 from essdash.read.filters import Filters
 from essdash.read.opendata_resources import RESOURCES, Resource, table_schema
+from essdash.read.opendata_scdl import columns_of, table_of
 from essdash.read.pack_model import PLAN_START
 from essdash.store.reference import ATTRIBUTION
 
@@ -45,7 +46,13 @@ FICTIONAL = (
 
 
 def _rows(engine: Engine) -> dict[str, list[tuple]]:
-    o, p, f, fu, s = _c(m.Organisation), _c(m.Project), _c(m.Funding), _c(m.Funder), _c(m.ActionSheet)
+    o, p, f, fu, s = (
+        columns_of(m.Organisation),
+        columns_of(m.Project),
+        columns_of(m.Funding),
+        columns_of(m.Funder),
+        columns_of(m.ActionSheet),
+    )
     with engine.connect() as conn:
 
         def run(stmt) -> list[tuple]:
@@ -53,22 +60,26 @@ def _rows(engine: Engine) -> dict[str, list[tuple]]:
 
         communes = run(
             select(
-                _c(m.Commune).insee_code,
-                _c(m.Commune).name,
-                _c(m.Commune).territory_code,
-                _c(m.Commune).population,
-                _c(m.Commune).member_since,
-                _c(m.Commune).lat,
-                _c(m.Commune).lon,
-            ).order_by(_c(m.Commune).insee_code)
+                columns_of(m.Commune).insee_code,
+                columns_of(m.Commune).name,
+                columns_of(m.Commune).territory_code,
+                columns_of(m.Commune).population,
+                columns_of(m.Commune).member_since,
+                columns_of(m.Commune).lat,
+                columns_of(m.Commune).lon,
+            ).order_by(columns_of(m.Commune).insee_code)
         )
-        population = func.coalesce(func.sum(_c(m.Commune).population), 0)
+        population = func.coalesce(func.sum(columns_of(m.Commune).population), 0)
         return {
             "territoires": run(
-                select(_c(m.Territory).code, _c(m.Territory).name, population)
-                .join(_t(m.Commune), _c(m.Commune).territory_code == _c(m.Territory).code, isouter=True)
-                .group_by(_c(m.Territory).code, _c(m.Territory).name, _c(m.Territory).position)
-                .order_by(_c(m.Territory).position)
+                select(columns_of(m.Territory).code, columns_of(m.Territory).name, population)
+                .join(
+                    table_of(m.Commune),
+                    columns_of(m.Commune).territory_code == columns_of(m.Territory).code,
+                    isouter=True,
+                )
+                .group_by(columns_of(m.Territory).code, columns_of(m.Territory).name, columns_of(m.Territory).position)
+                .order_by(columns_of(m.Territory).position)
             ),
             "communes": communes,
             "porteurs": run(
@@ -114,14 +125,14 @@ def _rows(engine: Engine) -> dict[str, list[tuple]]:
                     f.beneficiary_share,
                     f.aid_scheme,
                 )
-                .join(_t(m.Funder), fu.id == f.funder_id)
+                .join(table_of(m.Funder), fu.id == f.funder_id)
                 .order_by(f.id)
             ),
             "fiches": run(
                 select(
                     s.id,
-                    _c(m.Plan).code,
-                    _c(m.Axis).code,
+                    columns_of(m.Plan).code,
+                    columns_of(m.Axis).code,
                     s.code,
                     s.title,
                     s.status,
@@ -129,41 +140,43 @@ def _rows(engine: Engine) -> dict[str, list[tuple]]:
                     s.planned_start,
                     s.planned_end,
                 )
-                .join(_t(m.Axis), _c(m.Axis).id == s.axis_id)
-                .join(_t(m.Plan), _c(m.Plan).id == _c(m.Axis).plan_id)
+                .join(table_of(m.Axis), columns_of(m.Axis).id == s.axis_id)
+                .join(table_of(m.Plan), columns_of(m.Plan).id == columns_of(m.Axis).plan_id)
                 .order_by(s.id)
             ),
             "historique_fiches": [
                 (i, sheet, at.date(), *rest)
                 for i, sheet, at, *rest in run(
                     select(
-                        _c(m.ActionSheetHistory).id,
-                        _c(m.ActionSheetHistory).sheet_id,
-                        _c(m.ActionSheetHistory).changed_at,
-                        _c(m.ActionSheetHistory).field,
-                        _c(m.ActionSheetHistory).old_value,
-                        _c(m.ActionSheetHistory).new_value,
-                    ).order_by(_c(m.ActionSheetHistory).id)
+                        columns_of(m.ActionSheetHistory).id,
+                        columns_of(m.ActionSheetHistory).sheet_id,
+                        columns_of(m.ActionSheetHistory).changed_at,
+                        columns_of(m.ActionSheetHistory).field,
+                        columns_of(m.ActionSheetHistory).old_value,
+                        columns_of(m.ActionSheetHistory).new_value,
+                    ).order_by(columns_of(m.ActionSheetHistory).id)
                 )
             ],
             "valeurs_indicateurs": [
                 (*head, at.date())
                 for *head, at in run(
                     select(
-                        _c(m.Measurement).indicator_code,
-                        _c(m.Indicator).label,
-                        _c(m.Indicator).unit,
-                        _c(m.Measurement).period,
-                        _c(m.Measurement).territory_code,
-                        _c(m.Measurement).commune_code,
-                        _c(m.Measurement).value,
-                        _c(m.Measurement).provenance,
-                        _c(m.Measurement).source,
-                        _c(m.Measurement).recorded_at,
+                        columns_of(m.Measurement).indicator_code,
+                        columns_of(m.Indicator).label,
+                        columns_of(m.Indicator).unit,
+                        columns_of(m.Measurement).period,
+                        columns_of(m.Measurement).territory_code,
+                        columns_of(m.Measurement).commune_code,
+                        columns_of(m.Measurement).value,
+                        columns_of(m.Measurement).provenance,
+                        columns_of(m.Measurement).source,
+                        columns_of(m.Measurement).recorded_at,
                     )
-                    .join(_t(m.Indicator), _c(m.Indicator).code == _c(m.Measurement).indicator_code)
-                    .where(_c(m.Measurement).superseded_at.is_(None))
-                    .order_by(_c(m.Measurement).id)
+                    .join(
+                        table_of(m.Indicator), columns_of(m.Indicator).code == columns_of(m.Measurement).indicator_code
+                    )
+                    .where(columns_of(m.Measurement).superseded_at.is_(None))
+                    .order_by(columns_of(m.Measurement).id)
                 )
             ],
         }
@@ -174,15 +187,15 @@ def _with_links(conn, stmt) -> list[tuple]:
     (« ; » between them)."""
     further: dict[int, list[str]] = {}
     for pid, code in conn.execute(
-        select(_c(m.ProjectCommune).project_id, _c(m.ProjectCommune).commune_code).order_by(
-            _c(m.ProjectCommune).project_id, _c(m.ProjectCommune).commune_code
+        select(columns_of(m.ProjectCommune).project_id, columns_of(m.ProjectCommune).commune_code).order_by(
+            columns_of(m.ProjectCommune).project_id, columns_of(m.ProjectCommune).commune_code
         )
     ):
         further.setdefault(pid, []).append(code)
     sheets: dict[int, list[str]] = {}
     for pid, sheet in conn.execute(
-        select(_c(m.ProjectSheet).project_id, _c(m.ProjectSheet).sheet_id).order_by(
-            _c(m.ProjectSheet).project_id, _c(m.ProjectSheet).sheet_id
+        select(columns_of(m.ProjectSheet).project_id, columns_of(m.ProjectSheet).sheet_id).order_by(
+            columns_of(m.ProjectSheet).project_id, columns_of(m.ProjectSheet).sheet_id
         )
     ):
         sheets.setdefault(pid, []).append(str(sheet))
@@ -207,16 +220,6 @@ def equity_rows(engine: Engine, as_of: date, semesters: Collection[str] | None =
         result = equity_report.report(communes, territories, "projects")
         rows += [(period, f.key, f.label, f.value, f.sentence) for f in result.findings]
     return rows
-
-
-def _t(model) -> Any:
-    """A model's table (typed for the checker, as ``col`` is for one column)."""
-    return model.__table__
-
-
-def _c(model) -> Any:
-    """The columns of a model's table."""
-    return model.__table__.c
 
 
 @dataclass(frozen=True)

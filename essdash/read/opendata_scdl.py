@@ -55,12 +55,12 @@ REQUIRED = (
 )
 
 
-def _t(model) -> Any:
+def table_of(model) -> Any:
     """A model's table (typed for the checker, as ``col`` is for one column)."""
     return model.__table__
 
 
-def _c(model) -> Any:
+def columns_of(model) -> Any:
     """The columns of a model's table."""
     return model.__table__.c
 
@@ -93,7 +93,7 @@ def schema() -> dict:
 
 def _funder(conn, name: str) -> tuple[int, str, str | None]:
     wanted = rules.fold(name)
-    funders = conn.execute(select(_c(m.Funder).id, _c(m.Funder).name, _c(m.Funder).siret)).all()
+    funders = conn.execute(select(columns_of(m.Funder).id, columns_of(m.Funder).name, columns_of(m.Funder).siret)).all()
     found = [f for f in funders if rules.fold(f.name) == wanted]
     if not found:
         known = ", ".join(sorted(f.name for f in funders)[:12])
@@ -103,18 +103,20 @@ def _funder(conn, name: str) -> tuple[int, str, str | None]:
 
 def subsidies(engine: Engine, *, funder: str, year: int) -> Subsidies:
     """The SCDL rows of the subsidies ``funder`` (its name, case and accents ignored) granted in ``year``."""
-    f, o, p = _c(m.Funding), _c(m.Organisation), _c(m.Project)
+    f, o, p = columns_of(m.Funding), columns_of(m.Organisation), columns_of(m.Project)
     with engine.connect() as conn:
         funder_id, funder_name, funder_siret = _funder(conn, funder)
         found = conn.execute(
-            select(_t(m.Funding), p.title, o.name.label("carrier"), o.siret, o.rna)
-            .join(_t(m.Project), p.id == f.project_id)
-            .join(_t(m.Organisation), o.id == p.carrier_id)
+            select(table_of(m.Funding), p.title, o.name.label("carrier"), o.siret, o.rna)
+            .join(table_of(m.Project), p.id == f.project_id)
+            .join(table_of(m.Organisation), o.id == p.carrier_id)
             .where(f.funder_id == funder_id, f.year == year)
             .order_by(f.id)
         ).mappings()
         lines = list(found)
-        dataset = conn.execute(select(_c(m.MetaEntry).value).where(_c(m.MetaEntry).key == "dataset")).scalar()
+        dataset = conn.execute(
+            select(columns_of(m.MetaEntry).value).where(columns_of(m.MetaEntry).key == "dataset")
+        ).scalar()
     grants = [line for line in lines if line["type"] == FundingType.SUBVENTION.value]
     rows, refused = [], []
     for line in grants:
@@ -176,14 +178,16 @@ def file_name(result: Subsidies) -> str:
 def project_facts(engine: Engine, project_id: int) -> dict:
     """The open-data facts a project's form shows: its carrier's SIRET and RNA, and each of its
     fundings (funder, type, amount, year) with its convention facts, subsidies first."""
-    f, o, p = _c(m.Funding), _c(m.Organisation), _c(m.Project)
+    f, o, p = columns_of(m.Funding), columns_of(m.Organisation), columns_of(m.Project)
     with engine.connect() as conn:
         carrier = conn.execute(
-            select(o.id, o.name, o.siret, o.rna).join(_t(m.Project), p.carrier_id == o.id).where(p.id == project_id)
+            select(o.id, o.name, o.siret, o.rna)
+            .join(table_of(m.Project), p.carrier_id == o.id)
+            .where(p.id == project_id)
         ).one_or_none()
         fundings = conn.execute(
-            select(_t(m.Funding), _c(m.Funder).name.label("funder"))
-            .join(_t(m.Funder), _c(m.Funder).id == f.funder_id)
+            select(table_of(m.Funding), columns_of(m.Funder).name.label("funder"))
+            .join(table_of(m.Funder), columns_of(m.Funder).id == f.funder_id)
             .where(f.project_id == project_id)
             .order_by((f.type != FundingType.SUBVENTION.value), f.year, f.id)
         ).mappings()
@@ -192,14 +196,14 @@ def project_facts(engine: Engine, project_id: int) -> dict:
 
 def choices(engine: Engine) -> tuple[list[str], list[int]]:
     """The funders that granted subsidies and the years they did, for the export's choice boxes."""
-    f = _c(m.Funding)
+    f = columns_of(m.Funding)
     with engine.connect() as conn:
         names = conn.execute(
-            select(_c(m.Funder).name)
-            .join(_t(m.Funding), f.funder_id == _c(m.Funder).id)
+            select(columns_of(m.Funder).name)
+            .join(table_of(m.Funding), f.funder_id == columns_of(m.Funder).id)
             .where(f.type == FundingType.SUBVENTION.value)
             .distinct()
-            .order_by(_c(m.Funder).name)
+            .order_by(columns_of(m.Funder).name)
         ).scalars()
         years = conn.execute(select(f.year).where(f.type == FundingType.SUBVENTION.value).distinct().order_by(f.year))
         return list(names), list(years.scalars())

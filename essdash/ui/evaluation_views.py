@@ -6,13 +6,14 @@ drawn from a comment). Each write calls one function of :mod:`essdash.write`."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
 from essdash.domain import approval as rules
 from essdash.domain import fmt
 from essdash.domain.vocabulary import Deed, IncidentKind
-from essdash.read import approval, followup, incidents, indicators, proceedings
+from essdash.read import approval, exports, followup, incidents, indicators, proceedings
 from essdash.read.filters import Filters
 from essdash.ui import forms, session
 from essdash.ui.frame import folded, read
@@ -110,17 +111,26 @@ def completeness(engine) -> None:
         column_config={"En saisie depuis": st.column_config.DateColumn("En saisie depuis", format="DD/MM/YYYY")},
         placeholder=fmt.MISSING,
     )
-    chosen = st.radio("Format", list(FORMATS), format_func=FORMATS.get, horizontal=True, key="ev_format")
-    made = incidents.as_file(reminders, "Relances", f"relances-{period}", chosen, date.today())
+    _download(reminders, "Relances", f"relances-{period}", "Télécharger les relances", "ev_format", "ev_reminders")
+
+
+def _download(table, title: str, stem: str, label: str, format_key: str, key: str) -> None:
+    """A choice of format and the button that writes ``table`` as that file when clicked (not at each run)."""
+    chosen = st.radio("Format", list(FORMATS), format_func=FORMATS.get, horizontal=True, key=format_key)
+    today = date.today()
     st.download_button(
-        "Télécharger les relances",
-        data=made.data,
-        file_name=made.file_name,
-        mime=made.mime,
-        key="ev_reminders",
+        label,
+        data=partial(_file_bytes, table, title, stem, chosen, today),
+        file_name=exports.table_file_name(stem, chosen, today),
+        mime=exports.MIME[chosen],
+        key=key,
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def _file_bytes(table, title: str, stem: str, file_format: str, today: date) -> bytes:
+    return exports.table_file(table, title, stem, file_format, today).data
 
 
 def register(engine, filters: Filters) -> None:
@@ -134,16 +144,8 @@ def register(engine, filters: Filters) -> None:
         column_config={"Date": st.column_config.DateColumn("Date", format="DD/MM/YYYY")},
         placeholder=fmt.MISSING,
     )
-    chosen = st.radio("Format", list(FORMATS), format_func=FORMATS.get, horizontal=True, key="ev_reg_format")
-    made = incidents.as_file(table, "Dysfonctionnements", "dysfonctionnements", chosen, date.today())
-    st.download_button(
-        "Télécharger le registre",
-        data=made.data,
-        file_name=made.file_name,
-        mime=made.mime,
-        key="ev_register",
-        on_click="ignore",
-        icon=":material/download:",
+    _download(
+        table, "Dysfonctionnements", "dysfonctionnements", "Télécharger le registre", "ev_reg_format", "ev_register"
     )
     if not session.may(Deed.INCIDENT):
         session.read_only("consigner un dysfonctionnement")

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from essdash.domain.errors import ValidationError
-from essdash.read import incidents
+from essdash.read import exports, incidents
 from essdash.write import comments, once
 from essdash.write.incidents import add_incident
 from tests.fixtures.samples import dump
@@ -67,9 +67,9 @@ def test_a_form_submitted_twice_records_one_entry(empty_engine):
 def test_the_register_exports_as_csv_and_xlsx(empty_engine):
     add_incident(empty_engine, LOCAL, day="01/03/2014", kind="reorientation", what="Fiche recentrée.", sheet_id=1)
     table = incidents.register(empty_engine)
-    made = incidents.as_file(table, "Registre", "registre", "csv-utf8", date(2014, 3, 2))
+    made = exports.table_file(table, "Registre", "registre", "csv-utf8", date(2014, 3, 2))
     lines = made.data.decode("utf-8-sig").splitlines()
     assert made.file_name == "essdash-registre-20140302.csv"
     assert lines[0].split(";")[:4] == ["N°", "Date", "Nature", "Fiche"] and "Fiche recentrée." in lines[1]
-    book = openpyxl.load_workbook(io.BytesIO(incidents.as_file(table, "Registre", "r", "xlsx", date(2014, 3, 2)).data))
+    book = openpyxl.load_workbook(io.BytesIO(exports.table_file(table, "Registre", "r", "xlsx", date(2014, 3, 2)).data))
     assert book.active["G2"].value == "Fiche recentrée."
