@@ -24,6 +24,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.browser.servers import stop
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEPLOY = PROJECT_DIR / "deploy" / "nginx"
 UPSTREAM = DEPLOY / "essdash-upstream.conf"
@@ -110,16 +112,6 @@ def _listening(port: int, proc: subprocess.Popen, log: Path) -> None:
         time.sleep(0.1)
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
 @contextmanager
 def running_nginx(prefix: Path, port: int, ports: list[int], *, apps_up: bool = True) -> Iterator[str]:
     """nginx on 127.0.0.1:``port`` in front of the processes on ``ports``; yields its URL once a
@@ -145,7 +137,7 @@ def running_nginx(prefix: Path, port: int, ports: list[int], *, apps_up: bool = 
             _listening(port, proc, prefix / "error.log")
         yield url
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def start_app(port: int, env: Mapping[str, str], log: Path) -> subprocess.Popen:
@@ -164,13 +156,13 @@ def start_app(port: int, env: Mapping[str, str], log: Path) -> subprocess.Popen:
     try:
         _wait(f"http://127.0.0.1:{port}", proc, log, f"streamlit on port {port}")
     except BaseException:
-        _stop(proc)
+        stop(proc)
         raise
     return proc
 
 
 def stop_app(proc: subprocess.Popen) -> None:
-    _stop(proc)
+    stop(proc)
 
 
 @contextmanager
@@ -183,7 +175,7 @@ def running_apps(ports: list[int], env: Mapping[str, str], folder: Path) -> Iter
         yield procs
     finally:
         for proc in procs.values():
-            _stop(proc)
+            stop(proc)
 
 
 def served_by(access_log: Path) -> list[tuple[str, int | None, str]]:
