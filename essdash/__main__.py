@@ -28,11 +28,14 @@ from essdash.read.filters import Filters
 from essdash.spreadsheet.columns import KINDS
 from essdash.store import backup_files, db
 from essdash.store.config import get_settings
-from essdash.write import admin, import_preview, members, plan_carry_over, plan_file, plans
+from essdash.write import admin, members, plans
 from essdash.write import imports as io_import
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
-from essdash.write.import_rows import ImportOptions
+from essdash.write.imports import preview
+from essdash.write.imports.rows import ImportOptions
+from essdash.write.plans import carry_over as plan_carry_over
+from essdash.write.plans import file as plan_file
 
 
 def _system_user() -> str:
@@ -81,10 +84,10 @@ def _info(_args: argparse.Namespace) -> None:
 
 
 def _bench(args: argparse.Namespace) -> None:
-    from essdash.ui import bench as ui_bench
+    from essdash.tools import bench as ui_bench
 
     if args.browser:
-        from essdash.ui import bench_browser
+        from essdash.tools import bench_browser
 
         if args.base:
             raise EssdashError(
@@ -97,7 +100,7 @@ def _bench(args: argparse.Namespace) -> None:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from essdash.ui import load
+    from essdash.tools import load
 
     sessions = _counts(args.sessions or ("50,100,200" if args.through else "50"), "--sessions")
     if args.seconds <= 0 or args.pause < 0:
@@ -134,7 +137,7 @@ def _counts(text: str, option: str) -> list[int]:
 
 
 def _bench_import(args: argparse.Namespace) -> None:
-    from essdash.write import import_bench
+    from essdash.tools import import_bench
 
     print(import_bench.run(args.rows).report())
 
@@ -167,7 +170,7 @@ def _mapping(engine, args: argparse.Namespace) -> tuple[tuple[str, str | None], 
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise EssdashError(f"Correspondance illisible : « {args.mapping} » n'est pas un fichier JSON.") from exc
     else:
-        given = import_preview.mapping_named(engine, args.kind, args.mapping)
+        given = preview.mapping_named(engine, args.kind, args.mapping)
         if given is None:
             raise EssdashError(f"Aucune correspondance enregistrée sous « {args.mapping} » pour ce type de fichier.")
     if not isinstance(given, dict) or not all(isinstance(v, (str, type(None))) for v in given.values()):
@@ -177,8 +180,8 @@ def _mapping(engine, args: argparse.Namespace) -> tuple[tuple[str, str | None], 
 
 def _import(args: argparse.Namespace) -> int:
     engine = db.open_database()
-    options = ImportOptions(sheet=args.sheet, mapping=_mapping(engine, args))
-    plan = import_preview.prepare(engine, _read(args.file), Path(args.file).name, args.kind, options)
+    options = ImportOptions(worksheet=args.worksheet, mapping=_mapping(engine, args))
+    plan = preview.prepare(engine, _read(args.file), Path(args.file).name, args.kind, options)
     print(plan.report())
     if args.save_mapping and plan.placed:
         io_import.save_mapping(engine, plan, args.save_mapping, _actor(args))
@@ -318,18 +321,18 @@ def _report(args: argparse.Namespace) -> None:
 
 
 def _opendata_subsidies(args: argparse.Namespace) -> int:
-    from essdash.read import opendata_scdl
+    from essdash.read.opendata import scdl
 
-    result = opendata_scdl.subsidies(db.open_database(), funder=args.funder, year=args.year)
+    result = scdl.subsidies(db.open_database(), funder=args.funder, year=args.year)
     for line in result.refused:
         print(f"Écartée : {line}", file=sys.stderr)
-    _write(args.out, opendata_scdl.csv_bytes(result))
+    _write(args.out, scdl.csv_bytes(result))
     print(f"{result.summary()} Fichier : « {args.out} ».")
     return 1 if result.refused else 0
 
 
 def _opendata_package(args: argparse.Namespace) -> None:
-    from essdash.read import opendata_package
+    from essdash.read.opendata import package as opendata_package
 
     built = opendata_package.build(db.open_database())
     folder = Path(args.out)
@@ -345,9 +348,9 @@ def _opendata_package(args: argparse.Namespace) -> None:
 
 
 def _opendata_import(args: argparse.Namespace) -> None:
-    from essdash.write import opendata_import
+    from essdash.write.opendata import reimport
 
-    done = opendata_import.import_package(db.open_database(), _actor(args), Path(args.folder))
+    done = reimport.import_package(db.open_database(), _actor(args), Path(args.folder))
     print(f"Paquet réimporté : {done.summary()}")
 
 
@@ -474,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("file", help="fichier .csv ou .xlsx")
     load.add_argument("--kind", choices=tuple(KINDS), required=True, help="nature des lignes du fichier")
     load.add_argument("--dry-run", action="store_true", help="valide et décrit l'import sans rien écrire")
-    load.add_argument("--sheet", help="feuille du classeur à lire (par défaut : la première visible)")
+    load.add_argument("--sheet", dest="worksheet", help="feuille du classeur à lire (par défaut : la première visible)")
     load.add_argument(
         "--mapping", help="correspondance des colonnes : fichier JSON {en-tête: champ} ou nom d'une source enregistrée"
     )

@@ -23,14 +23,14 @@ METROPOLIS = None  # the place of the values measured for the whole metropolis
 
 
 class SemesterState(LabelledEnum):
-    SAISIE = ("saisie", "En saisie")
-    SOUMIS = ("soumis", "Soumis")
-    VALIDE = ("valide", "Validé")
-    VERROUILLE = ("verrouille", "Verrouillé")
+    ENTRY = ("saisie", "En saisie")
+    SUBMITTED = ("soumis", "Soumis")
+    VALIDATED = ("valide", "Validé")
+    LOCKED = ("verrouille", "Verrouillé")
 
 
 # The states in which values rest on a check by the mission ESS: the others are « provisoire ».
-CHECKED = frozenset({SemesterState.VALIDE, SemesterState.VERROUILLE})
+CHECKED = frozenset({SemesterState.VALIDATED, SemesterState.LOCKED})
 
 
 @dataclass(frozen=True)
@@ -46,24 +46,24 @@ class Step:
     needs_reason: bool = False
 
 
-SUBMIT = Step("soumettre", "Soumettre", (SemesterState.SAISIE,), SemesterState.SOUMIS, Deed.SUBMIT)
-VALIDATE = Step("valider", "Valider", (SemesterState.SOUMIS,), SemesterState.VALIDE, Deed.VALIDATE)
+SUBMIT = Step("soumettre", "Soumettre", (SemesterState.ENTRY,), SemesterState.SUBMITTED, Deed.SUBMIT)
+VALIDATE = Step("valider", "Valider", (SemesterState.SUBMITTED,), SemesterState.VALIDATED, Deed.VALIDATE)
 SEND_BACK = Step(
     "renvoyer",
     "Renvoyer en saisie",
-    (SemesterState.SOUMIS, SemesterState.VALIDE),
-    SemesterState.SAISIE,
+    (SemesterState.SUBMITTED, SemesterState.VALIDATED),
+    SemesterState.ENTRY,
     Deed.VALIDATE,
     needs_reason=True,
 )
-LOCK = Step("verrouiller", "Verrouiller", (SemesterState.VALIDE,), SemesterState.VERROUILLE, Deed.LOCK)
-REOPEN = Step("rouvrir", "Rouvrir", (SemesterState.VERROUILLE,), SemesterState.SAISIE, Deed.REOPEN, needs_reason=True)
+LOCK = Step("verrouiller", "Verrouiller", (SemesterState.VALIDATED,), SemesterState.LOCKED, Deed.LOCK)
+REOPEN = Step("rouvrir", "Rouvrir", (SemesterState.LOCKED,), SemesterState.ENTRY, Deed.REOPEN, needs_reason=True)
 STEPS = {step.code: step for step in (SUBMIT, VALIDATE, SEND_BACK, LOCK, REOPEN)}
 
 
 def state_of(code: str | None) -> SemesterState:
     """The state stored as ``code``; no row is « en saisie »."""
-    return SemesterState(code) if code else SemesterState.SAISIE
+    return SemesterState(code) if code else SemesterState.ENTRY
 
 
 def step_of(code: str) -> Step:
@@ -96,11 +96,11 @@ def reason_refusal(step: Step, reason: str) -> str | None:
 def entry_refusal(state: SemesterState, place: str, period: str) -> str | None:
     """Why values of ``place`` for ``period`` may not be entered, imported or corrected in ``state``
     (French), or ``None`` « en saisie »."""
-    if state is SemesterState.SAISIE:
+    if state is SemesterState.ENTRY:
         return None
     way = (
         "un administrateur doit d'abord rouvrir le semestre, avec un motif"
-        if state is SemesterState.VERROUILLE
+        if state is SemesterState.LOCKED
         else "la mission ESS doit d'abord les renvoyer en saisie, avec un motif"
     )
     return f"les valeurs de {place} pour le {period} sont « {state.label.lower()} » : {way}."

@@ -12,7 +12,7 @@ import pandas as pd
 
 from essdash.domain.vocabulary import SheetStatus
 
-CLOSED_SHEETS = frozenset({SheetStatus.REALISEE.value, SheetStatus.ABANDONNEE.value})
+CLOSED_SHEETS = frozenset({SheetStatus.DONE.value, SheetStatus.ABANDONED.value})
 
 
 def late(planned_end: pd.Series, status: pd.Series, on: date) -> pd.Series:

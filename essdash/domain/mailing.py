@@ -25,10 +25,10 @@ class MailStatus(LabelledEnum):
 
 # The members each body convenes, by role; the mission ESS (the secretariat) always has a copy.
 CONVENED: dict[MeetingBody, frozenset[Role]] = {
-    MeetingBody.COMITE: frozenset({Role.CHAIR, Role.MEMBER, Role.MISSION}),
-    MeetingBody.GROUPE_TECHNICIENS: frozenset({Role.TECHNICIAN, Role.MISSION}),
+    MeetingBody.COMMITTEE: frozenset({Role.CHAIR, Role.MEMBER, Role.MISSION}),
+    MeetingBody.TECHNICIANS: frozenset({Role.TECHNICIAN, Role.MISSION}),
     MeetingBody.FORUM: frozenset({Role.CHAIR, Role.MEMBER, Role.TECHNICIAN, Role.MISSION}),
-    MeetingBody.CONSEIL_SCIENTIFIQUE: frozenset({Role.CHAIR, Role.MISSION}),
+    MeetingBody.SCIENTIFIC_COUNCIL: frozenset({Role.CHAIR, Role.MISSION}),
 }
 
 

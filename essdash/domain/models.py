@@ -119,7 +119,7 @@ class ActionSheet(SQLModel, table=True):
     pilot: str
     planned_start: date
     planned_end: date
-    status: str = SheetStatus.A_VENIR.value
+    status: str = SheetStatus.PLANNED.value
     progress: int = 0
     position: int
     version: int = 1
@@ -189,7 +189,7 @@ class Project(SQLModel, table=True):
     commune_code: str = Field(foreign_key="commune.insee_code")
     intervention_mode: str
     sector: str
-    status: str = ProjectStatus.PROPOSE.value
+    status: str = ProjectStatus.PROPOSED.value
     proposed_on: date
     start_date: date | None = None
     end_date: date | None = None

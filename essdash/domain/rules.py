@@ -336,12 +336,12 @@ _LEGAL_FORM_WORDS = (
     (r"\bscop\b|cooperative (ouvriere de production|et participative)", LegalForm.SCOP),
     (r"\bcae\b|cooperative d activites? et d emploi", LegalForm.CAE),
     (r"insertion|\baci\b|\betti\b|\bsiae\b|\bgeiq\b|association intermediaire", LegalForm.SIAE),
-    (r"\bmutuelle", LegalForm.MUTUELLE),
-    (r"\bfondation\b", LegalForm.FONDATION),
+    (r"\bmutuelle", LegalForm.MUTUAL),
+    (r"\bfondation\b", LegalForm.FOUNDATION),
     (r"\bassociation\b|\basso\b|loi (de )?1901|loi (de )?1908", LegalForm.ASSOCIATION),
     (
         r"collectivite|\bcommune\b|\bepci\b|\bccas\b|etablissement public|\bmairie\b|\bmetropole\b",
-        LegalForm.COLLECTIVITE,
+        LegalForm.PUBLIC_BODY,
     ),
 )
 
@@ -359,7 +359,7 @@ def legal_form(value) -> tuple[str, str | None]:
     for pattern, member in _LEGAL_FORM_WORDS:
         if re.search(pattern, folded):
             return member.value, None
-    return LegalForm.AUTRE.value, shown
+    return LegalForm.OTHER.value, shown
 
 
 def _stem(folded: str) -> str:
@@ -370,14 +370,22 @@ def _stem(folded: str) -> str:
 
 
 _STEP_WORDS = {
-    ProjectStatus.PROPOSE: ("depose", "en instruction", "a l etude", "nouveau", "demande", "candidature", "en attente"),
-    ProjectStatus.RENVOYE: ("a completer", "incomplet", "renvoye"),
-    ProjectStatus.VALIDE: ("valide", "recevable", "instruit", "ajourne"),
-    ProjectStatus.RETENU: ("accepte", "accorde", "retenu", "favorable", "avis favorable", "finance", "laureat"),
-    ProjectStatus.REFUSE: ("refuse", "rejete", "defavorable", "avis defavorable", "non retenu"),
-    ProjectStatus.EN_COURS: ("en cours", "demarre", "engage", "en realisation", "actif"),
-    ProjectStatus.REALISE: ("termine", "realise", "acheve", "clos", "cloture", "fini", "solde"),
-    ProjectStatus.ABANDONNE: ("abandonne", "annule", "arrete", "stoppe"),
+    ProjectStatus.PROPOSED: (
+        "depose",
+        "en instruction",
+        "a l etude",
+        "nouveau",
+        "demande",
+        "candidature",
+        "en attente",
+    ),
+    ProjectStatus.RETURNED: ("a completer", "incomplet", "renvoye"),
+    ProjectStatus.VALIDATED: ("valide", "recevable", "instruit", "ajourne"),
+    ProjectStatus.RETAINED: ("accepte", "accorde", "retenu", "favorable", "avis favorable", "finance", "laureat"),
+    ProjectStatus.REFUSED: ("refuse", "rejete", "defavorable", "avis defavorable", "non retenu"),
+    ProjectStatus.IN_PROGRESS: ("en cours", "demarre", "engage", "en realisation", "actif"),
+    ProjectStatus.DONE: ("termine", "realise", "acheve", "clos", "cloture", "fini", "solde"),
+    ProjectStatus.ABANDONED: ("abandonne", "annule", "arrete", "stoppe"),
 }
 _STEPS = {
     _stem(fold(word)): member.value

@@ -16,8 +16,8 @@ from datetime import date
 
 from essdash.domain.vocabulary import PROJECT_TRANSITIONS, Deed, MeetingBody, ProjectStatus
 
-COMMITTEE_STEPS = frozenset({ProjectStatus.RETENU, ProjectStatus.REFUSE})
-GROUP_STEPS = frozenset({ProjectStatus.VALIDE, ProjectStatus.RENVOYE})
+COMMITTEE_STEPS = frozenset({ProjectStatus.RETAINED, ProjectStatus.REFUSED})
+GROUP_STEPS = frozenset({ProjectStatus.VALIDATED, ProjectStatus.RETURNED})
 UNRECORDED = "séance pas encore enregistrée"
 
 
@@ -30,8 +30,8 @@ def deed_of(target: ProjectStatus | None, opinion: str | None = None) -> Deed:
 def body_of(target: ProjectStatus | None, opinion: str | None = None) -> MeetingBody | None:
     """The body at whose meeting the step happens (``None``: a step with no meeting)."""
     if deed_of(target, opinion) is Deed.OPINION:
-        return MeetingBody.COMITE
-    return MeetingBody.GROUPE_TECHNICIENS if target in GROUP_STEPS else None
+        return MeetingBody.COMMITTEE
+    return MeetingBody.TECHNICIANS if target in GROUP_STEPS else None
 
 
 def offered(current: ProjectStatus, may: Callable[[Deed], bool]) -> tuple[ProjectStatus, ...]:

@@ -35,45 +35,45 @@ class LabelledEnum(str, Enum):
 
 
 class SheetStatus(LabelledEnum):
-    A_VENIR = ("a_venir", "À venir")
-    EN_COURS = ("en_cours", "En cours")
-    REALISEE = ("realisee", "Réalisée")
-    EN_PAUSE = ("en_pause", "En pause")
-    BLOQUEE = ("bloquee", "Bloquée")
-    ABANDONNEE = ("abandonnee", "Abandonnée")
+    PLANNED = ("a_venir", "À venir")
+    IN_PROGRESS = ("en_cours", "En cours")
+    DONE = ("realisee", "Réalisée")
+    PAUSED = ("en_pause", "En pause")
+    BLOCKED = ("bloquee", "Bloquée")
+    ABANDONED = ("abandonnee", "Abandonnée")
 
 
 class ProjectStatus(LabelledEnum):
-    PROPOSE = ("propose", "Proposé")
-    RENVOYE = ("renvoye", "Renvoyé au porteur")
-    VALIDE = ("valide", "Validé techniquement")
-    RETENU = ("retenu", "Avis favorable du comité")
-    REFUSE = ("refuse", "Avis défavorable du comité")
-    EN_COURS = ("en_cours", "En cours")
-    REALISE = ("realise", "Réalisé")
-    ABANDONNE = ("abandonne", "Abandonné")
+    PROPOSED = ("propose", "Proposé")
+    RETURNED = ("renvoye", "Renvoyé au porteur")
+    VALIDATED = ("valide", "Validé techniquement")
+    RETAINED = ("retenu", "Avis favorable du comité")
+    REFUSED = ("refuse", "Avis défavorable du comité")
+    IN_PROGRESS = ("en_cours", "En cours")
+    DONE = ("realise", "Réalisé")
+    ABANDONED = ("abandonne", "Abandonné")
 
 
 # The project lifecycle: which status may follow which. An "ajourné" opinion keeps a project
 # at VALIDE (still awaiting the committee); "favorable avec réserves" leads to RETENU.
 PROJECT_TRANSITIONS: dict[ProjectStatus, tuple[ProjectStatus, ...]] = {
-    ProjectStatus.PROPOSE: (ProjectStatus.VALIDE, ProjectStatus.RENVOYE, ProjectStatus.ABANDONNE),
-    ProjectStatus.RENVOYE: (ProjectStatus.PROPOSE, ProjectStatus.ABANDONNE),
-    ProjectStatus.VALIDE: (ProjectStatus.RETENU, ProjectStatus.REFUSE, ProjectStatus.ABANDONNE),
-    ProjectStatus.RETENU: (ProjectStatus.EN_COURS, ProjectStatus.ABANDONNE),
-    ProjectStatus.REFUSE: (ProjectStatus.PROPOSE, ProjectStatus.ABANDONNE),
-    ProjectStatus.EN_COURS: (ProjectStatus.REALISE, ProjectStatus.ABANDONNE),
-    ProjectStatus.REALISE: (),
-    ProjectStatus.ABANDONNE: (),
+    ProjectStatus.PROPOSED: (ProjectStatus.VALIDATED, ProjectStatus.RETURNED, ProjectStatus.ABANDONED),
+    ProjectStatus.RETURNED: (ProjectStatus.PROPOSED, ProjectStatus.ABANDONED),
+    ProjectStatus.VALIDATED: (ProjectStatus.RETAINED, ProjectStatus.REFUSED, ProjectStatus.ABANDONED),
+    ProjectStatus.RETAINED: (ProjectStatus.IN_PROGRESS, ProjectStatus.ABANDONED),
+    ProjectStatus.REFUSED: (ProjectStatus.PROPOSED, ProjectStatus.ABANDONED),
+    ProjectStatus.IN_PROGRESS: (ProjectStatus.DONE, ProjectStatus.ABANDONED),
+    ProjectStatus.DONE: (),
+    ProjectStatus.ABANDONED: (),
 }
 
 
 class InterventionMode(LabelledEnum):
-    INTERVENTION_DIRECTE = ("intervention_directe", "Intervention directe")
-    CONVENTION_OBJECTIFS = ("convention_objectifs", "Convention d'objectifs")
-    EXPERIMENTATION_TRANSFERT = ("experimentation_transfert", "Expérimentation et transfert")
-    ASSISTANCE_MAITRISE_OUVRAGE = ("assistance_maitrise_ouvrage", "Assistance à maîtrise d'ouvrage")
-    A_QUALIFIER = ("a_qualifier", "À qualifier")
+    DIRECT = ("intervention_directe", "Intervention directe")
+    OBJECTIVES_AGREEMENT = ("convention_objectifs", "Convention d'objectifs")
+    EXPERIMENT_AND_TRANSFER = ("experimentation_transfert", "Expérimentation et transfert")
+    PROJECT_OWNER_SUPPORT = ("assistance_maitrise_ouvrage", "Assistance à maîtrise d'ouvrage")
+    TO_QUALIFY = ("a_qualifier", "À qualifier")
 
 
 class LegalForm(LabelledEnum):
@@ -81,68 +81,68 @@ class LegalForm(LabelledEnum):
     SCOP = ("scop", "SCOP")
     SCIC = ("scic", "SCIC")
     CAE = ("cae", "Coopérative d'activité et d'emploi")
-    MUTUELLE = ("mutuelle", "Mutuelle")
-    FONDATION = ("fondation", "Fondation")
+    MUTUAL = ("mutuelle", "Mutuelle")
+    FOUNDATION = ("fondation", "Fondation")
     SIAE = ("siae", "Structure d'insertion par l'activité économique")
     ESUS = ("esus", "Entreprise solidaire d'utilité sociale")
-    COLLECTIVITE = ("collectivite", "Collectivité ou établissement public")
-    AUTRE = ("autre", "Autre")
+    PUBLIC_BODY = ("collectivite", "Collectivité ou établissement public")
+    OTHER = ("autre", "Autre")
 
 
 class Sector(LabelledEnum):
-    SERVICES_PERSONNE = ("services_personne", "Services à la personne")
-    ALIMENTATION = ("alimentation", "Alimentation et circuits courts")
-    ENVIRONNEMENT = ("environnement", "Environnement et réemploi")
-    BATIMENT_HABITAT = ("batiment_habitat", "Bâtiment et habitat")
+    PERSONAL_SERVICES = ("services_personne", "Services à la personne")
+    FOOD = ("alimentation", "Alimentation et circuits courts")
+    ENVIRONMENT = ("environnement", "Environnement et réemploi")
+    BUILDING_HOUSING = ("batiment_habitat", "Bâtiment et habitat")
     CULTURE_SPORT = ("culture_sport", "Culture et sport")
-    FINANCE_SOLIDAIRE = ("finance_solidaire", "Finance solidaire")
-    MOBILITE = ("mobilite", "Mobilité")
-    NUMERIQUE = ("numerique", "Numérique")
-    COMMERCE_EQUITABLE = ("commerce_equitable", "Commerce équitable")
-    INSERTION = ("insertion", "Insertion et formation")
-    A_QUALIFIER = ("a_qualifier", "À qualifier")
+    SOLIDARITY_FINANCE = ("finance_solidaire", "Finance solidaire")
+    MOBILITY = ("mobilite", "Mobilité")
+    DIGITAL = ("numerique", "Numérique")
+    FAIR_TRADE = ("commerce_equitable", "Commerce équitable")
+    WORK_INTEGRATION = ("insertion", "Insertion et formation")
+    TO_QUALIFY = ("a_qualifier", "À qualifier")
 
 
 class FundingType(LabelledEnum):
-    SUBVENTION = ("subvention", "Subvention")
-    AVANCE_REMBOURSABLE = ("avance_remboursable", "Avance remboursable")
-    PRISE_PARTICIPATION = ("prise_participation", "Prise de participation")
-    GARANTIE = ("garantie", "Garantie")
-    PRET = ("pret", "Prêt")
+    GRANT = ("subvention", "Subvention")
+    REPAYABLE_ADVANCE = ("avance_remboursable", "Avance remboursable")
+    EQUITY_STAKE = ("prise_participation", "Prise de participation")
+    GUARANTEE = ("garantie", "Garantie")
+    LOAN = ("pret", "Prêt")
 
 
 class MeetingBody(LabelledEnum):
-    COMITE = ("comite_metropolitain", "Comité métropolitain de l'ESS")
-    GROUPE_TECHNICIENS = ("groupe_techniciens", "Groupe de travail des techniciens")
+    COMMITTEE = ("comite_metropolitain", "Comité métropolitain de l'ESS")
+    TECHNICIANS = ("groupe_techniciens", "Groupe de travail des techniciens")
     FORUM = ("forum_acteurs", "Forum des acteurs")
-    CONSEIL_SCIENTIFIQUE = ("conseil_scientifique", "Conseil scientifique")
+    SCIENTIFIC_COUNCIL = ("conseil_scientifique", "Conseil scientifique")
 
 
 class OpinionValue(LabelledEnum):
     FAVORABLE = ("favorable", "Favorable")
-    FAVORABLE_RESERVES = ("favorable_reserves", "Favorable avec réserves")
-    DEFAVORABLE = ("defavorable", "Défavorable")
-    AJOURNE = ("ajourne", "Ajourné")
+    FAVORABLE_WITH_RESERVATIONS = ("favorable_reserves", "Favorable avec réserves")
+    UNFAVORABLE = ("defavorable", "Défavorable")
+    POSTPONED = ("ajourne", "Ajourné")
 
 
 class Provenance(LabelledEnum):
-    DECLARE = ("declare", "Déclaré")
-    VERIFIE = ("verifie", "Vérifié")
-    ESTIME = ("estime", "Estimé")
+    DECLARED = ("declare", "Déclaré")
+    VERIFIED = ("verifie", "Vérifié")
+    ESTIMATED = ("estime", "Estimé")
 
 
 class CommentTarget(LabelledEnum):
-    FICHE = ("fiche", "Fiche")
-    PROJET = ("projet", "Projet")
+    SHEET = ("fiche", "Fiche")
+    PROJECT = ("projet", "Projet")
 
 
 class CommentBody(LabelledEnum):
     """Who speaks: the evaluation is meant to be participatory."""
 
-    GROUPE_TECHNICIENS = ("groupe_techniciens", "Groupe des techniciens")
+    TECHNICIANS = ("groupe_techniciens", "Groupe des techniciens")
     FORUM = ("forum_acteurs", "Forum des acteurs")
-    BENEFICIAIRE = ("beneficiaire", "Bénéficiaire")
-    COMITE = ("comite_metropolitain", "Comité métropolitain")
+    BENEFICIARY = ("beneficiaire", "Bénéficiaire")
+    COMMITTEE = ("comite_metropolitain", "Comité métropolitain")
     MISSION = ("mission_ess", "Mission ESS")
 
 
@@ -186,5 +186,5 @@ class Deed(LabelledEnum):
 class IncidentKind(LabelledEnum):
     """What an entry of the plan's register of « dysfonctionnements » records."""
 
-    DYSFONCTIONNEMENT = ("dysfonctionnement", "Dysfonctionnement")
+    MALFUNCTION = ("dysfonctionnement", "Dysfonctionnement")
     REORIENTATION = ("reorientation", "Réorientation")

@@ -27,16 +27,16 @@ from essdash.read.indicators import METRO, METRO_LABEL
 
 MISSING = "manquant"
 ENTRY_LABELS = {  # a cell of the completeness grid, by the state of its place
-    SemesterState.SAISIE: "saisi",
-    SemesterState.SOUMIS: "soumis",
-    SemesterState.VALIDE: "validé",
-    SemesterState.VERROUILLE: "verrouillé",
+    SemesterState.ENTRY: "saisi",
+    SemesterState.SUBMITTED: "soumis",
+    SemesterState.VALIDATED: "validé",
+    SemesterState.LOCKED: "verrouillé",
 }
 PLURALS = {
-    SemesterState.SAISIE: "en saisie",
-    SemesterState.SOUMIS: "soumis",
-    SemesterState.VALIDE: "validés",
-    SemesterState.VERROUILLE: "verrouillés",
+    SemesterState.ENTRY: "en saisie",
+    SemesterState.SUBMITTED: "soumis",
+    SemesterState.VALIDATED: "validés",
+    SemesterState.LOCKED: "verrouillés",
 }
 
 
@@ -118,7 +118,7 @@ def places(engine: Engine, period: str) -> pd.DataFrame:
     start = periods.bounds(period)[0]
     table = []
     for code, name in rows:
-        state = found.get((period, None if code == METRO else code), SemesterState.SAISIE)
+        state = found.get((period, None if code == METRO else code), SemesterState.ENTRY)
         at, by = stamped.get(code, (None, ""))
         table.append(
             {
@@ -187,7 +187,7 @@ def reminders(engine: Engine, period: str, on: date) -> pd.DataFrame:
         .order_by(col(m.Member.name)),
     )
     rows = []
-    for place in where[where["state"] == SemesterState.SAISIE.value].itertuples():
+    for place in where[where["state"] == SemesterState.ENTRY.value].itertuples():
         mine = cells[cells["place"] == place.place]
         people = technicians[technicians["territory_code"] == place.place]
         rows.append(
@@ -239,7 +239,7 @@ class Completion:
     @property
     def provisional(self) -> bool:
         return (
-            self.by_state.get(SemesterState.VALIDE.value, 0) + self.by_state.get(SemesterState.VERROUILLE.value, 0)
+            self.by_state.get(SemesterState.VALIDATED.value, 0) + self.by_state.get(SemesterState.LOCKED.value, 0)
             < self.places
         )
 

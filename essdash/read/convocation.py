@@ -25,15 +25,16 @@ from essdash.domain.errors import ValidationError
 from essdash.domain.mailing import CONVENED, MailKind, MailStatus
 from essdash.domain.models_mail import MailSend
 from essdash.domain.vocabulary import MeetingBody, ProjectStatus, Role
-from essdash.read import followup, pack_figures, proceedings
+from essdash.read import followup, proceedings
 from essdash.read.filters import Filters, project_conditions, read_frame
-from essdash.read.pack_model import METROPOLIS
+from essdash.read.pack import figures as pack_figures
+from essdash.read.pack.model import METROPOLIS
 from essdash.read.sheet_filters import narrow
 
 # The proposals each body decides on: the committee gives its opinion, the technicians validate.
 WAITING = {
-    MeetingBody.COMITE: (ProjectStatus.VALIDE, "Avis sur les propositions validées par les techniciens"),
-    MeetingBody.GROUPE_TECHNICIENS: (ProjectStatus.PROPOSE, "Validation technique des propositions reçues"),
+    MeetingBody.COMMITTEE: (ProjectStatus.VALIDATED, "Avis sur les propositions validées par les techniciens"),
+    MeetingBody.TECHNICIANS: (ProjectStatus.PROPOSED, "Validation technique des propositions reçues"),
 }
 SEND_COLUMNS = ["Destinataire", "Adresse", "Envoi n°", "État", "Essais", "Erreur", "Objet", "Lieu", "Le", "Par"]
 

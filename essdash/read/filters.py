@@ -121,8 +121,8 @@ def project_conditions(filters: Filters) -> list:
     if filters.to_qualify:
         clauses.append(
             or_(
-                col(P.sector) == Sector.A_QUALIFIER.value,
-                col(P.intervention_mode) == InterventionMode.A_QUALIFIER.value,
+                col(P.sector) == Sector.TO_QUALIFY.value,
+                col(P.intervention_mode) == InterventionMode.TO_QUALIFY.value,
             )
         )
     if filters.sheet:
@@ -173,12 +173,12 @@ def to_complete(engine: Engine) -> list[str]:
     """What imports left to complete, in French: projects whose filière or mode is « à qualifier »,
     carriers whose legal form was read as « autre »."""
     with engine.connect() as conn:
-        sectors = conn.execute(select(func.count()).where(col(P.sector) == Sector.A_QUALIFIER.value)).scalar_one()
+        sectors = conn.execute(select(func.count()).where(col(P.sector) == Sector.TO_QUALIFY.value)).scalar_one()
         modes = conn.execute(
-            select(func.count()).where(col(P.intervention_mode) == InterventionMode.A_QUALIFIER.value)
+            select(func.count()).where(col(P.intervention_mode) == InterventionMode.TO_QUALIFY.value)
         ).scalar_one()
         forms = conn.execute(
-            select(func.count()).where(col(m.Organisation.legal_form) == LegalForm.AUTRE.value)
+            select(func.count()).where(col(m.Organisation.legal_form) == LegalForm.OTHER.value)
         ).scalar_one()
     return [
         text

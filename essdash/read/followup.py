@@ -27,10 +27,10 @@ S, P = m.ActionSheet, m.Project
 
 
 COUNTED = {
-    ProjectStatus.VALIDE.value,
-    ProjectStatus.RETENU.value,
-    ProjectStatus.EN_COURS.value,
-    ProjectStatus.REALISE.value,
+    ProjectStatus.VALIDATED.value,
+    ProjectStatus.RETAINED.value,
+    ProjectStatus.IN_PROGRESS.value,
+    ProjectStatus.DONE.value,
 }
 
 
@@ -100,9 +100,9 @@ def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
     money = money_by_project(filters.as_of)
     step = step_on(filters.as_of)
     score = case(  # a project's share of its fiche's progress, by step; other steps do not count
-        (step == ProjectStatus.REALISE.value, 1.0),
-        (step == ProjectStatus.EN_COURS.value, 0.5),
-        (step.in_([ProjectStatus.VALIDE.value, ProjectStatus.RETENU.value]), 0.0),
+        (step == ProjectStatus.DONE.value, 1.0),
+        (step == ProjectStatus.IN_PROGRESS.value, 0.5),
+        (step.in_([ProjectStatus.VALIDATED.value, ProjectStatus.RETAINED.value]), 0.0),
         else_=None,
     )
     per_sheet = read_frame(

@@ -34,10 +34,10 @@ from essdash.read.filters import Filters, read_frame
 from essdash.read.history import project_steps_on, sheet_states_on
 
 ENGAGED = {
-    ProjectStatus.VALIDE.value,
-    ProjectStatus.RETENU.value,
-    ProjectStatus.EN_COURS.value,
-    ProjectStatus.REALISE.value,
+    ProjectStatus.VALIDATED.value,
+    ProjectStatus.RETAINED.value,
+    ProjectStatus.IN_PROGRESS.value,
+    ProjectStatus.DONE.value,
 }
 COOPERATIVE_FORMS = {"scop", "scic", "cae"}
 METRO = "metropole"

@@ -27,7 +27,7 @@ from essdash.read.sheet_filters import narrow
 
 S, P = m.ActionSheet, m.Project
 
-PIPELINE_STEPS = (ProjectStatus.PROPOSE, ProjectStatus.RENVOYE, ProjectStatus.VALIDE)
+PIPELINE_STEPS = (ProjectStatus.PROPOSED, ProjectStatus.RETURNED, ProjectStatus.VALIDATED)
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def committees(engine: Engine, day: date | None = None) -> tuple[Meeting | None,
     """The last committee meeting held before ``day`` (default: the data's reference date), and the
     next one (on or after)."""
     today = day or as_of(engine)
-    held = meetings(engine, MeetingBody.COMITE.value)
+    held = meetings(engine, MeetingBody.COMMITTEE.value)
     before, after = held[held["date"] < today], held[held["date"] >= today]
     last = Meeting.of_row(before.iloc[0].to_dict()) if not before.empty else None
     following = Meeting.of_row(after.iloc[-1].to_dict()) if not after.empty else None
@@ -151,12 +151,12 @@ def awaiting_opinion(engine: Engine, filters: Filters = Filters(), at: date | No
         engine,
         select(col(m.ProjectEvent.project_id), func.max(col(m.ProjectEvent.date)).label("date"))
         .where(
-            col(m.ProjectEvent.to_status) == ProjectStatus.VALIDE.value,
+            col(m.ProjectEvent.to_status) == ProjectStatus.VALIDATED.value,
             col(m.ProjectEvent.date) <= (at or date.max),
         )
         .group_by(col(m.ProjectEvent.project_id)),
     ).set_index("project_id")["date"]
-    waiting = step_on(at) == ProjectStatus.VALIDE.value
+    waiting = step_on(at) == ProjectStatus.VALIDATED.value
     frame = read_frame(
         engine,
         select(
@@ -271,7 +271,7 @@ def changes_between(engine: Engine, start: date, end: date, filters: Filters = F
         select(col(m.ProjectEvent.project_id))
         .join(P, col(P.id) == col(m.ProjectEvent.project_id))
         .where(
-            col(m.ProjectEvent.to_status) == ProjectStatus.RETENU.value,
+            col(m.ProjectEvent.to_status) == ProjectStatus.RETAINED.value,
             col(m.ProjectEvent.date) > start,
             col(m.ProjectEvent.date) <= end,
             *selection,

@@ -20,8 +20,9 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import periods
 from essdash.domain.vocabulary import MeetingBody
-from essdash.read import approval, followup, opendata_package, pack, proceedings
-from essdash.read.pack_model import Pack, Section, situation_day
+from essdash.read import approval, followup, pack, proceedings
+from essdash.read.opendata import package as opendata_package
+from essdash.read.pack.model import Pack, Section, situation_day
 from essdash.read.voices import SECTION_TITLE
 
 # The pack's sections that hold aggregated figures only (a territory's comparison and the map have a
@@ -40,7 +41,7 @@ PUBLIC_SECTIONS = frozenset(
 
 def past_committees(engine: Engine) -> pd.DataFrame:
     """The committee meetings held up to the data's reference date, newest first: id, date, title, period."""
-    held = proceedings.meetings(engine, MeetingBody.COMITE.value)
+    held = proceedings.meetings(engine, MeetingBody.COMMITTEE.value)
     held = held[held["date"] <= followup.as_of(engine)]
     frame = held[["id", "date", "title"]].copy()
     frame["period"] = [periods.of_date(day) for day in frame["date"]]

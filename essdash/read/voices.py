@@ -21,7 +21,7 @@ from essdash.domain import models_voices as mv
 from essdash.domain import voices as dv
 from essdash.domain.errors import ReferenceDataError
 from essdash.read.filters import read_frame
-from essdash.read.pack_model import Section
+from essdash.read.pack.model import Section
 from essdash.store.config import DATA_DIR
 
 CATALOGUE = DATA_DIR / "questionnaire.yaml"

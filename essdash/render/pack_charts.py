@@ -9,7 +9,7 @@ import pandas as pd
 
 from essdash.domain import leverage
 from essdash.read import leverage as read_leverage
-from essdash.read.pack_model import Chart
+from essdash.read.pack.model import Chart
 from essdash.render import charts, static_map
 
 

@@ -62,13 +62,13 @@ MERGED_HEADER_ROWS = 30  # merged cells are spread over their range in the first
 @dataclass(frozen=True)
 class Table:
     """A file's non-empty rows as ``(row number as the spreadsheet shows it, cells)``; for a workbook,
-    its visible sheets and the rows where a merged cell spans several columns (a header's group)."""
+    its visible worksheets and the rows where a merged cell spans several columns (a header's group)."""
 
     file_name: str
     description: str
     sha256: str
     rows: tuple[tuple[int, tuple], ...]
-    sheets: tuple[str, ...] = ()
+    worksheets: tuple[str, ...] = ()
     merged: frozenset[int] = frozenset()
 
 
@@ -79,8 +79,8 @@ def _trimmed(cells) -> tuple:
     return tuple(cells)
 
 
-def read_table(data: bytes, file_name: str, sheet: str | None = None) -> Table:
-    """Read a CSV or XLSX file (of a workbook, the ``sheet`` named, else the first visible one);
+def read_table(data: bytes, file_name: str, worksheet: str | None = None) -> Table:
+    """Read a CSV or XLSX file (of a workbook, the ``worksheet`` named, else the first visible one);
     ``ImportFileError`` (French) if it cannot be read as a table."""
     name = file_name or "fichier sans nom"
     if not data:
@@ -91,9 +91,9 @@ def read_table(data: bytes, file_name: str, sheet: str | None = None) -> Table:
             f"Le fichier « {name} » est trop volumineux ({size} Mio) : "
             f"{limits.at_most(MAX_BYTES // limits.MIB)}. Découpez-le en plusieurs fichiers."
         )
-    sheets, merged = (), frozenset()
+    worksheets, merged = (), frozenset()
     if data.startswith(b"PK\x03\x04"):
-        rows, description, sheets, merged = _xlsx_rows(data, name, sheet)
+        rows, description, worksheets, merged = _xlsx_rows(data, name, worksheet)
     else:
         for signature, what in _SIGNATURES.items():
             if data.startswith(signature):
@@ -106,7 +106,7 @@ def read_table(data: bytes, file_name: str, sheet: str | None = None) -> Table:
         raise ImportFileError(f"Le fichier « {name} » ne contient aucune donnée.")
     if len(rows) > MAX_ROWS + 1:
         raise ImportFileError(f"Le fichier « {name} » a plus de {fmt.number(MAX_ROWS)} lignes : découpez-le.")
-    return Table(name, description, hashlib.sha256(data).hexdigest(), tuple(rows), sheets, merged)
+    return Table(name, description, hashlib.sha256(data).hexdigest(), tuple(rows), worksheets, merged)
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
@@ -288,16 +288,16 @@ def _workbook_rows(data: bytes, name: str, chosen: str | None) -> tuple[list, st
                 f"« {name} » est {what}, pas un classeur .xlsx ni un fichier CSV : "
                 "enregistrez les données au format .xlsx ou CSV."
             )
-        sheet = workbook.sheet_rows(archive, name, MAX_COLUMNS, chosen)
+        worksheet = workbook.worksheet_rows(archive, name, MAX_COLUMNS, chosen)
         filled = _filled_rows(
             (
                 (number, _trimmed([v if v.__class__ in _PLAIN else _xlsx_value(v) for v in cells]))
-                for number, cells in sheet.rows
+                for number, cells in worksheet.rows
             ),
             name,
         )
-        filled, merged = _spread_merges(filled, sheet.merges())
-        return filled, f"classeur Excel (.xlsx), {sheet.description}", sheet.names, merged
+        filled, merged = _spread_merges(filled, worksheet.merges())
+        return filled, f"classeur Excel (.xlsx), {worksheet.description}", worksheet.names, merged
 
 
 def _xlsx_rows(data: bytes, name: str, chosen: str | None) -> tuple[list, str, tuple[str, ...], frozenset[int]]:
@@ -341,7 +341,7 @@ def column_width(header: str, values: pd.Series) -> int:
 
 
 def xlsx_bytes(frame: pd.DataFrame, title: str) -> bytes:
-    """The frame as a one-sheet workbook readable as soon as it opens: columns as wide as their
+    """The frame as a one-worksheet workbook readable as soon as it opens: columns as wide as their
     header and cells, bold frozen header, filters over every row, typed numbers and dates."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -350,10 +350,10 @@ def xlsx_bytes(frame: pd.DataFrame, title: str) -> bytes:
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", title)[:31])
-    sheet.freeze_panes = "A2"
+    worksheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", title)[:31])
+    worksheet.freeze_panes = "A2"
     for i, column in enumerate(frame.columns, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = column_width(str(column), frame.iloc[:, i - 1])
+        worksheet.column_dimensions[get_column_letter(i)].width = column_width(str(column), frame.iloc[:, i - 1])
 
     def cell(value):
         if missing(value):
@@ -365,21 +365,21 @@ def xlsx_bytes(frame: pd.DataFrame, title: str) -> bytes:
         if isinstance(value, (float, np.floating)):
             return float(value)
         if isinstance(value, date):
-            dated = WriteOnlyCell(sheet, value=value)
+            dated = WriteOnlyCell(worksheet, value=value)
             dated.number_format = "DD/MM/YYYY" if not isinstance(value, datetime) else "DD/MM/YYYY HH:MM"
             return dated
         return ILLEGAL_CHARACTERS_RE.sub("", neutralise(str(value)))
 
     header = []
     for column in frame.columns:
-        head = WriteOnlyCell(sheet, value=neutralise(str(column)))
+        head = WriteOnlyCell(worksheet, value=neutralise(str(column)))
         head.font = Font(bold=True)
         header.append(head)
-    sheet.append(header)
+    worksheet.append(header)
     for row in frame.itertuples(index=False, name=None):
-        sheet.append([cell(v) for v in row])
+        worksheet.append([cell(v) for v in row])
     if len(frame.columns):
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+        worksheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,16 +1,16 @@
-"""Reading one sheet of an XLSX workbook in bounded time and memory, whatever the file claims.
+"""Reading one worksheet of an XLSX workbook in bounded time and memory, whatever the file claims.
 
-The sheet is the one chosen by name, else the first visible one (hidden sheets are left out unless
+The worksheet is the one chosen by name, else the first visible one (hidden worksheets are left out unless
 chosen); its merged cells are reported so that a merged header can be read as it shows.
 
-An XLSX file is a zip archive of XML parts. A hostile or broken file can declare a sheet of
+An XLSX file is a zip archive of XML parts. A hostile or broken file can declare a worksheet of
 16 384 × 1 048 576 cells, hold parts that decompress a thousand times larger than they are, or lie
 about their sizes. So the archive's parts are checked before anything is read (total size once
-decompressed, compression ratio), each part is streamed with a byte budget, and the sheet's XML is
+decompressed, compression ratio), each part is streamed with a byte budget, and the worksheet's XML is
 parsed event by event (expat): only the cells actually written in the file are visited, the
 declared dimension is ignored, and reading stops at the first cell beyond the column limit or the
 cell limit. What is kept in memory is bounded as it is read: the shared strings (no more than a
-sheet has cells), each text (the CSV reader's limit), the rows (no more than Excel's). Refusals are
+worksheet has cells), each text (the CSV reader's limit), the rows (no more than Excel's). Refusals are
 ``ImportFileError`` with a French message.
 """
 
@@ -32,9 +32,9 @@ MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 150
 MAX_CELLS = 500_000
 MAX_MERGES = 1000  # merged ranges kept (a header has a few)
-MAX_SHARED_STRINGS = MAX_CELLS  # a sheet cannot use more distinct texts than it has cells
+MAX_SHARED_STRINGS = MAX_CELLS  # a worksheet cannot use more distinct texts than it has cells
 MAX_TEXT_CHARS = 131_072  # one cell's text, as for a CSV file
-MAX_ROW_ELEMENTS = 1_048_576  # rows written in a sheet, empty ones included: Excel's own limit
+MAX_ROW_ELEMENTS = 1_048_576  # rows written in a worksheet, empty ones included: Excel's own limit
 _CHUNK = 1 << 20
 
 
@@ -95,23 +95,23 @@ def _drain(parsing: Iterator[None]) -> None:
         pass
 
 
-def _sheet(
+def _worksheet(
     archive: zipfile.ZipFile, budget: _Budget, name: str, chosen: str | None
 ) -> tuple[str, str, bool, tuple[str, ...]]:
-    """The chosen (else first visible) sheet's description and part, whether dates count from 1904,
-    and the names of the visible sheets."""
-    sheets, date1904 = [], [False]
+    """The chosen (else first visible) worksheet's description and part, whether dates count from 1904,
+    and the names of the visible worksheets."""
+    worksheets, date1904 = [], [False]
 
     def start(tag, attrs):
         tag = _local(tag)
         if tag == "sheet":
             rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
-            sheets.append((attrs.get("name", ""), rid, attrs.get("state", "visible") != "visible"))
+            worksheets.append((attrs.get("name", ""), rid, attrs.get("state", "visible") != "visible"))
         elif tag == "workbookPr":
             date1904[0] = attrs.get("date1904", "0").lower() in ("1", "true")
 
     _drain(_parse(budget.chunks(archive, "xl/workbook.xml", name), start, lambda tag: None))
-    if not sheets:
+    if not worksheets:
         raise ImportFileError(f"« {name} » ne contient aucune feuille de calcul.")
     targets = {}
 
@@ -121,22 +121,22 @@ def _sheet(
 
     if "xl/_rels/workbook.xml.rels" in archive.namelist():
         _drain(_parse(budget.chunks(archive, "xl/_rels/workbook.xml.rels", name), relation, lambda tag: None))
-    visible = tuple(title for title, _, hidden in sheets if not hidden)
+    visible = tuple(title for title, _, hidden in worksheets if not hidden)
     if chosen is not None:
-        found = [(title, rid) for title, rid, _ in sheets if title == chosen]
+        found = [(title, rid) for title, rid, _ in worksheets if title == chosen]
         if not found:
             names = ", ".join(f"« {title} »" for title in visible)
             raise ImportFileError(f"« {name} » n'a pas de feuille « {chosen} » (feuilles : {names}).")
         title, rid = found[0]
     elif visible:
-        title, rid = next((title, rid) for title, rid, hidden in sheets if not hidden)
+        title, rid = next((title, rid) for title, rid, hidden in worksheets if not hidden)
     else:
         raise ImportFileError(f"« {name} » ne contient aucune feuille visible.")
     target = targets.get(rid, "worksheets/sheet1.xml")
     part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
     if part not in archive.namelist():
         raise ImportFileError(f"« {name} » est un classeur .xlsx endommagé : la feuille « {title} » est introuvable.")
-    hidden = [t for t, _, h in sheets if h]
+    hidden = [t for t, _, h in worksheets if h]
     more = [f"{len(visible)} feuilles visibles"] if len(visible) > 1 else []
     more += [f"masquée{'s' if len(hidden) > 1 else ''} : " + ", ".join(f"« {t} »" for t in hidden)] if hidden else []
     return f"feuille « {title} »" + (f" ({' ; '.join(more)})" if more else ""), part, date1904[0], visible
@@ -231,7 +231,7 @@ def _number(text: str):
 
 
 class _SheetReader:
-    """Turns the sheet's XML events into ``(row number, cells)`` for the rows that hold a value.
+    """Turns the worksheet's XML events into ``(row number, cells)`` for the rows that hold a value.
 
     The handlers run once per XML event, so they keep to plain attributes and cached lookups."""
 
@@ -355,8 +355,8 @@ class _SheetReader:
         return raw
 
 
-class Sheet:
-    """One sheet being read: its rows (lazily), its description, the workbook's visible sheets, and,
+class Worksheet:
+    """One worksheet being read: its rows (lazily), its description, the workbook's visible worksheets, and,
     once the rows are read, its merged ranges as ``(first row, first column, last row, last column)``."""
 
     def __init__(self, rows: Iterator[tuple[int, tuple]], description: str, names: tuple[str, ...], reader):
@@ -385,11 +385,11 @@ def _split(reference: str) -> tuple[int, int]:
     return column, int(reference[len(letters) :])
 
 
-def sheet_rows(archive: zipfile.ZipFile, name: str, max_columns: int, chosen: str | None = None) -> Sheet:
-    """A sheet's non-empty rows (lazily) and what describes it; refusals as ``ImportFileError``."""
+def worksheet_rows(archive: zipfile.ZipFile, name: str, max_columns: int, chosen: str | None = None) -> Worksheet:
+    """A worksheet's non-empty rows (lazily) and what describes it; refusals as ``ImportFileError``."""
     check_archive(archive, name)
     budget = _Budget()
-    description, part, date1904, names = _sheet(archive, budget, name, chosen)
+    description, part, date1904, names = _worksheet(archive, budget, name, chosen)
     strings = _shared_strings(archive, budget, name)
     dates = _date_styles(archive, budget, name)
     reader = _SheetReader(name, strings, dates, MAC_EPOCH if date1904 else WINDOWS_EPOCH, max_columns)
@@ -399,4 +399,4 @@ def sheet_rows(archive: zipfile.ZipFile, name: str, max_columns: int, chosen: st
             yield from reader.ready
             reader.ready.clear()
 
-    return Sheet(rows(), description, names, reader)
+    return Worksheet(rows(), description, names, reader)

@@ -128,7 +128,7 @@ def agenda(engine: Engine, filters: Filters) -> None:
 def changes(filters: Filters) -> None:
     """What changed between two committee meetings chosen in the list of committees, for the
     selection's projects (its place; fiche changes: the fiches its projects serve)."""
-    committees = read(proceedings.meetings, MeetingBody.COMITE.value)
+    committees = read(proceedings.meetings, MeetingBody.COMMITTEE.value)
     dates = committees["date"].tolist()
     c1, c2 = st.columns(2)
     start = c1.selectbox(

@@ -52,7 +52,7 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
         return
     table = awaiting[OPINION_SHOWN].assign(opinion=NO_OPINION, comment="")
     with st.form("opinions"):
-        meeting = meeting_choice("Séance du comité", MeetingBody.COMITE, "opinion_meeting")
+        meeting = meeting_choice("Séance du comité", MeetingBody.COMMITTEE, "opinion_meeting")
         st.caption(
             "Choisissez l'avis de chaque proposition dans la colonne « Avis » (double-clic ou Entrée sur la "
             "cellule) et, au besoin, un commentaire ; les propositions sans avis restent en attente."
@@ -73,7 +73,10 @@ def opinions(engine, awaiting: pd.DataFrame) -> None:
     values = {label: value for value, label in OpinionValue.labels().items()}
     loaded = {
         row.id: remember_version(
-            "project", row.id, {"id": row.id, "version": row.version, "status": ProjectStatus.VALIDE.value}, submitted
+            "project",
+            row.id,
+            {"id": row.id, "version": row.version, "status": ProjectStatus.VALIDATED.value},
+            submitted,
         )
         for row in awaiting.itertuples()
     }

@@ -1,4 +1,4 @@
-"""The Données page's three tabs: import a partner's spreadsheet (its sheet, the placing of its
+"""The Données page's three tabs: import a partner's spreadsheet (its worksheet, the placing of its
 columns, the defaults of what it does not say, a preview, then all or nothing), export any filtered
 view, and back up or restore the base."""
 
@@ -22,9 +22,10 @@ from essdash.ui import forms, session
 from essdash.ui.cache import clear_reads, read
 from essdash.ui.filters import place_caption, project_filters
 from essdash.ui.records import paged, without_none
-from essdash.write import admin, import_preview
+from essdash.write import admin
 from essdash.write import imports as io_import
-from essdash.write.import_rows import ImportOptions
+from essdash.write.imports import preview as import_preview
+from essdash.write.imports.rows import ImportOptions
 
 # exported views of projects, which the project filters narrow
 PROJECT_VIEWS = {"projects", "organisations", "fundings", "sheets", "equity_communes", "equity_territories"} | {
@@ -48,7 +49,7 @@ def _plan(engine: Engine, uploaded, kind: str, options: ImportOptions):
 
 def _options(kind: str, plan, base: ImportOptions) -> ImportOptions:
     """The person's choices: a saved mapping or each column's field, and the defaults of a projects file
-    (``base`` keeps the sheet and what the gate lets the person write, which the preview checks)."""
+    (``base`` keeps the worksheet and what the gate lets the person write, which the preview checks)."""
     mapping = dict(base.mapping or ())
     offered = None
     if plan is not None and plan.saved:
@@ -239,9 +240,13 @@ def import_tab(engine: Engine) -> None:
     try:
         if previous is None or previous.kind.code != kind:
             previous = _plan(engine, uploaded, kind, bound)  # the proposed reading
-        sheets = previous.table.sheets
-        sheet = st.selectbox("Feuille", sheets, key="imp_sheet", placeholder=fmt.CHOOSE) if len(sheets) > 1 else None
-        options = _options(kind, previous, replace(bound, sheet=sheet))
+        worksheets = previous.table.worksheets
+        worksheet = (
+            st.selectbox("Feuille", worksheets, key="imp_worksheet", placeholder=fmt.CHOOSE)
+            if len(worksheets) > 1
+            else None
+        )
+        options = _options(kind, previous, replace(bound, worksheet=worksheet))
         plan = _plan(engine, uploaded, kind, options)
     except EssdashError as exc:
         st.error(fmt.md_escape(str(exc)))

@@ -65,7 +65,7 @@ def entry_grid(grid: pd.DataFrame, unit: str, scope: str) -> list[dict]:
         name, value, provenance, source = st.columns([2, 2, 2, 3])
         shown = fmt.md_escape(row.name)  # a territory's name from the base: text, never Markdown
         name.markdown(shown)
-        recorded = row.provenance if isinstance(row.provenance, str) else Provenance.DECLARE.value
+        recorded = row.provenance if isinstance(row.provenance, str) else Provenance.DECLARED.value
         recorded_source = row.source if isinstance(row.source, str) else ""
         typed = {
             "code": row.code,
@@ -77,7 +77,7 @@ def entry_grid(grid: pd.DataFrame, unit: str, scope: str) -> list[dict]:
                 list(provenances),
                 key=f"p-{scope}-{row.code}",
                 format_func=provenances.get,
-                index=list(provenances).index(Provenance.DECLARE.value if declared else recorded),
+                index=list(provenances).index(Provenance.DECLARED.value if declared else recorded),
                 label_visibility="collapsed",
                 placeholder=fmt.CHOOSE,
             ),
@@ -88,7 +88,7 @@ def entry_grid(grid: pd.DataFrame, unit: str, scope: str) -> list[dict]:
         if declared and (typed["value"], typed["source"], typed["provenance"]) == (
             row.value,
             recorded_source,
-            Provenance.DECLARE.value,
+            Provenance.DECLARED.value,
         ):
             typed["provenance"] = recorded  # left as it was shown: not a new declaration
         rows.append(typed)
@@ -222,7 +222,7 @@ def entry(engine, known: pd.DataFrame) -> None:
     )
     unit = known.set_index("code").loc[entry_code, "unit"]
     states = read(approval.places, period)
-    closed = states[states["state"] != SemesterState.SAISIE.value]
+    closed = states[states["state"] != SemesterState.ENTRY.value]
     if not closed.empty:
         st.caption(
             ":material/lock: Fermées à la saisie pour ce semestre (soumises, validées ou verrouillées) : "

@@ -1,6 +1,6 @@
 """The « Données ouvertes » tab of a project: its carrier's SIRET and RNA number and the convention
 facts of its fundings, as the SCDL « Subventions » format publishes them. The form calls
-:func:`essdash.write.opendata_facts.save_open_data` through :func:`essdash.ui.forms.run`."""
+:func:`essdash.write.opendata.facts.save_open_data` through :func:`essdash.ui.forms.run`."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import streamlit as st
 
 from essdash.domain import fmt, subsidies
 from essdash.domain.vocabulary import Deed, FundingType
-from essdash.read import opendata_scdl
+from essdash.read.opendata import scdl
 from essdash.ui import session
 from essdash.ui.cache import read
 from essdash.ui.forms import FORM_HINT, run, signature
-from essdash.write import opendata_facts
+from essdash.write.opendata import facts as opendata_facts
 
 YES_NO = {True: "oui", False: "non"}
 HELP = (
@@ -26,7 +26,7 @@ def _funding(item: dict) -> dict:
     """The inputs of one funding's facts."""
     fid = item["id"]
     label = f"{item['funder']} — {FundingType(item['type']).label} — {fmt.money(item['amount'])} ({item['year']})"
-    with st.expander(label, expanded=item["type"] == FundingType.SUBVENTION.value):
+    with st.expander(label, expanded=item["type"] == FundingType.GRANT.value):
         c1, c2 = st.columns(2)
         natures = list(subsidies.NATURES)
         share = item["beneficiary_share"]
@@ -88,7 +88,7 @@ def open_data(engine, project_id: int) -> None:
     if not session.may(Deed.PROJECT, project_id=project_id):
         session.read_only("modifier les données ouvertes de ce projet")
         return
-    facts = read(opendata_scdl.project_facts, project_id)
+    facts = read(scdl.project_facts, project_id)
     carrier = facts["carrier"]
     if carrier is None:
         return

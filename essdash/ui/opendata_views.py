@@ -13,8 +13,9 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
-from essdash.read import opendata_package, opendata_scdl
-from essdash.read.opendata_scdl import Subsidies
+from essdash.read.opendata import package as opendata_package
+from essdash.read.opendata import scdl as opendata_scdl
+from essdash.read.opendata.scdl import Subsidies
 from essdash.ui.cache import read
 
 PACKAGE_FILE = "essdash-donnees-ouvertes.zip"

@@ -13,7 +13,8 @@ from essdash.read import plans, queries
 from essdash.ui import session
 from essdash.ui.cache import read
 from essdash.ui.forms import forget_version, remember_version, run, signature
-from essdash.write import plan_carry_over, plan_sheets
+from essdash.write.plans import carry_over as plan_carry_over
+from essdash.write.plans import sheets as plan_sheets
 
 
 def sheet_change(engine, detail: dict) -> None:

@@ -17,8 +17,9 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
-from essdash.read import indicators, pack, pack_model
+from essdash.read import indicators, pack
 from essdash.read.filters import Filters
+from essdash.read.pack import model
 from essdash.render import pack_charts, static_map
 from essdash.ui import slide_tables
 from essdash.ui.cache import chart as draw_chart
@@ -58,7 +59,7 @@ class View:
     title: str
     figures: list[tuple[str, str, str]] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
-    charts: list[tuple[str, pack_model.Chart]] = field(default_factory=list)
+    charts: list[tuple[str, model.Chart]] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     beside: bool = False
 
@@ -92,7 +93,7 @@ def sentence_height(sentence: str, chars: int = SENTENCE_CHARS) -> int:
     return SENTENCE_LINE * -(-len(sentence) // chars) + SENTENCE_EXTRA
 
 
-def _map_view(section: pack_model.Section) -> View | None:
+def _map_view(section: model.Section) -> View | None:
     """The one view of a map section: its choropleth, with its sentences beside it when they fit there."""
     maps = [(title, chart) for title, chart in section.charts if chart.kind == "choropleth"]
     beside = sum(sentence_height(s, MAP_SIDE_CHARS) + GAP for s in section.sentences) <= VIEW_HEIGHT
@@ -101,7 +102,7 @@ def _map_view(section: pack_model.Section) -> View | None:
     return View(section.title, sentences=list(section.sentences), charts=maps, beside=True)
 
 
-def section_views(section: pack_model.Section) -> list[View]:
+def section_views(section: model.Section) -> list[View]:
     """The views of one section: its blocks in order, a new view whenever the next block does not fit;
     a table is cut between rows into pages of even length (at least MIN_ROWS each), its header repeated
     on each page. A map section is one view, the map beside its sentences."""
@@ -136,7 +137,7 @@ def section_views(section: pack_model.Section) -> list[View]:
     return filler.views
 
 
-def views(meeting_pack: pack_model.Pack) -> list[View]:
+def views(meeting_pack: model.Pack) -> list[View]:
     """Every view after the title view, section by section."""
     return [view for section in meeting_pack.sections for view in section_views(section)]
 
@@ -164,7 +165,7 @@ def _scroll_to_top(slide: int) -> None:
     )
 
 
-def _draw_chart(title: str, chart: pack_model.Chart) -> None:
+def _draw_chart(title: str, chart: model.Chart) -> None:
     """A pack chart under its title; the map sized to fit the view with its legend beside it."""
     if chart.kind == "choropleth":
         level, measure = chart.options["level"], chart.options["measure"]
@@ -176,7 +177,7 @@ def _draw_chart(title: str, chart: pack_model.Chart) -> None:
     draw_chart(pack_charts.draw, chart, projector=True)
 
 
-def presentation_view(meeting_pack: pack_model.Pack, slides: list[View], slide: int) -> None:
+def presentation_view(meeting_pack: model.Pack, slides: list[View], slide: int) -> None:
     """One full-width view of the presentation: 0 is the title, then ``slides[slide - 1]``."""
     esc = fmt.md_escape
     _scroll_to_top(slide)

@@ -160,9 +160,9 @@ def _step_form(engine, project_id: int, status: ProjectStatus, following, detail
     )
     opinion = None
     if session.may(Deed.OPINION, project_id=project_id) and (
-        target in steps.COMMITTEE_STEPS or status is ProjectStatus.VALIDE
+        target in steps.COMMITTEE_STEPS or status is ProjectStatus.VALIDATED
     ):
-        default = {ProjectStatus.RETENU: 1, ProjectStatus.REFUSE: 3}.get(target, 0)
+        default = {ProjectStatus.RETAINED: 1, ProjectStatus.REFUSED: 3}.get(target, 0)
         opinion = c2.selectbox(
             "Avis du comité",
             [None, *OpinionValue],
@@ -203,7 +203,7 @@ def _step_form(engine, project_id: int, status: ProjectStatus, following, detail
             meeting_id=meeting.id if meeting else None,
             comment=comment,
             opinion=opinion.value if opinion else None,
-            meeting_unrecorded=body is MeetingBody.GROUPE_TECHNICIENS and meeting is None,
+            meeting_unrecorded=body is MeetingBody.TECHNICIANS and meeting is None,
             once=token,
         ),
         "Étape enregistrée.",
@@ -222,7 +222,7 @@ def _step_meeting(body: MeetingBody, previous, key: str) -> proceedings.Meeting 
         held = held[held["date"] >= previous]
     choices = {int(row["id"]): proceedings.Meeting.of_row(row) for row in held.to_dict("records")}
     options: list[int | None] = list(choices)
-    if body is MeetingBody.GROUPE_TECHNICIENS:
+    if body is MeetingBody.TECHNICIANS:
         options.append(None)
     elif not options:
         since = f" depuis l'étape précédente ({fmt.day(previous)})" if previous is not None else ""

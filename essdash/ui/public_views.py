@@ -14,9 +14,10 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
-from essdash.read import equity_report, opendata_package, places, public, queries
+from essdash.read import equity_report, places, public, queries
 from essdash.read.equity_report import EQUITY_MEASURES
 from essdash.read.filters import Filters
+from essdash.read.opendata import package as opendata_package
 from essdash.render import report, static_map
 from essdash.store.reference import ATTRIBUTION
 from essdash.ui import cache, equity_views, map_views, opendata_views, session, summary_views

@@ -65,14 +65,14 @@ def take_step(engine: Engine, actor: Actor, period: str, step: str, places: list
         found = approval_read.recorded_states(conn, period)
         refusals = []
         for place in ordered:
-            state = found.get((period, place), approval.SemesterState.SAISIE)
+            state = found.get((period, place), approval.SemesterState.ENTRY)
             name = names.get(place, indicators.METRO_LABEL) if place else indicators.METRO_LABEL
             if refused := approval.step_refusal(chosen, state, name, label):
                 refusals.append((name, "État", refused))
         if refusals:
             raise ValidationError(refusals)
         for place in ordered:
-            state = found.get((period, place), approval.SemesterState.SAISIE)
+            state = found.get((period, place), approval.SemesterState.ENTRY)
             stamp = {"state": chosen.target.value, "changed_at": now, "changed_by": actor.label}
             stamp["account"] = actor.account
             if (period, place) in found:

@@ -23,7 +23,7 @@ def add_comment(
 ) -> int:
     """A dated, attributed comment on a fiche or a project (a project's comment lands in its communes);
     returns its id. ``once``: the form's one-time token (see :mod:`essdash.write.once`)."""
-    on_project = target == CommentTarget.PROJET.value
+    on_project = target == CommentTarget.PROJECT.value
     permit = authorize(engine, actor, Deed.COMMENT, **({"project_id": target_id} if on_project else {"nowhere": True}))
     actor = permit.actor
     issues = []
@@ -40,7 +40,7 @@ def add_comment(
         max_length=rules.COMMENT_LENGTH,
         multiline=True,
     )
-    table = m.ActionSheet if target == CommentTarget.FICHE.value else m.Project
+    table = m.ActionSheet if target == CommentTarget.SHEET.value else m.Project
     with engine.connect() as conn:
         if not conn.execute(select(table.id).where(table.id == target_id)).first():
             issues.append(("Commentaire", "Objet", f"{target} n° {target_id} introuvable."))

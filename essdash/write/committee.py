@@ -38,7 +38,7 @@ def record_opinions(
     chosen = [item for item in items if item.get("opinion")]
     with engine.connect() as conn:
         meeting = conn.execute(select(m.Meeting).where(m.Meeting.id == meeting_id)).mappings().first()
-    if meeting is None or meeting["body"] != MeetingBody.COMITE.value:
+    if meeting is None or meeting["body"] != MeetingBody.COMMITTEE.value:
         raise ValidationError([("Séance", "Séance", "choisissez une séance du comité métropolitain.")])
     issues, reasons = [], []
     for item in chosen:
@@ -95,7 +95,7 @@ def _check_opinion(item: dict) -> list:
     issues: list = []
     reason = text_field(issues, "Projet", "Motif", item.get("comment"), max_length=rules.COMMENT_LENGTH, multiline=True)
     project = item["project"]
-    if project["status"] != ProjectStatus.VALIDE.value:
+    if project["status"] != ProjectStatus.VALIDATED.value:
         issues.append(
             (
                 "Projet",
@@ -105,7 +105,7 @@ def _check_opinion(item: dict) -> list:
         )
     if item["opinion"] not in OpinionValue.labels():
         issues.append(("Projet", "Avis", f"avis « {item['opinion']} » inconnu."))
-    elif item["opinion"] == OpinionValue.DEFAVORABLE.value and not reason:
+    elif item["opinion"] == OpinionValue.UNFAVORABLE.value and not reason:
         issues.append(("Projet", "Motif", "un avis défavorable doit être motivé."))
     return [*issues, reason]
 

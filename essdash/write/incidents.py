@@ -62,7 +62,7 @@ def add_incident(
             if comment is None:
                 issues.append((WHERE, "Commentaire", f"commentaire n° {comment_id} introuvable."))
             elif sheet_id is None and project_id is None:
-                on_sheet = comment.target == CommentTarget.FICHE.value
+                on_sheet = comment.target == CommentTarget.SHEET.value
                 sheet_id, project_id = (comment.target_id, None) if on_sheet else (None, comment.target_id)
         for table, number, label in (
             (m.ActionSheet, sheet_id, "fiche"),

@@ -75,7 +75,7 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
             issues.append((place, "Valeur", str(exc)))
             continue
         try:
-            provenance = _provenance(row.get("provenance") or Provenance.DECLARE.value)
+            provenance = _provenance(row.get("provenance") or Provenance.DECLARED.value)
         except ValueError as exc:
             issues.append((place, "Provenance", str(exc)))
             continue
@@ -104,7 +104,7 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
                 row["source"],
             ):
                 continue
-            state = closed.get((period, row["code"]), approval.SemesterState.SAISIE)
+            state = closed.get((period, row["code"]), approval.SemesterState.ENTRY)
             if refusal := approval.entry_refusal(state, names[row["code"]], fmt.period_label(period)):
                 refused.append((names[row["code"]], "Semestre", refusal))
                 continue

@@ -52,12 +52,12 @@ PROJECT_FIELDS = {
     "lon": "Longitude",
     "status": "Étape",
 }
-REASON_REQUIRED = {ProjectStatus.RENVOYE, ProjectStatus.ABANDONNE, ProjectStatus.REFUSE}
+REASON_REQUIRED = {ProjectStatus.RETURNED, ProjectStatus.ABANDONED, ProjectStatus.REFUSED}
 OPINION_STATUS = {
-    OpinionValue.FAVORABLE: ProjectStatus.RETENU,
-    OpinionValue.FAVORABLE_RESERVES: ProjectStatus.RETENU,
-    OpinionValue.DEFAVORABLE: ProjectStatus.REFUSE,
-    OpinionValue.AJOURNE: ProjectStatus.VALIDE,
+    OpinionValue.FAVORABLE: ProjectStatus.RETAINED,
+    OpinionValue.FAVORABLE_WITH_RESERVATIONS: ProjectStatus.RETAINED,
+    OpinionValue.UNFAVORABLE: ProjectStatus.REFUSED,
+    OpinionValue.POSTPONED: ProjectStatus.VALIDATED,
 }
 
 
@@ -196,7 +196,7 @@ def create_project(
             insert(m.Project).values(
                 **clean,
                 carrier_id=carrier,
-                status=ProjectStatus.PROPOSE.value,
+                status=ProjectStatus.PROPOSED.value,
                 proposed_on=proposed_on,
                 updated_at=now,
                 version=1,
@@ -208,7 +208,7 @@ def create_project(
                 project_id=project_id,
                 date=proposed_on,
                 from_status=None,
-                to_status=ProjectStatus.PROPOSE.value,
+                to_status=ProjectStatus.PROPOSED.value,
                 author=actor.label,
                 account=actor.account,
                 comment="Proposition enregistrée.",
@@ -328,7 +328,9 @@ def advance_project(
     permit = authorize(engine, actor, steps.deed_of(target, opinion), project_id=project_id)
     actor = permit.actor
     current = ProjectStatus(loaded["status"])
-    allowed = PROJECT_TRANSITIONS[current] + ((ProjectStatus.VALIDE,) if opinion == OpinionValue.AJOURNE.value else ())
+    allowed = PROJECT_TRANSITIONS[current] + (
+        (ProjectStatus.VALIDATED,) if opinion == OpinionValue.POSTPONED.value else ()
+    )
     if target is None or target not in allowed:
         names = ", ".join(s.label for s in PROJECT_TRANSITIONS[current]) or "aucune"
         issues.append(
@@ -359,7 +361,7 @@ def advance_project(
     expected_body = steps.body_of(target, opinion)
     if meeting_unrecorded and meeting_id is not None:
         issues.append(("Projet", "Séance", "choisissez une séance ou « séance pas encore enregistrée », pas les deux."))
-    elif meeting_unrecorded and expected_body is MeetingBody.COMITE:
+    elif meeting_unrecorded and expected_body is MeetingBody.COMMITTEE:
         issues.append(
             (
                 "Projet",
@@ -375,9 +377,9 @@ def advance_project(
         raise ValidationError(issues)
     now = clock.now(engine)
     values = {"status": target.value, "updated_at": now}
-    if target is ProjectStatus.EN_COURS:
+    if target is ProjectStatus.IN_PROGRESS:
         values["start_date"] = day
-    if target in (ProjectStatus.REALISE, ProjectStatus.ABANDONNE):
+    if target in (ProjectStatus.DONE, ProjectStatus.ABANDONED):
         values["end_date"] = day
     with locked_transaction(engine, permit) as conn:
         once_.check(conn, once, Deed.STEP, lambda _: f"Cette étape du projet n° {project_id} est déjà enregistrée.")

@@ -11,7 +11,7 @@ import os
 import statistics
 from pathlib import Path
 
-from essdash.ui import load
+from essdash.tools import load
 from tests.browser.servers import streamlit_server
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]

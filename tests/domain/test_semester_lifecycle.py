@@ -11,11 +11,11 @@ from essdash.domain.vocabulary import IncidentKind, Role
 S = SemesterState
 # step → (states it leaves, state it reaches), written out from the issue, not read from the code
 EXPECTED = {
-    "soumettre": ({S.SAISIE}, S.SOUMIS),
-    "valider": ({S.SOUMIS}, S.VALIDE),
-    "renvoyer": ({S.SOUMIS, S.VALIDE}, S.SAISIE),
-    "verrouiller": ({S.VALIDE}, S.VERROUILLE),
-    "rouvrir": ({S.VERROUILLE}, S.SAISIE),
+    "soumettre": ({S.ENTRY}, S.SUBMITTED),
+    "valider": ({S.SUBMITTED}, S.VALIDATED),
+    "renvoyer": ({S.SUBMITTED, S.VALIDATED}, S.ENTRY),
+    "verrouiller": ({S.VALIDATED}, S.LOCKED),
+    "rouvrir": ({S.LOCKED}, S.ENTRY),
 }
 
 
@@ -45,10 +45,10 @@ def test_sending_back_and_reopening_need_a_reason(code):
 
 
 def test_values_are_entered_only_in_entry():
-    assert approval.entry_refusal(S.SAISIE, "Lys", "1er semestre 2013") is None
-    assert "renvoyer en saisie" in approval.entry_refusal(S.SOUMIS, "Lys", "1er semestre 2013")
-    assert "renvoyer en saisie" in approval.entry_refusal(S.VALIDE, "Lys", "1er semestre 2013")
-    locked = approval.entry_refusal(S.VERROUILLE, "Lys", "1er semestre 2013")
+    assert approval.entry_refusal(S.ENTRY, "Lys", "1er semestre 2013") is None
+    assert "renvoyer en saisie" in approval.entry_refusal(S.SUBMITTED, "Lys", "1er semestre 2013")
+    assert "renvoyer en saisie" in approval.entry_refusal(S.VALIDATED, "Lys", "1er semestre 2013")
+    locked = approval.entry_refusal(S.LOCKED, "Lys", "1er semestre 2013")
     assert locked == (
         "les valeurs de Lys pour le 1er semestre 2013 sont « verrouillé » : un administrateur doit d'abord "
         "rouvrir le semestre, avec un motif."
@@ -56,7 +56,7 @@ def test_values_are_entered_only_in_entry():
 
 
 def test_only_validated_or_locked_values_are_not_provisional():
-    assert [s for s in SemesterState if not approval.provisional(s)] == [S.VALIDE, S.VERROUILLE]
+    assert [s for s in SemesterState if not approval.provisional(s)] == [S.VALIDATED, S.LOCKED]
 
 
 # role → steps it may take (technician: at its own territory only), from the issue

@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from essdash.domain import models as m
 from essdash.domain.models_evaluation import PlanIncident, SemesterApproval, SemesterApprovalStep
-from essdash.read import approval, pack, pack_evaluation
+from essdash.read import approval, pack
+from essdash.read.pack import evaluation as pack_evaluation
 from essdash.render import report
 
 

@@ -22,7 +22,8 @@ from essdash.domain import models as m
 from essdash.read import exports, pack
 from essdash.read import leverage as L
 from essdash.read.filters import Filters
-from essdash.render import pack_charts, report_json
+from essdash.render import pack_charts
+from essdash.render.report import data as report_json
 from essdash.store.db import ids_written
 from essdash.write import imports
 from essdash.write.actor import Actor

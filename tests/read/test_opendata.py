@@ -12,10 +12,11 @@ from sqlalchemy import func, select, text, update
 from essdash.__main__ import main
 from essdash.domain import models as m
 from essdash.domain.errors import EssdashError
-from essdash.read import opendata_package, opendata_scdl
+from essdash.read.opendata import package as opendata_package
+from essdash.read.opendata import scdl
 from essdash.store.db import make_engine
-from essdash.write import opendata_import
 from essdash.write.actor import Actor
+from essdash.write.opendata import reimport
 from tests.fixtures.samples import dump
 
 ACTOR = Actor("Test", "ligne de commande")
@@ -38,26 +39,26 @@ def _subsidies_in_base(engine, funder: str, year: int) -> list[int]:
 
 def _validate_scdl(tmp_path, data: bytes):
     (tmp_path / "subventions.csv").write_bytes(data)
-    schema = Schema.from_descriptor(json.loads(opendata_scdl.SCHEMA_PATH.read_text(encoding="utf-8")))
+    schema = Schema.from_descriptor(json.loads(scdl.SCHEMA_PATH.read_text(encoding="utf-8")))
     return Resource(path="subventions.csv", basepath=str(tmp_path), schema=schema).validate()
 
 
 def test_the_demo_subsidies_of_lille_metropole_in_2013_pass_the_national_schema(demo_engine, tmp_path):
     expected = _subsidies_in_base(demo_engine, "Lille Métropole", 2013)
-    result = opendata_scdl.subsidies(demo_engine, funder="lille metropole", year=2013)
+    result = scdl.subsidies(demo_engine, funder="lille metropole", year=2013)
     assert len(expected) > 3 and len(result.rows) == len(expected) and not result.refused
-    data = opendata_scdl.csv_bytes(result)
-    assert data.decode("utf-8").splitlines()[0].split(",") == [f["name"] for f in opendata_scdl.schema()["fields"]]
+    data = scdl.csv_bytes(result)
+    assert data.decode("utf-8").splitlines()[0].split(",") == [f["name"] for f in scdl.schema()["fields"]]
     report = _validate_scdl(tmp_path, data)
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert report.tasks[0].stats["rows"] == len(expected)
 
 
 def test_the_schema_in_the_repository_is_the_documented_2_1_1():
-    schema = opendata_scdl.schema()
+    schema = scdl.schema()
     assert schema["version"] == "2.1.1"
     fields = {f["name"]: f for f in schema["fields"]}
-    assert tuple(fields) == opendata_scdl.COLUMNS
+    assert tuple(fields) == scdl.COLUMNS
     assert fields["idAttribuant"]["constraints"] == {"required": True, "pattern": r"^\d{14}$"}
     assert fields["rnaBeneficiaire"]["constraints"]["pattern"] == r"^W\d{9}$"
     assert fields["pourcentageSubvention"]["constraints"] == {"required": True, "minimum": 0.01, "maximum": 1}
@@ -67,7 +68,7 @@ def test_the_schema_in_the_repository_is_the_documented_2_1_1():
 
 def test_frictionless_catches_a_broken_row(demo_engine, tmp_path):
     """The validation is not vacuous: a SIRET with a letter breaks the schema's pattern."""
-    data = opendata_scdl.csv_bytes(opendata_scdl.subsidies(demo_engine, funder="Lille Métropole", year=2013))
+    data = scdl.csv_bytes(scdl.subsidies(demo_engine, funder="Lille Métropole", year=2013))
     lines = data.decode("utf-8").splitlines()
     first = lines[1].split(",")
     first[1] = first[1][:-1] + "X"
@@ -86,7 +87,7 @@ def test_a_subsidy_missing_a_required_field_is_listed_not_written(demo_copy):
             .where(m.Funding.id == ids[1])
         ).scalar_one()
         conn.execute(update(m.Organisation).where(m.Organisation.id == carrier).values(siret=None, rna=None))
-    result = opendata_scdl.subsidies(engine, funder="Lille Métropole", year=2013)
+    result = scdl.subsidies(engine, funder="Lille Métropole", year=2013)
     engine.dispose()
     assert any(f"Financement n° {ids[0]} " in line and "date de la convention" in line for line in result.refused)
     assert any(
@@ -100,7 +101,7 @@ def test_a_subsidy_missing_a_required_field_is_listed_not_written(demo_copy):
 
 def test_an_unknown_funder_is_a_french_error(demo_engine):
     with pytest.raises(EssdashError, match="Financeur « Nulle part » inconnu"):
-        opendata_scdl.subsidies(demo_engine, funder="Nulle part", year=2013)
+        scdl.subsidies(demo_engine, funder="Nulle part", year=2013)
 
 
 def _write_package(engine, folder):
@@ -171,7 +172,7 @@ def _figures(engine) -> tuple:
 
 def test_the_package_read_back_into_an_empty_base_gives_the_same_figures(demo_engine, empty_engine, tmp_path):
     _write_package(demo_engine, tmp_path / "paquet")
-    done = opendata_import.import_package(empty_engine, ACTOR, tmp_path / "paquet")
+    done = reimport.import_package(empty_engine, ACTOR, tmp_path / "paquet")
     projects, by_funder, values, sheets, served, further = _figures(empty_engine)
     expected = _figures(demo_engine)
     assert done.projects == projects == expected[0] > 0
@@ -180,8 +181,8 @@ def test_the_package_read_back_into_an_empty_base_gives_the_same_figures(demo_en
     assert sheets == expected[3]
     assert served == expected[4] and sum(n for _, n in served) >= projects
     assert further == expected[5] > 0
-    assert opendata_scdl.subsidies(empty_engine, funder="Lille Métropole", year=2013).rows == (
-        opendata_scdl.subsidies(demo_engine, funder="Lille Métropole", year=2013).rows
+    assert scdl.subsidies(empty_engine, funder="Lille Métropole", year=2013).rows == (
+        scdl.subsidies(demo_engine, funder="Lille Métropole", year=2013).rows
     )
     with empty_engine.connect() as conn:
         assert conn.execute(select(m.MetaEntry.value).where(m.MetaEntry.key == "dataset")).scalar_one() == "demo"
@@ -197,12 +198,12 @@ def test_a_package_with_a_bad_cell_or_into_a_full_base_writes_nothing(demo_engin
     (tmp_path / "abime" / "porteurs.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = dump(empty_engine)
     with pytest.raises(EssdashError, match=r"porteurs, ligne 2, « siret » : SIRET .* invalide"):
-        opendata_import.import_package(empty_engine, ACTOR, tmp_path / "abime")
+        reimport.import_package(empty_engine, ACTOR, tmp_path / "abime")
     assert dump(empty_engine) == before
-    opendata_import.import_package(empty_engine, ACTOR, tmp_path / "paquet")
+    reimport.import_package(empty_engine, ACTOR, tmp_path / "paquet")
     full = dump(empty_engine)
     with pytest.raises(EssdashError, match="ne se réimporte que dans une base vide"):
-        opendata_import.import_package(empty_engine, ACTOR, tmp_path / "paquet")
+        reimport.import_package(empty_engine, ACTOR, tmp_path / "paquet")
     assert dump(empty_engine) == full
 
 
@@ -212,9 +213,7 @@ def test_the_command_line_writes_the_subsidies_and_the_package(demo_engine, demo
     assert (
         main(["opendata", "subventions", "--financeur", "Lille Métropole", "--annee", "2013", "--out", str(out)]) == 0
     )
-    assert out.read_bytes() == opendata_scdl.csv_bytes(
-        opendata_scdl.subsidies(demo_engine, funder="Lille Métropole", year=2013)
-    )
+    assert out.read_bytes() == scdl.csv_bytes(scdl.subsidies(demo_engine, funder="Lille Métropole", year=2013))
     assert "Données FICTIVES" in capsys.readouterr().out
     assert main(["opendata", "paquet", "--out", str(tmp_path / "paquet")]) == 0
     assert "FICTIVES" in capsys.readouterr().out

@@ -15,7 +15,8 @@ import pytest
 from frictionless import Package
 from sqlalchemy import text
 
-from essdash.read import opendata_package, public
+from essdash.read import public
+from essdash.read.opendata import package as opendata_package
 from essdash.read.pack import build
 from essdash.write import committee
 from essdash.write.actor import Actor

@@ -12,7 +12,7 @@ import pytest
 from essdash.domain import voices as dv
 from essdash.read import public, voices
 from essdash.read.pack import build
-from essdash.render.report_json import as_data
+from essdash.render.report.data import as_data
 from essdash.write import committee, projects
 from essdash.write import voices as write_voices
 from essdash.write.actor import Actor

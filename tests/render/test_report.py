@@ -20,7 +20,9 @@ from essdash.domain import fmt, rules
 from essdash.domain import models as m
 from essdash.read import equity_report, pack, places, queries
 from essdash.read.filters import Filters
-from essdash.render import pack_charts, report, report_common, report_pdf
+from essdash.render import pack_charts, report
+from essdash.render.report import common
+from essdash.render.report import pdf as report_pdf
 from essdash.write import projects
 from essdash.write.actor import Actor
 
@@ -138,7 +140,7 @@ def test_the_map_is_drawn_not_blank(metro):
     built = metro[0]
     chart = next(c for s in built.sections for t, c in s.charts if "par commune" in t)
     before = pack_charts.draw(chart).to_dict()["data"]["values"][0]["geometry"]["coordinates"][0][:3]
-    pixels = np.asarray(Image.open(io.BytesIO(report_common._chart_png(chart))).convert("RGB"), dtype=int)
+    pixels = np.asarray(Image.open(io.BytesIO(common.chart_png(chart))).convert("RGB"), dtype=int)
     coloured = (np.abs(pixels[..., 0] - pixels[..., 1]) > 30) | (np.abs(pixels[..., 1] - pixels[..., 2]) > 30)
     assert coloured.mean() > 0.15  # the communes are filled, not a blank box
     assert (
@@ -270,8 +272,8 @@ def test_long_tables_are_capped_and_split():
     slides = _slides(report.to_pptx(built))
     continued = [s for s in slides if s["title"] == "Une longue table (suite)"]
     rows = [row for s in slides for table in s["tables"] for row in table[1:]]
-    assert len(rows) == report_common.SLIDE_MAX_ROWS and continued
-    assert all(len(table) <= report_common.SLIDE_ROWS + 1 for s in slides for table in s["tables"])
+    assert len(rows) == common.SLIDE_MAX_ROWS and continued
+    assert all(len(table) <= common.SLIDE_ROWS + 1 for s in slides for table in s["tables"])
     assert any("… et 102 autres lignes." in " ".join(s["texts"]) for s in slides)
 
 

@@ -717,7 +717,8 @@ def test_geojson_places_projects_as_the_map_does(demo_engine):
 SLOW_IMPORT = textwrap.dedent("""
     import sys, time
     from sqlalchemy import event
-    from essdash.write import import_projects as io_kinds, imports as io_import
+    from essdash.write import imports as io_import
+    from essdash.write.imports import projects as io_kinds
     from essdash.store.db import make_engine
     from essdash.write.actor import Actor
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from essdash.domain import models as m
 from essdash.read import exports as io_export
-from essdash.read import opendata_scdl
 from essdash.read.filters import Filters
+from essdash.read.opendata import scdl
 from essdash.write import imports as io_import
 from essdash.write.actor import Actor
 from tests.fixtures.samples import GOOD, csv_file, dump
@@ -86,7 +86,7 @@ def test_the_open_data_columns_are_read_exported_and_imported_back_unchanged(bas
     )
     assert (funding.payment_conditions, funding.payment_dates) == ("échelonné", "2012-04-01/2013-03-31")
     assert (funding.eu_notification, funding.beneficiary_share, funding.aid_scheme) == (False, 1.0, "Fonds ESS 2012")
-    rows = opendata_scdl.subsidies(base, funder="Lille Métropole", year=2012).rows
+    rows = scdl.subsidies(base, funder="Lille Métropole", year=2012).rows
     assert [(r["idBeneficiaire"], r["rnaBeneficiaire"], r["montant"], r["pourcentageSubvention"]) for r in rows] == [
         ("38047555800058", "W590001234", "12500.00", "1.00")
     ]

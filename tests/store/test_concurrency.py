@@ -25,8 +25,9 @@ from essdash.domain.vocabulary import MeetingBody
 from essdash.read import queries
 from essdash.read.filters import Filters
 from essdash.store.db import make_engine
-from essdash.write import committee, imports, plan_sheets, projects
+from essdash.write import committee, imports, projects
 from essdash.write.actor import Actor
+from essdash.write.plans import sheets as plan_sheets
 from tests.fixtures.samples import FUNDINGS, csv_file
 
 WORKERS = 8
@@ -163,7 +164,9 @@ def test_eight_writers_at_once_lose_nothing_and_counts_reconcile(demo_copy):
     with engine.connect() as conn:
         meeting = (
             conn.execute(
-                select(m.Meeting.id).where(m.Meeting.body == MeetingBody.COMITE.value).order_by(m.Meeting.date.desc())
+                select(m.Meeting.id)
+                .where(m.Meeting.body == MeetingBody.COMMITTEE.value)
+                .order_by(m.Meeting.date.desc())
             )
             .scalars()
             .first()

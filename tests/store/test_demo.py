@@ -63,13 +63,13 @@ def test_meetings_of_every_body_every_semester(demo_engine):
         rows = conn.execute(select(m.Meeting.body, m.Meeting.date)).all()
     semesters = periods.span("2011-S1", "2014-S2")
     for body in (
-        MeetingBody.COMITE,
-        MeetingBody.GROUPE_TECHNICIENS,
+        MeetingBody.COMMITTEE,
+        MeetingBody.TECHNICIANS,
         MeetingBody.FORUM,
     ):
         held = {periods.of_date(day) for b, day in rows if b == body.value}
         assert held == set(semesters), body
-    assert {day.year for b, day in rows if b == MeetingBody.CONSEIL_SCIENTIFIQUE.value} == {
+    assert {day.year for b, day in rows if b == MeetingBody.SCIENTIFIC_COUNCIL.value} == {
         2011,
         2012,
         2013,
@@ -102,7 +102,7 @@ def test_every_opinion_matches_a_committee_step(demo_engine):
         bodies = (
             conn.execute(select(m.Meeting.body).join(m.Opinion, m.Opinion.meeting_id == m.Meeting.id)).scalars().all()
         )
-    assert set(bodies) == {MeetingBody.COMITE.value}
+    assert set(bodies) == {MeetingBody.COMMITTEE.value}
 
 
 @pytest.mark.parametrize("scale", [3])

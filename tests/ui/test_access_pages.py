@@ -92,7 +92,7 @@ def test_a_technician_advances_projects_of_their_territory_only(shared):
 def test_a_technician_saves_a_step_signed_with_their_account(shared):
     visit, engine, ids = shared
     at = visit("tech.roubaix@mel.fr", "pages/projets.py", projet=str(ids["59512"]))
-    at.selectbox(key="step_to").select(ProjectStatus.ABANDONNE).run()
+    at.selectbox(key="step_to").select(ProjectStatus.ABANDONED).run()
     at.text_area(key="step_comment").input("Le porteur a cessé son activité.")
     next(b for b in at.button if b.label == "Enregistrer l'étape").click().run()
     assert not at.error, [e.value for e in at.error]

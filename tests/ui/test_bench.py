@@ -2,7 +2,7 @@
 
 import json
 
-from essdash.ui import bench
+from essdash.tools import bench
 
 
 def test_the_bench_measures_the_pages_and_prints_json(capsys, monkeypatch):

@@ -9,7 +9,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from essdash.__main__ import _counts
 from essdash.domain.errors import EssdashError
-from essdash.ui.load import Figures, Run, _problem, scale_table
+from essdash.tools.load import Figures, Run, _problem, scale_table
 
 
 def _figures(single: list[float], crowd: list[float]) -> Figures:

@@ -8,7 +8,7 @@ import zipfile
 from sqlalchemy import select
 
 from essdash.domain import models as m
-from essdash.read import opendata_scdl
+from essdash.read.opendata import scdl
 from tests.fixtures.samples import dump
 
 
@@ -20,11 +20,11 @@ def test_the_open_data_tab_offers_the_subsidies_file_and_the_package(app, demo_e
     at = app("pages/donnees.py", state={"d_tab": "Données ouvertes"})
     assert not at.exception
     at.selectbox(key="od_year").select(2013).run()
-    expected = opendata_scdl.subsidies(demo_engine, funder="Lille Métropole", year=2013)
+    expected = scdl.subsidies(demo_engine, funder="Lille Métropole", year=2013)
     assert at.selectbox(key="od_funder").value == "Lille Métropole"
     assert len(at.dataframe[0].value) == len(expected.rows) > 0
-    name = opendata_scdl.file_name(expected)
-    assert downloads[name]() == opendata_scdl.csv_bytes(expected)
+    name = scdl.file_name(expected)
+    assert downloads[name]() == scdl.csv_bytes(expected)
     with zipfile.ZipFile(io.BytesIO(downloads["essdash-donnees-ouvertes.zip"]())) as archive:
         assert {"datapackage.json", "projets.csv", "financements.csv", "equite.csv"} <= set(archive.namelist())
 

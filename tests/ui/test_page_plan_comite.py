@@ -36,13 +36,13 @@ def test_fiche_status_change_requires_a_comment_then_writes_history(writable_app
     make, engine = writable_app
     at = make("pages/plan.py", fiche="II.2")
     before = followup.sheet_detail(engine, "II.2")
-    at.selectbox(key="sheet_status").select(SheetStatus.BLOQUEE)
+    at.selectbox(key="sheet_status").select(SheetStatus.BLOCKED)
     at.text_input(key="sig-sheet").input("Claire Martin")
     at.selectbox(key="sig-sheet-role").select("technicien")
     _button(at, "Enregistrer").click().run()
     assert "expliquez la modification" in at.error[0].value
     assert followup.sheet_detail(engine, "II.2")["version"] == before["version"]
-    at.selectbox(key="sheet_status").select(SheetStatus.BLOQUEE)
+    at.selectbox(key="sheet_status").select(SheetStatus.BLOCKED)
     at.text_input(key="sig-sheet").input("Claire Martin")
     at.selectbox(key="sig-sheet-role").select("technicien")
     at.text_area(key="sheet_comment").input("Le fonds foncier attend la délibération")
@@ -64,7 +64,7 @@ def test_committee_records_opinions_in_one_screen(writable_app):
     at.session_state["opinions_grid"] = {
         "edited_rows": {
             rows.index(first): {"opinion": OpinionValue.FAVORABLE.label},
-            rows.index(second): {"opinion": OpinionValue.DEFAVORABLE.label, "comment": "Pas d'ancrage territorial"},
+            rows.index(second): {"opinion": OpinionValue.UNFAVORABLE.label, "comment": "Pas d'ancrage territorial"},
         },
         "added_rows": [],
         "deleted_rows": [],

@@ -13,7 +13,8 @@ from essdash.domain.vocabulary import ProjectStatus, Sector
 from essdash.read import places, queries
 from essdash.read.filters import Filters
 from essdash.store.db import init_db
-from essdash.ui import bench, map_views
+from essdash.tools import bench
+from essdash.ui import map_views
 from essdash.ui.navigation import PAGES, PUBLIC_PAGES
 from tests.conftest import APP, _app_factory
 from tests.ui.conftest import TAB_KEYS, UNFOLDED
@@ -142,8 +143,8 @@ def test_changing_the_territory_widget_updates_the_url_and_resets_the_commune(ap
 def test_projets_page_filters(app, demo_engine):
     at = app(PROJETS)
     total = len(at.dataframe[0].value)
-    at.multiselect(key="f_status").select(ProjectStatus.EN_COURS).run()
-    at.selectbox(key="f_sector").select(Sector.INSERTION).run()
+    at.multiselect(key="f_status").select(ProjectStatus.IN_PROGRESS).run()
+    at.selectbox(key="f_sector").select(Sector.WORK_INTEGRATION).run()
     register = at.dataframe[0].value
     expected = queries.project_register(demo_engine, Filters(statuses=("en_cours",), sector="insertion"))
     assert 0 < len(register) < total

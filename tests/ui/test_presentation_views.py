@@ -5,7 +5,8 @@ where nothing awaits the committee's opinion."""
 import pandas as pd
 
 from essdash.domain import fmt
-from essdash.read import pack, pack_model
+from essdash.read import pack
+from essdash.read.pack import model
 from essdash.ui import presentation, slide_tables
 
 
@@ -21,7 +22,7 @@ def test_a_table_is_escaped_html_text_and_an_empty_one_says_aucune():
 
 
 def test_a_long_table_is_cut_into_pages_of_even_length():
-    section = pack_model.Section("Fiches", tables=[("Fiches", pd.DataFrame({"Fiche": [f"I.{n}" for n in range(25)]}))])
+    section = model.Section("Fiches", tables=[("Fiches", pd.DataFrame({"Fiche": [f"I.{n}" for n in range(25)]}))])
     pages = [len(t) for view in presentation.section_views(section) for _, t in view.tables]
     assert sum(pages) == 25 and len(pages) >= 2
     assert max(pages) - min(pages) <= 1  # no page left with a row or two
@@ -29,9 +30,9 @@ def test_a_long_table_is_cut_into_pages_of_even_length():
 
 def test_the_map_is_one_view_beside_its_sentences():
     rows = pd.DataFrame({"code": ["59350"], "projects": [1]})
-    chart = pack_model.Chart("choropleth", rows, {"level": "commune", "measure": "projects_per_10k"})
+    chart = model.Chart("choropleth", rows, {"level": "commune", "measure": "projects_per_10k"})
     sentences = ["Toutes les communes de la métropole : projets proposés depuis 2011.", "Sources : INSEE " * 10]
-    section = pack_model.Section("Carte", sentences=sentences, charts=[("Projets par commune", chart)])
+    section = model.Section("Carte", sentences=sentences, charts=[("Projets par commune", chart)])
     (view,) = presentation.section_views(section)
     assert view.beside and view.charts == [("Projets par commune", chart)] and view.sentences == sentences
 

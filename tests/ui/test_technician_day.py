@@ -114,7 +114,7 @@ def test_the_technicians_whole_day_with_a_meeting_not_yet_recorded(shared):
             (as_of.isoformat(),),
         ).first()
     committee_day = _day(committee_day)
-    at = _step(visit, CHAIR, project_id, step_to=ProjectStatus.RETENU)
+    at = _step(visit, CHAIR, project_id, step_to=ProjectStatus.RETAINED)
     assert not at.error, [e.value for e in at.error]
     assert _last_event(engine, project_id) == ("valide", "retenu", committee_day, committee_id, CHAIR)
     assert _scalar(engine, "SELECT value FROM opinion WHERE project_id = ?", project_id) == "favorable"
@@ -147,10 +147,10 @@ def test_no_committee_step_is_offered_to_a_technician(shared):
             "SELECT MIN(id) FROM project WHERE status = 'valide' AND commune_code = ?", (ROUBAIX,)
         ).scalar()
     assert validated is not None
-    committee = {ProjectStatus.RETENU.label, ProjectStatus.REFUSE.label}
+    committee = {ProjectStatus.RETAINED.label, ProjectStatus.REFUSED.label}
     tech = visit(TECH, "pages/projets.py", projet=str(validated))
     offered = tech.selectbox(key="step_to").options
-    assert offered == [ProjectStatus.ABANDONNE.label]
+    assert offered == [ProjectStatus.ABANDONED.label]
     assert "Avis du comité" not in [s.label for s in tech.selectbox]
     mission = visit(ADMIN, "pages/projets.py", projet=str(validated))
     assert committee <= set(mission.selectbox(key="step_to").options)

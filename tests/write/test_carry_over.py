@@ -13,9 +13,9 @@ from essdash.domain.errors import ValidationError
 from essdash.read import followup, plans, queries
 from essdash.read.filters import Filters
 from essdash.store.db import make_engine
-from essdash.write import plan_carry_over
 from essdash.write import plans as write_plans
 from essdash.write.actor import Actor
+from essdash.write.plans import carry_over as plan_carry_over
 from tests.fixtures.samples import dump, xlsx_file
 from tests.fixtures.stores import connect
 

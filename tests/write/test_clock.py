@@ -7,8 +7,9 @@ from sqlalchemy import select
 from essdash.domain import models as m
 from essdash.store import clock
 from essdash.store.db import write_meta
-from essdash.write import comments, plan_sheets
+from essdash.write import comments
 from essdash.write.actor import Actor
+from essdash.write.plans import sheets
 
 ACTOR = Actor("Sophie Lefebvre", "technicien")
 
@@ -43,9 +44,7 @@ def test_comments_and_fiche_history_in_the_demo_are_dated_at_the_demo_day(empty_
     write_meta(empty_engine, dataset="demo", as_of="2014-12-15")
     loaded = _fiche(empty_engine)
     comments.add_comment(empty_engine, ACTOR, "fiche", loaded["id"], "groupe_techniciens", "Point d'étape.")
-    plan_sheets.update_sheet(
-        empty_engine, ACTOR, loaded["id"], loaded, status="en_cours", progress=20, comment="Lancement."
-    )
+    sheets.update_sheet(empty_engine, ACTOR, loaded["id"], loaded, status="en_cours", progress=20, comment="Lancement.")
     with empty_engine.connect() as conn:
         created = conn.execute(select(m.Comment.created_at)).scalars().all()
         changed = conn.execute(select(m.ActionSheetHistory.changed_at)).scalars().all()

@@ -4,8 +4,8 @@ names. INSEE codes read by hand in data/communes.csv and data/insee_aliases.csv.
 
 import pytest
 
-from essdash.write.import_places import Places
-from essdash.write.import_rows import Row
+from essdash.write.imports.places import Places
+from essdash.write.imports.rows import Row
 
 SAINT_ANDRE = "59527"  # Saint-André-lez-Lille
 VILLENEUVE = "59009"  # Villeneuve-d'Ascq

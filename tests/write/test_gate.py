@@ -12,23 +12,12 @@ from essdash.domain.errors import AccessError, BackupError, ImportFileError
 from essdash.domain.vocabulary import Deed, MeetingBody, ProjectStatus
 from essdash.read.convocation import Letter
 from essdash.store import backup
-from essdash.write import (
-    admin,
-    approval,
-    comments,
-    committee,
-    imports,
-    incidents,
-    mail,
-    members,
-    plan_sheets,
-    projects,
-    voices,
-)
+from essdash.write import admin, approval, comments, committee, imports, incidents, mail, members, projects, voices
 from essdash.write.actor import Actor
 from essdash.write.gate import scope_of
-from essdash.write.import_rows import ImportOptions
+from essdash.write.imports.rows import ImportOptions
 from essdash.write.measurements import save_measurements
+from essdash.write.plans import sheets as plan_sheets
 from tests.fixtures.mail import smtp  # noqa: F401  (a fixture, for the sends)
 from tests.fixtures.samples import dump
 
@@ -146,7 +135,7 @@ def base(empty_engine):
     engine = empty_engine
     ids = {ROUBAIX: _project(engine, ROUBAIX), LILLE: _project(engine, LILLE)}
     meeting = committee.create_meeting(
-        engine, LOCAL, body=MeetingBody.COMITE.value, day=date(2013, 6, 1), title="Comité de juin"
+        engine, LOCAL, body=MeetingBody.COMMITTEE.value, day=date(2013, 6, 1), title="Comité de juin"
     )
     for role, email in EMAILS.items():
         territory = "roubaisien" if role == "technicien" else None
@@ -181,9 +170,9 @@ def _write(engine, actor, deed: str, where: str, ids: dict, meeting: int) -> Non
             proposed_on=date(2013, 7, 1),
         )
     elif deed == "step":
-        loaded = {"id": pid, "version": 1, "status": ProjectStatus.PROPOSE.value}
+        loaded = {"id": pid, "version": 1, "status": ProjectStatus.PROPOSED.value}
         projects.advance_project(
-            engine, actor, pid, loaded, ProjectStatus.ABANDONNE.value, day=date(2013, 7, 1), comment="Porteur dissous."
+            engine, actor, pid, loaded, ProjectStatus.ABANDONED.value, day=date(2013, 7, 1), comment="Porteur dissous."
         )
     elif deed == "sheet":
         plan_sheets.update_sheet(

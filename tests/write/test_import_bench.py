@@ -1,7 +1,7 @@
 """The import bench: its generated partner file is imported whole, and it reports what it created."""
 
 from essdash.__main__ import main
-from essdash.write import import_bench
+from essdash.tools import import_bench
 
 
 def test_the_generated_file_has_the_partners_header_and_one_line_per_row():

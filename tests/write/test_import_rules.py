@@ -20,7 +20,7 @@ from essdash.store.db import make_engine
 from essdash.write import imports as io_import
 from essdash.write import members
 from essdash.write.actor import Actor
-from essdash.write.import_rows import ImportOptions
+from essdash.write.imports.rows import ImportOptions
 from tests.fixtures.samples import csv_file, dump
 from tests.fixtures.stores import connect
 

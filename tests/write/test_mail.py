@@ -53,12 +53,12 @@ def convened(empty_engine):
         sheets=["III.4"],
         proposed_on=date(2013, 5, 2),
     )
-    loaded = {"id": pid, "version": 1, "status": ProjectStatus.PROPOSE.value}
+    loaded = {"id": pid, "version": 1, "status": ProjectStatus.PROPOSED.value}
     projects.advance_project(
-        engine, LOCAL, pid, loaded, ProjectStatus.VALIDE.value, day=date(2013, 5, 20), meeting_unrecorded=True
+        engine, LOCAL, pid, loaded, ProjectStatus.VALIDATED.value, day=date(2013, 5, 20), meeting_unrecorded=True
     )
     meeting = committee.create_meeting(
-        engine, LOCAL, body=MeetingBody.COMITE.value, day=date(2013, 6, 18), title="Comité de juin 2013"
+        engine, LOCAL, body=MeetingBody.COMMITTEE.value, day=date(2013, 6, 18), title="Comité de juin 2013"
     )
     for email, role in (
         ("admin@mel.fr", "administrateur"),
@@ -232,7 +232,7 @@ def test_no_place_no_settings_or_no_recipient_is_refused_before_anything(convene
     with pytest.raises(ValidationError, match="aucune séance n° 999"):
         _send(engine, 999)
     council = committee.create_meeting(
-        engine, LOCAL, body=MeetingBody.CONSEIL_SCIENTIFIQUE.value, day=date(2013, 11, 5), title="Conseil"
+        engine, LOCAL, body=MeetingBody.SCIENTIFIC_COUNCIL.value, day=date(2013, 11, 5), title="Conseil"
     )
     members.remove_member(engine, LOCAL, "presidente@mel.fr")
     members.remove_member(engine, LOCAL, "mission@mel.fr")
@@ -352,7 +352,7 @@ def test_which_number_an_address_gets(last, status, again, expected):
 def test_the_technicians_group_is_convened_to_validate_what_was_proposed_by_then(convened):
     engine, _ = convened
     group = committee.create_meeting(
-        engine, LOCAL, body=MeetingBody.GROUPE_TECHNICIENS.value, day=date(2013, 5, 10), title="Groupe de mai"
+        engine, LOCAL, body=MeetingBody.TECHNICIANS.value, day=date(2013, 5, 10), title="Groupe de mai"
     )
     called = read_convocation.convocation(engine, group)  # on 10/05 the proposal was not yet validated
     assert called.waiting["title"].tolist() == ["Recyclerie du Pile"]

@@ -12,7 +12,7 @@ from essdash.domain import models as m
 from essdash.domain.errors import ImportFileError
 from essdash.write import imports as io_import
 from essdash.write.actor import Actor
-from essdash.write.import_rows import ImportOptions
+from essdash.write.imports.rows import ImportOptions
 from tests.fixtures.samples import csv_file, dump
 
 ACTOR = Actor("Claire Martin", "mission ESS")
@@ -187,9 +187,9 @@ def test_a_workbook_with_titles_merged_header_totals_and_several_sheets(empty_en
     data = _workbook()
     first = io_import.prepare(empty_engine, data, "mel.xlsx", "projects")
     assert not first.ok and "feuille « Notes »" in first.table.description
-    plan = io_import.prepare(empty_engine, data, "mel.xlsx", "projects", ImportOptions(sheet="Projets 2013"))
+    plan = io_import.prepare(empty_engine, data, "mel.xlsx", "projects", ImportOptions(worksheet="Projets 2013"))
     assert plan.ok, plan.report()
-    assert plan.table.sheets == ("Notes", "Projets 2013")
+    assert plan.table.worksheets == ("Notes", "Projets 2013")
     assert "masquée : « Listes »" in plan.table.description
     assert plan.header_row == 4 and plan.rows == 2
     columns = dict(plan.columns)

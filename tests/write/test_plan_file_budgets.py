@@ -16,8 +16,9 @@ import pytest
 from essdash.__main__ import main
 from essdash.domain import limits
 from essdash.domain.errors import ImportFileError, ValidationError
-from essdash.write import plan_file, plans
+from essdash.write import plans
 from essdash.write.actor import Actor
+from essdash.write.plans import file as plan_file
 from tests.fixtures.samples import dump, xlsx_file
 
 LOCAL = Actor("Claire Martin", "mission ESS")

@@ -14,8 +14,9 @@ from essdash.__main__ import main
 from essdash.domain import models as m
 from essdash.domain.errors import AccessError, ImportFileError, ValidationError
 from essdash.read import plans as read_plans
-from essdash.write import imports, plan_file, plans
+from essdash.write import imports, plans
 from essdash.write.actor import Actor
+from essdash.write.plans import file as plan_file
 from tests.fixtures.samples import dump, xlsx_file
 
 LOCAL = Actor("Claire Martin", "mission ESS")

@@ -15,8 +15,9 @@ from essdash.read import exports, indicators
 from essdash.read.filters import Filters
 from essdash.store.db import make_engine
 from essdash.store.reference import metropolis_box
-from essdash.write import comments, committee, import_projects, imports, projects
+from essdash.write import comments, committee, imports, projects
 from essdash.write.actor import Actor
+from essdash.write.imports import projects as import_projects
 from essdash.write.measurements import save_measurements
 from tests.fixtures.samples import GOOD, csv_file, dump, xlsx_file
 

@@ -11,8 +11,9 @@ from essdash.domain.errors import AccessError, ConflictError, ValidationError
 from essdash.read import followup, proceedings, queries
 from essdash.read.filters import Filters
 from essdash.store.db import write_meta
-from essdash.write import comments, committee, members, plan_sheets, projects
+from essdash.write import comments, committee, members, projects
 from essdash.write.actor import Actor
+from essdash.write.plans import sheets as plan_sheets
 from tests.fixtures.samples import dump
 
 ACTOR = Actor("Sophie Lefebvre", "groupe des techniciens")
