@@ -169,3 +169,27 @@ def test_the_checker_sees_a_violation(tmp_path, name):
 
 def test_the_sql_checks_see_sql():
     assert SQL.search('x = "SELECT id FROM project"') and DIALECT.search("PRAGMA foreign_keys=ON")
+
+
+def private_imports(path: Path) -> list[str]:
+    """The private names (``_…``) that ``path`` takes from another module of essdash."""
+    return [
+        f"{node.lineno}: {node.module}.{alias.name}"
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("essdash")
+        for alias in node.names
+        if alias.name.startswith("_")
+    ]
+
+
+@pytest.mark.parametrize("path", sources(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_takes_a_private_name_of_another(path):
+    taken = private_imports(path)
+    assert not taken, f"{path.relative_to(ROOT)} imports private names:\n" + "\n".join(taken)
+
+
+def test_a_private_import_is_seen(tmp_path):
+    module = tmp_path / "essdash" / "render" / "pdf.py"
+    module.parent.mkdir(parents=True)
+    module.write_text("from essdash.render.report.common import _cell, table_rows\n")
+    assert private_imports(module) == ["1: essdash.render.report.common._cell"]
