@@ -137,10 +137,10 @@ def _requested_day(known: resolved.Choices) -> date | None:
     return day
 
 
-def selection(*, widgets: bool = True) -> tuple[Filters, plans.PlanInfo | None]:
-    """The page's resolved selection (and the plan it shows), from the URL and the session, with the
-    sidebar's « Territoire », « Commune », « Situation au » and « Plan d'actions » selectors (none
-    without ``widgets``). Unknown codes are dropped from the URL with a warning."""
+def selection(*, widgets: bool = True) -> tuple[Filters, plans.PlanInfo | None, resolved.Choices]:
+    """The page's resolved selection, the plan it shows and what it was resolved against, from the
+    URL and the session, with the sidebar's « Territoire », « Commune », « Situation au » and « Plan
+    d'actions » selectors (none without ``widgets``). Unknown codes are dropped from the URL with a warning."""
     known = choices()
     place = PLACES.values()
     day = _requested_day(known)
@@ -159,7 +159,7 @@ def selection(*, widgets: bool = True) -> tuple[Filters, plans.PlanInfo | None]:
     shown = known.plan(filters.plan)
     if widgets:
         _selectors(known, filters, default)
-    return filters, shown
+    return filters, shown, known
 
 
 def _selectors(known: resolved.Choices, filters: Filters, default: plans.PlanInfo | None) -> None:

@@ -21,7 +21,6 @@ from essdash.store.reference import ATTRIBUTION
 from essdash.ui import session
 from essdash.ui.cache import chart, clear_reads, compute, engine, read
 from essdash.ui.filters import (
-    choices,
     chosen,
     period_range,
     place_caption,
@@ -100,7 +99,7 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
     eng = engine()
     info = read(queries.dataset_info)
     if presenting:
-        filters, shown = selection(widgets=False)
+        filters, shown, _ = selection(widgets=False)
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
         if info.get("dataset") == "demo":
             st.caption("Données de démonstration fictives.")
@@ -108,7 +107,7 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
             st.caption(f"{fmt.md_escape(shown.code)} : {FICTIONAL}.")
         return PageContext(eng, filters, info)
     nav = st.sidebar.container()
-    filters, shown = selection()
+    filters, shown, known = selection()
     sidebar_links(nav, url_params(filters))
     session.sidebar()
     with st.sidebar:
@@ -118,7 +117,7 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
     if filters.history_day:
         st.warning(
             f"**Situation au {fmt.short_day(filters.history_day)}** — ce n'est pas la dernière date des données "
-            f"({fmt.short_day(choices().latest)}) : projets, étapes, montants et fiches tels qu'ils "
+            f"({fmt.short_day(known.latest)}) : projets, étapes, montants et fiches tels qu'ils "
             "étaient ce jour-là.",
             icon=":material/history:",
         )
