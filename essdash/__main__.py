@@ -23,7 +23,7 @@ from essdash.domain.vocabulary import Deed, Role
 from essdash.read import exports as io_export
 from essdash.read import members as read_members
 from essdash.read import plans as read_plans
-from essdash.read import queries
+from essdash.read import queries, selection
 from essdash.read.filters import Filters
 from essdash.spreadsheet.columns import KINDS
 from essdash.store import backup_files, db
@@ -202,11 +202,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _place_filters(engine, args: argparse.Namespace) -> Filters:
-    if args.territory and args.territory not in set(queries.territory_options(engine)["code"]):
-        raise EssdashError(f"Territoire inconnu : « {args.territory} ».")
-    if args.commune and args.commune not in set(queries.commune_options(engine)["insee_code"]):
-        raise EssdashError(f"Commune inconnue : « {args.commune} » (code INSEE attendu).")
-    return Filters(territory=args.territory, commune=args.commune)
+    return selection.resolve(engine, territory=args.territory, commune=args.commune)
 
 
 def _export(args: argparse.Namespace) -> None:

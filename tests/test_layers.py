@@ -193,3 +193,34 @@ def test_a_private_import_is_seen(tmp_path):
     module.parent.mkdir(parents=True)
     module.write_text("from essdash.render.report.common import _cell, table_rows\n")
     assert private_imports(module) == ["1: essdash.render.report.common._cell"]
+
+
+PAGE_LINES = 25
+PAGE_FORBIDDEN = ("pandas", "folium", "streamlit_folium", "altair")
+
+
+def page_problems(path: Path) -> list[str]:
+    """Why a page is not thin: it imports a data or drawing library, or runs past :data:`PAGE_LINES` lines."""
+    wrong = [
+        f"{line}: {module} (a page calls essdash.ui; the tables and maps are built there)"
+        for line, module in imported(path)
+        if module.split(".")[0] in PAGE_FORBIDDEN
+    ]
+    lines = len(path.read_text().splitlines())
+    if lines > PAGE_LINES:
+        wrong.append(f"{lines} lines (a page stays under {PAGE_LINES})")
+    return wrong
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_pages_are_thin(path):
+    assert page_problems(path) == []
+
+
+def test_the_thin_page_check_sees_a_thick_page(tmp_path):
+    page = tmp_path / "pages" / "carte.py"
+    page.parent.mkdir()
+    page.write_text('"""A page."""\n\nimport folium\nimport pandas as pd\n' + "x = 1\n" * 30)
+    problems = page_problems(page)
+    assert [p.split(":")[1].split()[0] for p in problems[:2]] == ["folium", "pandas"]
+    assert problems[2].startswith("34 lines")

@@ -25,7 +25,7 @@ from essdash.domain.errors import ValidationError
 from essdash.domain.mailing import CONVENED, MailKind, MailStatus
 from essdash.domain.models_mail import MailSend
 from essdash.domain.vocabulary import MeetingBody, ProjectStatus, Role
-from essdash.read import followup, proceedings
+from essdash.read import followup, proceedings, selection
 from essdash.read.filters import Filters, project_conditions, read_frame
 from essdash.read.pack import figures as pack_figures
 from essdash.read.pack.model import METROPOLIS
@@ -111,7 +111,7 @@ def convocation(engine: Engine, meeting_id: int) -> Convocation:
     before = before[before["date"] < held.date]
     last = proceedings.Meeting.of_row(before.iloc[0].to_dict()) if not before.empty else None
     step, title = WAITING.get(body, (None, ""))
-    filters = Filters(as_of=day)
+    filters = selection.resolve(engine, as_of=day)
     figures = pack_figures.key_figures(engine, filters, period, METROPOLIS)
     late = narrow(followup.sheet_tree(engine, filters), late_only=True, with_projects=False)
     return Convocation(

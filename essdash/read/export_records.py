@@ -17,7 +17,7 @@ from sqlmodel import col
 from essdash.domain import models as m
 from essdash.domain.subsidies import FUNDING_FACTS
 from essdash.domain.vocabulary import FundingType, LegalForm, Provenance, SheetStatus
-from essdash.read import followup, queries
+from essdash.read import queries
 from essdash.read.filters import Filters, in_plan, project_conditions, read_frame
 from essdash.read.plans import FICTIONAL
 from essdash.spreadsheet.columns import FUNDINGS, MEASUREMENTS, ORGANISATIONS, PROJECTS, Kind
@@ -107,7 +107,7 @@ def organisations(engine: Engine, filters: Filters) -> pd.DataFrame:
         .outerjoin(counted, counted.c.carrier_id == col(o.id))
         .order_by(col(o.name))
     )
-    if filters.with_(plan=None) != Filters():  # carriers are shared by every plan
+    if filters.narrows_projects:  # carriers are shared by every plan
         stmt = stmt.where(counted.c.projects > 0)
     frame = read_frame(engine, stmt)
     frame["legal_form"] = frame["legal_form"].map(LegalForm.labels())
@@ -178,7 +178,7 @@ def fundings(engine: Engine, filters: Filters) -> pd.DataFrame:
 def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
     """The chosen plan's fiches (those the selection's projects serve, when filtered) with their state."""
     s, axis = m.ActionSheet, m.Axis
-    plan = followup.plan_code(engine, filters)
+    plan = filters.plan
     served = (
         select(col(m.ProjectSheet.sheet_id), func.count(col(m.ProjectSheet.project_id)).label("projects"))
         .where(col(m.ProjectSheet.project_id).in_(_selected_ids(filters)))
@@ -205,7 +205,7 @@ def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
         .where(*([in_plan(s, plan)] if plan else []))
         .order_by(col(s.position))
     )
-    if filters.with_(plan=None) != Filters():
+    if filters.narrows_projects:
         stmt = stmt.where(served.c.projects > 0)
     frame = read_frame(engine, stmt)
     frame["status"] = frame["status"].map(SheetStatus.labels())

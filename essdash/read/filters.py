@@ -38,11 +38,24 @@ class Filters:
     to_qualify: bool = False  # only projects whose filière or mode remains « à qualifier »
     period_from: str | None = None
     period_to: str | None = None
-    as_of: date | None = None
-    plan: str | None = None  # the plan's code; None: the plan in force on the reference date
+    as_of: date | None = None  # the reference day (resolved: always a day)
+    latest: bool = False  # as_of is the data's latest date: today's recorded state, not a rebuilt past
+    plan: str | None = None  # the plan's code (resolved: the plan in force on as_of unless named)
 
-    def with_(self, **changes) -> Filters:
-        return replace(self, **changes)
+    def with_(self, **changes: object) -> Filters:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def history_day(self) -> date | None:
+        """The day whose situation is rebuilt from the dated history (steps, fiche states, fundings
+        of the years up to it), or None at the data's latest date (the recorded state)."""
+        return None if self.latest else self.as_of
+
+    @property
+    def narrows_projects(self) -> bool:
+        """Whether the selection leaves out projects (a place, a step, a past day…): anything but the
+        plan and the data's latest date."""
+        return replace(self, plan=None, as_of=self.history_day, latest=False) != Filters()
 
     @property
     def is_place_filtered(self) -> bool:
@@ -110,10 +123,11 @@ def step_on(day: date | None):
 def project_conditions(filters: Filters) -> list:
     """The WHERE clauses on ``Project`` that express ``filters``."""
     clauses = _place_clause(filters.territory, filters.commune)
-    if filters.as_of:
-        clauses.append(col(P.proposed_on) <= filters.as_of)
+    day = filters.history_day
+    if day:
+        clauses.append(col(P.proposed_on) <= day)
     if filters.statuses:
-        clauses.append(step_on(filters.as_of).in_(filters.statuses))
+        clauses.append(step_on(day).in_(filters.statuses))
     if filters.sector:
         clauses.append(col(P.sector) == filters.sector)
     if filters.mode:

@@ -1,7 +1,7 @@
 """Reads for the follow-up of the plan: the fiche tree with its roll-ups, a fiche's timeline and
 comments, the fiches' dated history, and the data's reference date.
 
-"En retard" is :func:`essdash.domain.lifecycle.late` on the reference date. With ``Filters.as_of``,
+"En retard" is :func:`essdash.domain.lifecycle.late` on the reference date. On a past day (``Filters.history_day``),
 the tree is the one of that day: fiches' status and declared progress from
 :func:`essdash.read.history.sheet_states_on`, projects proposed by then at their step that day
 (:func:`essdash.read.filters.step_on`) with the fundings up to that year, lateness on that day.
@@ -20,7 +20,7 @@ from sqlmodel import col
 from essdash.domain import lifecycle
 from essdash.domain import models as m
 from essdash.domain.vocabulary import ProjectStatus, SheetStatus
-from essdash.read import history, plans
+from essdash.read import history
 from essdash.read.filters import Filters, in_plan, money_by_project, project_conditions, read_frame, step_on
 
 S, P = m.ActionSheet, m.Project
@@ -49,19 +49,11 @@ def as_of(engine: Engine) -> date:
     return date.fromisoformat(value) if value else date.today()
 
 
-def plan_code(engine: Engine, filters: Filters) -> str | None:
-    """The code of the plan a page shows: ``filters.plan`` when the base has it, else the plan in
-    force on the reference date."""
-    chosen = plans.chosen(engine, filters.plan, filters.as_of or as_of(engine))
-    return chosen.code if chosen else None
-
-
 def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
-    """Every fiche of the chosen plan (:func:`plan_code`) with axis, parent, status, declared and
-    computed progress, late flag, and its linked projects' count, money and jobs (for the
-    selection's projects), today or on ``filters.as_of``."""
-    today = filters.as_of or as_of(engine)
-    plan = plan_code(engine, filters)
+    """Every fiche of the selection's plan (``filters.plan``) with axis, parent, status, declared and
+    computed progress, late flag on ``filters.as_of``, and its linked projects' count, money and jobs
+    (for the selection's projects), today or on ``filters.history_day``."""
+    today, plan = filters.as_of, filters.plan
     parent = aliased(S, name="parent")
     sheets = read_frame(
         engine,
@@ -93,12 +85,12 @@ def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
             func.sum(case((col(m.Action.done), 1), else_=0)).label("actions_done"),
         ).group_by(col(m.Action.sheet_id)),
     )
-    if filters.as_of:
-        states = history.sheet_states_on(engine, filters.as_of).set_index("sheet_id")
+    if filters.history_day:
+        states = history.sheet_states_on(engine, filters.history_day).set_index("sheet_id")
         sheets["status"] = sheets["id"].map(states["status"])
         sheets["progress"] = sheets["id"].map(states["progress"])
-    money = money_by_project(filters.as_of)
-    step = step_on(filters.as_of)
+    money = money_by_project(filters.history_day)
+    step = step_on(filters.history_day)
     score = case(  # a project's share of its fiche's progress, by step; other steps do not count
         (step == ProjectStatus.DONE.value, 1.0),
         (step == ProjectStatus.IN_PROGRESS.value, 0.5),
@@ -138,10 +130,10 @@ def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
     return tree.drop(columns=["project_progress"])
 
 
-def sheet_detail(engine: Engine, code: str, filters: Filters | None = None) -> dict | None:
-    """A fiche of the chosen plan (:func:`plan_code`): its fields, actions, linked projects and dated
-    timeline (changes and comments)."""
-    plan = plan_code(engine, filters or Filters())
+def sheet_detail(engine: Engine, code: str, filters: Filters) -> dict | None:
+    """A fiche of the selection's plan (``filters.plan``): its fields, actions, linked projects and
+    dated timeline (changes and comments)."""
+    plan = filters.plan
     with engine.connect() as conn:
         row = (
             conn.execute(

@@ -242,12 +242,9 @@ def entered_values(engine: Engine, code: str, period_list: list[str], unit: str)
     return pd.concat([values, pd.DataFrame(rows)], ignore_index=True) if rows else values
 
 
-def series(
-    engine: Engine, code: str, first: str | None = None, last: str | None = None, filters: Filters | None = None
-) -> Series:
+def series(engine: Engine, code: str, filters: Filters, first: str | None = None, last: str | None = None) -> Series:
     """An indicator's values per semester (from ``first`` to ``last``) by territory and for the
-    metropolis, with the targets of the semesters of the chosen plan (``filters.plan``, else the
-    plan in force on the reference date)."""
+    metropolis, with the targets of the semesters of the selection's plan (``filters.plan``)."""
     with engine.connect() as conn:
         row = conn.execute(select(m.Indicator).where(col(m.Indicator.code) == code)).mappings().first()
     if row is None:
@@ -267,8 +264,7 @@ def series(
     territories = _territories(engine)
     names = dict(zip(territories["code"], territories["name"])) | {METRO: METRO_LABEL}
     values["place_name"] = values["place"].map(names)
-    scope = filters or Filters()
-    plan = plans.chosen(engine, scope.plan, scope.as_of or followup.as_of(engine))
+    plan = next((p for p in plans.plans(engine) if p.code == filters.plan), None)
     in_plan = [
         p for p in chosen if plan is None or (plan.start <= periods.bounds(p)[1] and periods.bounds(p)[0] <= plan.end)
     ]

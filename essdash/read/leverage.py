@@ -61,7 +61,7 @@ LEVER_COLUMNS = [f"{lever}{suffix}" for lever in lv.LEVERS for suffix in ("", "_
 def funding_lines(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Every funding line of the selection's projects (on a reference day, of the years up to its
     year): ``project_id``, ``funder``, ``kind``, ``type``, ``amount``."""
-    years = [col(m.Funding.year) <= filters.as_of.year] if filters.as_of else []
+    years = [col(m.Funding.year) <= filters.history_day.year] if filters.history_day else []
     stmt: Select = (
         select(
             col(m.Funding.project_id),

@@ -32,7 +32,7 @@ def place_figures(engine: Engine, filters: Filters, level: str = "commune") -> p
     compares all places). A commune that had not joined by the end of the period range is marked
     ``member = False`` and left out of populations and rates.
     """
-    money = money_by_project(filters.as_of)
+    money = money_by_project(filters.history_day)
     stmt: Select = (
         select(
             col(P.commune_code).label("insee_code"),
@@ -63,7 +63,7 @@ def place_figures(engine: Engine, filters: Filters, level: str = "commune") -> p
         .order_by(col(C.insee_code)),
     )
     years = [periods.parse(filters.period_to)[0] if filters.period_to else date.today().year]
-    last_year = min(years + [filters.as_of.year] if filters.as_of else years)
+    last_year = min(years + [filters.history_day.year] if filters.history_day else years)
     communes["member"] = communes["member_since"] <= last_year
     frame = communes.join(counts_, on="insee_code").fillna(
         {"projects": 0, "money": 0.0, "jobs_created": 0, "jobs_maintained": 0}
@@ -99,14 +99,14 @@ def project_points(engine: Engine, filters: Filters) -> pd.DataFrame:
     coordinates: the primary commune's representative point) or ``"outside"`` (coordinates
     outside the metropolis: shown at the commune's point and flagged for correction).
     """
-    money = money_by_project(filters.as_of)
+    money = money_by_project(filters.history_day)
     stmt = (
         select(
             col(P.id),
             col(P.title),
             col(m.Organisation.name).label("carrier"),
             col(C.name).label("commune"),
-            step_on(filters.as_of).label("status"),
+            step_on(filters.history_day).label("status"),
             func.coalesce(money.c.amount, 0.0).label("amount"),
             col(P.jobs_created),
             col(P.lat).label("own_lat"),

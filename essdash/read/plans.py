@@ -83,12 +83,6 @@ def in_force(known: list[PlanInfo], on: date | None) -> PlanInfo | None:
     return started[-1] if started else known[0]
 
 
-def chosen(engine: Engine, code: str | None, on: date | None) -> PlanInfo | None:
-    """The plan named by ``code`` if the base has it, else the plan in force on ``on``."""
-    known = plans(engine)
-    return next((p for p in known if p.code == code), None) or in_force(known, on)
-
-
 def correspondences(engine: Engine, plan: str) -> pd.DataFrame:
     """The fiches of earlier plans that fiches of ``plan`` continue: old plan, old fiche, new fiche."""
     old, new = aliased(m.ActionSheet, name="old_sheet"), aliased(m.ActionSheet, name="new_sheet")

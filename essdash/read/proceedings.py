@@ -91,9 +91,8 @@ class Changes:
 
 def pipeline(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Projects waiting at each step before the committee's opinion, per territory, with how long
-    they have waited since their last step (in days), on the selection's day (its ``as_of``, else the
-    data's reference date)."""
-    day = filters.as_of or as_of(engine)
+    they have waited since their last step (in days), on the selection's day (its ``as_of``)."""
+    day = filters.as_of
     today = pd.Timestamp(day)
     last = (
         select(col(m.ProjectEvent.project_id), func.max(col(m.ProjectEvent.date)).label("since"))
@@ -101,7 +100,7 @@ def pipeline(engine: Engine, filters: Filters) -> pd.DataFrame:
         .group_by(col(m.ProjectEvent.project_id))
         .subquery()
     )
-    step = step_on(filters.as_of)
+    step = step_on(filters.history_day)
     rows = read_frame(
         engine,
         select(
@@ -172,7 +171,7 @@ def awaiting_opinion(engine: Engine, filters: Filters = Filters(), at: date | No
         .join(m.Organisation, col(m.Organisation.id) == col(P.carrier_id))
         .join(m.Commune, col(m.Commune.insee_code) == col(P.commune_code))
         .join(m.Territory, col(m.Territory.code) == col(m.Commune.territory_code))
-        .where(waiting, *project_conditions(filters.with_(as_of=at))),
+        .where(waiting, *project_conditions(filters.with_(as_of=at, latest=False))),
     )
     frame["validated_on"] = frame["id"].map(validated)
     return frame.sort_values(["validated_on", "id"]).reset_index(drop=True)
@@ -190,11 +189,11 @@ def _served_sheets(filters: Filters):
     return served.union(parents)
 
 
-def agenda(engine: Engine, filters: Filters = Filters()) -> Agenda:
+def agenda(engine: Engine, filters: Filters) -> Agenda:
     """The next committee's agenda, built from the data: the selection's proposals, and, when a
     place is chosen, the fiches its projects serve (as on the Plan d'actions page); on the
     selection's day (its ``as_of``): the committee that followed that day."""
-    day = filters.as_of or as_of(engine)
+    day = filters.as_of
     last, following = committees(engine, day)
     since = last.date if last else date.min
     stmt = (
@@ -221,7 +220,7 @@ def agenda(engine: Engine, filters: Filters = Filters()) -> Agenda:
     return Agenda(
         last=last,
         following=following,
-        awaiting=awaiting_opinion(engine, filters, at=filters.as_of),
+        awaiting=awaiting_opinion(engine, filters, at=filters.history_day),
         sheets_changed=read_frame(engine, stmt),
         late=late[["code", "title", "pilot", "planned_end", "status_label", "progress"]],
     )

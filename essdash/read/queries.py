@@ -14,7 +14,7 @@ from sqlmodel import col
 from essdash.domain import models as m
 from essdash.domain import steps
 from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector, SheetStatus
-from essdash.read import followup, history
+from essdash.read import history
 from essdash.read.filters import Filters, in_plan, labels, money_by_project, project_conditions, read_frame, step_on
 from essdash.store.sql import joined
 
@@ -23,7 +23,7 @@ P, C, T = m.Project, m.Commune, m.Territory
 
 def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
     """The register of projects matching ``filters``, one row per project, French labels."""
-    money = money_by_project(filters.as_of)
+    money = money_by_project(filters.history_day)
     sheets = (
         select(
             col(m.ProjectSheet.project_id), joined(col(m.ActionSheet.code), ", ", col(m.ActionSheet.id)).label("sheets")
@@ -41,7 +41,7 @@ def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
             col(C.name).label("commune"),
             col(C.insee_code),
             col(T.name).label("territory"),
-            step_on(filters.as_of).label("status"),
+            step_on(filters.history_day).label("status"),
             func.coalesce(sheets.c.sheets, "").label("sheets"),
             col(P.sector),
             col(P.intervention_mode),
@@ -71,7 +71,7 @@ def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 def key_figures(engine: Engine, filters: Filters) -> dict[str, float]:
     """Headline numbers for the selection: projects, carriers, communes, money, jobs, beneficiaries."""
-    money = money_by_project(filters.as_of)
+    money = money_by_project(filters.history_day)
     stmt = (
         select(
             func.count(col(P.id)),
@@ -103,7 +103,7 @@ def key_figures(engine: Engine, filters: Filters) -> dict[str, float]:
 
 def projects_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Count of projects per lifecycle status, in lifecycle order, zeros included."""
-    step = step_on(filters.as_of)
+    step = step_on(filters.history_day)
     stmt = select(step, func.count(col(P.id))).where(*project_conditions(filters)).group_by(step)
     with engine.connect() as conn:
         counts: dict[str, int] = {status: n for status, n in conn.execute(stmt).all()}
@@ -118,7 +118,7 @@ def projects_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
 def money_by_funder(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Money committed per funder for the selection, largest first (on a reference day, the
     fundings of the years up to that day's year)."""
-    years = [col(m.Funding.year) <= filters.as_of.year] if filters.as_of else []
+    years = [col(m.Funding.year) <= filters.history_day.year] if filters.history_day else []
     stmt: Select = (
         select(
             col(m.Funder.name).label("funder"),
@@ -138,12 +138,12 @@ def money_by_funder(engine: Engine, filters: Filters) -> pd.DataFrame:
 def sheets_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Fiches of the chosen plan per status (on the selection's reference day): the whole plan, or
     the fiches the selection's projects serve."""
-    states = history.sheet_states_on(engine, filters.as_of) if filters.as_of else None
-    plan = followup.plan_code(engine, filters)
+    states = history.sheet_states_on(engine, filters.history_day) if filters.history_day else None
+    plan = filters.plan
     stmt = select(col(m.ActionSheet.id), col(m.ActionSheet.status))
     if plan:
         stmt = stmt.where(in_plan(m.ActionSheet, plan))
-    if filters.with_(as_of=None, plan=None) != Filters():
+    if filters.with_(as_of=None, latest=False, plan=None) != Filters():
         served = (
             select(col(m.ProjectSheet.sheet_id))
             .join(P, col(P.id) == col(m.ProjectSheet.project_id))

@@ -1,15 +1,21 @@
-"""Filters bound to the URL and the sidebar (territory, commune, reference date, plan), the project
-filter widgets, the period slider, and the row a page shows (picked in a table or named in the URL).
+"""The selection bound to the URL and the sidebar (territory, commune, reference date, plan), the
+project filter widgets, the period slider, and the row a page shows (picked in a table or named in
+the URL).
 
 The territory and commune filters, the reference date and the plan live in the URL
 (``?territoire=roubaisien&commune=59512&au=2013-12-31&plan=PMDE-ESS-2011-2014``) and follow the
-user from page to page. Without ``plan``, a page shows the plan in force on the reference date.
-The reference date (« situation au … ») is the data's latest date unless a past semester end is
-chosen; every page's :class:`Filters` carry it (``as_of``, None for the latest date).
+user from page to page: :class:`UrlParams` keeps each of them in step between the URL, the session
+and its sidebar widget. :func:`selection` turns them, once per run and against one cached read of
+what they may name (:func:`essdash.read.selection.choices`), into the page's resolved
+:class:`Filters` (:func:`essdash.read.selection.settle`): without ``au``, the data's latest date;
+without ``plan``, the plan in force on the reference date. What the URL names but the base does not
+know is dropped from the URL, with a warning.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -17,100 +23,92 @@ import streamlit as st
 
 from essdash.domain import fmt, periods
 from essdash.domain.vocabulary import InterventionMode, ProjectStatus, Sector
-from essdash.read import followup, indicators, plans, queries
+from essdash.read import plans, queries
+from essdash.read import selection as resolved
 from essdash.read.filters import Filters
 from essdash.ui.cache import read
 
-PLACE_PARAMS = ("territoire", "commune")
 DATE_PARAM = "au"
 PLAN_PARAM = "plan"
 NONE_LABEL = "Toute la métropole"
+UNKNOWN = {
+    "territoire": "Territoire « {} » inconnu : filtre ignoré.",
+    "commune": "Commune « {} » inconnue{} : filtre ignoré.",
+    "plan": "Plan « {} » inconnu : plan en vigueur affiché.",
+}
 
 
-def _place_state() -> dict[str, str]:
-    """The place filters of this session, reconciled with the URL (the URL wins when it has any)."""
-    state = st.session_state.setdefault("place_filters", {})
-    from_url = {k: st.query_params[k] for k in PLACE_PARAMS if st.query_params.get(k)}
-    if from_url:
-        state.clear()
-        state.update(from_url)
-    else:
-        for key, value in state.items():
-            st.query_params[key] = value
-    return state
+@dataclass(frozen=True)
+class UrlParams:
+    """A group of URL parameters kept in step with this session (``st.session_state[store]``) and with
+    their sidebar widgets (key ``flt_<name>``): when the URL names any of them, the URL wins; otherwise
+    the session's values are written back to the URL, so that they follow the user to another page."""
 
+    store: str
+    names: tuple[str, ...]
 
-def _on_place_change(param: str) -> None:
-    state = st.session_state["place_filters"]
-    value = st.session_state[f"flt_{param}"]
-    if value:
-        state[param] = value
-        st.query_params[param] = value
-    else:
-        state.pop(param, None)
-        st.query_params.pop(param, None)
-    if param == "territoire":
-        state.pop("commune", None)
-        st.query_params.pop("commune", None)
+    def _state(self) -> dict[str, str]:
+        return st.session_state.setdefault(self.store, {})
 
+    def values(self) -> dict[str, str]:
+        """The group's values of this run, the URL and the session reconciled."""
+        state = self._state()
+        from_url = {k: st.query_params[k] for k in self.names if st.query_params.get(k)}
+        if from_url:
+            state.clear()
+            state.update(from_url)
+        else:
+            for key, value in state.items():
+                st.query_params[key] = value
+        return dict(state)
 
-def _known(state: dict, param: str, known: dict, warning: str) -> str | None:
-    """The filter's code if it is known; otherwise drop it from the URL and say so."""
-    code = state.get(param)
-    if code and code not in known:
-        st.warning(warning.format(fmt.md_escape(code)))
-        state.pop(param)
-        st.query_params.pop(param, None)
-        return None
-    return code
+    def set(self, name: str, value: str | None) -> None:
+        """Set (or, with None, drop) a parameter in the session and the URL."""
+        state = self._state()
+        if value:
+            state[name] = value
+            st.query_params[name] = value
+        else:
+            state.pop(name, None)
+            st.query_params.pop(name, None)
 
+    def _changed(self, name: str, to_url: Callable[[object], str | None], clears: tuple[str, ...]) -> None:
+        self.set(name, to_url(st.session_state[f"flt_{name}"]))
+        for other in clears:
+            self.set(other, None)
 
-def place_filters(*, widgets: bool = True) -> tuple[str | None, str | None]:
-    """Sidebar territory and commune selectors bound to the URL; returns the valid codes.
-    Without ``widgets``, the filters are only read from the URL and the session."""
-    state = _place_state()
-    territories = read(queries.territory_options)
-    names = dict(zip(territories["code"], territories["name"]))
-    territory = _known(state, "territoire", names, "Territoire « {} » inconnu : filtre ignoré.")
-    communes = read(queries.commune_options, territory)
-    commune_names = dict(zip(communes["insee_code"], communes["name"]))
-    commune = _known(
-        state,
-        "commune",
-        commune_names,
-        "Commune « {} » inconnue" + (" dans ce territoire" if territory else "") + " : filtre ignoré.",
-    )
-    if not widgets:
-        return territory, commune
-    st.session_state["flt_territoire"] = territory
-    st.session_state["flt_commune"] = commune
-    with st.sidebar:
-        st.selectbox(
-            "Territoire",
-            [None, *names],
-            key="flt_territoire",
-            placeholder=NONE_LABEL,
-            format_func=lambda c: NONE_LABEL if c is None else names[c],
-            on_change=_on_place_change,
-            args=("territoire",),
+    def select(
+        self,
+        name: str,
+        label: str,
+        options: Iterable[object],
+        value: object,
+        to_url: Callable[[object], str | None],
+        *,
+        clears: tuple[str, ...] = (),
+        **widget: object,
+    ) -> None:
+        """A sidebar selectbox showing ``value``, whose change goes to the session and the URL as
+        ``to_url(choice)`` (None drops the parameter) and drops the parameters ``clears``."""
+        st.session_state[f"flt_{name}"] = value
+        st.sidebar.selectbox(
+            label,
+            list(options),
+            key=f"flt_{name}",
+            on_change=self._changed,
+            args=(name, to_url, clears),
+            **widget,  # type: ignore[arg-type]
         )
-        st.selectbox(
-            "Commune",
-            [None, *commune_names],
-            key="flt_commune",
-            placeholder="Toutes les communes",
-            format_func=lambda c: "Toutes les communes" if c is None else commune_names[c],
-            on_change=_on_place_change,
-            args=("commune",),
-        )
-    return territory, commune
 
 
-def reference_dates() -> list[date]:
-    """The days a page can show, latest first: the data's latest date, then every semester end before it."""
-    latest = read(followup.as_of)
-    ends = [periods.bounds(p)[1] for p in read(indicators.reference_periods)]
-    return [latest, *sorted((d for d in ends if d < latest), reverse=True)]
+PLACES = UrlParams("place_filters", ("territoire", "commune"))
+DAY = UrlParams("reference_date", (DATE_PARAM,))
+PLAN = UrlParams("plan_filter", (PLAN_PARAM,))
+
+
+def choices() -> resolved.Choices:
+    """What the selection may name (territories, communes, reference days, plans): one cached read."""
+    return read(resolved.choices)
 
 
 def date_label(day: date, latest: date) -> str:
@@ -120,122 +118,104 @@ def date_label(day: date, latest: date) -> str:
     return f"{fmt.short_day(day)} (fin du {fmt.period_label(periods.of_date(day))})"
 
 
-def _date_state() -> str | None:
-    """The chosen reference date of this session (ISO), reconciled with the URL (the URL wins)."""
-    state = st.session_state.setdefault("reference_date", {})
-    if st.query_params.get(DATE_PARAM):
-        state[DATE_PARAM] = st.query_params[DATE_PARAM]
-    elif state.get(DATE_PARAM):
-        st.query_params[DATE_PARAM] = state[DATE_PARAM]
-    return state.get(DATE_PARAM)
+def _requested_day(known: resolved.Choices) -> date | None:
+    """The URL's past reference day, or None for the data's latest date; an unknown date is dropped
+    with a warning."""
+    code = DAY.values().get(DATE_PARAM)
+    if not code:
+        return None
+    try:
+        day: date | None = date.fromisoformat(code)
+    except ValueError:
+        day = None
+    if day not in known.days:
+        st.warning(f"Date « {fmt.md_escape(code)} » non proposée : situation à la dernière date des données.")
+        day = None
+    if day is None or day == known.latest:
+        DAY.set(DATE_PARAM, None)
+        return None
+    return day
 
 
-def _drop_date() -> None:
-    st.session_state.setdefault("reference_date", {}).pop(DATE_PARAM, None)
-    st.query_params.pop(DATE_PARAM, None)
-
-
-def _on_date_change() -> None:
-    day = st.session_state["flt_au"]
-    if day == reference_dates()[0]:
-        _drop_date()
-    else:
-        st.session_state["reference_date"][DATE_PARAM] = day.isoformat()
-        st.query_params[DATE_PARAM] = day.isoformat()
-
-
-def reference_date(*, widgets: bool = True) -> date | None:
-    """The sidebar's « Situation au » selector bound to the URL: a past semester end, or None for the
-    data's latest date. An unknown date in the URL is dropped with a warning.
-    Without ``widgets``, the date is only read from the URL and the session."""
-    options = reference_dates()
-    latest = options[0]
-    code = _date_state()
-    chosen_day = None
-    if code:
-        try:
-            chosen_day = date.fromisoformat(code)
-        except ValueError:
-            chosen_day = None
-        if chosen_day not in options:
-            st.warning(f"Date « {fmt.md_escape(code)} » non proposée : situation à la dernière date des données.")
-            chosen_day = None
-        if chosen_day is None or chosen_day == latest:
-            _drop_date()
-            chosen_day = None
+def selection(*, widgets: bool = True) -> tuple[Filters, plans.PlanInfo | None, resolved.Choices]:
+    """The page's resolved selection, the plan it shows and what it was resolved against, from the
+    URL and the session, with the sidebar's « Territoire », « Commune », « Situation au » and « Plan
+    d'actions » selectors (none without ``widgets``). Unknown codes are dropped from the URL with a warning."""
+    known = choices()
+    place = PLACES.values()
+    day = _requested_day(known)
+    asked = PLAN.values().get(PLAN_PARAM)
+    settled = resolved.settle(
+        known, territory=place.get("territoire"), commune=place.get("commune"), as_of=day, plan=asked
+    )
+    filters = settled.filters
+    for param, code in settled.dropped.items():
+        where = " dans ce territoire" if param == "commune" and filters.territory else ""
+        st.warning(UNKNOWN[param].format(fmt.md_escape(code), where))
+        (PLAN if param == PLAN_PARAM else PLACES).set(param, None)
+    default = plans.in_force(list(known.plans), filters.as_of)
+    if default is not None and filters.plan == default.code:
+        PLAN.set(PLAN_PARAM, None)
+    shown = known.plan(filters.plan)
     if widgets:
-        st.session_state["flt_au"] = chosen_day or latest
-        st.sidebar.selectbox(
-            "Situation au",
-            options,
-            key="flt_au",
-            format_func=lambda d: date_label(d, latest),
-            on_change=_on_date_change,
-            help="Toutes les pages montrent la situation à cette date : projets proposés jusque-là, à "
-            "l'étape atteinte ce jour-là, financements des années jusqu'à celle-ci, fiches à leur statut d'alors.",
-            placeholder=fmt.CHOOSE,
-        )
-    return chosen_day
+        _selectors(known, filters, default)
+    return filters, shown, known
 
 
-def _plan_state() -> str | None:
-    """The plan chosen in this session, reconciled with the URL (the URL wins)."""
-    state = st.session_state.setdefault("plan_filter", {})
-    if st.query_params.get(PLAN_PARAM):
-        state[PLAN_PARAM] = st.query_params[PLAN_PARAM]
-    elif state.get(PLAN_PARAM):
-        st.query_params[PLAN_PARAM] = state[PLAN_PARAM]
-    return state.get(PLAN_PARAM)
-
-
-def _drop_plan() -> None:
-    st.session_state.setdefault("plan_filter", {}).pop(PLAN_PARAM, None)
-    st.query_params.pop(PLAN_PARAM, None)
-
-
-def _on_plan_change(default: str) -> None:
-    code = st.session_state["flt_plan"]
-    if code == default:
-        _drop_plan()
-    else:
-        st.session_state["plan_filter"][PLAN_PARAM] = code
-        st.query_params[PLAN_PARAM] = code
-
-
-def plan_filter(as_of: date | None, *, widgets: bool = True) -> tuple[str | None, plans.PlanInfo | None]:
-    """The sidebar's « Plan d'actions » selector bound to the URL: the code the URL names (None for
-    the plan in force on the reference date) and the plan shown. An unknown code is dropped with a
-    warning. Without ``widgets``, the plan is only read from the URL and the session."""
-    known = read(plans.plans)
-    default = plans.in_force(known, as_of or read(followup.as_of))
-    code = _plan_state()
-    shown = next((p for p in known if p.code == code), None)
-    if code and shown is None:
-        st.warning(f"Plan « {fmt.md_escape(code)} » inconnu : plan en vigueur affiché.")
-    if shown is None or (default and shown.code == default.code):
-        _drop_plan()
-        code, shown = None, default
-    if widgets and shown is not None:
-        labels = {p.code: p.label for p in known}
-        st.session_state["flt_plan"] = shown.code
-        st.sidebar.selectbox(
-            "Plan d'actions",
-            list(labels),
-            key="flt_plan",
-            format_func=labels.get,
-            on_change=_on_plan_change,
-            args=(default.code if default else "",),
-            help="Fiches, retards, cibles des indicateurs et pack de séance suivent ce plan ; projets et "
-            "porteurs sont communs à tous les plans. Par défaut : le plan en vigueur à la date de situation.",
-            placeholder=fmt.CHOOSE,
-        )
-    return code, shown
+def _selectors(known: resolved.Choices, filters: Filters, default: plans.PlanInfo | None) -> None:
+    territories, communes = known.territories, known.communes_of(filters.territory)
+    PLACES.select(
+        "territoire",
+        "Territoire",
+        [None, *territories],
+        filters.territory,
+        lambda code: code,
+        clears=("commune",),
+        placeholder=NONE_LABEL,
+        format_func=lambda c: NONE_LABEL if c is None else territories[c],
+    )
+    PLACES.select(
+        "commune",
+        "Commune",
+        [None, *communes],
+        filters.commune,
+        lambda code: code,
+        placeholder="Toutes les communes",
+        format_func=lambda c: "Toutes les communes" if c is None else communes[c],
+    )
+    latest = known.latest
+    DAY.select(
+        DATE_PARAM,
+        "Situation au",
+        known.days,
+        filters.as_of,
+        lambda day: None if day == latest else day.isoformat(),  # type: ignore[attr-defined]
+        format_func=lambda d: date_label(d, latest),
+        help="Toutes les pages montrent la situation à cette date : projets proposés jusque-là, à "
+        "l'étape atteinte ce jour-là, financements des années jusqu'à celle-ci, fiches à leur statut d'alors.",
+        placeholder=fmt.CHOOSE,
+    )
+    if filters.plan is None:
+        return
+    labels = {p.code: p.label for p in known.plans}
+    in_force = default.code if default else ""
+    PLAN.select(
+        PLAN_PARAM,
+        "Plan d'actions",
+        labels,
+        filters.plan,
+        lambda code: None if code == in_force else code,
+        format_func=labels.get,
+        help="Fiches, retards, cibles des indicateurs et pack de séance suivent ce plan ; projets et "
+        "porteurs sont communs à tous les plans. Par défaut : le plan en vigueur à la date de situation.",
+        placeholder=fmt.CHOOSE,
+    )
 
 
 def url_params(filters: Filters) -> dict[str, str]:
     """The URL parameters that carry the place filters, the reference date and the plan to another page."""
     params = {"territoire": filters.territory, "commune": filters.commune}
-    params[DATE_PARAM] = filters.as_of.isoformat() if filters.as_of else None
+    params[DATE_PARAM] = filters.history_day.isoformat() if filters.history_day else None
     params[PLAN_PARAM] = filters.plan
     return {k: v for k, v in params.items() if v}
 
@@ -244,20 +224,17 @@ def place_caption(filters: Filters) -> str:
     """Plain-French description of the place filters, for headings and captions: the commune's or the
     territory's name escaped for Markdown (:func:`essdash.domain.fmt.md_escape`), or « Toute la métropole »."""
     if filters.commune:
-        communes = read(queries.commune_options)
-        return fmt.md_escape(communes.loc[communes["insee_code"] == filters.commune, "name"].iloc[0])
+        return fmt.md_escape(choices().communes_of(None)[filters.commune])
     if filters.territory:
-        territories = read(queries.territory_options)
-        return fmt.md_escape(territories.loc[territories["code"] == filters.territory, "name"].iloc[0])
+        return fmt.md_escape(choices().territories[filters.territory])
     return NONE_LABEL
 
 
 def scope_caption(filters: Filters) -> str:
     """Where, on which day and over which semesters of proposal a page's figures are:
     « Roubaix · situation au 31/12/2013 · projets proposés du 1er semestre 2011 au 2e semestre 2013 »."""
-    day = filters.as_of or read(followup.as_of)
-    semesters = read(indicators.reference_periods)
-    first = filters.period_from or semesters[0]
+    day = filters.as_of
+    first = filters.period_from or choices().semesters[0]
     last = filters.period_to or periods.of_date(day)
     return (
         f"{place_caption(filters)} · situation au {fmt.short_day(day)} · projets proposés du "
@@ -267,7 +244,7 @@ def scope_caption(filters: Filters) -> str:
 
 def project_filters(base: Filters, *, search: bool = True) -> Filters:
     """Widgets for step, fiche, sector and intervention mode, « à qualifier » (and free text); returns the filters."""
-    sheets = read(queries.sheet_options, base.plan or read(followup.plan_code, base))
+    sheets = read(queries.sheet_options, base.plan)
     titles = dict(zip(sheets["code"], sheets["title"]))
     c1, c2, c3, c4 = st.columns(4)
     statuses = c1.multiselect(
@@ -317,7 +294,7 @@ def project_filters(base: Filters, *, search: bool = True) -> Filters:
 
 def period_range(label: str = "Période (semestre de proposition des projets)") -> tuple[str, str]:
     """A semester range slider from the plan's start to the data's reference date."""
-    options = read(indicators.reference_periods)
+    options = list(choices().semesters)
     start, end = st.select_slider(
         label, options=options, value=(options[0], options[-1]), format_func=fmt.period_label, key="f_period"
     )

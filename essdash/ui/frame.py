@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
-from essdash.read import followup, queries
+from essdash.read import queries
 from essdash.read.filters import Filters
 from essdash.read.plans import FICTIONAL
 from essdash.store.reference import ATTRIBUTION
@@ -24,11 +24,9 @@ from essdash.ui.filters import (
     chosen,
     period_range,
     place_caption,
-    place_filters,
-    plan_filter,
     project_filters,
-    reference_date,
     scope_caption,
+    selection,
     url_params,
 )
 from essdash.ui.lazy import folded, tabs
@@ -45,7 +43,6 @@ __all__ = [
     "page_frame",
     "period_range",
     "place_caption",
-    "place_filters",
     "project_filters",
     "read",
     "scope_caption",
@@ -55,8 +52,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class PageContext:
-    """What page_frame hands to a page: the engine, the place filters and reference date of the URL
-    (``filters.as_of``: None at the data's latest date), the dataset's description."""
+    """What page_frame hands to a page: the engine, the URL's selection resolved once (place, reference
+    day, plan: :func:`essdash.ui.filters.selection`), the dataset's description."""
 
     engine: Engine
     filters: Filters
@@ -102,10 +99,7 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
     eng = engine()
     info = read(queries.dataset_info)
     if presenting:
-        territory, commune = place_filters(widgets=False)
-        as_of = reference_date(widgets=False)
-        plan, shown = plan_filter(as_of, widgets=False)
-        filters = Filters(territory=territory, commune=commune, as_of=as_of, plan=plan)
+        filters, shown, _ = selection(widgets=False)
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
         if info.get("dataset") == "demo":
             st.caption("Données de démonstration fictives.")
@@ -113,20 +107,17 @@ def page_frame(title: str, icon: str, *, presenting: bool = False) -> PageContex
             st.caption(f"{fmt.md_escape(shown.code)} : {FICTIONAL}.")
         return PageContext(eng, filters, info)
     nav = st.sidebar.container()
-    territory, commune = place_filters()
-    as_of = reference_date()
-    plan, shown = plan_filter(as_of)
-    filters = Filters(territory=territory, commune=commune, as_of=as_of, plan=plan)
+    filters, shown, known = selection()
     sidebar_links(nav, url_params(filters))
     session.sidebar()
     with st.sidebar:
         st.caption(f"Données au {fmt.day(pd.Timestamp(info.get('as_of')).date())}" if info.get("as_of") else "")
         st.caption(ATTRIBUTION)
     st.title(title)
-    if filters.as_of:
+    if filters.history_day:
         st.warning(
-            f"**Situation au {fmt.short_day(filters.as_of)}** — ce n'est pas la dernière date des données "
-            f"({fmt.short_day(read(followup.as_of))}) : projets, étapes, montants et fiches tels qu'ils "
+            f"**Situation au {fmt.short_day(filters.history_day)}** — ce n'est pas la dernière date des données "
+            f"({fmt.short_day(known.latest)}) : projets, étapes, montants et fiches tels qu'ils "
             "étaient ce jour-là.",
             icon=":material/history:",
         )

@@ -186,7 +186,7 @@ def series(filters: Filters, known: pd.DataFrame) -> None:
     labels = dict(zip(known["code"], known["choice"]))
     code = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="i_code", placeholder=fmt.CHOOSE)
     first, last = period_range(label="Période")
-    data = read(indicators.series, code, first, last, filters.with_(territory=None, commune=None))
+    data = read(indicators.series, code, filters.with_(territory=None, commune=None), first, last)
     indicator, values = data.indicator, data.values
     if filters.territory:
         values = values[values["place"].isin([filters.territory, indicators.METRO])]

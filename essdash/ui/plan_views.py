@@ -41,7 +41,7 @@ def sheet_tree(engine: Engine, filters: Filters) -> None:
     )
     st.caption(
         f"{fmt.plural(len(view), 'fiche')} · {fmt.plural(int(view['late'].sum()), 'fiche')} en retard au "
-        f"{fmt.day(filters.as_of or read(followup.as_of))} · projets, montants et emplois : "
+        f"{fmt.day(filters.as_of)} · projets, montants et emplois : "
         f"{place_caption(filters)}. " + followup.PROGRESS_RULE
     )
     view = sheet_filters.indented(view)
@@ -81,4 +81,4 @@ def _sheet(engine: Engine, filters: Filters, code: str, row: pd.Series) -> None:
 
 def carry_over(engine: Engine, filters: Filters) -> None:
     """The carry-over form of an earlier plan's projects into the plan shown."""
-    plan_forms.carry_over(engine, read(followup.plan_code, filters))
+    plan_forms.carry_over(engine, filters.plan)

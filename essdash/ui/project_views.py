@@ -7,7 +7,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt
-from essdash.read import followup, queries
+from essdash.read import queries
 from essdash.read.filters import Filters
 from essdash.ui import project_forms, records
 from essdash.ui.frame import chosen, place_caption, project_filters, read
@@ -15,7 +15,7 @@ from essdash.ui.frame import chosen, place_caption, project_filters, read
 
 def new_proposal(engine: Engine, filters: Filters) -> None:
     """The form of a new project proposal, on the fiches of the plan shown."""
-    project_forms.new_project(engine, read(followup.plan_code, filters))
+    project_forms.new_project(engine, filters.plan)
 
 
 def register(engine: Engine, base: Filters) -> None:

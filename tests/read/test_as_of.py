@@ -12,6 +12,7 @@ from sqlalchemy import select
 from essdash.domain import models as m
 from essdash.read import places, proceedings, queries
 from essdash.read.filters import Filters
+from essdash.read.selection import resolve
 
 DAYS = (date(2012, 6, 30), date(2013, 12, 31), date(2014, 6, 30))
 
@@ -93,7 +94,7 @@ def test_places_add_up_to_the_metropolis_on_a_past_day(demo_engine, raw):
 def test_agenda_and_pipeline_on_a_past_day(demo_engine, raw, territory):
     day = date(2013, 12, 31)
     steps = _replay(raw, day, territory)
-    filters = Filters(territory=territory, as_of=day)
+    filters = resolve(demo_engine, territory=territory, as_of=day)
     agenda = proceedings.agenda(demo_engine, filters)
     assert sorted(agenda.awaiting["id"]) == sorted(pid for pid, step in steps.items() if step == "valide")
     assert agenda.last is not None and agenda.last.date < day

@@ -9,6 +9,7 @@ from essdash.domain import models as m
 from essdash.domain.errors import ValidationError
 from essdash.domain.rules import indicator_value as parse_value
 from essdash.read import indicators
+from essdash.read.selection import resolve
 from essdash.write.actor import Actor
 from essdash.write.measurements import save_measurements
 from tests.fixtures.samples import dump
@@ -164,17 +165,19 @@ def test_entered_values_metro_is_sum_or_weighted_mean(built):
         "2012-S1",
         [{"code": "lillois", "value": "10", "source": "porteurs"}, {"code": "roubaisien", "value": 20, "source": "p"}],
     )
-    cdi = indicators.series(built, "part_cdi", "2012-S1", "2012-S1").values.set_index("place")["value"]
+    cdi = indicators.series(built, "part_cdi", resolve(built), "2012-S1", "2012-S1").values.set_index("place")["value"]
     expected = (40 * POP["lillois"] + 60 * POP["roubaisien"]) / (POP["lillois"] + POP["roubaisien"])
     assert cdi["metropole"] == pytest.approx(expected)
-    jobs = indicators.series(built, "emplois_crees", "2012-S1", "2012-S1").values.set_index("place")["value"]
+    jobs = indicators.series(built, "emplois_crees", resolve(built), "2012-S1", "2012-S1").values.set_index("place")[
+        "value"
+    ]
     assert jobs["metropole"] == 30
 
 
 def test_targets_and_gaps(built):
     with built.begin() as conn:
         conn.execute(insert(m.Target).values(indicator_code="projets_pour_10000_hab", period="2011-S2", value=0.1))
-    data = indicators.series(built, "projets_pour_10000_hab", "2011-S1", "2011-S2")
+    data = indicators.series(built, "projets_pour_10000_hab", resolve(built), "2011-S1", "2011-S2")
     gaps = indicators.gaps(data.values, data.targets, "up")
     assert gaps["period"].tolist() == ["2011-S2"]
     assert gaps["gap"].iloc[0] == pytest.approx(1 / built.members_2011 * 1e4 - 0.1)
@@ -290,6 +293,6 @@ def test_replaced_values_are_kept_in_history(built):
 
 def test_demo_series_cover_every_territory_and_semester(demo_engine):
     for code in ("projets_pour_10000_hab", "part_cdi"):
-        values = indicators.series(demo_engine, code).values
+        values = indicators.series(demo_engine, code, resolve(demo_engine)).values
         assert set(values["period"]) == set(indicators.reference_periods(demo_engine))
         assert values.groupby("period")["place"].nunique().eq(9).all()

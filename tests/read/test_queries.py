@@ -8,6 +8,7 @@ from sqlalchemy import insert, select
 from essdash.domain import models as m
 from essdash.read import queries
 from essdash.read.filters import Filters
+from essdash.read.selection import resolve
 from tests.fixtures.stores import connect
 
 
@@ -155,9 +156,9 @@ def test_breakdowns(small):
     assert queries.money_by_funder(small, Filters(territory="tourquennois")).empty
     jobs = queries.jobs_by_territory(small, Filters()).set_index("territory")
     assert jobs.loc["Territoire Roubaisien", "jobs_created"] == 4
-    sheets_all = queries.sheets_by_status(small, Filters())
+    sheets_all = queries.sheets_by_status(small, resolve(small))
     assert sheets_all["sheets"].sum() == 25
-    assert queries.sheets_by_status(small, Filters(territory="roubaisien"))["sheets"].sum() == 1
+    assert queries.sheets_by_status(small, resolve(small, territory="roubaisien"))["sheets"].sum() == 1
 
 
 def test_project_detail(small):

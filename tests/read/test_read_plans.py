@@ -14,6 +14,7 @@ from essdash.domain import models as m
 from essdash.domain.errors import ValidationError
 from essdash.read import followup, indicators, pack, plans, queries
 from essdash.read.filters import Filters
+from essdash.read.selection import resolve
 from essdash.store.db import make_engine, write_meta
 from essdash.write import plans as write_plans
 from essdash.write import projects
@@ -44,20 +45,20 @@ def test_the_plan_in_force_is_the_latest_started_by_the_day(two_plans):
     assert [p.code for p in known] == [REAL, FICTIONAL]
     on = {day: plans.in_force(known, day).code for day in (date(2010, 5, 1), date(2014, 12, 31), date(2015, 1, 1))}
     assert on == {date(2010, 5, 1): REAL, date(2014, 12, 31): REAL, date(2015, 1, 1): FICTIONAL}
-    assert plans.chosen(two_plans, "INCONNU", date(2013, 1, 1)).code == REAL
-    assert plans.chosen(two_plans, FICTIONAL, date(2013, 1, 1)).code == FICTIONAL
+    assert resolve(two_plans, as_of=date(2013, 1, 1)).plan == REAL
+    assert resolve(two_plans, as_of=date(2013, 1, 1), plan=FICTIONAL).plan == FICTIONAL
 
 
 def test_the_fiche_tree_and_a_fiche_follow_the_chosen_plan(two_plans):
     write_meta(two_plans, as_of="2014-12-15")
-    assert set(followup.sheet_tree(two_plans, Filters(plan=FICTIONAL))["code"]) == FICTIONAL_SHEETS
-    real = followup.sheet_tree(two_plans, Filters())
+    assert set(followup.sheet_tree(two_plans, resolve(two_plans, plan=FICTIONAL))["code"]) == FICTIONAL_SHEETS
+    real = followup.sheet_tree(two_plans, resolve(two_plans))
     assert len(real) == 25 and "III.56" in set(real["code"])
     write_meta(two_plans, as_of="2016-06-30")  # the fictional plan is now in force
-    assert set(followup.sheet_tree(two_plans, Filters())["code"]) == FICTIONAL_SHEETS
-    assert len(followup.sheet_tree(two_plans, Filters(plan=REAL))) == 25
-    fictive = followup.sheet_detail(two_plans, "I.1", Filters(plan=FICTIONAL))
-    original = followup.sheet_detail(two_plans, "I.1", Filters(plan=REAL))
+    assert set(followup.sheet_tree(two_plans, resolve(two_plans))["code"]) == FICTIONAL_SHEETS
+    assert len(followup.sheet_tree(two_plans, resolve(two_plans, plan=REAL))) == 25
+    fictive = followup.sheet_detail(two_plans, "I.1", resolve(two_plans, plan=FICTIONAL))
+    original = followup.sheet_detail(two_plans, "I.1", resolve(two_plans, plan=REAL))
     assert fictive["title"] == "Fiche fictive : animer le réseau des communes"
     assert original["title"] == "Lille Métropole, animateur du territoire et de la politique communautaire de l'ESS"
     assert list(fictive["actions"]["title"]) == [
@@ -98,8 +99,8 @@ def test_a_new_project_is_linked_to_the_fiche_of_the_named_plan(two_plans):
 
 
 def test_targets_and_the_pack_follow_the_plan(demo_two_plans):
-    real = indicators.series(demo_two_plans, "emplois_crees", filters=Filters(plan=REAL))
-    fictive = indicators.series(demo_two_plans, "emplois_crees", filters=Filters(plan=FICTIONAL))
+    real = indicators.series(demo_two_plans, "emplois_crees", resolve(demo_two_plans, plan=REAL))
+    fictive = indicators.series(demo_two_plans, "emplois_crees", resolve(demo_two_plans, plan=FICTIONAL))
     assert not real.targets.empty and set(real.targets["period"]) <= {
         f"{y}-S{s}" for y in range(2011, 2015) for s in (1, 2)
     }
@@ -121,12 +122,12 @@ def test_targets_and_the_pack_follow_the_plan(demo_two_plans):
 def test_fiches_by_status_and_the_fiche_export_follow_the_plan_and_carriers_stay_shared(demo_two_plans, demo_engine):
     from essdash.read import exports
 
-    counted = queries.sheets_by_status(demo_two_plans, Filters(plan=FICTIONAL))
+    counted = queries.sheets_by_status(demo_two_plans, resolve(demo_two_plans, plan=FICTIONAL))
     assert counted["sheets"].sum() == 4 and counted.set_index("status").loc["a_venir", "sheets"] == 4
-    assert queries.sheets_by_status(demo_two_plans, Filters(plan=REAL)).equals(
-        queries.sheets_by_status(demo_engine, Filters())
+    assert queries.sheets_by_status(demo_two_plans, resolve(demo_two_plans, plan=REAL)).equals(
+        queries.sheets_by_status(demo_engine, resolve(demo_engine))
     )
-    fictive = exports.frame(demo_two_plans, "sheets", Filters(plan=FICTIONAL))
+    fictive = exports.frame(demo_two_plans, "sheets", resolve(demo_two_plans, plan=FICTIONAL))
     assert sorted(fictive["Code"]) == sorted(FICTIONAL_SHEETS)
     assert set(fictive["Plan"]) == {"FICTIF-2015-2020 (plan fictif de démonstration)"}
     assert set(exports.frame(demo_two_plans, "sheets", Filters(plan=REAL))["Plan"]) == {REAL}

@@ -4,6 +4,7 @@ import json
 
 from essdash.domain import fmt
 from essdash.read import indicators
+from essdash.read.selection import resolve
 
 PAGE = "pages/indicateurs.py"
 
@@ -23,7 +24,7 @@ def test_series_chart_table_and_catalogue(app, demo_engine):
     )
     table = at.dataframe[0].value
     assert "Métropole" in table.index and fmt.period_label("2014-S2") in table.columns
-    expected = indicators.series(demo_engine, code, "2011-S1", "2014-S2").values
+    expected = indicators.series(demo_engine, code, resolve(demo_engine), "2011-S1", "2014-S2").values
     metro = expected[(expected["place"] == "metropole") & (expected["period"] == "2014-S2")]["value"].iloc[0]
     assert table.loc["Métropole", fmt.period_label("2014-S2")] == metro
     at.session_state["i_tab"] = "Catalogue"
@@ -41,7 +42,7 @@ def test_target_line_and_gap_for_an_entered_indicator(app, demo_engine):
     at.selectbox(key="i_code").set_value("part_cdi").run()
     layers = _specs(at)[0]["layer"]
     assert any(layer["mark"].get("strokeDash") == [6, 4] for layer in layers)  # target line
-    data = indicators.series(demo_engine, "part_cdi", "2011-S1", "2014-S2")
+    data = indicators.series(demo_engine, "part_cdi", resolve(demo_engine), "2011-S1", "2014-S2")
     gap = indicators.gaps(data.values, data.targets, "up").iloc[-1]
     metric = at.metric[0]
     assert metric.label == "Métropole, 2e semestre 2014 (provisoire)"  # the demo's 2014-S2 is not all validated

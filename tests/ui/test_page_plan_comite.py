@@ -6,6 +6,7 @@ from essdash.domain import models as m
 from essdash.domain.vocabulary import OpinionValue, SheetStatus
 from essdash.read import followup, proceedings, queries
 from essdash.read.filters import Filters
+from essdash.read.selection import resolve
 
 
 def _button(at, label):
@@ -15,12 +16,12 @@ def _button(at, label):
 def test_plan_tree_filters_and_fiche_view(app, demo_engine):
     at = app("pages/plan.py")
     assert not at.exception and not at.error
-    tree = followup.sheet_tree(demo_engine, Filters())
+    tree = followup.sheet_tree(demo_engine, resolve(demo_engine))
     assert len(at.dataframe[0].value) == len(tree) == 25
     at.toggle(key="p_late").set_value(True).run()
     assert at.dataframe[0].value["code"].tolist() == tree.loc[tree["late"], "code"].tolist()
     at = app("pages/plan.py", fiche="III.4")
-    detail = followup.sheet_detail(demo_engine, "III.4")
+    detail = followup.sheet_detail(demo_engine, "III.4", resolve(demo_engine))
     assert at.subheader[0].value.startswith("III.4 — Renforcer l'entrepreneuriat collectif")
     text = " ".join(md.value for md in at.markdown)
     assert f"**Actions** ({int(detail['actions']['done'].sum())} réalisée(s) sur {len(detail['actions'])})" in text
@@ -28,27 +29,27 @@ def test_plan_tree_filters_and_fiche_view(app, demo_engine):
 
 def test_plan_territory_filter_keeps_fiches_with_projects_there(app, demo_engine):
     at = app("pages/plan.py", territoire="weppes")
-    tree = followup.sheet_tree(demo_engine, Filters(territory="weppes"))
+    tree = followup.sheet_tree(demo_engine, resolve(demo_engine, territory="weppes"))
     assert at.dataframe[0].value["code"].tolist() == tree.loc[tree["projects"] > 0, "code"].tolist()
 
 
 def test_fiche_status_change_requires_a_comment_then_writes_history(writable_app):
     make, engine = writable_app
     at = make("pages/plan.py", fiche="II.2")
-    before = followup.sheet_detail(engine, "II.2")
+    before = followup.sheet_detail(engine, "II.2", resolve(engine))
     at.selectbox(key="sheet_status").select(SheetStatus.BLOCKED)
     at.text_input(key="sig-sheet").input("Claire Martin")
     at.selectbox(key="sig-sheet-role").select("technicien")
     _button(at, "Enregistrer").click().run()
     assert "expliquez la modification" in at.error[0].value
-    assert followup.sheet_detail(engine, "II.2")["version"] == before["version"]
+    assert followup.sheet_detail(engine, "II.2", resolve(engine))["version"] == before["version"]
     at.selectbox(key="sheet_status").select(SheetStatus.BLOCKED)
     at.text_input(key="sig-sheet").input("Claire Martin")
     at.selectbox(key="sig-sheet-role").select("technicien")
     at.text_area(key="sheet_comment").input("Le fonds foncier attend la délibération")
     _button(at, "Enregistrer").click().run()
     assert not at.error, [e.value for e in at.error]
-    after = followup.sheet_detail(engine, "II.2")
+    after = followup.sheet_detail(engine, "II.2", resolve(engine))
     assert after["status"] == "bloquee" and after["version"] == before["version"] + 1
     assert "Le fonds foncier attend la délibération" in after["timeline"]["comment"].tolist()
     assert at.success[0].value == "Fiche mise à jour."

@@ -10,6 +10,7 @@ from datetime import date
 from essdash.domain import fmt
 from essdash.domain.vocabulary import CommentBody, OpinionValue, ProjectStatus, SheetStatus
 from essdash.read import indicators, proceedings
+from essdash.read.selection import resolve
 from tests.fixtures.stores import connect
 
 BANNER = "**Situation au 31/12/2013** — ce n'est pas la dernière date des données"
@@ -110,7 +111,7 @@ def test_the_agenda_shows_french_labels_not_codes(app, demo_engine):
     at = app("pages/comite.py")
     assert not at.exception and not at.error
     codes = set(SheetStatus.labels()) | set(ProjectStatus.labels()) | set(OpinionValue.labels()) | {"status"}
-    changed = proceedings.agenda(demo_engine).sheets_changed
+    changed = proceedings.agenda(demo_engine, resolve(demo_engine)).sheets_changed
     assert not changed.empty
     opinions, shown = at.dataframe[0], at.dataframe[1].value  # the opinions table first, editable
     assert opinions.editing_mode == "fixed" and at.dataframe[1].editing_mode == "read_only"
@@ -172,7 +173,7 @@ def test_an_opinion_is_signed_with_the_role_of_its_author(writable_app):
 def test_the_indicator_headline_is_the_selected_territory_value(app, demo_engine):
     at = app("pages/indicateurs.py", territoire="lys")
     at.selectbox(key="i_code").set_value("part_cdi").run()
-    values = indicators.series(demo_engine, "part_cdi", "2011-S1", "2014-S2").values
+    values = indicators.series(demo_engine, "part_cdi", resolve(demo_engine), "2011-S1", "2014-S2").values
     lys = values[values["place"] == "lys"].sort_values("period").iloc[-1]
     with connect(demo_engine) as conn:
         state = conn.execute(

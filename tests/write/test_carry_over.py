@@ -11,7 +11,7 @@ import pytest
 from essdash.__main__ import main
 from essdash.domain.errors import ValidationError
 from essdash.read import followup, plans, queries
-from essdash.read.filters import Filters
+from essdash.read.selection import resolve
 from essdash.store.db import make_engine
 from essdash.write import plans as write_plans
 from essdash.write.actor import Actor
@@ -66,13 +66,13 @@ def test_open_projects_are_linked_to_the_new_fiche_and_keep_their_history(base):
     kept = ("projectevent", "opinion", "actionsheethistory")
     history = [line for line in dump(_path(base)) if _of(line, kept)]
     assert history  # the demo has steps and opinions: the comparison below is not empty
-    real_tree = followup.sheet_tree(base, Filters(plan=REAL))
+    real_tree = followup.sheet_tree(base, resolve(base, plan=REAL))
     done = plan_carry_over.carry_over(base, LOCAL, REAL, FICTIONAL, [("III.4", "I.1"), ("II.2", "I.1")])
     assert (done.correspondences, done.links) == (2, len(expected))
     assert _rows(base, LINKED_SQL, "I.1") == expected
     assert [line for line in dump(_path(base)) if _of(line, kept)] == history
-    assert followup.sheet_tree(base, Filters(plan=REAL)).equals(real_tree)
-    fictive = followup.sheet_tree(base, Filters(plan=FICTIONAL)).set_index("code")
+    assert followup.sheet_tree(base, resolve(base, plan=REAL)).equals(real_tree)
+    fictive = followup.sheet_tree(base, resolve(base, plan=FICTIONAL)).set_index("code")
     assert fictive.loc["I.1", "projects"] == len(expected)
     listed = plans.correspondences(base, FICTIONAL)
     assert [tuple(r) for r in listed[["old_plan", "old_code", "new_code"]].itertuples(index=False)] == [

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 from essdash.domain import models as m
 from essdash.domain.errors import AccessError, ConflictError, ValidationError
 from essdash.read import followup, proceedings, queries
-from essdash.read.filters import Filters
+from essdash.read.selection import resolve
 from essdash.store.db import write_meta
 from essdash.write import comments, committee, members, projects
 from essdash.write.actor import Actor
@@ -193,7 +193,7 @@ def test_second_save_of_the_same_project_is_refused_with_what_changed(base):
 
 
 def test_fiche_changes_need_a_comment_and_write_history(base):
-    tree = followup.sheet_tree(base, Filters()).set_index("code")
+    tree = followup.sheet_tree(base, resolve(base)).set_index("code")
     sheet = tree.loc["II.2"]
     loaded = {
         "id": int(sheet["id"]),
@@ -209,7 +209,7 @@ def test_fiche_changes_need_a_comment_and_write_history(base):
     with pytest.raises(ConflictError) as conflict:
         plan_sheets.update_sheet(base, ACTOR, loaded["id"], loaded, status="bloquee", progress=0, comment="doublon")
     assert ("Statut", "a_venir", "en_cours") in conflict.value.changes
-    detail = followup.sheet_detail(base, "II.2")
+    detail = followup.sheet_detail(base, "II.2", resolve(base))
     changes = detail["timeline"][detail["timeline"]["kind"] == "change"]
     assert sorted(changes["field"]) == ["progress", "status"]
     assert set(changes["comment"]) == {"Pôle de finance solidaire lancé"}
@@ -221,7 +221,7 @@ def test_fiche_changes_need_a_comment_and_write_history(base):
         "forum_acteurs",
         "Associer les clubs d'investisseurs",
     )
-    timeline = followup.sheet_detail(base, "II.2")["timeline"]
+    timeline = followup.sheet_detail(base, "II.2", resolve(base))["timeline"]
     assert "Associer les clubs d'investisseurs" in timeline["comment"].tolist()
     with pytest.raises(ValidationError, match="vide"):
         comments.add_comment(base, ACTOR, "fiche", loaded["id"], "forum_acteurs", "  ")
@@ -232,7 +232,7 @@ def test_agenda_and_opinions_recorded_together(base):
     for pid in validated:
         projects.advance_project(base, ACTOR, pid, _row(base, pid), "valide", meeting_id=3)
     waiting = _new(base, title="Pas encore vu")
-    agenda = proceedings.agenda(base)
+    agenda = proceedings.agenda(base, resolve(base))
     assert agenda.last.title == "Comité juin" and agenda.following.title == "Comité décembre"
     assert agenda.awaiting["id"].tolist() == validated
     assert waiting not in agenda.awaiting["id"].tolist()
@@ -284,12 +284,12 @@ def test_sheet_tree_rollups_and_late_flag(base):
         )
         actions = conn.execute(select(m.Action.id).where(m.Action.sheet_id == sheet_id)).scalars().all()
         conn.execute(m.Action.__table__.update().where(m.Action.id.in_(actions[: len(actions) // 2])).values(done=True))
-    tree = followup.sheet_tree(base, Filters()).set_index("code")
+    tree = followup.sheet_tree(base, resolve(base)).set_index("code")
     row = tree.loc["III.4"]
     assert row["late"] and row["projects"] == 1
     assert row["computed_progress"] == pytest.approx(((len(actions) // 2) / len(actions) + 0.0) / 2 * 100)
     assert not tree.loc["II.2", "late"] or tree.loc["II.2", "planned_end"] < date(2013, 12, 1)
-    pipeline = proceedings.pipeline(base, Filters())
+    pipeline = proceedings.pipeline(base, resolve(base))
     assert pipeline[["territory", "status", "projects"]].values.tolist() == [["Territoire Roubaisien", "valide", 1]]
     assert pipeline["median_days"].iloc[0] == (date(2013, 12, 1) - date(2013, 5, 14)).days
 

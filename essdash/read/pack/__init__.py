@@ -39,8 +39,7 @@ from sqlalchemy.engine import Engine
 
 from essdash.domain import fmt, periods
 from essdash.domain.vocabulary import MeetingBody
-from essdash.read import plans, proceedings, queries, voices
-from essdash.read.filters import Filters
+from essdash.read import proceedings, queries, selection, voices
 from essdash.read.pack import evaluation as pack_evaluation
 from essdash.read.pack import figures as pack_figures
 from essdash.read.pack import followup as pack_followup
@@ -104,10 +103,12 @@ def build(engine: Engine, period: str, territory: str | None = None, plan_code: 
     name = str(names[territory]) if territory else None
     place = name or "Toute la métropole"
     day = situation_day(engine, period)
-    plan = plans.chosen(engine, plan_code, day)
-    if plan_code and (plan is None or plan.code != plan_code):
+    known = selection.choices(engine)
+    settled = selection.settle(known, territory=territory, as_of=day, plan=plan_code)
+    if "plan" in settled.dropped:
         raise ValueError(f"Plan « {plan_code} » inconnu.")
-    filters = Filters(territory=territory, as_of=day, plan=plan.code if plan else None)
+    filters = settled.filters
+    plan = known.plan(filters.plan)
     meeting = _meeting_of(engine, period)
     when = f"séance du {fmt.day(meeting.date)}" if meeting else f"{fmt.period_label(period)} (pas de séance du comité)"
     sections = [pack_figures.key_figures(engine, filters, period, name or METROPOLIS)]

@@ -100,7 +100,7 @@ def indicator_targets(engine: Engine, filters: Filters, period: str, place: str 
     territory = filters.territory
     section = Section("Indicateurs et cibles")
     for code in KEY_INDICATORS:
-        data = indicators.series(engine, code, PLAN_START, period, filters)
+        data = indicators.series(engine, code, filters, PLAN_START, period)
         indicator, values = data.indicator, data.values
         if territory:
             values = values[values["place"].isin([territory, indicators.METRO])]
