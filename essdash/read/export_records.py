@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from essdash.domain import models as m
-from essdash.domain.subsidies import FUNDING_FACTS
+from essdash.domain.fields import FUNDING_FACTS
 from essdash.domain.vocabulary import FundingType, LegalForm, Provenance, SheetStatus
 from essdash.read import followup, queries
 from essdash.read.filters import Filters, in_plan, project_conditions, read_frame
