@@ -4,12 +4,12 @@ A :class:`Field` is one column of a kind of record (projects, carriers, fundings
 as people see it: the one French label the pages, the forms, the record view, the export header and
 the history of changes show; the other headers an import accepts (compared once folded: case,
 accents, spaces, underscores and units in parentheses do not matter); whether it is computed
-(exported for reading, ignored at import); the model column it is stored in; the widget a form gives
-it; and the domain rule that checks it (:mod:`essdash.domain.rules`, :mod:`essdash.domain.subsidies`),
-referenced here, never repeated. Each :class:`FieldSet` lists a kind's fields in the order of its
-files' columns. The import and export columns (:mod:`essdash.spreadsheet.columns`), the projects
-import, the exports, the labels of a project's history, its forms and the register are all built
-from these lists.
+(exported for reading, ignored at import) or only read from partners' files; the model column it is
+stored in; the widget a form gives it; and the domain rule that checks it
+(:mod:`essdash.domain.rules`, :mod:`essdash.domain.subsidies`), referenced here, never repeated.
+Each :class:`FieldSet` lists a kind's fields in the order of its files' columns. The import and
+export columns (:mod:`essdash.spreadsheet.columns`), the projects import, the exports, the labels of
+a project's history, its forms and the register are all built from these lists.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ class Field:
     type: FieldType = FieldType.TEXT
     aliases: tuple[str, ...] = ()
     computed: bool = False
+    exported: bool = True  # False: a column only partners' files give (a projects file's funding line)
     column: str | None = None  # the column of the kind's model it is stored in, if any
     widget: Widget | None = None  # how a form asks for it
     rule: Callable[..., Any] | None = None  # the domain rule a value passes
@@ -186,10 +187,23 @@ PROJECTS = FieldSet(
                 "montant de l aide",
                 "subvention",
             ),
+            exported=False,
         ),
-        Field("funder", "Financeur", T, ("organisme financeur", "financeurs", "bailleur")),
-        Field("funding_year", "Année du financement", INT, ("exercice", "annee", "millesime", "annee d engagement")),
-        Field("funding_type", "Type de financement", CODE, ("type d aide", "nature de l aide", "forme de l aide")),
+        Field("funder", "Financeur", T, ("organisme financeur", "financeurs", "bailleur"), exported=False),
+        Field(
+            "funding_year",
+            "Année du financement",
+            INT,
+            ("exercice", "annee", "millesime", "annee d engagement"),
+            exported=False,
+        ),
+        Field(
+            "funding_type",
+            "Type de financement",
+            CODE,
+            ("type d aide", "nature de l aide", "forme de l aide"),
+            exported=False,
+        ),
         own(
             "jobs_created",
             "Emplois prévus",

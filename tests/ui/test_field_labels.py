@@ -63,3 +63,9 @@ def test_the_new_proposal_form_names_jobs_as_the_record_does(writable_app):
     assert numbers[:2] == [fields.PROJECTS.label("jobs_created"), fields.PROJECTS.label("jobs_maintained")]
     assert numbers[:2] == ["Emplois prévus", "Emplois maintenus"]  # « Emplois maintenus prévus » before
     assert fields.PROJECTS.label("priority_district") in [c.label for c in at.checkbox]
+
+
+def test_the_projects_export_has_every_exported_field_in_the_declared_order(demo_engine):
+    exported = list(export_records.projects(demo_engine, Filters()).columns)
+    assert exported == [f.label for f in fields.PROJECTS.fields if f.exported]
+    assert len(exported) == 23 and "Montant" not in exported  # a funding line's columns are only imported
