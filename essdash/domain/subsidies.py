@@ -8,7 +8,8 @@ the RNA number of an association (``W`` and 9 digits), the convention's date and
 of the aid, its payment conditions and dates, the notification to the European Commission, the
 beneficiary's share of the subsidy and the aid scheme. Each function takes what a person typed (or a
 cell holds) and returns the clean value, or raises ``ValueError`` with a French message; the same
-functions serve the forms, the import, the restore's rule book and the export.
+functions serve the forms, the import, the restore's rule book and the export. The facts themselves,
+with their labels and rules, are declared in :mod:`essdash.domain.fields` (``FUNDING_FACTS``).
 """
 
 from __future__ import annotations
@@ -19,17 +20,6 @@ from datetime import date
 from essdash.domain import rules
 
 SIRET_LENGTH = 14
-# The open-data facts of a funding (columns of ``funding``), in the order the import and export write them.
-FUNDING_FACTS = (
-    "convention_date",
-    "decision_reference",
-    "nature",
-    "payment_conditions",
-    "payment_dates",
-    "eu_notification",
-    "beneficiary_share",
-    "aid_scheme",
-)
 LA_POSTE_SIREN = "356000000"
 CASH, IN_KIND = "aide en numéraire", "aide en nature"
 NATURES = (CASH, IN_KIND, f"{CASH};{IN_KIND}", f"{IN_KIND};{CASH}")

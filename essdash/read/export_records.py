@@ -14,8 +14,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from essdash.domain import fields
 from essdash.domain import models as m
-from essdash.domain.subsidies import FUNDING_FACTS
+from essdash.domain.fields import FUNDING_FACTS
 from essdash.domain.vocabulary import FundingType, LegalForm, Provenance, SheetStatus
 from essdash.read import queries
 from essdash.read.filters import Filters, in_plan, project_conditions, read_frame
@@ -35,13 +36,13 @@ def _selected_ids(filters: Filters):
 
 
 def projects(engine: Engine, filters: Filters) -> pd.DataFrame:
-    """The register as the Projets page shows it, with every field the import reads back."""
+    """The register as the Projets page shows it, with every exported field of the declaration
+    (:data:`essdash.domain.fields.PROJECTS`): the import reads it back."""
     register = queries.project_register(engine, filters)
+    own = [f.key for f in fields.PROJECTS.stored() if f.exported and f.key not in register.columns]
     extra = read_frame(
         engine,
-        select(col(P.id), col(P.description), col(P.start_date), col(P.end_date), col(P.lat), col(P.lon)).where(
-            col(P.id).in_(_selected_ids(filters))
-        ),
+        select(col(P.id), *(col(getattr(P, key)) for key in own)).where(col(P.id).in_(_selected_ids(filters))),
     )
     further = read_frame(
         engine,
@@ -52,35 +53,8 @@ def projects(engine: Engine, filters: Filters) -> pd.DataFrame:
     )
     frame = register.merge(extra, on="id", how="left")
     frame["further"] = frame["id"].map(further.groupby("id")["name"].agg(", ".join)).astype(object).fillna("")
-    return _headed(
-        frame,
-        PROJECTS,
-        {
-            "id": "id",
-            "title": "title",
-            "carrier": "carrier",
-            "legal_form": "carrier_legal_form",
-            "commune": "commune",
-            "insee_code": "insee_code",
-            "territory": "territory",
-            "further": "further_communes",
-            "status": "status",
-            "sheets": "sheets",
-            "sector": "sector",
-            "intervention_mode": "intervention_mode",
-            "amount": "amount",
-            "jobs_created": "jobs_created",
-            "jobs_maintained": "jobs_maintained",
-            "beneficiaries": "beneficiaries",
-            "priority_district": "priority_district",
-            "proposed_on": "proposed_on",
-            "start_date": "start_date",
-            "end_date": "end_date",
-            "lat": "lat",
-            "lon": "lon",
-            "description": "description",
-        },
-    )
+    held = {"carrier_legal_form": "legal_form", "further_communes": "further"}  # the frame's names of two fields
+    return _headed(frame, PROJECTS, {held.get(f.key, f.key): f.key for f in fields.PROJECTS.fields if f.exported})
 
 
 def organisations(engine: Engine, filters: Filters) -> pd.DataFrame:

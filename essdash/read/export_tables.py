@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from essdash.domain import equity
+from essdash.domain import equity, fields
 from essdash.read import leverage, places
 from essdash.read.filters import Filters
 
@@ -25,19 +25,18 @@ def equity_table(engine: Engine, filters: Filters, level: str) -> pd.DataFrame:
     columns |= {
         "population": "Habitants",
         "projects": "Projets",
-        "money": "Montant engagé (€)",
-        "jobs_created": "Emplois créés",
-        "jobs_maintained": "Emplois maintenus",
+        "money": fields.PROJECTS.label("amount"),
+        "jobs_created": fields.PROJECTS.label("jobs_created"),
+        "jobs_maintained": fields.PROJECTS.label("jobs_maintained"),
         "projects_per_10k": "Projets pour 10 000 hab.",
         "money_per_inhabitant": "Montant par habitant (€)",
-        "jobs_per_10k": "Emplois créés pour 10 000 hab.",
+        "jobs_per_10k": f"{fields.PROJECTS.label('jobs_created')} pour 10 000 hab.",
         "lq": "Quotient de localisation des projets",
     }
     frame = figures[list(columns)].round({"projects_per_10k": 2, "money_per_inhabitant": 2, "jobs_per_10k": 2, "lq": 3})
-    frame = frame.rename(columns=columns)
-    for column in ("Habitants", "Projets", "Emplois créés", "Emplois maintenus"):
+    for column in ("population", "projects", "jobs_created", "jobs_maintained"):
         frame[column] = frame[column].astype("int64")
-    return frame
+    return frame.rename(columns=columns)
 
 
 def leverage_table(engine: Engine, filters: Filters, view: str) -> pd.DataFrame:

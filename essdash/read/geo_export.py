@@ -10,10 +10,12 @@ import json
 
 from sqlalchemy.engine import Engine
 
+from essdash.domain import fields
 from essdash.read import places
 from essdash.read.filters import Filters
 from essdash.spreadsheet.cells import neutralise
 
+_P = fields.PROJECTS  # the properties are named by the fields' labels, as in the other exports
 PLACED = {
     "exact": "coordonnées du projet",
     "commune": "point de la commune",
@@ -33,13 +35,13 @@ def geojson(engine: Engine, filters: Filters) -> bytes:
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [round(p.lon, 6), round(p.lat, 6)]},
             "properties": {
-                "N°": int(p.id),
-                "Titre": _text(p.title),
-                "Porteur": _text(p.carrier),
-                "Commune": _text(p.commune),
-                "Étape": _text(p.status),
-                "Montant engagé (€)": float(p.amount),
-                "Emplois créés": int(p.jobs_created),
+                _P.label("id"): int(p.id),
+                _P.label("title"): _text(p.title),
+                _P.label("carrier"): _text(p.carrier),
+                _P.label("commune"): _text(p.commune),
+                _P.label("status"): _text(p.status),
+                _P.label("amount"): float(p.amount),
+                _P.label("jobs_created"): int(p.jobs_created),
                 "Position": PLACED[p.placed],
             },
         }

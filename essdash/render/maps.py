@@ -25,7 +25,7 @@ import pandas as pd
 from folium.elements import CssLink, Element, JavascriptLink, JSCSSMixin
 from jinja2 import Template
 
-from essdash.domain import fmt
+from essdash.domain import fields, fmt
 from essdash.store.reference import boundaries
 
 
@@ -36,13 +36,14 @@ class Measure:
     decimals: int
 
 
+_JOBS = fields.PROJECTS.label("jobs_created")
 MEASURES = {
     "projects_per_10k": Measure("Projets pour 10 000 habitants", "projets pour 10 000 hab.", 1),
     "money_per_inhabitant": Measure("Montant engagé par habitant", "€ par habitant", 2),
-    "jobs_per_10k": Measure("Emplois prévus pour 10 000 habitants", "emplois prévus pour 10 000 hab.", 1),
+    "jobs_per_10k": Measure(f"{_JOBS} pour 10 000 habitants", f"{_JOBS.lower()} pour 10 000 hab.", 1),
     "projects": Measure("Nombre de projets", "projets", 0),
     "money": Measure("Montant engagé", "€", 0),
-    "jobs_created": Measure("Emplois prévus", "emplois prévus", 0),
+    "jobs_created": Measure(_JOBS, _JOBS.lower(), 0),
 }
 CLASS_COLOURS = ["#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"]
 ZERO_COLOUR = "#ffffff"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from essdash.domain import leverage
+from essdash.domain import fields, leverage
 from essdash.read import leverage as read_leverage
 from essdash.read.pack.model import Chart
 from essdash.render import charts, static_map
@@ -40,11 +40,11 @@ COLUMNS = {
         "member": "Commune membre",
         "population": "Habitants",
         "projects": "Projets proposés",
-        "money": "Montant engagé (€)",
-        "jobs_created": "Emplois prévus",
+        "money": fields.PROJECTS.label("amount"),
+        "jobs_created": fields.PROJECTS.label("jobs_created"),
         "projects_per_10k": "Projets proposés pour 10 000 habitants",
         "money_per_inhabitant": "Montant engagé par habitant (€)",
-        "jobs_per_10k": "Emplois prévus pour 10 000 habitants",
+        "jobs_per_10k": f"{fields.PROJECTS.label('jobs_created')} pour 10 000 habitants",
     },
     "leverage": {
         "code": "Code",

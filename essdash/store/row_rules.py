@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table
 
-from essdash.domain import mailing, periods, rules, subsidies, voices
+from essdash.domain import fields, mailing, periods, rules, subsidies, voices
 from essdash.domain.errors import BackupError
 from essdash.store import reference
 
@@ -155,17 +155,17 @@ SPECIFIC: dict[tuple[str, str], Callable] = {
     ("member", "email"): _email,
     ("mailsend", "address"): _email,
     **{("mailsend", name): _COUNT for name in ("send_no", "tries")},
-    **{("project", name): _COUNT for name in ("jobs_created", "jobs_maintained", "beneficiaries")},
+    **{("project", f.key): _COUNT for f in fields.PROJECTS.stored() if f.type is fields.FieldType.COUNT},
     **{("importbatch", name): _COUNT for name in ("rows_inserted", "rows_updated", "rows_unchanged")},
     ("meeting", "attendance"): _COUNT,
     **{(table, "siret"): subsidies.siret for table in ("organisation", "funder")},
     ("organisation", "rna"): subsidies.rna,
-    ("funding", "nature"): subsidies.nature,
-    ("funding", "payment_conditions"): subsidies.conditions,
-    ("funding", "payment_dates"): subsidies.payment_dates,
-    ("funding", "beneficiary_share"): subsidies.share,
-    ("funding", "decision_reference"): subsidies.reference,
-    ("funding", "aid_scheme"): subsidies.scheme,
+    # The open-data facts of a funding with a rule of their own (a date is its type's to check).
+    **{
+        ("funding", key): rule
+        for key in fields.FUNDING_FACTS
+        if (rule := fields.FUNDINGS[key].rule) is not None and fields.FUNDINGS[key].type is not fields.FieldType.DATE
+    },
     ("commune", "population"): _COUNT,
     **{(table, name): _coordinate for table in ("project", "commune") for name in ("lat", "lon")},
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from essdash.domain import fmt, steps
+from essdash.domain import fields, fmt, steps
 from essdash.domain.vocabulary import (
     PROJECT_TRANSITIONS,
     Deed,
@@ -27,6 +27,8 @@ from essdash.ui.forms import FORM_HINT, comments, forget_version, once_token, re
 from essdash.ui.lazy import tabs
 from essdash.write import projects
 
+_label = fields.PROJECTS.label  # every field's one label (essdash.domain.fields)
+PRIORITY_HELP = "En quartier prioritaire de la politique de la ville"
 DUPLICATE = "new-project-duplicate"  # the refusal of a probable duplicate, shown in the form with its checkbox
 
 
@@ -57,14 +59,19 @@ def new_project(engine, plan: str | None) -> None:
         )
         chosen = c2.multiselect("Fiches du plan servies *", sheets["code"].tolist(), placeholder="Choisir")
         mode = c1.selectbox(
-            "Mode d'intervention *", list(InterventionMode), format_func=lambda f: f.label, placeholder=fmt.CHOOSE
+            f"{_label('intervention_mode')} *",
+            list(InterventionMode),
+            format_func=lambda f: f.label,
+            placeholder=fmt.CHOOSE,
         )
-        sector = c2.selectbox("Filière *", list(Sector), format_func=lambda f: f.label, placeholder=fmt.CHOOSE)
-        jobs = c1.number_input("Emplois prévus", min_value=0, step=1)
-        kept = c2.number_input("Emplois maintenus prévus", min_value=0, step=1)
-        proposed_on = c1.date_input("Proposé le", value=read(followup.as_of), format="DD/MM/YYYY")
-        priority = c2.checkbox("En quartier prioritaire de la politique de la ville")
-        description = st.text_area("Description")
+        sector = c2.selectbox(
+            f"{_label('sector')} *", list(Sector), format_func=lambda f: f.label, placeholder=fmt.CHOOSE
+        )
+        jobs = c1.number_input(_label("jobs_created"), min_value=0, step=1)
+        kept = c2.number_input(_label("jobs_maintained"), min_value=0, step=1)
+        proposed_on = c1.date_input(_label("proposed_on"), value=read(followup.as_of), format="DD/MM/YYYY")
+        priority = c2.checkbox(_label("priority_district"), help=PRIORITY_HELP)
+        description = st.text_area(_label("description"))
         anyway = False
         if duplicate:
             st.warning(fmt.md_escape(duplicate))
@@ -113,8 +120,8 @@ def project_actions(engine, project_id: int) -> None:
     detail = read(queries.project_detail, project_id)
     if detail is None:
         return
-    fields = ("id", "version", "status", *projects.PROJECT_FIELDS)
-    current = {k: detail[k] for k in fields if k in detail}
+    held = ("id", "version", "status", *projects.PROJECT_FIELDS)
+    current = {k: detail[k] for k in held if k in detail}
     status = ProjectStatus(detail["status"])
     can_step = session.may(Deed.STEP, project_id=project_id) or session.may(Deed.OPINION, project_id=project_id)
     can_edit = session.may(Deed.PROJECT, project_id=project_id)
@@ -247,15 +254,24 @@ def _project_edit(engine, project_id: int, detail: dict, current: dict) -> None:
     """The form that edits a project's record."""
     with st.form(f"edit-{project_id}"):
         st.markdown(FORM_HINT.format(button="Enregistrer les modifications"))
-        title = st.text_input("Titre", detail["title"], key="edit_title")
+        title = st.text_input(_label("title"), detail["title"], key="edit_title")
         c1, c2 = st.columns(2)
-        jobs = c1.number_input("Emplois prévus", min_value=0, value=int(detail["jobs_created"]), key="edit_jobs")
-        kept = c2.number_input("Emplois maintenus", min_value=0, value=int(detail["jobs_maintained"]), key="edit_kept")
-        people = c1.number_input("Bénéficiaires", min_value=0, value=int(detail["beneficiaries"]), key="edit_people")
-        priority = c2.checkbox("Quartier prioritaire", value=bool(detail["priority_district"]), key="edit_priority")
-        start = c1.date_input("Début", value=detail["start_date"], format="DD/MM/YYYY", key="edit_start")
-        end = c2.date_input("Fin", value=detail["end_date"], format="DD/MM/YYYY", key="edit_end")
-        description = st.text_area("Description", detail["description"], key="edit_description")
+        jobs = c1.number_input(_label("jobs_created"), min_value=0, value=int(detail["jobs_created"]), key="edit_jobs")
+        kept = c2.number_input(
+            _label("jobs_maintained"), min_value=0, value=int(detail["jobs_maintained"]), key="edit_kept"
+        )
+        people = c1.number_input(
+            _label("beneficiaries"), min_value=0, value=int(detail["beneficiaries"]), key="edit_people"
+        )
+        priority = c2.checkbox(
+            _label("priority_district"),
+            value=bool(detail["priority_district"]),
+            help=PRIORITY_HELP,
+            key="edit_priority",
+        )
+        start = c1.date_input(_label("start_date"), value=detail["start_date"], format="DD/MM/YYYY", key="edit_start")
+        end = c2.date_input(_label("end_date"), value=detail["end_date"], format="DD/MM/YYYY", key="edit_end")
+        description = st.text_area(_label("description"), detail["description"], key="edit_description")
         actor = signature("sig-edit")
         submitted = st.form_submit_button("Enregistrer les modifications", type="primary")
     loaded = remember_version("project-edit", project_id, current, submitted)

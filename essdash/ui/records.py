@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from essdash.domain import fmt
+from essdash.domain import fields, fmt
+from essdash.domain.fields import Field, FieldType
 from essdash.domain.vocabulary import (
     CommentBody,
     InterventionMode,
@@ -25,23 +26,45 @@ from essdash.ui.frame import read
 
 REGISTER_PAGE_ROWS = 200  # rows of the register sent to the browser at once
 LARGEST_ID = 2**63 - 1  # the largest key both stores hold (SQLite's INTEGER, PostgreSQL's BIGINT)
-REGISTER_COLUMNS = {
-    "id": st.column_config.NumberColumn("N°", format="%d", width="small"),
-    "title": st.column_config.TextColumn("Projet", width="large"),
-    "carrier": st.column_config.TextColumn("Porteur"),
-    "legal_form": st.column_config.TextColumn("Forme juridique"),
-    "commune": st.column_config.TextColumn("Commune"),
-    "territory": st.column_config.TextColumn("Territoire"),
-    "status": st.column_config.TextColumn("Étape"),
-    "sheets": st.column_config.TextColumn("Fiches"),
-    "sector": st.column_config.TextColumn("Filière"),
-    "intervention_mode": st.column_config.TextColumn("Mode d'intervention"),
-    "amount": st.column_config.NumberColumn("Montant engagé (€)", format="localized"),
-    "jobs_created": st.column_config.NumberColumn("Emplois prévus", format="localized"),
-    "jobs_maintained": st.column_config.NumberColumn("Emplois maintenus", format="localized"),
-    "beneficiaries": st.column_config.NumberColumn("Bénéficiaires", format="localized"),
-    "priority_district": st.column_config.CheckboxColumn("Quartier prioritaire"),
-    "proposed_on": st.column_config.DateColumn("Proposé le", format="DD/MM/YYYY"),
+_NUMBERS = (FieldType.INTEGER, FieldType.COUNT, FieldType.MONEY, FieldType.NUMBER)
+
+
+def field_column(field: Field, **options):
+    """A table column showing the declared ``field``: its label, and the format of its type."""
+    if field.type is FieldType.IDENTIFIER:
+        return st.column_config.NumberColumn(field.label, format="%d", **options)
+    if field.type in _NUMBERS:
+        return st.column_config.NumberColumn(field.label, format="localized", **options)
+    if field.type is FieldType.BOOLEAN:
+        return st.column_config.CheckboxColumn(field.label, **options)
+    if field.type is FieldType.DATE:
+        return st.column_config.DateColumn(field.label, format="DD/MM/YYYY", **options)
+    return st.column_config.TextColumn(field.label, **options)
+
+
+_P = fields.PROJECTS
+REGISTER_COLUMNS = {  # the register's columns: the projects' fields, but the carrier's legal form (the carrier's)
+    "id": field_column(_P["id"], width="small"),
+    "title": field_column(_P["title"], width="large"),
+    "carrier": field_column(_P["carrier"]),
+    "legal_form": field_column(fields.ORGANISATIONS["legal_form"]),
+    **{
+        key: field_column(_P[key])
+        for key in (
+            "commune",
+            "territory",
+            "status",
+            "sheets",
+            "sector",
+            "intervention_mode",
+            "amount",
+            "jobs_created",
+            "jobs_maintained",
+            "beneficiaries",
+            "priority_district",
+            "proposed_on",
+        )
+    },
 }
 
 
@@ -77,19 +100,22 @@ def project_record(project_id) -> bool:
     left.markdown(
         f"**Porteur** : {esc(detail['carrier'])} ({LegalForm(detail['legal_form']).label})  \n"
         f"**Commune(s)** : {places}  \n**Territoire** : {esc(detail['territory'])}  \n"
-        f"**Quartier prioritaire** : {'oui' if detail['priority_district'] else 'non'}"
+        f"**{_P.label('priority_district')}** : {'oui' if detail['priority_district'] else 'non'}"
     )
     middle.markdown(
-        f"**Étape** : {ProjectStatus(detail['status']).label}  \n"
-        f"**Filière** : {Sector(detail['sector']).label}  \n"
-        f"**Mode d'intervention** : {InterventionMode(detail['intervention_mode']).label}  \n"
-        f"**Proposé le** : {fmt.day(detail['proposed_on'])}  \n"
-        f"**Début** : {fmt.day(detail['start_date'])} · **Fin** : {fmt.day(detail['end_date'])}"
+        f"**{_P.label('status')}** : {ProjectStatus(detail['status']).label}  \n"
+        f"**{_P.label('sector')}** : {Sector(detail['sector']).label}  \n"
+        f"**{_P.label('intervention_mode')}** : {InterventionMode(detail['intervention_mode']).label}  \n"
+        f"**{_P.label('proposed_on')}** : {fmt.day(detail['proposed_on'])}  \n"
+        f"**{_P.label('start_date')}** : {fmt.day(detail['start_date'])} · "
+        f"**{_P.label('end_date')}** : {fmt.day(detail['end_date'])}"
     )
     right.markdown(
-        f"**Emplois prévus** : {fmt.number(detail['jobs_created'])}  \n"
-        f"**Emplois maintenus** : {fmt.number(detail['jobs_maintained'])}  \n"
-        f"**Bénéficiaires** : {fmt.number(detail['beneficiaries'])}  \n"
+        "  \n".join(
+            f"**{_P.label(key)}** : {fmt.number(detail[key])}"
+            for key in ("jobs_created", "jobs_maintained", "beneficiaries")
+        )
+        + "  \n"
         f"**Montant engagé** : {fmt.money(detail['fundings']['amount'].sum())}"
     )
     several = len({s["plan"] for s in detail["sheets"]}) > 1  # carried over to a later plan
@@ -145,7 +171,7 @@ def place_summary(summary: dict | None) -> None:
     st.caption(f"{fmt.number(summary['population'])} habitants")
     st.metric("Projets", fmt.number(summary["projects"]))
     st.metric("Montant engagé", fmt.money(summary["money"]))
-    st.metric("Emplois prévus", fmt.number(summary["jobs_created"]))
+    st.metric(_P.label("jobs_created"), fmt.number(summary["jobs_created"]))
     for key, label, decimals, unit in (
         ("projects_per_10k", "Projets pour 10 000 hab.", 1, ""),
         ("money_per_inhabitant", "Montant par habitant", 2, " €"),
@@ -175,7 +201,7 @@ SHEET_COLUMNS = {
     "planned_end": st.column_config.DateColumn("Fin prévue", format="DD/MM/YYYY"),
     "projects": st.column_config.NumberColumn("Projets", format="%d"),
     "money": st.column_config.NumberColumn("Montant (€)", format="localized"),
-    "jobs": st.column_config.NumberColumn("Emplois prévus", format="%d"),
+    "jobs": st.column_config.NumberColumn(_P.label("jobs_created"), format="%d"),
 }
 
 
@@ -207,7 +233,7 @@ def sheet_record(detail: dict, row: pd.Series) -> None:
                 "title": "Projet",
                 "commune": "Commune",
                 "status": "Étape",
-                "jobs_created": st.column_config.NumberColumn("Emplois prévus", format="%d"),
+                "jobs_created": st.column_config.NumberColumn(_P.label("jobs_created"), format="%d"),
             },
             placeholder=fmt.MISSING,
         )

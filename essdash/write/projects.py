@@ -14,8 +14,8 @@ from datetime import date
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
+from essdash.domain import fields, rules, steps
 from essdash.domain import models as m
-from essdash.domain import rules, steps
 from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import (
     PROJECT_TRANSITIONS,
@@ -36,22 +36,24 @@ from essdash.write.actor import Actor
 from essdash.write.gate import authorize
 from essdash.write.records import locked_update, text_field
 
-PROJECT_FIELDS = {
-    "title": "Titre",
-    "description": "Description",
-    "commune_code": "Commune",
-    "intervention_mode": "Mode d'intervention",
-    "sector": "Filière",
-    "start_date": "Début",
-    "end_date": "Fin",
-    "jobs_created": "Emplois prévus",
-    "jobs_maintained": "Emplois maintenus",
-    "beneficiaries": "Bénéficiaires",
-    "priority_district": "Quartier prioritaire",
-    "lat": "Latitude",
-    "lon": "Longitude",
-    "status": "Étape",
-}
+_EDITED = (  # the fields a person edits, by their declaration's key (the commune is chosen by its name)
+    "title",
+    "description",
+    "commune",
+    "intervention_mode",
+    "sector",
+    "start_date",
+    "end_date",
+    "jobs_created",
+    "jobs_maintained",
+    "beneficiaries",
+    "priority_district",
+    "lat",
+    "lon",
+    "status",
+)
+# The project's columns a person edits and their labels (those of the history of changes).
+PROJECT_FIELDS = {("commune_code" if key == "commune" else key): fields.PROJECTS.label(key) for key in _EDITED}
 REASON_REQUIRED = {ProjectStatus.RETURNED, ProjectStatus.ABANDONED, ProjectStatus.REFUSED}
 OPINION_STATUS = {
     OpinionValue.FAVORABLE: ProjectStatus.RETAINED,
@@ -66,10 +68,17 @@ def _check_project(conn, data: dict) -> tuple[dict, list[tuple[str, str, str]]]:
     issues, clean = [], {}
     where = "Projet"
     if "title" in data:
-        clean["title"] = text_field(issues, where, "Titre", data["title"], required="le titre est obligatoire.")
+        clean["title"] = text_field(
+            issues, where, PROJECT_FIELDS["title"], data["title"], required="le titre est obligatoire."
+        )
     if "description" in data:
         clean["description"] = text_field(
-            issues, where, "Description", data["description"], max_length=rules.LONG_LENGTH, multiline=True
+            issues,
+            where,
+            PROJECT_FIELDS["description"],
+            data["description"],
+            max_length=rules.LONG_LENGTH,
+            multiline=True,
         )
     if "commune_code" in data:
         code = str(data["commune_code"] or "").strip()
@@ -80,15 +89,12 @@ def _check_project(conn, data: dict) -> tuple[dict, list[tuple[str, str, str]]]:
             ).scalar_one_or_none()
         )
         if resolved is None:
-            issues.append((where, "Commune", f"commune « {code} » inconnue (code INSEE attendu)."))
+            issues.append((where, PROJECT_FIELDS["commune_code"], f"commune « {code} » inconnue (code INSEE attendu)."))
         clean["commune_code"] = resolved
-    for key, enum, label in (
-        ("intervention_mode", InterventionMode, "Mode d'intervention"),
-        ("sector", Sector, "Filière"),
-    ):
+    for key, enum in (("intervention_mode", InterventionMode), ("sector", Sector)):
         if key in data:
             if data[key] not in enum.labels():
-                issues.append((where, label, f"valeur « {data[key]} » inconnue."))
+                issues.append((where, PROJECT_FIELDS[key], f"valeur « {data[key]} » inconnue."))
             clean[key] = data[key]
     for key in ("jobs_created", "jobs_maintained", "beneficiaries"):
         if key in data:
@@ -105,7 +111,7 @@ def _check_project(conn, data: dict) -> tuple[dict, list[tuple[str, str, str]]]:
     try:
         rules.date_order(clean.get("start_date"), clean.get("end_date"))
     except ValueError as exc:
-        issues.append((where, "Fin", str(exc)))
+        issues.append((where, PROJECT_FIELDS["end_date"], str(exc)))
     if "priority_district" in data:
         clean["priority_district"] = bool(data["priority_district"])
     box = metropolis_box()
@@ -119,7 +125,7 @@ def _check_project(conn, data: dict) -> tuple[dict, list[tuple[str, str, str]]]:
             except ValueError as exc:
                 issues.append((where, PROJECT_FIELDS[key], str(exc)))
     if "lat" in data and "lon" in data and (data["lat"] in (None, "")) != (data["lon"] in (None, "")):
-        issues.append((where, "Longitude", "latitude et longitude vont ensemble : donnez les deux."))
+        issues.append((where, PROJECT_FIELDS["lon"], "latitude et longitude vont ensemble : donnez les deux."))
     return clean, issues
 
 
@@ -224,7 +230,7 @@ class ProbableDuplicate(ValidationError):
 
     def __init__(self, existing: int, message: str):
         self.existing = existing
-        super().__init__([("Projet", "Titre", message)])
+        super().__init__([("Projet", PROJECT_FIELDS["title"], message)])
 
 
 def _carrier(conn, name: str) -> int | None:

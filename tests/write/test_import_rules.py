@@ -269,7 +269,7 @@ def test_a_technician_may_not_change_a_project_with_a_commune_outside_their_terr
     pid, territory = _project_within_its_territory(engine, further=True)
     tech = _technician(engine, territory)
     jobs = _sql(engine, "SELECT jobs_created FROM project WHERE id = ?", pid)[0][0]
-    without_further = _exported_row(engine, pid, drop="Communes supplémentaires", Emplois_créés=str(jobs + 1))
+    without_further = _exported_row(engine, pid, drop="Communes supplémentaires", Emplois_prévus=str(jobs + 1))
     allowed = _preview(engine, without_further, tech)
     assert allowed.ok and _counts(allowed) == (0, 1, 0, 0, 0)  # all its communes are the technician's
 
@@ -290,7 +290,7 @@ def test_a_technician_may_not_change_a_project_with_a_commune_outside_their_terr
         pid,
         pid,
     )[0]
-    another_further = _exported_row(engine, pid, Emplois_créés=str(jobs + 1), Communes_supplémentaires=other)
+    another_further = _exported_row(engine, pid, Emplois_prévus=str(jobs + 1), Communes_supplémentaires=other)
     before = dump(engine)
     for data in (without_further, another_further):
         plan = _preview(engine, data, tech)

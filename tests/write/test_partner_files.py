@@ -193,7 +193,7 @@ def test_a_workbook_with_titles_merged_header_totals_and_several_sheets(empty_en
     assert "masquée : « Listes »" in plan.table.description
     assert plan.header_row == 4 and plan.rows == 2
     columns = dict(plan.columns)
-    assert columns["Emplois créés"] == "Emplois créés" and columns["Emplois maintenus"] == "Emplois maintenus"
+    assert columns["Emplois créés"] == "Emplois prévus" and columns["Emplois maintenus"] == "Emplois maintenus"
     warnings = [str(w) for w in plan.warnings]
     assert "Ligne 1 : ligne au-dessus de l'en-tête, ignorée : « Projets soutenus en 2013 »." in warnings
     assert "Ligne 7 : ligne de total, ignorée." in warnings

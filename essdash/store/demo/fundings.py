@@ -10,7 +10,7 @@ import math
 import random
 from datetime import date, timedelta
 
-from essdash.domain import subsidies
+from essdash.domain import fields, subsidies
 from essdash.domain.vocabulary import FundingType, LegalForm
 from essdash.store.demo.names import CITIZEN_FUNDERS, CITIZEN_SHARE, FUNDER_TYPES, FUNDERS, cumulative, weighted
 
@@ -53,7 +53,7 @@ def convention_facts(line: dict) -> dict:
     month under 23 000 €, in instalments over a year above; every subsidy in cash, not notified, wholly
     to its carrier. Other kinds of funding have none (the open-data format is for subsidies)."""
     if line["type"] != FundingType.GRANT.value:
-        return dict.fromkeys(subsidies.FUNDING_FACTS)
+        return dict.fromkeys(fields.FUNDING_FACTS)
     signed = date(line["year"], 1 + line["project_id"] % 11, 1 + line["project_id"] % 27)
     staggered = line["amount"] > 23_000
     paid = f"{signed + timedelta(days=30):%Y-%m-%d}"

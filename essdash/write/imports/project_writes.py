@@ -18,27 +18,18 @@ from typing import NamedTuple
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
+from essdash.domain import fields, rules
 from essdash.domain import models as m
-from essdash.domain import rules
 from essdash.store.db import ids_written
 from essdash.write.imports.rows import UNSPECIFIED_FUNDER, bulk_update, insert_numbered, insert_rows, name_key, next_id
 
 P, ORG = m.Project.__table__, m.Organisation.__table__
 
-FIELDS = (  # the project's columns a row gives, in the order of NewProject.values
-    "description",
-    "status",
-    "sector",
-    "intervention_mode",
-    "jobs_created",
-    "jobs_maintained",
-    "beneficiaries",
-    "priority_district",
-    "proposed_on",
-    "start_date",
-    "end_date",
-    "lat",
-    "lon",
+# The project's own columns a row gives, in the order of NewProject.values: every stored field of the
+# declaration (:data:`essdash.domain.fields.PROJECTS`) but the n°, the title and the commune, which
+# identify the project.
+FIELDS = tuple(
+    f.key for f in fields.PROJECTS.stored() if not f.computed and f.column not in ("id", "title", "commune_code")
 )
 _STATUS, _PROPOSED_ON = FIELDS.index("status"), FIELDS.index("proposed_on")
 

@@ -23,9 +23,10 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from essdash.domain import fmt, rules, steps
+from essdash.domain import fields, fmt, rules, steps
 from essdash.domain import models as m
 from essdash.domain.access import Place
+from essdash.domain.fields import FieldType
 from essdash.domain.vocabulary import (
     Deed,
     FundingType,
@@ -83,13 +84,8 @@ class Projects(Builder):
             self.communes_of[pid].add(code)
         self.pending = ProjectWrites()  # what the write will do, row after row
         options = ctx.options
-        self.defaults = {
-            "description": "",
-            "status": ProjectStatus.PROPOSED.value,
-            "jobs_created": 0,
-            "jobs_maintained": 0,
-            "beneficiaries": 0,
-            "priority_district": False,
+        self.defaults = {  # what a new project takes of a field its row leaves empty: the model's default
+            **{k: f.default for k, f in m.Project.model_fields.items() if k in FIELDS and not f.is_required()},
             "proposed_on": self.today,
             "sector": options.sector,
             "intervention_mode": options.mode,
@@ -164,14 +160,10 @@ class Projects(Builder):
             "intervention_mode": self._classification(
                 row, "intervention_mode", InterventionMode, "un mode d'intervention connu"
             ),
-            "priority_district": row.get("priority_district", cells.boolean),
-            "lat": row.get("lat", cells.number),
-            "lon": row.get("lon", cells.number),
+            **{k: _read(row, k) for k in ("priority_district", "lat", "lon")},
             "id": row.get("id", cells.integer),
         }
-        v.update({k: row.get(k, count) for k in ("jobs_created", "jobs_maintained", "beneficiaries")})
-        v.update({k: row.get(k, cells.partial_day) for k in ("proposed_on", "start_date")})
-        v["end_date"] = row.get("end_date", cells.partial_day, last=True)  # « 2014 » ends on 31/12/2014
+        v.update({k: _read(row, k) for k in FIELDS if k not in v})  # the other fields, read by their type
         funding = self._funding(row, v)
         if (v["lat"] is None) != (v["lon"] is None) and not row.failed:
             row.error("lat" if v["lat"] is None else "lon", "latitude et longitude vont ensemble : donnez les deux.")
@@ -426,6 +418,23 @@ class Projects(Builder):
         """Write what the rows gave: see :meth:`essdash.write.imports.project_writes.ProjectWrites.write`."""
         carrier_ids = {k: o["id"] for k, o in self.orgs.items()}
         self.pending.write(conn, carrier_ids, self.ctx.file_name, author, now)
+
+
+READERS = {
+    FieldType.TEXT: cells.text,
+    FieldType.INTEGER: cells.integer,
+    FieldType.COUNT: count,
+    FieldType.NUMBER: cells.number,
+    FieldType.DATE: cells.partial_day,
+    FieldType.BOOLEAN: cells.boolean,
+}
+
+
+def _read(row: Row, key: str):
+    """A project's field as the row gives it, read by its declared type."""
+    if key == "end_date":
+        return row.get(key, cells.partial_day, last=True)  # « 2014 » ends on 31/12/2014
+    return row.get(key, READERS[fields.PROJECTS[key].type])
 
 
 def _label(key: str, code: str) -> str:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
-from essdash.domain import approval, fmt, rules, subsidies
+from essdash.domain import approval, fields, fmt, rules, subsidies
 from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, Provenance
 from essdash.read import approval as approval_read
@@ -37,16 +37,8 @@ from essdash.write.imports.rows import (
 
 P, F = m.Project.__table__, m.Funder.__table__
 # The open-data facts of a funding (SCDL « Subventions »), each with its rule; an empty cell keeps what is known.
-FACTS = (
-    ("convention_date", subsidies.convention_date),
-    ("decision_reference", subsidies.reference),
-    ("nature", subsidies.nature),
-    ("payment_conditions", subsidies.conditions),
-    ("payment_dates", subsidies.payment_dates),
-    ("eu_notification", cells.boolean),
-    ("beneficiary_share", subsidies.share),
-    ("aid_scheme", subsidies.scheme),
-)
+# A fact without a rule of its own is read by its type (a yes-or-no cell).
+FACTS = tuple((key, fields.FUNDINGS[key].rule or cells.boolean) for key in fields.FUNDING_FACTS)
 
 
 def funding_year(cell) -> int:
