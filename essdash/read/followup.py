@@ -10,6 +10,7 @@ the tree is the one of that day: fiches' status and declared progress from
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import case, func, select
@@ -138,7 +139,7 @@ def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
     return tree.drop(columns=["project_progress"])
 
 
-def sheet_detail(engine: Engine, code: str, filters: Filters | None = None) -> dict | None:
+def sheet_detail(engine: Engine, code: str, filters: Filters | None = None) -> dict[str, Any] | None:
     """A fiche of the chosen plan (:func:`plan_code`): its fields, actions, linked projects and dated
     timeline (changes and comments)."""
     plan = plan_code(engine, filters or Filters())

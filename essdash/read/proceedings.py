@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import CompoundSelect, and_, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import col
@@ -86,7 +86,7 @@ class Changes:
     @property
     def empty(self) -> bool:
         """Nothing happened: no new project, step, opinion or change of fiche."""
-        return self.new_projects.empty and self.steps.empty and self.opinions.empty and self.sheets.empty
+        return bool(self.new_projects.empty and self.steps.empty and self.opinions.empty and self.sheets.empty)
 
 
 def pipeline(engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -178,7 +178,7 @@ def awaiting_opinion(engine: Engine, filters: Filters = Filters(), at: date | No
     return frame.sort_values(["validated_on", "id"]).reset_index(drop=True)
 
 
-def _served_sheets(filters: Filters):
+def _served_sheets(filters: Filters) -> CompoundSelect[Any]:
     """The ids of the fiches the selection's projects serve (a sub-fiche's parent included)."""
     parent = aliased(S, name="parent_sheet")
     served = (
