@@ -20,6 +20,7 @@ from essdash.domain.vocabulary import InterventionMode, ProjectStatus, Sector
 from essdash.read import followup, indicators, plans, queries
 from essdash.read.filters import Filters
 from essdash.ui.cache import read
+from essdash.ui.choices import labelled
 
 PLACE_PARAMS = ("territoire", "commune")
 DATE_PARAM = "au"
@@ -222,7 +223,7 @@ def plan_filter(as_of: date | None, *, widgets: bool = True) -> tuple[str | None
             "Plan d'actions",
             list(labels),
             key="flt_plan",
-            format_func=labels.get,
+            format_func=labelled(labels),
             on_change=_on_plan_change,
             args=(default.code if default else "",),
             help="Fiches, retards, cibles des indicateurs et pack de séance suivent ce plan ; projets et "

@@ -23,6 +23,7 @@ from essdash.domain.vocabulary import (
 from essdash.read import followup, proceedings, queries
 from essdash.ui import opendata_forms, session
 from essdash.ui.cache import read
+from essdash.ui.choices import labelled, options_of
 from essdash.ui.forms import FORM_HINT, comments, forget_version, once_token, remember_version, run, signature
 from essdash.ui.lazy import tabs
 from essdash.write import projects
@@ -50,16 +51,23 @@ def new_project(engine, plan: str | None) -> None:
             "Porteur (structure) *", help="Nom exact d'un porteur existant, ou d'un nouveau porteur"
         )
         legal_form = c2.selectbox(
-            "Forme juridique (nouveau porteur)", list(LegalForm), format_func=lambda f: f.label, placeholder=fmt.CHOOSE
+            "Forme juridique (nouveau porteur)",
+            options_of(LegalForm),
+            format_func=lambda f: f.label,
+            placeholder=fmt.CHOOSE,
         )
         commune = c1.selectbox(
-            "Commune principale *", list(names), format_func=names.get, index=None, placeholder="Choisir une commune"
+            "Commune principale *",
+            list(names),
+            format_func=labelled(names),
+            index=None,
+            placeholder="Choisir une commune",
         )
         chosen = c2.multiselect("Fiches du plan servies *", sheets["code"].tolist(), placeholder="Choisir")
         mode = c1.selectbox(
-            "Mode d'intervention *", list(InterventionMode), format_func=lambda f: f.label, placeholder=fmt.CHOOSE
+            "Mode d'intervention *", options_of(InterventionMode), format_func=lambda f: f.label, placeholder=fmt.CHOOSE
         )
-        sector = c2.selectbox("Filière *", list(Sector), format_func=lambda f: f.label, placeholder=fmt.CHOOSE)
+        sector = c2.selectbox("Filière *", options_of(Sector), format_func=lambda f: f.label, placeholder=fmt.CHOOSE)
         jobs = c1.number_input("Emplois prévus", min_value=0, step=1)
         kept = c2.number_input("Emplois maintenus prévus", min_value=0, step=1)
         proposed_on = c1.date_input("Proposé le", value=read(followup.as_of), format="DD/MM/YYYY")

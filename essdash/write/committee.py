@@ -28,7 +28,7 @@ from essdash.write.records import locked_update, new_id, text_field
 
 @once_.replayable
 def record_opinions(
-    engine: Engine, actor: Actor, meeting_id: int, items: list[dict[str, Any]], *, once: str | None = None
+    engine: Engine, actor: Actor, meeting_id: int | None, items: list[dict[str, Any]], *, once: str | None = None
 ) -> int:
     """Record the committee's opinions on several proposals at once: all, or none; returns their number.
 

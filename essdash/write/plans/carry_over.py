@@ -9,6 +9,7 @@ written in one transaction through the gate (:class:`~essdash.domain.vocabulary.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -74,7 +75,11 @@ def _plan_sheets(conn: Connection, code: str) -> tuple[date | None, dict[str, in
 
 
 def carry_over(
-    engine: Engine, actor: Actor | None, old_plan: str, new_plan: str, pairs: list[tuple[str, str]]
+    engine: Engine,
+    actor: Actor | None,
+    old_plan: str,
+    new_plan: str,
+    pairs: Sequence[tuple[str | None, str | None]],
 ) -> CarriedOver:
     """Record that each old fiche of ``old_plan`` continues as a new fiche of ``new_plan``, and link
     the projects still open on the old fiche (neither réalisé nor abandonné) to the new one. Their
@@ -103,6 +108,7 @@ def carry_over(
     added = links = 0
     with locked_transaction(engine, permit) as conn:
         for old_code, new_code in dict.fromkeys(pairs):
+            assert old_code is not None and new_code is not None  # checked above: both in their plans
             old_id, new_id = old_sheets[old_code], new_sheets[new_code]
             known = select(m.SheetCorrespondence).where(
                 col(m.SheetCorrespondence.old_sheet_id) == old_id, col(m.SheetCorrespondence.new_sheet_id) == new_id
