@@ -12,10 +12,11 @@ from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import CommentBody, CommentTarget, Deed
 from essdash.store import clock
 from essdash.store.db import locked_transaction
+from essdash.store.sql import new_id
 from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
-from essdash.write.records import new_id, text_field
+from essdash.write.records import text_field
 
 
 @once_.replayable

@@ -19,11 +19,12 @@ from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import Deed, MeetingBody, OpinionValue, ProjectStatus
 from essdash.store import clock
 from essdash.store.db import locked_transaction
+from essdash.store.sql import new_id
 from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
 from essdash.write.projects import OPINION_STATUS, PROJECT_FIELDS
-from essdash.write.records import locked_update, new_id, text_field
+from essdash.write.records import locked_update, text_field
 
 
 @once_.replayable

@@ -36,11 +36,11 @@ from essdash.read.convocation import Convocation, Letter, Recipient
 from essdash.store import clock
 from essdash.store.config import smtp_settings
 from essdash.store.db import locked_transaction
+from essdash.store.sql import new_id
 from essdash.write import mail_delivery
 from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
-from essdash.write.records import new_id
 
 Compose = Callable[[Convocation, str, str], Letter]  # (convocation, place, public URL) → the letter
 

@@ -34,10 +34,11 @@ from essdash.read.filters import in_plan
 from essdash.store import clock
 from essdash.store.db import locked_transaction
 from essdash.store.reference import metropolis_box
+from essdash.store.sql import new_id
 from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
-from essdash.write.records import locked_update, new_id, text_field
+from essdash.write.records import locked_update, text_field
 
 PROJECT_FIELDS = {
     "title": "Titre",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 
@@ -34,13 +34,6 @@ def text_field(
     if required and not clean:
         issues.append((where, column, required))
     return clean
-
-
-def new_id(result: CursorResult[Any]) -> int:
-    """The primary key of the row an INSERT has just written."""
-    key = result.inserted_primary_key
-    assert key is not None  # an INSERT of one row has its key
-    return int(key[0])
 
 
 def locked_update(

@@ -26,10 +26,11 @@ from essdash.domain.vocabulary import Deed
 from essdash.read import voices as read_voices
 from essdash.store import clock
 from essdash.store.db import locked_transaction
+from essdash.store.sql import new_id
 from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import RESPONDENT, authorize
-from essdash.write.records import new_id, text_field
+from essdash.write.records import text_field
 
 SECRET_BYTES = 24  # 32 URL-safe characters: not to be guessed
 USED = "Ce lien a déjà servi : chaque lien ne permet qu'une réponse. Merci de votre participation."

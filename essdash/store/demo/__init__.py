@@ -31,7 +31,7 @@ from essdash.store.demo.names import AS_OF
 from essdash.store.demo.projects import register
 
 
-def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, str]:
+def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, int | str]:
     """Fill an initialised database (reference data loaded) with the demo dataset.
 
     Returns the meta entries that describe it. Python's cycle collector pauses meanwhile: the rows
@@ -47,7 +47,7 @@ def generate(engine: Engine, *, scale: int = 1, seed: int = 2011) -> dict[str, s
             gc.enable()
 
 
-def _generate(engine: Engine, *, scale: int, seed: int) -> dict[str, str]:
+def _generate(engine: Engine, *, scale: int, seed: int) -> dict[str, int | str]:
     rng = random.Random(seed)
     with engine.connect() as conn:
         communes = [dict(r) for r in conn.execute(select(m.Commune).order_by(m.Commune.insee_code)).mappings()]

@@ -31,11 +31,11 @@ from essdash.domain.errors import ImportFileError
 from essdash.domain.vocabulary import Deed, Role
 from essdash.store import backup, clock
 from essdash.store.db import locked_transaction, write_token
+from essdash.store.sql import new_id
 from essdash.write.actor import Actor
 from essdash.write.gate import Permit, allowed, authorize, member, scope_of
 from essdash.write.imports.preview import ImportPlan, build_plan, funding_parts, prepare
 from essdash.write.imports.rows import Builder, ImportOptions
-from essdash.write.records import new_id
 
 __all__ = ["ImportPlan", "ImportResult", "apply", "limited", "prepare", "save_mapping"]
 
