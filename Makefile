@@ -22,7 +22,7 @@ lint:  ## ruff lint and format check, the layer test (also part of `make test`)
 format:  ## reformat and fix what ruff can
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
-typecheck:  ## mypy on the domain and read layers
+typecheck:  ## mypy on essdash (strict on the domain, read and write layers)
 	.venv/bin/mypy
 
 bench:  ## performance figures of every page (prints, never fails on time)

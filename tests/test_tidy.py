@@ -1,5 +1,6 @@
-"""The house stays tidy: ruff lint and format, and mypy on the domain and read layers, run as tests so
-that the README's one test command (and so CI) checks them too."""
+"""The house stays tidy: ruff lint and format, and mypy on all of essdash (strict on the domain, read and
+write layers, see ``pyproject.toml``), run as tests so that the README's one test command (and so CI)
+checks them too."""
 
 from __future__ import annotations
 

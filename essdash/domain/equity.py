@@ -16,8 +16,11 @@ values raise ``ValueError`` with a French message.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any, TypeAlias, TypedDict
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from essdash.domain import fmt
@@ -36,11 +39,22 @@ DISTANCE_BANDS = ["moins de 5 km", "5 à 10 km", "10 à 15 km", "15 km et plus"]
 EARTH_RADIUS_KM = 6371.0088
 FLAGS = ("au-dessus", "en dessous", "dans la norme")
 
+Values: TypeAlias = "npt.ArrayLike | pd.Series"  # a list, a numpy array or a pandas Series of numbers
+
+
+class Theil(TypedDict):
+    """A :func:`theil` result."""
+
+    total: float
+    between: float
+    within: float
+    within_by_group: dict[Any, float]  # group label (as given: a territory's code) → its share
+
 
 # --- inputs ----------------------------------------------------------------------------------
 
 
-def _index(*values) -> pd.Index | None:
+def _index(*values: object) -> pd.Index | None:
     """The index shared by the Series among ``values``, or None when none is a Series."""
     indexes = [value.index for value in values if isinstance(value, pd.Series)]
     if any(not other.equals(indexes[0]) for other in indexes[1:]):
@@ -48,7 +62,7 @@ def _index(*values) -> pd.Index | None:
     return indexes[0] if indexes else None
 
 
-def _array(values, name: str, *, missing: bool = False, negative: bool = False) -> np.ndarray:
+def _array(values: Values, name: str, *, missing: bool = False, negative: bool = False) -> np.ndarray:
     if isinstance(values, pd.Series):
         values = values.to_numpy(dtype=float, na_value=np.nan)
     try:
@@ -69,20 +83,21 @@ def _same_length(*arrays: np.ndarray) -> None:
         raise ValueError("Longueurs différentes : " + ", ".join(str(len(array)) for array in arrays) + " valeurs.")
 
 
-def _arrays(counts, population) -> tuple[np.ndarray, np.ndarray]:
+def _arrays(counts: Values, population: Values) -> tuple[np.ndarray, np.ndarray]:
     c, p = _array(counts, "Effectifs"), _array(population, "Population")
     _same_length(c, p)
     return c, p
 
 
-def _ratio(numerator, denominator) -> np.ndarray:
+def _ratio(numerator: npt.ArrayLike, denominator: npt.ArrayLike) -> np.ndarray:
     """``numerator / denominator``, NaN where the denominator is 0."""
     numerator, denominator = np.broadcast_arrays(np.asarray(numerator, float), np.asarray(denominator, float))
     out = np.full(numerator.shape, np.nan)
-    return np.divide(numerator, denominator, out=out, where=denominator != 0)
+    np.divide(numerator, denominator, out=out, where=denominator != 0)
+    return out
 
 
-def _shares(counts, population) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def _shares(counts: Values, population: Values) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Count and population shares over populated units, their mask; None if they hold no count."""
     c, p = _arrays(counts, population)
     populated = p > 0
@@ -93,13 +108,13 @@ def _shares(counts, population) -> tuple[np.ndarray, np.ndarray, np.ndarray] | N
 # --- rates and coverage ----------------------------------------------------------------------
 
 
-def rate_per(counts, population, per: float = 10_000) -> pd.Series:
+def rate_per(counts: Values, population: Values, per: float = 10_000) -> pd.Series:
     """Rate per ``per`` inhabitants: counts / population × per, NaN where the population is 0."""
     c, p = _arrays(counts, population)
     return pd.Series(_ratio(c, p) * per, index=_index(counts, population))
 
 
-def coverage(counts, population) -> dict[str, float]:
+def coverage(counts: Values, population: Values) -> dict[str, float]:
     """Reach of the counts over populated units (zero-population units are left out).
 
     ``units_share`` = #{i : c_i > 0} / #{i : pop_i > 0};
@@ -116,7 +131,7 @@ def coverage(counts, population) -> dict[str, float]:
     }
 
 
-def location_quotients(counts, population) -> pd.Series:
+def location_quotients(counts: Values, population: Values) -> pd.Series:
     """Location quotient LQ_i = (c_i / Σc) / (pop_i / Σpop) (Isard, "Methods of Regional Analysis",
     1960): 1 when a unit holds its population's share of the counts. NaN when Σc = 0 or pop_i = 0."""
     c, p = _arrays(counts, population)
@@ -132,7 +147,7 @@ def _by_rate(s: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return s[order], p[order]
 
 
-def lorenz_curve(counts, population) -> pd.DataFrame:
+def lorenz_curve(counts: Values, population: Values) -> pd.DataFrame:
     """Population-weighted Lorenz curve (Cowell, "Measuring Inequality", 3rd ed., 2011, ch. 2).
 
     Units sorted by rate c_i / pop_i ascending; points (X_k, Y_k) = cumulative population share and
@@ -150,7 +165,7 @@ def lorenz_curve(counts, population) -> pd.DataFrame:
     )
 
 
-def gini(counts, population) -> float:
+def gini(counts: Values, population: Values) -> float:
     """Population-weighted Gini index of the rate r_i = c_i / pop_i (Cowell 2011, ch. 3).
 
     G = Σ_i Σ_j p_i p_j |r_i − r_j| / (2μ), p the population shares, μ = Σ p_i r_i; equal to
@@ -174,7 +189,7 @@ def _theil_terms(s: np.ndarray, p: np.ndarray) -> np.ndarray:
     return terms
 
 
-def theil(counts, population, groups) -> dict:
+def theil(counts: Values, population: Values, groups: Values) -> Theil:
     """Theil T index of the rates, decomposed between and within groups (Theil, "Economics and
     Information Theory", 1967; Cowell 2011, ch. 3 and appendix).
 
@@ -195,7 +210,9 @@ def theil(counts, population, groups) -> dict:
         return {"total": math.nan, "between": math.nan, "within": math.nan, "within_by_group": {}}
     s, p, populated = shares
     frame = pd.DataFrame({"group": labels[populated], "s": s, "p": p})
-    within_by_group, group_s, group_p = {}, [], []
+    within_by_group: dict[Any, float] = {}
+    group_s: list[float] = []
+    group_p: list[float] = []
     for group, part in frame.groupby("group", sort=False):
         total_s, total_p = part["s"].sum(), part["p"].sum()
         inside = _theil_terms(part["s"].to_numpy() / total_s, part["p"].to_numpy() / total_p) if total_s else 0
@@ -210,7 +227,7 @@ def theil(counts, population, groups) -> dict:
     }
 
 
-def hoover(counts, population) -> float:
+def hoover(counts: Values, population: Values) -> float:
     """Hoover index H = ½ Σ_i |s_i − p_i| (Hoover, "The measurement of industrial localization",
     Review of Economics and Statistics 18, 1936): the share of the counts that would have to move
     for them to be proportional to population. 0 under proportionality; 1 − p when one unit of
@@ -223,7 +240,7 @@ def hoover(counts, population) -> float:
 # --- funnel plot -----------------------------------------------------------------------------
 
 
-def poisson_quantile(prob, lam: float):
+def poisson_quantile(prob: npt.ArrayLike, lam: float) -> Any:
     """Smallest k with P(X ≤ k) ≥ prob for X ~ Poisson(lam); ``prob`` a number or a sequence.
 
     The pmf is summed from ⌊lam − 10√lam − 10⌋ (mass below is negligible) by the recurrence
@@ -250,7 +267,9 @@ def _level_name(level: float) -> str:
     return f"{level * 100:g}".replace(".", "")
 
 
-def funnel_limits(population, overall_rate: float, per: float = 10_000, levels=(0.95, 0.998)) -> pd.DataFrame:
+def funnel_limits(
+    population: Values, overall_rate: float, per: float = 10_000, levels: Sequence[float] = (0.95, 0.998)
+) -> pd.DataFrame:
     """Control limits of a funnel plot (Spiegelhalter, "Funnel plots for comparing institutional
     performance", Statistics in Medicine 24:1185–1202, 2005).
 
@@ -271,7 +290,7 @@ def funnel_limits(population, overall_rate: float, per: float = 10_000, levels=(
     return frame
 
 
-def funnel_flags(counts, population, level: float = 0.998) -> pd.Series:
+def funnel_flags(counts: Values, population: Values, level: float = 0.998) -> pd.Series:
     """ "au-dessus", "en dessous" or "dans la norme" for each unit, as placed on a funnel plot.
 
     Expected count λ_i = Σc × pop_i / Σpop; a unit is above when c_i exceeds the Poisson quantile
@@ -294,20 +313,20 @@ def funnel_flags(counts, population, level: float = 0.998) -> pd.Series:
 # --- size classes and distances --------------------------------------------------------------
 
 
-def _classify(values, name: str, bounds, labels):
+def _classify(values: Values, name: str, bounds: Sequence[float], labels: Sequence[str]) -> Any:
     array = _array(values, name, missing=True)
     classes = np.array(labels, dtype=object)[np.searchsorted(bounds, array, side="right")]
     classes[np.isnan(array)] = None
     return classes[0] if np.ndim(values) == 0 else pd.Series(classes, index=_index(values))
 
 
-def size_class(population):
+def size_class(population: Values) -> Any:
     """Commune size class, one of :data:`SIZE_CLASSES` (INSEE-style bounds 2 000, 5 000, 10 000,
     20 000, 50 000; a bound opens the next class). A label for a number, a Series otherwise."""
     return _classify(population, "Population", SIZE_BOUNDS, SIZE_CLASSES)
 
 
-def distance_km(lat, lon, lat0: float = 50.6330, lon0: float = 3.0586):
+def distance_km(lat: Values, lon: Values, lat0: float = 50.6330, lon0: float = 3.0586) -> Any:
     """Great-circle distance in km to (lat0, lon0), by default Lille's Grand-Place (haversine,
     R = 6371.0088 km, the IUGG mean Earth radius): d = 2R asin √(sin²(Δφ/2) + cos φ cos φ0
     sin²(Δλ/2)). A float for numbers, a Series otherwise; NaN for missing coordinates."""
@@ -322,7 +341,7 @@ def distance_km(lat, lon, lat0: float = 50.6330, lon0: float = 3.0586):
     return float(km[0]) if np.ndim(lat) == 0 and np.ndim(lon) == 0 else pd.Series(km, index=_index(lat, lon))
 
 
-def distance_band(km):
+def distance_band(km: Values) -> Any:
     """Distance band, one of :data:`DISTANCE_BANDS`; a bound opens the next band."""
     return _classify(km, "Distance", DISTANCE_BOUNDS, DISTANCE_BANDS)
 
@@ -371,7 +390,7 @@ def sentence_hoover(value: float, what: str = "projets") -> str:
     )
 
 
-def sentence_theil(result: dict, what: str = "projets") -> str:
+def sentence_theil(result: Theil, what: str = "projets") -> str:
     """The split of a :func:`theil` result between and within territories."""
     total = result["total"]
     if math.isnan(total):
@@ -385,7 +404,7 @@ def sentence_theil(result: dict, what: str = "projets") -> str:
     )
 
 
-def sentence_coverage(result: dict, what: str = "projets") -> str:
+def sentence_coverage(result: dict[str, float], what: str = "projets") -> str:
     """A :func:`coverage` result: share of communes reached, and of inhabitants living there."""
     if math.isnan(result["units_share"]):
         return "Aucune commune habitée : la couverture ne peut pas être calculée."

@@ -12,6 +12,7 @@ import math
 import numbers
 import re
 from datetime import date, datetime
+from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -25,11 +26,11 @@ NNBSP = "\u202f"
 NBSP = "\u00a0"
 
 
-def _missing(value) -> bool:
+def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def number(value, decimals: int = 0) -> str:
+def number(value: Any, decimals: int = 0) -> str:
     """Any finite number in French: ``number(1.5e20)`` → ``"150 000 000 000 000 000 000"``."""
     if _missing(value):
         return "–"
@@ -39,7 +40,7 @@ def number(value, decimals: int = 0) -> str:
         return format_decimal(value, format=pattern, locale=LOCALE)
 
 
-def cell(value) -> str:
+def cell(value: object) -> str:
     """A table cell as French text: ``"–"`` when missing (None, NaN, NaT), a date as
     ``"05/03/2012"`` (with ``" 14:30"`` when it has a time), a number with its decimals (six at
     most) and grouped thousands (``1234.5`` → ``"1 234,5"``), a truth as « oui » or « non », anything
@@ -62,12 +63,12 @@ def short_day(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-def money(value, decimals: int = 0) -> str:
+def money(value: Any, decimals: int = 0) -> str:
     """``1234567`` → ``"1 234 567 €"``."""
     return "–" if _missing(value) else f"{number(value, decimals)}{NBSP}€"
 
 
-def money_short(value) -> str:
+def money_short(value: Any) -> str:
     """Large sums for key figures: ``12 345 678`` → ``"12,3 M€"``, ``45 600`` → ``"45,6 k€"``."""
     if _missing(value):
         return "–"
@@ -78,7 +79,7 @@ def money_short(value) -> str:
     return money(value)
 
 
-def percent(ratio, decimals: int = 0) -> str:
+def percent(ratio: Any, decimals: int = 0) -> str:
     """A ratio (0.25) as ``"25 %"``."""
     return "–" if _missing(ratio) else f"{number(ratio * 100, decimals)}{NBSP}%"
 
@@ -104,12 +105,12 @@ WORD_JOINER = "\u2060"
 _MARKDOWN_SPECIALS = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$&:]")
 
 
-def _inert(match: re.Match) -> str:
+def _inert(match: re.Match[str]) -> str:
     character = match.group(0)
     return f"&#{ord(character)};" + (WORD_JOINER if character == ":" else "")
 
 
-def md_escape(text) -> str:
+def md_escape(text: object) -> str:
     """User text shown exactly as typed inside Streamlit Markdown (labels, captions, alerts included).
 
     Every character that can open Markdown syntax becomes its numeric character reference (``*`` →

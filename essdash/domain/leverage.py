@@ -65,7 +65,7 @@ DEFINITION = (
 )
 
 
-def _fold(text) -> str:
+def _fold(text: object) -> str:
     """Lower case, without accents, apostrophes or repeated spaces."""
     decomposed = unicodedata.normalize("NFKD", str(text or ""))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower().replace("'", " ")
@@ -77,13 +77,13 @@ _CITIZEN_KEYS = frozenset(_fold(kind) for kind in CITIZEN_SAVINGS_KINDS)
 
 
 @functools.lru_cache(maxsize=4096)
-def is_metropolis(name) -> bool:
+def is_metropolis(name: object) -> bool:
     """Whether a funder's name is Lille Métropole's (one of :data:`METROPOLIS_NAMES`)."""
     return _fold(name) in _METROPOLIS_KEYS
 
 
 @functools.lru_cache(maxsize=4096)
-def is_citizen_savings(kind) -> bool:
+def is_citizen_savings(kind: object) -> bool:
     """Whether a funder's kind is citizen savings (one of :data:`CITIZEN_SAVINGS_KINDS`)."""
     return _fold(kind) in _CITIZEN_KEYS
 
@@ -229,7 +229,7 @@ def sentence_hoover(value: float) -> str:
     )
 
 
-def sentence_coverage(result: dict) -> str:
+def sentence_coverage(result: dict[str, float]) -> str:
     """A coverage result over communes where the metropolis funds a project."""
     if math.isnan(result["units_share"]):
         return "Lille Métropole ne finance aucun projet : la couverture ne peut pas être calculée."

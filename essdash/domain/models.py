@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import NaiveDatetime
-from sqlalchemy import Boolean, CheckConstraint, Column, Index, String, UniqueConstraint, func, text
+from sqlalchemy import Boolean, CheckConstraint, Column, Index, String, Table, UniqueConstraint, func, inspect, text
 from sqlmodel import Field, SQLModel
 
 from essdash.domain.vocabulary import (
@@ -462,3 +462,10 @@ class Submission(SQLModel, table=True):
 
 # The tables of each feature's own module, registered with the metadata.
 from essdash.domain import models_evaluation, models_mail, models_voices  # noqa: E402,F401
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's ``Table``, typed (SQLModel sets ``__table__`` on the class without declaring it)."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table

@@ -29,7 +29,7 @@ from essdash.domain.vocabulary import PROJECT_TRANSITIONS, LegalForm, ProjectSta
 
 
 @lru_cache(maxsize=65536)
-def fold(value) -> str:
+def fold(value: object) -> str:
     """Text reduced for matching: no case, accents, punctuation or units in parentheses."""
     value = re.sub(r"\([^)]*\)", " ", str(value)).replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
     value = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)).casefold()
@@ -68,7 +68,7 @@ def plain(value: str, *, tags: bool = False) -> str:
     return value
 
 
-def text(value: str, *, max_length: int = NAME_LENGTH, multiline: bool = False) -> str:
+def text(value: object, *, max_length: int = NAME_LENGTH, multiline: bool = False) -> str:
     """A text, trimmed (one line: inner spaces collapsed); formulas, HTML tags, control and
     bidirectional characters are refused; a leading apostrophe before a formula sign is removed."""
     value = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -96,7 +96,7 @@ def neutralise(value: str) -> str:
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-def email(value) -> str:
+def email(value: object) -> str:
     """An e-mail address, trimmed and lower-cased (a member's key, as their OpenID provider gives
     it); ``ValueError`` in French otherwise."""
     clean = text(str(value or ""), max_length=SHORT_LENGTH * 2).lower()
@@ -112,11 +112,11 @@ _DOTTED_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3}){2,}")  # « 1.234.567 »
 UNIT_SUFFIXES = {"%": "%", "€": "€", "eur": "€", "euros": "€"}
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
 
 
-def number(value) -> float:
+def number(value: object) -> float:
     """« 1 234,50 € », « 45 % », « (200) », « 1.234,5 », « −4 », 1234.5 → a finite float."""
     if isinstance(value, (bool, date)):
         raise ValueError(f"« {_shown(value)} » n'est pas un nombre.")
@@ -149,14 +149,14 @@ def shown_number(value: float) -> str:
     return np.format_float_positional(value, trim="-").replace(".", ",")
 
 
-def integer(value) -> int:
+def integer(value: object) -> int:
     result = number(value)
     if not result.is_integer() or abs(result) > 1e12:
         raise ValueError(f"« {_shown(value)} » n'est pas un nombre entier.")
     return int(result)
 
 
-def count(value) -> int:
+def count(value: object) -> int:
     """A whole number, zero or more (jobs, beneficiaries, attendance)."""
     result = integer(value)
     if result < 0:
@@ -164,7 +164,7 @@ def count(value) -> int:
     return result
 
 
-def unit_of(raw) -> str | None:
+def unit_of(raw: object) -> str | None:
     """The unit typed after a number (« 45 % » → ``"%"``, « 1 200 euros » → ``"€"``), if any."""
     if not isinstance(raw, str):
         return None
@@ -181,7 +181,7 @@ COUNT_UNITS = frozenset({"emplois", "personnes"})
 SUMMED_UNITS = COUNT_UNITS | {"€"}
 
 
-def indicator_value(raw, unit: str) -> float:
+def indicator_value(raw: object, unit: str) -> float:
     """An indicator value typed in French habits, its unit (if typed) checked against ``unit``; a
     count (jobs, people) must be a whole number."""
     value = number(raw)
@@ -215,7 +215,7 @@ _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 
 
-def day(value) -> date:
+def day(value: object) -> date:
     """A date: a date, dd/mm/yyyy (or dd-mm-yy, dd.mm.yyyy) or yyyy-mm-dd, between 1900 and 2100."""
     if isinstance(value, datetime):
         result = value.date()
@@ -239,7 +239,7 @@ def day(value) -> date:
     return result
 
 
-def optional_day(value) -> date | None:
+def optional_day(value: object) -> date | None:
     """A date, or ``None`` for an empty value."""
     return None if value is None or (isinstance(value, str) and not value.strip()) else day(value)
 
@@ -268,7 +268,7 @@ class Box:
         return cls(min(lats) - margin, min(lons) - margin, max(lats) + margin, max(lons) + margin)
 
 
-def coordinate(value, low: float, high: float) -> float:
+def coordinate(value: object, low: float, high: float) -> float:
     """A latitude or longitude within ``low`` … ``high``."""
     result = number(value)
     if not low <= result <= high:
@@ -279,11 +279,11 @@ def coordinate(value, low: float, high: float) -> float:
     return result
 
 
-def latitude(value, box: Box) -> float:
+def latitude(value: object, box: Box) -> float:
     return coordinate(value, box.south, box.north)
 
 
-def longitude(value, box: Box) -> float:
+def longitude(value: object, box: Box) -> float:
     return coordinate(value, box.west, box.east)
 
 
@@ -346,7 +346,7 @@ _LEGAL_FORM_WORDS = (
 )
 
 
-def legal_form(value) -> tuple[str, str | None]:
+def legal_form(value: object) -> tuple[str, str | None]:
     """A legal form as a partner writes it: its code, and the partner's own words when it is read as
     « autre » (« Association loi 1901 » → ``("association", None)``, « SARL » → ``("autre", "SARL")``)."""
     shown = text(value, max_length=SHORT_LENGTH)
@@ -387,14 +387,14 @@ _STEP_WORDS = {
     ProjectStatus.DONE: ("termine", "realise", "acheve", "clos", "cloture", "fini", "solde"),
     ProjectStatus.ABANDONED: ("abandonne", "annule", "arrete", "stoppe"),
 }
-_STEPS = {
+_STEPS: dict[str, str] = {
     _stem(fold(word)): member.value
     for member in ProjectStatus
     for word in (member.value.replace("_", " "), member.label, *_STEP_WORDS[member])
 }
 
 
-def step(value) -> str:
+def step(value: object) -> str:
     """A project's step as partners write it: « en cours », « terminée », « accepté », « refusé »,
     « abandonné »… or the label of the lifecycle."""
     shown = text(value)
@@ -405,7 +405,7 @@ def step(value) -> str:
     return found
 
 
-def creation_year(value, today: date) -> int:
+def creation_year(value: object, today: date) -> int:
     """A year of creation, given as a year (« 2007 ») or a full date (« 15/03/2007 »)."""
     if isinstance(value, (date, datetime)):
         result = value.year

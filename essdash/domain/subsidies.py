@@ -15,9 +15,13 @@ with their labels and rules, are declared in :mod:`essdash.domain.fields` (``FUN
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from essdash.domain import rules
+
+T = TypeVar("T")
 
 SIRET_LENGTH = 14
 LA_POSTE_SIREN = "356000000"
@@ -43,7 +47,7 @@ def luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-def siret(value) -> str:
+def siret(value: object) -> str:
     """A SIRET: 14 digits (spaces and dots allowed between them), valid by its Luhn key (or, for La
     Poste, by the sum of its digits)."""
     raw = str(int(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
@@ -59,7 +63,7 @@ def siret(value) -> str:
     return digits
 
 
-def rna(value) -> str:
+def rna(value: object) -> str:
     """An RNA number (Répertoire national des associations): ``W`` then 9 digits."""
     raw = str(value).strip()
     clean = _GAPS.sub("", raw).upper()
@@ -68,7 +72,7 @@ def rna(value) -> str:
     return clean
 
 
-def nature(value) -> str:
+def nature(value: object) -> str:
     """The nature of a subsidy as the format writes it: « aide en numéraire », « aide en nature », or
     both (« numéraire et nature », « les deux » accepted)."""
     folded = rules.fold(value)
@@ -83,7 +87,7 @@ def nature(value) -> str:
     raise ValueError(f"nature « {str(value).strip()[:40]} » inconnue : aide en numéraire, aide en nature, ou les deux.")
 
 
-def conditions(value) -> str:
+def conditions(value: object) -> str:
     """The payment conditions: « unique », « échelonné », or (the format's « autre ») a free text of
     fewer than 256 characters describing them."""
     folded = rules.fold(value)
@@ -97,7 +101,7 @@ def conditions(value) -> str:
     return clean
 
 
-def payment_dates(value) -> str:
+def payment_dates(value: object) -> str:
     """A payment date or period, written as the format asks (``2013-03-14`` or
     ``2013-03-14/2014-03-14``): a date, or two dates separated by « / », « - », « au » (French
     dates accepted); the period's end does not precede its start."""
@@ -113,7 +117,7 @@ def payment_dates(value) -> str:
     return "/".join(f"{d:%Y-%m-%d}" for d in days)
 
 
-def share(value) -> float:
+def share(value: object) -> float:
     """The beneficiary's share of the subsidy as a decimal between 0.01 and 1 (« 45 % », « 0,45 »
     and « 45 » read alike; 100 % for a single beneficiary)."""
     number = rules.number(value)
@@ -124,22 +128,22 @@ def share(value) -> float:
     return round(number, 4)
 
 
-def reference(value) -> str:
+def reference(value: object) -> str:
     """The reference of the decision (a deliberation's number)."""
     return rules.text(value, max_length=REFERENCE_LENGTH)
 
 
-def scheme(value) -> str:
+def scheme(value: object) -> str:
     """The aid scheme or call for projects behind the subsidy (dispositifAide)."""
     return rules.text(value, max_length=SCHEME_LENGTH)
 
 
-def convention_date(value) -> date:
+def convention_date(value: object) -> date:
     """The date of the funding convention."""
     return rules.day(value)
 
 
-def optional(check, value):
+def optional(check: Callable[[object], T], value: object) -> T | None:
     """``check(value)``, or ``None`` for an empty value."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None

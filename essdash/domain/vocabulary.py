@@ -9,6 +9,7 @@ Each is stored as its plain ``value`` (a short ASCII code) and shows its French 
 from __future__ import annotations
 
 from enum import Enum
+from typing import Self
 
 from sqlalchemy import CheckConstraint
 
@@ -18,7 +19,7 @@ class LabelledEnum(str, Enum):
 
     label: str
 
-    def __new__(cls, value: str, label: str = ""):
+    def __new__(cls, value: str, label: str = "") -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

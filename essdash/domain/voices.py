@@ -58,7 +58,7 @@ class Item:
         return f"{fmt.number(self.value, 1)} sur 5 ({fmt.percent(self.high or 0)} de 4 ou 5)"
 
 
-def catalogue(data) -> tuple[Question, ...]:
+def catalogue(data: object) -> tuple[Question, ...]:
     """The questions of a catalogue file's data (``{"questions": [...]}``), checked: a unique code, a
     known theme and kind, a wording; a ``ValueError`` in French otherwise."""
     rows = data.get("questions") if isinstance(data, Mapping) else None
@@ -82,7 +82,7 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
-def valid_secret(secret) -> bool:
+def valid_secret(secret: object) -> bool:
     """Whether ``secret`` may be a link's secret at all (URL-safe characters, bounded length)."""
     return isinstance(secret, str) and 0 < len(secret) <= SECRET_LENGTH and bool(_SECRET.fullmatch(secret))
 

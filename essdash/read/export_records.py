@@ -8,6 +8,8 @@ imports back unchanged. :mod:`essdash.read.exports` picks a view and writes it a
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Engine
@@ -31,7 +33,7 @@ def _headed(frame: pd.DataFrame, kind: Kind, keys: dict[str, str]) -> pd.DataFra
     return frame[list(keys)].rename(columns={col: kind.header(key) for col, key in keys.items()})
 
 
-def _selected_ids(filters: Filters):
+def _selected_ids(filters: Filters) -> Select[int | None]:
     return select(col(P.id)).where(*project_conditions(filters))
 
 
@@ -66,7 +68,7 @@ def organisations(engine: Engine, filters: Filters) -> pd.DataFrame:
         .group_by(col(P.carrier_id))
         .subquery()
     )
-    stmt: Select = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             col(o.name),
             col(o.legal_form),
@@ -104,7 +106,7 @@ def organisations(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 def fundings(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Every funding of the selection's projects, with what identifies its project."""
-    stmt: Select = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             col(P.id),
             col(P.title),
@@ -159,7 +161,7 @@ def sheets(engine: Engine, filters: Filters) -> pd.DataFrame:
         .group_by(col(m.ProjectSheet.sheet_id))
         .subquery()
     )
-    stmt: Select = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             col(m.Plan.code).label("plan"),
             col(m.Plan.fictional),
@@ -204,7 +206,7 @@ def measurements(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Current indicator values of the selection's place and semesters."""
     v, i = m.Measurement, m.Indicator
     commune = aliased(C, name="place_commune")
-    stmt: Select = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             col(v.indicator_code),
             col(i.label),

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import ColumnElement, Executable, Subquery, exists, func, or_, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Mapped, aliased
 from sqlmodel import col
 
 from essdash.domain import fmt, periods
 from essdash.domain import models as m
-from essdash.domain.vocabulary import InterventionMode, LegalForm, Sector
+from essdash.domain.vocabulary import InterventionMode, LabelledEnum, LegalForm, Sector
 
 P, C, T = m.Project, m.Commune, m.Territory
 
@@ -42,8 +43,16 @@ class Filters:
     latest: bool = False  # as_of is the data's latest date: today's recorded state, not a rebuilt past
     plan: str | None = None  # the plan's code (resolved: the plan in force on as_of unless named)
 
-    def with_(self, **changes: object) -> Filters:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_(self, **changes: Any) -> Filters:
+        return replace(self, **changes)
+
+    @property
+    def day(self) -> date:
+        """The reference day of resolved filters (:func:`essdash.read.selection.resolve`): the read
+        functions that need a day are given resolved filters and never decide a default."""
+        if self.as_of is None:
+            raise ValueError("Filters not resolved: no reference day (see essdash.read.selection.resolve)")
+        return self.as_of
 
     @property
     def history_day(self) -> date | None:
@@ -62,7 +71,7 @@ class Filters:
         return bool(self.territory or self.commune)
 
 
-def read_frame(engine: Engine, stmt) -> pd.DataFrame:
+def read_frame(engine: Engine, stmt: Executable) -> pd.DataFrame:
     """Run a SELECT and return its rows as a DataFrame (rows passed as plain tuples: pandas
     probing SQLAlchemy's Row objects attribute by attribute is ten times slower)."""
     with engine.connect() as conn:
@@ -70,8 +79,8 @@ def read_frame(engine: Engine, stmt) -> pd.DataFrame:
         return pd.DataFrame.from_records([tuple(row) for row in result], columns=list(result.keys()))
 
 
-def _place_clause(territory: str | None, commune: str | None):
-    clauses = []
+def _place_clause(territory: str | None, commune: str | None) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
     if commune:
         clauses.append(
             or_(
@@ -96,14 +105,14 @@ def _place_clause(territory: str | None, commune: str | None):
     return clauses
 
 
-def in_plan(sheet, plan: str):
+def in_plan(sheet: type[m.ActionSheet], plan: str) -> ColumnElement[bool]:
     """The SQL condition that a fiche (``ActionSheet`` or an alias of it) belongs to the plan ``plan``."""
     return col(sheet.axis_id).in_(
         select(col(m.Axis.id)).join(m.Plan, col(m.Plan.id) == col(m.Axis.plan_id)).where(col(m.Plan.code) == plan)
     )
 
 
-def step_on(day: date | None):
+def step_on(day: date | None) -> ColumnElement[Any] | Mapped[str]:
     """The SQL expression of a project's step on ``day``: the last dated step on or before it (same
     day: the later row), else the recorded status; without ``day``, the recorded status."""
     if day is None:
@@ -120,7 +129,7 @@ def step_on(day: date | None):
     return func.coalesce(last, col(P.status))
 
 
-def project_conditions(filters: Filters) -> list:
+def project_conditions(filters: Filters) -> list[Any]:
     """The WHERE clauses on ``Project`` that express ``filters``."""
     clauses = _place_clause(filters.territory, filters.commune)
     day = filters.history_day
@@ -169,7 +178,7 @@ def project_conditions(filters: Filters) -> list:
     return clauses
 
 
-def money_by_project(as_of: date | None = None):
+def money_by_project(as_of: date | None = None) -> Subquery:
     """A subquery of the money committed per project (sum of its fundings; on a reference day, the
     fundings of the years up to that day's year)."""
     stmt = select(col(m.Funding.project_id), func.sum(col(m.Funding.amount)).label("amount"))
@@ -178,7 +187,7 @@ def money_by_project(as_of: date | None = None):
     return stmt.group_by(col(m.Funding.project_id)).subquery("money")
 
 
-def labels(series: pd.Series, enum) -> pd.Series:
+def labels(series: pd.Series, enum: type[LabelledEnum]) -> pd.Series:
     """The French labels of a column of enumeration codes."""
     return series.map(enum.labels()).fillna(series)
 

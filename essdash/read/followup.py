@@ -10,6 +10,7 @@ the tree is the one of that day: fiches' status and declared progress from
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import case, func, select
@@ -53,7 +54,7 @@ def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Every fiche of the selection's plan (``filters.plan``) with axis, parent, status, declared and
     computed progress, late flag on ``filters.as_of``, and its linked projects' count, money and jobs
     (for the selection's projects), today or on ``filters.history_day``."""
-    today, plan = filters.as_of, filters.plan
+    today, plan = filters.day, filters.plan
     parent = aliased(S, name="parent")
     sheets = read_frame(
         engine,
@@ -130,7 +131,7 @@ def sheet_tree(engine: Engine, filters: Filters) -> pd.DataFrame:
     return tree.drop(columns=["project_progress"])
 
 
-def sheet_detail(engine: Engine, code: str, filters: Filters) -> dict | None:
+def sheet_detail(engine: Engine, code: str, filters: Filters) -> dict[str, Any] | None:
     """A fiche of the selection's plan (``filters.plan``): its fields, actions, linked projects and
     dated timeline (changes and comments)."""
     plan = filters.plan

@@ -23,7 +23,7 @@ PLACED = {
 }
 
 
-def _text(value):
+def _text(value: object) -> object:
     return neutralise(value) if isinstance(value, str) else value
 
 

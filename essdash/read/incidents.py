@@ -6,6 +6,8 @@ date), for a semester or all; and the evaluation's tables as files (CSV or XLSX 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from sqlalchemy import Select, select
 from sqlalchemy.engine import Engine
@@ -33,7 +35,7 @@ HEADERS = {
 
 def register(engine: Engine, period: str | None = None) -> pd.DataFrame:
     """The entries of the register, oldest first (those of ``period`` only, if given), French headers."""
-    stmt: Select = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             col(PlanIncident.id),
             col(PlanIncident.day),
@@ -108,7 +110,7 @@ def recent_comments(engine: Engine, limit: int = 20) -> pd.DataFrame:
     return found[["id", "created_at", "about", "author", "text"]]
 
 
-def comment(engine: Engine, comment_id: int) -> dict | None:
+def comment(engine: Engine, comment_id: int) -> dict[str, Any] | None:
     """One comment (``id``, ``about``, ``author``, ``text``…), or ``None``."""
     with engine.connect() as conn:
         row = conn.execute(select(m.Comment).where(col(m.Comment.id) == comment_id)).mappings().first()

@@ -16,6 +16,7 @@ a person), percentages with « % », euros as money.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,9 +149,10 @@ def computed_values(engine: Engine, code: str, period_list: list[str]) -> pd.Dat
         engaged = engaged[engaged["commune_code"].isin(members["insee_code"])]
         money = fundings[(fundings["year"] <= end.year) & fundings["project_id"].isin(engaged["project_id"])]
         money = money.merge(engaged[["project_id", "territory_code"]], on="project_id")
-        for place, in_place in [(t, lambda f, t=t: f["territory_code"] == t) for t in territories["code"]] + [
-            (METRO, lambda f: pd.Series(True, index=f.index))
-        ]:
+        places: list[tuple[str, Callable[[pd.DataFrame], pd.Series]]] = [
+            (t, lambda f, t=t: f["territory_code"] == t) for t in territories["code"]
+        ] + [(METRO, lambda f: pd.Series(True, index=f.index))]
+        for place, in_place in places:
             here = engaged[in_place(engaged)]
             here_members = members[in_place(members)]
             population = here_members["population"].sum()
@@ -161,13 +163,23 @@ def computed_values(engine: Engine, code: str, period_list: list[str]) -> pd.Dat
     return pd.DataFrame(rows, columns=["period", "place", "value"])
 
 
-def _share(part, whole) -> float:
+def _share(part: float, whole: float) -> float:
     return float(part) / float(whole) * 100 if whole else float("nan")
 
 
-def _compute(code, projects, money, members, population, sheets) -> float:
+def _compute(
+    code: str,
+    projects: pd.DataFrame,
+    money: pd.DataFrame,
+    members: pd.DataFrame,
+    population: float,
+    sheets: pd.DataFrame | None,
+) -> float:
     """One computed indicator for one place and semester (see the catalogue's formulas)."""
-    per10k = lambda count: float(equity.rate_per([count], [population]).iloc[0])  # noqa: E731
+
+    def per10k(count: float) -> float:
+        return float(equity.rate_per([count], [population]).iloc[0])
+
     if code == "projets_pour_10000_hab":
         return per10k(len(projects))
     if code == "emplois_crees_pour_10000_hab":
@@ -184,6 +196,7 @@ def _compute(code, projects, money, members, population, sheets) -> float:
     if code == "taux_couverture_population":
         return _share(members.loc[members["insee_code"].isin(projects["commune_code"]), "population"].sum(), population)
     if code == "part_fiches_engagees":
+        assert sheets is not None  # read for this indicator
         return _share(sheets["status"].isin({"en_cours", "realisee"}).sum(), len(sheets))
     raise ValueError(f"Indicateur calculé inconnu : « {code} ».")
 
@@ -204,7 +217,7 @@ def _checked(engine: Engine, period_list: list[str]) -> set[tuple[str, str]]:
 def entered_values(engine: Engine, code: str, period_list: list[str], unit: str) -> pd.DataFrame:
     """Current (not superseded) values of an entered indicator by territory, plus the metropolis;
     ``provisional``: the value (for the metropolis: one of its territories') is not yet validated."""
-    stmt: Select = select(
+    stmt: Select[*tuple[Any, ...]] = select(
         col(m.Measurement.period),
         col(m.Measurement.territory_code).label("place"),
         col(m.Measurement.value),

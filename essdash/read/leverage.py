@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,7 +63,7 @@ def funding_lines(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Every funding line of the selection's projects (on a reference day, of the years up to its
     year): ``project_id``, ``funder``, ``kind``, ``type``, ``amount``."""
     years = [col(m.Funding.year) <= filters.history_day.year] if filters.history_day else []
-    stmt: Select = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             col(m.Funding.project_id),
             col(m.Funder.name).label("funder"),
@@ -160,7 +161,7 @@ def kind_table(result: LeverageSummary) -> pd.DataFrame:
     return table.sort_values("metropolis", ascending=False, kind="stable").reset_index()
 
 
-def _groups(project_ids, groups) -> pd.DataFrame:
+def _groups(project_ids: equity.Values, groups: equity.Values) -> pd.DataFrame:
     return pd.DataFrame({"project_id": pd.Series(project_ids).tolist(), "group": pd.Series(groups).tolist()})
 
 
@@ -270,7 +271,7 @@ class LeverageEquity:
         return next((f.sentence for f in self.findings if f.key == key), "")
 
 
-def _theil_sentence(result: dict) -> str:
+def _theil_sentence(result: equity.Theil) -> str:
     if math.isnan(result["total"]):
         return "Aucun cofinancement : l'indice ne peut pas être calculé."
     if result["total"] < 1e-12:

@@ -6,6 +6,7 @@ primary commune only, so that nothing is counted twice.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Select, func, select
@@ -33,7 +34,7 @@ def place_figures(engine: Engine, filters: Filters, level: str = "commune") -> p
     ``member = False`` and left out of populations and rates.
     """
     money = money_by_project(filters.history_day)
-    stmt: Select = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             col(P.commune_code).label("insee_code"),
             func.count(col(P.id)).label("projects"),
@@ -137,12 +138,12 @@ def project_points(engine: Engine, filters: Filters) -> pd.DataFrame:
     return frame.drop(columns=["commune_lat", "commune_lon"])
 
 
-def place_summary(figures: pd.DataFrame, code: str) -> dict | None:
+def place_summary(figures: pd.DataFrame, code: str) -> dict[str, Any] | None:
     """One place's figures from :func:`place_figures`, beside the metropolitan rates."""
     rows = figures[figures["code"] == code]
     if rows.empty:
         return None
-    row = rows.iloc[0].to_dict()
+    row: dict[str, Any] = rows.iloc[0].to_dict()
     totals = figures.loc[figures["member"], ["population", "projects", "money", "jobs_created"]].sum().to_frame().T
     row["metro"] = {
         "projects_per_10k": float(equity.rate_per(totals["projects"], totals["population"]).iloc[0]),

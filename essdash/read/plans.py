@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Select, func, select
@@ -89,7 +90,7 @@ def correspondences(engine: Engine, plan: str) -> pd.DataFrame:
     old_axis, new_axis = aliased(m.Axis, name="old_axis"), aliased(m.Axis, name="new_axis")
     old_plan, new_plan = aliased(m.Plan, name="old_plan"), aliased(m.Plan, name="new_plan")
     c = m.SheetCorrespondence
-    stmt: Select = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             col(old_plan.code).label("old_plan"),
             col(old.code).label("old_code"),

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import CompoundSelect, and_, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import col
@@ -86,13 +86,13 @@ class Changes:
     @property
     def empty(self) -> bool:
         """Nothing happened: no new project, step, opinion or change of fiche."""
-        return self.new_projects.empty and self.steps.empty and self.opinions.empty and self.sheets.empty
+        return bool(self.new_projects.empty and self.steps.empty and self.opinions.empty and self.sheets.empty)
 
 
 def pipeline(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Projects waiting at each step before the committee's opinion, per territory, with how long
     they have waited since their last step (in days), on the selection's day (its ``as_of``)."""
-    day = filters.as_of
+    day = filters.day
     today = pd.Timestamp(day)
     last = (
         select(col(m.ProjectEvent.project_id), func.max(col(m.ProjectEvent.date)).label("since"))
@@ -177,7 +177,7 @@ def awaiting_opinion(engine: Engine, filters: Filters = Filters(), at: date | No
     return frame.sort_values(["validated_on", "id"]).reset_index(drop=True)
 
 
-def _served_sheets(filters: Filters):
+def _served_sheets(filters: Filters) -> CompoundSelect[Any]:
     """The ids of the fiches the selection's projects serve (a sub-fiche's parent included)."""
     parent = aliased(S, name="parent_sheet")
     served = (
@@ -193,7 +193,7 @@ def agenda(engine: Engine, filters: Filters) -> Agenda:
     """The next committee's agenda, built from the data: the selection's proposals, and, when a
     place is chosen, the fiches its projects serve (as on the Plan d'actions page); on the
     selection's day (its ``as_of``): the committee that followed that day."""
-    day = filters.as_of
+    day = filters.day
     last, following = committees(engine, day)
     since = last.date if last else date.min
     stmt = (

@@ -6,6 +6,8 @@ semester in which they were proposed. Aggregates by place live in :mod:`essdash.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.engine import Engine
@@ -32,7 +34,7 @@ def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
         .group_by(col(m.ProjectSheet.project_id))
         .subquery("sheets")
     )
-    stmt: Select = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             col(P.id),
             col(P.title),
@@ -119,7 +121,7 @@ def money_by_funder(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Money committed per funder for the selection, largest first (on a reference day, the
     fundings of the years up to that day's year)."""
     years = [col(m.Funding.year) <= filters.history_day.year] if filters.history_day else []
-    stmt: Select = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             col(m.Funder.name).label("funder"),
             col(m.Funder.kind),
@@ -164,7 +166,7 @@ def sheets_by_status(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 def jobs_by_territory(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Jobs created and maintained per territory of the projects' primary commune."""
-    stmt: Select = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             col(T.name).label("territory"),
             col(T.position),
@@ -180,9 +182,9 @@ def jobs_by_territory(engine: Engine, filters: Filters) -> pd.DataFrame:
     return read_frame(engine, stmt)
 
 
-def project_detail(engine: Engine, project_id: int) -> dict | None:
+def project_detail(engine: Engine, project_id: int) -> dict[str, Any] | None:
     """Everything about one project: fields, carrier, places, fiches, fundings, steps, opinions."""
-    stmt: Select = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             P,
             col(m.Organisation.name).label("carrier"),

@@ -21,6 +21,7 @@ from essdash.domain import periods
 from essdash.domain.errors import EssdashError
 from essdash.read import followup, plans, queries
 from essdash.read.filters import Filters
+from essdash.read.plans import PlanInfo
 
 DEFAULT_FIRST_SEMESTER = "2011-S1"
 
@@ -35,7 +36,7 @@ class Choices:
     communes: pd.DataFrame
     latest: date
     semesters: tuple[str, ...]
-    plans: tuple[plans.PlanInfo, ...]
+    plans: tuple[PlanInfo, ...]
 
     @property
     def days(self) -> list[date]:
@@ -48,7 +49,7 @@ class Choices:
         rows = self.communes if not territory else self.communes[self.communes["territory_code"] == territory]
         return dict(zip(rows["insee_code"], rows["name"]))
 
-    def plan(self, code: str | None) -> plans.PlanInfo | None:
+    def plan(self, code: str | None) -> PlanInfo | None:
         """The plan of that code, if the base has it."""
         return next((p for p in self.plans if p.code == code), None)
 

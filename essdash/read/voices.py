@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
-from sqlalchemy import Float, Select, and_, case, cast, func, or_, select, true
+from sqlalchemy import ColumnElement, Float, Select, and_, case, cast, func, or_, select, true
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
@@ -54,7 +55,7 @@ def questionnaire_of(engine: Engine, secret: str) -> Opened | None:
     if not dv.valid_secret(secret):
         return None
     q = mv.Questionnaire
-    stmt: Select = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             col(q.id),
             col(q.title),
@@ -119,10 +120,10 @@ class Summary:
 
 def _where(
     project_id: int | None, sheet_id: int | None, territory: str | None, commune: str | None, period: str | None
-):
+) -> ColumnElement[bool]:
     """The answers' conditions over voiceresponse ⋈ questionnaire ⋈ project ⋈ commune."""
     q = mv.Questionnaire
-    clauses: list = []
+    clauses: list[Any] = []
     if project_id is not None:
         clauses.append(col(q.project_id) == project_id)
     if sheet_id is not None:
@@ -137,7 +138,7 @@ def _where(
     return and_(true(), *clauses)
 
 
-def _responses(where):
+def _responses(where: ColumnElement[bool]) -> Select[int | None]:
     return (
         select(col(mv.VoiceResponse.id))
         .join(mv.Questionnaire, col(mv.Questionnaire.id) == col(mv.VoiceResponse.questionnaire_id))

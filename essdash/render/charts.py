@@ -1,12 +1,13 @@
 """Altair chart builders with a French locale (decimal comma, narrow no-break space, € suffix).
 
-Each builder takes a DataFrame from :mod:`essdash.read.queries` and returns an ``alt.Chart``; the
+Each builder takes a DataFrame from :mod:`essdash.read.queries` and returns an altair chart; the
 French number and time locale travels in the spec's ``config.locale`` so Vega renders it.
 """
 
 from __future__ import annotations
 
 import threading
+from typing import TypeVar
 
 import altair as alt
 import pandas as pd
@@ -78,7 +79,10 @@ def vega_lite(chart: alt.TopLevelMixin) -> dict:
         return chart.to_dict(validate=False)
 
 
-def _french(chart: alt.Chart) -> alt.Chart:
+Drawn = TypeVar("Drawn", bound=alt.TopLevelMixin)  # a top-level chart: one mark, or marks in layers
+
+
+def _french(chart: Drawn) -> Drawn:
     return chart.configure(locale=FRENCH_LOCALE).configure_range(category=PALETTE)
 
 
@@ -92,12 +96,12 @@ def for_projector(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         .configure_title(fontSize=size["chart_title"])
         .configure_text(fontSize=size["label"])
     )
-    if isinstance(chart.height, alt.Step):
+    if isinstance(chart, (alt.Chart, alt.LayerChart)) and isinstance(chart.height, alt.Step):
         chart = chart.properties(height=alt.Step(size["bar_step"]))
     return chart
 
 
-def projects_by_status(frame: pd.DataFrame) -> alt.Chart:
+def projects_by_status(frame: pd.DataFrame) -> alt.TopLevelMixin:
     """Horizontal bars: projects per lifecycle status, in lifecycle order."""
     chart = (
         alt.Chart(frame)
@@ -180,7 +184,7 @@ def _period_axis(frame: pd.DataFrame) -> pd.DataFrame:
 
 def indicator_chart(
     values: pd.DataFrame, targets: pd.DataFrame, indicator: Indicator, *, metro: str = "metropole"
-) -> alt.Chart:
+) -> alt.TopLevelMixin:
     """An indicator per semester: one thin line per territory, the metropolis in bold, the
     targets as red ticks joined by a dashed line."""
     values = _period_axis(values)
@@ -236,7 +240,7 @@ def indicator_chart(
     return _french(alt.layer(*layers).properties(height=380))
 
 
-def rates_by_place(frame: pd.DataFrame, column: str, title: str, metro_rate: float) -> alt.Chart:
+def rates_by_place(frame: pd.DataFrame, column: str, title: str, metro_rate: float) -> alt.TopLevelMixin:
     """Horizontal bars of a per-capita rate by place, with the metropolitan rate as a rule."""
     bars = (
         alt.Chart(frame)
@@ -259,7 +263,7 @@ def rates_by_place(frame: pd.DataFrame, column: str, title: str, metro_rate: flo
     return _french(alt.layer(bars, rule).properties(height=alt.Step(20)))
 
 
-def leverage_by_place(frame: pd.DataFrame, lever: str, reference: float) -> alt.Chart:
+def leverage_by_place(frame: pd.DataFrame, lever: str, reference: float) -> alt.TopLevelMixin:
     """Horizontal bars of a lever's euros of other funders per euro (``{lever}_leverage``) by place
     (``name``), places without a euro of the lever left out; the plan's aim of 2 € as a solid red
     rule, ``reference`` (all places together) as a dashed one."""
@@ -289,7 +293,7 @@ def leverage_by_place(frame: pd.DataFrame, lever: str, reference: float) -> alt.
     return _french(alt.layer(bars, aim, mean).properties(height=alt.Step(20)))
 
 
-def lorenz(curve: pd.DataFrame, what: str) -> alt.Chart:
+def lorenz(curve: pd.DataFrame, what: str) -> alt.TopLevelMixin:
     """The Lorenz curve against the line of perfect equality."""
     line = (
         alt.Chart(curve)
@@ -311,7 +315,7 @@ def lorenz(curve: pd.DataFrame, what: str) -> alt.Chart:
     return _french(alt.layer(equality, line).properties(height=340))
 
 
-def funnel(points: pd.DataFrame, limits: pd.DataFrame, rate_title: str) -> alt.Chart:
+def funnel(points: pd.DataFrame, limits: pd.DataFrame, rate_title: str) -> alt.TopLevelMixin:
     """Funnel plot: each commune's rate against its population, with Poisson control limits."""
     long = limits.melt(
         id_vars=["population"],

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import folium
 import numpy as np
 import pandas as pd
+from branca.element import Figure
 from folium.elements import CssLink, Element, JavascriptLink, JSCSSMixin
 from jinja2 import Template
 
@@ -219,7 +220,7 @@ class _RawMacro(folium.MacroElement):
     render compiles each rendered part as a Jinja template again: for the choropleth, whose script
     holds every outline, that was most of the map's rendering time."""
 
-    def render(self, **kwargs) -> None:
+    def render(self, **kwargs) -> None:  # type: ignore[override]  # branca's MacroElement.render returns None; only Element's is typed (str)
         figure = self.get_root()
         module = self._template.module.__dict__
         for part in ("header", "html", "script"):
@@ -296,8 +297,9 @@ class ProjectMarkers(JSCSSMixin):
             .replace("&", "\\u0026")
         )
 
-    def render(self, **kwargs) -> None:
+    def render(self, **kwargs) -> None:  # type: ignore[override]  # branca's MacroElement.render returns None; only Element's is typed (str)
         figure = self.get_root()
+        assert isinstance(figure, Figure)  # the map's root, where its links and scripts go
         for name, url in self.default_js:
             figure.header.add_child(JavascriptLink(url), name=name)
         for name, url in self.default_css:

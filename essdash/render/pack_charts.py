@@ -13,7 +13,7 @@ from essdash.read.pack.model import Chart
 from essdash.render import charts, static_map
 
 
-def draw(chart: Chart) -> alt.Chart:
+def draw(chart: Chart) -> alt.TopLevelMixin:
     """The altair chart of one pack chart."""
     if chart.kind == "projects_by_status":
         return charts.projects_by_status(chart.rows)

@@ -91,7 +91,8 @@ def read_table(data: bytes, file_name: str, worksheet: str | None = None) -> Tab
             f"Le fichier « {name} » est trop volumineux ({size} Mio) : "
             f"{limits.at_most(MAX_BYTES // limits.MIB)}. Découpez-le en plusieurs fichiers."
         )
-    worksheets, merged = (), frozenset()
+    worksheets: tuple[str, ...] = ()
+    merged: frozenset[int] = frozenset()
     if data.startswith(b"PK\x03\x04"):
         rows, description, worksheets, merged = _xlsx_rows(data, name, worksheet)
     else:

@@ -138,7 +138,7 @@ def propose(
         filled = [c for c in columns[position][:SAMPLE] if not is_blank(c)] if position < len(columns) else []
         looks = _looks(filled, is_commune)
         field = next((key for what, key in BY_CONTENT.get(kind.code, ()) if what == looks), None)
-        if field and field not in taken:
+        if field and looks and field not in taken:  # a field is found only for a look
             placed[position] = Placed(position, header, field, f"contenu : {CONTENT_LABELS[looks]}")
             taken.add(field)
         else:

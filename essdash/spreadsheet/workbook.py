@@ -20,6 +20,7 @@ import posixpath
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
+from typing import TypedDict
 from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
@@ -149,11 +150,21 @@ def _too_long(name: str) -> ImportFileError:
     )
 
 
+class _StringsState(TypedDict):
+    """Where the reading of the shared strings is: the text parts of the current string (None between
+    strings), inside a text element or not, how deep in phonetic runs (skipped), and the string's length."""
+
+    parts: list[str] | None
+    in_t: bool
+    skip: int
+    length: int
+
+
 def _shared_strings(archive: zipfile.ZipFile, budget: _Budget, name: str) -> list[str]:
     if "xl/sharedStrings.xml" not in archive.namelist():
         return []
     strings: list[str] = []
-    state = {"parts": None, "in_t": False, "skip": 0, "length": 0}
+    state: _StringsState = {"parts": None, "in_t": False, "skip": 0, "length": 0}
 
     def start(tag, attrs):
         tag = _local(tag)

@@ -10,6 +10,7 @@ before the latest moment already recorded in it (the demo's own values of that d
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
@@ -28,7 +29,7 @@ STAMPS = (
 
 
 def _latest(conn: Connection) -> datetime | None:
-    stamps = [conn.execute(select(func.max(col(stamp)))).scalar() for stamp in STAMPS]
+    stamps: list[Any] = [conn.execute(select(func.max(col(stamp)))).scalar() for stamp in STAMPS]
     stamps = [datetime.fromisoformat(s) if isinstance(s, str) else s for s in stamps if s is not None]
     return max(stamps, default=None)
 

@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, event, insert, inspect, select, text, upda
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain.access import Granted
@@ -172,7 +173,7 @@ def _fill_reference(engine: Engine) -> None:
 def write_meta(engine: Engine, **values) -> None:
     with engine.begin() as conn:
         for key, value in values.items():
-            conn.execute(m.MetaEntry.__table__.delete().where(m.MetaEntry.key == key))
+            conn.execute(m.table_of(m.MetaEntry).delete().where(col(m.MetaEntry.key) == key))
             conn.execute(insert(m.MetaEntry).values(key=key, value=str(value)))
 
 
@@ -183,7 +184,7 @@ def _populate(engine: Engine, *, dataset: str, scale: int, seed: int) -> None:
     _fill_reference(engine)
     with engine.begin() as conn:  # the plan's source: a column of the current schema only (see _fill_reference)
         real = load_plan()
-        conn.execute(update(m.Plan).where(m.Plan.code == real.code).values(source=real.source))
+        conn.execute(update(m.Plan).where(col(m.Plan.code) == real.code).values(source=real.source))
     meta = {
         "schema_version": m.SCHEMA_VERSION,
         "dataset": dataset,
@@ -238,7 +239,7 @@ def check_database(engine: Engine) -> dict[str, str]:
     """Read the database's meta entries; raise ``DatabaseError`` if it is not a usable essdash base."""
     try:
         with engine.connect() as conn:
-            meta = dict(conn.execute(select(m.MetaEntry.key, m.MetaEntry.value)).all())
+            meta = dict(conn.execute(select(col(m.MetaEntry.key), col(m.MetaEntry.value))).all())
     except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
         raise DatabaseError(
             f"La base de données « {engine.url.database} » est illisible ou n'est pas une base essdash "

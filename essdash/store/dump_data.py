@@ -87,7 +87,7 @@ def contents(dump: Path, tables: set[str], label: str) -> Contents:
     for line in _run(["pg_restore", "--list", str(dump)], label).splitlines():
         entry = _ENTRY.match(line)
         kind = next((d for d in _DESCRIPTORS if entry and entry["rest"].startswith(d + " ")), None)
-        if kind is None:
+        if kind is None or entry is None:  # a kind is found only in an entry
             continue
         fields = entry["rest"][len(kind) + 1 :].split(" ")
         name = fields[2] if kind in _NAMED_SECOND and len(fields) > 2 else fields[1] if len(fields) > 1 else ""
@@ -188,7 +188,7 @@ def small_table(dump: Path, line: str, table: str, columns: list[str], work: Pat
     """The rows of a small table (the meta entries), read by essdash itself from the COPY block."""
     read = blocks(dump, line, table, columns, work, label)
     order = next(read)
-    rows = []
+    rows: list[dict[str, str | None]] = []
     for text in read:
         if len(rows) >= MAX_SMALL_ROWS:
             read.close()

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from essdash.domain import models as m
 from essdash.domain.errors import ReferenceDataError
 from essdash.store.config import DATA_DIR
+from essdash.store.sql import new_id
 
 SHEET_CODE = re.compile(r"^(I|II|III)\.\d{1,2}$")
 INDICATOR_KEYS = (
@@ -83,7 +84,7 @@ class PlanRef:
 
     def all_sheets(self) -> list[tuple[AxisRef, SheetRef, SheetRef | None]]:
         """Every fiche as ``(axis, sheet, parent)``, parents before their children."""
-        out = []
+        out: list[tuple[AxisRef, SheetRef, SheetRef | None]] = []
         for axis in self.axes:
             for sheet in axis.sheets:
                 out.append((axis, sheet, None))
@@ -200,30 +201,34 @@ def insert_plan(conn: Connection, plan: PlanRef, *, provenance: bool = True) -> 
     }
     if provenance:
         row.update(source=plan.source, fictional=plan.fictional)
-    plan_id = conn.execute(insert(m.Plan).values(**row)).inserted_primary_key[0]
+    plan_id = new_id(conn.execute(insert(m.Plan).values(**row)))
     position = actions = 0
     for axis_position, axis in enumerate(plan.axes):
-        axis_id = conn.execute(
-            insert(m.Axis).values(
-                plan_id=plan_id, code=axis.code, title=axis.title, summary=axis.summary, position=axis_position
+        axis_id = new_id(
+            conn.execute(
+                insert(m.Axis).values(
+                    plan_id=plan_id, code=axis.code, title=axis.title, summary=axis.summary, position=axis_position
+                )
             )
-        ).inserted_primary_key[0]
+        )
         ids: dict[str, int] = {}
         for _, sheet, parent in (t for t in plan.all_sheets() if t[0] is axis):
             position += 1
-            ids[sheet.code] = conn.execute(
-                insert(m.ActionSheet).values(
-                    axis_id=axis_id,
-                    parent_id=ids[parent.code] if parent else None,
-                    code=sheet.code,
-                    title=sheet.title,
-                    summary=sheet.summary,
-                    pilot=sheet.pilot,
-                    planned_start=sheet.start or plan.start,
-                    planned_end=sheet.end or plan.end,
-                    position=position,
+            ids[sheet.code] = new_id(
+                conn.execute(
+                    insert(m.ActionSheet).values(
+                        axis_id=axis_id,
+                        parent_id=ids[parent.code] if parent else None,
+                        code=sheet.code,
+                        title=sheet.title,
+                        summary=sheet.summary,
+                        pilot=sheet.pilot,
+                        planned_start=sheet.start or plan.start,
+                        planned_end=sheet.end or plan.end,
+                        position=position,
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
             if sheet.actions:
                 conn.execute(
                     insert(m.Action),

@@ -198,7 +198,7 @@ def column_rules(table: Table) -> list[Callable]:
     return checks
 
 
-def _chain(typed: Callable, specific: Callable | None, nullable: bool) -> Callable:
+def _chain(typed: Callable, specific: Callable | None, nullable: bool | None) -> Callable:
     def check(value) -> None:
         if value is None:
             if not nullable:

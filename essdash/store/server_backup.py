@@ -30,7 +30,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import MetaData, Table, create_engine, insert, inspect, select, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import SQLModel
 
 from essdash.domain.errors import BackupError, DatabaseError
@@ -230,7 +230,7 @@ def _restore_checked(
     admin = engine.url.render_as_string(hide_password=False)
     try:
         candidate_url = server.create_database(admin, name)
-    except SQLAlchemyError as exc:
+    except DBAPIError as exc:  # the server's refusal (``orig``: the driver's own error)
         raise BackupError(
             f"Restauration impossible depuis « {label} » : le rôle « {engine.url.username} » ne peut pas créer la "
             f"base temporaire où la vérifier (droit CREATEDB) ; la base n'a pas été modifiée ({exc.orig})."

@@ -1,10 +1,11 @@
-"""SQL expressions that each store spells its own way, for the read layer's queries."""
+"""SQL expressions that each store spells its own way, for the read layer's queries, and :func:`new_id`, the
+key of the row an INSERT has written."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import CursorResult, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -33,3 +34,10 @@ def _string_agg(element: joined, compiler: SQLCompiler, **kw: Any) -> str:
         f"string_agg({compiler.process(value, **kw)}, {compiler.process(separator, **kw)} "
         f"ORDER BY {compiler.process(order, **kw)})"
     )
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key of the row an INSERT has just written."""
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row has its key
+    return int(key[0])

@@ -42,7 +42,7 @@ TERRITORY = "roubaisien"
 
 def visits() -> list[tuple[str, str, dict]]:
     """(label, script, URL parameters) of every page of the navigation, some also with a territory."""
-    found = []
+    found: list[tuple[str, str, dict]] = []
     for page in (*PAGES, *PUBLIC_PAGES):
         found.append((page.title, page.script, {}))
         if page.url_path in BY_TERRITORY:

@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.typing import Subprotocol
 
 from essdash.domain import fmt
 from essdash.store import db
@@ -173,7 +174,7 @@ class Session:
         started = time.perf_counter()
         try:
             if self.socket is None:
-                self.socket = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None)
+                self.socket = await websockets.connect(self.url, subprotocols=[Subprotocol("streamlit")], max_size=None)
             error = await asyncio.wait_for(self._rerun(self.socket, page, query), RUN_TIMEOUT)
         except (OSError, TimeoutError, websockets.WebSocketException) as exc:
             await self.close()

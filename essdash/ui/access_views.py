@@ -13,6 +13,7 @@ from essdash.domain.vocabulary import Deed, Role
 from essdash.read import members, queries
 from essdash.ui import forms, session
 from essdash.ui.cache import read
+from essdash.ui.choices import labelled, options_of
 from essdash.write import members as write_members
 
 NO_TERRITORY = "(aucun)"
@@ -51,7 +52,7 @@ def member_form(engine: Engine, listed) -> None:
         c1, c2 = st.columns(2)
         email = c1.text_input("Adresse électronique *", placeholder="prenom.nom@lillemetropole.fr")
         name = c2.text_input("Nom", placeholder="Prénom Nom (sinon tiré de l'adresse)")
-        role = c1.selectbox("Rôle *", list(Role), format_func=lambda r: r.label, placeholder=fmt.CHOOSE)
+        role = c1.selectbox("Rôle *", options_of(Role), format_func=lambda r: r.label, placeholder=fmt.CHOOSE)
         territory = c2.selectbox(
             "Territoire (technicien)",
             [NO_TERRITORY, *territory_names],
@@ -61,7 +62,7 @@ def member_form(engine: Engine, listed) -> None:
         chosen = st.multiselect(
             "Communes (technicien d'une ou plusieurs communes)",
             list(commune_names),
-            format_func=commune_names.get,
+            format_func=labelled(commune_names),
             placeholder="Choisir",
         )
         actor = forms.signature("acc-sig")
@@ -105,7 +106,7 @@ def journal(engine: Engine, listed) -> None:
     account = c1.selectbox("Compte", listed["email"].tolist(), index=None, placeholder="Tous", key="acc_j_account")
     deeds = Deed.labels()
     deed = c2.selectbox(
-        "Action", list(deeds), index=None, format_func=deeds.get, placeholder="Toutes", key="acc_j_deed"
+        "Action", list(deeds), index=None, format_func=labelled(deeds), placeholder="Toutes", key="acc_j_deed"
     )
     since = c3.date_input("Du", value=None, format="DD/MM/YYYY", key="acc_j_since")
     until = c4.date_input("Au", value=date.today(), format="DD/MM/YYYY", key="acc_j_until")

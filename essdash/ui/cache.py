@@ -13,7 +13,9 @@ import gc
 import hashlib
 import importlib
 import pickle
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -34,7 +36,7 @@ def _fingerprint(frame: pd.DataFrame) -> bytes:
     return hashlib.blake2b(pickle.dumps(frame, protocol=5), digest_size=16).digest()
 
 
-FRAMES = {pd.DataFrame: _fingerprint}
+FRAMES: dict[str | type[Any], Callable[[Any], Any]] = {pd.DataFrame: _fingerprint}
 
 
 @st.cache_resource(show_spinner=False)
@@ -121,7 +123,9 @@ def _chart_spec(module: str, name: str, projector: bool, *args, **kwargs) -> dic
     return spec
 
 
-def chart(build, *args, width: str | int = "stretch", projector: bool = False, **kwargs) -> None:
+def chart(
+    build, *args, width: Literal["stretch", "content"] | int = "stretch", projector: bool = False, **kwargs
+) -> None:
     """Draw the altair chart ``build(*args, **kwargs)`` (larger text with ``projector``).
 
     Its Vega-Lite spec goes through the data cache, keyed by the builder and its arguments: a rerun

@@ -6,6 +6,7 @@ labels of their tables; codes are shown as their French labels."""
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -20,9 +21,12 @@ from essdash.ui import committee_forms, committee_mail
 from essdash.ui.frame import chart, folded, place_caption, read
 from essdash.ui.records import SHEET_COLUMNS, paged
 
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_config_utils import ColumnConfigMappingInput
+
 FIELD_LABELS = {"status": "Statut", "progress": "Avancement déclaré"}
 LATE_COLUMNS = {"code": st.column_config.TextColumn("Fiche", width="small"), **SHEET_COLUMNS}
-SHEET_CHANGE_COLUMNS = {
+SHEET_CHANGE_COLUMNS: ColumnConfigMappingInput = {
     "code": "Fiche",
     "title": "Intitulé",
     "changed_at": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY"),
@@ -32,7 +36,7 @@ SHEET_CHANGE_COLUMNS = {
     "author": "Par",
     "comment": "Pourquoi",
 }
-DIFF_COLUMNS = {
+DIFF_COLUMNS: ColumnConfigMappingInput = {
     "id": st.column_config.NumberColumn("N°", format="%d"),
     "title": "Intitulé",
     "proposed_on": st.column_config.DateColumn("Proposé le", format="DD/MM/YYYY"),
@@ -48,14 +52,14 @@ DIFF_COLUMNS = {
     "old_value": "Avant",
     "new_value": "Après",
 }
-PIPELINE_COLUMNS = {
+PIPELINE_COLUMNS: ColumnConfigMappingInput = {
     "territory": "Territoire",
     "step": "Étape",
     "projects": st.column_config.NumberColumn("Projets", format="%d"),
     "median_days": st.column_config.NumberColumn("Attente médiane (jours)", format="%d"),
     "max_days": st.column_config.NumberColumn("Attente maximale (jours)", format="%d"),
 }
-MEETING_COLUMNS = {
+MEETING_COLUMNS: ColumnConfigMappingInput = {
     "date": st.column_config.DateColumn("Date", format="DD/MM/YYYY"),
     "body_label": "Instance",
     "title": "Intitulé",

@@ -5,6 +5,8 @@ form, through the shared machinery of :mod:`essdash.ui.forms` (signature, run, r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
@@ -13,13 +15,17 @@ from essdash.domain.vocabulary import Deed, MeetingBody, OpinionValue, ProjectSt
 from essdash.read import followup
 from essdash.ui import session
 from essdash.ui.cache import read
+from essdash.ui.choices import options_of
 from essdash.ui.forms import forget_version, meeting_choice, once_token, remember_version, run, signature
 from essdash.write import committee
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_config_utils import ColumnConfigMappingInput
 
 OPINION_ROWS = 40  # proposals shown at once in the opinions form
 NO_OPINION = "— pas d'avis —"
 OPINION_SHOWN = ["id", "title", "carrier", "commune", "validated_on"]  # read-only, beside the two to fill
-OPINION_COLUMNS = {  # in this order: the two columns to fill come right after the proposition
+OPINION_COLUMNS: ColumnConfigMappingInput = {  # in this order: the two columns to fill come right after the proposition
     "id": st.column_config.NumberColumn("N°", format="%d", width="small"),
     "title": st.column_config.TextColumn("Proposition", width="medium"),
     "opinion": st.column_config.SelectboxColumn(
@@ -105,7 +111,11 @@ def new_meeting(engine) -> None:
     with st.form("new-meeting", clear_on_submit=True):
         c1, c2 = st.columns(2)
         body = c1.selectbox(
-            "Instance", list(MeetingBody), format_func=lambda b: b.label, key="meeting_body", placeholder=fmt.CHOOSE
+            "Instance",
+            options_of(MeetingBody),
+            format_func=lambda b: b.label,
+            key="meeting_body",
+            placeholder=fmt.CHOOSE,
         )
         day = c2.date_input("Date", value=read(followup.as_of), format="DD/MM/YYYY", key="meeting_day")
         title = st.text_input("Intitulé", key="meeting_title")

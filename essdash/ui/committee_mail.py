@@ -18,6 +18,7 @@ from essdash.render import report
 from essdash.store.config import smtp_settings
 from essdash.ui import session
 from essdash.ui.cache import read
+from essdash.ui.choices import labelled
 from essdash.ui.forms import once_token, run, signature
 from essdash.write import mail
 
@@ -43,7 +44,7 @@ def send(engine: Engine) -> None:
         "Séance",
         list(titles),
         index=int(coming[-1]) if len(coming) else 0,
-        format_func=titles.get,
+        format_func=labelled(titles),
         key="mail_meeting",
         placeholder=fmt.CHOOSE,
     )

@@ -20,6 +20,7 @@ from essdash.spreadsheet.columns import KINDS
 from essdash.store import backup
 from essdash.ui import forms, session
 from essdash.ui.cache import clear_reads, read
+from essdash.ui.choices import labelled
 from essdash.ui.filters import place_caption, project_filters
 from essdash.ui.records import paged, without_none
 from essdash.write import admin
@@ -280,7 +281,11 @@ def _to_complete(engine: Engine) -> None:
 def export_tab(engine: Engine, place: Filters) -> None:
     """Choose a view (narrowed by the project filters when it is about projects) and a format; see it, download it."""
     view = st.selectbox(
-        "Vue à exporter", list(io_export.VIEWS), format_func=io_export.VIEWS.get, key="exp_view", placeholder=fmt.CHOOSE
+        "Vue à exporter",
+        list(io_export.VIEWS),
+        format_func=labelled(io_export.VIEWS),
+        key="exp_view",
+        placeholder=fmt.CHOOSE,
     )
     filters = project_filters(place) if view in PROJECT_VIEWS else place
     formats = [k for k in io_export.FORMATS if k != "geojson" or view == "projects"]
@@ -342,6 +347,7 @@ def _restore(engine: Engine, server: bool) -> None:
     confirm = st.checkbox("Je remplace toutes les données actuelles par cette sauvegarde", key="bk_confirm")
     if not st.button("Restaurer", disabled=chosen is None or not confirm, key="bk_go"):
         return
+    assert chosen is not None  # the button is disabled without a file
     try:
         before = admin.restore(engine, session.signer(), chosen.getvalue(), chosen.name)
     except EssdashError as exc:

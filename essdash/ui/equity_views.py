@@ -4,6 +4,8 @@ and the column labels of their tables."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +15,9 @@ from essdash.read.equity_report import EQUITY_MEASURES, EquityMeasure, EquityRep
 from essdash.read.filters import Filters
 from essdash.render import charts
 from essdash.ui.frame import chart, compute, period_range, read, scope_caption, tabs
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_config_utils import ColumnConfigMappingInput
 
 
 def equity_columns(spec: EquityMeasure) -> dict:
@@ -37,7 +42,7 @@ def equity_columns(spec: EquityMeasure) -> dict:
     }
 
 
-COVERAGE_COLUMNS = {
+COVERAGE_COLUMNS: ColumnConfigMappingInput = {
     "classe": "Classe",
     "communes": st.column_config.NumberColumn("Communes", format="%d"),
     "communes_touchees": st.column_config.NumberColumn("Communes touchées", format="%d"),
@@ -46,7 +51,7 @@ COVERAGE_COLUMNS = {
     "part_population": st.column_config.NumberColumn("Part des habitants touchés", format="percent"),
     "total": st.column_config.NumberColumn("Total", format="localized"),
 }
-WHITE_SPOT_COLUMNS = {
+WHITE_SPOT_COLUMNS: ColumnConfigMappingInput = {
     "insee_code": "Code INSEE",
     "name": "Commune",
     "territory": "Territoire",

@@ -16,6 +16,7 @@ from essdash.domain.vocabulary import Deed, IncidentKind
 from essdash.read import approval, exports, followup, incidents, indicators, proceedings
 from essdash.read.filters import Filters
 from essdash.ui import forms, session
+from essdash.ui.choices import labelled, options_of
 from essdash.ui.frame import folded, read
 from essdash.write.approval import take_step
 from essdash.write.incidents import add_incident
@@ -76,7 +77,7 @@ def _step_form(engine, period: str, where) -> None:
         chosen = st.multiselect(
             "Lieux",
             [p for p in names if mine is None or p == mine.territory],
-            format_func=names.get,
+            format_func=labelled(names),
             key="ev_step_places",
             placeholder=fmt.CHOOSE,
         )
@@ -188,12 +189,12 @@ def _incident_form(engine, filters: Filters) -> None:
     with st.form(form, clear_on_submit=True):
         day = st.date_input("Date", value=read(followup.as_of), format="DD/MM/YYYY", key="ev_day")
         kind = st.selectbox(
-            "Nature", list(IncidentKind), format_func=lambda k: k.label, key="ev_kind", placeholder=fmt.CHOOSE
+            "Nature", options_of(IncidentKind), format_func=lambda k: k.label, key="ev_kind", placeholder=fmt.CHOOSE
         )
         sheet = st.selectbox(
             "Fiche",
             list(sheet_names),
-            format_func=sheet_names.get,
+            format_func=labelled(sheet_names),
             index=None,
             key="ev_sheet",
             placeholder="Aucune (le projet ou le commentaire la donne)",
@@ -202,7 +203,7 @@ def _incident_form(engine, filters: Filters) -> None:
         meeting = st.selectbox(
             "Décidé en séance",
             list(held),
-            format_func=held.get,
+            format_func=labelled(held),
             index=None,
             key="ev_meeting",
             placeholder="Aucune séance",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -27,6 +28,7 @@ from essdash.read import plans, queries
 from essdash.read import selection as resolved
 from essdash.read.filters import Filters
 from essdash.ui.cache import read
+from essdash.ui.choices import labelled
 
 DATE_PARAM = "au"
 PLAN_PARAM = "plan"
@@ -83,10 +85,10 @@ class UrlParams:
         label: str,
         options: Iterable[object],
         value: object,
-        to_url: Callable[[object], str | None],
+        to_url: Callable[[Any], str | None],
         *,
         clears: tuple[str, ...] = (),
-        **widget: object,
+        **widget: Any,
     ) -> None:
         """A sidebar selectbox showing ``value``, whose change goes to the session and the URL as
         ``to_url(choice)`` (None drops the parameter) and drops the parameters ``clears``."""
@@ -97,7 +99,7 @@ class UrlParams:
             key=f"flt_{name}",
             on_change=self._changed,
             args=(name, to_url, clears),
-            **widget,  # type: ignore[arg-type]
+            **widget,
         )
 
 
@@ -189,7 +191,7 @@ def _selectors(known: resolved.Choices, filters: Filters, default: plans.PlanInf
         "Situation au",
         known.days,
         filters.as_of,
-        lambda day: None if day == latest else day.isoformat(),  # type: ignore[attr-defined]
+        lambda day: None if day == latest else day.isoformat(),
         format_func=lambda d: date_label(d, latest),
         help="Toutes les pages montrent la situation à cette date : projets proposés jusque-là, à "
         "l'étape atteinte ce jour-là, financements des années jusqu'à celle-ci, fiches à leur statut d'alors.",
@@ -205,7 +207,7 @@ def _selectors(known: resolved.Choices, filters: Filters, default: plans.PlanInf
         labels,
         filters.plan,
         lambda code: None if code == in_force else code,
-        format_func=labels.get,
+        format_func=labelled(labels),
         help="Fiches, retards, cibles des indicateurs et pack de séance suivent ce plan ; projets et "
         "porteurs sont communs à tous les plans. Par défaut : le plan en vigueur à la date de situation.",
         placeholder=fmt.CHOOSE,
@@ -233,7 +235,7 @@ def place_caption(filters: Filters) -> str:
 def scope_caption(filters: Filters) -> str:
     """Where, on which day and over which semesters of proposal a page's figures are:
     « Roubaix · situation au 31/12/2013 · projets proposés du 1er semestre 2011 au 2e semestre 2013 »."""
-    day = filters.as_of
+    day = filters.day
     first = filters.period_from or choices().semesters[0]
     last = filters.period_to or periods.of_date(day)
     return (

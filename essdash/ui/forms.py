@@ -34,6 +34,7 @@ from essdash.domain.vocabulary import (
 from essdash.read import proceedings
 from essdash.ui import session
 from essdash.ui.cache import clear_reads, read
+from essdash.ui.choices import labelled, options_of
 from essdash.ui.records import signed_by
 from essdash.write import comments as write_comments
 from essdash.write.actor import Actor
@@ -151,7 +152,7 @@ def meeting_choice(label: str, body: MeetingBody, key: str) -> int | None:
         st.caption(f"Aucune séance « {body.label} » enregistrée.")
         return None
     titles = dict(zip(meetings["id"], meetings["title"] + " (" + meetings["date"].map(fmt.day) + ")"))
-    return st.selectbox(label, list(titles), format_func=titles.get, key=key, placeholder=fmt.CHOOSE)
+    return st.selectbox(label, list(titles), format_func=labelled(titles), key=key, placeholder=fmt.CHOOSE)
 
 
 def draw_from_comment(comment_id: int) -> None:
@@ -177,7 +178,11 @@ def comments(engine, target: str, target_id: int, existing: pd.DataFrame) -> Non
     token = once_token(form)
     with st.form(form, clear_on_submit=True):
         body = st.selectbox(
-            "Au nom de", list(CommentBody), format_func=lambda b: b.label, key=f"cbody-{target}", placeholder=fmt.CHOOSE
+            "Au nom de",
+            options_of(CommentBody),
+            format_func=lambda b: b.label,
+            key=f"cbody-{target}",
+            placeholder=fmt.CHOOSE,
         )
         text = st.text_area("Commentaire", key=f"ctext-{target}")
         actor = signature(f"sig-comment-{target}")

@@ -4,6 +4,8 @@ of values, in French (labels, not codes)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
@@ -16,9 +18,13 @@ from essdash.read.indicators import Indicator
 from essdash.render import charts
 from essdash.ui import forms as ui_forms
 from essdash.ui import session
+from essdash.ui.choices import labelled
 from essdash.ui.frame import chart, folded, period_range, place_caption, read
 from essdash.ui.records import without_none
 from essdash.write.measurements import save_measurements
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_config_utils import ColumnConfigMappingInput
 
 CATALOGUE_COLUMNS = {
     "category": st.column_config.TextColumn("Catégorie"),
@@ -36,7 +42,7 @@ CATALOGUE_LABELS = {
     "kind": {"entered": "saisi", "computed": "calculé à partir du registre"},
     "level": {"commune": "commune", "territoire": "territoire", "metropole": "métropole"},
 }
-HISTORY_COLUMNS = {
+HISTORY_COLUMNS: ColumnConfigMappingInput = {
     "territory_code": "Territoire",
     "commune_code": "Commune",
     "value": "Valeur",
@@ -76,7 +82,7 @@ def entry_grid(grid: pd.DataFrame, unit: str, scope: str) -> list[dict]:
                 f"Provenance {shown}",
                 list(provenances),
                 key=f"p-{scope}-{row.code}",
-                format_func=provenances.get,
+                format_func=labelled(provenances),
                 index=list(provenances).index(Provenance.DECLARED.value if declared else recorded),
                 label_visibility="collapsed",
                 placeholder=fmt.CHOOSE,
@@ -184,7 +190,7 @@ def catalogue() -> pd.DataFrame:
 def series(filters: Filters, known: pd.DataFrame) -> None:
     """One indicator per semester, the metropolis and the territories, against its targets."""
     labels = dict(zip(known["code"], known["choice"]))
-    code = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="i_code", placeholder=fmt.CHOOSE)
+    code = st.selectbox("Indicateur", list(labels), format_func=labelled(labels), key="i_code", placeholder=fmt.CHOOSE)
     first, last = period_range(label="Période")
     data = read(indicators.series, code, filters.with_(territory=None, commune=None), first, last)
     indicator, values = data.indicator, data.values
@@ -214,7 +220,7 @@ def entry(engine, known: pd.DataFrame) -> None:
     entered = known[known["kind"] == "entered"]
     labels = dict(zip(entered["code"], entered["choice"]))
     entry_code = st.selectbox(
-        "Indicateur saisi", list(labels), format_func=labels.get, key="i_entry_code", placeholder=fmt.CHOOSE
+        "Indicateur saisi", list(labels), format_func=labelled(labels), key="i_entry_code", placeholder=fmt.CHOOSE
     )
     semesters = read(indicators.reference_periods)
     period = st.selectbox(

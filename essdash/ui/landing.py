@@ -156,7 +156,7 @@ class Landing:
         target = wanted(_header(scope, b"referer"), _hosts(scope)) if secret else None
 
         async def sending(message) -> None:
-            if target and message["type"] == "http.response.start":
+            if target and secret and message["type"] == "http.response.start":  # a target only with a secret
                 cookie = _cookie_header(sign(target, secret, time.time()), MAX_AGE)
                 message = {**message, "headers": [*message.get("headers", []), cookie]}
             await send(message)

@@ -11,6 +11,7 @@ from essdash.domain.vocabulary import Deed, FundingType
 from essdash.read.opendata import scdl
 from essdash.ui import session
 from essdash.ui.cache import read
+from essdash.ui.choices import labelled
 from essdash.ui.forms import FORM_HINT, run, signature
 from essdash.write.opendata import facts as opendata_facts
 
@@ -59,7 +60,7 @@ def _funding(item: dict) -> dict:
             "eu_notification": c2.selectbox(
                 "Aide notifiée à la Commission européenne",
                 list(YES_NO),
-                format_func=YES_NO.get,
+                format_func=labelled(YES_NO),
                 index=None if item["eu_notification"] is None else list(YES_NO).index(item["eu_notification"]),
                 placeholder=fmt.CHOOSE,
                 key=f"od_eu_{fid}",

@@ -12,6 +12,7 @@ from essdash.domain.vocabulary import Deed, SheetStatus
 from essdash.read import plans, queries
 from essdash.ui import session
 from essdash.ui.cache import read
+from essdash.ui.choices import labelled, options_of
 from essdash.ui.forms import forget_version, remember_version, run, signature
 from essdash.write.plans import carry_over as plan_carry_over
 from essdash.write.plans import sheets as plan_sheets
@@ -27,7 +28,7 @@ def sheet_change(engine, detail: dict) -> None:
         c1, c2 = st.columns(2)
         status = c1.selectbox(
             "Statut",
-            list(SheetStatus),
+            options_of(SheetStatus),
             format_func=lambda s: s.label,
             key="sheet_status",
             index=list(SheetStatus).index(SheetStatus(detail["status"])),
@@ -85,7 +86,7 @@ def carry_over(engine, plan: str | None) -> None:
     c1, c2, c3 = st.columns(3)
     labels = {p.code: p.label for p in earlier}
     old_plan = c1.selectbox(
-        "Plan d'origine", list(labels), format_func=labels.get, key="co_old_plan", placeholder=fmt.CHOOSE
+        "Plan d'origine", list(labels), format_func=labelled(labels), key="co_old_plan", placeholder=fmt.CHOOSE
     )
     old = _sheet_choice(c2, "Ancienne fiche", old_plan, "co_old")
     new = _sheet_choice(c3, "Nouvelle fiche", plan, "co_new")

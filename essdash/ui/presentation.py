@@ -222,9 +222,13 @@ def pack_downloads(engine: Engine, period: str, territory: str | None, plan: str
     from essdash.render import report
 
     for column, (kind, label, mime) in zip(st.columns(len(PACK_FORMATS)), PACK_FORMATS):
+
+        def data(kind: str = kind) -> bytes:
+            return report.render(pack.build(engine, period, territory, plan), kind)
+
         column.download_button(
             label,
-            data=lambda kind=kind: report.render(pack.build(engine, period, territory, plan), kind),
+            data=data,
             file_name=report.filename_of(period, territory, kind),
             mime=mime,
             on_click="ignore",

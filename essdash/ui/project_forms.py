@@ -23,6 +23,7 @@ from essdash.domain.vocabulary import (
 from essdash.read import followup, proceedings, queries
 from essdash.ui import opendata_forms, session
 from essdash.ui.cache import read
+from essdash.ui.choices import labelled, options_of
 from essdash.ui.forms import FORM_HINT, comments, forget_version, once_token, remember_version, run, signature
 from essdash.ui.lazy import tabs
 from essdash.write import projects
@@ -52,20 +53,27 @@ def new_project(engine, plan: str | None) -> None:
             "Porteur (structure) *", help="Nom exact d'un porteur existant, ou d'un nouveau porteur"
         )
         legal_form = c2.selectbox(
-            "Forme juridique (nouveau porteur)", list(LegalForm), format_func=lambda f: f.label, placeholder=fmt.CHOOSE
+            "Forme juridique (nouveau porteur)",
+            options_of(LegalForm),
+            format_func=lambda f: f.label,
+            placeholder=fmt.CHOOSE,
         )
         commune = c1.selectbox(
-            "Commune principale *", list(names), format_func=names.get, index=None, placeholder="Choisir une commune"
+            "Commune principale *",
+            list(names),
+            format_func=labelled(names),
+            index=None,
+            placeholder="Choisir une commune",
         )
         chosen = c2.multiselect("Fiches du plan servies *", sheets["code"].tolist(), placeholder="Choisir")
         mode = c1.selectbox(
             f"{_label('intervention_mode')} *",
-            list(InterventionMode),
+            options_of(InterventionMode),
             format_func=lambda f: f.label,
             placeholder=fmt.CHOOSE,
         )
         sector = c2.selectbox(
-            f"{_label('sector')} *", list(Sector), format_func=lambda f: f.label, placeholder=fmt.CHOOSE
+            f"{_label('sector')} *", options_of(Sector), format_func=lambda f: f.label, placeholder=fmt.CHOOSE
         )
         jobs = c1.number_input(_label("jobs_created"), min_value=0, step=1)
         kept = c2.number_input(_label("jobs_maintained"), min_value=0, step=1)

@@ -22,6 +22,7 @@ from essdash.render import report, static_map
 from essdash.store.reference import ATTRIBUTION
 from essdash.ui import cache, equity_views, map_views, opendata_views, session, summary_views
 from essdash.ui.cache import chart, compute, read
+from essdash.ui.choices import labelled
 from essdash.ui.frame import READABLE_CSS
 from essdash.ui.lazy import tabs
 from essdash.ui.navigation import APP_TITLE, FAVICON
@@ -52,7 +53,7 @@ def public_view() -> None:
     latest = read(public.published_periods)[-1]
     territories = read(queries.territory_options)
     names = {"": METROPOLIS, **dict(zip(territories["code"], territories["name"]))}
-    territory = st.selectbox("Lieu", list(names), format_func=names.get, key="pub_lieu", placeholder=fmt.CHOOSE)
+    territory = st.selectbox("Lieu", list(names), format_func=labelled(names), key="pub_lieu", placeholder=fmt.CHOOSE)
     filters = Filters(territory=territory or None, as_of=day)
     st.caption(
         "Chiffres publiés par le comité métropolitain de l'ESS : seuls les semestres validés sont publiés ; "
@@ -116,7 +117,7 @@ def _packs(filters: Filters) -> None:
         for row in held.itertuples()
     }
     chosen = st.selectbox(
-        "Séance du comité", list(titles), format_func=titles.get, key="pub_pack", placeholder=fmt.CHOOSE
+        "Séance du comité", list(titles), format_func=labelled(titles), key="pub_pack", placeholder=fmt.CHOOSE
     )
     st.caption(
         "Le dossier public d'une séance : chiffres clés, carte, indicateurs, équité, effet levier et avis des "

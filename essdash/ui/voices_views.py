@@ -15,6 +15,7 @@ from essdash.read import voices as read_voices
 from essdash.read.filters import Filters
 from essdash.ui import forms, session
 from essdash.ui.cache import clear_reads, engine, read
+from essdash.ui.choices import labelled
 from essdash.ui.voices_results import THRESHOLD
 from essdash.write import voices as write_voices
 
@@ -95,7 +96,7 @@ def open_form(filters: Filters) -> None:
         target = st.selectbox(
             "Projet" if on_project else "Fiche",
             list(names),
-            format_func=names.get,
+            format_func=labelled(names),
             index=None,
             key="vq_target",
             placeholder=fmt.CHOOSE,
@@ -105,7 +106,7 @@ def open_form(filters: Filters) -> None:
             "Questions (catalogue data/questionnaire.yaml)",
             list(texts),
             default=list(texts),
-            format_func=texts.get,
+            format_func=labelled(texts),
             key="vq_questions",
             placeholder=fmt.CHOOSE,
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from essdash.domain import approval, fmt, periods, rules
 from essdash.domain.errors import ValidationError
@@ -54,7 +55,7 @@ def take_step(engine: Engine, actor: Actor, period: str, step: str, places: list
     if refused := approval.reason_refusal(chosen, reason):
         issues.append((WHERE, "Motif", refused))
     with engine.connect() as conn:
-        names = dict(conn.execute(select(Territory.code, Territory.name)).all())
+        names = dict(conn.execute(select(col(Territory.code), col(Territory.name))).all())
     issues += [(WHERE, "Lieux", f"territoire « {c} » inconnu.") for c in codes if c not in names]
     if issues:
         raise ValidationError(issues)
@@ -77,11 +78,13 @@ def take_step(engine: Engine, actor: Actor, period: str, step: str, places: list
             stamp["account"] = actor.account
             if (period, place) in found:
                 same = (
-                    SemesterApproval.territory_code.is_(None)
+                    col(SemesterApproval.territory_code).is_(None)
                     if place is None
-                    else SemesterApproval.territory_code == place
+                    else col(SemesterApproval.territory_code) == place
                 )
-                conn.execute(update(SemesterApproval).where(SemesterApproval.period == period, same).values(**stamp))
+                conn.execute(
+                    update(SemesterApproval).where(col(SemesterApproval.period) == period, same).values(**stamp)
+                )
             else:
                 conn.execute(insert(SemesterApproval).values(period=period, territory_code=place, **stamp))
             conn.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain import rules
@@ -11,6 +12,7 @@ from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import CommentBody, CommentTarget, Deed
 from essdash.store import clock
 from essdash.store.db import locked_transaction
+from essdash.store.sql import new_id
 from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
@@ -42,24 +44,26 @@ def add_comment(
     )
     table = m.ActionSheet if target == CommentTarget.SHEET.value else m.Project
     with engine.connect() as conn:
-        if not conn.execute(select(table.id).where(table.id == target_id)).first():
+        if not conn.execute(select(col(table.id)).where(col(table.id) == target_id)).first():
             issues.append(("Commentaire", "Objet", f"{target} n° {target_id} introuvable."))
     if issues:
         raise ValidationError(issues)
     now = clock.now(engine)
     with locked_transaction(engine, permit) as conn:
         once_.check(conn, once, Deed.COMMENT, lambda first: f"Ce commentaire est déjà enregistré (n° {first}).")
-        comment_id = conn.execute(
-            insert(m.Comment).values(
-                target=target,
-                target_id=target_id,
-                body=body,
-                author=actor.label,
-                account=actor.account,
-                created_at=now,
-                text=text,
+        comment_id = new_id(
+            conn.execute(
+                insert(m.Comment).values(
+                    target=target,
+                    target_id=target_id,
+                    body=body,
+                    author=actor.label,
+                    account=actor.account,
+                    created_at=now,
+                    text=text,
+                )
             )
-        ).inserted_primary_key[0]
+        )
         once_.spend(conn, once, Deed.COMMENT, comment_id, actor, now)
         permit.log(conn, f"Commentaire sur {CommentTarget(target).label.lower()} n° {target_id}", now)
     return comment_id

@@ -7,9 +7,11 @@ messages) and leaves the database as it was.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain import rules
@@ -17,6 +19,7 @@ from essdash.domain.errors import ValidationError
 from essdash.domain.vocabulary import Deed, MeetingBody, OpinionValue, ProjectStatus
 from essdash.store import clock
 from essdash.store.db import locked_transaction
+from essdash.store.sql import new_id
 from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
@@ -26,7 +29,7 @@ from essdash.write.records import locked_update, text_field
 
 @once_.replayable
 def record_opinions(
-    engine: Engine, actor: Actor, meeting_id: int, items: list[dict], *, once: str | None = None
+    engine: Engine, actor: Actor, meeting_id: int | None, items: list[dict[str, Any]], *, once: str | None = None
 ) -> int:
     """Record the committee's opinions on several proposals at once: all, or none; returns their number.
 
@@ -37,7 +40,7 @@ def record_opinions(
     actor = permit.actor
     chosen = [item for item in items if item.get("opinion")]
     with engine.connect() as conn:
-        meeting = conn.execute(select(m.Meeting).where(m.Meeting.id == meeting_id)).mappings().first()
+        meeting = conn.execute(select(m.Meeting).where(col(m.Meeting.id) == meeting_id)).mappings().first()
     if meeting is None or meeting["body"] != MeetingBody.COMMITTEE.value:
         raise ValidationError([("Séance", "Séance", "choisissez une séance du comité métropolitain.")])
     issues, reasons = [], []
@@ -90,9 +93,9 @@ def record_opinions(
     return len(chosen)
 
 
-def _check_opinion(item: dict) -> list:
+def _check_opinion(item: dict[str, Any]) -> list[Any]:
     """The issues of one opinion, then its clean reason (last)."""
-    issues: list = []
+    issues: list[Any] = []
     reason = text_field(issues, "Projet", "Motif", item.get("comment"), max_length=rules.COMMENT_LENGTH, multiline=True)
     project = item["project"]
     if project["status"] != ProjectStatus.VALIDATED.value:
@@ -126,7 +129,7 @@ def create_meeting(
     (see :mod:`essdash.write.once`)."""
     permit = authorize(engine, actor, Deed.MEETING, nowhere=True)
     actor = permit.actor
-    issues: list = []
+    issues: list[Any] = []
     if body not in MeetingBody.labels():
         issues.append(("Séance", "Instance", f"instance « {body} » inconnue."))
     title = text_field(issues, "Séance", "Intitulé", title, required="l'intitulé est obligatoire.")
@@ -145,17 +148,19 @@ def create_meeting(
     now = clock.now(engine)
     with locked_transaction(engine, permit) as conn:
         once_.check(conn, once, Deed.MEETING, lambda first: f"Cette séance est déjà enregistrée (séance n° {first}).")
-        meeting_id = conn.execute(
-            insert(m.Meeting).values(
-                body=body,
-                date=day,
-                title=title,
-                attendance=attendance,
-                notes=notes,
-                author=actor.label,
-                account=actor.account,
+        meeting_id = new_id(
+            conn.execute(
+                insert(m.Meeting).values(
+                    body=body,
+                    date=day,
+                    title=title,
+                    attendance=attendance,
+                    notes=notes,
+                    author=actor.label,
+                    account=actor.account,
+                )
             )
-        ).inserted_primary_key[0]
+        )
         once_.spend(conn, once, Deed.MEETING, meeting_id, actor, now)
         permit.log(conn, f"Séance n° {meeting_id} : {title}", now)
     return meeting_id

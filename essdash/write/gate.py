@@ -28,9 +28,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import col
 
 from essdash.domain import access
 from essdash.domain import models as m
@@ -109,7 +111,7 @@ def authorize(
     return Permit(person, deed, label, seal=_SEAL)
 
 
-def allowed(engine: Engine, actor: Actor | None, deed: Deed, **where) -> bool:
+def allowed(engine: Engine, actor: Actor | None, deed: Deed, **where: Any) -> bool:
     """What :func:`authorize` would answer, for the interface to hide what a person may not do;
     without a place (``where`` empty or all unset), whether the person may do ``deed`` anywhere."""
     try:
@@ -157,14 +159,18 @@ def place_label(conn: Connection, place: Place | None) -> str:
         return "—"
     if place.whole:
         return "toute la métropole"
-    names = []
+    names: list[str] = []
     if place.territories:
         names += conn.execute(
-            select(m.Territory.name).where(m.Territory.code.in_(place.territories)).order_by(m.Territory.name)
+            select(col(m.Territory.name))
+            .where(col(m.Territory.code).in_(place.territories))
+            .order_by(col(m.Territory.name))
         ).scalars()
     if place.communes:
         names += conn.execute(
-            select(m.Commune.name).where(m.Commune.insee_code.in_(place.communes)).order_by(m.Commune.name)
+            select(col(m.Commune.name))
+            .where(col(m.Commune.insee_code).in_(place.communes))
+            .order_by(col(m.Commune.name))
         ).scalars()
     return ", ".join(names) or ", ".join(sorted(place.communes | place.territories))
 
@@ -188,7 +194,9 @@ def _person(conn: Connection, actor: Actor | None) -> tuple[Actor, Scope]:
         )
     communes = frozenset(code for code in found.communes.split(",") if code)
     territory_communes = frozenset(
-        conn.execute(select(m.Commune.insee_code).where(m.Commune.territory_code == found.territory_code)).scalars()
+        conn.execute(
+            select(col(m.Commune.insee_code)).where(col(m.Commune.territory_code) == found.territory_code)
+        ).scalars()
         if found.territory_code
         else ()
     )
@@ -209,10 +217,10 @@ def _place(
     if project_id is not None:
         codes |= set(
             conn.execute(
-                select(m.ProjectCommune.commune_code).where(m.ProjectCommune.project_id == project_id)
+                select(col(m.ProjectCommune.commune_code)).where(col(m.ProjectCommune.project_id) == project_id)
             ).scalars()
         )
-        codes |= set(conn.execute(select(m.Project.commune_code).where(m.Project.id == project_id)).scalars())
+        codes |= set(conn.execute(select(col(m.Project.commune_code)).where(col(m.Project.id) == project_id)).scalars())
     areas = frozenset(territories or ())
     if not codes and not areas:
         return WHOLE

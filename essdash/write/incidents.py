@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain import rules
@@ -16,6 +17,7 @@ from essdash.domain.models_evaluation import PlanIncident
 from essdash.domain.vocabulary import CommentTarget, Deed, IncidentKind
 from essdash.store import clock
 from essdash.store.db import locked_transaction
+from essdash.store.sql import new_id
 from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
@@ -57,7 +59,7 @@ def add_incident(
     with engine.connect() as conn:
         if comment_id is not None:
             comment = conn.execute(
-                select(m.Comment.target, m.Comment.target_id).where(m.Comment.id == comment_id)
+                select(col(m.Comment.target), col(m.Comment.target_id)).where(col(m.Comment.id) == comment_id)
             ).first()
             if comment is None:
                 issues.append((WHERE, "Commentaire", f"commentaire n° {comment_id} introuvable."))
@@ -69,7 +71,7 @@ def add_incident(
             (m.Project, project_id, "projet"),
             (m.Meeting, meeting_id, "séance"),
         ):
-            if number is not None and not conn.execute(select(table.id).where(table.id == number)).first():
+            if number is not None and not conn.execute(select(col(table.id)).where(col(table.id) == number)).first():
                 issues.append((WHERE, label.capitalize(), f"{label} n° {number} introuvable."))
     if sheet_id is None and project_id is None:
         issues.append((WHERE, "Objet", "indiquez la fiche ou le projet concerné."))
@@ -78,21 +80,23 @@ def add_incident(
     now = clock.now(engine)
     with locked_transaction(engine, permit) as conn:
         once_.check(conn, once, Deed.INCIDENT, lambda first: f"Cette entrée est déjà enregistrée (n° {first}).")
-        entry = conn.execute(
-            insert(PlanIncident).values(
-                day=when,
-                kind=kind,
-                what=what,
-                change=change,
-                sheet_id=sheet_id,
-                project_id=project_id,
-                meeting_id=meeting_id,
-                comment_id=comment_id,
-                recorded_at=now,
-                author=actor.label,
-                account=actor.account,
+        entry = new_id(
+            conn.execute(
+                insert(PlanIncident).values(
+                    day=when,
+                    kind=kind,
+                    what=what,
+                    change=change,
+                    sheet_id=sheet_id,
+                    project_id=project_id,
+                    meeting_id=meeting_id,
+                    comment_id=comment_id,
+                    recorded_at=now,
+                    author=actor.label,
+                    account=actor.account,
+                )
             )
-        ).inserted_primary_key[0]
+        )
         once_.spend(conn, once, Deed.INCIDENT, entry, actor, now)
         permit.log(conn, f"{IncidentKind(kind).label} du {when:%d/%m/%Y} : {what[:200]}", now)
     return entry

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
 from essdash.domain import fmt, rules
@@ -36,6 +36,7 @@ from essdash.read.convocation import Convocation, Letter, Recipient
 from essdash.store import clock
 from essdash.store.config import smtp_settings
 from essdash.store.db import locked_transaction
+from essdash.store.sql import new_id
 from essdash.write import mail_delivery
 from essdash.write import once as once_
 from essdash.write.actor import Actor
@@ -143,22 +144,24 @@ def send_convocation(
                 if number is None:
                     left_out.append(_left_out(person, latest[person.address][1]))
                     continue
-                claims[person.address] = conn.execute(
-                    insert(MailSend).values(
-                        meeting_id=meeting_id,
-                        kind=kind.value,
-                        address=person.address,
-                        name=person.name,
-                        send_no=number,
-                        status=MailStatus.PENDING.value,
-                        subject=letter.subject,
-                        place=place,
-                        attachment=f"{letter.attachment_name} ({fmt.number(len(letter.attachment))} octets)",
-                        started_at=now,
-                        author=permit.actor.label,
-                        account=permit.actor.account,
+                claims[person.address] = new_id(
+                    conn.execute(
+                        insert(MailSend).values(
+                            meeting_id=meeting_id,
+                            kind=kind.value,
+                            address=person.address,
+                            name=person.name,
+                            send_no=number,
+                            status=MailStatus.PENDING.value,
+                            subject=letter.subject,
+                            place=place,
+                            attachment=f"{letter.attachment_name} ({fmt.number(len(letter.attachment))} octets)",
+                            started_at=now,
+                            author=permit.actor.label,
+                            account=permit.actor.account,
+                        )
                     )
-                ).inserted_primary_key[0]
+                )
             if not claims:
                 raise _NothingToSend
             once_.spend(conn, once, Deed.MAIL, len(claims), permit.actor, now)
@@ -202,7 +205,7 @@ def _place(place: str) -> str:
     return clean
 
 
-def _latest(conn, meeting_id: int, kind: MailKind) -> dict[str, tuple[int, str]]:
+def _latest(conn: Connection, meeting_id: int, kind: MailKind) -> dict[str, tuple[int, str]]:
     """Per address, the number and status of its latest message for the meeting."""
     newest = (
         select(col(MailSend.address), func.max(col(MailSend.send_no)).label("send_no"))

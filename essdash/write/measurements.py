@@ -5,8 +5,11 @@ is kept (``superseded_at``), so the history is cumulative."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from essdash.domain import approval, fmt, periods, rules
 from essdash.domain import models as m
@@ -21,15 +24,15 @@ from essdash.write.gate import authorize
 from essdash.write.records import text_field
 
 
-def _provenance(raw) -> str:
+def _provenance(raw: object) -> str:
     text = str(raw or "").strip().lower()
     for member in Provenance:
         if text in (member.value, member.label.lower()):
-            return member.value
+            return str(member.value)
     raise ValueError(f"provenance « {raw} » inconnue (attendu : déclaré, vérifié ou estimé).")
 
 
-def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows: list[dict]) -> int:
+def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows: list[dict[str, Any]]) -> int:
     """Record an entered indicator's values for one semester, one row per territory.
 
     ``rows`` hold ``code`` (territory), ``value``, ``provenance`` and ``source``; empty values
@@ -47,8 +50,8 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
     )
     actor = permit.actor
     with engine.connect() as conn:
-        indicator = conn.execute(select(m.Indicator).where(m.Indicator.code == code)).mappings().first()
-        names = dict(conn.execute(select(m.Territory.code, m.Territory.name)).all())
+        indicator = conn.execute(select(m.Indicator).where(col(m.Indicator.code) == code)).mappings().first()
+        names: dict[object, str] = dict(conn.execute(select(col(m.Territory.code), col(m.Territory.name))).all())
     if indicator is None:
         raise ValidationError([("Saisie", "Indicateur", f"indicateur « {code} » inconnu.")])
     if indicator["kind"] != "entered":
@@ -59,7 +62,8 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
             raise ValueError(f"le semestre « {period} » est hors de la période suivie.")
     except ValueError as exc:
         raise ValidationError([("Saisie", "Semestre", str(exc))]) from exc
-    issues, clean = [], []
+    issues: list[tuple[str, str, str]] = []
+    clean: list[dict[str, Any]] = []
     for row in rows:
         place = names.get(row.get("code"), row.get("code") or "?")
         if row.get("code") not in names:
@@ -90,12 +94,17 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
         refused = []
         for row in clean:
             current = conn.execute(
-                select(m.Measurement.id, m.Measurement.value, m.Measurement.provenance, m.Measurement.source).where(
-                    m.Measurement.indicator_code == code,
-                    m.Measurement.period == period,
+                select(
+                    col(m.Measurement.id),
+                    col(m.Measurement.value),
+                    col(m.Measurement.provenance),
+                    col(m.Measurement.source),
+                ).where(
+                    col(m.Measurement.indicator_code) == code,
+                    col(m.Measurement.period) == period,
                     m.Measurement.territory_code == row["code"],
-                    m.Measurement.commune_code.is_(None),
-                    m.Measurement.superseded_at.is_(None),
+                    col(m.Measurement.commune_code).is_(None),
+                    col(m.Measurement.superseded_at).is_(None),
                 )
             ).first()
             if current and (current.value, current.provenance, current.source) == (
@@ -131,6 +140,6 @@ def save_measurements(engine: Engine, actor: Actor, code: str, period: str, rows
     return written
 
 
-def _blank(raw) -> bool:
+def _blank(raw: object) -> bool:
     """An empty cell of the entry grid: nothing to save."""
     return raw is None or (isinstance(raw, str) and not raw.strip()) or raw != raw

@@ -12,8 +12,11 @@ and adding them again clears the binding (a new account at the provider, say).
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain import rules
@@ -44,7 +47,7 @@ def save_member(
 ) -> str:
     """Add a member, or change the one with that e-mail; « ajouté » or « modifié »."""
     permit = authorize(engine, actor, Deed.MEMBERS, nowhere=True)
-    issues: list = []
+    issues: list[Any] = []
     try:
         email = rules.email(email)
     except ValueError as exc:
@@ -55,8 +58,8 @@ def save_member(
     name = text_field(issues, "Membre", "Nom", name) or _name_of(email)
     codes = sorted({code.strip() for code in communes if code and code.strip()})
     with engine.connect() as conn:
-        known_territories = set(conn.execute(select(m.Territory.code)).scalars())
-        known_communes = set(conn.execute(select(m.Commune.insee_code)).scalars())
+        known_territories = set(conn.execute(select(col(m.Territory.code))).scalars())
+        known_communes = set(conn.execute(select(col(m.Commune.insee_code))).scalars())
     if territory and territory not in known_territories:
         issues.append(("Membre", "Territoire", f"territoire « {territory} » inconnu."))
     issues += [("Membre", "Communes", f"code INSEE « {c} » inconnu.") for c in codes if c not in known_communes]
@@ -75,7 +78,9 @@ def save_member(
             conn.execute(insert(m.Member).values(email=email, added_at=now, version=1, **values))
         else:
             conn.execute(
-                update(m.Member).where(m.Member.id == current.id).values(**values, version=m.Member.version + 1)
+                update(m.Member)
+                .where(col(m.Member.id) == current.id)
+                .values(**values, version=col(m.Member.version) + 1)
             )
         permit.log(conn, f"Membre {ADDED if current is None else CHANGED} — {label}", now)
     return ADDED if current is None else CHANGED
@@ -89,7 +94,7 @@ def remove_member(engine: Engine, actor: Actor | None, email: str) -> None:
         if current is None:
             raise ValidationError([("Membre", "Adresse électronique", f"aucun membre « {email} ».")])
         _keep_an_admin(conn, current)
-        conn.execute(delete(m.Member).where(m.Member.id == current.id))
+        conn.execute(delete(m.Member).where(col(m.Member.id) == current.id))
         permit.log(conn, f"Membre retiré — {current.name} <{current.email}>", clock.now(engine))
 
 
@@ -116,7 +121,7 @@ def bind_login(engine: Engine, actor: Actor | None, issuer: str, subject: str) -
         if current.issuer is None:
             conn.execute(
                 update(m.Member)
-                .where(m.Member.id == current.id)
+                .where(col(m.Member.id) == current.id)
                 .values(issuer=issuer, subject=subject, version=m.Member.version + 1)
             )
             permit.log(conn, f"Première connexion — {who} lié(e) à l'identité « {subject} » de {issuer}", now)

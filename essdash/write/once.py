@@ -12,9 +12,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import datetime
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain.errors import ValidationError
@@ -22,6 +24,8 @@ from essdash.domain.vocabulary import Deed
 from essdash.write.actor import Actor
 
 TOKEN_LENGTH = 64
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Replayed(int):
@@ -45,12 +49,12 @@ class Spent(Exception):
         super().__init__(replayed.notice)
 
 
-def replayable(write: Callable[..., int]) -> Callable[..., int]:
+def replayable(write: Callable[P, R]) -> Callable[P, R | Replayed]:
     """Decorate a write that takes ``once``: when it finds its token spent (:func:`check`), it
     returns the earlier write's result as a :class:`Replayed` value."""
 
     @functools.wraps(write)
-    def wrapper(*args, **kwargs) -> int:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Replayed:
         try:
             return write(*args, **kwargs)
         except Spent as spent:
@@ -67,7 +71,9 @@ def check(conn: Connection, once: str | None, deed: Deed, notice: Callable[[int]
         return
     if not isinstance(once, str) or not 0 < len(once) <= TOKEN_LENGTH:
         raise ValidationError([("Formulaire", "Jeton", "jeton de formulaire invalide : rechargez la page.")])
-    row = conn.execute(select(m.Submission.deed, m.Submission.result).where(m.Submission.token == once)).first()
+    row = conn.execute(
+        select(col(m.Submission.deed), col(m.Submission.result)).where(col(m.Submission.token) == once)
+    ).first()
     if row is None:
         return
     if row.deed != deed.value:

@@ -9,10 +9,13 @@ and leaves the database as it was; a record changed by someone else meanwhile ra
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
+from typing import Any, cast
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import col
 
 from essdash.domain import fields, rules, steps
 from essdash.domain import models as m
@@ -31,6 +34,7 @@ from essdash.read.filters import in_plan
 from essdash.store import clock
 from essdash.store.db import locked_transaction
 from essdash.store.reference import metropolis_box
+from essdash.store.sql import new_id
 from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
@@ -63,9 +67,10 @@ OPINION_STATUS = {
 }
 
 
-def _check_project(conn, data: dict) -> tuple[dict, list[tuple[str, str, str]]]:
+def _check_project(conn: Connection, data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
     """Validate project fields (all given ones); returns cleaned values and issues."""
-    issues, clean = [], {}
+    issues: list[tuple[str, str, str]] = []
+    clean: dict[str, Any] = {}
     where = "Projet"
     if "title" in data:
         clean["title"] = text_field(
@@ -83,9 +88,11 @@ def _check_project(conn, data: dict) -> tuple[dict, list[tuple[str, str, str]]]:
     if "commune_code" in data:
         code = str(data["commune_code"] or "").strip()
         resolved = (
-            conn.execute(select(m.Commune.insee_code).where(m.Commune.insee_code == code)).scalar_one_or_none()
+            conn.execute(
+                select(col(m.Commune.insee_code)).where(col(m.Commune.insee_code) == code)
+            ).scalar_one_or_none()
             or conn.execute(
-                select(m.CommuneAlias.insee_code).where(m.CommuneAlias.alias_code == code)
+                select(col(m.CommuneAlias.insee_code)).where(col(m.CommuneAlias.alias_code) == code)
             ).scalar_one_or_none()
         )
         if resolved is None:
@@ -129,19 +136,21 @@ def _check_project(conn, data: dict) -> tuple[dict, list[tuple[str, str, str]]]:
     return clean, issues
 
 
-def _sheet_ids(conn, codes, issues, plan: str | None) -> list[int]:
+def _sheet_ids(
+    conn: Connection, codes: Iterable[str] | None, issues: list[tuple[str, str, str]], plan: str | None
+) -> list[int]:
     """The ids of the fiches ``codes`` of the plan ``plan`` (of any plan when None, if the code is
     not shared by several plans)."""
-    ids = []
+    ids: list[int] = []
     for code in codes or []:
-        stmt = select(m.ActionSheet.id).where(m.ActionSheet.code == code)
+        stmt = select(col(m.ActionSheet.id)).where(col(m.ActionSheet.code) == code)
         found = conn.execute(stmt.where(in_plan(m.ActionSheet, plan)) if plan else stmt).scalars().all()
         if not found:
             issues.append(("Projet", "Fiches", f"fiche « {code} » inconnue."))
         elif len(found) > 1:
             issues.append(("Projet", "Fiches", f"la fiche « {code} » existe dans plusieurs plans : précisez le plan."))
         else:
-            ids.append(found[0])
+            ids.append(cast(int, found[0]))  # a stored fiche's id, never None
     return ids
 
 
@@ -149,7 +158,7 @@ def _sheet_ids(conn, codes, issues, plan: str | None) -> list[int]:
 def create_project(
     engine: Engine,
     actor: Actor,
-    data: dict,
+    data: dict[str, Any],
     *,
     carrier_name: str,
     legal_form: str,
@@ -193,21 +202,25 @@ def create_project(
         if carrier is not None and not confirmed:
             _refuse_duplicate(conn, clean["title"], carrier, clean["commune_code"])
         if carrier is None:
-            carrier = conn.execute(
-                insert(m.Organisation).values(
-                    name=carrier_name, legal_form=legal_form, commune_code=clean["commune_code"]
+            carrier = new_id(
+                conn.execute(
+                    insert(m.Organisation).values(
+                        name=carrier_name, legal_form=legal_form, commune_code=clean["commune_code"]
+                    )
                 )
-            ).inserted_primary_key[0]
-        project_id = conn.execute(
-            insert(m.Project).values(
-                **clean,
-                carrier_id=carrier,
-                status=ProjectStatus.PROPOSED.value,
-                proposed_on=proposed_on,
-                updated_at=now,
-                version=1,
             )
-        ).inserted_primary_key[0]
+        project_id = new_id(
+            conn.execute(
+                insert(m.Project).values(
+                    **clean,
+                    carrier_id=carrier,
+                    status=ProjectStatus.PROPOSED.value,
+                    proposed_on=proposed_on,
+                    updated_at=now,
+                    version=1,
+                )
+            )
+        )
         conn.execute(insert(m.ProjectSheet), [{"project_id": project_id, "sheet_id": i} for i in sheet_ids])
         conn.execute(
             insert(m.ProjectEvent).values(
@@ -233,9 +246,9 @@ class ProbableDuplicate(ValidationError):
         super().__init__([("Projet", PROJECT_FIELDS["title"], message)])
 
 
-def _carrier(conn, name: str) -> int | None:
+def _carrier(conn: Connection, name: str) -> int | None:
     """The id of the organisation called ``name`` (case aside), if any."""
-    stmt = select(m.Organisation.id).where(func.lower(m.Organisation.name) == name.lower())
+    stmt = select(col(m.Organisation.id)).where(func.lower(col(m.Organisation.name)) == name.lower())
     return conn.execute(stmt).scalar_one_or_none()
 
 
@@ -245,14 +258,14 @@ def _title_key(title: str) -> str:
     return " ".join(bare.casefold().split())
 
 
-def _refuse_duplicate(conn, title: str, carrier: int, commune_code: str) -> None:
+def _refuse_duplicate(conn: Connection, title: str, carrier: int, commune_code: str) -> None:
     """Refuse a proposal whose title, carrier and main commune are those of a recorded project."""
     key = _title_key(title)
     same_place = conn.execute(
-        select(m.Project.id, m.Project.title, m.Project.proposed_on, m.Commune.name)
-        .join(m.Commune, m.Commune.insee_code == m.Project.commune_code)
-        .where(m.Project.carrier_id == carrier, m.Project.commune_code == commune_code)
-        .order_by(m.Project.id)
+        select(col(m.Project.id), col(m.Project.title), col(m.Project.proposed_on), col(m.Commune.name))
+        .join(m.Commune, col(m.Commune.insee_code) == col(m.Project.commune_code))
+        .where(col(m.Project.carrier_id) == carrier, col(m.Project.commune_code) == commune_code)
+        .order_by(col(m.Project.id))
     ).all()
     for row in same_place:
         if _title_key(row.title) == key:
@@ -263,7 +276,9 @@ def _refuse_duplicate(conn, title: str, carrier: int, commune_code: str) -> None
             )
 
 
-def update_project(engine: Engine, actor: Actor, project_id: int, loaded: dict, changes: dict) -> None:
+def update_project(
+    engine: Engine, actor: Actor, project_id: int, loaded: dict[str, Any], changes: dict[str, Any]
+) -> None:
     """Save edited fields of a project, refusing if it changed since ``loaded`` was read."""
     permit = authorize(engine, actor, Deed.PROJECT, project_id=project_id)
     actor = permit.actor
@@ -308,7 +323,7 @@ def advance_project(
     engine: Engine,
     actor: Actor,
     project_id: int,
-    loaded: dict,
+    loaded: dict[str, Any],
     to_status: str,
     *,
     day: date | None = None,
@@ -354,10 +369,12 @@ def advance_project(
         issues.append(("Projet", "Motif", "indiquez le motif."))
     with engine.connect() as conn:
         last_step = conn.execute(
-            select(func.max(m.ProjectEvent.date)).where(m.ProjectEvent.project_id == project_id)
+            select(func.max(col(m.ProjectEvent.date))).where(col(m.ProjectEvent.project_id) == project_id)
         ).scalar()
         meeting = (
-            conn.execute(select(m.Meeting).where(m.Meeting.id == meeting_id)).mappings().first() if meeting_id else None
+            conn.execute(select(m.Meeting).where(col(m.Meeting.id) == meeting_id)).mappings().first()
+            if meeting_id
+            else None
         )
     day = day or (meeting["date"] if meeting else None)
     if day is None:
@@ -381,6 +398,7 @@ def advance_project(
         issues.append(("Projet", "Date", f"la séance choisie a eu lieu le {meeting['date']:%d/%m/%Y}."))
     if issues:
         raise ValidationError(issues)
+    assert target is not None  # an unknown step is refused above
     now = clock.now(engine)
     values = {"status": target.value, "updated_at": now}
     if target is ProjectStatus.IN_PROGRESS:
@@ -390,18 +408,20 @@ def advance_project(
     with locked_transaction(engine, permit) as conn:
         once_.check(conn, once, Deed.STEP, lambda _: f"Cette étape du projet n° {project_id} est déjà enregistrée.")
         locked_update(conn, m.Project, project_id, loaded, values, PROJECT_FIELDS, "Le projet")
-        event_id = conn.execute(
-            insert(m.ProjectEvent).values(
-                project_id=project_id,
-                date=day,
-                from_status=current.value,
-                to_status=target.value,
-                meeting_id=meeting_id,
-                author=actor.label,
-                account=actor.account,
-                comment=comment,
+        event_id = new_id(
+            conn.execute(
+                insert(m.ProjectEvent).values(
+                    project_id=project_id,
+                    date=day,
+                    from_status=current.value,
+                    to_status=target.value,
+                    meeting_id=meeting_id,
+                    author=actor.label,
+                    account=actor.account,
+                    comment=comment,
+                )
             )
-        ).inserted_primary_key[0]
+        )
         if opinion is not None:
             conn.execute(
                 insert(m.Opinion).values(

@@ -3,17 +3,22 @@ rule book (:mod:`essdash.domain.rules`) and optimistic locking on a record's ``v
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any
 
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+from sqlmodel import col
+
+from essdash.domain import models as m
 from essdash.domain import rules
 from essdash.domain.errors import ConflictError, ValidationError
 
 
 def text_field(
-    issues: list,
+    issues: list[Any],
     where: str,
     column: str,
-    value,
+    value: object,
     *,
     required: str | None = None,
     max_length: int = rules.NAME_LENGTH,
@@ -31,15 +36,23 @@ def text_field(
     return clean
 
 
-def locked_update(conn, table, row_id: int, loaded: dict, values: dict, labels: dict, what: str) -> None:
+def locked_update(
+    conn: Connection,
+    table: type[m.Project] | type[m.ActionSheet],
+    row_id: int,
+    loaded: dict[str, Any],
+    values: dict[str, Any],
+    labels: dict[str, Any],
+    what: str,
+) -> None:
     """UPDATE … WHERE version = loaded version; on a miss, explain what changed meanwhile."""
-    current = conn.execute(select(table).where(table.id == row_id)).mappings().first()
+    current = conn.execute(select(table).where(col(table.id) == row_id)).mappings().first()
     if current is None:
         raise ValidationError([(what, "N°", f"{what} n° {row_id} introuvable.")])
     done = conn.execute(
         update(table)
-        .where(table.id == row_id, table.version == loaded["version"])
-        .values(**values, version=table.version + 1)
+        .where(col(table.id) == row_id, col(table.version) == loaded["version"])
+        .values(**values, version=col(table.version) + 1)
     ).rowcount
     if done != 1:
         changes = [

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain import models_voices as mv
@@ -25,6 +26,7 @@ from essdash.domain.vocabulary import Deed
 from essdash.read import voices as read_voices
 from essdash.store import clock
 from essdash.store.db import locked_transaction
+from essdash.store.sql import new_id
 from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import RESPONDENT, authorize
@@ -76,7 +78,7 @@ def open_questionnaire(
         issues.append(("Questionnaire", "Liens", f"le nombre de liens doit aller de 1 à {dv.MAX_LINKS}."))
     table, target = (m.Project, project_id) if project_id is not None else (m.ActionSheet, sheet_id)
     with engine.connect() as conn:
-        if not conn.execute(select(table.id).where(table.id == target)).first():
+        if not conn.execute(select(col(table.id)).where(col(table.id) == target)).first():
             what = "projet" if project_id is not None else "fiche"
             issues.append(("Questionnaire", "Objet", f"{what} n° {target} introuvable."))
     if issues:
@@ -90,18 +92,20 @@ def open_questionnaire(
             Deed.QUESTIONNAIRE,
             lambda first: f"Ce questionnaire est déjà ouvert (n° {first}) ; ses liens ont été donnés à ce moment-là.",
         )
-        made = conn.execute(
-            insert(mv.Questionnaire).values(
-                project_id=project_id,
-                sheet_id=sheet_id,
-                title=title,
-                questions=",".join(chosen),
-                links=links,
-                opened_at=now,
-                author=actor.label,
-                account=actor.account,
+        made = new_id(
+            conn.execute(
+                insert(mv.Questionnaire).values(
+                    project_id=project_id,
+                    sheet_id=sheet_id,
+                    title=title,
+                    questions=",".join(chosen),
+                    links=links,
+                    opened_at=now,
+                    author=actor.label,
+                    account=actor.account,
+                )
             )
-        ).inserted_primary_key[0]
+        )
         conn.execute(insert(mv.VoiceToken), [{"digest": dv.digest(s), "questionnaire_id": made} for s in secrets_])
         once_.spend(conn, once, Deed.QUESTIONNAIRE, made, actor, now)
         on = f"projet n° {project_id}" if project_id is not None else f"fiche n° {sheet_id}"
@@ -125,16 +129,18 @@ def answer(engine: Engine, secret: str, answers: dict[str, object], *, at: datet
     with locked_transaction(engine, permit) as conn:
         spent = conn.execute(
             update(mv.VoiceToken)
-            .where(mv.VoiceToken.digest == dv.digest(secret), mv.VoiceToken.used_at.is_(None))
+            .where(col(mv.VoiceToken.digest) == dv.digest(secret), col(mv.VoiceToken.used_at).is_(None))
             .values(used_at=now)
         ).rowcount
         if spent != 1:  # another answer with this link got the lock first
             raise ValidationError([("Questionnaire", "Lien", USED)])
-        response = conn.execute(
-            insert(mv.VoiceResponse).values(
-                questionnaire_id=found.id, answered_at=now, period=periods.of_date(now.date())
+        response = new_id(
+            conn.execute(
+                insert(mv.VoiceResponse).values(
+                    questionnaire_id=found.id, answered_at=now, period=periods.of_date(now.date())
+                )
             )
-        ).inserted_primary_key[0]
+        )
         conn.execute(
             insert(mv.VoiceAnswer),
             [{"response_id": response, "question": code, "score": s, "text": t} for code, (s, t) in kept.items()],

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Executable, func, select
+from sqlalchemy.engine import Connection, Engine
 
 from essdash.domain import fmt, periods
 from essdash.domain import models as m
@@ -45,7 +45,7 @@ FICTIONAL = (
 )
 
 
-def _rows(engine: Engine) -> dict[str, list[tuple]]:
+def _rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     o, p, f, fu, s = (
         columns_of(m.Organisation),
         columns_of(m.Project),
@@ -55,7 +55,7 @@ def _rows(engine: Engine) -> dict[str, list[tuple]]:
     )
     with engine.connect() as conn:
 
-        def run(stmt) -> list[tuple]:
+        def run(stmt: Executable) -> list[tuple[Any, ...]]:
             return [tuple(r) for r in conn.execute(stmt)]
 
         communes = run(
@@ -182,7 +182,7 @@ def _rows(engine: Engine) -> dict[str, list[tuple]]:
         }
 
 
-def _with_links(conn, stmt) -> list[tuple]:
+def _with_links(conn: Connection, stmt: Executable) -> list[tuple[Any, ...]]:
     """The projects' rows, each followed by its further communes and the ids of the fiches it serves
     (« ; » between them)."""
     further: dict[int, list[str]] = {}
@@ -205,7 +205,7 @@ def _with_links(conn, stmt) -> list[tuple]:
     ]
 
 
-def equity_rows(engine: Engine, as_of: date, semesters: Collection[str] | None = None) -> list[tuple]:
+def equity_rows(engine: Engine, as_of: date, semesters: Collection[str] | None = None) -> list[tuple[Any, ...]]:
     """The equity findings of each semester from the plan's start to ``as_of`` (projects proposed
     since 2011, all member communes; only ``semesters`` when given), one row per finding."""
     rows = []
@@ -231,7 +231,7 @@ class Package:
     fictional: bool
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -243,7 +243,7 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _csv(resource: Resource, rows: list[tuple]) -> bytes:
+def _csv(resource: Resource, rows: list[tuple[Any, ...]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([name for name, _, _ in resource.fields])

@@ -7,6 +7,7 @@ The field names are French, as the published files are; nothing personal is amon
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 S, N, INT, B, D = "string", "number", "integer", "boolean", "date"
 
@@ -171,16 +172,16 @@ def _resources() -> tuple[Resource, ...]:
 RESOURCES = _resources()
 
 
-def table_schema(resource: Resource) -> dict:
+def table_schema(resource: Resource) -> dict[str, Any]:
     fields = []
     for name, kind, required in resource.fields:
-        field: dict = {"name": name, "type": kind}
+        field: dict[str, Any] = {"name": name, "type": kind}
         if kind == D:
             field["format"] = "%Y-%m-%d"
         if required:
             field["constraints"] = {"required": True}
         fields.append(field)
-    schema: dict = {"fields": fields, "missingValues": [""]}
+    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
     if resource.key:
         schema["primaryKey"] = list(resource.key)
     if resource.foreign:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy import RowMapping, select
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import SQLModel
 
 from essdash.domain import fmt, rules
 from essdash.domain import models as m
@@ -55,14 +56,14 @@ REQUIRED = (
 )
 
 
-def table_of(model) -> Any:
+def table_of(model: type[SQLModel]) -> Any:
     """A model's table (typed for the checker, as ``col`` is for one column)."""
-    return model.__table__
+    return m.table_of(model)
 
 
-def columns_of(model) -> Any:
+def columns_of(model: type[SQLModel]) -> Any:
     """The columns of a model's table."""
-    return model.__table__.c
+    return m.table_of(model).c
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Subsidies:
 
     funder: str
     year: int
-    rows: tuple[dict, ...]
+    rows: tuple[dict[str, Any], ...]
     refused: tuple[str, ...]
     not_subsidies: int
     fictional: bool = False  # drawn from the demo base: every name, number and amount is made up
@@ -86,12 +87,13 @@ class Subsidies:
         )
 
 
-def schema() -> dict:
+def schema() -> dict[str, Any]:
     """The Table Schema kept in the repository."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    kept: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return kept
 
 
-def _funder(conn, name: str) -> tuple[int, str, str | None]:
+def _funder(conn: Connection, name: str) -> tuple[int, str, str | None]:
     wanted = rules.fold(name)
     funders = conn.execute(select(columns_of(m.Funder).id, columns_of(m.Funder).name, columns_of(m.Funder).siret)).all()
     found = [f for f in funders if rules.fold(f.name) == wanted]
@@ -137,7 +139,7 @@ def subsidies(engine: Engine, *, funder: str, year: int) -> Subsidies:
     )
 
 
-def _row(line, funder_name: str, funder_siret: str) -> dict:
+def _row(line: RowMapping, funder_name: str, funder_siret: str) -> dict[str, Any]:
     share = 1.0 if line["beneficiary_share"] is None else line["beneficiary_share"]
     return {
         "nomAttribuant": funder_name,
@@ -175,7 +177,7 @@ def file_name(result: Subsidies) -> str:
     return f"subventions-{slug}-{result.year}.csv"
 
 
-def project_facts(engine: Engine, project_id: int) -> dict:
+def project_facts(engine: Engine, project_id: int) -> dict[str, Any]:
     """The open-data facts a project's form shows: its carrier's SIRET and RNA, and each of its
     fundings (funder, type, amount, year) with its convention facts, subsidies first."""
     f, o, p = columns_of(m.Funding), columns_of(m.Organisation), columns_of(m.Project)

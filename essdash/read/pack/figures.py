@@ -6,6 +6,7 @@ for the territory and the metropolis. Assembled by :func:`essdash.read.pack.buil
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -17,7 +18,9 @@ from essdash.read.indicators import Indicator
 from essdash.read.pack.model import JOBS_PLANNED, KEY_INDICATORS, NO_DATA, PLAN_START, Chart, Section
 
 
-def _figure_rows(now: dict, before: dict, year_before: dict, year: int) -> list[tuple[str, str, str]]:
+def _figure_rows(
+    now: dict[str, Any], before: dict[str, Any], year_before: dict[str, Any], year: int
+) -> list[tuple[str, str, str]]:
     """The key figures with their change since the previous semester; money, whose fundings are
     dated by year only, with its change since the end of the previous year."""
 

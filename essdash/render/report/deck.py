@@ -103,7 +103,7 @@ def _lines(texts: list[str], size: float, width_in: float) -> float:
 def _pptx_widths(header: list[str], rows: list[list[str]], weights=None, size: float = TABLE_PT) -> list[int]:
     numeric = numeric_columns(rows, len(header))
     char, pad = Pt(size * 0.6), Inches(0.25)
-    minimum = [max(len(w) for w in (name.split() or [""])) * char + pad for name in header]
+    minimum: list[float] = [max(len(w) for w in (name.split() or [""])) * char + pad for name in header]
     minimum = [max([m] + [len(r[i]) * char + pad for r in rows]) if numeric[i] else m for i, m in enumerate(minimum)]
     return [int(w) for w in column_widths(weights or natural_widths(header, rows, 60), minimum, SLIDE_W - 2 * MARGIN)]
 
@@ -118,7 +118,9 @@ def _row_height(values: list[str], widths: list[int], size: float = TABLE_PT) ->
 
 def _chunks(rows: list[list[str]], widths: list[int], room: int) -> list[list[list[str]]]:
     """Rows split into slides: as many as fit in ``room``, at most ``SLIDE_ROWS``."""
-    chunks, current, used = [], [], 0
+    chunks: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    used = 0
     for row in rows:
         height = _row_height(row, widths)
         if current and (used + height > room or len(current) == SLIDE_ROWS):
@@ -155,10 +157,10 @@ def _pptx_section(prs, deck: dict, section: Section) -> None:
     width_in = (SLIDE_W - 2 * MARGIN) / 914400
     if section.sentences or section.figures or not (section.tables or section.charts):
         slide = _slide(prs, deck, section.title)
-        top = BODY_TOP
+        top: int = BODY_TOP
         if section.sentences:
             size = 18 if _lines(section.sentences, 18, width_in) < 2.5 else 15
-            height = Inches(_lines(section.sentences, size, width_in) + 0.2)
+            height: int = Inches(_lines(section.sentences, size, width_in) + 0.2)
             _text_box(slide, MARGIN, top, SLIDE_W - 2 * MARGIN, height, section.sentences, size=size, bullets=True)
             top += height + Inches(0.15)
         if section.figures:

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain import periods
@@ -137,14 +138,14 @@ def incidents(conn: Connection, now: datetime) -> list[dict]:
     """The register's demo entries, on fiches of the plan and one project, decided at the meeting of
     their day (a committee or the technicians' group)."""
     sheets = conn.execute(
-        select(m.ActionSheet.id).where(m.ActionSheet.parent_id.is_not(None)).order_by(m.ActionSheet.id)
+        select(col(m.ActionSheet.id)).where(col(m.ActionSheet.parent_id).is_not(None)).order_by(col(m.ActionSheet.id))
     ).scalars()
     sheet_ids = list(sheets)
-    project = conn.execute(select(m.Project.id).order_by(m.Project.id)).scalars().first()
+    project = conn.execute(select(col(m.Project.id)).order_by(col(m.Project.id))).scalars().first()
     meetings = dict(
         conn.execute(
-            select(m.Meeting.date, m.Meeting.id).where(
-                m.Meeting.body.in_([MeetingBody.COMMITTEE.value, MeetingBody.TECHNICIANS.value])
+            select(col(m.Meeting.date), col(m.Meeting.id)).where(
+                col(m.Meeting.body).in_([MeetingBody.COMMITTEE.value, MeetingBody.TECHNICIANS.value])
             )
         ).all()
     )

@@ -65,6 +65,10 @@ def meetings() -> list[dict]:
     ]
 
 
+# A dated step: (day, from, to, meeting where it happened, comment, the committee's opinion)
+Step = tuple[date, ProjectStatus | None, ProjectStatus, dict | None, str, OpinionValue | None]
+
+
 class Calendar:
     """The meetings of each body, to find the next one after a day; ``meetings`` come in date order
     (as :func:`meetings` gives them)."""
@@ -84,7 +88,7 @@ class Calendar:
 
 def lifecycle(rng: random.Random, proposed: date, calendar: Calendar):
     """Walk a project through the pipeline until the reference date; returns status, dates, steps."""
-    steps = [(proposed, None, ProjectStatus.PROPOSED, None, "Proposition déposée par le porteur.", None)]
+    steps: list[Step] = [(proposed, None, ProjectStatus.PROPOSED, None, "Proposition déposée par le porteur.", None)]
     status, start, end = ProjectStatus.PROPOSED, None, None
     tech = calendar.next(MeetingBody.TECHNICIANS, proposed + timedelta(days=7))
     if tech is None or tech["date"] > AS_OF:

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlmodel import col
 
 from essdash.domain import fmt, rules
 from essdash.domain import models as m
@@ -28,6 +31,7 @@ from essdash.domain.errors import ImportFileError
 from essdash.domain.vocabulary import Deed, Role
 from essdash.store import backup, clock
 from essdash.store.db import locked_transaction, write_token
+from essdash.store.sql import new_id
 from essdash.write.actor import Actor
 from essdash.write.gate import Permit, allowed, authorize, member, scope_of
 from essdash.write.imports.preview import ImportPlan, build_plan, funding_parts, prepare
@@ -92,7 +96,7 @@ def save_mapping(engine: Engine, plan: ImportPlan, name: str, actor: Actor) -> N
         raise ImportFileError(f"Nom de la source : {exc}") from exc
     if not name:
         raise ImportFileError("Donnez le nom de la source (le partenaire) sous lequel enregistrer la correspondance.")
-    values = {
+    values: dict[str, Any] = {
         "kind": plan.kind.code,
         "name": name,
         "headers": plan.signature,
@@ -101,14 +105,14 @@ def save_mapping(engine: Engine, plan: ImportPlan, name: str, actor: Actor) -> N
         "author": actor.label,
         "account": actor.account,
     }
-    same = (m.ImportMapping.kind == plan.kind.code) & (m.ImportMapping.name == name)
+    same = (col(m.ImportMapping.kind) == plan.kind.code) & (col(m.ImportMapping.name) == name)
     with locked_transaction(engine, permit) as conn:
-        saved = conn.execute(select(m.ImportMapping.author, m.ImportMapping.account).where(same)).first()
+        saved = conn.execute(select(col(m.ImportMapping.author), col(m.ImportMapping.account)).where(same)).first()
         if saved is not None and _rank(conn, actor.account, actor.role) < _rank(conn, saved.account):
             raise ImportFileError(
                 f"Une correspondance « {name} » enregistrée par {saved.author} existe déjà : choisissez un autre nom."
             )
-        conn.execute(m.ImportMapping.__table__.delete().where(same))
+        conn.execute(m.table_of(m.ImportMapping).delete().where(same))
         conn.execute(insert(m.ImportMapping).values(values))
         permit.log(conn, f"Correspondance de colonnes « {name} » enregistrée", values["saved_at"])
 
@@ -175,25 +179,35 @@ class _WrittenMeanwhile(Exception):
     """Someone wrote between the import's validation and its write lock: nothing is written, try again."""
 
 
-def _write(conn: Connection, plan: ImportPlan, fresh: ImportPlan, builder: Builder, permit: Permit, now, saved) -> int:
+def _write(
+    conn: Connection,
+    plan: ImportPlan,
+    fresh: ImportPlan,
+    builder: Builder,
+    permit: Permit,
+    now: datetime,
+    saved: Path | None,
+) -> int:
     """Write the validated rows, the import's log entry and its journal line; the log entry's id."""
     actor = permit.actor
     builder.write(conn, actor.label, now)
     permit.log(conn, f"Import de « {plan.table.file_name} » : {fresh.summary()}", now)
-    return conn.execute(
-        insert(m.ImportBatch).values(
-            kind=plan.kind.code,
-            file_name=plan.table.file_name,
-            sha256=plan.table.sha256,
-            rows_inserted=fresh.inserted,
-            rows_updated=fresh.updated,
-            rows_unchanged=fresh.unchanged,
-            author=actor.label,
-            account=actor.account,
-            imported_at=now,
-            backup_file=saved.name if saved else None,
+    return new_id(
+        conn.execute(
+            insert(m.ImportBatch).values(
+                kind=plan.kind.code,
+                file_name=plan.table.file_name,
+                sha256=plan.table.sha256,
+                rows_inserted=fresh.inserted,
+                rows_updated=fresh.updated,
+                rows_unchanged=fresh.unchanged,
+                author=actor.label,
+                account=actor.account,
+                imported_at=now,
+                backup_file=saved.name if saved else None,
+            )
         )
-    ).inserted_primary_key[0]
+    )
 
 
 def _checked(conn: Connection, engine: Engine, plan: ImportPlan) -> tuple[ImportPlan, Builder]:

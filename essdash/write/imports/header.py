@@ -11,17 +11,19 @@ are refused; nothing here reads the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from essdash.spreadsheet import files as io_files
 from essdash.spreadsheet import mapping
 from essdash.spreadsheet.cells import fold, is_blank
 from essdash.spreadsheet.columns import KINDS, Kind
+from essdash.write.imports.places import Places
 from essdash.write.imports.rows import ImportOptions, Issue
 
 HEADER_SEARCH = 10
 
 
-def _header(cell) -> str:
+def _header(cell: object) -> str:
     return "" if is_blank(cell) else " ".join(str(cell).split())
 
 
@@ -47,7 +49,7 @@ def _exact(kind: Kind, headers: tuple[str, ...]) -> int:
     return sum(mapping.header_score(kind, h)[1] == 1.0 for h in headers if h)
 
 
-def _is_total(cells: tuple) -> bool:
+def _is_total(cells: tuple[Any, ...]) -> bool:
     first = next((c for c in cells if not is_blank(c)), "")
     return isinstance(first, str) and fold(first).startswith(("total", "sous total", "somme"))
 
@@ -58,11 +60,18 @@ class Shape:
 
     index: int
     headers: tuple[str, ...]
-    data: list
+    data: list[Any]
     placed: list[mapping.Placed]
 
 
-def recognise(kind: Kind, table: io_files.Table, places, options: ImportOptions, errors, warnings) -> Shape:
+def recognise(
+    kind: Kind,
+    table: io_files.Table,
+    places: Places,
+    options: ImportOptions,
+    errors: list[Issue],
+    warnings: list[Issue],
+) -> Shape:
     """The header row (the most recognisable of the first lines), the data rows (a totals row at the
     bottom left out) and the placing of each column; refusals and warnings go to the lists given."""
     candidates = [_header_cells(table, i) for i in range(min(HEADER_SEARCH, len(table.rows)))]

@@ -10,6 +10,7 @@ carrier: see :mod:`essdash.write.imports.projects`.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Connection
@@ -21,7 +22,7 @@ from essdash.spreadsheet import cells as cells
 from essdash.spreadsheet.columns import ORGANISATIONS
 from essdash.write.imports.rows import Builder, Context, Row, bulk_update, name_key, year
 
-ORG = m.Organisation.__table__
+ORG = m.table_of(m.Organisation)
 
 
 class Organisations(Builder):
@@ -30,8 +31,8 @@ class Organisations(Builder):
     def __init__(self, ctx: Context):
         super().__init__(ctx)
         self.existing = ctx.organisations()
-        self.inserts: list[dict] = []
-        self.updates: list[tuple[int, dict]] = []
+        self.inserts: list[dict[str, Any]] = []
+        self.updates: list[tuple[int, dict[str, Any]]] = []
 
     def add(self, row: Row) -> None:
         row.memo = self.parsed

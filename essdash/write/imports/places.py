@@ -12,10 +12,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain.access import Place, Scope
@@ -30,18 +31,18 @@ _COMMUNE_WORDS = {"st": "saint", "ste": "sainte", "les": "lez"}  # after folding
 _LINKS = {"lez", "en", "sur"}  # what joins a commune's name to its place: « Marcq-en-Barœul »
 
 
-def _commune_words(name) -> list[str]:
+def _commune_words(name: object) -> list[str]:
     """A commune name's words, folded (case, accents, apostrophes, hyphens), abbreviations spelt out."""
     return [_COMMUNE_WORDS.get(w, w) for w in cells.fold(name).split()]
 
 
-def _commune_key(name) -> str:
+def _commune_key(name: object) -> str:
     """The key a commune name is looked up by: its words run together, so that « Villeneuve d Ascq »,
     « Villeneuve-d'Ascq » and « VILLENEUVE DASCQ » are one key."""
     return "".join(_commune_words(name))
 
 
-def _short_key(name) -> str | None:
+def _short_key(name: object) -> str | None:
     """The key of a name's usual short form, its words before « lez », « en » or « sur »
     (« St André » for Saint-André-lez-Lille); ``None`` if it has no such word."""
     words = _commune_words(name)
@@ -55,7 +56,7 @@ def _either(names: list[str]) -> str:
     return " ou ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
 
 
-def _code_text(cell) -> str:
+def _code_text(cell: object) -> str:
     return str(int(cell)) if isinstance(cell, (int, float)) and float(cell).is_integer() else str(cell).strip()
 
 
@@ -72,9 +73,11 @@ class Places:
 
     def __init__(self, conn: Connection, scope: Scope | None = None):
         self.scope = scope
-        communes = conn.execute(select(m.Commune.insee_code, m.Commune.name, m.Commune.territory_code)).all()
+        communes = conn.execute(
+            select(col(m.Commune.insee_code), col(m.Commune.name), col(m.Commune.territory_code))
+        ).all()
         aliases = conn.execute(
-            select(m.CommuneAlias.alias_code, m.CommuneAlias.alias_name, m.CommuneAlias.insee_code)
+            select(col(m.CommuneAlias.alias_code), col(m.CommuneAlias.alias_name), col(m.CommuneAlias.insee_code))
         ).all()
         self.names = {code: name for code, name, _ in communes}
         self.resolved: dict[str, str] = {}  # commune names as typed → INSEE code, for the preview
@@ -92,11 +95,11 @@ class Places:
                 self.short[short].add(code)
         self._near = {key: {code} for key, code in self.by_name.items()} | self.short  # for suggestions
         self.territories = {}
-        for code, name in conn.execute(select(m.Territory.code, m.Territory.name)):
+        for code, name in conn.execute(select(col(m.Territory.code), col(m.Territory.name))):
             short = re.sub(r"^territoire (de la |des |du |de l )?", "", cells.fold(name))
             self.territories.update({cells.fold(code): code, cells.fold(name): code, short: code})
 
-    def known(self, cell) -> bool:
+    def known(self, cell: Any) -> bool:
         """Whether a cell names a commune of the metropolis (by name or code), as typed."""
         key = _commune_key(cell)
         return bool(self.codes.get(_code_text(cell)) or self.by_name.get(key) or self.short.get(key))
@@ -120,7 +123,7 @@ class Places:
         names = list(dict.fromkeys(found))[: self.SUGGESTIONS]
         return f" Vouliez-vous dire {_either(names)} ?" if names else ""
 
-    def _by_name(self, cell) -> tuple[str | None, str]:
+    def _by_name(self, cell: Any) -> tuple[str | None, str]:
         if isinstance(cell, bool):
             raise ValueError(f"« {cell} » n'est pas un nom de commune.")
         shown = _code_text(cell)
@@ -130,7 +133,7 @@ class Places:
             return code, ""
         return None, self._suggestion(shown)
 
-    def _named(self, cell) -> tuple[str | None, str, str]:
+    def _named(self, cell: Any) -> tuple[str | None, str, str]:
         """The code a commune cell names (``None`` if unknown), the hint then, and the cell as shown;
         ``ValueError`` if it is no name. Text cells are looked up once."""
         remember = cell.__class__ is str

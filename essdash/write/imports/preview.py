@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import col
 
 from essdash.domain import fmt
 from essdash.domain import models as m
@@ -54,7 +56,7 @@ class ImportPlan:
     placed: list[mapping.Placed] = field(default_factory=list)
     options: ImportOptions = field(default_factory=ImportOptions)
     signature: str = ""
-    saved: list[tuple[str, dict]] = field(default_factory=list)
+    saved: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     defaulted: dict[str, int] = field(default_factory=dict)
     fundings: int = 0  # funding lines created, and their euros
     funding_total: float = 0.0
@@ -164,8 +166,8 @@ def build_plan(
         f"le {fmt.day(b.imported_at)} à {b.imported_at:%H:%M} par {b.author}"
         for b in conn.execute(
             select(m.ImportBatch)
-            .where(m.ImportBatch.sha256 == table.sha256, m.ImportBatch.kind == kind.code)
-            .order_by(m.ImportBatch.id)
+            .where(col(m.ImportBatch.sha256) == table.sha256, col(m.ImportBatch.kind) == kind.code)
+            .order_by(col(m.ImportBatch.id))
         )
     ]
     plan.saved = saved_mappings(conn, kind.code, plan.signature)
@@ -219,12 +221,12 @@ def prepare(engine: Engine, data: bytes, file_name: str, kind: str, options: Imp
         return build_plan(conn, engine, spec, table, options)[0]
 
 
-def saved_mappings(conn: Connection, kind: str, signature: str) -> list[tuple[str, dict]]:
+def saved_mappings(conn: Connection, kind: str, signature: str) -> list[tuple[str, dict[str, Any]]]:
     """The mappings saved for files of ``kind`` with these headers, newest first, by source name."""
     rows = conn.execute(
-        select(m.ImportMapping.name, m.ImportMapping.mapping)
-        .where(m.ImportMapping.kind == kind, m.ImportMapping.headers == signature)
-        .order_by(m.ImportMapping.saved_at.desc(), m.ImportMapping.id.desc())
+        select(col(m.ImportMapping.name), col(m.ImportMapping.mapping))
+        .where(col(m.ImportMapping.kind) == kind, col(m.ImportMapping.headers) == signature)
+        .order_by(col(m.ImportMapping.saved_at).desc(), col(m.ImportMapping.id).desc())
     )
     return [(name, json.loads(text)) for name, text in rows]
 
@@ -233,6 +235,8 @@ def mapping_named(engine: Engine, kind: str, name: str) -> dict[str, str | None]
     """The mapping saved under ``name`` for files of ``kind``, if any."""
     with engine.connect() as conn:
         text = conn.execute(
-            select(m.ImportMapping.mapping).where(m.ImportMapping.kind == kind, m.ImportMapping.name == name)
+            select(col(m.ImportMapping.mapping)).where(
+                col(m.ImportMapping.kind) == kind, col(m.ImportMapping.name) == name
+            )
         ).scalar_one_or_none()
     return None if text is None else json.loads(text)

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from essdash.domain import fields, rules
 from essdash.domain import models as m
 from essdash.store.db import ids_written
 from essdash.write.imports.rows import UNSPECIFIED_FUNDER, bulk_update, insert_numbered, insert_rows, name_key, next_id
 
-P, ORG = m.Project.__table__, m.Organisation.__table__
+P, ORG = m.table_of(m.Project), m.table_of(m.Organisation)
 
 # The project's own columns a row gives, in the order of NewProject.values: every stored field of the
 # declaration (:data:`essdash.domain.fields.PROJECTS`) but the n°, the title and the commune, which
@@ -48,7 +49,7 @@ class FundingLine(NamedTuple):
 class NewProject(NamedTuple):
     """A new project, as kept from its validation to its write (small: a file may hold 100 000)."""
 
-    values: tuple  # of FIELDS, in that order, defaults taken
+    values: tuple[Any, ...]  # of FIELDS, in that order, defaults taken
     title: str
     commune_code: str
     carrier: str  # the carrier's natural key
@@ -61,10 +62,14 @@ class NewProject(NamedTuple):
 class ProjectWrites:
     """What an import of projects writes, gathered while its rows are checked."""
 
-    new_carriers: dict[str, dict] = field(default_factory=dict)  # natural key → name, legal form, first row
+    new_carriers: dict[str, dict[str, Any]] = field(
+        default_factory=dict[str, Any]
+    )  # natural key → name, legal form, first row
     inserts: list[NewProject] = field(default_factory=list)
-    updates: list[dict] = field(default_factory=list)  # a known project's changes, sheets, communes, status
-    funding_changes: list[dict] = field(default_factory=list)  # known projects' lines: new (id None) or changed
+    updates: list[dict[str, Any]] = field(default_factory=list)  # a known project's changes, sheets, communes, status
+    funding_changes: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # known projects' lines: new (id None) or changed
 
     def write(self, conn: Connection, carrier_ids: dict[str, int], file_name: str, author: str, now: datetime) -> None:
         """New carriers and funders first, then the new projects by chunks (each with its funding line,
@@ -86,10 +91,10 @@ class ProjectWrites:
         sheets, communes, events = [], [], []
         for u in self.updates:
             if u["sheets"] is not None:
-                conn.execute(m.ProjectSheet.__table__.delete().where(m.ProjectSheet.project_id == u["id"]))
+                conn.execute(m.table_of(m.ProjectSheet).delete().where(m.ProjectSheet.project_id == u["id"]))
                 sheets += [{"project_id": u["id"], "sheet_id": s} for s in sorted(u["sheets"])]
             if u["further"] is not None:
-                conn.execute(m.ProjectCommune.__table__.delete().where(m.ProjectCommune.project_id == u["id"]))
+                conn.execute(m.table_of(m.ProjectCommune).delete().where(m.ProjectCommune.project_id == u["id"]))
                 communes += [{"project_id": u["id"], "commune_code": c} for c in sorted(u["further"])]
             step = rules.import_status_policy(u["old_status"], u["changed"].get("status", u["old_status"]), file_name)
             if step:
@@ -113,14 +118,17 @@ class ProjectWrites:
         lines = [c["funder"] for c in self.funding_changes] + [r.funding.funder for r in self.inserts if r.funding]
         if not lines:
             return {}
-        funders = {name_key(name): fid for fid, name in conn.execute(select(m.Funder.id, m.Funder.name))}
+        funders = {
+            name_key(name): cast(int, fid)  # a stored funder's id, never None
+            for fid, name in conn.execute(select(col(m.Funder.id), col(m.Funder.name)))
+        }
         missing = {}
         for name in lines:
             key = name_key(name)
             if key not in funders and key not in missing:
                 missing[key] = name
         given = [{"name": name, "kind": UNSPECIFIED_FUNDER} for name in missing.values()]
-        funders.update(zip(missing, insert_numbered(conn, m.Funder.__table__, given)))
+        funders.update(zip(missing, insert_numbered(conn, m.table_of(m.Funder), given)))
         return funders
 
     def _write_fundings(self, conn: Connection, funders: dict[str, int]) -> None:
@@ -138,15 +146,15 @@ class ProjectWrites:
             for c in self.funding_changes
             if c["id"] is not None
         ]
-        bulk_update(conn, m.Funding.__table__, changed)
+        bulk_update(conn, m.table_of(m.Funding), changed)
 
 
 def _write_new(
     conn: Connection,
     chunk: list[NewProject],
     first: int,
-    carriers: dict,
-    funders: dict,
+    carriers: dict[str, Any],
+    funders: dict[str, Any],
     file_name: str,
     author: str,
     now: datetime,

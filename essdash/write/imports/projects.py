@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import datetime
-from typing import NamedTuple
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from essdash.domain import fields, fmt, rules, steps
 from essdash.domain import models as m
@@ -31,6 +33,7 @@ from essdash.domain.vocabulary import (
     Deed,
     FundingType,
     InterventionMode,
+    LabelledEnum,
     LegalForm,
     OpinionValue,
     ProjectStatus,
@@ -44,7 +47,7 @@ from essdash.write.imports.project_writes import FIELDS, FundingLine, NewProject
 from essdash.write.imports.rows import UNSPECIFIED_FUNDER, Builder, Context, Issue, Row, amount, count, name_key
 from essdash.write.imports.values import funding_year
 
-P = m.Project.__table__
+P = m.table_of(m.Project)
 
 
 class HeldFunding(NamedTuple):
@@ -68,19 +71,19 @@ class Projects(Builder):
         carrier_keys = {o["id"]: k for k, o in self.orgs.items()}
         self.sheet_ids: dict[str, dict[str, int]] = defaultdict(dict)  # fiche code → {plan code: id}
         for i, code, plan in conn.execute(
-            select(m.ActionSheet.id, m.ActionSheet.code, m.Plan.code)
-            .join(m.Axis, m.Axis.id == m.ActionSheet.axis_id)
-            .join(m.Plan, m.Plan.id == m.Axis.plan_id)
+            select(col(m.ActionSheet.id), col(m.ActionSheet.code), col(m.Plan.code))
+            .join(m.Axis, col(m.Axis.id) == col(m.ActionSheet.axis_id))
+            .join(m.Plan, col(m.Plan.id) == col(m.Axis.plan_id))
         ):
-            self.sheet_ids[code.upper()][plan.upper()] = i
+            self.sheet_ids[code.upper()][plan.upper()] = cast(int, i)  # a stored fiche's id, never None
         self.existing = {r["id"]: dict(r) for r in conn.execute(select(P)).mappings()}
-        self.by_key: dict[tuple, list[int]] = defaultdict(list)
+        self.by_key: dict[tuple[Any, ...], list[int]] = defaultdict(list)
         for p in self.existing.values():
             self.by_key[(name_key(p["title"]), carrier_keys[p["carrier_id"]], p["commune_code"])].append(p["id"])
         self.sheets_of, self.communes_of = defaultdict(set), defaultdict(set)
-        for pid, sid in conn.execute(select(m.ProjectSheet.project_id, m.ProjectSheet.sheet_id)):
+        for pid, sid in conn.execute(select(col(m.ProjectSheet.project_id), col(m.ProjectSheet.sheet_id))):
             self.sheets_of[pid].add(sid)
-        for pid, code in conn.execute(select(m.ProjectCommune.project_id, m.ProjectCommune.commune_code)):
+        for pid, code in conn.execute(select(col(m.ProjectCommune.project_id), col(m.ProjectCommune.commune_code))):
             self.communes_of[pid].add(code)
         self.pending = ProjectWrites()  # what the write will do, row after row
         options = ctx.options
@@ -99,7 +102,7 @@ class Projects(Builder):
     def _sheets(self, row: Row) -> set[int] | None:
         if not row.given("sheets"):
             return None
-        found = set()
+        found: set[int] = set()
         for given in re.split(r"[,;\s]+", str(row.values["sheets"]).strip()):
             plan, _, code = given.upper().rpartition(":")  # « PLAN:I.1 » names the plan of a shared code
             plans = {p: i for p, i in self.sheet_ids.get(code, {}).items() if not plan or p == plan}
@@ -120,12 +123,12 @@ class Projects(Builder):
         form, form_text = given or (None, None)
         if key in self.orgs:
             if form and form != self.orgs[key]["legal_form"]:
-                known = LegalForm(self.orgs[key]["legal_form"]).label
+                recorded = LegalForm(self.orgs[key]["legal_form"]).label
                 self.ctx.warnings.append(
                     Issue(
                         row.number,
                         row.headers.get("carrier_legal_form"),
-                        f"« {name} » est enregistré comme {known} : forme juridique non "
+                        f"« {name} » est enregistré comme {recorded} : forme juridique non "
                         "modifiée (importez les porteurs pour la changer).",
                     )
                 )
@@ -193,7 +196,7 @@ class Projects(Builder):
             return
         self._update(row, v, current)
 
-    def _funding(self, row: Row, v: dict) -> FundingLine | None:
+    def _funding(self, row: Row, v: dict[str, Any]) -> FundingLine | None:
         """The funding line a row's amount gives (``None`` without an amount, or a zero one)."""
         value = row.get("funding_amount", amount)
         options = self.ctx.options
@@ -206,7 +209,7 @@ class Projects(Builder):
         yr = given_year or options.funding_year or (dated.year if dated else self.today.year)
         return FundingLine(funder, kind or options.funding_type, value, yr)
 
-    def _within(self, row: Row, current: dict | None) -> bool:
+    def _within(self, row: Row, current: dict[str, Any] | None) -> bool:
         """As in the forms, a person changes a project only if their scope covers every commune it has,
         before and after the row: its main commune (the row's, checked when read), the further communes
         the row gives (checked when read) and those it has, which a row without that column keeps."""
@@ -223,7 +226,7 @@ class Projects(Builder):
                 )
         return not row.failed
 
-    def _step_allowed(self, row: Row, status: str | None, current: dict | None) -> bool:
+    def _step_allowed(self, row: Row, status: str | None, current: dict[str, Any] | None) -> bool:
         """As in the forms, the steps the committee takes (its opinions: favorable, with reservations,
         unfavourable, postponed) need a role that records the committee's opinions."""
         if status is None or self.ctx.options.opinions or (current is not None and current["status"] == status):
@@ -295,22 +298,27 @@ class Projects(Builder):
             self._fundings_in_base = defaultdict(list)
             for pid, *line in self.ctx.conn.execute(
                 select(
-                    m.Funding.project_id, m.Funding.id, m.Funder.name, m.Funding.type, m.Funding.amount, m.Funding.year
+                    col(m.Funding.project_id),
+                    col(m.Funding.id),
+                    col(m.Funder.name),
+                    col(m.Funding.type),
+                    col(m.Funding.amount),
+                    col(m.Funding.year),
                 )
-                .join(m.Funder, m.Funder.id == m.Funding.funder_id)
-                .order_by(m.Funding.id)
+                .join(m.Funder, col(m.Funder.id) == col(m.Funding.funder_id))
+                .order_by(col(m.Funding.id))
             ):
-                self._fundings_in_base[pid].append(HeldFunding(*line))
+                self._fundings_in_base[pid].append(HeldFunding._make(line))
         return self._fundings_in_base
 
-    def _dates_ok(self, row: Row, start, end) -> bool:
+    def _dates_ok(self, row: Row, start: date | None, end: date | None) -> bool:
         try:
             rules.date_order(start, end)
         except ValueError as exc:
             row.error("end_date", str(exc))
         return not row.failed
 
-    def _point_ok(self, row: Row, v: dict, current: dict | None) -> bool:
+    def _point_ok(self, row: Row, v: dict[str, Any], current: dict[str, Any] | None) -> bool:
         """Coordinates must lie in the metropolis box; stored ones that a file repeats unchanged
         are kept, with a warning, so that an exported file imports back as it is."""
         if v["lat"] is None:
@@ -332,12 +340,12 @@ class Projects(Builder):
             row.error(key, message)
         return not row.failed
 
-    def _status_step(self, row: Row, current: dict, status: str | None) -> None:
+    def _status_step(self, row: Row, current: dict[str, Any], status: str | None) -> None:
         step = rules.import_status_policy(current["status"], status, self.ctx.file_name) if status else None
         if step and step.outside_lifecycle:
             self.ctx.warnings.append(Issue(row.number, row.headers.get("status"), step.comment))
 
-    def _classification(self, row: Row, key: str, enum, what: str) -> str | None:
+    def _classification(self, row: Row, key: str, enum: type[LabelledEnum], what: str) -> str | None:
         """A filière or mode as the file says it; a value the register does not know is no reason to
         refuse the row: the project comes in « À qualifier » (or keeps its own), with a warning."""
         if not row.given(key):
@@ -356,7 +364,7 @@ class Projects(Builder):
             )
             return None
 
-    def _insert(self, row: Row, v: dict, carrier: str, funding: FundingLine | None) -> None:
+    def _insert(self, row: Row, v: dict[str, Any], carrier: str, funding: FundingLine | None) -> None:
         if not self._dates_ok(row, v["start_date"], v["end_date"]) or not self._point_ok(row, v, None):
             return
         defaults = self.defaults
@@ -379,7 +387,7 @@ class Projects(Builder):
             self.fundings += 1
             self.funding_total += funding.amount
 
-    def _update(self, row: Row, v: dict, current: dict) -> None:
+    def _update(self, row: Row, v: dict[str, Any], current: dict[str, Any]) -> None:
         given = {k: v[k] for k in FIELDS if v[k] is not None}
         merged = current | given
         if not self._dates_ok(row, merged["start_date"], merged["end_date"]) or not self._point_ok(row, v, current):
@@ -408,7 +416,7 @@ class Projects(Builder):
         if self.pending.new_carriers:
             self.created["porteurs"] = sorted(c["name"] for c in self.pending.new_carriers.values())
         if self.pending.funding_changes or any(r.funding for r in self.pending.inserts):
-            known = {name_key(n) for (n,) in self.ctx.conn.execute(select(m.Funder.name))}
+            known = {name_key(n) for (n,) in self.ctx.conn.execute(select(col(m.Funder.name)))}
             names = {name_key(r.funding.funder): r.funding.funder for r in self.pending.inserts if r.funding}
             names.update({name_key(f["funder"]): f["funder"] for f in self.pending.funding_changes})
             if new := sorted(name for key, name in names.items() if key not in known):
@@ -420,7 +428,7 @@ class Projects(Builder):
         self.pending.write(conn, carrier_ids, self.ctx.file_name, author, now)
 
 
-READERS = {
+READERS: dict[FieldType, Callable[..., Any]] = {
     FieldType.TEXT: cells.text,
     FieldType.INTEGER: cells.integer,
     FieldType.COUNT: count,
@@ -430,7 +438,7 @@ READERS = {
 }
 
 
-def _read(row: Row, key: str):
+def _read(row: Row, key: str) -> Any:
     """A project's field as the row gives it, read by its declared type."""
     if key == "end_date":
         return row.get(key, cells.partial_day, last=True)  # « 2014 » ends on 31/12/2014

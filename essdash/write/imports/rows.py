@@ -13,10 +13,12 @@ natural key met twice in one file. Writes are bulk: :func:`bulk_update`, :func:`
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from essdash.domain import fmt, rules
@@ -30,6 +32,8 @@ from essdash.write.imports.places import MEMO_SIZE, Places
 
 MAX_AMOUNT = 1e10  # euros: beyond, a typing error
 UNSPECIFIED_FUNDER = "Non précisé"
+# (column key, parser, its arguments…) → text cell → (value, refusal): see :attr:`Row.memo`
+Memo = dict[tuple[Any, ...], dict[str, tuple[Any, str | None]]]
 
 
 @dataclass(frozen=True)
@@ -71,11 +75,11 @@ class Row:
     file repeats on thousands of rows are parsed once. Parsers are pure, so the result is the same."""
 
     number: int
-    values: dict
+    values: dict[str, Any]
     headers: dict[str, str]
     issues: list[Issue]
     failed: bool = False
-    memo: dict | None = None
+    memo: Memo | None = None
     notes: list[Issue] = field(default_factory=list)
 
     def given(self, key: str) -> bool:
@@ -89,7 +93,7 @@ class Row:
         """Say how a cell was read (a rough date…): shown in the preview, refusing nothing."""
         self.notes.append(Issue(self.number, self.headers.get(key, key) or None, message))
 
-    def get(self, key: str, parse, *args, required: bool = False, **kwargs):
+    def get(self, key: str, parse: Callable[..., Any], *args: Any, required: bool = False, **kwargs: Any) -> Any:
         """The parsed cell, or ``None`` when blank (an issue if ``required``) or refused; a parser's
         :class:`essdash.spreadsheet.cells.Noted` value gives its value and a note of the row."""
         cell = self.values.get(key)
@@ -118,7 +122,9 @@ class Row:
         return value
 
 
-def _parsed(parse, cell, args: tuple, kwargs: dict) -> tuple:
+def _parsed(
+    parse: Callable[..., Any], cell: object, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[Any, str | None]:
     """``(value, None)``, or ``(None, French refusal)`` when ``parse`` raises ``ValueError``."""
     try:
         return parse(cell, *args, **kwargs), None
@@ -134,7 +140,7 @@ def name_key(text: str) -> str:
 count = rules.count
 
 
-def amount(cell) -> float:
+def amount(cell: object) -> float:
     value = cells.number(cell)
     if value < 0:
         raise ValueError(f"montant négatif refusé ({fmt.money(value, 0 if value.is_integer() else 2)}).")
@@ -143,7 +149,7 @@ def amount(cell) -> float:
     return value
 
 
-def year(cell) -> int:
+def year(cell: object) -> int:
     """A year of creation: « 2007 » or a full date."""
     return rules.creation_year(cell, date.today())
 
@@ -158,16 +164,16 @@ class Context:
     warnings: list[Issue] = field(default_factory=list)
     options: ImportOptions = field(default_factory=ImportOptions)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.places = Places(self.conn, self.options.scope)
 
-    def organisations(self) -> dict[str, dict]:
-        return {name_key(r["name"]): dict(r) for r in self.conn.execute(select(m.Organisation.__table__)).mappings()}
+    def organisations(self) -> dict[str, dict[str, Any]]:
+        return {name_key(r["name"]): dict(r) for r in self.conn.execute(select(m.table_of(m.Organisation))).mappings()}
 
 
-def bulk_update(conn: Connection, table, changes: list[tuple[int, dict]]) -> None:
+def bulk_update(conn: Connection, table: Table, changes: list[tuple[int, dict[str, Any]]]) -> None:
     """Apply ``(id, {column: value})`` changes, one executemany per set of changed columns."""
-    groups: dict[tuple, list[dict]] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for row_id, values in changes:
         groups[tuple(sorted(values))].append({"b_id": row_id, **{f"b_{k}": v for k, v in values.items()}})
     for columns, params in groups.items():
@@ -177,13 +183,13 @@ def bulk_update(conn: Connection, table, changes: list[tuple[int, dict]]) -> Non
         )
 
 
-def next_id(conn: Connection, table) -> int:
+def next_id(conn: Connection, table: Table) -> int:
     """The id SQLite gives the next row of ``table``, one more than the largest: with the write lock
     held, rows inserted under it and the ids that follow get the ids one INSERT each would give them."""
     return (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
 
 
-def insert_numbered(conn: Connection, table, rows: list[dict]) -> list[int]:
+def insert_numbered(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
     """Insert ``rows`` in one executemany under the ids that follow the largest; their ids, in order."""
     if not rows:
         return []
@@ -193,7 +199,7 @@ def insert_numbered(conn: Connection, table, rows: list[dict]) -> list[int]:
     return list(range(first, first + len(rows)))
 
 
-def insert_rows(conn: Connection, *batches: tuple) -> None:
+def insert_rows(conn: Connection, *batches: tuple[Any, ...]) -> None:
     """Insert each ``(table, rows)`` batch that has rows, in the order given (one executemany each)."""
     for table, rows in batches:
         if rows:
@@ -214,10 +220,10 @@ class Builder:
         self.funding_total = 0.0
         self.funding_updates = 0  # funding lines changed (amount or funder), and the euros they add
         self.funding_change = 0.0
-        self._seen: dict = {}
-        self.parsed: dict = {}  # the rows' memo of parsed cells (see :class:`Row`)
+        self._seen: dict[object, int] = {}
+        self.parsed: Memo = {}  # the rows' memo of parsed cells (see :class:`Row`)
 
-    def once(self, row: Row, identity, column: str) -> bool:
+    def once(self, row: Row, identity: object, column: str) -> bool:
         first = self._seen.setdefault(identity, row.number)
         if first != row.number:
             row.error(column, f"ligne en double : même {self.kind.natural_key} que la ligne {first}.")

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from essdash.domain import approval, fields, fmt, rules, subsidies
 from essdash.domain import models as m
@@ -35,13 +37,13 @@ from essdash.write.imports.rows import (
     name_key,
 )
 
-P, F = m.Project.__table__, m.Funder.__table__
+P, F = m.table_of(m.Project), m.table_of(m.Funder)
 # The open-data facts of a funding (SCDL « Subventions »), each with its rule; an empty cell keeps what is known.
 # A fact without a rule of its own is read by its type (a yes-or-no cell).
 FACTS = tuple((key, fields.FUNDINGS[key].rule or cells.boolean) for key in fields.FUNDING_FACTS)
 
 
-def funding_year(cell) -> int:
+def funding_year(cell: object) -> int:
     value = cells.integer(cell)
     if not 1990 <= value <= date.today().year + 10:
         raise ValueError(f"année {value} invalide (entre 1990 et {date.today().year + 10}).")
@@ -55,7 +57,7 @@ class Fundings(Builder):
         super().__init__(ctx)
         conn = ctx.conn
         carriers = {o["id"]: k for k, o in ctx.organisations().items()}
-        self.projects: dict[str, list[tuple]] = defaultdict(list)
+        self.projects: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         projects = conn.execute(select(P.c.id, P.c.title, P.c.carrier_id, P.c.commune_code))
         for pid, title, carrier_id, commune in projects:
             self.projects[name_key(title)].append((pid, carriers[carrier_id], commune))
@@ -64,27 +66,29 @@ class Fundings(Builder):
         self.funders = {name_key(name): fid for fid, name in conn.execute(select(F.c.id, F.c.name))}
         self.funder_sirets = {fid: siret for fid, siret in conn.execute(select(F.c.id, F.c.siret))}
         self.siret_changes: dict[int, str] = {}  # funder id → the SIRET the file gives it
-        self.existing = {}
+        self.existing: dict[tuple[Any, ...], tuple[Any, Any, dict[str, Any]]] = {}
         for fid, pid, funder_id, kind, value, yr, *facts in conn.execute(
             select(
-                m.Funding.id,
-                m.Funding.project_id,
-                m.Funding.funder_id,
-                m.Funding.type,
-                m.Funding.amount,
-                m.Funding.year,
+                col(m.Funding.id),
+                col(m.Funding.project_id),
+                col(m.Funding.funder_id),
+                col(m.Funding.type),
+                col(m.Funding.amount),
+                col(m.Funding.year),
                 *(getattr(m.Funding, key) for key, _ in FACTS),
-            ).order_by(m.Funding.id)
+            ).order_by(col(m.Funding.id))
         ):
             known = dict(zip((key for key, _ in FACTS), facts, strict=True))
             self.existing.setdefault((pid, funder_id, yr, kind), (fid, value, known))
         self.further: dict[int, set[str]] = defaultdict(set)  # the projects' further communes, for the scope
         if ctx.options.scope is not None:
-            for pid, code in conn.execute(select(m.ProjectCommune.project_id, m.ProjectCommune.commune_code)):
+            for pid, code in conn.execute(select(col(m.ProjectCommune.project_id), col(m.ProjectCommune.commune_code))):
                 self.further[pid].add(code)
-        self.new_funders: dict[str, dict] = {}
-        self.inserts: list[dict] = []
-        self.updates: list[tuple[int, float, str, dict]] = []  # funding id, amount, funder's key, facts changed
+        self.new_funders: dict[str, dict[str, Any]] = {}
+        self.inserts: list[dict[str, Any]] = []
+        self.updates: list[
+            tuple[int, float, str, dict[str, Any]]
+        ] = []  # funding id, amount, funder's key, facts changed
         self.claimed: dict[int, int] = {}  # funding ids the rows change → their row
 
     def _project(self, row: Row) -> int | None:
@@ -99,7 +103,7 @@ class Fundings(Builder):
         commune = self.ctx.places.commune(row)
         if row.failed:
             return None
-        found = [
+        found: list[int] = [
             pid
             for pid, c, code in self.projects.get(name_key(title), [])
             if (carrier is None or c == name_key(carrier)) and (commune is None or code == commune)
@@ -203,7 +207,7 @@ class Fundings(Builder):
             )
         bulk_update(
             conn,
-            m.Funding.__table__,
+            m.table_of(m.Funding),
             [(fid, {"amount": value, "funder_id": ids[key], **facts}) for fid, value, key, facts in self.updates],
         )
         bulk_update(conn, F, [(fid, {"siret": siret}) for fid, siret in sorted(self.siret_changes.items())])
@@ -215,33 +219,37 @@ class Measurements(Builder):
     def __init__(self, ctx: Context):
         super().__init__(ctx)
         conn = ctx.conn
-        self.indicators = {r["code"]: dict(r) for r in conn.execute(select(m.Indicator.__table__)).mappings()}
+        self.indicators = {r["code"]: dict(r) for r in conn.execute(select(m.table_of(m.Indicator))).mappings()}
         self.by_name = {cells.fold(i["label"]): code for code, i in self.indicators.items()}
         self.by_name.update({cells.fold(code): code for code in self.indicators})
         self.periods = indicators.reference_periods(ctx.engine)
-        self.current = {}
+        self.current: dict[
+            tuple[Any, ...], tuple[Any, ...]
+        ] = {}  # (indicator, period, territory, commune) → id, value, provenance, source
         for row in conn.execute(
             select(
-                m.Measurement.id,
-                m.Measurement.indicator_code,
-                m.Measurement.period,
-                m.Measurement.territory_code,
-                m.Measurement.commune_code,
-                m.Measurement.value,
-                m.Measurement.provenance,
-                m.Measurement.source,
+                col(m.Measurement.id),
+                col(m.Measurement.indicator_code),
+                col(m.Measurement.period),
+                col(m.Measurement.territory_code),
+                col(m.Measurement.commune_code),
+                col(m.Measurement.value),
+                col(m.Measurement.provenance),
+                col(m.Measurement.source),
             )
-            .where(m.Measurement.superseded_at.is_(None))
-            .order_by(m.Measurement.id)
+            .where(col(m.Measurement.superseded_at).is_(None))
+            .order_by(col(m.Measurement.id))
         ):
             self.current[row[1:5]] = (row[0], *row[5:])
-        self.inserts: list[dict] = []
+        self.inserts: list[dict[str, Any]] = []
         self.superseded: list[int] = []
         self.states = approval_read.recorded_states(conn)
         self.territory_of = approval_read.commune_territories(conn)
-        self.territory_names = dict(conn.execute(select(m.Territory.code, m.Territory.name)).all())
+        self.territory_names: dict[str | None, str] = dict(
+            conn.execute(select(col(m.Territory.code), col(m.Territory.name))).all()
+        )
 
-    def _indicator(self, row: Row) -> dict | None:
+    def _indicator(self, row: Row) -> dict[str, Any] | None:
         key = "indicator" if row.given("indicator") else "indicator_label"
         if not row.given(key):
             row.error(key, "indicateur obligatoire manquant.")
@@ -256,7 +264,15 @@ class Measurements(Builder):
             return None
         return self.indicators[code]
 
-    def _check(self, row: Row, indicator: dict, semester: str, territory, commune, value: float) -> None:
+    def _check(
+        self,
+        row: Row,
+        indicator: dict[str, Any],
+        semester: str,
+        territory: str | None,
+        commune: str | None,
+        value: float,
+    ) -> None:
         if semester not in self.periods:
             row.error(
                 "period",
@@ -274,7 +290,7 @@ class Measurements(Builder):
 
     def _open(self, row: Row, semester: str, territory: str | None, commune: str | None) -> bool:
         """Whether the semester's values of the row's place are « en saisie »; else the row is refused."""
-        place = territory or self.territory_of.get(commune)
+        place = territory or (self.territory_of.get(commune) if commune else None)
         state = self.states.get((semester, place), approval.SemesterState.ENTRY)
         name = self.ctx.places.names.get(commune) if commune else None
         where = name or self.territory_names.get(place) or "toute la métropole"
@@ -300,6 +316,7 @@ class Measurements(Builder):
         value = row.get("value", cells.number)
         if row.failed:
             return
+        assert indicator is not None  # a row without a known indicator has failed
         self._check(row, indicator, semester, territory, commune, value)
         key = (indicator["code"], semester, territory, commune)
         if row.failed or not self.once(row, key, "value"):
@@ -330,7 +347,9 @@ class Measurements(Builder):
     def write(self, conn: Connection, author: str, now: datetime) -> None:
         if self.superseded:
             conn.execute(
-                update(m.Measurement.__table__).where(m.Measurement.id == bindparam("b_id")).values(superseded_at=now),
+                update(m.table_of(m.Measurement))
+                .where(col(m.Measurement.id) == bindparam("b_id"))
+                .values(superseded_at=now),
                 [{"b_id": i} for i in self.superseded],
             )
         if self.inserts:

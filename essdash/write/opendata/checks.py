@@ -7,16 +7,20 @@ projects, fiches). Each refusal is a French line naming the resource, the line a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain import periods, rules, subsidies
 from essdash.domain.vocabulary import (
     FundingType,
     InterventionMode,
+    LabelledEnum,
     LegalForm,
     ProjectStatus,
     Provenance,
@@ -32,7 +36,16 @@ class Reader:
     def __init__(self) -> None:
         self.errors: list[str] = []
 
-    def cell(self, table: str, number: int, row: dict, column: str, check, *, required: bool = True):
+    def cell(
+        self,
+        table: str,
+        number: int,
+        row: dict[str, Any],
+        column: str,
+        check: Callable[[str], Any],
+        *,
+        required: bool = True,
+    ) -> Any:
         raw = (row.get(column) or "").strip()
         if not raw:
             if required:
@@ -63,7 +76,7 @@ def _period(raw: str) -> str:
     return raw
 
 
-def _choice(enum, what: str):
+def _choice(enum: type[LabelledEnum], what: str) -> Callable[[str], str]:
     return lambda raw: cells.choice(raw, enum, what)
 
 
@@ -74,7 +87,7 @@ def _amount(raw: str) -> float:
     return value
 
 
-def _rows(r: Reader, table: str, rows: list[dict], columns: dict) -> list[dict]:
+def _rows(r: Reader, table: str, rows: list[dict[str, Any]], columns: dict[str, Any]) -> list[dict[str, Any]]:
     """Each row of ``table`` read by ``columns`` (name → (check, required))."""
     read = []
     for number, row in enumerate(rows, start=2):
@@ -87,11 +100,11 @@ def _rows(r: Reader, table: str, rows: list[dict], columns: dict) -> list[dict]:
     return read
 
 
-def _text(limit: int = rules.NAME_LENGTH):
+def _text(limit: int = rules.NAME_LENGTH) -> Callable[[str], str]:
     return lambda raw: rules.text(raw, max_length=limit)
 
 
-def read(conn: Connection, tables: dict[str, list[dict]]) -> tuple[Reader, dict[str, list[dict]]]:
+def read(conn: Connection, tables: dict[str, list[dict[str, Any]]]) -> tuple[Reader, dict[str, list[dict[str, Any]]]]:
     r = Reader()
     year = lambda raw: rules.creation_year(raw, date.today())  # noqa: E731
     read = {
@@ -200,17 +213,17 @@ def read(conn: Connection, tables: dict[str, list[dict]]) -> tuple[Reader, dict[
     return r, read
 
 
-def _references(conn: Connection, r: Reader, read: dict[str, list[dict]]) -> None:
+def _references(conn: Connection, r: Reader, read: dict[str, list[dict[str, Any]]]) -> None:
     """Every reference of the package resolved against the base and the package itself."""
-    communes = set(conn.execute(select(m.Commune.insee_code)).scalars())
-    territories = set(conn.execute(select(m.Territory.code)).scalars())
-    indicators = set(conn.execute(select(m.Indicator.code)).scalars())
+    communes = set(conn.execute(select(col(m.Commune.insee_code))).scalars())
+    territories = set(conn.execute(select(col(m.Territory.code))).scalars())
+    indicators = set(conn.execute(select(col(m.Indicator.code))).scalars())
     sheets = {
         (plan, code): sid
         for sid, plan, code in conn.execute(
-            select(m.ActionSheet.id, m.Plan.code, m.ActionSheet.code)
-            .join(m.Axis, m.Axis.id == m.ActionSheet.axis_id)
-            .join(m.Plan, m.Plan.id == m.Axis.plan_id)
+            select(col(m.ActionSheet.id), col(m.Plan.code), col(m.ActionSheet.code))
+            .join(m.Axis, col(m.Axis.id) == col(m.ActionSheet.axis_id))
+            .join(m.Plan, col(m.Plan.id) == col(m.Axis.plan_id))
         )
     }
     carriers = {c["id"] for c in read["porteurs"]}

@@ -5,8 +5,12 @@ project, checked whole by :mod:`essdash.domain.subsidies` (a French refusal writ
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain import subsidies
@@ -30,8 +34,10 @@ FUNDING = (
 )
 
 
-def _clean(fields, given: dict, place: str, issues: list) -> dict:
-    clean = {}
+def _clean(
+    fields: Iterable[tuple[str, str, Callable[[Any], Any]]], given: dict[str, Any], place: str, issues: list[Any]
+) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
     for key, label, check in fields:
         if key not in given:
             continue
@@ -42,7 +48,9 @@ def _clean(fields, given: dict, place: str, issues: list) -> dict:
     return clean
 
 
-def save_open_data(engine: Engine, actor: Actor, project_id: int, carrier: dict, fundings: dict[int, dict]) -> int:
+def save_open_data(
+    engine: Engine, actor: Actor, project_id: int, carrier: dict[str, Any], fundings: dict[int, dict[str, Any]]
+) -> int:
     """Save the carrier's identifiers (``carrier``: siret, rna) and each funding's facts (``fundings``:
     funding id → facts) of ``project_id``; an empty value clears a field. Returns how many rows changed."""
     permit = authorize(engine, actor, Deed.PROJECT, project_id=project_id)
@@ -53,8 +61,8 @@ def save_open_data(engine: Engine, actor: Actor, project_id: int, carrier: dict,
         raise ValidationError(issues)
     now = clock.now(engine)
     with locked_transaction(engine, permit) as conn:
-        carrier_id = conn.execute(select(m.Project.carrier_id).where(m.Project.id == project_id)).scalar_one()
-        own = set(conn.execute(select(m.Funding.id).where(m.Funding.project_id == project_id)).scalars())
+        carrier_id = conn.execute(select(col(m.Project.carrier_id)).where(col(m.Project.id) == project_id)).scalar_one()
+        own = set(conn.execute(select(col(m.Funding.id)).where(col(m.Funding.project_id) == project_id)).scalars())
         strangers = sorted(set(facts) - own)
         if strangers:
             raise ValidationError(
@@ -63,11 +71,11 @@ def save_open_data(engine: Engine, actor: Actor, project_id: int, carrier: dict,
         changed = 0
         if identifiers:
             changed += conn.execute(
-                update(m.Organisation).where(m.Organisation.id == carrier_id).values(**identifiers)
+                update(m.Organisation).where(col(m.Organisation.id) == carrier_id).values(**identifiers)
             ).rowcount
         for fid, values in sorted(facts.items()):
             if values:
-                changed += conn.execute(update(m.Funding).where(m.Funding.id == fid).values(**values)).rowcount
+                changed += conn.execute(update(m.Funding).where(col(m.Funding.id) == fid).values(**values)).rowcount
         permit.log(
             conn,
             f"Projet n° {project_id} : données ouvertes (SIRET, RNA, conventions) enregistrées pour le porteur et "

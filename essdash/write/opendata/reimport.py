@@ -20,9 +20,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import col
 
 from essdash.domain import fmt
 from essdash.domain import models as m
@@ -54,7 +56,7 @@ class Imported:
         )
 
 
-def _tables(folder: Path) -> tuple[dict[str, list[dict]], bool]:
+def _tables(folder: Path) -> tuple[dict[str, list[dict[str, Any]]], bool]:
     try:
         descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
         paths = {r["name"]: r["path"] for r in descriptor["resources"]}
@@ -98,19 +100,19 @@ def import_package(engine: Engine, actor: Actor | None, folder: Path) -> Importe
         now = datetime.now().replace(microsecond=0)
         done = _write(conn, read, permit.actor.name, now)
         if fictional:  # fictional data stays labelled as such, as the demo is
-            conn.execute(update(m.MetaEntry.__table__).where(m.MetaEntry.key == "dataset").values(value="demo"))
+            conn.execute(update(m.table_of(m.MetaEntry)).where(col(m.MetaEntry.key) == "dataset").values(value="demo"))
         permit.log(conn, f"Paquet de données ouvertes réimporté depuis « {folder.name} » : {done.summary()}", now)
     return done
 
 
-def _inserted(conn: Connection, table, rows: list[dict]) -> list[int]:
+def _inserted(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
     return list(conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
 
 
-def _write(conn: Connection, read: dict[str, list[dict]], author: str, now: datetime) -> Imported:
-    org, proj, fund = m.Organisation.__table__, m.Project.__table__, m.Funding.__table__
+def _write(conn: Connection, read: dict[str, list[dict[str, Any]]], author: str, now: datetime) -> Imported:
+    org, proj, fund = m.table_of(m.Organisation), m.table_of(m.Project), m.table_of(m.Funding)
     carriers = read["porteurs"]
     new_ids = _inserted(
         conn,
@@ -150,12 +152,12 @@ def _write(conn: Connection, read: dict[str, list[dict]], author: str, now: date
         for p in read["projets"]
     ]
     project_of = dict(zip((p["id"] for p in read["projets"]), _inserted(conn, proj, project_rows), strict=True))
-    funders = {name.casefold(): fid for fid, name in conn.execute(select(m.Funder.id, m.Funder.name))}
+    funders = {name.casefold(): fid for fid, name in conn.execute(select(col(m.Funder.id), col(m.Funder.name)))}
     for f in read["financements"]:
         key = f["financeur"].casefold()
         if key not in funders:
             funder = {"name": f["financeur"], "kind": f["nature_financeur"], "siret": f["siret_financeur"]}
-            funders[key] = _inserted(conn, m.Funder.__table__, [funder])[0]
+            funders[key] = _inserted(conn, m.table_of(m.Funder), [funder])[0]
     fundings = [
         {
             "project_id": project_of[f["projet"]],
@@ -183,7 +185,7 @@ def _write(conn: Connection, read: dict[str, list[dict]], author: str, now: date
         for sheet in dict.fromkeys(p["fiches"] or ())
     ]
     if links:
-        conn.execute(insert(m.ProjectSheet.__table__), links)
+        conn.execute(insert(m.table_of(m.ProjectSheet)), links)
     further = [
         {"project_id": project_of[p["id"]], "commune_code": code}
         for p in read["projets"]
@@ -191,12 +193,12 @@ def _write(conn: Connection, read: dict[str, list[dict]], author: str, now: date
         if code != p["commune"]
     ]
     if further:
-        conn.execute(insert(m.ProjectCommune.__table__), further)
+        conn.execute(insert(m.table_of(m.ProjectCommune)), further)
     for s in read["fiches"]:
         conn.execute(
-            update(m.ActionSheet.__table__)
-            .where(m.ActionSheet.__table__.c.id == s["base_id"])
-            .values(status=s["statut"], progress=s["avancement"], version=m.ActionSheet.__table__.c.version + 1)
+            update(m.table_of(m.ActionSheet))
+            .where(m.table_of(m.ActionSheet).c.id == s["base_id"])
+            .values(status=s["statut"], progress=s["avancement"], version=m.table_of(m.ActionSheet).c.version + 1)
         )
     history = [
         {
@@ -212,7 +214,7 @@ def _write(conn: Connection, read: dict[str, list[dict]], author: str, now: date
         for h in read["historique_fiches"]
     ]
     if history:
-        conn.execute(insert(m.ActionSheetHistory.__table__), history)
+        conn.execute(insert(m.table_of(m.ActionSheetHistory)), history)
     values = [
         {
             "indicator_code": v["indicateur"],
@@ -228,5 +230,5 @@ def _write(conn: Connection, read: dict[str, list[dict]], author: str, now: date
         for v in read["valeurs_indicateurs"]
     ]
     if values:
-        conn.execute(insert(m.Measurement.__table__), values)
+        conn.execute(insert(m.table_of(m.Measurement)), values)
     return Imported(len(carriers), len(project_rows), len(fundings), len(read["fiches"]), len(values))

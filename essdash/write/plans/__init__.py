@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain.errors import ValidationError
@@ -42,7 +43,7 @@ def import_plan(
     plan = read_plan(data, file_name, facts)
     now = clock.now(engine)
     with locked_transaction(engine, permit) as conn:
-        if conn.execute(select(m.Plan.id).where(m.Plan.code == plan.code)).first() is not None:
+        if conn.execute(select(col(m.Plan.id)).where(col(m.Plan.code) == plan.code)).first() is not None:
             raise ValidationError([(PLAN, "Code", f"le plan « {plan.code} » existe déjà dans la base.")])
         sheets, actions = insert_plan(conn, plan)
         fictional = " (plan fictif)" if plan.fictional else ""

@@ -9,11 +9,13 @@ written in one transaction through the gate (:class:`~essdash.domain.vocabulary.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import col
 
 from essdash.domain import models as m
 from essdash.domain import rules
@@ -65,15 +67,19 @@ def read_correspondence(data: bytes, file_name: str) -> list[tuple[str, str]]:
 
 def _plan_sheets(conn: Connection, code: str) -> tuple[date | None, dict[str, int]]:
     """The start of the plan ``code`` (None: no such plan) and its fiches' ids by code."""
-    start = conn.execute(select(m.Plan.start).where(m.Plan.code == code)).scalar_one_or_none()
+    start = conn.execute(select(col(m.Plan.start)).where(col(m.Plan.code) == code)).scalar_one_or_none()
     sheets = conn.execute(
-        select(m.ActionSheet.code, m.ActionSheet.id).join(m.Axis).join(m.Plan).where(m.Plan.code == code)
+        select(col(m.ActionSheet.code), col(m.ActionSheet.id)).join(m.Axis).join(m.Plan).where(col(m.Plan.code) == code)
     ).all()
-    return start, {c: i for c, i in sheets}
+    return start, {c: i for c, i in sheets if i is not None}
 
 
 def carry_over(
-    engine: Engine, actor: Actor | None, old_plan: str, new_plan: str, pairs: list[tuple[str, str]]
+    engine: Engine,
+    actor: Actor | None,
+    old_plan: str,
+    new_plan: str,
+    pairs: Sequence[tuple[str | None, str | None]],
 ) -> CarriedOver:
     """Record that each old fiche of ``old_plan`` continues as a new fiche of ``new_plan``, and link
     the projects still open on the old fiche (neither réalisé nor abandonné) to the new one. Their
@@ -102,22 +108,23 @@ def carry_over(
     added = links = 0
     with locked_transaction(engine, permit) as conn:
         for old_code, new_code in dict.fromkeys(pairs):
+            assert old_code is not None and new_code is not None  # checked above: both in their plans
             old_id, new_id = old_sheets[old_code], new_sheets[new_code]
             known = select(m.SheetCorrespondence).where(
-                m.SheetCorrespondence.old_sheet_id == old_id, m.SheetCorrespondence.new_sheet_id == new_id
+                col(m.SheetCorrespondence.old_sheet_id) == old_id, col(m.SheetCorrespondence.new_sheet_id) == new_id
             )
             if conn.execute(known).first() is None:
                 conn.execute(insert(m.SheetCorrespondence).values(old_sheet_id=old_id, new_sheet_id=new_id))
                 added += 1
-            already = select(m.ProjectSheet.project_id).where(m.ProjectSheet.sheet_id == new_id)
+            already = select(col(m.ProjectSheet.project_id)).where(col(m.ProjectSheet.sheet_id) == new_id)
             continuing = (
                 conn.execute(
-                    select(m.Project.id)
-                    .join(m.ProjectSheet, m.ProjectSheet.project_id == m.Project.id)
+                    select(col(m.Project.id))
+                    .join(m.ProjectSheet, col(m.ProjectSheet.project_id) == col(m.Project.id))
                     .where(
-                        m.ProjectSheet.sheet_id == old_id,
-                        m.Project.status.in_(open_steps),
-                        m.Project.id.not_in(already),
+                        col(m.ProjectSheet.sheet_id) == old_id,
+                        col(m.Project.status).in_(open_steps),
+                        col(m.Project.id).not_in(already),
                     )
                 )
                 .scalars()

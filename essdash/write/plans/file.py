@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 from essdash.domain import fmt, limits, rules
 from essdash.domain.errors import ImportFileError, ValidationError
@@ -26,6 +27,7 @@ from essdash.write.plans import safe_yaml as plan_yaml
 
 DEFAULT_PILOT = "Lille Métropole – mission ESS"
 CODE_LENGTH = 40
+T = TypeVar("T")
 PLAN = "Plan"  # the place of a problem of the whole plan, in the French report
 # The XLSX columns, by their folded header (:func:`essdash.domain.rules.fold`).
 COLUMNS = {
@@ -59,13 +61,13 @@ class PlanFacts:
     fictional: bool = False
 
 
-class Issues(list):
+class Issues(list[Any]):
     """The problems found, as ``(place, column, message)``; a value that fails is ``None``.
 
     Each reader returns the checked value of one cell and records what is wrong with it; the plan
     file and the carry-over's correspondence file share them."""
 
-    def text(self, place: str, column: str, value, *, required: bool = True, multiline: bool = False) -> str:
+    def text(self, place: str, column: str, value: object, *, required: bool = True, multiline: bool = False) -> str:
         """The cell as checked text (a name, or a long text if ``multiline``); ``""`` if blank or wrong."""
         if cells.is_blank(value):
             if required:
@@ -79,7 +81,7 @@ class Issues(list):
             self.append((place, column, str(exc)))
             return ""
 
-    def code(self, place: str, column: str, value) -> str:
+    def code(self, place: str, column: str, value: object) -> str:
         """The cell as a code: text without a space, :data:`CODE_LENGTH` characters at most."""
         code = self.text(place, column, value)
         if code and (len(code) > CODE_LENGTH or " " in code):
@@ -87,7 +89,7 @@ class Issues(list):
             return ""
         return code
 
-    def day(self, place: str, column: str, value, *, required: bool = True) -> date | None:
+    def day(self, place: str, column: str, value: object, *, required: bool = True) -> date | None:
         """The cell as a date (French formats); ``None`` if blank or wrong."""
         if cells.is_blank(value):
             if required:
@@ -105,7 +107,7 @@ class Issues(list):
             self.append((place, "Fin", f"la fin ({end:%d/%m/%Y}) précède le début ({start:%d/%m/%Y})."))
 
 
-def _plan_ref(issues: Issues, facts: dict, axes: tuple[AxisRef, ...]) -> PlanRef | None:
+def _plan_ref(issues: Issues, facts: dict[str, Any], axes: tuple[AxisRef, ...]) -> PlanRef | None:
     code = issues.code(PLAN, "Code", facts.get("code"))
     title = issues.text(PLAN, "Titre", facts.get("title"))
     source = issues.text(PLAN, "Source", facts.get("source"))
@@ -155,7 +157,7 @@ def _check_codes(issues: Issues, plan: PlanRef) -> None:
 # --- YAML ----------------------------------------------------------------------------------------
 
 
-def _yaml_sheet(issues: Issues, raw, where: str, depth: int = 0) -> SheetRef | None:
+def _yaml_sheet(issues: Issues, raw: object, where: str, depth: int = 0) -> SheetRef | None:
     if not isinstance(raw, dict):
         issues.append((where, "Fiche", "une fiche s'écrit comme un dictionnaire (code, title …)."))
         return None
@@ -188,7 +190,7 @@ def _yaml_sheet(issues: Issues, raw, where: str, depth: int = 0) -> SheetRef | N
     )
 
 
-def _count_sheets(raw: dict) -> int:
+def _count_sheets(raw: dict[str, Any]) -> int:
     """The fiches a YAML plan declares, sub-fiches included."""
     count, todo = 0, [axis.get("fiches") for axis in raw.get("axes") or () if isinstance(axis, dict)]
     while todo:
@@ -244,7 +246,7 @@ class _Sheet:
     row: int = 0
 
 
-def _same(issues: Issues, place: str, column: str, old, new):
+def _same(issues: Issues, place: str, column: str, old: T, new: T) -> T:
     """A fiche's fact given on several rows must agree; the first given wins."""
     if old and new and old != new:
         issues.append((place, column, f"« {new} » contredit « {old} » donné plus haut."))

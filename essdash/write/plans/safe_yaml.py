@@ -8,6 +8,8 @@ is an ``ImportFileError`` in French.
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 
 from essdash.domain.errors import ImportFileError
@@ -25,7 +27,7 @@ class _PlanLoader(yaml.SafeLoader):
 
     depth = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         event = self.peek_event()
         where = f"ligne {event.start_mark.line + 1}"
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
@@ -42,7 +44,7 @@ class _PlanLoader(yaml.SafeLoader):
             self.depth -= 1
 
 
-def load(data: bytes, name: str):
+def load(data: bytes, name: str) -> Any:
     """The YAML document as Python data, or a French ``ImportFileError``."""
     try:
         return yaml.load(data.decode("utf-8"), Loader=_PlanLoader)  # a SafeLoader, stricter still

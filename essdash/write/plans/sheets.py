@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
@@ -19,7 +21,7 @@ SHEET_FIELDS = {"status": "Statut", "progress": "Avancement déclaré (%)"}
 
 
 def update_sheet(
-    engine: Engine, actor: Actor, sheet_id: int, loaded: dict, *, status: str, progress: int, comment: str
+    engine: Engine, actor: Actor, sheet_id: int, loaded: dict[str, Any], *, status: str, progress: int, comment: str
 ) -> None:
     """Change a fiche's status or declared progress: a comment is required, and every change is a
     dated history row with who and why."""
