@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from essdash.__main__ import main
+from essdash.cli import main
 from essdash.read import exports as io_export
 from essdash.read.filters import Filters
 

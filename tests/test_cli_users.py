@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from essdash.__main__ import main
+from essdash.cli import main
 from essdash.store import backup
 from essdash.store.db import make_engine
 from tests.fixtures.samples import dump

@@ -1,7 +1,8 @@
 """The layers of essdash, enforced by reading every module's imports (nothing is imported here).
 
 Each subpackage of ``essdash/`` is a layer and may import only the layers listed for it; no layer
-imports ``essdash/tools`` (the benches, run from the command line); Streamlit stays in ``essdash/ui``,
+imports ``essdash/tools`` (the benches, run from the command line) but ``essdash/cli`` (the command line,
+the top), which nothing imports but ``essdash/__main__.py``; Streamlit stays in ``essdash/ui``,
 ``essdash/tools``, ``pages/`` and ``app.py``; pages hold no SQL; SQLite and everything
 dialect-specific stay in ``essdash/store``; pages import only ``essdash/ui`` and ``essdash/domain``;
 ``essdash/read`` and ``essdash/ui`` never open a write transaction. A module named to
@@ -30,6 +31,8 @@ ALLOWED = {
     "ui": {"domain", "store", "spreadsheet", "read", "write", "render"},
     # the benches and the load command: run from the command line, above the interface, imported by none
     "tools": {"domain", "store", "spreadsheet", "read", "write", "render", "ui"},
+    # the command line: the top, which may import every layer and which only essdash/__main__.py imports
+    "cli": {"domain", "store", "spreadsheet", "read", "write", "render", "ui", "tools"},
 }
 # What pages may import of essdash: the interface layer and the vocabulary, nothing that reads or writes.
 PAGES_IMPORT = {"ui", "domain"}
@@ -48,7 +51,7 @@ def sources() -> list[Path]:
 def layer_of(path: Path, root: Path = ROOT) -> str | None:
     parts = path.relative_to(root).parts
     if parts[0] != "essdash" or len(parts) < 3:
-        return None  # app.py, pages/, essdash/__init__.py, essdash/__main__.py (the command line)
+        return None  # app.py, pages/, essdash/__init__.py, essdash/__main__.py (runs essdash/cli)
     return parts[1]
 
 
@@ -122,6 +125,21 @@ def test_every_module_of_essdash_lives_in_a_layer():
     assert {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()} == set(ALLOWED)
 
 
+def test_only_the_main_module_imports_the_command_line():
+    """``python -m essdash`` runs ``essdash/cli``; no layer, page nor ``app.py`` imports it, and
+    ``__main__.py`` imports nothing else of essdash."""
+    importers = {
+        str(path.relative_to(ROOT))
+        for path in sources()
+        if layer_of(path) != "cli"
+        for _, module in imported(path)
+        if module == "essdash.cli" or module.startswith("essdash.cli.")
+    }
+    assert importers == {"essdash/__main__.py"}
+    main = [module for _, module in imported(PACKAGE / "__main__.py") if module.startswith("essdash")]
+    assert main == ["essdash.cli"]
+
+
 @pytest.mark.parametrize("path", sources(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_imports_respect_the_layers(path):
     wrong = violations(path)
@@ -149,6 +167,7 @@ BAD_FILES = {
         "def f(engine):\n    with engine.begin() as conn:\n        pass\n",
         ["write transaction"],
     ),
+    "essdash/tools/commands.py": ("from essdash.cli import main\n", ["essdash.cli"]),
     "pages/bad.py": (
         "import sqlalchemy\nfrom essdash.read import queries\n",
         ["no database access", "pages import only"],

@@ -7,7 +7,7 @@ import pytest
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from essdash.__main__ import _counts
+from essdash.cli.measure import counts as _counts
 from essdash.domain.errors import EssdashError
 from essdash.tools.load import Figures, Run, _problem, scale_table
 
