@@ -6,6 +6,8 @@ Like :mod:`essdash.ui.frame`, this module is Streamlit-aware; it reads through :
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -62,16 +64,18 @@ RECORD_BY_HAND = frozenset(
 )
 
 
-def field_text(field: Field, value: object) -> str:
-    """The value of the declared ``field`` in French, for Markdown: a number or an amount grouped
-    (« 1 234 », « 1 234 € »), a date dd/mm/yyyy, a truth « oui » or « non », a code by its label, a
-    text escaped; « – » when missing."""
+def field_text(field: Field, value: Any) -> str:
+    """The value of the declared ``field`` in French, for Markdown: a count or an amount grouped
+    (« 1 234 », « 1 234 € »), a whole number as it is (« 2024 »), a date dd/mm/yyyy, a truth « oui »
+    or « non », a code by its label, a text escaped; « – » when missing."""
     if value is None or value != value:  # NaN and NaT are the only values unequal to themselves
         return fmt.MISSING
     if field.type is FieldType.MONEY:
         return fmt.money(value)
-    if field.type in (FieldType.IDENTIFIER, FieldType.INTEGER, FieldType.COUNT):
+    if field.type is FieldType.COUNT:
         return fmt.number(value)
+    if field.type in (FieldType.IDENTIFIER, FieldType.INTEGER):  # a number or a year: not grouped
+        return str(int(value))
     if field.codes is not None:
         return fmt.md_escape(field.codes.labels().get(str(value), str(value)))
     return fmt.md_escape(fmt.cell(value))
