@@ -5,7 +5,9 @@ as people see it: the one French label the pages, the forms, the record view, th
 the history of changes show; the other headers an import accepts (compared once folded: case,
 accents, spaces, underscores and units in parentheses do not matter); whether it is computed
 (exported for reading, ignored at import) or only read from partners' files; the model column it is
-stored in; the widget a form gives it; and the domain rule that checks it
+stored in; the widget a form gives it; the views that show it (a project's: the register, its
+record, the new-proposal and edit forms, which lay out by hand the fields they had before and
+render any other declared one by its type and widget); and the domain rule that checks it
 (:mod:`essdash.domain.rules`, :mod:`essdash.domain.subsidies`), referenced here, never repeated.
 Each :class:`FieldSet` lists a kind's fields in the order of its files' columns. The import and
 export columns (:mod:`essdash.spreadsheet.columns`), the projects import, the exports, the labels of
@@ -14,6 +16,7 @@ a project's history, its forms and the register are all built from these lists.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -23,8 +26,12 @@ from sqlmodel import SQLModel
 
 from essdash.domain import models as m
 from essdash.domain import rules, subsidies
+from essdash.domain.vocabulary import InterventionMode, LabelledEnum, LegalForm, ProjectStatus, Sector
 
 Widget = Literal["text", "long_text", "number", "date", "checkbox", "choice", "choices"]
+# Where a project's field shows: a column of the register, a line of its record, a widget of the
+# new-proposal form, of the edit form (the forms' fields, those the writes of projects check).
+View = Literal["register", "record", "proposal", "edit"]
 
 
 class FieldType(Enum):
@@ -56,6 +63,22 @@ class Field:
     widget: Widget | None = None  # how a form asks for it
     rule: Callable[..., Any] | None = None  # the domain rule a value passes
     open_data: bool = False  # a fact of the SCDL « Subventions » format
+    views: tuple[View, ...] = ()  # where the pages show it (a project's field)
+    codes: builtins.type[LabelledEnum] | None = None  # the enumeration of a CODE field's values
+
+    def check(self, value: Any) -> Any:
+        """``value`` as stored, checked by the declared rule (else by its type: a trimmed text, a
+        whole number, a count, a number, a date or none): a truth for a BOOLEAN, one of the codes
+        of a CODE field's enumeration. Raises :class:`ValueError` with a French message."""
+        if self.type is FieldType.BOOLEAN:
+            return bool(value)
+        if self.codes is not None and value not in self.codes.labels():
+            raise ValueError(f"valeur « {value} » inconnue.")
+        if self.rule is not None:
+            return self.rule(value)
+        if self.widget == "long_text":
+            return rules.text(value or "", max_length=rules.LONG_LENGTH, multiline=True)
+        return _BY_TYPE.get(self.type, lambda given: given)(value)
 
     def with_aliases(self, *aliases: str) -> Field:
         """The same field, accepting ``aliases`` too at import."""
@@ -88,10 +111,23 @@ class FieldSet:
         """The fields stored in a column of the model."""
         return tuple(f for f in self.fields if f.column is not None)
 
+    def shown_in(self, view: View) -> tuple[Field, ...]:
+        """The fields ``view`` shows, in the declared order."""
+        return tuple(f for f in self.fields if view in f.views)
+
     def with_aliases(self, key: str, *aliases: str) -> FieldSet:
         """The same fields, the field ``key`` accepting ``aliases`` too at import."""
         return replace(self, fields=tuple(f.with_aliases(*aliases) if f.key == key else f for f in self.fields))
 
+
+_BY_TYPE: dict[FieldType, Callable[[Any], Any]] = {  # a value's check, when no rule is declared
+    FieldType.TEXT: lambda value: rules.text(value or ""),
+    FieldType.INTEGER: rules.integer,
+    FieldType.COUNT: rules.count,
+    FieldType.MONEY: rules.number,
+    FieldType.NUMBER: rules.number,
+    FieldType.DATE: rules.optional_day,
+}
 
 T, INT, C, MONEY, N, D, B, CODE = (
     FieldType.TEXT,
@@ -104,6 +140,10 @@ T, INT, C, MONEY, N, D, B, CODE = (
     FieldType.CODE,
 )
 INSEE = ("insee", "code commune", "code insee commune", "code insee de la commune", "code officiel geographique", "cog")
+SHOWN: tuple[View, ...] = ("register", "record")
+EDITED: tuple[View, ...] = (*SHOWN, "proposal", "edit")
+_PROPOSED: tuple[View, ...] = (*SHOWN, "proposal")
+_ON: tuple[View, ...] = ("record", "edit")  # a project's dates
 _CARRIER = ("porteur", "structure", "organisation", "raison sociale", "denomination", "nom de la structure")
 
 ORGANISATIONS = FieldSet(
@@ -134,7 +174,13 @@ PROJECTS = FieldSet(
     "projects",
     m.Project,
     (
-        own("id", "N°", FieldType.IDENTIFIER, "no", "numero", "id", "identifiant", "n projet", "numero de projet"),
+        own(
+            "id",
+            "N°",
+            FieldType.IDENTIFIER,
+            *("no", "numero", "id", "identifiant", "n projet", "numero de projet"),
+            views=SHOWN,
+        ),
         own(
             "title",
             "Titre",
@@ -142,12 +188,14 @@ PROJECTS = FieldSet(
             *("projet", "intitule", "libelle", "nom du projet", "titre du projet", "intitule du projet"),
             widget="text",
             rule=rules.text,
+            views=EDITED,
         ),
         Field(
             "carrier",
             "Porteur",
             T,
             ("porteur de projet", "structure", "structure porteuse", "organisation", "nom du porteur"),
+            views=SHOWN,
         ),
         Field(
             "carrier_legal_form",
@@ -155,26 +203,54 @@ PROJECTS = FieldSet(
             CODE,
             ("forme juridique", "statut juridique"),
             rule=rules.legal_form,
+            views=SHOWN,
+            codes=LegalForm,
         ),
-        Field("commune", "Commune", T, ("commune principale", "ville", "lieu")),
-        Field("insee_code", "Code INSEE", T, INSEE, column="commune_code"),
-        Field("territory", "Territoire", T, computed=True),
+        Field("commune", "Commune", T, ("commune principale", "ville", "lieu"), views=SHOWN),
+        Field("insee_code", "Code INSEE", T, INSEE, column="commune_code", views=("register",)),
+        Field("territory", "Territoire", T, computed=True, views=SHOWN),
         Field(
             "further_communes",
             "Communes supplémentaires",
             FieldType.CODES,
             ("autres communes", "communes d intervention"),
+            views=("record",),
         ),
-        own("status", "Étape", CODE, "statut", "etat", "etape du projet", "avancement", rule=rules.step),
+        own(
+            "status",
+            "Étape",
+            CODE,
+            *("statut", "etat", "etape du projet", "avancement"),
+            rule=rules.step,
+            views=SHOWN,
+            codes=ProjectStatus,
+        ),
         Field(
             "sheets",
             "Fiches",
             FieldType.CODES,
             ("fiche", "fiches du plan", "fiche du plan", "fiche action", "fiches actions"),
+            views=SHOWN,
         ),
-        own("sector", "Filière", CODE, "secteur", "domaine", "secteur d activite", widget="choice"),
-        own("intervention_mode", "Mode d'intervention", CODE, "mode", "type d intervention", widget="choice"),
-        Field("amount", "Montant engagé (€)", MONEY, computed=True),
+        own(
+            "sector",
+            "Filière",
+            CODE,
+            *("secteur", "domaine", "secteur d activite"),
+            widget="choice",
+            views=_PROPOSED,
+            codes=Sector,
+        ),
+        own(
+            "intervention_mode",
+            "Mode d'intervention",
+            CODE,
+            *("mode", "type d intervention"),
+            widget="choice",
+            views=_PROPOSED,
+            codes=InterventionMode,
+        ),
+        Field("amount", "Montant engagé (€)", MONEY, computed=True, views=SHOWN),
         Field(
             "funding_amount",
             "Montant",
@@ -211,6 +287,7 @@ PROJECTS = FieldSet(
             *("emplois crees", "creations d emplois", "nombre d emplois crees", "nb emplois crees"),
             widget="number",
             rule=rules.count,
+            views=EDITED,
         ),
         own(
             "jobs_maintained",
@@ -219,6 +296,7 @@ PROJECTS = FieldSet(
             *("emplois consolides", "nb emplois maintenus"),
             widget="number",
             rule=rules.count,
+            views=EDITED,
         ),
         own(
             "beneficiaries",
@@ -227,6 +305,7 @@ PROJECTS = FieldSet(
             *("nombre de beneficiaires", "nb beneficiaires", "personnes accompagnees"),
             widget="number",
             rule=rules.count,
+            views=(*SHOWN, "edit"),
         ),
         own(
             "priority_district",
@@ -234,13 +313,28 @@ PROJECTS = FieldSet(
             B,
             *("qpv", "politique de la ville", "quartier politique de la ville"),
             widget="checkbox",
+            views=EDITED,
         ),
-        own("proposed_on", "Proposé le", D, "date de proposition", "date de depot", "depose le", "date", widget="date"),
-        own("start_date", "Début", D, "date de debut", "demarrage", widget="date", rule=rules.optional_day),
-        own("end_date", "Fin", D, "date de fin", widget="date", rule=rules.optional_day),
+        own(
+            "proposed_on",
+            "Proposé le",
+            D,
+            *("date de proposition", "date de depot", "depose le", "date"),
+            widget="date",
+            views=_PROPOSED,
+        ),
+        own("start_date", "Début", D, "date de debut", "demarrage", widget="date", rule=rules.optional_day, views=_ON),
+        own("end_date", "Fin", D, "date de fin", widget="date", rule=rules.optional_day, views=_ON),
         own("lat", "Latitude", N, "lat", rule=rules.latitude),
         own("lon", "Longitude", N, "lon", "lng", "long", rule=rules.longitude),
-        own("description", "Description", T, "objet", "resume", "description du projet", widget="long_text"),
+        own(
+            "description",
+            "Description",
+            T,
+            *("objet", "resume", "description du projet"),
+            widget="long_text",
+            views=("record", "proposal", "edit"),
+        ),
     ),
 )
 

@@ -13,9 +13,9 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
+from essdash.domain import fields, steps
 from essdash.domain import models as m
-from essdash.domain import steps
-from essdash.domain.vocabulary import FundingType, InterventionMode, LegalForm, ProjectStatus, Sector, SheetStatus
+from essdash.domain.vocabulary import FundingType, ProjectStatus, SheetStatus
 from essdash.read import history
 from essdash.read.filters import Filters, in_plan, labels, money_by_project, project_conditions, read_frame, step_on
 from essdash.store.sql import joined
@@ -23,8 +23,18 @@ from essdash.store.sql import joined
 P, C, T = m.Project, m.Commune, m.Territory
 
 
+REGISTER_NAMES = {"carrier_legal_form": "legal_form"}  # a register's column named other than its field
+
+
+def register_fields() -> dict[str, fields.Field]:
+    """The register's columns (the declared fields of the view « register », in their order), by name."""
+    return {REGISTER_NAMES.get(f.key, f.key): f for f in fields.PROJECTS.shown_in("register")}
+
+
 def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
-    """The register of projects matching ``filters``, one row per project, French labels."""
+    """The register of projects matching ``filters``, one row per project, French labels: the
+    declared fields of the view « register » (:func:`register_fields`), a project's own column read
+    as it is stored, the others (carrier, places, step on the reference day, fiches, money) joined."""
     money = money_by_project(filters.history_day)
     sheets = (
         select(
@@ -34,25 +44,23 @@ def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
         .group_by(col(m.ProjectSheet.project_id))
         .subquery("sheets")
     )
+    joined_columns = {
+        "carrier": col(m.Organisation.name).label("carrier"),
+        "carrier_legal_form": col(m.Organisation.legal_form),
+        "commune": col(C.name).label("commune"),
+        "insee_code": col(C.insee_code),
+        "territory": col(T.name).label("territory"),
+        "status": step_on(filters.history_day).label("status"),
+        "sheets": func.coalesce(sheets.c.sheets, "").label("sheets"),
+        "amount": func.coalesce(money.c.amount, 0.0).label("amount"),
+    }
+    shown = register_fields()
     stmt: Select[*tuple[Any, ...]] = (
         select(
-            col(P.id),
-            col(P.title),
-            col(m.Organisation.name).label("carrier"),
-            col(m.Organisation.legal_form),
-            col(C.name).label("commune"),
-            col(C.insee_code),
-            col(T.name).label("territory"),
-            step_on(filters.history_day).label("status"),
-            func.coalesce(sheets.c.sheets, "").label("sheets"),
-            col(P.sector),
-            col(P.intervention_mode),
-            func.coalesce(money.c.amount, 0.0).label("amount"),
-            col(P.jobs_created),
-            col(P.jobs_maintained),
-            col(P.beneficiaries),
-            col(P.priority_district),
-            col(P.proposed_on),
+            *(
+                joined_columns[f.key] if f.key in joined_columns else col(getattr(P, str(f.column))).label(name)
+                for name, f in shown.items()
+            )
         )
         .join(m.Organisation, col(m.Organisation.id) == col(P.carrier_id))
         .join(C, col(C.insee_code) == col(P.commune_code))
@@ -63,11 +71,11 @@ def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
         .order_by(col(P.proposed_on).desc(), col(P.id).desc())
     )
     frame = read_frame(engine, stmt)
-    frame["legal_form"] = labels(frame["legal_form"], LegalForm)
-    frame["status"] = labels(frame["status"], ProjectStatus)
-    frame["sector"] = labels(frame["sector"], Sector)
-    frame["intervention_mode"] = labels(frame["intervention_mode"], InterventionMode)
-    frame["priority_district"] = frame["priority_district"].astype(bool)
+    for name, field in shown.items():
+        if field.codes is not None:
+            frame[name] = labels(frame[name], field.codes)
+        elif field.type is fields.FieldType.BOOLEAN:
+            frame[name] = frame[name].astype(bool)
     return frame
 
 

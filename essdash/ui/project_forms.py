@@ -7,9 +7,12 @@ where it creates a record.
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from essdash.domain import fields, fmt, steps
+from essdash.domain.fields import Field, FieldType, View
 from essdash.domain.vocabulary import (
     PROJECT_TRANSITIONS,
     Deed,
@@ -31,6 +34,48 @@ from essdash.write import projects
 _label = fields.PROJECTS.label  # every field's one label (essdash.domain.fields)
 PRIORITY_HELP = "En quartier prioritaire de la politique de la ville"
 DUPLICATE = "new-project-duplicate"  # the refusal of a probable duplicate, shown in the form with its checkbox
+# The declared fields each form lays out by hand (views « proposal », « edit »); it renders the others after them.
+BY_HAND: dict[View, frozenset[str]] = {
+    "proposal": frozenset({"title", "intervention_mode", "sector", "jobs_created", "jobs_maintained"})
+    | {"proposed_on", "priority_district", "description"},
+    "edit": frozenset({"title", "jobs_created", "jobs_maintained", "beneficiaries", "priority_district"})
+    | {"start_date", "end_date", "description"},
+}
+
+
+def declared_widgets(view: View, values: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """A widget for each declared field of ``view`` that its form does not lay out by hand
+    (:data:`BY_HAND`), showing its value in ``values`` (by column), keyed ``prefix`` + its key; the
+    values given, by column."""
+    return {
+        str(f.column): _widget(f, values.get(str(f.column)), f"{prefix}{f.key}")
+        for f in fields.PROJECTS.shown_in(view)
+        if f.key not in BY_HAND[view] and f.column is not None
+    }
+
+
+def _widget(field: Field, value: Any, key: str) -> Any:
+    """The widget of the declared ``field`` by its kind, holding ``value``; the value given."""
+    label = field.label
+    if field.widget == "long_text":
+        return st.text_area(label, value or "", key=key)
+    if field.widget == "checkbox":
+        return st.checkbox(label, value=bool(value), key=key)
+    if field.widget == "date":
+        return st.date_input(label, value=value, format="DD/MM/YYYY", key=key)
+    if field.widget == "choice" and field.codes is not None:
+        options = list(field.codes)
+        index = options.index(value) if value in options else None
+        chosen = st.selectbox(
+            label, options, index=index, format_func=lambda c: c.label, key=key, placeholder=fmt.CHOOSE
+        )
+        return chosen.value if chosen is not None else None
+    if field.widget == "number" and field.type in (FieldType.INTEGER, FieldType.COUNT):
+        least = 0 if field.type is FieldType.COUNT else None
+        return st.number_input(label, min_value=least, value=int(value or 0), step=1, key=key)
+    if field.widget == "number":
+        return st.number_input(label, value=None if value is None else float(value), key=key)
+    return st.text_input(label, value or "", key=key)
 
 
 def new_project(engine, plan: str | None) -> None:
@@ -80,6 +125,7 @@ def new_project(engine, plan: str | None) -> None:
         proposed_on = c1.date_input(_label("proposed_on"), value=read(followup.as_of), format="DD/MM/YYYY")
         priority = c2.checkbox(_label("priority_district"), help=PRIORITY_HELP)
         description = st.text_area(_label("description"))
+        declared = declared_widgets("proposal", {}, "new_")
         anyway = False
         if duplicate:
             st.warning(fmt.md_escape(duplicate))
@@ -96,6 +142,7 @@ def new_project(engine, plan: str | None) -> None:
             "jobs_created": jobs,
             "jobs_maintained": kept,
             "priority_district": priority,
+            **declared,
         }
 
         def propose() -> int:
@@ -128,7 +175,7 @@ def project_actions(engine, project_id: int) -> None:
     detail = read(queries.project_detail, project_id)
     if detail is None:
         return
-    held = ("id", "version", "status", *projects.PROJECT_FIELDS)
+    held = ("id", "version", "status", *projects.project_labels())
     current = {k: detail[k] for k in held if k in detail}
     status = ProjectStatus(detail["status"])
     can_step = session.may(Deed.STEP, project_id=project_id) or session.may(Deed.OPINION, project_id=project_id)
@@ -280,6 +327,7 @@ def _project_edit(engine, project_id: int, detail: dict, current: dict) -> None:
         start = c1.date_input(_label("start_date"), value=detail["start_date"], format="DD/MM/YYYY", key="edit_start")
         end = c2.date_input(_label("end_date"), value=detail["end_date"], format="DD/MM/YYYY", key="edit_end")
         description = st.text_area(_label("description"), detail["description"], key="edit_description")
+        declared = declared_widgets("edit", detail, "edit_")
         actor = signature("sig-edit")
         submitted = st.form_submit_button("Enregistrer les modifications", type="primary")
     loaded = remember_version("project-edit", project_id, current, submitted)
@@ -292,6 +340,7 @@ def _project_edit(engine, project_id: int, detail: dict, current: dict) -> None:
         "start_date": start,
         "end_date": end,
         "description": description,
+        **declared,
     }
     if submitted and run(
         lambda: projects.update_project(engine, actor, project_id, loaded, changes),

@@ -6,6 +6,8 @@ Like :mod:`essdash.ui.frame`, this module is Streamlit-aware; it reads through :
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -43,29 +45,50 @@ def field_column(field: Field, **options):
 
 
 _P = fields.PROJECTS
-REGISTER_COLUMNS = {  # the register's columns: the projects' fields, but the carrier's legal form (the carrier's)
-    "id": field_column(_P["id"], width="small"),
-    "title": field_column(_P["title"], width="large"),
-    "carrier": field_column(_P["carrier"]),
-    "legal_form": field_column(fields.ORGANISATIONS["legal_form"]),
-    **{
-        key: field_column(_P[key])
-        for key in (
-            "commune",
-            "territory",
-            "status",
-            "sheets",
-            "sector",
-            "intervention_mode",
-            "amount",
-            "jobs_created",
-            "jobs_maintained",
-            "beneficiaries",
-            "priority_district",
-            "proposed_on",
-        )
-    },
+_WIDTHS = {"id": "small", "title": "large"}
+# The register's columns (queries.register_fields) but the commune's code (read, not shown); the
+# carrier's legal form under the organisations' label.
+REGISTER_COLUMNS = {
+    name: field_column(
+        fields.ORGANISATIONS["legal_form"] if name == "legal_form" else field,
+        **({"width": _WIDTHS[name]} if name in _WIDTHS else {}),
+    )
+    for name, field in queries.register_fields().items()
+    if name != "insee_code"
 }
+# The fields of the view « record » that :func:`project_record` lays out by hand; it lists the others.
+RECORD_BY_HAND = frozenset(
+    {"id", "title", "description", "carrier", "carrier_legal_form", "commune", "further_communes", "territory"}
+    | {"priority_district", "status", "sector", "intervention_mode", "proposed_on", "start_date", "end_date"}
+    | {"jobs_created", "jobs_maintained", "beneficiaries", "amount", "sheets"}
+)
+
+
+def field_text(field: Field, value: Any) -> str:
+    """The value of the declared ``field`` in French, for Markdown: a count or an amount grouped
+    (« 1 234 », « 1 234 € »), a whole number as it is (« 2024 »), a date dd/mm/yyyy, a truth « oui »
+    or « non », a code by its label, a text escaped; « – » when missing."""
+    if value is None or value != value:  # NaN and NaT are the only values unequal to themselves
+        return fmt.MISSING
+    if field.type is FieldType.MONEY:
+        return fmt.money(value)
+    if field.type is FieldType.COUNT:
+        return fmt.number(value)
+    if field.type in (FieldType.IDENTIFIER, FieldType.INTEGER):  # a number or a year: not grouped
+        return str(int(value))
+    if field.codes is not None:
+        return fmt.md_escape(field.codes.labels().get(str(value), str(value)))
+    return fmt.md_escape(fmt.cell(value))
+
+
+def declared_lines(detail: dict) -> list[str]:
+    """« **label** : value » for each field of the view « record » stored in a project's column
+    that :func:`project_record` does not lay out by hand (:data:`RECORD_BY_HAND`)."""
+    return [
+        f"**{field.label}** : {field_text(field, detail.get(field.column))}"
+        for field in fields.PROJECTS.shown_in("record")
+        if field.key not in RECORD_BY_HAND and field.column is not None
+    ]
 
 
 def signed_by(author: str, role: str | None = None, body: str | None = None) -> str:
@@ -118,6 +141,8 @@ def project_record(project_id) -> bool:
         + "  \n"
         f"**Montant engagé** : {fmt.money(detail['fundings']['amount'].sum())}"
     )
+    if lines := declared_lines(detail):
+        st.markdown("  \n".join(lines))
     several = len({s["plan"] for s in detail["sheets"]}) > 1  # carried over to a later plan
     st.markdown(
         "**Fiches du plan servies** : "

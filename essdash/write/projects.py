@@ -58,6 +58,24 @@ _EDITED = (  # the fields a person edits, by their declaration's key (the commun
 )
 # The project's columns a person edits and their labels (those of the history of changes).
 PROJECT_FIELDS = {("commune_code" if key == "commune" else key): fields.PROJECTS.label(key) for key in _EDITED}
+BY_HAND = frozenset({*_EDITED, "proposed_on"})  # checked by hand (the day of a proposal: an argument of its own)
+
+
+def declared_fields() -> tuple[fields.Field, ...]:
+    """The declared fields of the forms (views « proposal », « edit ») not checked by hand: each is
+    checked by its declaration (:meth:`essdash.domain.fields.Field.check`)."""
+    return tuple(
+        f
+        for f in fields.PROJECTS.fields
+        if {"proposal", "edit"} & set(f.views) and f.key not in BY_HAND and f.column is not None
+    )
+
+
+def project_labels() -> dict[str, str]:
+    """The project's columns a person edits and their labels: :data:`PROJECT_FIELDS` and the declared ones."""
+    return {**PROJECT_FIELDS, **{str(f.column): f.label for f in declared_fields()}}
+
+
 REASON_REQUIRED = {ProjectStatus.RETURNED, ProjectStatus.ABANDONED, ProjectStatus.REFUSED}
 OPINION_STATUS = {
     OpinionValue.FAVORABLE: ProjectStatus.RETAINED,
@@ -133,6 +151,12 @@ def _check_project(conn: Connection, data: dict[str, Any]) -> tuple[dict[str, An
                 issues.append((where, PROJECT_FIELDS[key], str(exc)))
     if "lat" in data and "lon" in data and (data["lat"] in (None, "")) != (data["lon"] in (None, "")):
         issues.append((where, PROJECT_FIELDS["lon"], "latitude et longitude vont ensemble : donnez les deux."))
+    for field in declared_fields():
+        if field.column in data:
+            try:
+                clean[str(field.column)] = field.check(data[field.column])
+            except ValueError as exc:
+                issues.append((where, field.label, str(exc)))
     return clean, issues
 
 
@@ -180,7 +204,10 @@ def create_project(
     actor = permit.actor
     required = ("title", "commune_code", "intervention_mode", "sector")
     with engine.connect() as conn:
-        clean, issues = _check_project(conn, {key: data.get(key) for key in PROJECT_FIELDS if key != "status"})
+        given = {key: data.get(key) for key in PROJECT_FIELDS if key != "status"}
+        clean, issues = _check_project(
+            conn, {**given, **{f.column: data[f.column] for f in declared_fields() if f.column in data}}
+        )
         sheet_ids = _sheet_ids(conn, sheets, issues, plan)
         carrier_name = text_field(issues, "Projet", "Porteur", carrier_name, required="le porteur est obligatoire.")
         carrier = _carrier(conn, carrier_name)
@@ -291,6 +318,7 @@ def update_project(
     changed = {k: v for k, v in clean.items() if loaded.get(k) != v}
     if not changed:
         return
+    labels = project_labels()
     now = clock.now(engine)
     with locked_transaction(engine, permit) as conn:
         locked_update(
@@ -299,7 +327,7 @@ def update_project(
             project_id,
             loaded,
             {**changed, "updated_at": now},
-            PROJECT_FIELDS,
+            labels,
             "Le projet",
         )
         conn.execute(
@@ -310,12 +338,10 @@ def update_project(
                 to_status=loaded["status"],
                 author=actor.label,
                 account=actor.account,
-                comment="Fiche modifiée : " + ", ".join(PROJECT_FIELDS[k].lower() for k in changed) + ".",
+                comment="Fiche modifiée : " + ", ".join(labels[k].lower() for k in changed) + ".",
             )
         )
-        permit.log(
-            conn, f"Projet n° {project_id} modifié : " + ", ".join(PROJECT_FIELDS[k].lower() for k in changed), now
-        )
+        permit.log(conn, f"Projet n° {project_id} modifié : " + ", ".join(labels[k].lower() for k in changed), now)
 
 
 @once_.replayable

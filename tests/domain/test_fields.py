@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from essdash.domain import fields
@@ -89,3 +91,23 @@ def test_an_alias_is_added_through_the_declaration():
     assert columns.PROJECTS.match("Postes ouverts") is None
     assert kind.match("postes ouverts").key == "jobs_created"
     assert fields.PROJECTS["jobs_created"].aliases == extended["jobs_created"].aliases[:-1]  # the original is kept
+
+
+def test_a_declared_value_is_checked_by_its_rule_else_by_its_type():
+    jobs, sector, district = (
+        fields.PROJECTS["jobs_created"],
+        fields.PROJECTS["sector"],
+        fields.PROJECTS["priority_district"],
+    )
+    assert jobs.check("12") == 12
+    with pytest.raises(ValueError, match="négatif"):
+        jobs.check(-1)
+    assert sector.check("insertion") == "insertion"
+    with pytest.raises(ValueError, match="« chimie » inconnue"):
+        sector.check("chimie")
+    assert district.check(1) is True and district.check(0) is False
+    day = fields.Field("day", "Jour", fields.FieldType.DATE)
+    assert day.check("15/01/2024") == date(2024, 1, 15) and day.check("") is None
+    with pytest.raises(ValueError):
+        fields.Field("note", "Note").check("=1+1")  # a text field without a rule: a formula is refused
+    assert fields.Field("note", "Note").check("  deux   mots ") == "deux mots"
