@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
-from essdash.domain import fields, steps
+from essdash.domain import field_kinds, fields, steps
 from essdash.domain import models as m
 from essdash.domain.vocabulary import FundingType, ProjectStatus, SheetStatus
 from essdash.read import history
@@ -26,7 +26,7 @@ P, C, T = m.Project, m.Commune, m.Territory
 REGISTER_NAMES = {"carrier_legal_form": "legal_form"}  # a register's column named other than its field
 
 
-def register_fields() -> dict[str, fields.Field]:
+def register_fields() -> dict[str, field_kinds.Field]:
     """The register's columns (the declared fields of the view « register », in their order), by name."""
     return {REGISTER_NAMES.get(f.key, f.key): f for f in fields.PROJECTS.shown_in("register")}
 
@@ -74,7 +74,7 @@ def project_register(engine: Engine, filters: Filters) -> pd.DataFrame:
     for name, field in shown.items():
         if field.codes is not None:
             frame[name] = labels(frame[name], field.codes)
-        elif field.type is fields.FieldType.BOOLEAN:
+        elif field.type is field_kinds.FieldType.BOOLEAN:
             frame[name] = frame[name].astype(bool)
     return frame
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from essdash.domain import fields
-from essdash.domain.fields import INSEE, Field, FieldSet
+from essdash.domain.field_kinds import Field, FieldSet
+from essdash.domain.fields import INSEE
 from essdash.spreadsheet.cells import fold
 
 __all__ = ["FUNDINGS", "INSEE", "KINDS", "MEASUREMENTS", "ORGANISATIONS", "PROJECTS", "Column", "Kind", "kind_of"]

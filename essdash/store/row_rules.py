@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table
 
-from essdash.domain import fields, mailing, periods, rules, subsidies, voices
+from essdash.domain import field_kinds, fields, mailing, periods, rules, subsidies, voices
 from essdash.domain.errors import BackupError
 from essdash.store import reference
 
@@ -155,7 +155,7 @@ SPECIFIC: dict[tuple[str, str], Callable] = {
     ("member", "email"): _email,
     ("mailsend", "address"): _email,
     **{("mailsend", name): _COUNT for name in ("send_no", "tries")},
-    **{("project", f.key): _COUNT for f in fields.PROJECTS.stored() if f.type is fields.FieldType.COUNT},
+    **{("project", f.key): _COUNT for f in fields.PROJECTS.stored() if f.type is field_kinds.FieldType.COUNT},
     **{("importbatch", name): _COUNT for name in ("rows_inserted", "rows_updated", "rows_unchanged")},
     ("meeting", "attendance"): _COUNT,
     **{(table, "siret"): subsidies.siret for table in ("organisation", "funder")},
@@ -164,7 +164,8 @@ SPECIFIC: dict[tuple[str, str], Callable] = {
     **{
         ("funding", key): rule
         for key in fields.FUNDING_FACTS
-        if (rule := fields.FUNDINGS[key].rule) is not None and fields.FUNDINGS[key].type is not fields.FieldType.DATE
+        if (rule := fields.FUNDINGS[key].rule) is not None
+        and fields.FUNDINGS[key].type is not field_kinds.FieldType.DATE
     },
     ("commune", "population"): _COUNT,
     **{(table, name): _coordinate for table in ("project", "commune") for name in ("lat", "lon")},

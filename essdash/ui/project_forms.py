@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from essdash.domain import fields, fmt, steps
-from essdash.domain.fields import Field, FieldType, View
+from essdash.domain.field_kinds import Field, FieldType, View
 from essdash.domain.vocabulary import (
     PROJECT_TRANSITIONS,
     Deed,
@@ -29,7 +29,7 @@ from essdash.ui.cache import read
 from essdash.ui.choices import labelled, options_of
 from essdash.ui.forms import FORM_HINT, comments, forget_version, once_token, remember_version, run, signature
 from essdash.ui.lazy import tabs
-from essdash.write import projects
+from essdash.write import project_checks, projects
 
 _label = fields.PROJECTS.label  # every field's one label (essdash.domain.fields)
 PRIORITY_HELP = "En quartier prioritaire de la politique de la ville"
@@ -175,7 +175,7 @@ def project_actions(engine, project_id: int) -> None:
     detail = read(queries.project_detail, project_id)
     if detail is None:
         return
-    held = ("id", "version", "status", *projects.project_labels())
+    held = ("id", "version", "status", *project_checks.project_labels())
     current = {k: detail[k] for k in held if k in detail}
     status = ProjectStatus(detail["status"])
     can_step = session.may(Deed.STEP, project_id=project_id) or session.may(Deed.OPINION, project_id=project_id)

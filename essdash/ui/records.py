@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from essdash.domain import fields, fmt
-from essdash.domain.fields import Field, FieldType
+from essdash.domain.field_kinds import Field, FieldType
 from essdash.domain.vocabulary import (
     CommentBody,
     InterventionMode,

@@ -23,7 +23,8 @@ from essdash.store.sql import new_id
 from essdash.write import once as once_
 from essdash.write.actor import Actor
 from essdash.write.gate import authorize
-from essdash.write.projects import OPINION_STATUS, PROJECT_FIELDS
+from essdash.write.project_checks import PROJECT_FIELDS
+from essdash.write.projects import OPINION_STATUS
 from essdash.write.records import locked_update, text_field
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from essdash.domain import fields
+from essdash.domain import field_kinds, fields
 from essdash.domain import models as m
 from essdash.spreadsheet import columns
 from essdash.spreadsheet.cells import fold
@@ -106,8 +106,8 @@ def test_a_declared_value_is_checked_by_its_rule_else_by_its_type():
     with pytest.raises(ValueError, match="« chimie » inconnue"):
         sector.check("chimie")
     assert district.check(1) is True and district.check(0) is False
-    day = fields.Field("day", "Jour", fields.FieldType.DATE)
+    day = field_kinds.Field("day", "Jour", field_kinds.FieldType.DATE)
     assert day.check("15/01/2024") == date(2024, 1, 15) and day.check("") is None
     with pytest.raises(ValueError):
-        fields.Field("note", "Note").check("=1+1")  # a text field without a rule: a formula is refused
-    assert fields.Field("note", "Note").check("  deux   mots ") == "deux mots"
+        field_kinds.Field("note", "Note").check("=1+1")  # a text field without a rule: a formula is refused
+    assert field_kinds.Field("note", "Note").check("  deux   mots ") == "deux mots"

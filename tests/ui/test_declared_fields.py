@@ -11,21 +11,21 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from essdash.domain import fields
+from essdash.domain import field_kinds, fields
 from essdash.domain import models as m
 from essdash.domain.errors import ValidationError
 from essdash.read import queries
 from essdash.read.filters import Filters
 from essdash.store.db import make_engine
 from essdash.ui import project_forms, records
-from essdash.write import projects
+from essdash.write import project_checks, projects
 from essdash.write.actor import Actor
 from tests.fixtures.samples import dump
 
 MISSION = Actor("Claire Martin", "mission ESS")
 
 
-def declare(monkeypatch, key: str, *views: fields.View) -> None:
+def declare(monkeypatch, key: str, *views: field_kinds.View) -> None:
     """Declare the project's field ``key`` in ``views`` too, for the test."""
     patched = tuple(replace(f, views=(*f.views, *views)) if f.key == key else f for f in fields.PROJECTS.fields)
     monkeypatch.setattr(fields, "PROJECTS", replace(fields.PROJECTS, fields=patched))
@@ -38,7 +38,7 @@ def in_progress(engine) -> int:
 def test_the_pages_lay_out_by_hand_every_field_declared_today(demo_engine):
     for view in ("proposal", "edit"):
         assert {f.key for f in fields.PROJECTS.shown_in(view)} == project_forms.BY_HAND[view], view
-    assert projects.declared_fields() == ()
+    assert project_checks.declared_fields() == ()
     assert {f.key for f in fields.PROJECTS.shown_in("record")} == records.RECORD_BY_HAND
     assert records.declared_lines(queries.project_detail(demo_engine, in_progress(demo_engine))) == []
 
@@ -73,7 +73,9 @@ def test_the_record_lists_a_declared_field_it_does_not_lay_out(app, demo_engine,
 def test_the_edit_form_renders_and_saves_a_declared_field_it_does_not_lay_out(writable_app, monkeypatch):
     make, engine = writable_app
     declare(monkeypatch, "proposed_on", "edit")
-    monkeypatch.setattr(projects, "BY_HAND", projects.BY_HAND - {"proposed_on"})  # no longer checked by hand
+    monkeypatch.setattr(
+        project_checks, "BY_HAND", project_checks.BY_HAND - {"proposed_on"}
+    )  # no longer checked by hand
     pid = in_progress(engine)
     at = make("pages/projets.py", projet=str(pid), state={"pa_tab": "Modifier"})
     widget = at.date_input(key="edit_proposed_on")
@@ -90,12 +92,12 @@ def test_the_edit_form_renders_and_saves_a_declared_field_it_does_not_lay_out(wr
 
 def test_a_declared_field_is_checked_by_its_rule_and_a_refusal_writes_nothing(demo_copy, monkeypatch):
     declare(monkeypatch, "proposed_on", "edit")
-    monkeypatch.setattr(projects, "BY_HAND", projects.BY_HAND - {"proposed_on"})
+    monkeypatch.setattr(project_checks, "BY_HAND", project_checks.BY_HAND - {"proposed_on"})
     engine = make_engine(demo_copy)
     try:
         pid = in_progress(engine)
         detail = queries.project_detail(engine, pid)
-        loaded = {k: detail[k] for k in ("id", "version", "status", *projects.project_labels()) if k in detail}
+        loaded = {k: detail[k] for k in ("id", "version", "status", *project_checks.project_labels()) if k in detail}
         assert "proposed_on" in loaded
         before = dump(engine)
         with pytest.raises(ValidationError) as refused:

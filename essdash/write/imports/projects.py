@@ -28,7 +28,7 @@ from sqlmodel import col
 from essdash.domain import fields, fmt, rules, steps
 from essdash.domain import models as m
 from essdash.domain.access import Place
-from essdash.domain.fields import FieldType
+from essdash.domain.field_kinds import FieldType
 from essdash.domain.vocabulary import (
     Deed,
     FundingType,
