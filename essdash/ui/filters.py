@@ -28,7 +28,7 @@ from essdash.read import plans, queries
 from essdash.read import selection as resolved
 from essdash.read.filters import Filters
 from essdash.ui.cache import read
-from essdash.ui.choices import labelled
+from essdash.ui.choices import labelled, options_of
 
 DATE_PARAM = "au"
 PLAN_PARAM = "plan"
@@ -250,7 +250,7 @@ def project_filters(base: Filters, *, search: bool = True) -> Filters:
     titles = dict(zip(sheets["code"], sheets["title"]))
     c1, c2, c3, c4 = st.columns(4)
     statuses = c1.multiselect(
-        "Étape", list(ProjectStatus), format_func=lambda s: s.label, placeholder="Toutes", key="f_status"
+        "Étape", options_of(ProjectStatus), format_func=lambda s: s.label, placeholder="Toutes", key="f_status"
     )
     sheet = c2.selectbox(
         "Fiche du plan",

@@ -12,6 +12,7 @@ from essdash.domain.vocabulary import SheetStatus
 from essdash.read import followup, sheet_filters
 from essdash.read.filters import Filters
 from essdash.ui import forms, plan_forms, records
+from essdash.ui.choices import options_of
 from essdash.ui.frame import chosen, place_caption, read, tabs
 
 
@@ -29,7 +30,7 @@ def sheet_tree(engine: Engine, filters: Filters) -> None:
         placeholder=fmt.CHOOSE,
     )
     statuses = c2.multiselect(
-        "Statut", list(SheetStatus), format_func=lambda s: s.label, key="p_status", placeholder="Tous"
+        "Statut", options_of(SheetStatus), format_func=lambda s: s.label, key="p_status", placeholder="Tous"
     )
     late_only = c3.toggle("En retard seulement", key="p_late")
     view = sheet_filters.narrow(

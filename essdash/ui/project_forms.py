@@ -64,7 +64,7 @@ def _widget(field: Field, value: Any, key: str) -> Any:
     if field.widget == "date":
         return st.date_input(label, value=value, format="DD/MM/YYYY", key=key)
     if field.widget == "choice" and field.codes is not None:
-        options = list(field.codes)
+        options = options_of(field.codes)
         index = options.index(value) if value in options else None
         chosen = st.selectbox(
             label, options, index=index, format_func=lambda c: c.label, key=key, placeholder=fmt.CHOOSE
