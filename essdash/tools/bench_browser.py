@@ -17,6 +17,7 @@ Streamlit's own rendering, the browser's layout and painting). It prints figures
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -27,9 +28,13 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
+
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from essdash.domain import fmt
 from essdash.store import db
@@ -145,7 +150,9 @@ class _Wire:
     process waits on it, so the time they reach it says little of when they crossed the wire."""
 
     def __init__(self, page):
-        self.frames: list[tuple[float, float, bool, int]] = []  # (handed over, on the wire, sent, bytes)
+        # (handed over, on the wire, sent, bytes, the server's message kind: "new_session" when a run
+        # starts, "script_finished" when it ends, …)
+        self.frames: list[tuple[float, float, bool, int, str]] = []
         self.cdp = page.context.new_cdp_session(page)
         self.cdp.on("Network.webSocketFrameSent", lambda event: self._frame(event, sent=True))
         self.cdp.on("Network.webSocketFrameReceived", lambda event: self._frame(event, sent=False))
@@ -155,20 +162,41 @@ class _Wire:
 
     def _frame(self, event: dict, *, sent: bool) -> None:
         response = event["response"]
-        size = len(response["payloadData"])
+        size, kind = len(response["payloadData"]), ""
         if response.get("opcode") == 2:  # binary frames come base64-encoded
-            size = size * 3 // 4
-        self.frames.append((time.perf_counter(), event["timestamp"], sent, size))
+            payload = base64.b64decode(response["payloadData"])
+            size = len(payload)
+            if not sent:
+                kind = ForwardMsg.FromString(payload).WhichOneof("type") or ""
+        self.frames.append((time.perf_counter(), event["timestamp"], sent, size, kind))
 
-    def since(self, start: float) -> tuple[float, int]:
+    def since(self, start: float) -> Split:
         """For the messages handed over after ``start``: the time from the page's first request to the
-        server's last message (the server's run and the transfer), and the bytes the server sent."""
-        after = [(at, sent, size) for handed, at, sent, size in self.frames if handed >= start]
-        asked = [at for at, sent, _ in after if sent]
-        answered = [at for at, sent, _ in after if not sent]
+        server's last message (the server's run and the transfer), the bytes the server sent, and the
+        run's time as the page saw it (from the message of its start to that of its end)."""
+        after = [frame[1:] for frame in self.frames if frame[0] >= start]
+        asked = [at for at, sent, *_ in after if sent]
+        answered = [at for at, sent, *_ in after if not sent]
         if not asked or not answered:
-            return 0.0, 0
-        return max(max(answered) - min(asked), 0.0), sum(size for _, sent, size in after if not sent)
+            return Split(0.0, 0, 0.0)
+        started = [at for at, *_, kind in after if kind == "new_session"]
+        finished = [at for at, *_, kind in after if kind == "script_finished"]
+        return Split(
+            max(max(answered) - min(asked), 0.0),
+            sum(size for _, sent, size, _ in after if not sent),
+            max(max(finished) - min(started), 0.0) if started and finished else 0.0,
+        )
+
+
+class Split(NamedTuple):
+    """A gesture's server part (seconds, from the page's first request to the server's last message),
+    the bytes the server sent, its run as the page saw it (seconds), and the browser's main thread's
+    work meanwhile (:func:`main_thread_split`)."""
+
+    server: float
+    sent: int
+    run: float
+    thread: Mapping[str, float] = MappingProxyType({})
 
 
 # The scripts a wait's JavaScript ran, by the bundle a profiler sample falls in (Streamlit's bundles are
@@ -245,9 +273,7 @@ def _profiled(page, shares: list[dict[str, float]]) -> Iterator[None]:
 
 
 @contextmanager
-def _stopwatch(
-    page, waits: list[float], splits: list[tuple[float, int, dict[str, float]]] | None = None
-) -> Iterator[None]:
+def _stopwatch(page, waits: list[float], splits: list[Split] | None = None) -> Iterator[None]:
     """Add to ``waits`` the wait of the gesture in the ``with`` block, from a settled browser to the
     frame painted after Streamlit's run; and to ``splits`` the part of it from the page's request to the
     server's last message (its run and the transfer), the bytes the server sent, and what the browser's
@@ -259,7 +285,7 @@ def _stopwatch(
     _painted(page)
     waits.append(time.perf_counter() - start)
     if splits is not None:
-        splits.append((*page.wire.since(start), main_thread_split(before, _main_thread(page))))
+        splits.append(page.wire.since(start)._replace(thread=main_thread_split(before, _main_thread(page))))
 
 
 def _sidebar_link(page, title: str) -> None:
@@ -289,6 +315,11 @@ def _empty_page(browser, url: str) -> tuple[dict[str, float], float]:
     return first, statistics.median(waits)
 
 
+def _median_thread(runs) -> dict[str, float]:
+    """The median of each part of the main thread's work over ``runs`` (:class:`Split`)."""
+    return {part: statistics.median(run.thread[part] for run in runs) for part in runs[0].thread}
+
+
 def _first_load(page, start: float) -> dict[str, float]:
     """A first load's wait, since ``start``, until the frame painted after Streamlit's run; and its
     parts: the page's HTML and Streamlit's scripts loaded (the document's DOMContentLoaded), then from
@@ -296,7 +327,7 @@ def _first_load(page, start: float) -> dict[str, float]:
     transfer), the rest being the browser's (connecting, drawing)."""
     wait = time.perf_counter() - start
     loaded = page.evaluate("() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd") / 1000
-    server, _ = page.wire.since(start)
+    server = page.wire.since(start).server
     return {"wait": wait, "scripts": loaded, "server": server, "rest": max(wait - loaded - server, 0.0)}
 
 
@@ -310,7 +341,7 @@ def _floor(browser, url: str) -> tuple[tuple[float, float], tuple[dict[str, floa
     page.get_by_text(f"territoire : {TERRITORIES[0]}").wait_for(timeout=WAIT_MS)
     navigation: list[float] = []
     choice: list[float] = []
-    parts: tuple[list, list] = ([], [])
+    parts: tuple[list[Split], list[Split]] = ([], [])
     for n in range(EMPTY_RERUNS):
         for title in ("Deux", "Une"):
             with _stopwatch(page, navigation, parts[0]):
@@ -321,7 +352,7 @@ def _floor(browser, url: str) -> tuple[tuple[float, float], tuple[dict[str, floa
             _choose(page, other)
             page.get_by_text(f"territoire : {other}").wait_for(timeout=WAIT_MS)
     page.close()
-    threads = tuple({key: statistics.median(run[2][key] for run in runs) for key in runs[0][2]} for runs in parts)
+    threads = tuple(_median_thread(runs) for runs in parts)
     return (statistics.median(navigation), statistics.median(choice)), (threads[0], threads[1])
 
 
@@ -339,11 +370,11 @@ def _tour(browser, url: str, rounds: int) -> tuple[dict[str, float], dict, dict,
     _painted(page)
     first = _first_load(page, start)
     waits: dict[str, list[tuple[float, float]]] = {entry.title: [] for entry in PAGES}
-    splits: dict[str, list[tuple[tuple[float, int, dict[str, float]], ...]]] = {entry.title: [] for entry in PAGES}
+    splits: dict[str, list[tuple[Split, ...]]] = {entry.title: [] for entry in PAGES}
     for _round in range(rounds):  # each round ends on the first page, where the next one starts
         for entry in (*PAGES[1:], PAGES[0]):
             pair: list[float] = []
-            parts: list[tuple[float, int, dict[str, float]]] = []
+            parts: list[Split] = []
             with _stopwatch(page, pair, parts):
                 _navigate(page, entry)
             with _stopwatch(page, pair, parts):
@@ -415,10 +446,11 @@ def _print_split(figures: dict, floors: tuple[float, float]) -> None:
     )
     for row in figures["pages"]:
         cells, details = [], []
-        for gesture, wait, server, size, thread, share, floor in zip(
+        for gesture, wait, server, script, size, thread, share, floor in zip(
             ("navigation", "territoire"),
             row["warm_s"],
             row["warm_server_s"],
+            row["warm_run_s"],
             row["warm_bytes"],
             row["warm_main_thread_s"],
             row["script_shares"],
@@ -429,7 +461,9 @@ def _print_split(figures: dict, floors: tuple[float, float]) -> None:
             if wait > over * floor:
                 browser = max(wait - server, 0.0)
                 cell += (
-                    f" (serveur {fmt.number(server * 1000)} ms, {fmt.number(size / 1000)} ko ; "
+                    f" (serveur {fmt.number(server * 1000)} ms, dont exécution vue de la page "
+                    f"{fmt.number(script * 1000)} ms ; "
+                    f"{fmt.number(size / 1000)} ko ; "
                     f"navigateur {fmt.number(browser * 1000)} ms)"
                 )
                 details.append(f"    {gesture} : {_thread_line(thread, share)}")
@@ -504,18 +538,19 @@ def run(scales: list[int], repeat: int, *, as_json: bool = False) -> None:
                         "warm_s": [statistics.median(times) for times in zip(*rounds[1:], strict=True)],
                         # per gesture, warm medians of the server's part (run and transfer) and its bytes
                         "warm_server_s": [
-                            statistics.median(part[0] for part in parts)
+                            statistics.median(part.server for part in parts)
+                            for parts in zip(*splits[title][1:], strict=True)
+                        ],
+                        "warm_run_s": [
+                            statistics.median(part.run for part in parts)
                             for parts in zip(*splits[title][1:], strict=True)
                         ],
                         "warm_bytes": [
-                            int(statistics.median(part[1] for part in parts))
+                            int(statistics.median(part.sent for part in parts))
                             for parts in zip(*splits[title][1:], strict=True)
                         ],
                         # per gesture, warm medians of the browser's main thread's work (seconds) ...
-                        "warm_main_thread_s": [
-                            {part: statistics.median(run[2][part] for run in runs) for part in runs[0][2]}
-                            for runs in zip(*splits[title][1:], strict=True)
-                        ],
+                        "warm_main_thread_s": [_median_thread(runs) for runs in zip(*splits[title][1:], strict=True)],
                         # ... and the share of each kind of script in its JavaScript, from the profiled round
                         "script_shares": shares[title],
                     }

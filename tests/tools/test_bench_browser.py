@@ -92,6 +92,8 @@ def test_the_browser_bench_reports_every_gesture_with_its_split(capsys, monkeypa
     assert [row["page"] for row in scale["pages"]] == [p.title for p in PAGES[:2]]
     for row in scale["pages"]:
         assert all(wait > 0 for wait in (*row["first_s"], *row["warm_s"], *row["warm_server_s"]))
+        # the run, from the message of its start to that of its end, within the server's part
+        assert all(0 < run <= server for run, server in zip(row["warm_run_s"], row["warm_server_s"], strict=True))
         assert all(size > 0 for size in row["warm_bytes"])
         for thread in row["warm_main_thread_s"]:
             assert thread["tasks"] >= thread["scripts"] > 0
