@@ -9,10 +9,12 @@ page's heading shown, Streamlit's run ended, the map drawn (on the Carte) and th
 painted. Beside them, in the same run and measured the same way on its own server, an empty page's
 first load and rerun (a button that reruns a script writing one line), the reference of every ratio;
 and, on another, Streamlit's own floor for the two gestures: a sidebar navigation between two pages
-holding only a title, and a choice in a Territoire box. Where a warm wait is over twice its floor,
-it says where the time went: the server's part (its run and the transfer) and, from one more round
-under Chromium's JavaScript profiler, what the browser's main thread did (charts, grids, the map,
-Streamlit's own rendering, the browser's layout and painting). It prints figures and asserts nothing.
+holding only a title, and a choice in a Territoire box. The first load is given in parts (HTML and
+scripts, server, the rest); where a warm wait is over its aim (:func:`aim`), the bench says where the
+time went: the server's part (the run as the page saw it, and the transfer), and what the browser's
+main thread did, from its own counters: scripts (split, by one more round under Chromium's
+JavaScript profiler, into charts, grids, the map and Streamlit's own rendering), style and layout,
+painting and the rest. It prints figures and asserts nothing.
 """
 
 from __future__ import annotations
