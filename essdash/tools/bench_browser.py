@@ -68,6 +68,52 @@ FLOOR_APP = {
     "une.py": "import streamlit as st\nst.title('Une')\nst.write(f\"territoire : {st.session_state['t']}\")\n",
     "deux.py": "import streamlit as st\nst.title('Deux')\n",
 }
+# The same two gestures on two pages of essdash's shape: its sidebar (the app's name, thirteen links
+# with icons, four boxes, three captions), then a title, the demonstration banner, a caption, one chart
+# and one table. Not an aim of the issue: what the aim would be against a floor that draws what a page
+# of ours draws at the least.
+_SHAPED_PAGE = (
+    "import altair as alt\n"
+    "import pandas as pd\n"
+    "import streamlit as st\n"
+    "st.title({title!r})\n"
+    "st.info('**Données de démonstration fictives.** Porteurs, projets, montants et indicateurs sont inventés.')\n"
+    "st.caption(f\"territoire : {{st.session_state['t']}}\")\n"
+    "places = pd.DataFrame({{'territoire': [f'Territoire {{n}}' for n in range(8)], "
+    "'projets': [3, 5, 8, 13, 21, 34, 55, 89]}})\n"
+    "st.altair_chart(alt.Chart(places).mark_bar().encode(x='projets:Q', y='territoire:N', "
+    "tooltip=['territoire', 'projets']), width='stretch')\n"
+    "rows = pd.DataFrame({{'projet': [f'Projet {{n}}' for n in range(20)], "
+    "'porteur': [f'Porteur {{n}}' for n in range(20)], "
+    "'commune': ['Roubaix'] * 20, 'montant': [1000.5 * n for n in range(20)], 'emplois': list(range(20))}})\n"
+    "st.dataframe(rows, hide_index=True)\n"
+)
+SHAPED_FLOOR_APP = {
+    "forme.py": (
+        "import streamlit as st\n"
+        "pages = [st.Page('forme_une.py', title='Une', default=True), "
+        "st.Page('forme_deux.py', title='Deux', url_path='deux')]\n"
+        "page = st.navigation(pages, position='hidden')\n"
+        "with st.sidebar:\n"
+        "    st.markdown('**Tableau de bord**')\n"
+        "    for n in range(13):\n"
+        "        link = pages[n % 2]\n"
+        "        label = link.title if n < 2 else f'Page {n}'\n"
+        "        st.page_link(link, label=label, icon=':material/dashboard:', width='stretch')\n"
+        "    st.divider()\n"
+        f"    st.selectbox('Territoire', {list(TERRITORIES)!r}, key='t')\n"
+        "    st.selectbox('Commune', ['Toutes les communes', 'Roubaix'], key='c')\n"
+        "    st.selectbox('Situation au', ['31/12/2014', '30/06/2014'], key='d', help='La date de situation.')\n"
+        "    st.selectbox(\"Plan d'actions\", ['2011-2014'], key='p', help=\"Le plan d'actions.\")\n"
+        "    st.caption('Mode poste local : une seule personne.')\n"
+        "    st.caption('Données au 31 décembre 2014')\n"
+        "    st.caption('Géographie : INSEE, IGN')\n"
+        "st.query_params['territoire'] = st.session_state['t']\n"
+        "page.run()\n"
+    ),
+    "forme_une.py": _SHAPED_PAGE.format(title="Une"),
+    "forme_deux.py": _SHAPED_PAGE.format(title="Deux"),
+}
 EMPTY_RERUNS = 7
 
 
@@ -334,8 +380,8 @@ def _first_load(page, start: float) -> dict[str, float]:
 
 
 def _floor(browser, url: str) -> tuple[tuple[float, float], tuple[dict[str, float], dict[str, float]]]:
-    """On :data:`FLOOR_APP`, the median wait of a sidebar navigation (to the other page and back)
-    and of a choice in the Territoire box; and, for each, the medians of the main thread's work
+    """On :data:`FLOOR_APP` (or :data:`SHAPED_FLOOR_APP`), the median wait of a sidebar navigation (to
+    the other page and back) and of a choice in the Territoire box; and, for each, the medians of the main thread's work
     (:func:`main_thread_split`)."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     page.wire = _Wire(page)
@@ -434,7 +480,7 @@ def aim(scale: int) -> float:
     return 2.0 if scale == 1 else 3.0
 
 
-def _print_split(figures: dict, floors: tuple[float, float]) -> None:
+def _print_split(figures: dict, floors: tuple[float, float], shaped: tuple[float, float]) -> None:
     """Against Streamlit's floor for the same gesture, each warm wait; for those over the aim, where the
     time goes: from the page's request to the server's last message (its run and the transfer, with the
     bytes sent), the rest in the browser (the gesture until the request, then the drawing until the next
@@ -442,13 +488,14 @@ def _print_split(figures: dict, floors: tuple[float, float]) -> None:
     round's shares (charts, grids, the map, Streamlit's own), style and layout, painting and the rest."""
     over = aim(figures["scale"])
     print(
-        f"  à chaud, rapporté au plancher du même geste ; au-delà de {fmt.number(over)}× : part du serveur (de la "
+        f"  à chaud, rapporté au plancher du même geste (et au plancher de même forme) ; au-delà de "
+        f"{fmt.number(over)}× le plancher : part du serveur (de la "
         "demande au dernier message : exécution, envoi) et du navigateur (le geste, puis le dessin), et le travail "
         "de son fil principal (scripts répartis selon un tour profilé à part)"
     )
     for row in figures["pages"]:
         cells, details = [], []
-        for gesture, wait, server, script, size, thread, share, floor in zip(
+        for gesture, wait, server, script, size, thread, share, floor, same in zip(
             ("navigation", "territoire"),
             row["warm_s"],
             row["warm_server_s"],
@@ -457,9 +504,10 @@ def _print_split(figures: dict, floors: tuple[float, float]) -> None:
             row["warm_main_thread_s"],
             row["script_shares"],
             floors,
+            shaped,
             strict=True,
         ):
-            cell = f"{fmt.number(wait / floor, 1)}×"
+            cell = f"{fmt.number(wait / floor, 1)}× ({fmt.number(wait / same, 1)}× même forme)"
             if wait > over * floor:
                 browser = max(wait - server, 0.0)
                 cell += (
@@ -470,7 +518,7 @@ def _print_split(figures: dict, floors: tuple[float, float]) -> None:
                 )
                 details.append(f"    {gesture} : {_thread_line(thread, share)}")
             cells.append(cell)
-        print(f"  {row['page']:<16}navigation {cells[0]:<52} territoire {cells[1]}")
+        print(f"  {row['page']:<16}navigation {cells[0]:<70} territoire {cells[1]}")
         for line in details:
             print(line)
 
@@ -499,12 +547,14 @@ def run(scales: list[int], repeat: int, *, as_json: bool = False) -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         empty_script = Path(tmp) / "vide.py"
         empty_script.write_text(EMPTY_APP, encoding="utf-8")
-        for name, script in FLOOR_APP.items():
+        for name, script in {**FLOOR_APP, **SHAPED_FLOOR_APP}.items():
             (Path(tmp) / name).write_text(script, encoding="utf-8")
         with served(empty_script, "sqlite://") as url:
             empty_first, empty = _empty_page(browser, url)
         with served(Path(tmp) / "plancher.py", "sqlite://") as url:
             (navigation, choice), floor_threads = _floor(browser, url)
+        with served(Path(tmp) / "forme.py", "sqlite://") as url:
+            shaped, shaped_threads = _floor(browser, url)
         say(
             f"Page vide (référence) : premier chargement après le démarrage {_load_line(empty_first)}, "
             f"relance {fmt.number(empty * 1000)} ms (médiane)"
@@ -516,11 +566,19 @@ def run(scales: list[int], repeat: int, *, as_json: bool = False) -> None:
             f"navigateur occupé {fmt.number(floor_threads[0]['tasks'] * 1000)} ms et "
             f"{fmt.number(floor_threads[1]['tasks'] * 1000)} ms"
         )
+        say(
+            "Plancher de même forme (hors objectif : menu de treize liens, quatre listes, bandeau, un graphique, "
+            f"un tableau) : navigation {fmt.number(shaped[0] * 1000)} ms, choix d'un territoire "
+            f"{fmt.number(shaped[1] * 1000)} ms ; fil principal occupé {fmt.number(shaped_threads[0]['tasks'] * 1000)} "
+            f"ms et {fmt.number(shaped_threads[1]['tasks'] * 1000)} ms"
+        )
         report: dict = {
             "empty_first_load_s": empty_first,
             "empty_rerun_s": empty,
             "floor_s": {"navigation": navigation, "territory": choice},
             "floor_main_thread_s": {"navigation": floor_threads[0], "territory": floor_threads[1]},
+            "shaped_floor_s": {"navigation": shaped[0], "territory": shaped[1]},
+            "shaped_floor_main_thread_s": {"navigation": shaped_threads[0], "territory": shaped_threads[1]},
             "repeat": repeat,
             "scales": [],
         }
@@ -562,7 +620,7 @@ def run(scales: list[int], repeat: int, *, as_json: bool = False) -> None:
             report["scales"].append(figures)
             if not as_json:
                 _print_scale(figures, (empty_first, empty), repeat)
-                _print_split(figures, (navigation, choice))
+                _print_split(figures, (navigation, choice), shaped)
         browser.close()
     if as_json:
         print(json.dumps(report, indent=2, ensure_ascii=False))

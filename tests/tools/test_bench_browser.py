@@ -88,6 +88,9 @@ def test_the_browser_bench_reports_every_gesture_with_its_split(capsys, monkeypa
     assert report["empty_first_load_s"]["wait"] > report["empty_rerun_s"] > 0
     assert set(report["floor_s"]) == set(report["floor_main_thread_s"]) == {"navigation", "territory"}
     assert all(thread["tasks"] > 0 for thread in report["floor_main_thread_s"].values())
+    # the floor of essdash's shape (its sidebar, a banner, a chart, a table), measured the same way
+    assert set(report["shaped_floor_s"]) == set(report["shaped_floor_main_thread_s"]) == {"navigation", "territory"}
+    assert all(wait > 0 for wait in report["shaped_floor_s"].values())
     (scale,) = report["scales"]
     assert [row["page"] for row in scale["pages"]] == [p.title for p in PAGES[:2]]
     for row in scale["pages"]:
