@@ -9,7 +9,8 @@ page's heading shown, Streamlit's run ended, the map drawn (on the Carte) and th
 painted. Beside them, in the same run and measured the same way on its own server, an empty page's
 first load and rerun (a button that reruns a script writing one line), the reference of every ratio;
 and, on another, Streamlit's own floor for the two gestures: a sidebar navigation between two pages
-holding only a title, and a choice in a Territoire box. The first load is given in parts (HTML and
+holding only a title, and a choice in a Territoire box; and, out of the aim, the same floor in the
+shape of a page of ours (:data:`SHAPED_FLOOR_APP`). The first load is given in parts (HTML and
 scripts, server, the rest); where a warm wait is over its aim (:func:`aim`), the bench says where the
 time went: the server's part (the run as the page saw it, and the transfer), and what the browser's
 main thread did, from its own counters: scripts (split, by one more round under Chromium's
