@@ -364,6 +364,18 @@ def _empty_page(browser, url: str) -> tuple[dict[str, float], float]:
     return first, statistics.median(waits)
 
 
+def _warm_splits(rounds: list[tuple[Split, ...]]) -> dict[str, list]:
+    """Per gesture, the warm rounds' medians of the server's part (run and transfer), of the run as the
+    page saw it, of the bytes sent, and of the browser's main thread's work (seconds)."""
+    gestures = list(zip(*rounds, strict=True))
+    return {
+        "warm_server_s": [statistics.median(part.server for part in parts) for parts in gestures],
+        "warm_run_s": [statistics.median(part.run for part in parts) for parts in gestures],
+        "warm_bytes": [int(statistics.median(part.sent for part in parts)) for parts in gestures],
+        "warm_main_thread_s": [_median_thread(parts) for parts in gestures],
+    }
+
+
 def _median_thread(runs) -> dict[str, float]:
     """The median of each part of the main thread's work over ``runs`` (:class:`Split`)."""
     return {part: statistics.median(run.thread[part] for run in runs) for part in runs[0].thread}
@@ -482,7 +494,8 @@ def aim(scale: int) -> float:
 
 
 def _print_split(figures: dict, floors: tuple[float, float], shaped: tuple[float, float]) -> None:
-    """Against Streamlit's floor for the same gesture, each warm wait; for those over the aim, where the
+    """Against Streamlit's floor for the same gesture (``floors``) and against the floor of essdash's shape
+    (``shaped``), each warm wait; for those over the aim, where the
     time goes: from the page's request to the server's last message (its run and the transfer, with the
     bytes sent), the rest in the browser (the gesture until the request, then the drawing until the next
     frame is painted), and what the browser's main thread did: its JavaScript split by the profiled
@@ -597,22 +610,8 @@ def run(scales: list[int], repeat: int, *, as_json: bool = False) -> None:
                         "page": title,
                         "first_s": list(rounds[0]),
                         "warm_s": [statistics.median(times) for times in zip(*rounds[1:], strict=True)],
-                        # per gesture, warm medians of the server's part (run and transfer) and its bytes
-                        "warm_server_s": [
-                            statistics.median(part.server for part in parts)
-                            for parts in zip(*splits[title][1:], strict=True)
-                        ],
-                        "warm_run_s": [
-                            statistics.median(part.run for part in parts)
-                            for parts in zip(*splits[title][1:], strict=True)
-                        ],
-                        "warm_bytes": [
-                            int(statistics.median(part.sent for part in parts))
-                            for parts in zip(*splits[title][1:], strict=True)
-                        ],
-                        # per gesture, warm medians of the browser's main thread's work (seconds) ...
-                        "warm_main_thread_s": [_median_thread(runs) for runs in zip(*splits[title][1:], strict=True)],
-                        # ... and the share of each kind of script in its JavaScript, from the profiled round
+                        **_warm_splits(splits[title][1:]),
+                        # the share of each kind of script in its JavaScript, from the profiled round
                         "script_shares": shares[title],
                     }
                     for title, rounds in waits.items()
